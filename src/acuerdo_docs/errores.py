@@ -1,0 +1,167 @@
+"""Errores de la biblioteca, con mensajes en español que nombran el campo.
+
+Los mensajes nunca repiten el valor recibido: puede ser un dato personal
+(Ley 1581 de 2012).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+# Mensajes para los tipos de error propios de pydantic (los nuestros ya vienen en español).
+_MENSAJES: dict[str, str] = {
+    "missing": "es obligatorio y no viene",
+    "extra_forbidden": "no es un campo conocido (revise la ortografía)",
+    "string_type": "debe ser texto",
+    "int_type": "debe ser un número entero",
+    "int_parsing": "debe ser un número entero",
+    "int_from_float": "debe ser un número entero",
+    "float_type": "debe ser un número",
+    "float_parsing": "debe ser un número",
+    "bool_type": "debe ser sí o no (verdadero/falso)",
+    "bool_parsing": "debe ser sí o no (verdadero/falso)",
+    "list_type": "debe ser una lista",
+    "dict_type": "debe ser un objeto con campos",
+    "model_type": "debe ser un objeto con campos",
+    "model_attributes_type": "debe ser un objeto con campos",
+    "date_type": "debe ser una fecha (24/10/2023 o 2023-10-24)",
+    "date_parsing": "no es una fecha válida: use día/mes/año (24/10/2023) o año-mes-día",
+    "date_from_datetime_parsing": "no es una fecha válida: use día/mes/año (24/10/2023)",
+    "path_type": "debe ser la ruta de un archivo",
+    "none_required": "debe quedar vacío",
+    "string_too_short": "es demasiado corto",
+    "string_too_long": "es demasiado largo",
+    "string_pattern_mismatch": "no tiene el formato esperado",
+}
+
+
+def _mensaje_rango(tipo: str, ctx: dict[str, Any]) -> str | None:
+    limites = {
+        "greater_than_equal": "debe ser mayor o igual que {ge}",
+        "greater_than": "debe ser mayor que {gt}",
+        "less_than_equal": "debe ser menor o igual que {le}",
+        "less_than": "debe ser menor que {lt}",
+        "too_short": "debe tener al menos {min_length} elemento(s)",
+        "too_long": "admite como máximo {max_length} elemento(s)",
+    }
+    if tipo in limites:
+        try:
+            return limites[tipo].format(**ctx)
+        except KeyError:
+            return None
+    if tipo in ("literal_error", "enum"):
+        esperado = str(ctx.get("expected", "")).replace(" or ", " o ")
+        return f"debe ser uno de: {esperado}"
+    return None
+
+
+@dataclass(frozen=True)
+class ErrorCampo:
+    """Un error en un campo: ``ruta`` es la clave JSON (``actores[2].correo``)."""
+
+    ruta: str
+    etiqueta: str
+    mensaje: str
+
+    def __str__(self) -> str:
+        if self.etiqueta and self.etiqueta != self.ruta:
+            return f"{self.ruta} ({self.etiqueta}): {self.mensaje}"
+        return f"{self.ruta}: {self.mensaje}" if self.ruta else self.mensaje
+
+
+class ErrorAcuerdoDocs(Exception):
+    """Base de los errores que el usuario puede corregir (la CLI los muestra sin traza)."""
+
+
+class ErrorValidacion(ErrorAcuerdoDocs, ValueError):
+    """Datos inválidos: lleva la lista de errores, uno por campo."""
+
+    def __init__(self, errores: list[ErrorCampo], titulo: str = "Datos inválidos") -> None:
+        self.errores = errores
+        self.titulo = titulo
+        detalle = "\n".join(f"  - {e}" for e in errores)
+        super().__init__(f"{titulo} ({len(errores)} error(es)):\n{detalle}")
+
+
+class ErrorPlantilla(ErrorAcuerdoDocs):
+    """La plantilla Word no es válida o nombra campos que el esquema no tiene."""
+
+
+class ErrorEntrada(ErrorAcuerdoDocs):
+    """El archivo de entrada no se puede usar (no existe, está dañado, cifrado, etc.)."""
+
+
+class ErrorConversion(ErrorAcuerdoDocs):
+    """La conversión a PDF falló (LibreOffice ausente, bloqueado o con error)."""
+
+
+def _etiqueta_de_ruta(modelo: type[BaseModel] | None, loc: tuple[Any, ...]) -> str:
+    """Recorre el esquema siguiendo la ruta para hallar la etiqueta del campo."""
+    actual: Any = modelo
+    etiqueta = ""
+    for parte in loc:
+        if isinstance(parte, int) or actual is None:
+            continue
+        campos = getattr(actual, "model_fields", None)
+        if not campos or parte not in campos:
+            return etiqueta
+        info = campos[parte]
+        etiqueta = (info.title or str(parte)).rstrip(":").strip()
+        actual = _submodelo(info.annotation)
+    return etiqueta
+
+
+def _submodelo(anotacion: Any) -> type[BaseModel] | None:
+    if isinstance(anotacion, type) and issubclass(anotacion, BaseModel):
+        return anotacion
+    for arg in getattr(anotacion, "__args__", ()) or ():
+        sub = _submodelo(arg)
+        if sub is not None:
+            return sub
+    return None
+
+
+def ruta_texto(loc: tuple[Any, ...]) -> str:
+    texto = ""
+    for parte in loc:
+        if isinstance(parte, int):
+            texto += f"[{parte + 1}]"
+        else:
+            texto += ("." if texto else "") + str(parte)
+    return texto
+
+
+def traducir(exc: ValidationError, modelo: type[BaseModel] | None = None) -> list[ErrorCampo]:
+    """Convierte los errores de pydantic en errores en español, uno por campo."""
+    errores: list[ErrorCampo] = []
+    vistos: set[tuple[str, str]] = set()
+    for err in exc.errors(include_url=False, include_input=False):
+        loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and ("[" in p or p.startswith("function-"))))
+        tipo = err["type"]
+        ctx = err.get("ctx") or {}
+        if tipo in _MENSAJES:
+            mensaje = _MENSAJES[tipo]
+        else:
+            mensaje = _mensaje_rango(tipo, ctx) or err["msg"]
+        if tipo == "value_error":  # ValueError lanzado por un validador nuestro: ya está en español
+            mensaje = str(ctx.get("error", err["msg"]))
+        ruta = ruta_texto(loc)
+        clave = (ruta, mensaje)
+        if clave in vistos:
+            continue
+        vistos.add(clave)
+        errores.append(ErrorCampo(ruta, _etiqueta_de_ruta(modelo, loc), mensaje))
+    return errores
+
+
+def validar(modelo: type[Any], datos: Any, contexto: dict[str, Any] | None = None) -> Any:
+    """Valida ``datos`` contra ``modelo``; si fallan, lanza :class:`ErrorValidacion` en español."""
+    if isinstance(datos, modelo):
+        return datos
+    try:
+        return modelo.model_validate(datos, context=contexto)
+    except ValidationError as exc:
+        raise ErrorValidacion(traducir(exc, modelo), f"{modelo.__name__}: datos inválidos") from None
