@@ -1,0 +1,15 @@
+"""Construcción, desde código, de las plantillas Word de ``plantillas/``.
+
+``python -m acuerdo_docs.construccion`` las reescribe; las pruebas verifican que
+las guardadas en el repositorio son idénticas a las que este código produce.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from . import ficha
+
+CONSTRUCTORES: dict[str, Callable[[], bytes]] = {
+    ficha.NOMBRE_ARCHIVO: ficha.construir,
+}

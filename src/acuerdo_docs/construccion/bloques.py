@@ -1,0 +1,264 @@
+"""Piezas comunes para construir las plantillas .docx con python-docx.
+
+Las plantillas de ``plantillas/`` se construyen con este código y se guardan en el
+repositorio; una prueba verifica que coinciden byte a byte con lo que produce.
+Un usuario puede abrirlas y cambiarles el estilo en Word o LibreOffice.
+"""
+
+from __future__ import annotations
+
+import io
+from datetime import datetime
+
+from docx import Document
+from docx.document import Document as DocumentoDocx
+from docx.enum.section import WD_ORIENT
+from docx.enum.style import WD_STYLE_TYPE
+from docx.enum.table import WD_TABLE_ALIGNMENT, WD_CELL_VERTICAL_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.opc.constants import CONTENT_TYPE as CT
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.opc.packuri import PackURI
+from docx.opc.part import Part
+from docx.oxml import parse_xml
+from docx.oxml.ns import nsdecls, qn
+from docx.shared import Cm, Pt, RGBColor
+from docx.table import Table, _Cell
+from docx.text.paragraph import Paragraph
+
+from ..archivos import normalizar_zip
+
+FUENTE = "Arial"
+FECHA_PLANTILLA = datetime(2024, 1, 1)
+GRIS_GUIA = RGBColor(0x59, 0x59, 0x59)
+SOMBRA_ETIQUETA = "D9E2F3"
+
+
+def documento_base(*, titulo: str, horizontal: bool = False) -> DocumentoDocx:
+    """Documento carta con márgenes del formato oficial, estilos propios y metadatos fijos."""
+    doc = Document()
+    seccion = doc.sections[0]
+    seccion.page_width, seccion.page_height = Cm(21.59), Cm(27.94)
+    if horizontal:
+        seccion.orientation = WD_ORIENT.LANDSCAPE
+        seccion.page_width, seccion.page_height = seccion.page_height, seccion.page_width
+    seccion.top_margin = Cm(1.2)
+    seccion.bottom_margin = Cm(2)
+    seccion.left_margin = seccion.right_margin = Cm(2)
+    seccion.header_distance = Cm(0.8)
+    seccion.footer_distance = Cm(0.8)
+    _estilos(doc)
+    props = doc.core_properties
+    props.title = titulo
+    props.author = "acuerdo_docs"
+    props.last_modified_by = "acuerdo_docs"
+    props.comments = ""
+    props.keywords = ""
+    props.subject = ""
+    props.category = ""
+    props.revision = 1
+    props.created = FECHA_PLANTILLA
+    props.modified = FECHA_PLANTILLA
+    props.last_printed = FECHA_PLANTILLA
+    props.language = "es-CO"
+    return doc
+
+
+def _estilos(doc: DocumentoDocx) -> None:
+    estilos = doc.styles
+    normal = estilos["Normal"]
+    normal.font.name = FUENTE
+    normal.font.size = Pt(10)
+    normal.element.rPr.rFonts.set(qn("w:eastAsia"), FUENTE)
+    normal.paragraph_format.space_after = Pt(4)
+    lang = normal.element.rPr.find(qn("w:lang"))
+    if lang is None:
+        lang = parse_xml(f'<w:lang {nsdecls("w")} w:val="es-CO"/>')
+        normal.element.rPr.append(lang)
+    for nombre in ("Heading 1", "Title"):
+        estilo = estilos[nombre]
+        estilo.font.name = FUENTE
+        estilo.font.color.rgb = RGBColor(0, 0, 0)
+        estilo.font.bold = True
+    estilos["Heading 1"].font.size = Pt(11)
+    estilos["Heading 1"].paragraph_format.space_before = Pt(12)
+    estilos["Heading 1"].paragraph_format.space_after = Pt(6)
+    estilos["Heading 1"].paragraph_format.keep_with_next = True
+    titulo = estilos["Title"]
+    titulo.font.size = Pt(13)
+    titulo.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    titulo.paragraph_format.space_before = Pt(10)
+    titulo.paragraph_format.space_after = Pt(8)
+    # El estilo Title de python-docx trae un borde inferior; el formato oficial no lo tiene.
+    pbdr = titulo.element.find(qn("w:pPr") + "/" + qn("w:pBdr"))
+    if pbdr is not None:
+        pbdr.getparent().remove(pbdr)
+
+    def nuevo(nombre: str) -> object:
+        estilo = estilos.add_style(nombre, WD_STYLE_TYPE.PARAGRAPH)
+        estilo.base_style = estilos["Normal"]
+        estilo.quick_style = True
+        return estilo
+
+    etiqueta = nuevo("Etiqueta")
+    etiqueta.font.bold = True
+    etiqueta.paragraph_format.space_before = Pt(8)
+    etiqueta.paragraph_format.space_after = Pt(2)
+    etiqueta.paragraph_format.keep_with_next = True
+    guia = nuevo("Guía")
+    guia.font.italic = True
+    guia.font.size = Pt(8.5)
+    guia.font.color.rgb = GRIS_GUIA
+    guia.paragraph_format.keep_with_next = True
+    guia.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
+    valor = nuevo("Valor")
+    valor.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
+    valor.paragraph_format.space_after = Pt(6)
+    nota = nuevo("Nota")
+    nota.font.size = Pt(8.5)
+    nota.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
+    celda = nuevo("Celda")
+    celda.font.size = Pt(8.5)
+    celda.paragraph_format.space_after = Pt(0)
+    vineta = estilos["List Bullet"]
+    vineta.font.name = FUENTE
+    vineta.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
+
+
+def sombrear(celda: _Cell, color: str) -> None:
+    tc_pr = celda._tc.get_or_add_tcPr()
+    tc_pr.append(parse_xml(f'<w:shd {nsdecls("w")} w:val="clear" w:color="auto" w:fill="{color}"/>'))
+
+
+def texto_celda(celda: _Cell, texto: str, *, negrita: bool = False, centrado: bool = False,
+                estilo: str = "Celda") -> Paragraph:
+    parrafo = celda.paragraphs[0]
+    parrafo.style = estilo
+    if centrado:
+        parrafo.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    run = parrafo.add_run(texto)
+    run.bold = negrita
+    celda.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
+    return parrafo
+
+
+def campo_word(parrafo: Paragraph, instruccion: str, resultado: str = "1") -> None:
+    """Inserta un campo (PAGE, NUMPAGES) que Word y LibreOffice actualizan al paginar."""
+    for xml in (
+        f'<w:r {nsdecls("w")}><w:fldChar w:fldCharType="begin" w:dirty="true"/></w:r>',
+        f'<w:r {nsdecls("w")}><w:instrText xml:space="preserve"> {instruccion} </w:instrText></w:r>',
+        f'<w:r {nsdecls("w")}><w:fldChar w:fldCharType="separate"/></w:r>',
+        f'<w:r {nsdecls("w")}><w:t>{resultado}</w:t></w:r>',
+        f'<w:r {nsdecls("w")}><w:fldChar w:fldCharType="end"/></w:r>',
+    ):
+        parrafo._p.append(parse_xml(xml))
+
+
+def anchos(tabla: Table, medidas_cm: list[float]) -> None:
+    """Anchos fijos de columna: en la cuadrícula (LibreOffice la lee) y en cada celda (Word)."""
+    tabla.autofit = False
+    for col, ancho in zip(tabla._tbl.tblGrid.gridCol_lst, medidas_cm):
+        col.w = Cm(ancho)
+    for fila in tabla.rows:
+        for celda, ancho in zip(fila.cells, medidas_cm):
+            celda.width = Cm(ancho)
+
+
+def encabezado_formato(doc: DocumentoDocx, prefijo: str = "encabezado") -> Table:
+    """Tabla de encabezado de la familia de formatos (se repite en cada página).
+
+    PROCESO / PROCEDIMIENTO / FORMATO a la izquierda; CÓDIGO / VERSIÓN / Página X de Y
+    a la derecha; los valores son campos de la plantilla (``{{ encabezado.codigo }}``).
+    """
+    cabecera = doc.sections[0].header
+    cabecera.is_linked_to_previous = False
+    ancho_util = doc.sections[0].page_width - doc.sections[0].left_margin - doc.sections[0].right_margin
+    tabla = cabecera.add_table(3, 5, ancho_util)
+    tabla.style = "Table Grid"
+    tabla.alignment = WD_TABLE_ALIGNMENT.CENTER
+    total = ancho_util / 360000
+    medidas = [2.9, 3.3, total - 2.9 - 3.3 - 1.9 - 2.9, 1.9, 2.9]
+    logo = tabla.cell(0, 0).merge(tabla.cell(2, 0))
+    texto_celda(logo, f"{{{{ {prefijo}.entidad }}}}", negrita=True, centrado=True)
+    filas = (
+        ("PROCESO", "proceso", "CÓDIGO", "codigo"),
+        ("PROCEDIMIENTO", "procedimiento", "VERSIÓN", "version"),
+        ("FORMATO", "formato", "Página", None),
+    )
+    for i, (etq_izq, clave_izq, etq_der, clave_der) in enumerate(filas):
+        texto_celda(tabla.cell(i, 1), etq_izq, negrita=True)
+        texto_celda(tabla.cell(i, 2), f"{{{{ {prefijo}.{clave_izq} }}}}")
+        texto_celda(tabla.cell(i, 3), etq_der, negrita=True)
+        if clave_der:
+            texto_celda(tabla.cell(i, 4), f"{{{{ {prefijo}.{clave_der} }}}}")
+        else:
+            parrafo = texto_celda(tabla.cell(i, 4), "")
+            campo_word(parrafo, "PAGE")
+            parrafo.add_run(" de ")
+            campo_word(parrafo, "NUMPAGES", "2")
+        sombrear(tabla.cell(i, 1), SOMBRA_ETIQUETA)
+        sombrear(tabla.cell(i, 3), SOMBRA_ETIQUETA)
+    anchos(tabla, medidas)
+    # Un párrafo vacío tras la tabla: Word exige que el encabezado termine en párrafo.
+    cabecera.paragraphs[0].paragraph_format.space_after = Pt(0)
+    return tabla
+
+
+def nota_al_pie(doc: DocumentoDocx, parrafo: Paragraph, texto: str, id_nota: int = 1) -> None:
+    """Agrega una nota al pie real (parte footnotes.xml), como la del DAFP en el formato."""
+    xml = (
+        f'<w:footnotes {nsdecls("w")}>'
+        '<w:footnote w:type="separator" w:id="-1"><w:p><w:pPr><w:spacing w:after="0" w:line="240" '
+        'w:lineRule="auto"/></w:pPr><w:r><w:separator/></w:r></w:p></w:footnote>'
+        '<w:footnote w:type="continuationSeparator" w:id="0"><w:p><w:pPr><w:spacing w:after="0" '
+        'w:line="240" w:lineRule="auto"/></w:pPr><w:r><w:continuationSeparator/></w:r></w:p></w:footnote>'
+        f'<w:footnote w:id="{id_nota}"><w:p><w:pPr><w:spacing w:after="0"/></w:pPr>'
+        '<w:r><w:rPr><w:vertAlign w:val="superscript"/><w:sz w:val="16"/></w:rPr><w:footnoteRef/></w:r>'
+        f'<w:r><w:rPr><w:sz w:val="16"/></w:rPr><w:t xml:space="preserve"> {texto}</w:t></w:r></w:p></w:footnote>'
+        "</w:footnotes>"
+    )
+    parte = Part(PackURI("/word/footnotes.xml"), CT.WML_FOOTNOTES, xml.encode("utf-8"), doc.part.package)
+    doc.part.relate_to(parte, RT.FOOTNOTES)
+    parrafo._p.append(parse_xml(
+        f'<w:r {nsdecls("w")}><w:rPr><w:vertAlign w:val="superscript"/></w:rPr>'
+        f'<w:footnoteReference w:id="{id_nota}"/></w:r>'
+    ))
+    ajustes = doc.settings.element
+    ajustes.append(parse_xml(
+        f'<w:footnotePr {nsdecls("w")}><w:footnote w:id="-1"/><w:footnote w:id="0"/></w:footnotePr>'
+    ))
+
+
+def etiqueta(doc: DocumentoDocx, texto: str) -> Paragraph:
+    return doc.add_paragraph(texto, style="Etiqueta")
+
+
+def guia(doc: DocumentoDocx, texto: str | None) -> None:
+    if texto:
+        doc.add_paragraph(texto, style="Guía")
+
+
+def bucle(doc: DocumentoDocx, apertura: str, cuerpo: str, *, estilo: str = "Valor") -> None:
+    """Tres párrafos: {%p for … %}, el cuerpo y {%p endfor %} (docxtpl quita los de control)."""
+    doc.add_paragraph(f"{{%p {apertura} %}}", style=estilo)
+    doc.add_paragraph(cuerpo, style=estilo)
+    doc.add_paragraph("{%p endfor %}", style=estilo)
+
+
+def cuadro_fecha(doc: DocumentoDocx, expresion: str) -> Table:
+    """Cajas día / mes / año del formato oficial."""
+    tabla = doc.add_table(2, 3)
+    tabla.style = "Table Grid"
+    tabla.alignment = WD_TABLE_ALIGNMENT.LEFT
+    for col, (rotulo, filtro) in enumerate((("día", "dia"), ("mes", "mes"), ("año", "anio"))):
+        texto_celda(tabla.cell(0, col), rotulo, negrita=True, centrado=True)
+        sombrear(tabla.cell(0, col), SOMBRA_ETIQUETA)
+        texto_celda(tabla.cell(1, col), f"{{{{ {expresion}|{filtro} }}}}", centrado=True, estilo="Valor")
+    anchos(tabla, [1.6, 1.6, 2.0])
+    return tabla
+
+
+def guardar(doc: DocumentoDocx) -> bytes:
+    buffer = io.BytesIO()
+    doc.save(buffer)
+    return normalizar_zip(buffer.getvalue())

@@ -1,0 +1,82 @@
+"""Ficha 4202000-FT-1311 en Word: de un BuenaPractica validado a un .docx."""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from .archivos import Destino, escribir_atomico
+from .errores import validar
+from .esquemas.comun import RESERVADO, campos_personales
+from .esquemas.ficha import BuenaPractica
+from .motor_docx import renderizar
+from .rutas import carpeta_ejemplos, plantilla as ruta_plantilla
+
+log = logging.getLogger("acuerdo_docs.ficha")
+
+PLANTILLA_FICHA = "ficha_4202000-FT-1311.docx"
+
+
+def cargar_practica(datos: BuenaPractica | Mapping[str, Any], *, base: Path | None = None) -> BuenaPractica:
+    """Valida un dict (o devuelve el modelo tal cual); ``base`` resuelve rutas relativas de anexos."""
+    return validar(BuenaPractica, datos, {"base": base} if base else None)
+
+
+def version_publica(practica: BuenaPractica) -> BuenaPractica:
+    """Copia sin datos personales (Ley 1581 de 2012): cargo y dependencia se conservan."""
+    cambios = {
+        nombre: RESERVADO
+        for nombre in campos_personales(BuenaPractica)
+        if getattr(practica, nombre) not in (None, "")
+    }
+    return practica.model_copy(update=cambios)
+
+
+def contexto_ficha(practica: BuenaPractica, *, publico: bool = False) -> dict[str, Any]:
+    """Lo que ve la plantilla: ``practica`` (el modelo) y ``encabezado``."""
+    if publico:
+        practica = version_publica(practica)
+    return {"practica": practica, "encabezado": practica.encabezado}
+
+
+def renderizar_ficha(
+    practica: BuenaPractica | Mapping[str, Any],
+    *,
+    plantilla: str | Path | None = None,
+    publico: bool = False,
+    motor: str = "compilado",
+) -> bytes:
+    """Los bytes del .docx de la ficha (sin escribir nada)."""
+    modelo = cargar_practica(practica)
+    ruta = Path(plantilla) if plantilla else ruta_plantilla(PLANTILLA_FICHA)
+    return renderizar(ruta, contexto_ficha(modelo, publico=publico), motor=motor)
+
+
+def generar_ficha(
+    practica: BuenaPractica | Mapping[str, Any],
+    destino: Destino,
+    *,
+    plantilla: str | Path | None = None,
+    publico: bool = False,
+) -> Path | None:
+    """Genera la ficha 4202000-FT-1311 diligenciada.
+
+    ``practica`` es un :class:`BuenaPractica` o un dict con sus claves; ``destino`` una
+    ruta o un archivo binario abierto. Valida antes de escribir: con datos inválidos lanza
+    :class:`~acuerdo_docs.errores.ErrorValidacion` y no deja ningún archivo.
+    Devuelve la ruta escrita (``None`` si ``destino`` era un archivo abierto).
+    """
+    datos = renderizar_ficha(practica, plantilla=plantilla, publico=publico)
+    ruta = escribir_atomico(destino, datos)
+    if ruta is not None:
+        log.info("ficha escrita: %s", ruta)
+    return ruta
+
+
+def ejemplo_ficha() -> BuenaPractica:
+    """La práctica de la semilla: «Acuerdo simbólico» de la Alta Consejería TIC (iBO)."""
+    ruta = carpeta_ejemplos() / "ficha_acuerdo_simbolico.json"
+    return cargar_practica(json.loads(ruta.read_text(encoding="utf-8")))
