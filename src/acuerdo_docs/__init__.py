@@ -1,7 +1,18 @@
-"""acuerdo_docs: documentos de gestión pública a partir de datos validados."""
+"""acuerdo_docs: documentos de gestión pública a partir de datos validados.
 
-from .errores import ErrorAcuerdoDocs, ErrorValidacion
+Uso típico::
+
+    import acuerdo_docs as ad
+    practica = ad.BuenaPractica.model_validate(datos)
+    ad.generar_ficha(practica, "ficha.docx")
+"""
+
+from .errores import ErrorAcuerdoDocs, ErrorCampo, ErrorValidacion
 from .esquemas import Anexo, BuenaPractica, Encabezado
+from .ficha import ejemplo_ficha, generar_ficha, version_publica
 
-__all__ = ["Anexo", "BuenaPractica", "Encabezado", "ErrorAcuerdoDocs", "ErrorValidacion"]
+__all__ = [
+    "Anexo", "BuenaPractica", "Encabezado", "ErrorAcuerdoDocs", "ErrorCampo", "ErrorValidacion",
+    "ejemplo_ficha", "generar_ficha", "version_publica",
+]
 __version__ = "0.1.0"

@@ -1,5 +1,10 @@
 """Esquemas Pydantic: la única fuente de etiquetas, ayudas, columnas y JSON Schema."""
 
+from pydantic import BaseModel
+
 from .ficha import Anexo, BuenaPractica, Encabezado
 
-__all__ = ["Anexo", "BuenaPractica", "Encabezado"]
+ESQUEMAS: dict[str, type[BaseModel]] = {"ficha": BuenaPractica}
+"""Tipos de documento por nombre (los usa ``acuerdo-docs esquema``)."""
+
+__all__ = ["ESQUEMAS", "Anexo", "BuenaPractica", "Encabezado"]

@@ -1,0 +1,56 @@
+"""Línea de órdenes ``acuerdo-docs``: una capa delgada sobre las funciones de la biblioteca.
+
+Cada orden vive en su propio módulo con una función ``registrar(subparsers)``.
+Códigos de salida: 0 bien; 1 datos inválidos (o filas con error en un lote);
+2 uso incorrecto o entrada inutilizable; 3 fallo de conversión.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+from collections.abc import Sequence
+
+from ..errores import ErrorAcuerdoDocs
+from . import comun, ejemplo, esquema, ficha
+
+MODULOS = [ficha, esquema, ejemplo]
+
+
+def construir_parser() -> comun.Parser:
+    parser = comun.Parser(
+        prog="acuerdo-docs",
+        description=(
+            "Genera los documentos de una buena práctica de gestión pública: ficha 4202000-FT-1311, "
+            "acuerdo simbólico, matriz de riesgos y lotes desde hojas de cálculo."
+        ),
+        epilog="Ayuda de cada orden: acuerdo-docs ORDEN --help",
+    )
+    parser.add_argument("--version", action="version", version=f"acuerdo-docs {comun.version()}",
+                        help="muestra la versión y termina")
+    parser.add_argument("-v", "--detallado", action="store_true", help="muestra mensajes de diagnóstico")
+    ordenes = parser.add_subparsers(dest="orden", metavar="ORDEN", title="órdenes", parser_class=comun.Parser)
+    ordenes.required = True
+    for modulo in MODULOS:
+        modulo.registrar(ordenes)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = construir_parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(
+        level=logging.DEBUG if args.detallado else logging.WARNING,
+        format="%(levelname)s %(name)s: %(message)s",
+    )
+    try:
+        return int(args.ejecutar(args) or 0)
+    except ErrorAcuerdoDocs as exc:
+        return comun.informar_error(exc)
+    except KeyboardInterrupt:
+        print("Interrumpido: no quedó ningún archivo a medias.", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

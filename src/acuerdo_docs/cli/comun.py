@@ -1,0 +1,98 @@
+"""Piezas compartidas por las órdenes: parser en español, lectura de JSON y errores."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from importlib.metadata import PackageNotFoundError
+from importlib.metadata import version as _version
+from pathlib import Path
+from typing import Any, NoReturn
+
+from ..errores import (
+    ErrorAcuerdoDocs,
+    ErrorConversion,
+    ErrorEntrada,
+    ErrorValidacion,
+)
+
+
+def version() -> str:
+    try:
+        return _version("acuerdo-docs")
+    except PackageNotFoundError:
+        return "desarrollo"
+
+
+class Formato(argparse.RawDescriptionHelpFormatter):
+    def add_usage(self, usage: Any, actions: Any, groups: Any, prefix: str | None = None) -> None:
+        super().add_usage(usage, actions, groups, "Uso: " if prefix is None else prefix)
+
+
+class Parser(argparse.ArgumentParser):
+    """ArgumentParser con ayuda y errores en español."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("formatter_class", Formato)
+        kwargs["add_help"] = False
+        super().__init__(*args, **kwargs)
+        self._positionals.title = "argumentos"
+        self._optionals.title = "opciones"
+        self.add_argument("-h", "--help", action="help", default=argparse.SUPPRESS,
+                          help="muestra esta ayuda y termina")
+
+    def error(self, message: str) -> NoReturn:
+        traducciones = {
+            "the following arguments are required": "faltan los argumentos",
+            "unrecognized arguments": "argumentos desconocidos",
+            "invalid choice": "opción no válida",
+            "expected one argument": "se esperaba un valor",
+            "choose from": "elija entre",
+            "argument ": "argumento ",
+        }
+        for origen, destino in traducciones.items():
+            message = message.replace(origen, destino)
+        self.print_usage(sys.stderr)
+        self.exit(2, f"{self.prog}: error: {message}\n")
+
+
+def leer_json(ruta: Path) -> Any:
+    """Lee un archivo JSON con mensajes claros (archivo ausente, JSON mal formado)."""
+    if str(ruta) == "-":
+        texto = sys.stdin.read()
+    else:
+        if not ruta.is_file():
+            raise ErrorEntrada(f"No existe el archivo de entrada: {ruta}")
+        try:
+            texto = ruta.read_text(encoding="utf-8-sig")
+        except UnicodeDecodeError:
+            raise ErrorEntrada(f"{ruta}: el archivo no está en UTF-8") from None
+    try:
+        return json.loads(texto)
+    except json.JSONDecodeError as exc:
+        raise ErrorEntrada(
+            f"{ruta}: JSON mal formado en la línea {exc.lineno}, columna {exc.colno}"
+        ) from None
+
+
+def informar_error(exc: ErrorAcuerdoDocs) -> int:
+    """Muestra un error del usuario sin traza y devuelve el código de salida."""
+    print(f"Error: {exc}", file=sys.stderr)
+    if isinstance(exc, ErrorValidacion):
+        print("No se escribió ningún archivo.", file=sys.stderr)
+        return 1
+    if isinstance(exc, ErrorConversion):
+        return 3
+    return 2
+
+
+def agregar_salida(parser: argparse.ArgumentParser, ayuda: str) -> None:
+    parser.add_argument("-o", "--salida", type=Path, required=True, metavar="RUTA", help=ayuda)
+
+
+def agregar_publico(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--publico", action="store_true",
+        help="versión para publicar: sin nombres, teléfonos ni correos de personas (Ley 1581 de 2012)",
+    )

@@ -1,0 +1,24 @@
+"""acuerdo-docs esquema: imprime el JSON Schema de un tipo de documento."""
+
+from __future__ import annotations
+
+import argparse
+import json
+
+from ..esquemas import ESQUEMAS
+
+
+def registrar(ordenes: argparse._SubParsersAction) -> None:
+    p = ordenes.add_parser(
+        "esquema",
+        help="imprime el JSON Schema de los datos de entrada",
+        description="Imprime el JSON Schema (con etiquetas y ayudas del formulario) de un tipo de documento.",
+    )
+    p.add_argument("tipo", choices=sorted(ESQUEMAS), help="tipo de documento")
+    p.set_defaults(ejecutar=ejecutar)
+
+
+def ejecutar(args: argparse.Namespace) -> int:
+    esquema = ESQUEMAS[args.tipo].model_json_schema()
+    print(json.dumps(esquema, ensure_ascii=False, indent=2))
+    return 0

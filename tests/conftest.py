@@ -1,0 +1,61 @@
+"""Utilidades compartidas por las pruebas.
+
+LibreOffice es el cliente real de los documentos: las pruebas marcadas
+``libreoffice`` lo usan. Fuera de CI se omiten si no está instalado; con la
+variable CI definida, su ausencia es un fallo (nunca se omiten en silencio).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import tempfile
+from collections.abc import Iterable
+from pathlib import Path
+
+import pytest
+
+RAIZ = Path(__file__).resolve().parents[1]
+SEMILLA = RAIZ.parent / "shared" / "semilla"
+
+
+def ruta_soffice() -> str | None:
+    return os.environ.get("ACUERDO_DOCS_SOFFICE_PRUEBAS") or shutil.which("soffice") or shutil.which("libreoffice")
+
+
+def exigir_libreoffice() -> str:
+    """Devuelve la ruta de soffice; falla en CI si no está, y omite fuera de CI."""
+    ruta = ruta_soffice()
+    if ruta is None:
+        if os.environ.get("CI"):
+            pytest.fail("LibreOffice (soffice) no está instalado y CI está definido: .ci/run debe instalarlo")
+        pytest.skip("LibreOffice no está instalado (fuera de CI)")
+    return ruta
+
+
+_PERFIL = Path(tempfile.gettempdir()) / f"acuerdo_docs_pruebas_lo_{os.getuid()}"
+
+
+def convertir_con_libreoffice(archivos: Iterable[Path], formato: str, carpeta: Path, timeout: float = 240) -> None:
+    """Convierte con un solo arranque de LibreOffice (perfil propio de las pruebas)."""
+    soffice = exigir_libreoffice()
+    lista = [str(a) for a in archivos]
+    carpeta.mkdir(parents=True, exist_ok=True)
+    subprocess.run(
+        [soffice, "--headless", "--norestore", "--nologo", "--nolockcheck",
+         f"-env:UserInstallation=file://{_PERFIL}", "--convert-to", formato, "--outdir", str(carpeta), *lista],
+        check=True, capture_output=True, timeout=timeout,
+    )
+
+
+def texto_pdf(pdf: Path) -> list[str]:
+    """El texto de cada página del PDF (pypdf)."""
+    from pypdf import PdfReader
+
+    return [pagina.extract_text() or "" for pagina in PdfReader(str(pdf)).pages]
+
+
+@pytest.fixture(scope="session")
+def libreoffice() -> str:
+    return exigir_libreoffice()
