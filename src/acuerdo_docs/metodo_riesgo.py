@@ -13,6 +13,7 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, Literal
 
 NIVELES: tuple[int, ...] = (1, 2, 3, 4, 5)
@@ -53,6 +54,7 @@ PORCENTAJES: tuple[float, ...] = (0.2, 0.4, 0.6, 0.8, 1.0)
 
 DECIMALES = 6
 """Los porcentajes se redondean antes de comparar: 0.6 * 0.5 no siempre da 0.3 exacto en binario."""
+_CUANTO = Decimal(1).scaleb(-DECIMALES)
 
 Zona = Literal["Bajo", "Moderado", "Alto", "Extremo"]
 ZONAS: tuple[str, ...] = ("Bajo", "Moderado", "Alto", "Extremo")
@@ -143,7 +145,8 @@ def porcentaje(nivel: int) -> float:
 
 
 def redondear(valor: float) -> float:
-    return round(valor, DECIMALES)
+    """Redondeo a :data:`DECIMALES` con mitades hacia arriba, como ROUND de Excel y LibreOffice."""
+    return float(Decimal(repr(valor)).quantize(_CUANTO, rounding=ROUND_HALF_UP))
 
 
 def nivel_de_porcentaje(valor: float) -> int:

@@ -177,7 +177,7 @@ def encabezado_formato(doc: DocumentoDocx, prefijo: str = "encabezado") -> Table
     tabla.style = "Table Grid"
     tabla.alignment = WD_TABLE_ALIGNMENT.CENTER
     total = ancho_util / 360000
-    medidas = [2.9, 3.3, total - 2.9 - 3.3 - 1.9 - 2.9, 1.9, 2.9]
+    medidas = [2.7, 3.2, total - 2.7 - 3.2 - 1.8 - 3.3, 1.8, 3.3]
     logo = tabla.cell(0, 0).merge(tabla.cell(2, 0))
     texto_celda(logo, f"{{{{ {prefijo}.entidad }}}}", negrita=True, centrado=True)
     filas = (

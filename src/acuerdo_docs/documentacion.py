@@ -1,0 +1,80 @@
+"""Tablas de campos del README, generadas desde los esquemas (nunca escritas a mano).
+
+``python -m acuerdo_docs.documentacion README.md`` reescribe lo que hay entre las
+marcas ``<!-- campos:TIPO -->`` y ``<!-- /campos:TIPO -->``; una prueba verifica
+que el README está al día.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from datetime import date
+from enum import Enum
+from pathlib import Path
+from types import UnionType
+from typing import Any, Literal, Union, get_args, get_origin
+
+from pydantic import BaseModel
+
+from .esquemas import ESQUEMAS
+
+
+def _tipo(anotacion: Any) -> str:
+    """Nombre en español del tipo de un campo."""
+    origen, args = get_origin(anotacion), get_args(anotacion)
+    if origen is Literal:
+        return "uno de: " + ", ".join(f"`{a}`" for a in args)
+    if origen in (Union, UnionType):
+        return " o ".join(_tipo(a) for a in args if a is not type(None))
+    if origen is list:
+        return f"lista de {_tipo(args[0])}" if args else "lista"
+    if isinstance(anotacion, type):
+        if issubclass(anotacion, bool):
+            return "sí/no"
+        if issubclass(anotacion, Enum):
+            return "uno de: " + ", ".join(f"`{m.value}`" for m in anotacion)
+        nombres = {str: "texto", int: "entero", float: "número", date: "fecha", Path: "ruta de archivo"}
+        for clase, nombre in nombres.items():
+            if issubclass(anotacion, clase):
+                return nombre
+        if issubclass(anotacion, BaseModel):
+            return f"objeto {anotacion.__name__}"
+    return str(anotacion)
+
+
+def _celda(texto: str | None) -> str:
+    return (texto or "").replace("|", "\\|").replace("\n", " ")
+
+
+def tabla_campos(modelo: type[BaseModel]) -> str:
+    filas = ["| clave JSON | etiqueta en el formulario | tipo | obligatorio | ayuda |", "|---|---|---|---|---|"]
+    for nombre, info in modelo.model_fields.items():
+        extra = info.json_schema_extra if isinstance(info.json_schema_extra, dict) else {}
+        marca = " (dato personal)" if extra.get("personal") else ""
+        ayuda = info.description or ""
+        if len(ayuda) > 140:
+            ayuda = ayuda[:137].rsplit(" ", 1)[0] + "…"
+        filas.append(
+            f"| `{nombre}` | {_celda(info.title)}{marca} | {_celda(_tipo(info.annotation))} | "
+            f"{'sí' if info.is_required() else 'no'} | {_celda(ayuda)} |"
+        )
+    return "\n".join(filas)
+
+
+def actualizar(texto: str) -> str:
+    for tipo, modelo in ESQUEMAS.items():
+        patron = re.compile(rf"(<!-- campos:{tipo} -->\n).*?(\n<!-- /campos:{tipo} -->)", re.S)
+        texto = patron.sub(lambda m: m.group(1) + tabla_campos(modelo) + m.group(2), texto)
+    return texto
+
+
+def main() -> int:
+    ruta = Path(sys.argv[1] if len(sys.argv) > 1 else "README.md")
+    ruta.write_text(actualizar(ruta.read_text(encoding="utf-8")), encoding="utf-8")
+    print(f"tablas de campos actualizadas en {ruta}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,320 @@
+"""Esquema del acuerdo simbólico de corresponsabilidad y su hoja de ruta.
+
+Las claves JSON de :class:`AcuerdoSimbolico` y sus partes son un contrato público:
+se pueden agregar claves, no renombrarlas. El estado de cada hito no se escribe:
+se deriva del avance y de las fechas frente a una fecha de referencia
+(:func:`estado_hito`).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Any, Literal
+
+from pydantic import AfterValidator, BeforeValidator, Field, ValidationError, ValidationInfo
+from pydantic import field_validator, model_validator
+from pydantic_core import InitErrorDetails, PydanticCustomError
+
+from .comun import (
+    Correo,
+    Fecha,
+    FechaOpcional,
+    Modelo,
+    Texto,
+    TextoObligatorio,
+    _a_texto,
+    campo,
+    limpiar_texto,
+    normalizar_clave,
+)
+from .ficha import Encabezado
+from .riesgo import Riesgo, verificar_ids_unicos
+
+# ------------------------------------------------------------------ catálogos
+
+Sector = Literal["publico", "privado", "academico", "sociedad_civil"]
+SECTORES: dict[str, str] = {
+    "publico": "Público",
+    "privado": "Privado",
+    "academico": "Académico",
+    "sociedad_civil": "Sociedad civil",
+}
+"""Valor JSON de cada sector y cómo se muestra en el documento."""
+
+TipoCompromiso = Literal["talento_humano", "equipo", "recursos", "otro"]
+TIPOS_COMPROMISO: dict[str, str] = {
+    "talento_humano": "Talento humano",
+    "equipo": "Equipo",
+    "recursos": "Recursos",
+    "otro": "Otros",
+}
+"""Valor JSON de cada tipo de compromiso y su rótulo (en este orden van las columnas de la tabla cruzada)."""
+
+Estado = Literal["sin iniciar", "en curso", "completado", "vencido"]
+ESTADOS: dict[str, str] = {
+    "sin iniciar": "Sin iniciar",
+    "en curso": "En curso",
+    "completado": "Completado",
+    "vencido": "Vencido",
+}
+"""Estados de un hito de la hoja de ruta (derivados, no se escriben en el JSON)."""
+
+_SINONIMOS_SECTOR = {
+    "sector_publico": "publico", "publica": "publico", "sector_privado": "privado", "privada": "privado",
+    "academia": "academico", "academica": "academico", "sector_academico": "academico",
+    "sociedad": "sociedad_civil", "civil": "sociedad_civil", "comunidad": "sociedad_civil",
+}
+_SINONIMOS_TIPO = {
+    "talento": "talento_humano", "personas": "talento_humano", "equipos": "equipo",
+    "recurso": "recursos", "otros": "otro", "demas": "otro",
+}
+
+
+def _a_clave(sinonimos: dict[str, str]) -> Any:
+    # "Sociedad civil", "Académico" o "Talento humano" se escriben como los lee una persona.
+    def convertir(valor: Any) -> Any:
+        if not isinstance(valor, str):
+            return valor
+        clave = normalizar_clave(valor)
+        return sinonimos.get(clave, clave)
+
+    return convertir
+
+
+def _identificador(valor: str) -> str:
+    valor = valor.strip()
+    if not valor:
+        raise PydanticCustomError("texto_vacio", "no puede estar vacío")
+    return valor
+
+
+Identificador = Annotated[
+    str, BeforeValidator(limpiar_texto), BeforeValidator(_a_texto), AfterValidator(_identificador)
+]
+"""Id corto de un actor (``sdm``); se comparan sin los espacios de los extremos."""
+
+SectorActor = Annotated[Sector, BeforeValidator(_a_clave(_SINONIMOS_SECTOR))]
+TipoDeCompromiso = Annotated[TipoCompromiso, BeforeValidator(_a_clave(_SINONIMOS_TIPO))]
+
+
+def estado_hito(inicio: date, fin: date, avance: int, referencia: date) -> Estado:
+    """Estado de un hito en la fecha ``referencia``.
+
+    completado: avance 100; vencido: ``fin`` ya pasó y el avance es menor que 100;
+    sin iniciar: ``inicio`` aún no llega y el avance es 0; en curso: todo lo demás
+    (también un hito que empezó antes de su fecha de inicio).
+    """
+    if avance >= 100:
+        return "completado"
+    if fin < referencia:
+        return "vencido"
+    if inicio > referencia and avance == 0:
+        return "sin iniciar"
+    return "en curso"
+
+
+# ------------------------------------------------------------------ modelos
+
+
+class EncabezadoAcuerdo(Encabezado):
+    """Encabezado del acuerdo: la misma familia que la ficha, con valores propios y configurables.
+
+    El código no es oficial: el acuerdo no tiene código en el sistema de gestión de calidad;
+    la entidad que lo adopte escribe aquí el que le asigne.
+    """
+
+    proceso: TextoObligatorio = campo("PROCESO", default="GOBIERNO ABIERTO Y RELACIÓN CON LA CIUDADANÍA")
+    procedimiento: TextoObligatorio = campo("PROCEDIMIENTO", default="Innovación pública – Laboratorio iBO")
+    formato: TextoObligatorio = campo("FORMATO", default="Acuerdo simbólico de corresponsabilidad")
+    codigo: TextoObligatorio = campo(
+        "CÓDIGO", "Código del formato en el sistema de gestión de la entidad; por omisión «POR ASIGNAR».",
+        default="POR ASIGNAR",
+    )
+    version: TextoObligatorio = campo("VERSIÓN", default="01")
+
+
+class Desafio(Modelo):
+    """El desafío de innovación (reto de ciudad) que convoca a los actores."""
+
+    nombre: TextoObligatorio = campo("Nombre del desafío")
+    descripcion: Texto = campo("Descripción del desafío", "Necesidad o problema de ciudad que se quiere resolver.",
+                               default="")
+
+
+class Facilitador(Modelo):
+    """Quien convoca y acompaña el proceso (por omisión, el laboratorio iBO de la Alta Consejería TIC)."""
+
+    entidad: TextoObligatorio = campo("Entidad facilitadora", default="Alta Consejería TIC")
+    equipo: Texto = campo("Equipo facilitador", default="iBO – Equipo de innovación pública")
+    aporte: TextoObligatorio = campo(
+        "Aporte del facilitador",
+        "Qué pone el equipo facilitador en el proceso.",
+        default="Sus capacidades y su tiempo para definir colaborativamente la mejor opción para abordar el desafío.",
+    )
+
+
+class Compromiso(Modelo):
+    """Lo que un actor pone en el desafío."""
+
+    tipo: TipoDeCompromiso = campo(
+        "Tipo de compromiso", "talento_humano, equipo, recursos u otro."
+    )
+    descripcion: TextoObligatorio = campo("Descripción del compromiso")
+
+
+class Actor(Modelo):
+    """Una entidad, empresa, universidad u organización que participa en el desafío."""
+
+    id: Identificador = campo(
+        "Id del actor", "Identificador corto y único (por ejemplo «sdm»); lo usan la hoja de ruta y los riesgos."
+    )
+    entidad: TextoObligatorio = campo("Entidad u organización")
+    sector: SectorActor = campo("Sector", "publico, privado, academico o sociedad_civil.")
+    representante: Texto = campo(
+        "Representante", "Persona que valida y firma por el actor.", personal=True, default=""
+    )
+    cargo: Texto = campo("Cargo del representante", default="")
+    correo: Correo = campo("Correo de contacto", personal=True, default=None)
+    rol: TextoObligatorio = campo("Rol en el desafío")
+    responsabilidades: list[TextoObligatorio] = campo(
+        "Responsabilidades", "Al menos una; una por elemento de la lista."
+    )
+    compromisos: list[Compromiso] = campo(
+        "Compromisos", "Aportes del actor: talento humano, equipo, recursos u otros.", default_factory=list
+    )
+    validado: bool = campo(
+        "Validado en la reunión de inicio", "Verdadero cuando el actor confirmó su rol y sus compromisos.",
+        default=False,
+    )
+
+    @field_validator("responsabilidades", mode="before")
+    @classmethod
+    def _lineas(cls, valor: Any) -> Any:
+        # Un texto con varias líneas (viñetas pegadas) es una lista de responsabilidades.
+        if isinstance(valor, str):
+            lineas = [l.strip() for l in limpiar_texto(valor).split("\n")]
+            return [l.lstrip("-•*·–").strip() for l in lineas if l.strip()]
+        return valor
+
+    @field_validator("responsabilidades")
+    @classmethod
+    def _al_menos_una(cls, valor: list[str]) -> list[str]:
+        if not valor:
+            raise PydanticCustomError("sin_responsabilidades", "cada actor debe tener al menos una responsabilidad")
+        return valor
+
+
+class Hito(Modelo):
+    """Una actividad de la hoja de ruta hacia el prototipo."""
+
+    actividad: TextoObligatorio = campo("Actividad")
+    fase: Texto = campo("Fase", "Etapa del proceso de innovación (por ejemplo «Prototipado»).", default="")
+    responsable: Identificador = campo("Responsable", "Id del actor responsable (uno de los de «actores»).")
+    inicio: Fecha = campo("Fecha de inicio")
+    fin: Fecha = campo("Fecha de fin", "No puede ser anterior a la fecha de inicio.")
+    avance: int = campo("Avance (%)", "Porcentaje de avance, de 0 a 100.", default=0, ge=0, le=100)
+
+    @field_validator("fin")
+    @classmethod
+    def _fin_despues_de_inicio(cls, valor: date, info: ValidationInfo) -> date:
+        inicio = info.data.get("inicio")
+        if isinstance(inicio, date) and valor < inicio:
+            raise PydanticCustomError("fin_antes_de_inicio", "la fecha de fin es anterior a la fecha de inicio")
+        return valor
+
+    def estado(self, referencia: date) -> Estado:
+        """Estado del hito en la fecha ``referencia`` (vea :func:`estado_hito`)."""
+        return estado_hito(self.inicio, self.fin, self.avance, referencia)
+
+
+class AcuerdoSimbolico(Modelo):
+    """Acuerdo simbólico de corresponsabilidad de un desafío de innovación, con su hoja de ruta."""
+
+    encabezado: EncabezadoAcuerdo = Field(
+        default_factory=EncabezadoAcuerdo,
+        title="Encabezado del formato",
+        description="Proceso, procedimiento, formato, código y versión; el código por omisión es «POR ASIGNAR».",
+    )
+    desafio: Desafio = campo("Desafío")
+    fecha: Fecha = campo("Fecha de la reunión de inicio")
+    lugar: TextoObligatorio = campo("Lugar de la reunión de inicio")
+    facilitador: Facilitador = campo("Facilitador del proceso", default_factory=Facilitador)
+    alcance: TextoObligatorio = campo("Alcance", "Hasta dónde llega el desafío y qué queda por fuera.")
+    objetivo: TextoObligatorio = campo("Objetivo", "Qué se espera lograr con el desafío.")
+    actores: list[Actor] = campo("Actores", "Al menos dos: entidades públicas, empresas, academia, sociedad civil.")
+    hoja_de_ruta: list[Hito] = campo(
+        "Hoja de ruta", "Actividades hacia el prototipo, con responsable, fechas y avance.", default_factory=list
+    )
+    riesgos: list[Riesgo] = campo(
+        "Riesgos", "Riesgos del desafío (método DAFP); el responsable de cada uno es el id de un actor.",
+        default_factory=list,
+    )
+    fecha_corte: FechaOpcional = campo(
+        "Fecha de corte del avance",
+        "Fecha frente a la que se calcula el estado de cada hito; si no viene, se usa la fecha del día.",
+        default=None,
+    )
+
+    @field_validator("actores")
+    @classmethod
+    def _al_menos_dos(cls, valor: list[Actor]) -> list[Actor]:
+        if len(valor) < 2:
+            raise PydanticCustomError("actores_insuficientes", "el acuerdo necesita al menos dos actores")
+        return valor
+
+    @field_validator("riesgos")
+    @classmethod
+    def _riesgos_unicos(cls, valor: list[Riesgo]) -> list[Riesgo]:
+        return verificar_ids_unicos(valor)
+
+    @model_validator(mode="after")
+    def _referencias(self) -> AcuerdoSimbolico:
+        # Un solo ValidationError con un error por elemento: cada uno con su ruta exacta.
+        errores: list[InitErrorDetails] = []
+        vistos: dict[str, int] = {}
+        for i, actor in enumerate(self.actores):
+            clave = actor.id.casefold()
+            if clave in vistos:
+                errores.append(InitErrorDetails(
+                    type=PydanticCustomError(
+                        "id_repetido", "el id de cada actor debe ser único; este repite el de actores[{otro}]",
+                        {"otro": vistos[clave] + 1},
+                    ),
+                    loc=("actores", i, "id"), input=actor.id,
+                ))
+            else:
+                vistos[clave] = i
+        ids = [a.id for a in self.actores]
+        validos = ", ".join(ids)
+        for i, hito in enumerate(self.hoja_de_ruta):
+            if hito.responsable not in ids:
+                errores.append(_error_responsable(("hoja_de_ruta", i, "responsable"), hito.responsable, validos))
+        for i, riesgo in enumerate(self.riesgos):
+            if riesgo.responsable.strip() and riesgo.responsable.strip() not in ids:
+                errores.append(_error_responsable(("riesgos", i, "responsable"), riesgo.responsable, validos))
+        if errores:
+            raise ValidationError.from_exception_data(type(self).__name__, errores)
+        return self
+
+    def actor(self, id_actor: str) -> Actor | None:
+        """El actor con ese id (o ``None``)."""
+        return next((a for a in self.actores if a.id == id_actor.strip()), None)
+
+    def fecha_referencia(self, referencia: date | None = None) -> date:
+        """Fecha frente a la que se calculan los estados: ``referencia`` > ``fecha_corte`` > hoy."""
+        return referencia or self.fecha_corte or date.today()
+
+
+def _error_responsable(loc: tuple[str | int, ...], valor: str, validos: str) -> InitErrorDetails:
+    return InitErrorDetails(
+        type=PydanticCustomError(
+            "actor_inexistente", "no es el id de ningún actor del acuerdo; ids válidos: {ids}", {"ids": validos}
+        ),
+        loc=loc, input=valor,
+    )
+
+
+__all__ = [
+    "ESTADOS", "SECTORES", "TIPOS_COMPROMISO", "AcuerdoSimbolico", "Actor", "Compromiso", "Desafio",
+    "EncabezadoAcuerdo", "Estado", "Facilitador", "Hito", "Sector", "TipoCompromiso", "estado_hito",
+]

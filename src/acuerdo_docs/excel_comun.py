@@ -1,0 +1,234 @@
+"""Ayudas comunes para todos los libros de Excel que escribe el proyecto.
+
+- Un texto nunca se convierte en fórmula: lo que empieza por ``=``, ``+``, ``-``, ``@``,
+  tabulador o retorno de carro se guarda como celda de texto (inyección de fórmulas/CSV).
+  Las fórmulas propias se escriben a propósito con :func:`escribir_formula`.
+- Los caracteres que XML no admite se quitan sin perder el resto del texto.
+- :func:`guardar_libro` fija los metadatos y vuelve a empaquetar el zip: el mismo dato da
+  el mismo .xlsx, byte a byte, y sin datos personales en las propiedades del documento.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from collections.abc import Iterable, Sequence
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from openpyxl.cell.cell import Cell
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.workbook.workbook import Workbook
+from openpyxl.worksheet.worksheet import Worksheet
+from openpyxl.xml.functions import tostring
+
+from .archivos import Destino, escribir_atomico, zip_determinista
+
+FECHA_LIBRO = datetime(2000, 1, 1, 0, 0, 0)
+"""Fecha fija de creación y modificación en las propiedades del libro (determinismo)."""
+
+CREADOR = "acuerdo_docs"
+
+PREFIJOS_FORMULA = ("=", "+", "-", "@", "\t", "\r")
+"""Inicios con los que Excel, LibreOffice o un CSV podrían interpretar el texto como fórmula."""
+
+# XML 1.0 prohíbe estos caracteres; \t, \n y \r sí se admiten.
+_ILEGALES_XML = re.compile("[\x00-\x08\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+_A_SALTO = {"\x0b": "\n", "\x0c": "\n"}  # tabulación vertical y salto de página de Word
+
+COLOR_ENCABEZADO = "1F3864"
+COLOR_SUBENCABEZADO = "D9E1F2"
+BORDE_FINO = Side(style="thin", color="808080")
+BORDE = Border(left=BORDE_FINO, right=BORDE_FINO, top=BORDE_FINO, bottom=BORDE_FINO)
+FORMATO_FECHA = "DD/MM/YYYY"
+FORMATO_PORCENTAJE = "0.0%"
+
+
+def limpiar_xml(texto: str) -> str:
+    """Quita los caracteres que XML no admite; conserva todo lo demás."""
+    for origen, destino in _A_SALTO.items():
+        texto = texto.replace(origen, destino)
+    return _ILEGALES_XML.sub("", texto)
+
+
+def parece_formula(texto: str) -> bool:
+    return texto.startswith(PREFIJOS_FORMULA)
+
+
+def valor_seguro(valor: Any) -> Any:
+    """El valor listo para una celda: textos sin caracteres ilegales; lo demás tal cual."""
+    if isinstance(valor, str):
+        return limpiar_xml(valor)
+    return valor
+
+
+def escribir_celda(ws: Worksheet, fila: int, col: int, valor: Any, *, estilo: dict[str, Any] | None = None) -> Cell:
+    """Escribe un dato (nunca una fórmula) en la celda y la devuelve.
+
+    openpyxl toma como fórmula todo texto que empieza por ``=`` y como error ``#N/A`` y
+    similares; aquí el texto queda siempre como texto. ``quotePrefix`` hace que Excel
+    tampoco lo evalúe si el usuario edita la celda.
+    """
+    celda: Cell = ws.cell(row=fila, column=col)
+    limpio = valor_seguro(valor)
+    celda.value = limpio
+    if isinstance(limpio, str):
+        celda.data_type = "s"
+        if parece_formula(limpio):
+            celda.quotePrefix = True
+    elif isinstance(limpio, (date, datetime)):
+        celda.number_format = FORMATO_FECHA
+    if estilo:
+        aplicar_estilo(celda, **estilo)
+    return celda
+
+
+def escribir_formula(ws: Worksheet, fila: int, col: int, formula: str) -> Cell:
+    """Escribe una fórmula propia (debe empezar por ``=``). Los datos del usuario van por :func:`escribir_celda`."""
+    if not formula.startswith("="):
+        raise ValueError("una fórmula debe empezar por '='")
+    celda: Cell = ws.cell(row=fila, column=col)
+    celda.value = formula
+    celda.data_type = "f"
+    return celda
+
+
+def escribir_fila(ws: Worksheet, fila: int, valores: Iterable[Any], col_inicial: int = 1) -> list[Cell]:
+    return [escribir_celda(ws, fila, col_inicial + i, v) for i, v in enumerate(valores)]
+
+
+def relleno(color: str) -> PatternFill:
+    return PatternFill(fill_type="solid", start_color=color, end_color=color)
+
+
+def aplicar_estilo(
+    celda: Cell,
+    *,
+    negrita: bool | None = None,
+    color_fuente: str | None = None,
+    fondo: str | None = None,
+    ajustar: bool | None = None,
+    horizontal: str | None = None,
+    vertical: str | None = "top",
+    borde: bool = False,
+    formato: str | None = None,
+    tamano: float | None = None,
+) -> None:
+    if negrita is not None or color_fuente or tamano:
+        celda.font = Font(bold=bool(negrita), color=color_fuente, size=tamano)
+    if fondo:
+        celda.fill = relleno(fondo)
+    if ajustar is not None or horizontal or vertical:
+        celda.alignment = Alignment(wrap_text=ajustar, horizontal=horizontal, vertical=vertical)
+    if borde:
+        celda.border = BORDE
+    if formato:
+        celda.number_format = formato
+
+
+def estilo_encabezado(celda: Cell, *, fondo: str = COLOR_ENCABEZADO, color_fuente: str = "FFFFFF") -> None:
+    """Encabezado de tabla: negrita, fondo oscuro, centrado y con ajuste de texto."""
+    aplicar_estilo(
+        celda, negrita=True, color_fuente=color_fuente, fondo=fondo, ajustar=True,
+        horizontal="center", vertical="center", borde=True,
+    )
+
+
+def escribir_encabezados(
+    ws: Worksheet, fila: int, titulos: Sequence[str], col_inicial: int = 1, *, fondo: str = COLOR_ENCABEZADO
+) -> None:
+    for i, titulo in enumerate(titulos):
+        celda = escribir_celda(ws, fila, col_inicial + i, titulo)
+        estilo_encabezado(celda, fondo=fondo, color_fuente="FFFFFF" if fondo == COLOR_ENCABEZADO else "000000")
+
+
+def fijar_anchos(ws: Worksheet, anchos: dict[int, float] | Sequence[float], col_inicial: int = 1) -> None:
+    """Anchos de columna fijos (no se calculan del contenido: el resultado no depende de fuentes)."""
+    pares = anchos.items() if isinstance(anchos, dict) else enumerate(anchos, start=col_inicial)
+    for col, ancho in pares:
+        ws.column_dimensions[get_column_letter(col)].width = ancho
+
+
+def rango(col1: int, fila1: int, col2: int, fila2: int, *, absoluto: bool = True, hoja: str | None = None) -> str:
+    """``$B$3:$B$7`` (o con la hoja: ``'Catálogos'!$B$3:$B$7``)."""
+    d = "$" if absoluto else ""
+    texto = f"{d}{get_column_letter(col1)}{d}{fila1}:{d}{get_column_letter(col2)}{d}{fila2}"
+    if hoja is not None:
+        texto = f"{referencia_hoja(hoja)}!{texto}"
+    return texto
+
+
+def referencia_hoja(nombre: str) -> str:
+    """Nombre de hoja entre comillas simples, como lo piden las fórmulas y los nombres definidos."""
+    return "'" + nombre.replace("'", "''") + "'"
+
+
+def propiedades_fijas(wb: Workbook, *, titulo: str | None = None) -> None:
+    """Metadatos del libro sin datos personales ni fechas del reloj."""
+    props = wb.properties
+    props.creator = CREADOR
+    props.lastModifiedBy = CREADOR
+    props.created = FECHA_LIBRO
+    props.modified = FECHA_LIBRO
+    props.lastPrinted = None
+    props.title = titulo
+    props.subject = None
+    props.description = None
+    props.keywords = None
+    props.category = None
+    props.identifier = None
+    props.language = None
+    props.revision = None
+    props.version = None
+    props.contentStatus = None
+
+
+def libro_a_bytes(wb: Workbook, *, titulo: str | None = None) -> bytes:
+    """Serializa el libro de forma reproducible (zip con fechas fijas, propiedades fijas)."""
+    propiedades_fijas(wb, titulo=titulo)
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    # openpyxl pone la hora actual en "modified" al guardar: se reescribe docProps/core.xml.
+    wb.properties.modified = FECHA_LIBRO
+    nucleo = tostring(wb.properties.to_tree())
+    with zipfile.ZipFile(io.BytesIO(buffer.getvalue())) as zf:
+        miembros = [
+            (i.filename, nucleo if i.filename == "docProps/core.xml" else zf.read(i)) for i in zf.infolist()
+        ]
+    return zip_determinista(miembros)
+
+
+def guardar_libro(wb: Workbook, destino: Destino, *, titulo: str | None = None) -> Path | None:
+    """Guarda el libro de forma atómica y reproducible; devuelve la ruta (``None`` si es un archivo abierto)."""
+    return escribir_atomico(destino, libro_a_bytes(wb, titulo=titulo))
+
+
+__all__ = [
+    "BORDE",
+    "COLOR_ENCABEZADO",
+    "COLOR_SUBENCABEZADO",
+    "CREADOR",
+    "FECHA_LIBRO",
+    "FORMATO_FECHA",
+    "FORMATO_PORCENTAJE",
+    "PREFIJOS_FORMULA",
+    "aplicar_estilo",
+    "escribir_celda",
+    "escribir_encabezados",
+    "escribir_fila",
+    "escribir_formula",
+    "estilo_encabezado",
+    "fijar_anchos",
+    "guardar_libro",
+    "libro_a_bytes",
+    "limpiar_xml",
+    "parece_formula",
+    "propiedades_fijas",
+    "rango",
+    "referencia_hoja",
+    "relleno",
+    "valor_seguro",
+]
