@@ -35,7 +35,7 @@ from jinja2.sandbox import SandboxedEnvironment, SecurityError
 from lxml import etree
 from markupsafe import Markup, escape
 
-from .archivos import normalizar_zip, zip_determinista
+from .archivos import comprimir, empaquetar, normalizar_zip
 from .errores import ErrorPlantilla
 from .esquemas.comun import MESES, fecha_corta, fecha_larga
 
@@ -46,6 +46,10 @@ _RELS_DOC = "word/_rels/document.xml.rels"
 _TIPOS = "[Content_Types].xml"
 _TIPOS_IMAGEN = {"png": "image/png", "jpeg": "image/jpeg", "jpg": "image/jpeg", "gif": "image/gif", "bmp": "image/bmp"}
 _REL_IMAGEN = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/image"
+_SALTO = '</w:t><w:br/><w:t xml:space="preserve">'
+_TABULADOR = '</w:t><w:tab/><w:t xml:space="preserve">'
+
+
 def _finalizar(valor: Any) -> Any:
     """Todo valor impreso: None -> vacío, texto escapado y a salvo de las marcas de docxtpl.
 
@@ -56,11 +60,19 @@ def _finalizar(valor: Any) -> Any:
         return ""
     if isinstance(valor, Markup):
         return valor
+    if hasattr(valor, "__html__"):  # XML ya armado (p. ej. InlineImage de docxtpl)
+        return Markup(valor.__html__())
     if isinstance(valor, date):
         valor = fecha_corta(valor)
     texto = str(escape(valor))
     if "_" in texto:
         texto = texto.replace("{_", "{&#95;").replace("_}", "&#95;}").replace("%_", "%&#95;")
+    # Saltos y tabuladores del usuario: lo mismo que resolve_listing de docxtpl, hecho aquí
+    # una vez por valor en lugar de recorrer todo el XML con expresiones regulares.
+    if "\n" in texto:
+        texto = texto.replace("\n", _SALTO)
+    if "\t" in texto:
+        texto = texto.replace("\t", _TABULADOR)
     return Markup(texto)
 
 
@@ -173,6 +185,11 @@ class PlantillaCompilada:
                 self._plantillas[nombre] = self.entorno.from_string(fuente)
             except TemplateError as exc:
                 raise ErrorPlantilla(_mensaje_error(exc, self.ruta)) from None
+        self._comprimidos = {
+            nombre: comprimir(nombre, datos)
+            for nombre, datos in self._miembros
+            if nombre not in self._plantillas and nombre not in (_RELS_DOC, _TIPOS)
+        }
         if not self._plantillas:
             raise ErrorPlantilla(f"La plantilla {self.ruta.name} no tiene ningún campo {{{{ … }}}}")
 
@@ -181,11 +198,12 @@ class PlantillaCompilada:
         imagenes = _Imagenes()
         ctx = dict(contexto)
         ctx["imagen"] = imagenes.agregar
-        salida: list[tuple[str, bytes]] = []
+        salida: list[tuple[str, bytes | None]] = []
         for nombre, datos in self._miembros:
             plantilla = self._plantillas.get(nombre)
             if plantilla is None:
-                salida.append((nombre, datos))
+                # Miembro intacto: se reutiliza ya comprimido.
+                salida.append((nombre, None if nombre in self._comprimidos else datos))
                 continue
             try:
                 xml = plantilla.render(ctx)
@@ -193,17 +211,24 @@ class PlantillaCompilada:
                 raise ErrorPlantilla(_mensaje_error(exc, self.ruta)) from None
             xml = re.sub(r"\n<w:p([ >])", r"<w:p\1", xml)
             xml = xml.replace("{_{", "{{").replace("}_}", "}}").replace("{_%", "{%").replace("%_}", "%}")
-            xml = DocxTemplate.resolve_listing(None, xml)  # type: ignore[arg-type]
+            if "\t" in xml or "\n" in xml.split("?>", 1)[-1]:  # texto literal de la plantilla
+                xml = DocxTemplate.resolve_listing(None, xml)  # type: ignore[arg-type]
             salida.append((nombre, xml.encode("utf-8")))
         if imagenes.miembros:
             salida = self._con_imagenes(salida, imagenes)
-        return zip_determinista(salida)
+        return empaquetar(
+            self._comprimidos[nombre] if datos is None else comprimir(nombre, datos)
+            for nombre, datos in salida
+        )
 
-    @staticmethod
-    def _con_imagenes(miembros: list[tuple[str, bytes]], imagenes: _Imagenes) -> list[tuple[str, bytes]]:
-        resultado: list[tuple[str, bytes]] = []
+    def _con_imagenes(
+        self, miembros: list[tuple[str, bytes | None]], imagenes: _Imagenes
+    ) -> list[tuple[str, bytes | None]]:
+        resultado: list[tuple[str, bytes | None]] = []
         for nombre, datos in miembros:
-            if nombre == _RELS_DOC:
+            if datos is None:
+                pass
+            elif nombre == _RELS_DOC:
                 texto = datos.decode("utf-8").replace(
                     "</Relationships>", "".join(imagenes.relaciones) + "</Relationships>"
                 )
@@ -217,7 +242,7 @@ class PlantillaCompilada:
                         )
                 datos = texto.encode("utf-8")
             resultado.append((nombre, datos))
-        return resultado + imagenes.miembros
+        return resultado + list(imagenes.miembros)
 
 
 _CACHE: dict[Path, PlantillaCompilada] = {}

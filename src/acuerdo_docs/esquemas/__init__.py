@@ -8,3 +8,7 @@ ESQUEMAS: dict[str, type[BaseModel]] = {"ficha": BuenaPractica}
 """Tipos de documento por nombre (los usa ``acuerdo-docs esquema``)."""
 
 __all__ = ["ESQUEMAS", "Anexo", "BuenaPractica", "Encabezado"]
+
+from .riesgo import Control, MatrizRiesgos, Riesgo  # noqa: E402
+
+__all__ += ["Control", "MatrizRiesgos", "Riesgo"]

@@ -304,6 +304,10 @@ class AcuerdoSimbolico(Modelo):
         """Fecha frente a la que se calculan los estados: ``referencia`` > ``fecha_corte`` > hoy."""
         return referencia or self.fecha_corte or date.today()
 
+    def estado_hito(self, hito: Hito, referencia: date | None = None) -> Estado:
+        """Estado de ``hito`` frente a :meth:`fecha_referencia` (la matriz de Excel usa esta misma regla)."""
+        return hito.estado(self.fecha_referencia(referencia))
+
 
 def _error_responsable(loc: tuple[str | int, ...], valor: str, validos: str) -> InitErrorDetails:
     return InitErrorDetails(
