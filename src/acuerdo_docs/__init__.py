@@ -10,9 +10,15 @@ Uso típico::
 from .errores import ErrorAcuerdoDocs, ErrorCampo, ErrorValidacion
 from .esquemas import Anexo, BuenaPractica, Encabezado
 from .ficha import ejemplo_ficha, generar_ficha, version_publica
+from .acuerdo import ejemplo_acuerdo, generar_acuerdo, renderizar_acuerdo, version_publica_acuerdo
+from .esquemas.acuerdo import AcuerdoSimbolico, Actor, Compromiso, Hito
 
 __all__ = [
     "Anexo", "BuenaPractica", "Encabezado", "ErrorAcuerdoDocs", "ErrorCampo", "ErrorValidacion",
     "ejemplo_ficha", "generar_ficha", "version_publica",
+]
+__all__ += [
+    "AcuerdoSimbolico", "Actor", "Compromiso", "Hito",
+    "ejemplo_acuerdo", "generar_acuerdo", "renderizar_acuerdo", "version_publica_acuerdo",
 ]
 __version__ = "0.1.0"

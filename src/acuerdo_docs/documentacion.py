@@ -13,7 +13,7 @@ from datetime import date
 from enum import Enum
 from pathlib import Path
 from types import UnionType
-from typing import Any, Literal, Union, get_args, get_origin
+from typing import Annotated, Any, Literal, Union, get_args, get_origin
 
 from pydantic import BaseModel
 
@@ -23,6 +23,8 @@ from .esquemas import ESQUEMAS
 def _tipo(anotacion: Any) -> str:
     """Nombre en español del tipo de un campo."""
     origen, args = get_origin(anotacion), get_args(anotacion)
+    if origen is Annotated:  # list[TextoObligatorio]: pydantic solo quita Annotated en el primer nivel
+        return _tipo(args[0])
     if origen is Literal:
         return "uno de: " + ", ".join(f"`{a}`" for a in args)
     if origen in (Union, UnionType):
@@ -62,11 +64,36 @@ def tabla_campos(modelo: type[BaseModel]) -> str:
     return "\n".join(filas)
 
 
+def _submodelo(anotacion: Any) -> type[BaseModel] | None:
+    if isinstance(anotacion, type) and issubclass(anotacion, BaseModel):
+        return anotacion
+    for arg in get_args(anotacion):
+        sub = _submodelo(arg)
+        if sub is not None:
+            return sub
+    return None
+
+
+def modelo_de_marca(marca: str) -> type[BaseModel] | None:
+    """``acuerdo`` → AcuerdoSimbolico; ``acuerdo.actores`` → Actor (el modelo de los elementos del campo)."""
+    tipo, *campos = marca.split(".")
+    modelo = ESQUEMAS.get(tipo)
+    for nombre in campos:
+        if modelo is None or nombre not in modelo.model_fields:
+            return None
+        modelo = _submodelo(modelo.model_fields[nombre].annotation)
+    return modelo
+
+
 def actualizar(texto: str) -> str:
-    for tipo, modelo in ESQUEMAS.items():
-        patron = re.compile(rf"(<!-- campos:{tipo} -->\n).*?(\n<!-- /campos:{tipo} -->)", re.S)
-        texto = patron.sub(lambda m: m.group(1) + tabla_campos(modelo) + m.group(2), texto)
-    return texto
+    # <!-- campos:TIPO --> o, para los objetos anidados, <!-- campos:TIPO.campo.subcampo -->
+    patron = re.compile(r"(<!-- campos:([\w.]+) -->\n).*?(\n<!-- /campos:\2 -->)", re.S)
+
+    def sustituir(m: re.Match[str]) -> str:
+        modelo = modelo_de_marca(m.group(2))
+        return m.group(0) if modelo is None else m.group(1) + tabla_campos(modelo) + m.group(3)
+
+    return patron.sub(sustituir, texto)
 
 
 def main() -> int:

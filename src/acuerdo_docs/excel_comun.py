@@ -152,6 +152,22 @@ def fijar_anchos(ws: Worksheet, anchos: dict[int, float] | Sequence[float], col_
         ws.column_dimensions[get_column_letter(col)].width = ancho
 
 
+def alto_fila(celdas: Iterable[tuple[Any, float]], *, alto_linea: float = 15.0, maximo: float = 409.0) -> float:
+    """Alto de fila para texto ajustado, estimado de la longitud (LibreOffice no lo recalcula al abrir).
+
+    ``celdas``: pares (valor, ancho de la columna). Se estima sin medir fuentes, para que
+    el resultado sea el mismo en cualquier máquina.
+    """
+    lineas = 1
+    for valor, ancho in celdas:
+        if not isinstance(valor, str) or not valor:
+            continue
+        por_linea = max(1, int(ancho * 1.1))
+        total = sum(max(1, -(-len(parte) // por_linea)) for parte in valor.split("\n"))
+        lineas = max(lineas, total)
+    return min(maximo, round(alto_linea * lineas + 2, 1))
+
+
 def rango(col1: int, fila1: int, col2: int, fila2: int, *, absoluto: bool = True, hoja: str | None = None) -> str:
     """``$B$3:$B$7`` (o con la hoja: ``'Catálogos'!$B$3:$B$7``)."""
     d = "$" if absoluto else ""
@@ -215,6 +231,7 @@ __all__ = [
     "FORMATO_FECHA",
     "FORMATO_PORCENTAJE",
     "PREFIJOS_FORMULA",
+    "alto_fila",
     "aplicar_estilo",
     "escribir_celda",
     "escribir_encabezados",

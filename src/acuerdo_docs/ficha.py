@@ -52,6 +52,10 @@ def renderizar_ficha(
     """Los bytes del .docx de la ficha (sin escribir nada)."""
     modelo = cargar_practica(practica)
     ruta = Path(plantilla) if plantilla else ruta_plantilla(PLANTILLA_FICHA)
+    if plantilla is not None:  # plantilla propia: se verifica contra el esquema antes de usarla
+        from .verificacion import exigir_plantilla_valida
+
+        exigir_plantilla_valida(ruta, "ficha")
     return renderizar(ruta, contexto_ficha(modelo, publico=publico), motor=motor)
 
 

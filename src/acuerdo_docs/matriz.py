@@ -27,7 +27,7 @@ from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.formatting.rule import CellIsRule, FormulaRule
-from openpyxl.styles import Font
+from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.datavalidation import DataValidation
@@ -42,6 +42,7 @@ from .excel_comun import (
     COLOR_SUBENCABEZADO,
     FORMATO_FECHA,
     FORMATO_PORCENTAJE,
+    alto_fila,
     aplicar_estilo,
     escribir_celda,
     escribir_encabezados,
@@ -105,9 +106,6 @@ N_TRAT = "Tratamientos"
 N_ZONAS = "Zonas"
 N_ACTORES = "Actores"
 
-ESTADOS_HITO = ("sin iniciar", "en curso", "completado", "vencido")
-
-
 # ---------------------------------------------------------------- entrada
 
 
@@ -126,7 +124,7 @@ def _attr(obj: Any, ruta: str, defecto: Any = None) -> Any:
 
 def _validar_acuerdo(datos: Mapping[str, Any]) -> Any:
     try:  # el esquema del acuerdo vive en otro módulo; sin él, se lee como matriz sola
-        from .esquemas.acuerdo import AcuerdoSimbolico  # type: ignore[import-not-found]
+        from .esquemas.acuerdo import AcuerdoSimbolico
     except ImportError:
         return validar(MatrizRiesgos, {k: datos[k] for k in ("riesgos",) if k in datos})
     return validar(AcuerdoSimbolico, datos)
@@ -219,8 +217,10 @@ def _hoja_catalogos(wb: Workbook, actores: Sequence[tuple[str, str]]) -> None:
     escribir_celda(ws, 2, 1, "No los modifique: las listas y las fórmulas de la hoja Matriz los usan.")
     fila = 4
 
-    inicio = _bloque(ws, fila, "Probabilidad", ("Nivel", "Probabilidad", "Frecuencia", "Porcentaje", "Hasta (% residual)"), [
-        (n, metodo.PROBABILIDADES[n - 1], metodo.FRECUENCIAS[n - 1], metodo.PORCENTAJES[n - 1], metodo.PORCENTAJES[n - 1])
+    titulos = ("Nivel", "Probabilidad", "Frecuencia", "Porcentaje", "Hasta (% residual)")
+    inicio = _bloque(ws, fila, "Probabilidad", titulos, [
+        (n, metodo.PROBABILIDADES[n - 1], metodo.FRECUENCIAS[n - 1], metodo.PORCENTAJES[n - 1],
+         metodo.PORCENTAJES[n - 1])
         for n in metodo.NIVELES
     ])
     _nombre(wb, N_PROB, 2, inicio, 2, inicio + 4)
@@ -268,7 +268,8 @@ def _hoja_catalogos(wb: Workbook, actores: Sequence[tuple[str, str]]) -> None:
     _nombre(wb, N_CLASES, 1, inicio, 1, inicio + len(metodo.CLASIFICACIONES) - 1)
     fila = inicio + len(metodo.CLASIFICACIONES) + 1
 
-    inicio = _bloque(ws, fila, "Tratamiento", ("Tratamiento",), [(metodo.ETIQUETAS_VALOR[t],) for t in metodo.TRATAMIENTOS])
+    inicio = _bloque(ws, fila, "Tratamiento", ("Tratamiento",),
+                     [(metodo.ETIQUETAS_VALOR[t],) for t in metodo.TRATAMIENTOS])
     _nombre(wb, N_TRAT, 1, inicio, 1, inicio + len(metodo.TRATAMIENTOS) - 1)
     fila = inicio + len(metodo.TRATAMIENTOS) + 1
 
@@ -285,6 +286,8 @@ def _hoja_catalogos(wb: Workbook, actores: Sequence[tuple[str, str]]) -> None:
         _nombre(wb, N_ACTORES, 1, inicio, 1, inicio + len(actores) - 1)
 
     fijar_anchos(ws, (34, 22, 30, 36, 20, 16))
+    _imprimir(ws, None)
+    ws.page_setup.orientation = "portrait"
 
 
 def _pintar_zona(celda: Any, zona: str) -> None:
@@ -330,7 +333,7 @@ def columnas_matriz(controles: int = COLUMNAS_CONTROL) -> list[Columna]:
         cols += [
             dato(f"control{k}_descripcion", g, 32, Control, "descripcion", s),
             dato(f"control{k}_tipo", g, 13, Control, "tipo", s),
-            dato(f"control{k}_implementacion", g, 14, Control, "implementacion", s),
+            dato(f"control{k}_implementacion", g, 15, Control, "implementacion", s),
             dato(f"control{k}_responsable", g, 14, Control, "responsable", s),
             calc(f"control{k}_calificacion", g, 12, "calificacion", s),
             calc(f"control{k}_disminuye", g, 13, "disminuye", s),
@@ -433,7 +436,7 @@ def _bloque_encabezado(ws: Worksheet, ultima_col: int, enc: dict[str, str], desa
         celda = escribir_celda(ws, fila, 2, valor, estilo={"ajustar": True})
         if isinstance(valor, date):
             celda.number_format = FORMATO_FECHA
-            celda.alignment = celda.alignment.copy(horizontal="left")
+            celda.alignment = Alignment(horizontal="left", vertical="top")
         ws.merge_cells(start_row=fila, start_column=2, end_row=fila, end_column=4)
     derecha = [(r, enc[c]) for c, r in _ETIQUETAS_ENCABEZADO]
     for i, (rotulo, valor) in enumerate(derecha):
@@ -493,6 +496,8 @@ def _hoja_matriz(ws: Worksheet, riesgos: Sequence[Riesgo], controles: int, filas
                 celda = escribir_celda(ws, fila, i, valores.get(c.clave), estilo={"borde": True, "ajustar": True})
                 if c.clave == "fecha_seguimiento":
                     celda.number_format = FORMATO_FECHA
+        if valores:
+            ws.row_dimensions[fila].height = alto_fila((valores.get(c.clave), c.ancho) for c in cols)
 
     def columna(clave: str) -> str:
         return f"{letras[clave]}{FILA_DATOS}:{letras[clave]}{ultima_fila}"
@@ -556,7 +561,9 @@ def _imprimir(ws: Worksheet, filas_titulo: str | None) -> None:
 def _cuadricula(ws: Worksheet, fila: int, col: int, titulo: str, celdas: Mapping[tuple[int, int], list[str]]) -> None:
     escribir_celda(ws, fila, col, titulo, estilo={"negrita": True, "tamano": 12})
     ws.merge_cells(start_row=fila, start_column=col, end_row=fila, end_column=col + 5)
-    escribir_celda(ws, fila + 1, col, "Probabilidad \\ Impacto", estilo={"negrita": True, "borde": True, "ajustar": True})
+    escribir_celda(ws, fila + 1, col, "Probabilidad \\ Impacto",
+                   estilo={"negrita": True, "borde": True, "ajustar": True})
+    ws.row_dimensions[fila + 1].height = 32
     for i, nombre in enumerate(metodo.IMPACTOS):
         estilo_encabezado(escribir_celda(ws, fila + 1, col + 1 + i, nombre))
     for r, nivel_p in enumerate(reversed(metodo.NIVELES)):  # Muy alta arriba
@@ -571,10 +578,13 @@ def _cuadricula(ws: Worksheet, fila: int, col: int, titulo: str, celdas: Mapping
                            color_fuente=metodo.COLORES_TEXTO_ZONA[metodo.zona(nivel_p, nivel_i)])
 
 
-def posiciones_mapa(riesgos: Sequence[Riesgo]) -> tuple[dict[tuple[int, int], list[str]], dict[tuple[int, int], list[str]]]:
+Celdas = dict[tuple[int, int], list[str]]
+
+
+def posiciones_mapa(riesgos: Sequence[Riesgo]) -> tuple[Celdas, Celdas]:
     """Referencias por celda (probabilidad, impacto): inherente y residual."""
-    inh: dict[tuple[int, int], list[str]] = {}
-    res: dict[tuple[int, int], list[str]] = {}
+    inh: Celdas = {}
+    res: Celdas = {}
     for r in riesgos:
         inh.setdefault((r.probabilidad, r.impacto), []).append(r.id)
         res.setdefault((r.probabilidad_residual, r.impacto_residual), []).append(r.id)
@@ -590,7 +600,8 @@ FILA_MAPA = 4
 def _hoja_mapa(ws: Worksheet, riesgos: Sequence[Riesgo], desafio: str) -> None:
     escribir_celda(ws, 1, 1, "Mapa de calor" + (f" — {desafio}" if desafio else ""),
                    estilo={"negrita": True, "tamano": 14})
-    escribir_celda(ws, 2, 1, "Foto de los datos al generar el libro: si cambia la hoja Matriz, genere el libro de nuevo."
+    escribir_celda(ws, 2, 1, "Foto de los datos al generar el libro: si cambia la hoja Matriz, genere el libro de"
+                   " nuevo."
                    " Cada celda lista las referencias de los riesgos que caen en ella.")
     inh, res = posiciones_mapa(riesgos)
     _cuadricula(ws, FILA_MAPA, COL_MAPA_INHERENTE, "Riesgo inherente", inh)
@@ -611,21 +622,22 @@ COL_RUTA_SEMANAS = 9
 """Primera columna de semanas del Gantt (columnas A..H: fase … estado)."""
 
 
-def _estado_generico(hito: Any, referencia: date) -> str:
-    avance = _attr(hito, "avance", 0) or 0
-    inicio, fin = _attr(hito, "inicio"), _attr(hito, "fin")
-    if avance >= 100:
-        return "completado"
-    if fin is not None and referencia > fin:
-        return "vencido"
-    if inicio is not None and referencia >= inicio:
-        return "en curso"
-    return "sin iniciar"
+def formula_estado(fila: int) -> str:
+    """Estado del hito frente a la fecha de referencia (C2), la misma regla de ``esquemas.acuerdo.estado_hito``.
+
+    completado: avance 100 %; vencido: el fin ya pasó; sin iniciar: el inicio no ha llegado
+    y el avance es 0; en curso: lo demás. Es fórmula para que siga al usuario si cambia
+    avance, fechas o la fecha de referencia.
+    """
+    e, f, g = f"E{fila}", f"F{fila}", f"G{fila}"
+    return (f'=IF({g}="","",IF({g}>=1,"completado",IF({f}<$C$2,"vencido",'
+            f'IF(AND({e}>$C$2,{g}=0),"sin iniciar","en curso"))))')
 
 
 def _hoja_ruta(ws: Worksheet, acuerdo: Any, referencia: date, desafio: str, actores: Mapping[str, str]) -> None:
     hitos = list(_attr(acuerdo, "hoja_de_ruta", []) or [])
-    escribir_celda(ws, 1, 1, "Hoja de ruta" + (f" — {desafio}" if desafio else ""), estilo={"negrita": True, "tamano": 14})
+    escribir_celda(ws, 1, 1, "Hoja de ruta" + (f" — {desafio}" if desafio else ""),
+                   estilo={"negrita": True, "tamano": 14})
     escribir_celda(ws, 2, 1, "Fecha de referencia:", estilo={"negrita": True})
     escribir_celda(ws, 2, 3, referencia)
     ws.merge_cells("A2:B2")
@@ -639,18 +651,17 @@ def _hoja_ruta(ws: Worksheet, acuerdo: Any, referencia: date, desafio: str, acto
         _imprimir(ws, f"{FILA_RUTA_TITULOS}:{FILA_RUTA_TITULOS}")
         return
 
-    estado_hito = getattr(acuerdo, "estado_hito", None)
     for n, hito in enumerate(hitos):
         fila = FILA_RUTA_TITULOS + 1 + n
         responsable = str(_attr(hito, "responsable", ""))
-        estado = estado_hito(hito, referencia) if callable(estado_hito) else _estado_generico(hito, referencia)
         valores = [_attr(hito, "fase", ""), _attr(hito, "actividad", ""), responsable, actores.get(responsable, ""),
-                   _fecha(_attr(hito, "inicio")), _fecha(_attr(hito, "fin")), (_attr(hito, "avance", 0) or 0) / 100,
-                   estado]
+                   _fecha(_attr(hito, "inicio")), _fecha(_attr(hito, "fin")), (_attr(hito, "avance", 0) or 0) / 100]
         for i, valor in enumerate(valores, start=1):
             celda = escribir_celda(ws, fila, i, valor, estilo={"borde": True, "ajustar": True})
             if i == 7:
                 celda.number_format = "0%"
+        aplicar_estilo(escribir_formula(ws, fila, 8, formula_estado(fila)), fondo=COLOR_CALCULADA, borde=True)
+        ws.row_dimensions[fila].height = alto_fila([(valores[1], 40), (valores[3], 28)])
     ultima = FILA_RUTA_TITULOS + len(hitos)
 
     # Semanas de lunes a domingo que cubren todos los hitos.
@@ -699,7 +710,8 @@ def _hoja_instrucciones(ws: Worksheet, controles: int, con_ruta: bool) -> None:
         ("Matriz de riesgos — instrucciones", True),
         ("", False),
         ("Cómo usar el libro", True),
-        ("1. En la hoja Matriz, cada fila es un riesgo. Escriba en las columnas blancas; las grises son fórmulas.", False),
+        ("1. En la hoja Matriz, cada fila es un riesgo. Escriba en las columnas blancas; las grises son"
+         " fórmulas.", False),
         ("2. Probabilidad, impacto, clasificación, tipo e implementación de los controles y tratamiento se eligen"
          " de listas desplegables (hoja Catálogos).", False),
         (f"3. Cada riesgo admite {controles} controles en la misma fila (grupos «Control 1», «Control 2», …). Un"
@@ -728,12 +740,15 @@ def _hoja_instrucciones(ws: Worksheet, controles: int, con_ruta: bool) -> None:
             ("", False),
             ("Hoja de ruta", True),
             ("Hitos del acuerdo con responsable, fechas, avance y estado a la fecha de referencia (celda C2). El"
-             " diagrama semanal se dibuja con formato condicional: cambie fechas o avance y se redibuja.", False),
+             " estado es una fórmula y el diagrama semanal se dibuja con formato condicional: si cambia fechas,"
+             " avance o la fecha de referencia, ambos se actualizan.", False),
         ]
     for i, (texto, negrita) in enumerate(lineas, start=1):
         escribir_celda(ws, i, 1, texto or None, estilo={"negrita": negrita, "ajustar": True,
                                                         "tamano": 14 if i == 1 else None})
         ws.merge_cells(start_row=i, start_column=1, end_row=i, end_column=3)
+        if texto and not negrita:
+            ws.row_dimensions[i].height = alto_fila([(texto, 130)])
     fila = len(lineas) + 2
     escribir_celda(ws, fila, 1, "Columnas de la hoja Matriz", estilo={"negrita": True})
     escribir_encabezados(ws, fila + 1, ["Columna", "Tipo", "Descripción"])
@@ -750,6 +765,7 @@ def _hoja_instrucciones(ws: Worksheet, controles: int, con_ruta: bool) -> None:
                        estilo={"borde": True, "ajustar": True})
         escribir_celda(ws, n, 2, "Calculada" if c.calculada else "Dato", estilo={"borde": True})
         escribir_celda(ws, n, 3, c.ayuda, estilo={"borde": True, "ajustar": True})
+        ws.row_dimensions[n].height = alto_fila([(c.ayuda, 88), (titulo, 32)])
         n += 1
     fijar_anchos(ws, [34, 12, 90])
     _imprimir(ws, None)
@@ -772,6 +788,9 @@ def construir_libro(
 ) -> Workbook:
     """El libro de la matriz, sin guardar (ver :func:`generar_matriz_riesgos`)."""
     riesgos, origen = leer_riesgos(acuerdo_o_riesgos)
+    if encabezado is None and _attr(origen, "encabezado") is not None:
+        # Del encabezado del acuerdo se toman proceso y procedimiento; el formato es otro.
+        encabezado = {k: _attr(origen, f"encabezado.{k}") for k in ("entidad", "proceso", "procedimiento")}
     enc = _encabezado(encabezado, entidad or _attr(origen, "facilitador.entidad") or _attr(origen, "entidad") or None)
     desafio = desafio if desafio is not None else _texto_desafio(origen)
     fecha = fecha or _fecha(_attr(origen, "fecha"))
@@ -787,7 +806,7 @@ def construir_libro(
     _hoja_mapa(wb.create_sheet(HOJA_MAPA), riesgos, desafio)
     if con_ruta:
         hitos = list(_attr(origen, "hoja_de_ruta", []) or [])
-        ref = referencia or fecha or min((_fecha(_attr(h, "inicio")) for h in hitos if _attr(h, "inicio")),
+        ref = referencia or _fecha(_attr(origen, "fecha_corte")) or fecha or min((_fecha(_attr(h, "inicio")) for h in hitos if _attr(h, "inicio")),
                                          default=date(2000, 1, 1))
         _hoja_ruta(wb.create_sheet(HOJA_RUTA), origen, ref, desafio, actores)
     _hoja_instrucciones(wb.create_sheet(HOJA_INSTRUCCIONES), controles, con_ruta)
@@ -815,9 +834,10 @@ def generar_matriz_riesgos(
     ``acuerdo_o_riesgos``: un acuerdo simbólico (o cualquier objeto con ``riesgos``), un
     diccionario con la clave ``riesgos`` (ver ``MatrizRiesgos``) o una lista de ``Riesgo`` o
     diccionarios. ``entidad``, ``desafio`` y ``fecha`` reemplazan lo que traiga el acuerdo;
-    ``referencia`` es la fecha a la que se calcula el estado de los hitos (por defecto ``fecha``:
-    nunca la del reloj, para que el archivo sea reproducible). Devuelve ``None`` si ``destino``
-    es un archivo abierto.
+    ``referencia`` es la fecha a la que se calcula el estado de los hitos (por defecto la
+    ``fecha_corte`` del acuerdo, luego ``fecha``; nunca la del reloj, para que el archivo sea
+    reproducible: la CLI puede pasar la fecha del día). Devuelve ``None`` si ``destino`` es un
+    archivo abierto.
     """
     wb = construir_libro(
         acuerdo_o_riesgos, encabezado=encabezado, entidad=entidad, desafio=desafio, fecha=fecha,
@@ -839,6 +859,7 @@ __all__ = [
     "Columna",
     "columnas_matriz",
     "construir_libro",
+    "formula_estado",
     "formulas_fila",
     "generar_matriz_riesgos",
     "leer_riesgos",

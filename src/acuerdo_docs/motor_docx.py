@@ -36,7 +36,7 @@ from lxml import etree
 from markupsafe import Markup, escape
 
 from .archivos import comprimir, empaquetar, normalizar_zip
-from .errores import ErrorPlantilla
+from .errores import ErrorEntrada, ErrorPlantilla
 from .esquemas.comun import MESES, fecha_corta, fecha_larga
 
 log = logging.getLogger("acuerdo_docs.motor")
@@ -125,6 +125,19 @@ def _mensaje_error(exc: Exception, plantilla: Path) -> str:
 # --------------------------------------------------------------------- imágenes
 
 
+def leer_imagen(ruta: Path | str) -> ImagenDocx:
+    """Abre una imagen para incrustarla; si falta o está dañada, un error claro (no una traza)."""
+    ruta = Path(ruta)
+    try:
+        return ImagenDocx.from_file(str(ruta))
+    except FileNotFoundError:
+        raise ErrorEntrada(f"No existe la imagen «{ruta.name}»: no se escribió ningún archivo") from None
+    except Exception:  # python-docx lanza varios tipos según el formato dañado
+        raise ErrorEntrada(
+            f"La imagen «{ruta.name}» está dañada o no es PNG, JPEG, GIF o BMP: no se escribió ningún archivo"
+        ) from None
+
+
 @dataclass
 class _Imagenes:
     """Imágenes agregadas durante un renderizado (camino compilado)."""
@@ -134,7 +147,7 @@ class _Imagenes:
     extensiones: set[str] = field(default_factory=set)
 
     def agregar(self, ruta: Path, ancho_cm: float) -> Markup:
-        imagen = ImagenDocx.from_file(str(ruta))
+        imagen = leer_imagen(ruta)
         ext = imagen.ext.lower()
         n = len(self.miembros) + 1
         nombre = f"word/media/acuerdo_docs_{n}.{ext}"
@@ -269,6 +282,7 @@ def renderizar_docxtpl(ruta: Path, contexto: Mapping[str, Any]) -> bytes:
     ctx = dict(contexto)
 
     def imagen(archivo: Path, ancho_cm: float) -> InlineImage:
+        leer_imagen(archivo)  # error claro antes de que docxtpl la abra
         return InlineImage(tpl, str(archivo), width=Cm(ancho_cm))
 
     ctx["imagen"] = imagen

@@ -12,9 +12,13 @@ import sys
 from collections.abc import Sequence
 
 from ..errores import ErrorAcuerdoDocs
-from . import comun, ejemplo, esquema, ficha
+from . import acuerdo, comun, ejemplo, esquema, ficha, plantilla, riesgos
+from . import lote, plantilla_lote
+from . import catalogo, extraer
 
-MODULOS = [ficha, esquema, ejemplo]
+MODULOS = [ficha, acuerdo, riesgos, esquema, ejemplo, plantilla]
+MODULOS += [lote, plantilla_lote]
+MODULOS += [extraer, catalogo]
 
 
 def construir_parser() -> comun.Parser:
@@ -47,6 +51,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(args.ejecutar(args) or 0)
     except ErrorAcuerdoDocs as exc:
         return comun.informar_error(exc)
+    except BrokenPipeError:  # p. ej. acuerdo-docs esquema ficha | head
+        sys.stderr.close()
+        return 0
     except KeyboardInterrupt:
         print("Interrumpido: no quedó ningún archivo a medias.", file=sys.stderr)
         return 130

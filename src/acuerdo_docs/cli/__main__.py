@@ -1,3 +1,5 @@
 from . import main
 
-raise SystemExit(main())
+# Guardado: multiprocessing (spawn/forkserver) vuelve a importar __main__ en cada trabajador.
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from . import ficha
+from . import acuerdo, ficha
 
 CONSTRUCTORES: dict[str, Callable[[], bytes]] = {
     ficha.NOMBRE_ARCHIVO: ficha.construir,
+    acuerdo.NOMBRE_ARCHIVO: acuerdo.construir,
 }

@@ -125,9 +125,20 @@ def _estilos(doc: DocumentoDocx) -> None:
     vineta.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
 
 
+_DESPUES_DE_SHD = (
+    "w:noWrap", "w:tcMar", "w:textDirection", "w:tcFitText", "w:vAlign", "w:hideMark",
+    "w:headers", "w:cellIns", "w:cellDel", "w:cellMerge", "w:tcPrChange",
+)
+
+
 def sombrear(celda: _Cell, color: str) -> None:
+    """Relleno de celda; ``color`` es RGB hexadecimal o una expresión de la plantilla (``{{ h.fondo }}``).
+
+    w:shd va en su lugar del esquema (antes de w:vAlign): Word rechaza un w:tcPr desordenado.
+    """
     tc_pr = celda._tc.get_or_add_tcPr()
-    tc_pr.append(parse_xml(f'<w:shd {nsdecls("w")} w:val="clear" w:color="auto" w:fill="{color}"/>'))
+    shd = parse_xml(f'<w:shd {nsdecls("w")} w:val="clear" w:color="auto" w:fill="{color}"/>')
+    tc_pr.insert_element_before(shd, *_DESPUES_DE_SHD)
 
 
 def texto_celda(celda: _Cell, texto: str, *, negrita: bool = False, centrado: bool = False,
@@ -177,7 +188,7 @@ def encabezado_formato(doc: DocumentoDocx, prefijo: str = "encabezado") -> Table
     tabla.style = "Table Grid"
     tabla.alignment = WD_TABLE_ALIGNMENT.CENTER
     total = ancho_util / 360000
-    medidas = [2.7, 3.2, total - 2.7 - 3.2 - 1.8 - 3.3, 1.8, 3.3]
+    medidas = [2.7, 3.1, total - 2.7 - 3.1 - 2.1 - 3.2, 2.1, 3.2]
     logo = tabla.cell(0, 0).merge(tabla.cell(2, 0))
     texto_celda(logo, f"{{{{ {prefijo}.entidad }}}}", negrita=True, centrado=True)
     filas = (

@@ -20,6 +20,31 @@ GENERADORES: dict[str, Callable[[Path], list[Path]]] = {"ficha": _ficha}
 """Cada tipo de documento registra aquí cómo escribe sus ejemplos."""
 
 
+def _acuerdo(carpeta: Path) -> list[Path]:
+    from ..acuerdo import ejemplo_acuerdo, generar_acuerdo
+
+    acuerdo = ejemplo_acuerdo()  # trae fecha_corte: los estados no cambian con el reloj
+    return [
+        generar_acuerdo(acuerdo, carpeta / "acuerdo_simbolico.docx"),
+        generar_acuerdo(acuerdo, carpeta / "acuerdo_simbolico_publico.docx", publico=True),
+    ]
+
+
+GENERADORES["acuerdo"] = _acuerdo
+
+
+def _riesgos(carpeta: Path) -> list[Path]:
+    from ..acuerdo import ejemplo_acuerdo
+    from ..matriz import generar_matriz_riesgos
+
+    acuerdo = ejemplo_acuerdo()
+    return [generar_matriz_riesgos(acuerdo, carpeta / "acuerdo_simbolico_riesgos.xlsx",
+                                   referencia=acuerdo.fecha_referencia())]
+
+
+GENERADORES["riesgos"] = _riesgos
+
+
 def generar_ejemplos(carpeta: Path) -> list[Path]:
     carpeta.mkdir(parents=True, exist_ok=True)
     escritos: list[Path] = []

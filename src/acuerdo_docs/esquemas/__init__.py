@@ -12,3 +12,9 @@ __all__ = ["ESQUEMAS", "Anexo", "BuenaPractica", "Encabezado"]
 from .riesgo import Control, MatrizRiesgos, Riesgo  # noqa: E402
 
 __all__ += ["Control", "MatrizRiesgos", "Riesgo"]
+
+from .acuerdo import Actor, AcuerdoSimbolico, Compromiso, EncabezadoAcuerdo, Hito  # noqa: E402
+
+ESQUEMAS["acuerdo"] = AcuerdoSimbolico
+ESQUEMAS["riesgos"] = MatrizRiesgos
+__all__ += ["AcuerdoSimbolico", "Actor", "Compromiso", "EncabezadoAcuerdo", "Hito"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from docx.image.image import Image as ImagenDocx
 from pydantic import Field, ValidationInfo, field_validator
 from pydantic_core import PydanticCustomError
 
@@ -76,6 +77,12 @@ class Anexo(Modelo):
             cabeza = f.read(8)
         if not cabeza.startswith(_FIRMAS_IMAGEN):
             raise PydanticCustomError("imagen_invalida", "el archivo no es una imagen válida (PNG, JPEG, GIF o BMP)")
+        try:  # la firma puede estar bien y el resto dañado: se lee como lo hará el motor
+            ImagenDocx.from_file(str(ruta))
+        except Exception:
+            raise PydanticCustomError(
+                "imagen_invalida", "la imagen está dañada: no se puede leer (PNG, JPEG, GIF o BMP)"
+            ) from None
         return ruta.resolve()
 
 

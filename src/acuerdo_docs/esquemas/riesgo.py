@@ -101,9 +101,13 @@ class Control(Modelo):
 
 
 ETIQUETAS_CALCULADAS: dict[str, tuple[str, str]] = {
-    "porcentaje_probabilidad": ("% probabilidad inherente", "Valor del nivel de probabilidad (Muy baja 20 % … Muy alta 100 %)."),
+    "porcentaje_probabilidad": (
+        "% probabilidad inherente", "Valor del nivel de probabilidad (Muy baja 20 % … Muy alta 100 %).",
+    ),
     "porcentaje_impacto": ("% impacto inherente", "Valor del nivel de impacto (Leve 20 % … Catastrófico 100 %)."),
-    "zona_inherente": ("Zona de riesgo inherente", "Se lee en el mapa de calor con la probabilidad y el impacto inherentes."),
+    "zona_inherente": (
+        "Zona de riesgo inherente", "Se lee en el mapa de calor con la probabilidad y el impacto inherentes.",
+    ),
     "calificacion": ("Calificación del control", "Peso del tipo más peso de la implementación."),
     "disminuye": ("Disminuye", "Preventivo y detectivo: probabilidad; correctivo: impacto."),
     "porcentaje_probabilidad_residual": (
@@ -116,7 +120,9 @@ ETIQUETAS_CALCULADAS: dict[str, tuple[str, str]] = {
         "Cada control correctivo deja valor × (1 − calificación), sobre lo que dejó el anterior.",
     ),
     "impacto_residual": ("Impacto residual", "Nivel del % residual: hasta 20 % Leve, hasta 40 % Menor, …"),
-    "zona_residual": ("Zona de riesgo residual", "Se lee en el mapa de calor con la probabilidad y el impacto residuales."),
+    "zona_residual": (
+        "Zona de riesgo residual", "Se lee en el mapa de calor con la probabilidad y el impacto residuales.",
+    ),
 }
 """Etiqueta y ayuda de los valores calculados (no son campos: nadie los escribe)."""
 
@@ -149,7 +155,9 @@ class Riesgo(Modelo):
         ge=1,
         le=5,
     )
-    controles: list[Control] = campo("Controles", "Controles existentes, en el orden en que actúan.", default_factory=list)
+    controles: list[Control] = campo(
+        "Controles", "Controles existentes, en el orden en que actúan.", default_factory=list
+    )
     tratamiento: Tratamiento = campo(
         "Tratamiento",
         "aceptar, reducir (mitigar), evitar o compartir (transferir).",

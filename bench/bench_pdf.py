@@ -1,0 +1,181 @@
+"""Velocidad de la conversión a PDF: un arranque de LibreOffice por documento contra ``a_pdf``.
+
+Uso suelto (genera sus propios .docx de varias páginas con python-docx)::
+
+    python bench/bench_pdf.py --n 40
+    python bench/bench_pdf.py --n 40 --barrido      # además prueba trabajadores y tamaños de tanda
+
+Desde otro benchmark: ``medir_pdf(documentos, trabajadores)`` con los documentos que se quieran.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import docx
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+
+from acuerdo_docs import pdf as modulo_pdf
+from acuerdo_docs.pdf import a_pdf, buscar_soffice
+
+
+def _por_documento(soffice: str, documentos: list[Path], carpeta: Path, perfil: Path) -> float:
+    """(a) Lo ingenuo: ``soffice --convert-to pdf`` una vez por documento, uno tras otro.
+
+    Usa un perfil propio ya creado (como el de un usuario): el arranque del primer perfil no cuenta.
+    """
+    orden = [soffice, "--headless", "--norestore", "--nologo", "--nodefault", "--nolockcheck",
+             f"-env:UserInstallation={perfil.as_uri()}", "--convert-to", "pdf", "--outdir", str(carpeta)]
+    subprocess.run([*orden, str(documentos[0])], check=True, capture_output=True, timeout=300)  # crea el perfil
+    inicio = time.perf_counter()
+    for documento in documentos:
+        subprocess.run([*orden, str(documento)], check=True, capture_output=True, timeout=300)
+    segundos = time.perf_counter() - inicio
+    faltan = [d for d in documentos if not (carpeta / f"{d.stem}.pdf").is_file()]
+    if faltan:
+        raise RuntimeError(f"soffice no convirtió {len(faltan)} documento(s) uno a uno")
+    return segundos
+
+
+def _lote(documentos: list[Path], carpeta: Path, trabajadores: int) -> tuple[float, int]:
+    resultado = a_pdf(documentos, carpeta, trabajadores=trabajadores)
+    resultado.exigir()
+    return resultado.segundos, resultado.arranques
+
+
+def medir_pdf(documentos: list[Path], trabajadores: int, *, muestra_por_documento: int | None = None) -> dict[str, Any]:
+    """Convierte ``documentos`` (a) arrancando LibreOffice por documento y (b) con ``a_pdf`` en lote.
+
+    Devuelve segundos, documentos por segundo, milisegundos por documento y la razón (a)/(b).
+    ``lote_*`` es la primera llamada a ``a_pdf`` en este proceso si no hubo otra antes (incluye
+    crear los perfiles de LibreOffice); ``lote_repetido_*`` es una segunda llamada, con los
+    perfiles ya creados, como en un proceso que convierte varios lotes.
+    Con ``muestra_por_documento`` el caso (a) se mide con esos primeros documentos y se extrapola.
+    """
+    if not documentos:
+        raise ValueError("hace falta al menos un documento")
+    soffice = buscar_soffice()
+    n = len(documentos)
+    with tempfile.TemporaryDirectory(prefix="bench_pdf_") as temporal:
+        base = Path(temporal)
+        muestra = documentos[: muestra_por_documento] if muestra_por_documento else documentos
+        uno_a_uno = _por_documento(soffice, muestra, base / "uno_a_uno", base / "perfil_uno_a_uno")
+        uno_a_uno *= n / len(muestra)
+        lote, arranques = _lote(documentos, base / "lote", trabajadores)
+        repetido, _ = _lote(documentos, base / "lote_repetido", trabajadores)
+
+    def cifras(prefijo: str, segundos: float) -> dict[str, float]:
+        return {f"{prefijo}_s": round(segundos, 3), f"{prefijo}_docs_s": round(n / segundos, 2),
+                f"{prefijo}_ms_doc": round(1000 * segundos / n, 1)}
+
+    return {
+        "documentos": n,
+        "trabajadores": trabajadores,
+        **cifras("por_documento", uno_a_uno),
+        "por_documento_extrapolado": len(muestra) < n,
+        **cifras("lote", lote),
+        **cifras("lote_repetido", repetido),
+        "arranques_lote": arranques,
+        "razon": round(uno_a_uno / lote, 1),
+        "razon_repetido": round(uno_a_uno / repetido, 1),
+    }
+
+
+def barrido(documentos: list[Path], opciones_trabajadores: list[int], tandas_por_trabajador: list[int]) -> list[dict[str, Any]]:
+    """Mide ``a_pdf`` con varios números de procesos y de tandas por proceso (perfiles ya creados)."""
+    filas = []
+    original = modulo_pdf.MAXIMO_POR_PROCESO
+    try:
+        with tempfile.TemporaryDirectory(prefix="bench_pdf_barrido_") as temporal:
+            for trabajadores in opciones_trabajadores:
+                _lote(documentos[:trabajadores], Path(temporal) / "calentar", trabajadores)  # perfiles listos
+                for por_trabajador in tandas_por_trabajador:
+                    modulo_pdf.MAXIMO_POR_PROCESO = max(1, math.ceil(len(documentos) / (trabajadores * por_trabajador)))
+                    carpeta = Path(temporal) / f"w{trabajadores}_t{por_trabajador}"
+                    segundos, arranques = _lote(documentos, carpeta, trabajadores)
+                    filas.append({"trabajadores": trabajadores, "tandas": arranques, "segundos": round(segundos, 3),
+                                  "ms_doc": round(1000 * segundos / len(documentos), 1)})
+    finally:
+        modulo_pdf.MAXIMO_POR_PROCESO = original
+    return filas
+
+
+# --------------------------------------------------------------------------- documentos de prueba
+
+
+def _campo(parrafo: Any, instruccion: str) -> None:
+    run = parrafo.add_run()
+    for tipo, texto in (("begin", ""), ("", f" {instruccion} "), ("separate", ""), ("t", "1"), ("end", "")):
+        if tipo == "t":
+            elemento = OxmlElement("w:t")
+            elemento.text = texto
+        elif tipo:
+            elemento = OxmlElement("w:fldChar")
+            elemento.set(qn("w:fldCharType"), tipo)
+        else:
+            elemento = OxmlElement("w:instrText")
+            elemento.set(qn("xml:space"), "preserve")
+            elemento.text = texto
+        run._r.append(elemento)
+
+
+def generar_documentos(carpeta: Path, n: int, paginas: int = 5) -> list[Path]:
+    """``n`` .docx sencillos de ``paginas`` páginas con «Página X de Y» en el encabezado."""
+    carpeta.mkdir(parents=True, exist_ok=True)
+    modelo = docx.Document()
+    parrafo = modelo.sections[0].header.paragraphs[0]
+    parrafo.add_run("Página ")
+    _campo(parrafo, "PAGE")
+    parrafo.add_run(" de ")
+    _campo(parrafo, "NUMPAGES")
+    for numero in range(1, paginas + 1):
+        modelo.add_heading(f"Sección {numero}", level=1)
+        for _ in range(3):
+            modelo.add_paragraph("Texto de la buena práctica de gestión pública, con tildes y eñes. " * 8)
+        if numero < paginas:
+            modelo.add_page_break()
+    primero = carpeta / "documento_000.docx"
+    modelo.save(str(primero))
+    rutas = [primero]
+    for i in range(1, n):
+        rutas.append(carpeta / f"documento_{i:03d}.docx")
+        shutil.copyfile(primero, rutas[-1])
+    return rutas
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--n", type=int, default=40, help="documentos a convertir (40)")
+    parser.add_argument("--paginas", type=int, default=5, help="páginas por documento (5)")
+    parser.add_argument("--trabajadores", type=int, default=os.cpu_count() or 1, help="procesos de LibreOffice")
+    parser.add_argument("--muestra", type=int, default=None, help="documentos para medir (a) y extrapolar")
+    parser.add_argument("--barrido", action="store_true", help="probar también 1-4 procesos y 1-4 tandas por proceso")
+    args = parser.parse_args(argv)
+    with tempfile.TemporaryDirectory(prefix="bench_pdf_docs_") as temporal:
+        documentos = generar_documentos(Path(temporal), args.n, args.paginas)
+        cifras = medir_pdf(documentos, args.trabajadores, muestra_por_documento=args.muestra)
+        print(json.dumps(cifras, ensure_ascii=False, indent=2))
+        print(f"\nUn arranque por documento: {cifras['por_documento_ms_doc']} ms/doc; "
+              f"a_pdf en lote: {cifras['lote_ms_doc']} ms/doc (repetido: {cifras['lote_repetido_ms_doc']} ms/doc); "
+              f"{cifras['razon']}x más rápido ({cifras['razon_repetido']}x con perfiles ya creados), "
+              f"{cifras['arranques_lote']} arranque(s) de LibreOffice para {cifras['documentos']} documentos.")
+        if args.barrido:
+            print("\ntrabajadores  tandas  segundos  ms/doc")
+            for fila in barrido(documentos, [1, 2, 3, 4], [1, 2, 4]):
+                print(f"{fila['trabajadores']:>12}  {fila['tandas']:>6}  {fila['segundos']:>8}  {fila['ms_doc']:>6}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,45 @@
+"""acuerdo-docs plantilla verificar: revisa una plantilla Word propia sin generar nada."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from ..verificacion import TIPOS_PLANTILLA, verificar_plantilla
+
+
+def registrar(ordenes: argparse._SubParsersAction) -> None:
+    p = ordenes.add_parser(
+        "plantilla",
+        help="revisa una plantilla Word propia contra el esquema",
+        description="Órdenes para plantillas Word propias (con otros estilos, colores o el orden de los campos).",
+    )
+    acciones = p.add_subparsers(dest="accion", metavar="ACCIÓN", title="acciones", parser_class=type(p))
+    acciones.required = True
+    v = acciones.add_parser(
+        "verificar",
+        help="comprueba que la plantilla solo use campos del esquema y muestre los obligatorios",
+        description=(
+            "Comprueba, sin generar ningún documento, que la plantilla:\n"
+            "  - solo nombre datos que existen (practica.…, acuerdo.…, encabezado.…);\n"
+            "  - muestre todos los campos obligatorios del esquema;\n"
+            "  - no intente acceder al interior de Python ni use |safe, |urlize, |random, lipsum o include.\n"
+            "Código de salida: 0 si se puede usar; 1 si no (con la lista de motivos); 2 si el archivo no se abre."
+        ),
+        epilog="Ejemplo:\n  acuerdo-docs plantilla verificar mi_ficha.docx\n"
+        "  acuerdo-docs plantilla verificar mi_acuerdo.docx --tipo acuerdo",
+    )
+    v.add_argument("plantilla", type=Path, help="plantilla Word (.docx) que se quiere revisar")
+    v.add_argument("--tipo", choices=sorted(TIPOS_PLANTILLA), default="ficha",
+                   help="tipo de documento de la plantilla (por omisión: ficha)")
+    v.set_defaults(ejecutar=ejecutar_verificar)
+
+
+def ejecutar_verificar(args: argparse.Namespace) -> int:
+    informe = verificar_plantilla(args.plantilla, args.tipo)
+    if informe.valida:
+        print(informe)
+        return 0
+    print(informe, file=sys.stderr)
+    return 1 if informe.legible else 2

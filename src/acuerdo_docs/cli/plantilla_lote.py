@@ -1,0 +1,30 @@
+"""acuerdo-docs plantilla-lote: el libro de entrada en blanco para un lote, derivado de los esquemas."""
+
+from __future__ import annotations
+
+import argparse
+
+from ..plantilla_lote import TIPOS, generar_plantilla_lote
+from . import comun
+
+
+def registrar(ordenes: argparse._SubParsersAction) -> None:
+    p = ordenes.add_parser(
+        "plantilla-lote",
+        help="escribe el libro de Excel en blanco para un lote (fichas o acuerdos)",
+        description=(
+            "Escribe el libro de entrada de un lote: encabezados con las etiquetas del formulario, ayuda en"
+            " cada encabezado, listas desplegables y validación de fechas, una hoja de ejemplo y otra de"
+            " instrucciones. Llénelo y genere con «acuerdo-docs lote»."
+        ),
+        epilog="Ejemplo:\n  acuerdo-docs plantilla-lote fichas -o entrada.xlsx\n  acuerdo-docs lote entrada.xlsx -o fichas/",
+    )
+    p.add_argument("tipo", choices=TIPOS, help="tipo de lote")
+    comun.agregar_salida(p, "libro .xlsx de salida")
+    p.set_defaults(ejecutar=ejecutar)
+
+
+def ejecutar(args: argparse.Namespace) -> int:
+    ruta = generar_plantilla_lote(args.tipo, args.salida)
+    print(f"Plantilla escrita: {ruta}")
+    return 0

@@ -1,0 +1,445 @@
+"""Un solo .docx con varios documentos, uno tras otro, cada uno en su propia sección.
+
+Cada documento conserva su encabezado (la tabla PROCESO / CÓDIGO / Página X de Y con
+sus propios valores) y empieza en página nueva con la numeración reiniciada en 1
+(``w:pgNumType w:start="1"``). Como NUMPAGES cuenta las páginas de todo el archivo,
+en el combinado los encabezados usan SECTIONPAGES (páginas de la sección), de modo
+que cada documento sigue diciendo «Página 1 de 3» como en su archivo suelto.
+
+Se trabaja sobre el XML del paquete: el primer documento es la base; de los demás se
+copian el cuerpo, los encabezados y pies (como partes nuevas), las imágenes y las
+notas al pie, con identificadores renumerados. Los estilos y la numeración son los
+del primer documento: se espera que todos salgan de la misma plantilla.
+"""
+
+from __future__ import annotations
+
+import copy
+import io
+import posixpath
+import zipfile
+from collections.abc import Iterable
+from pathlib import Path
+
+from lxml import etree
+
+from .archivos import zip_determinista
+
+W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+PR = "http://schemas.openxmlformats.org/package/2006/relationships"
+CT = "http://schemas.openxmlformats.org/package/2006/content-types"
+WP = "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"
+TIPO_FOOTNOTES = R + "/footnotes"
+_DOCUMENTO = "word/document.xml"
+
+# Orden de los hijos de w:sectPr (CT_SectPr): pgNumType y type deben ir en su sitio.
+_ORDEN_SECTPR = [
+    "headerReference", "footerReference", "footnotePr", "endnotePr", "type", "pgSz", "pgMar", "paperSrc",
+    "pgBorders", "lnNumType", "pgNumType", "cols", "formProt", "vAlign", "noEndnote", "titlePg",
+    "textDirection", "bidi", "rtlGutter", "docGrid", "printerSettings", "sectPrChange",
+]
+
+
+def _w(nombre: str) -> str:
+    return f"{{{W}}}{nombre}"
+
+
+def _xml(datos: bytes) -> etree._Element:
+    return etree.fromstring(datos, etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True))
+
+
+def _bytes(elemento: etree._Element) -> bytes:
+    return etree.tostring(elemento, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+
+def _rels_de(parte: str) -> str:
+    carpeta, nombre = posixpath.split(parte)
+    return posixpath.join(carpeta, "_rels", nombre + ".rels")
+
+
+def _resolver(origen: str, destino: str) -> str:
+    if destino.startswith("/"):
+        return destino.lstrip("/")
+    return posixpath.normpath(posixpath.join(posixpath.dirname(origen), destino))
+
+
+class _Paquete:
+    """Los miembros de un .docx y su tabla de tipos de contenido."""
+
+    def __init__(self, datos: bytes) -> None:
+        with zipfile.ZipFile(io.BytesIO(datos)) as zf:
+            self.nombres = [i.filename for i in zf.infolist()]
+            self.miembros = {i.filename: zf.read(i) for i in zf.infolist()}
+        self.tipos = _xml(self.miembros["[Content_Types].xml"])
+
+    def tipo_de(self, parte: str) -> tuple[str, str] | None:
+        """("Override", tipo) o ("Default", tipo) de la parte."""
+        for o in self.tipos.iter(f"{{{CT}}}Override"):
+            if o.get("PartName") == "/" + parte:
+                return "Override", o.get("ContentType", "")
+        ext = posixpath.splitext(parte)[1].lstrip(".").lower()
+        for d in self.tipos.iter(f"{{{CT}}}Default"):
+            if d.get("Extension", "").lower() == ext:
+                return "Default", d.get("ContentType", "")
+        return None
+
+    def relaciones(self, parte: str) -> dict[str, etree._Element]:
+        ruta = _rels_de(parte)
+        if ruta not in self.miembros:
+            return {}
+        return {r.get("Id"): r for r in _xml(self.miembros[ruta]).iter(f"{{{PR}}}Relationship")}
+
+
+def _a_sectionpages(raiz: etree._Element, paginas: int | None = None) -> None:
+    """NUMPAGES (todo el archivo) → SECTIONPAGES (la sección: un documento del lote).
+
+    El resultado guardado del campo pasa a ser ``paginas`` (o queda vacío si no se conoce):
+    Word lo recalcula al paginar, pero LibreOffice 7 no calcula SECTIONPAGES y muestra lo guardado.
+    """
+    guardado = "" if paginas is None else str(paginas)
+    for parrafo in raiz.iter(_w("p")):
+        estado: str | None = None
+        es_total = primero = False
+        for run in parrafo.iter(_w("r")):
+            marca = run.find(_w("fldChar"))
+            if marca is not None:
+                tipo = marca.get(_w("fldCharType"))
+                if tipo == "begin":
+                    estado, es_total = "instruccion", False
+                elif tipo == "separate":
+                    estado, primero = "resultado", True
+                elif tipo == "end":
+                    estado, es_total = None, False
+                continue
+            instr = run.find(_w("instrText"))
+            if instr is not None and estado == "instruccion" and instr.text:
+                if "NUMPAGES" in instr.text or "SECTIONPAGES" in instr.text:
+                    instr.text = instr.text.replace("NUMPAGES", "SECTIONPAGES")
+                    es_total = True
+            if estado == "resultado" and es_total:
+                for texto in run.findall(_w("t")):
+                    texto.text = guardado if primero else ""
+                    primero = False
+    for simple in raiz.iter(_w("fldSimple")):
+        instr = simple.get(_w("instr"))
+        if instr and ("NUMPAGES" in instr or "SECTIONPAGES" in instr):
+            simple.set(_w("instr"), instr.replace("NUMPAGES", "SECTIONPAGES"))
+            textos = list(simple.iter(_w("t")))
+            for i, texto in enumerate(textos):
+                texto.text = guardado if i == 0 else ""
+
+
+def _insertar_en_orden(sect: etree._Element, hijo: etree._Element) -> None:
+    nombre = etree.QName(hijo).localname
+    posicion = _ORDEN_SECTPR.index(nombre)
+    for i, existente in enumerate(sect):
+        local = etree.QName(existente).localname
+        if local in _ORDEN_SECTPR and _ORDEN_SECTPR.index(local) > posicion:
+            sect.insert(i, hijo)
+            return
+    sect.append(hijo)
+
+
+def _seccion_nueva(sect: etree._Element) -> None:
+    """Página nueva y numeración desde 1."""
+    for viejo in sect.findall(_w("pgNumType")):
+        sect.remove(viejo)
+    for viejo in sect.findall(_w("type")):
+        sect.remove(viejo)
+    num = etree.Element(_w("pgNumType"))
+    num.set(_w("start"), "1")
+    _insertar_en_orden(sect, num)
+    tipo = etree.Element(_w("type"))
+    tipo.set(_w("val"), "nextPage")
+    _insertar_en_orden(sect, tipo)
+
+
+class Combinador:
+    """Acumula documentos y produce el .docx combinado (determinista)."""
+
+    def __init__(self) -> None:
+        self._base: _Paquete | None = None
+        self._doc: etree._Element | None = None
+        self._cuerpo: etree._Element | None = None
+        self._rels: etree._Element | None = None
+        self._notas: etree._Element | None = None
+        self._ruta_notas: str | None = None
+        self._ultima_seccion: etree._Element | None = None
+        self._nuevas: dict[str, bytes] = {}
+        self._orden_nuevas: list[str] = []
+        self._n = 0
+        self._id_dibujo = 0
+        self._id_nota = 0
+        self._id_rel = 0
+        self._ids_rel: set[str | None] | None = None
+        self._copiadas: dict[str, str] = {}
+        self._paginas: int | None = None
+        self._paginas_base: int | None = None
+
+    @property
+    def cantidad(self) -> int:
+        return self._n
+
+    # -------------------------------------------------------------- API
+
+    def agregar(self, fuente: bytes | str | Path, paginas: int | None = None) -> None:
+        """Agrega un documento al final; ``paginas`` (si se conoce) queda como total guardado en su encabezado."""
+        datos = Path(fuente).read_bytes() if isinstance(fuente, (str, Path)) else fuente
+        paquete = _Paquete(datos)
+        doc = _xml(paquete.miembros[_DOCUMENTO])
+        cuerpo = doc.find(_w("body"))
+        if cuerpo is None:
+            raise ValueError("el documento no tiene cuerpo (w:body)")
+        seccion = cuerpo[-1] if len(cuerpo) and cuerpo[-1].tag == _w("sectPr") else etree.Element(_w("sectPr"))
+        if seccion.getparent() is not None:
+            cuerpo.remove(seccion)
+        contenido = list(cuerpo)
+        self._paginas = paginas
+        if self._base is None:
+            self._iniciar(paquete, doc, cuerpo)
+            self._paginas_base = paginas
+        else:
+            self._cerrar_seccion_anterior()
+            self._importar(paquete, contenido, seccion)
+        self._renumerar_dibujos(contenido)
+        for sect in [s for el in contenido for s in el.iter(_w("sectPr"))] + [seccion]:
+            if self._n > 0:
+                self._copiar_cabeceras(paquete, sect)
+        _seccion_nueva(seccion)
+        for el in contenido:
+            _a_sectionpages(el, paginas)
+        if self._n > 0:
+            self._cuerpo.extend(contenido)  # type: ignore[union-attr]
+        self._ultima_seccion = seccion
+        self._n += 1
+
+    def resultado(self) -> bytes:
+        """Los bytes del .docx combinado."""
+        if self._base is None:
+            raise ValueError("no hay documentos para combinar")
+        cuerpo = self._cuerpo
+        assert cuerpo is not None and self._ultima_seccion is not None
+        cuerpo.append(self._ultima_seccion)
+        miembros: list[tuple[str, bytes]] = []
+        for nombre in self._base.nombres:
+            if nombre == _DOCUMENTO:
+                datos = _bytes(self._doc)  # type: ignore[arg-type]
+            elif nombre == _rels_de(_DOCUMENTO):
+                datos = _bytes(self._rels)  # type: ignore[arg-type]
+            elif nombre == "[Content_Types].xml":
+                datos = _bytes(self._base.tipos)
+            elif nombre == self._ruta_notas and self._notas is not None:
+                datos = _bytes(self._notas)
+            elif self._es_cabecera(nombre):
+                raiz = _xml(self._base.miembros[nombre])
+                _a_sectionpages(raiz, self._paginas_base)
+                datos = _bytes(raiz)
+            else:
+                datos = self._base.miembros[nombre]
+            miembros.append((nombre, datos))
+        miembros.extend((n, self._nuevas[n]) for n in self._orden_nuevas)
+        cuerpo.remove(self._ultima_seccion)  # deja el combinador listo para seguir agregando
+        return zip_determinista(miembros)
+
+    # -------------------------------------------------------------- interno
+
+    def _es_cabecera(self, nombre: str) -> bool:
+        tipo = self._base.tipo_de(nombre) if self._base else None
+        return bool(tipo and (tipo[1].endswith("header+xml") or tipo[1].endswith("footer+xml")))
+
+    def _iniciar(self, paquete: _Paquete, doc: etree._Element, cuerpo: etree._Element) -> None:
+        self._base = paquete
+        self._doc = doc
+        self._cuerpo = cuerpo
+        self._rels = _xml(paquete.miembros[_rels_de(_DOCUMENTO)])
+        for rel in self._rels.iter(f"{{{PR}}}Relationship"):
+            if rel.get("Type") == TIPO_FOOTNOTES:
+                self._ruta_notas = _resolver(_DOCUMENTO, rel.get("Target", ""))
+                self._notas = _xml(paquete.miembros[self._ruta_notas])
+                ids = [int(n.get(_w("id"), "0")) for n in self._notas.iter(_w("footnote"))]
+                self._id_nota = max([0, *ids])
+        for dibujo in doc.iter(f"{{{WP}}}docPr"):
+            self._id_dibujo = max(self._id_dibujo, int(dibujo.get("id", "0") or 0))
+
+    def _cerrar_seccion_anterior(self) -> None:
+        """La sección del documento anterior pasa a su último párrafo (salto de sección)."""
+        cuerpo, seccion = self._cuerpo, self._ultima_seccion
+        assert cuerpo is not None and seccion is not None
+        ultimo = cuerpo[-1] if len(cuerpo) else None
+        if ultimo is None or ultimo.tag != _w("p") or ultimo.find(f"{_w('pPr')}/{_w('sectPr')}") is not None:
+            ultimo = etree.SubElement(cuerpo, _w("p"))
+        ppr = ultimo.find(_w("pPr"))
+        if ppr is None:
+            ppr = etree.Element(_w("pPr"))
+            ultimo.insert(0, ppr)
+        cambio = ppr.find(_w("pPrChange"))
+        if cambio is not None:
+            cambio.addprevious(seccion)
+        else:
+            ppr.append(seccion)
+        self._ultima_seccion = None
+
+    def _nuevo_id_rel(self) -> str:
+        assert self._rels is not None
+        if self._ids_rel is None:
+            self._ids_rel = {r.get("Id") for r in self._rels}
+        while True:
+            self._id_rel += 1
+            rid = f"rIdLote{self._id_rel}"
+            if rid not in self._ids_rel:
+                self._ids_rel.add(rid)
+                return rid
+
+    def _agregar_rel(self, tipo: str, destino: str, externo: bool) -> str:
+        assert self._rels is not None
+        rid = self._nuevo_id_rel()
+        rel = etree.SubElement(self._rels, f"{{{PR}}}Relationship")
+        rel.set("Id", rid)
+        rel.set("Type", tipo)
+        rel.set("Target", destino)
+        if externo:
+            rel.set("TargetMode", "External")
+        return rid
+
+    def _registrar_tipo(self, fuente: _Paquete, parte_fuente: str, parte_nueva: str) -> None:
+        assert self._base is not None
+        tipo = fuente.tipo_de(parte_fuente)
+        if tipo is None:
+            return
+        clase, contenido = tipo
+        if clase == "Override":
+            o = etree.SubElement(self._base.tipos, f"{{{CT}}}Override")
+            o.set("PartName", "/" + parte_nueva)
+            o.set("ContentType", contenido)
+        elif self._base.tipo_de(parte_nueva) is None:
+            d = etree.Element(f"{{{CT}}}Default")
+            d.set("Extension", posixpath.splitext(parte_nueva)[1].lstrip("."))
+            d.set("ContentType", contenido)
+            self._base.tipos.insert(0, d)
+
+    def _copiar_parte(self, fuente: _Paquete, parte: str, copiadas: dict[str, str]) -> str:
+        """Copia una parte (y lo que ella relaciona) con nombre nuevo; devuelve el nombre nuevo."""
+        if parte in copiadas:
+            return copiadas[parte]
+        carpeta, nombre = posixpath.split(parte)
+        nueva = posixpath.join(carpeta, f"lote{self._n + 1}_{nombre}")
+        copiadas[parte] = nueva
+        datos = fuente.miembros[parte]
+        rels = _rels_de(parte)
+        if rels in fuente.miembros:
+            raiz = _xml(fuente.miembros[rels])
+            for rel in raiz.iter(f"{{{PR}}}Relationship"):
+                if rel.get("TargetMode") == "External":
+                    continue
+                destino = _resolver(parte, rel.get("Target", ""))
+                if destino in fuente.miembros:
+                    copia = self._copiar_parte(fuente, destino, copiadas)
+                    rel.set("Target", posixpath.relpath(copia, carpeta))
+            self._guardar_nueva(_rels_de(nueva), _bytes(raiz))
+        tipo = fuente.tipo_de(parte)
+        if tipo and (tipo[1].endswith("header+xml") or tipo[1].endswith("footer+xml")):
+            raiz = _xml(datos)
+            _a_sectionpages(raiz, self._paginas)
+            datos = _bytes(raiz)
+        self._guardar_nueva(nueva, datos)
+        self._registrar_tipo(fuente, parte, nueva)
+        return nueva
+
+    def _guardar_nueva(self, nombre: str, datos: bytes) -> None:
+        if nombre not in self._nuevas:
+            self._orden_nuevas.append(nombre)
+        self._nuevas[nombre] = datos
+
+    def _importar(self, paquete: _Paquete, contenido: list[etree._Element], seccion: etree._Element) -> None:
+        """Reasigna las relaciones (imágenes, vínculos) y las notas al pie del contenido importado."""
+        rels = paquete.relaciones(_DOCUMENTO)
+        self._copiadas: dict[str, str] = {}
+        nuevos: dict[str, str] = {}
+        for el in contenido:
+            for nodo in el.iter():
+                for atributo, valor in list(nodo.attrib.items()):
+                    if not atributo.startswith(f"{{{R}}}") or valor not in rels:
+                        continue
+                    if valor not in nuevos:
+                        rel = rels[valor]
+                        externo = rel.get("TargetMode") == "External"
+                        destino = rel.get("Target", "")
+                        if not externo:
+                            parte = self._copiar_parte(paquete, _resolver(_DOCUMENTO, destino), self._copiadas)
+                            destino = posixpath.relpath(parte, "word")
+                        nuevos[valor] = self._agregar_rel(rel.get("Type", ""), destino, externo)
+                    nodo.set(atributo, nuevos[valor])
+        self._importar_notas(paquete, rels, contenido)
+
+    def _importar_notas(self, paquete: _Paquete, rels: dict[str, etree._Element], contenido: list[etree._Element]) -> None:
+        referencias = [r for el in contenido for r in el.iter(_w("footnoteReference"))]
+        if not referencias:
+            return
+        ruta = next(
+            (_resolver(_DOCUMENTO, r.get("Target", "")) for r in rels.values() if r.get("Type") == TIPO_FOOTNOTES),
+            None,
+        )
+        if ruta is None or self._notas is None:
+            return
+        fuente = {n.get(_w("id")): n for n in _xml(paquete.miembros[ruta]).iter(_w("footnote"))}
+        nuevos: dict[str, str] = {}
+        for ref in referencias:
+            viejo = ref.get(_w("id"))
+            if viejo not in fuente:
+                continue
+            if viejo not in nuevos:
+                self._id_nota += 1
+                nuevos[viejo] = str(self._id_nota)
+                nota = copy.deepcopy(fuente[viejo])
+                nota.set(_w("id"), nuevos[viejo])
+                self._notas.append(nota)
+            ref.set(_w("id"), nuevos[viejo])
+
+    def _copiar_cabeceras(self, paquete: _Paquete, sect: etree._Element) -> None:
+        """Los encabezados y pies de la sección pasan a ser partes propias del combinado."""
+        rels = paquete.relaciones(_DOCUMENTO)
+        copiadas = self._copiadas
+        for ref in [*sect.findall(_w("headerReference")), *sect.findall(_w("footerReference"))]:
+            viejo = ref.get(f"{{{R}}}id")
+            if viejo not in rels:
+                continue
+            rel = rels[viejo]
+            parte = self._copiar_parte(paquete, _resolver(_DOCUMENTO, rel.get("Target", "")), copiadas)
+            ref.set(f"{{{R}}}id", self._agregar_rel(rel.get("Type", ""), posixpath.relpath(parte, "word"), False))
+
+    def _renumerar_dibujos(self, contenido: list[etree._Element]) -> None:
+        if self._n == 0:
+            return
+        for el in contenido:
+            for dibujo in el.iter(f"{{{WP}}}docPr"):
+                self._id_dibujo += 1
+                dibujo.set("id", str(self._id_dibujo))
+
+
+def combinar(documentos: Iterable[bytes | str | Path], paginas: Iterable[int | None] | None = None) -> bytes:
+    """Un .docx con todos los ``documentos`` en orden; cada uno en su sección, con su encabezado.
+
+    ``paginas``: el número de páginas de cada documento, si se conoce (p. ej. de su PDF); queda
+    como total guardado en «Página X de Y» para los lectores que no calculan SECTIONPAGES.
+    """
+    combinador = Combinador()
+    totales = iter(paginas) if paginas is not None else None
+    for doc in documentos:
+        combinador.agregar(doc, next(totales, None) if totales is not None else None)
+    return combinador.resultado()
+
+
+def paginas_pdf(ruta: str | Path) -> int | None:
+    """Páginas de un PDF escrito por LibreOffice (cuenta los objetos /Type /Page; None si no se puede)."""
+    import re
+
+    try:
+        datos = Path(ruta).read_bytes()
+    except OSError:
+        return None
+    n = len(re.findall(rb"/Type\s*/Page(?![s\w])", datos))
+    return n or None
+
+
+__all__ = ["Combinador", "combinar", "paginas_pdf"]

@@ -1,0 +1,204 @@
+"""Informe de un lote: una fila por unidad de entrada con su estado, sus archivos y sus errores.
+
+Se guarda como ``informe_lote.xlsx`` en la carpeta de salida y se resume en la
+terminal. Los mensajes nunca repiten los valores escritos (pueden ser datos
+personales): nombran la hoja, la fila, la columna y el problema.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+from openpyxl import Workbook
+
+from .excel_comun import (
+    escribir_celda,
+    escribir_encabezados,
+    escribir_fila,
+    fijar_anchos,
+    guardar_libro,
+)
+from .lectores.hoja_calculo import ErrorCelda
+
+NOMBRE_INFORME = "informe_lote.xlsx"
+
+Estado = Literal["generado", "con errores", "fallo al generar"]
+
+
+@dataclass
+class ResultadoFila:
+    """Lo que pasó con una unidad de la entrada (una fila de fichas, un acuerdo)."""
+
+    hoja: str
+    fila: int
+    clave: str
+    estado: Estado
+    archivos: list[str] = field(default_factory=list)
+    """Nombres de los archivos escritos, relativos a la carpeta de salida."""
+    errores: list[ErrorCelda] = field(default_factory=list)
+
+    @property
+    def correcta(self) -> bool:
+        return self.estado == "generado"
+
+
+@dataclass
+class InformeLote:
+    """Resultado de :func:`acuerdo_docs.lote.generar_lote`."""
+
+    entrada: Path
+    carpeta: Path
+    tipo: str
+    filas: list[ResultadoFila] = field(default_factory=list)
+    combinado: Path | None = None
+    informe: Path | None = None
+    pdf: list[Path] = field(default_factory=list)
+    avisos: list[str] = field(default_factory=list)
+
+    @property
+    def total(self) -> int:
+        return len(self.filas)
+
+    @property
+    def generadas(self) -> int:
+        return sum(1 for f in self.filas if f.correcta)
+
+    @property
+    def fallidas(self) -> list[ResultadoFila]:
+        return [f for f in self.filas if not f.correcta]
+
+    @property
+    def errores(self) -> list[ErrorCelda]:
+        return [e for f in self.filas for e in f.errores]
+
+    @property
+    def archivos(self) -> list[Path]:
+        return [self.carpeta / a for f in self.filas for a in f.archivos]
+
+    @property
+    def codigo_salida(self) -> int:
+        """0 si todas las filas salieron bien; 1 si alguna falló."""
+        return 0 if not self.fallidas else 1
+
+
+# ------------------------------------------------------------------ libro
+
+_COLUMNAS_FILAS = ("Hoja", "Fila", "Identificador", "Estado", "Archivos", "Errores")
+_COLUMNAS_ERRORES = ("Hoja", "Fila", "Columna", "Encabezado", "Campo", "Mensaje")
+_VERDE, _ROJO = "E2EFDA", "F8CBAD"
+
+
+def _texto_error(error: ErrorCelda) -> str:
+    lugar = error.celda or (f"fila {error.fila}" if error.fila else "")
+    if error.hoja and error.hoja != "":
+        lugar = f"{error.hoja}!{lugar}" if lugar else error.hoja
+    nombre = f" «{error.encabezado}»" if error.encabezado else ""
+    return f"{lugar}{nombre}: {error.mensaje}"
+
+
+def libro_informe(informe: InformeLote) -> Workbook:
+    """El libro del informe: hojas Resumen, Filas (una por unidad) y Errores (uno por fila)."""
+    wb = Workbook()
+    resumen = wb.active
+    resumen.title = "Resumen"
+    escribir_encabezados(resumen, 1, ("Dato", "Valor"))
+    datos: list[tuple[str, Any]] = [
+        ("Archivo de entrada", informe.entrada.name),
+        ("Tipo de lote", informe.tipo),
+        ("Unidades leídas", informe.total),
+        ("Documentos generados", informe.generadas),
+        ("Con errores", len(informe.fallidas)),
+        ("Documento combinado", informe.combinado.name if informe.combinado else ""),
+    ]
+    for i, (dato, valor) in enumerate(datos, start=2):
+        escribir_fila(resumen, i, (dato, valor))
+    for i, aviso in enumerate(informe.avisos, start=len(datos) + 3):
+        escribir_fila(resumen, i, ("Aviso", aviso))
+    fijar_anchos(resumen, [28, 70])
+
+    filas = wb.create_sheet("Filas")
+    escribir_encabezados(filas, 1, _COLUMNAS_FILAS)
+    for i, res in enumerate(informe.filas, start=2):
+        valores = (
+            res.hoja, res.fila, res.clave, res.estado, "\n".join(res.archivos),
+            "\n".join(_texto_error(e) for e in res.errores),
+        )
+        for col, valor in enumerate(valores, start=1):
+            escribir_celda(filas, i, col, valor, estilo={"ajustar": True} if col >= 5 else None)
+        escribir_celda(filas, i, 4, res.estado, estilo={"fondo": _VERDE if res.correcta else _ROJO})
+    filas.freeze_panes = "A2"
+    if informe.filas:
+        filas.auto_filter.ref = f"A1:F{len(informe.filas) + 1}"
+    fijar_anchos(filas, [14, 7, 22, 16, 45, 90])
+
+    errores = wb.create_sheet("Errores")
+    escribir_encabezados(errores, 1, _COLUMNAS_ERRORES)
+    n = 1
+    for error in informe.errores:
+        n += 1
+        escribir_fila(errores, n, (
+            error.hoja, error.fila, error.columna, error.encabezado, error.campo, error.mensaje,
+        ))
+    errores.freeze_panes = "A2"
+    if n > 1:
+        errores.auto_filter.ref = f"A1:F{n}"
+    fijar_anchos(errores, [14, 7, 9, 40, 24, 80])
+    return wb
+
+
+def guardar_informe(informe: InformeLote, destino: Path | None = None) -> Path:
+    """Escribe ``informe_lote.xlsx`` (atómico y reproducible) y devuelve su ruta."""
+    ruta = destino or informe.carpeta / NOMBRE_INFORME
+    guardar_libro(libro_informe(informe), ruta, titulo="Informe del lote")
+    informe.informe = ruta
+    return ruta
+
+
+# ------------------------------------------------------------------ terminal
+
+
+def imprimir_resumen(informe: InformeLote, consola: Any = None, *, max_errores: int = 50) -> None:
+    """El mismo resumen en la terminal (rich): totales y cada error con su hoja, fila y columna."""
+    from rich.console import Console
+    from rich.table import Table
+
+    consola = consola or Console()
+    errores = informe.errores
+    mostrados = errores[:max_errores]
+    if mostrados and consola.is_terminal:
+        tabla = Table(title="Filas con errores", expand=False)
+        for titulo in ("Hoja", "Fila", "Columna", "Encabezado", "Mensaje"):
+            tabla.add_column(titulo, overflow="fold")
+        for error in mostrados:
+            tabla.add_row(error.hoja, str(error.fila or ""), error.columna, error.encabezado, error.mensaje)
+        consola.print(tabla)
+    else:  # fuera de una terminal, una línea por error (fácil de filtrar con grep)
+        for error in mostrados:
+            consola.print(_texto_error(error), markup=False, highlight=False, soft_wrap=True)
+    if len(errores) > len(mostrados):
+        consola.print(f"… y {len(errores) - len(mostrados)} error(es) más: vea el informe.", markup=False)
+    for aviso in informe.avisos:
+        consola.print(f"Aviso: {aviso}", markup=False, highlight=False)
+    linea = (
+        f"{informe.generadas} de {informe.total} documento(s) generado(s);"
+        f" {len(informe.fallidas)} con errores."
+    )
+    consola.print(linea, markup=False, highlight=False)
+    if informe.informe:
+        consola.print(f"Informe: {informe.informe}", markup=False, highlight=False)
+    if informe.combinado:
+        consola.print(f"Documento combinado: {informe.combinado}", markup=False, highlight=False)
+
+
+def resumen_texto(filas: Iterable[ResultadoFila]) -> str:
+    """Texto plano de los errores (para registros y pruebas)."""
+    return "\n".join(_texto_error(e) for f in filas for e in f.errores)
+
+
+__all__ = [
+    "NOMBRE_INFORME", "Estado", "InformeLote", "ResultadoFila", "guardar_informe", "imprimir_resumen",
+    "libro_informe", "resumen_texto",
+]

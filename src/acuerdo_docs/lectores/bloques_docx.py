@@ -1,0 +1,327 @@
+"""El cuerpo de un .docx como una secuencia plana de bloques, en el orden del documento.
+
+Un lector de formularios no necesita la forma de las tablas: una etiqueta en una
+celda y su valor en la celda siguiente se leen igual que una etiqueta y el párrafo
+de abajo. Por eso las tablas se aplanan fila por fila y celda por celda; solo las
+cajas día/mes/año se conservan como un bloque propio (:class:`CuadroFecha`).
+
+El texto de cada párrafo es el que ve un lector: ``w:t`` tal cual, tabulador como
+``\\t``, salto de línea manual (y de página) como ``\\n``; no cuenta el texto borrado
+con control de cambios, el código de los campos ni el de los cuadros de texto.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from docx.document import Document as DocumentoDocx
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.oxml.ns import qn
+
+from ..esquemas.comun import normalizar_clave
+
+_W_P = qn("w:p")
+_W_TBL = qn("w:tbl")
+_W_TR = qn("w:tr")
+_W_TC = qn("w:tc")
+_W_T = qn("w:t")
+_W_SDT = qn("w:sdt")
+_W_SDT_CONTENT = qn("w:sdtContent")
+_W_CUSTOM_XML = qn("w:customXml")
+_SALTOS = {qn("w:br"), qn("w:cr")}
+_TABULADORES = {qn("w:tab"), qn("w:ptab")}
+_IMAGENES = {qn("w:drawing"), qn("w:pict"), qn("w:object"),
+             "{http://schemas.openxmlformats.org/markup-compatibility/2006}AlternateContent"}
+# Lo que un lector no ve: texto borrado, código de campos, propiedades, datos ocultos.
+_OMITIR = {
+    qn("w:del"), qn("w:moveFrom"), qn("w:delText"), qn("w:instrText"), qn("w:delInstrText"),
+    qn("w:pPr"), qn("w:rPr"), qn("w:fldData"), qn("w:sym"), qn("w:footnoteReference"),
+    qn("w:endnoteReference"), qn("w:commentReference"),
+}
+
+
+@dataclass(frozen=True)
+class Parrafo:
+    """Un párrafo del cuerpo (o de una celda) con lo que el lector de formularios necesita."""
+
+    texto: str
+    estilo: str = ""
+    lista: bool = False
+    """Párrafo con viñeta o numeración de Word (propia o de su estilo)."""
+    negrita: bool = False
+    """Todo el texto en negrita (por el estilo o por las ejecuciones): pista de etiqueta."""
+    imagen: bool = False
+    clave: str = field(default="", compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "clave", normalizar_clave(self.texto))
+
+    @property
+    def vacio(self) -> bool:
+        return not self.texto.strip()
+
+
+@dataclass(frozen=True)
+class CuadroFecha:
+    """Las cajas día / mes / año del formato, con lo escrito debajo de cada rótulo."""
+
+    dia: str
+    mes: str
+    anio: str
+
+
+Bloque = Parrafo | CuadroFecha
+
+
+@dataclass(frozen=True)
+class Celda:
+    texto: str
+    imagen: bool = False
+
+    @property
+    def clave(self) -> str:
+        return normalizar_clave(self.texto)
+
+
+Tabla = list[list[Celda]]
+
+
+# ----------------------------------------------------------------- texto
+
+
+def _texto(elemento: Any, partes: list[str], marcas: dict[str, bool]) -> None:
+    for hijo in elemento:
+        etiqueta = hijo.tag
+        if not isinstance(etiqueta, str) or etiqueta in _OMITIR:
+            continue
+        if etiqueta == _W_T:
+            partes.append(hijo.text or "")
+        elif etiqueta in _TABULADORES:
+            partes.append("\t")
+        elif etiqueta in _SALTOS:
+            partes.append("\n")
+        elif etiqueta == qn("w:noBreakHyphen"):
+            partes.append("-")
+        elif etiqueta in _IMAGENES:
+            marcas["imagen"] = True  # los cuadros de texto dentro de dibujos no se leen
+        else:
+            _texto(hijo, partes, marcas)
+
+
+def texto_parrafo(p: Any) -> tuple[str, bool]:
+    """El texto visible de un ``w:p`` y si contiene una imagen."""
+    partes: list[str] = []
+    marcas = {"imagen": False}
+    _texto(p, partes, marcas)
+    return "".join(partes), marcas["imagen"]
+
+
+# ----------------------------------------------------------------- estilos
+
+
+class _Estilos:
+    """Nombre, viñeta y negrita de cada estilo de párrafo (siguiendo «basado en»)."""
+
+    def __init__(self, documento: DocumentoDocx) -> None:
+        self._por_id: dict[str, Any] = {}
+        self._predeterminado: str | None = None
+        try:
+            raiz = documento.styles.element
+        except Exception:  # noqa: BLE001 - documento sin parte de estilos
+            raiz = None
+        if raiz is not None:
+            for estilo in raiz.iterchildren(qn("w:style")):
+                if estilo.get(qn("w:type")) != "paragraph":
+                    continue
+                ident = estilo.get(qn("w:styleId")) or ""
+                self._por_id[ident] = estilo
+                if estilo.get(qn("w:default")) in ("1", "true", "on"):
+                    self._predeterminado = ident
+        self._cache: dict[str, tuple[str, bool, bool]] = {}
+
+    def datos(self, ident: str | None) -> tuple[str, bool, bool]:
+        """(nombre, tiene viñeta/numeración, negrita) del estilo."""
+        ident = ident or self._predeterminado or ""
+        if ident not in self._cache:
+            nombre, lista, negrita = ident, None, None
+            actual, vistos = self._por_id.get(ident), set()
+            primero = True
+            while actual is not None and id(actual) not in vistos:
+                vistos.add(id(actual))
+                if primero:
+                    elem_nombre = actual.find(qn("w:name"))
+                    if elem_nombre is not None:
+                        nombre = elem_nombre.get(qn("w:val")) or ident
+                    primero = False
+                if lista is None:
+                    num = actual.find(f"{qn('w:pPr')}/{qn('w:numPr')}/{qn('w:numId')}")
+                    if num is not None:
+                        lista = num.get(qn("w:val")) not in (None, "0")
+                if negrita is None:
+                    b = actual.find(f"{qn('w:rPr')}/{qn('w:b')}")
+                    if b is not None:
+                        negrita = _activado(b)
+                base = actual.find(qn("w:basedOn"))
+                actual = self._por_id.get(base.get(qn("w:val"))) if base is not None else None
+            self._cache[ident] = (nombre, bool(lista), bool(negrita))
+        return self._cache[ident]
+
+
+def _activado(elemento: Any) -> bool:
+    return elemento.get(qn("w:val")) not in ("0", "false", "off")
+
+
+def _parrafo(p: Any, estilos: _Estilos) -> Parrafo:
+    texto, imagen = texto_parrafo(p)
+    ppr = p.find(qn("w:pPr"))
+    ident = None
+    lista_propia: bool | None = None
+    if ppr is not None:
+        pstyle = ppr.find(qn("w:pStyle"))
+        ident = pstyle.get(qn("w:val")) if pstyle is not None else None
+        num = ppr.find(f"{qn('w:numPr')}/{qn('w:numId')}")
+        if num is not None:
+            lista_propia = num.get(qn("w:val")) not in (None, "0")
+    nombre, lista_estilo, negrita_estilo = estilos.datos(ident)
+    negrita = negrita_estilo
+    ejecuciones = [r for r in p.iter(qn("w:r")) if r.find(_W_T) is not None and (r.findtext(_W_T) or "").strip()]
+    if ejecuciones:
+        marcas = []
+        for r in ejecuciones:
+            b = r.find(f"{qn('w:rPr')}/{qn('w:b')}")
+            marcas.append(negrita_estilo if b is None else _activado(b))
+        negrita = all(marcas)
+    lista = lista_estilo if lista_propia is None else lista_propia
+    return Parrafo(texto=texto, estilo=nombre, lista=lista, negrita=negrita, imagen=imagen)
+
+
+# ----------------------------------------------------------------- recorrido
+
+
+def _hijos_contenido(elemento: Any) -> Iterator[Any]:
+    """Hijos de un contenedor, entrando en controles de contenido y XML personalizado."""
+    for hijo in elemento:
+        if hijo.tag == _W_SDT:
+            contenido = hijo.find(_W_SDT_CONTENT)
+            if contenido is not None:
+                yield from _hijos_contenido(contenido)
+        elif hijo.tag == _W_CUSTOM_XML:
+            yield from _hijos_contenido(hijo)
+        else:
+            yield hijo
+
+
+def _filas(tbl: Any) -> list[list[Any]]:
+    filas = []
+    for tr in _hijos_contenido(tbl):
+        if tr.tag != _W_TR:
+            continue
+        filas.append([tc for tc in _hijos_contenido(tr) if tc.tag == _W_TC])
+    return filas
+
+
+def _celda(tc: Any, estilos: _Estilos) -> Celda:
+    parrafos: list[Parrafo] = []
+    _recorrer(tc, estilos, parrafos, None, [])
+    textos = [b.texto for b in parrafos if isinstance(b, Parrafo)]
+    imagen = any(isinstance(b, Parrafo) and b.imagen for b in parrafos)
+    return Celda("\n".join(t for t in textos if t.strip()), imagen)
+
+
+def tabla_celdas(tbl: Any, estilos: _Estilos) -> Tabla:
+    return [[_celda(tc, estilos) for tc in fila] for fila in _filas(tbl)]
+
+
+_ROTULOS_FECHA = ("dia", "mes", "ano")
+
+
+def _triple_fecha(celdas: list[Celda]) -> int | None:
+    claves = [c.clave for c in celdas]
+    for j in range(len(claves) - 2):
+        if tuple(claves[j:j + 3]) == _ROTULOS_FECHA:
+            return j
+    return None
+
+
+def _recorrer(
+    contenedor: Any,
+    estilos: _Estilos,
+    salida: list[Bloque],
+    apartar: Callable[[Tabla], bool] | None,
+    apartadas: list[Tabla],
+) -> None:
+    for hijo in _hijos_contenido(contenedor):
+        if hijo.tag == _W_P:
+            salida.append(_parrafo(hijo, estilos))
+        elif hijo.tag == _W_TBL:
+            _tabla(hijo, estilos, salida, apartar, apartadas)
+
+
+def _tabla(
+    tbl: Any,
+    estilos: _Estilos,
+    salida: list[Bloque],
+    apartar: Callable[[Tabla], bool] | None,
+    apartadas: list[Tabla],
+) -> None:
+    filas = _filas(tbl)
+    celdas = [[_celda(tc, estilos) for tc in fila] for fila in filas]
+    if apartar is not None and apartar(celdas):
+        apartadas.append(celdas)
+        return
+    consumidas: set[tuple[int, int]] = set()
+    filas_valores: set[int] = set()
+    for i, fila in enumerate(filas):
+        j = None if i in filas_valores else _triple_fecha(celdas[i])
+        for k, tc in enumerate(fila):
+            if (i, k) in consumidas:
+                continue
+            if j is not None and k == j:
+                debajo = celdas[i + 1] if i + 1 < len(celdas) else []
+                valores = [debajo[j + d].texto if j + d < len(debajo) else "" for d in range(3)]
+                salida.append(CuadroFecha(*valores))
+                consumidas.update({(i + 1, j), (i + 1, j + 1), (i + 1, j + 2)})
+                filas_valores.add(i + 1)
+                continue
+            if j is not None and j < k <= j + 2:
+                continue
+            _recorrer(tc, estilos, salida, apartar, apartadas)
+
+
+def bloques_cuerpo(
+    documento: DocumentoDocx, apartar: Callable[[Tabla], bool] | None = None
+) -> tuple[list[Bloque], list[Tabla]]:
+    """Los bloques del cuerpo en orden; las tablas para las que ``apartar`` es cierto se devuelven aparte."""
+    estilos = _Estilos(documento)
+    salida: list[Bloque] = []
+    apartadas: list[Tabla] = []
+    _recorrer(documento.element.body, estilos, salida, apartar, apartadas)
+    return salida, apartadas
+
+
+def tablas_encabezado(documento: DocumentoDocx) -> list[Tabla]:
+    """Las tablas de los encabezados de página (predeterminado, primera página, pares), en ese orden."""
+    estilos = _Estilos(documento)
+    relaciones = documento.part.rels
+    tablas: list[Tabla] = []
+    vistos: set[str] = set()
+    for sect_pr in documento.element.body.iter(qn("w:sectPr")):
+        referencias = sorted(
+            sect_pr.iterchildren(qn("w:headerReference")),
+            key=lambda r: {"default": 0, "first": 1, "even": 2}.get(r.get(qn("w:type")) or "default", 3),
+        )
+        for ref in referencias:
+            rid = ref.get(qn("r:id"))
+            relacion = relaciones.get(rid) if rid else None
+            if relacion is None or rid in vistos or relacion.is_external or relacion.reltype != RT.HEADER:
+                continue
+            vistos.add(rid)
+            raiz = getattr(relacion.target_part, "element", None)
+            if raiz is None:
+                continue
+            for tbl in raiz.iter(_W_TBL):
+                tablas.append(tabla_celdas(tbl, estilos))
+    return tablas
+

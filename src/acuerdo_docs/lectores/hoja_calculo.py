@@ -1,0 +1,462 @@
+"""Lectura segura de libros .xlsx y archivos .csv en filas con sus coordenadas.
+
+Un libro recibido de terceros no es confiable: antes de abrirlo se revisan el
+tamaño, la firma (un .xls o un .xlsx cifrado son archivos OLE, no zip) y los
+tamaños declarados de los miembros del zip (bomba de descompresión). openpyxl
+lee con defusedxml instalado (sin entidades externas) y en modo de solo lectura
+(en flujo, sin cargar la hoja entera). Los lectores nunca escriben documentos.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import zipfile
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from pathlib import Path
+from typing import Any
+
+from openpyxl.utils import get_column_letter
+from openpyxl.utils.datetime import from_excel
+
+from ..errores import ErrorEntrada
+from ..esquemas.comun import normalizar_clave
+from .columnas import Columna
+
+MB = 1024 * 1024
+
+LIMITE_BYTES = 50 * MB
+"""Tamaño máximo del archivo de entrada."""
+LIMITE_FILAS = 100_000
+"""Filas de datos máximas (sumando todas las hojas leídas)."""
+LIMITE_DESCOMPRIMIDO = 500 * MB
+"""Suma máxima de los tamaños descomprimidos que declaran los miembros del zip."""
+LIMITE_PROPORCION = 200
+"""Proporción máxima descomprimido/comprimido de un miembro grande (más es una bomba zip)."""
+LIMITE_MIEMBROS = 10_000
+
+_FIRMA_OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_CIFRADO = "EncryptionInfo".encode("utf-16-le")
+EXTENSIONES_LIBRO = (".xlsx", ".xlsm")
+EXTENSIONES_CSV = (".csv", ".txt")
+
+
+@dataclass(frozen=True)
+class ErrorCelda:
+    """Un error ubicado como lo ve el usuario: hoja, fila de Excel y columna (letra y encabezado)."""
+
+    hoja: str
+    fila: int | None
+    columna: str
+    """Letra de la columna (``C``) o vacío si el error no es de una celda."""
+    encabezado: str
+    """Encabezado tal como está en la hoja (o la etiqueta esperada si falta la columna)."""
+    campo: str
+    """Ruta del campo en el esquema (``retos[2]``) o vacío."""
+    mensaje: str
+
+    @property
+    def celda(self) -> str:
+        return f"{self.columna}{self.fila}" if self.columna and self.fila else ""
+
+    def __str__(self) -> str:
+        lugar = f"{self.hoja}!{self.celda}" if self.celda else (
+            f"{self.hoja}, fila {self.fila}" if self.fila else self.hoja
+        )
+        nombre = f" «{self.encabezado}»" if self.encabezado else ""
+        return f"{lugar}{nombre}: {self.mensaje}"
+
+
+# ------------------------------------------------------------ verificación
+
+
+def _tamano_mb(n: int) -> str:
+    return f"{n / MB:.1f}".replace(".", ",")
+
+
+def verificar_archivo(
+    ruta: Path,
+    *,
+    limite_bytes: int = LIMITE_BYTES,
+    limite_descomprimido: int = LIMITE_DESCOMPRIMIDO,
+) -> str:
+    """Revisa el archivo antes de abrirlo; devuelve ``"xlsx"`` o ``"csv"`` o lanza :class:`ErrorEntrada`."""
+    if not ruta.exists():
+        raise ErrorEntrada(f"No existe el archivo de entrada: {ruta}")
+    if not ruta.is_file():
+        raise ErrorEntrada(f"La entrada no es un archivo: {ruta}")
+    tamano = ruta.stat().st_size
+    if tamano > limite_bytes:
+        raise ErrorEntrada(
+            f"{ruta.name}: pesa {_tamano_mb(tamano)} MB y el máximo admitido es {_tamano_mb(limite_bytes)} MB;"
+            " divídalo en varios libros o aumente el límite (--limite-mb)."
+        )
+    sufijo = ruta.suffix.lower()
+    with ruta.open("rb") as f:
+        cabeza = f.read(8)
+    if cabeza == _FIRMA_OLE:
+        if sufijo == ".xls":
+            raise ErrorEntrada(
+                f"{ruta.name}: el formato .xls (Excel 97-2003) no se admite; ábralo en Excel o LibreOffice"
+                " y guárdelo como .xlsx."
+            )
+        if _CIFRADO in ruta.read_bytes():
+            raise ErrorEntrada(
+                f"{ruta.name}: el libro está protegido con contraseña (cifrado); guarde una copia sin contraseña."
+            )
+        raise ErrorEntrada(
+            f"{ruta.name}: es un libro de Excel 97-2003 (.xls) o está cifrado; guárdelo como .xlsx sin contraseña."
+        )
+    if sufijo == ".xls":
+        raise ErrorEntrada(f"{ruta.name}: el formato .xls no se admite; guárdelo como .xlsx.")
+    if sufijo in EXTENSIONES_CSV:
+        return "csv"
+    if sufijo not in EXTENSIONES_LIBRO:
+        raise ErrorEntrada(f"{ruta.name}: formato no admitido; use un libro .xlsx o un archivo .csv.")
+    _verificar_zip(ruta, limite_descomprimido)
+    return "xlsx"
+
+
+def _verificar_zip(ruta: Path, limite_descomprimido: int) -> None:
+    danado = f"{ruta.name}: no es un libro .xlsx válido o está dañado; ábralo y guárdelo de nuevo como .xlsx."
+    try:
+        with zipfile.ZipFile(ruta) as zf:
+            miembros = zf.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+        raise ErrorEntrada(danado) from None
+    if len(miembros) > LIMITE_MIEMBROS:
+        raise ErrorEntrada(f"{ruta.name}: el libro tiene demasiadas partes internas ({len(miembros)}); se rechaza.")
+    total = 0
+    for m in miembros:
+        total += m.file_size
+        # zipfile nunca entrega más bytes de los declarados: basta revisar lo declarado.
+        if m.file_size > MB and m.file_size > LIMITE_PROPORCION * max(m.compress_size, 1):
+            raise ErrorEntrada(
+                f"{ruta.name}: una parte interna se expande más de {LIMITE_PROPORCION} veces al descomprimirse"
+                " (posible bomba zip); se rechaza."
+            )
+    if total > limite_descomprimido:
+        raise ErrorEntrada(
+            f"{ruta.name}: descomprimido ocuparía {_tamano_mb(total)} MB, más del máximo de"
+            f" {_tamano_mb(limite_descomprimido)} MB (posible bomba zip); se rechaza."
+        )
+    nombres = {m.filename for m in miembros}
+    if "xl/workbook.xml" not in nombres and not any(n.endswith("workbook.xml") for n in nombres):
+        raise ErrorEntrada(danado)
+
+
+# ------------------------------------------------------------ libros
+
+
+class LibroEntrada:
+    """Un .xlsx (openpyxl, solo lectura) o un .csv visto como un libro de una sola hoja."""
+
+    def __init__(self, ruta: Path, formato: str) -> None:
+        self.ruta = ruta
+        self.formato = formato
+        self._libro: Any = None
+        if formato == "xlsx":
+            self._abrir_xlsx()
+            self.hojas: list[str] = list(self._libro.sheetnames)
+        else:
+            self.hojas = [ruta.stem]
+
+    def _abrir_xlsx(self) -> None:
+        import openpyxl
+        import openpyxl.xml
+
+        if not openpyxl.xml.DEFUSEDXML:  # dependencia declarada: sin ella no se abre nada de terceros
+            raise ErrorEntrada("Falta el paquete defusedxml: instálelo para leer libros de Excel con seguridad.")
+        try:
+            self._libro = openpyxl.load_workbook(self.ruta, read_only=True, data_only=True, keep_links=False)
+        except Exception:  # openpyxl lanza KeyError, ValueError, TypeError… según la parte dañada
+            raise ErrorEntrada(
+                f"{self.ruta.name}: no es un libro .xlsx válido o está dañado; ábralo y guárdelo de nuevo."
+            ) from None
+
+    def __enter__(self) -> LibroEntrada:
+        return self
+
+    def __exit__(self, *_: Any) -> None:
+        self.cerrar()
+
+    def cerrar(self) -> None:
+        if self._libro is not None:
+            self._libro.close()
+            self._libro = None
+
+    def buscar_hoja(self, nombre: str) -> str | None:
+        """El nombre real de la hoja ``nombre`` (sin distinguir mayúsculas ni tildes)."""
+        buscado = normalizar_clave(nombre)
+        for hoja in self.hojas:
+            if normalizar_clave(hoja) == buscado:
+                return hoja
+        return None
+
+    def filas(self, hoja: str) -> Iterator[tuple[int, tuple[Any, ...]]]:
+        """(número de fila de Excel, valores) de cada fila, desde la 1."""
+        if self.formato == "csv":
+            yield from self._filas_csv()
+            return
+        ws = self._libro[hoja]
+        try:
+            # En solo lectura openpyxl rellena las filas vacías intermedias: el contador es la fila de Excel.
+            for numero, valores in enumerate(ws.iter_rows(values_only=True), start=1):
+                yield numero, valores
+        except ErrorEntrada:
+            raise
+        except Exception:
+            raise ErrorEntrada(f"{self.ruta.name}: la hoja «{hoja}» está dañada y no se puede leer.") from None
+
+    def _codificacion_csv(self) -> str:
+        """UTF-8 (con o sin BOM) si todo el archivo lo es; si no, Windows-1252 (Excel en español)."""
+        import codecs
+
+        decodificador = codecs.getincrementaldecoder("utf-8")()
+        with self.ruta.open("rb") as f:
+            try:
+                while bloque := f.read(1 << 20):
+                    decodificador.decode(bloque)
+                decodificador.decode(b"", final=True)
+            except UnicodeDecodeError:
+                return "cp1252"
+        return "utf-8-sig"
+
+    def _filas_csv(self) -> Iterator[tuple[int, tuple[Any, ...]]]:
+        codificacion = self._codificacion_csv()
+        with self.ruta.open("r", encoding=codificacion, errors="replace", newline="") as f:
+            primera = f.readline()
+            try:
+                dialecto: Any = csv.Sniffer().sniff(primera or ",", delimiters=";,\t")
+            except csv.Error:
+                dialecto = csv.excel
+            f.seek(0)
+            lector = csv.reader(f, dialecto)
+            try:
+                for numero, valores in enumerate(lector, start=1):
+                    yield numero, tuple(valores)
+            except csv.Error:
+                raise ErrorEntrada(
+                    f"{self.ruta.name}: el CSV está mal formado (comillas sin cerrar o una celda demasiado grande)."
+                ) from None
+
+
+def abrir_libro(
+    ruta: str | Path,
+    *,
+    limite_bytes: int = LIMITE_BYTES,
+    limite_descomprimido: int = LIMITE_DESCOMPRIMIDO,
+) -> LibroEntrada:
+    """Verifica y abre el archivo de entrada (use con ``with``)."""
+    ruta = Path(ruta)
+    formato = verificar_archivo(ruta, limite_bytes=limite_bytes, limite_descomprimido=limite_descomprimido)
+    return LibroEntrada(ruta, formato)
+
+
+# ------------------------------------------------------------ hojas y filas
+
+
+@dataclass(frozen=True)
+class ColumnaLeida:
+    """Una columna encontrada en la hoja: su letra, su encabezado tal cual y la columna del esquema."""
+
+    indice: int
+    letra: str
+    encabezado: str
+    columna: Columna
+
+
+@dataclass
+class FilaLeida:
+    """Una fila de datos con los valores ya convertidos y la hoja de la que viene."""
+
+    hoja: HojaLeida
+    numero: int
+    datos: dict[str, Any]
+    errores: list[ErrorCelda] = field(default_factory=list)
+
+    def valor(self, clave: str) -> Any:
+        return self.datos.get(clave)
+
+
+def _texto_encabezado(valor: Any) -> str:
+    return "" if valor is None else str(valor).strip()
+
+
+def _vacio(valor: Any) -> bool:
+    return valor is None or (isinstance(valor, str) and not valor.strip())
+
+
+class HojaLeida:
+    """Una hoja con sus encabezados ya reconocidos; :meth:`filas` la recorre en flujo."""
+
+    def __init__(
+        self,
+        libro: LibroEntrada,
+        nombre: str,
+        columnas: Sequence[Columna],
+        *,
+        claves_extra: Mapping[str, Columna] | None = None,
+    ) -> None:
+        self.libro = libro
+        self.nombre = nombre
+        self.esquema = list(columnas)
+        aceptados: dict[str, Columna] = {}
+        for col in [*columnas, *(claves_extra or {}).values()]:
+            for alias in col.nombres_aceptados():
+                aceptados[alias] = col
+        self.columnas: dict[str, ColumnaLeida] = {}
+        self.sin_encabezado: set[int] = set()
+        self._ancho = 0
+        recorrido = self.libro.filas(nombre)
+        encabezados = next(recorrido, (0, ()))[1]
+        recorrido.close()
+        desconocidas: list[str] = []
+        for indice, valor in enumerate(encabezados):
+            texto = _texto_encabezado(valor)
+            letra = get_column_letter(indice + 1)
+            if not texto:
+                self.sin_encabezado.add(indice)
+                continue
+            col = aceptados.get(normalizar_clave(texto))
+            if col is None:
+                desconocidas.append(f"{letra}1 «{texto}»")
+                continue
+            if col.clave in self.columnas:
+                previa = self.columnas[col.clave]
+                raise ErrorEntrada(
+                    f"Hoja «{nombre}»: las columnas {previa.letra} y {letra} son el mismo campo «{col.etiqueta}»;"
+                    " deje solo una."
+                )
+            self.columnas[col.clave] = ColumnaLeida(indice, letra, texto, col)
+            self._ancho = max(self._ancho, indice + 1)
+        if desconocidas:
+            validas = "; ".join(c.etiqueta for c in columnas if c.en_plantilla)
+            raise ErrorEntrada(
+                f"Hoja «{nombre}»: encabezado(s) que no corresponden a ningún campo: {', '.join(desconocidas)}."
+                f" Use la etiqueta del formulario o la clave del campo. Columnas válidas: {validas}."
+            )
+        faltan = [c for c in columnas if c.obligatoria and c.clave not in self.columnas]
+        if faltan:
+            lista = "; ".join(f"«{c.etiqueta}»" for c in faltan)
+            raise ErrorEntrada(f"Hoja «{nombre}»: faltan columnas obligatorias: {lista}.")
+
+    def columna(self, clave: str) -> ColumnaLeida | None:
+        return self.columnas.get(clave)
+
+    def columna_de_ruta(self, ruta: Sequence[Any]) -> ColumnaLeida | Columna | None:
+        """La columna cuyo camino en el modelo es prefijo de ``ruta`` (la más larga); la esperada si falta."""
+        textos = tuple(p for p in ruta if isinstance(p, str))
+        mejor: Columna | None = None
+        for col in self.esquema:
+            if textos[: len(col.ruta)] == col.ruta and (mejor is None or len(col.ruta) > len(mejor.ruta)):
+                mejor = col
+        if mejor is None:
+            return None
+        return self.columnas.get(mejor.clave, mejor)
+
+    def filas(self) -> Iterator[FilaLeida]:
+        """Las filas con datos (las vacías se saltan), con valores convertidos según el tipo de columna."""
+        primera = True
+        for numero, valores in self.libro.filas(self.nombre):
+            if primera:
+                primera = False
+                continue
+            if all(_vacio(v) for v in valores):
+                continue
+            fila = FilaLeida(self, numero, {})
+            for clave, leida in self.columnas.items():
+                if leida.indice >= len(valores):
+                    continue
+                valor = valores[leida.indice]
+                if _vacio(valor):
+                    continue
+                fila.datos[clave] = convertir(valor, leida.columna)
+            for indice in sorted(self.sin_encabezado):
+                if indice < len(valores) and not _vacio(valores[indice]):
+                    letra = get_column_letter(indice + 1)
+                    fila.errores.append(ErrorCelda(
+                        self.nombre, numero, letra, "", "",
+                        f"la columna {letra} tiene datos pero no tiene encabezado; escriba el nombre del campo"
+                        f" en {letra}1 o borre la celda",
+                    ))
+            yield fila
+
+    def contar(self) -> int:
+        """Filas con datos (recorre la hoja; se usa para el límite antes de escribir nada)."""
+        return sum(
+            1 for numero, valores in self.libro.filas(self.nombre)
+            if numero > 1 and not all(_vacio(v) for v in valores)
+        )
+
+
+# ------------------------------------------------------------ conversión de celdas
+
+_VINETA = re.compile(r"^\s*(?:[•·▪◦‣–—]|[-*](?=\s))\s*")
+_VERDADERO = {"si", "s", "x", "verdadero", "true", "1", "yes"}
+_FALSO = {"no", "n", "falso", "false", "0"}
+_DECIMAL_CO = re.compile(r"^-?\d{1,3}(?:\.\d{3})*(?:,\d+)?$|^-?\d+,\d+$")
+
+
+def _texto_de(valor: Any) -> Any:
+    if isinstance(valor, datetime):
+        # Excel convierte "24/10/2023" en fecha aun en columnas de texto: se devuelve como se vio.
+        if valor.time() == time(0, 0):
+            return valor.strftime("%d/%m/%Y")
+        return valor.strftime("%d/%m/%Y %H:%M")
+    if isinstance(valor, date):
+        return valor.strftime("%d/%m/%Y")
+    if isinstance(valor, time):
+        return valor.strftime("%H:%M")
+    if isinstance(valor, float) and not valor.is_integer():
+        return repr(valor).replace(".", ",")
+    return valor
+
+
+def lineas(valor: Any) -> list[str]:
+    """Una celda de lista: un elemento por línea, sin viñetas pegadas ni líneas vacías."""
+    texto = str(_texto_de(valor))
+    elementos = (_VINETA.sub("", l).strip() for l in texto.replace("\r\n", "\n").replace("\r", "\n").split("\n"))
+    return [e for e in elementos if e]
+
+
+def convertir(valor: Any, columna: Columna) -> Any:
+    """El valor de la celda en la forma que espera el esquema (la validación la hace pydantic)."""
+    tipo = columna.tipo
+    if tipo == "lista":
+        elementos = lineas(valor)
+        if columna.subcampo:
+            return [{columna.subcampo: e} for e in elementos]
+        return elementos
+    if tipo == "fecha":
+        if isinstance(valor, (int, float)) and not isinstance(valor, bool):
+            try:
+                return from_excel(valor).date()  # número de serie de Excel sin formato de fecha
+            except (ValueError, OverflowError):
+                return str(valor)
+        return valor
+    if tipo == "booleano":
+        if isinstance(valor, str):
+            clave = normalizar_clave(valor)
+            if clave in _VERDADERO:
+                return True
+            if clave in _FALSO:
+                return False
+        return valor
+    if tipo in ("entero", "numero"):
+        if isinstance(valor, str) and _DECIMAL_CO.match(valor.strip()):
+            return valor.strip().replace(".", "").replace(",", ".")
+        return valor
+    if tipo == "opcion":
+        return _texto_de(valor) if not isinstance(valor, (int, float)) else valor
+    return _texto_de(valor)
+
+
+__all__ = [
+    "EXTENSIONES_CSV", "EXTENSIONES_LIBRO", "LIMITE_BYTES", "LIMITE_DESCOMPRIMIDO", "LIMITE_FILAS",
+    "ColumnaLeida", "ErrorCelda", "FilaLeida", "HojaLeida", "LibroEntrada", "abrir_libro", "convertir",
+    "lineas", "verificar_archivo",
+]

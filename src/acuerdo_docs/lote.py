@@ -1,0 +1,407 @@
+"""Generación por lotes desde hojas de cálculo: un documento por fila válida y un informe por fila.
+
+Flujo de cada unidad (una fila de ``fichas``, un acuerdo con sus filas hijas):
+leer → validar (en este proceso, para ubicar cada error en su hoja, fila y columna)
+→ renderizar los bytes en un trabajador (recibe datos simples, no archivos abiertos)
+→ escribir de forma atómica aquí. Las filas se leen en flujo y hay un número acotado
+de documentos en vuelo: un lote de 10.000 filas no se guarda entero en memoria.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import signal
+import threading
+from collections import deque
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from concurrent.futures import Executor, Future, ProcessPoolExecutor
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel
+
+from .archivos import escribir_atomico
+from .combinado import Combinador, paginas_pdf
+from .errores import ErrorAcuerdoDocs, ErrorEntrada, ErrorValidacion, validar
+from .informe import NOMBRE_INFORME, InformeLote, ResultadoFila, guardar_informe
+from .lectores import Entrada, abrir_entrada, abrir_libro, ubicar
+from .lectores.columnas import Columna
+from .lectores.hoja_calculo import LIMITE_BYTES, LIMITE_FILAS, ErrorCelda
+from .lectores.unidades import Unidad
+from .nombres import Nombres, nombre_desde_patron, verificar_patron
+
+log = logging.getLogger("acuerdo_docs.lote")
+
+NOMBRE_COMBINADO = "lote_combinado.docx"
+
+PATRONES: dict[str, str] = {
+    "fichas": "{fecha_inicio:%Y}_{nombre}",
+    "acuerdos": "{fecha:%Y}_{acuerdo_id}_{desafio_nombre}",
+}
+"""Patrón de nombres por omisión de cada tipo de lote."""
+
+EXTENSIONES: dict[str, tuple[str, ...]] = {"fichas": (".docx",), "acuerdos": (".docx", ".xlsx")}
+"""Archivos de cada unidad: fichas, un .docx; acuerdos, el .docx y su matriz de riesgos."""
+
+FILAS_EN_LINEA = 20
+"""Por debajo de este número de unidades no se arranca un grupo de procesos (no compensa)."""
+
+Progreso = Callable[[int, int], None]
+"""Se llama con (unidades terminadas, total) cada vez que una unidad termina."""
+
+
+# ------------------------------------------------------------------ trabajadores
+
+
+def renderizar_unidad(tipo: str, datos: dict[str, Any], publico: bool) -> list[bytes]:
+    """Los bytes de los archivos de una unidad (en el orden de :data:`EXTENSIONES`).
+
+    Función de módulo y con datos simples: se envía tal cual a otro proceso o máquina.
+    """
+    if tipo == "fichas":
+        from .ficha import renderizar_ficha
+
+        return [renderizar_ficha(datos, publico=publico)]
+    if tipo == "acuerdos":
+        from .acuerdo import cargar_acuerdo, renderizar_acuerdo, version_publica_acuerdo
+        from .excel_comun import libro_a_bytes
+        from .matriz import construir_libro
+
+        acuerdo = cargar_acuerdo(datos)
+        visible = version_publica_acuerdo(acuerdo) if publico else acuerdo
+        matriz = libro_a_bytes(construir_libro(visible), titulo="Matriz de riesgos")
+        return [renderizar_acuerdo(acuerdo, publico=publico), matriz]
+    raise ValueError(f"tipo de lote desconocido: {tipo}")
+
+
+def _iniciar_trabajador() -> None:
+    # Ctrl-C llega a todo el grupo de procesos: solo el proceso principal lo atiende y cierra el lote.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+class _EnLinea(Executor):
+    """Ejecuta cada tarea al enviarla (lotes pequeños o ``procesos=1``)."""
+
+    def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future[Any]:
+        futuro: Future[Any] = Future()
+        try:
+            futuro.set_result(fn(*args, **kwargs))
+        except BaseException as exc:  # noqa: BLE001 - se entrega en el futuro, como un ejecutor real
+            if isinstance(exc, (KeyboardInterrupt, SystemExit)):
+                raise
+            futuro.set_exception(exc)
+        return futuro
+
+
+def _grupo_procesos(procesos: int) -> ProcessPoolExecutor:
+    # Método de arranque por omisión de la plataforma (o el que fije el programa con
+    # multiprocessing.set_start_method): con spawn/forkserver, un script que llame a
+    # generar_lote necesita el bloque «if __name__ == "__main__":», como todo multiprocessing.
+    return ProcessPoolExecutor(max_workers=procesos, initializer=_iniciar_trabajador)
+
+
+def _terminar_grupo(grupo: ProcessPoolExecutor) -> None:
+    """Detiene ya los trabajadores (solo calculan bytes: no dejan archivos a medias)."""
+    grupo.shutdown(wait=False, cancel_futures=True)
+    terminar = getattr(grupo, "terminate_workers", None)  # Python 3.14+
+    if terminar is not None:
+        terminar()
+        return
+    for proceso in list((getattr(grupo, "_processes", None) or {}).values()):
+        try:
+            proceso.terminate()
+        except Exception:  # noqa: BLE001 - ya terminó
+            pass
+
+
+@contextmanager
+def sin_interrupciones() -> Iterator[None]:
+    """Difiere Ctrl-C y SIGTERM mientras se escribe un archivo: llegan justo después del renombrado."""
+    bloquear = getattr(signal, "pthread_sigmask", None)
+    if bloquear is None or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    anterior = bloquear(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
+    try:
+        yield
+    finally:
+        bloquear(signal.SIG_SETMASK, anterior)
+
+
+def _escribir(destino: Path, datos: bytes) -> Path:
+    with sin_interrupciones():
+        ruta = escribir_atomico(destino, datos)
+    assert ruta is not None
+    return ruta
+
+
+# ------------------------------------------------------------------ nombres
+
+
+def _escalares(columnas: list[Columna]) -> list[Columna]:
+    return [c for c in columnas if c.tipo != "lista"]
+
+
+def _valor_ruta(objeto: Any, ruta: tuple[str, ...]) -> Any:
+    for parte in ruta:
+        objeto = getattr(objeto, parte, None)
+        if objeto is None:
+            return None
+    return objeto
+
+
+def campos_nombre(modelo: BaseModel, unidad: Unidad, columnas: list[Columna]) -> dict[str, Any]:
+    """Los valores que puede usar el patrón de nombres: cada columna escalar, ``fila``, ``hoja`` y extras."""
+    campos = {c.clave: _valor_ruta(modelo, c.ruta) for c in _escalares(columnas)}
+    campos.update(fila=unidad.fila, hoja=unidad.hoja, **unidad.extra)
+    return campos
+
+
+def _campos_ejemplo(columnas: list[Columna], extra: tuple[str, ...]) -> dict[str, Any]:
+    muestras: dict[str, Any] = {"fecha": date(2000, 1, 1), "entero": 1, "numero": 1.0, "booleano": True}
+    campos = {c.clave: muestras.get(c.tipo, "texto") for c in _escalares(columnas)}
+    campos.update(fila=2, hoja="hoja", **{e: "texto" for e in extra})
+    return campos
+
+
+def _version_publica(tipo: str, modelo: Any) -> Any:
+    if tipo == "fichas":
+        from .ficha import version_publica
+
+        return version_publica(modelo)
+    from .acuerdo import version_publica_acuerdo
+
+    return version_publica_acuerdo(modelo)
+
+
+# ------------------------------------------------------------------ lote
+
+
+@dataclass
+class _EnVuelo:
+    resultado: ResultadoFila
+    raiz: str
+    futuro: Future[list[bytes]]
+
+
+def _verificar_carpeta(carpeta: Path) -> None:
+    if carpeta.exists() and not carpeta.is_dir():
+        raise ErrorEntrada(f"La salida debe ser una carpeta y {carpeta} es un archivo.")
+
+
+def _verificar_pdf() -> Callable[..., Any]:
+    try:
+        from .pdf import a_pdf, buscar_soffice
+    except ImportError:
+        raise ErrorEntrada("La conversión a PDF (--pdf) no está disponible en esta instalación.") from None
+    buscar_soffice()  # sin LibreOffice falla antes de escribir nada (ErrorConversion)
+    return a_pdf
+
+
+def generar_lote(
+    entrada: str | os.PathLike[str],
+    carpeta: str | os.PathLike[str],
+    *,
+    tipo: str | None = None,
+    nombre: str | None = None,
+    combinado: bool = False,
+    executor: Executor | None = None,
+    procesos: int | None = None,
+    publico: bool = False,
+    pdf: bool = False,
+    progreso: Progreso | None = None,
+    limite_filas: int = LIMITE_FILAS,
+    limite_bytes: int = LIMITE_BYTES,
+) -> InformeLote:
+    """Genera un documento por cada fila válida de ``entrada`` (.xlsx o .csv) en ``carpeta``.
+
+    - ``tipo``: ``"fichas"`` o ``"acuerdos"``; por omisión se deduce de las hojas del libro.
+    - ``nombre``: patrón de nombres sobre los campos (``"{fecha_inicio:%Y}_{nombre}"``); el resultado
+      se sanea para cualquier sistema y las colisiones se numeran (``_2``, ``_3``).
+    - ``combinado``: además, ``lote_combinado.docx`` con todos los documentos en orden.
+    - ``executor``: cualquier :class:`concurrent.futures.Executor` (un grupo de procesos, o uno de
+      dask.distributed o Ray para repartir el lote entre máquinas); no se cierra al terminar.
+      Por omisión, un grupo de procesos con un trabajador por núcleo (``procesos``), o en línea
+      si el lote es pequeño o ``procesos=1``.
+    - ``publico``: versión sin datos personales (Ley 1581 de 2012), también en los nombres.
+    - ``pdf``: convierte además cada .docx a PDF con LibreOffice (una tanda para todo el lote).
+    - ``progreso``: función ``(terminadas, total)``.
+
+    Escribe ``informe_lote.xlsx`` en ``carpeta`` y devuelve el :class:`InformeLote`. Si la entrada
+    no se puede usar (no existe, está dañada o cifrada, le falta una hoja o una columna obligatoria,
+    excede los límites) lanza :class:`~acuerdo_docs.errores.ErrorEntrada` sin escribir nada.
+    """
+    entrada, carpeta = Path(entrada), Path(carpeta)
+    _verificar_carpeta(carpeta)
+    convertir_pdf = _verificar_pdf() if pdf else None
+    with abrir_libro(entrada, limite_bytes=limite_bytes) as libro:
+        lector = abrir_entrada(libro, tipo)
+        columnas = next(iter(lector.hojas_esquema.values()))
+        extra = ("acuerdo_id",) if lector.tipo == "acuerdos" else ()
+        patron = nombre or PATRONES[lector.tipo]
+        verificar_patron(patron, _campos_ejemplo(columnas, extra))
+        total = lector.contar()
+        if total > limite_filas:
+            raise ErrorEntrada(
+                f"{entrada.name}: tiene {total} filas de datos y el máximo es {limite_filas};"
+                " divídalo en varios libros o aumente el límite (--limite-filas)."
+            )
+        if total == 0:
+            raise ErrorEntrada(f"{entrada.name}: no tiene filas con datos debajo de los encabezados.")
+        carpeta.mkdir(parents=True, exist_ok=True)
+        informe = InformeLote(entrada=entrada, carpeta=carpeta, tipo=lector.tipo)
+        propio: ProcessPoolExecutor | None = None
+        if executor is None:
+            n = procesos or os.cpu_count() or 1
+            if n > 1 and total >= FILAS_EN_LINEA:
+                propio = _grupo_procesos(min(n, total))
+            ejecutor: Executor = propio or _EnLinea()
+            ventana = 4 * (propio._max_workers if propio else 1)  # noqa: SLF001
+        else:
+            ejecutor, ventana = executor, 64
+        try:
+            _procesar(lector, columnas, patron, ejecutor, ventana, informe, publico, progreso, total)
+        except BaseException:
+            if propio is not None:
+                _terminar_grupo(propio)
+                propio = None
+            raise
+        finally:
+            if propio is not None:
+                propio.shutdown(wait=True)
+    paginas: dict[str, int | None] = {}
+    if convertir_pdf is not None:
+        paginas = _convertir_pdf(informe, convertir_pdf)
+    if combinado:
+        _escribir_combinado(informe, paginas)
+        if convertir_pdf is not None and informe.combinado is not None:
+            _convertir_combinado(informe, convertir_pdf)
+    with sin_interrupciones():
+        guardar_informe(informe)
+    return informe
+
+
+def _procesar(
+    lector: Entrada,
+    columnas: list[Columna],
+    patron: str,
+    ejecutor: Executor,
+    ventana: int,
+    informe: InformeLote,
+    publico: bool,
+    progreso: Progreso | None,
+    total: int,
+) -> None:
+    nombres = Nombres(reservados=[NOMBRE_INFORME, NOMBRE_COMBINADO])
+    extensiones = EXTENSIONES[lector.tipo]
+    en_vuelo: deque[_EnVuelo] = deque()
+    hechas = 0
+
+    def avanzar() -> None:
+        nonlocal hechas
+        hechas += 1
+        if progreso is not None:
+            progreso(hechas, total)
+
+    for unidad in lector.unidades():
+        resultado = ResultadoFila(unidad.hoja, unidad.fila, unidad.clave, "con errores", errores=list(unidad.errores))
+        informe.filas.append(resultado)
+        modelo = None
+        if unidad.datos is not None:
+            try:
+                modelo = validar(lector.modelo, unidad.datos)
+            except ErrorValidacion as exc:
+                resultado.errores.extend(ubicar(exc.errores, unidad))
+        if modelo is None or resultado.errores:
+            avanzar()
+            continue
+        visible = _version_publica(lector.tipo, modelo) if publico else modelo
+        raiz = nombres.reservar(nombre_desde_patron(patron, campos_nombre(visible, unidad, columnas)), extensiones)
+        futuro = ejecutor.submit(renderizar_unidad, lector.tipo, modelo.model_dump(), publico)
+        en_vuelo.append(_EnVuelo(resultado, raiz, futuro))
+        while len(en_vuelo) >= ventana:
+            _recoger(en_vuelo.popleft(), informe.carpeta, extensiones)
+            avanzar()
+    while en_vuelo:
+        _recoger(en_vuelo.popleft(), informe.carpeta, extensiones)
+        avanzar()
+
+
+def _recoger(trabajo: _EnVuelo, carpeta: Path, extensiones: tuple[str, ...]) -> None:
+    """Espera los bytes de una unidad y los escribe (cada archivo, atómico)."""
+    resultado = trabajo.resultado
+    try:
+        partes = trabajo.futuro.result()
+    except ErrorAcuerdoDocs as exc:
+        resultado.estado = "fallo al generar"
+        resultado.errores.append(ErrorCelda(resultado.hoja, resultado.fila, "", "", "", str(exc)))
+        return
+    except Exception as exc:  # noqa: BLE001 - un fallo interno en una fila no detiene el lote
+        log.error("fallo interno al generar %s fila %s: %s", resultado.hoja, resultado.fila, type(exc).__name__)
+        resultado.estado = "fallo al generar"
+        resultado.errores.append(ErrorCelda(
+            resultado.hoja, resultado.fila, "", "", "",
+            f"error interno al generar el documento ({type(exc).__name__}); informe al equipo de soporte",
+        ))
+        return
+    base = carpeta.resolve()
+    for extension, datos in zip(extensiones, partes):
+        destino = carpeta / f"{trabajo.raiz}{extension}"
+        if destino.resolve().parent != base:  # defensa adicional: el nombre ya viene saneado
+            raise RuntimeError(f"nombre fuera de la carpeta de salida: {destino.name!r}")
+        _escribir(destino, datos)
+        resultado.archivos.append(destino.name)
+    resultado.estado = "generado"
+
+
+def _escribir_combinado(informe: InformeLote, paginas: dict[str, int | None]) -> None:
+    """``lote_combinado.docx``: lee de vuelta cada .docx escrito, en el orden de la entrada."""
+    combinador = Combinador()
+    for fila in informe.filas:
+        docx = [a for a in fila.archivos if a.endswith(".docx")]
+        if fila.correcta and docx:
+            combinador.agregar(informe.carpeta / docx[0], paginas.get(docx[0]))
+    if combinador.cantidad == 0:
+        informe.avisos.append("No se escribió el documento combinado: ninguna fila generó documento.")
+        return
+    informe.combinado = _escribir(informe.carpeta / NOMBRE_COMBINADO, combinador.resultado())
+
+
+def _convertir_pdf(informe: InformeLote, a_pdf: Callable[..., Any]) -> dict[str, int | None]:
+    """Una sola llamada para todo el lote (LibreOffice arranca pocas veces, no una por documento).
+
+    Devuelve las páginas de cada .docx convertido (las usa el combinado en «Página X de Y»).
+    """
+    origen = [
+        (fila, informe.carpeta / a) for fila in informe.filas if fila.correcta
+        for a in fila.archivos if a.endswith(".docx")
+    ]
+    paginas: dict[str, int | None] = {}
+    if not origen:
+        return paginas
+    resultado = a_pdf([ruta for _, ruta in origen])
+    for (fila, ruta), doc in zip(origen, resultado):
+        if doc.pdf is not None:
+            informe.pdf.append(doc.pdf)
+            fila.archivos.append(doc.pdf.name)
+            paginas[ruta.name] = paginas_pdf(doc.pdf)
+        else:
+            fila.estado = "fallo al generar"
+            fila.errores.append(ErrorCelda(fila.hoja, fila.fila, "", "", "", f"no se pudo convertir a PDF: {doc.error}"))
+    return paginas
+
+
+def _convertir_combinado(informe: InformeLote, a_pdf: Callable[..., Any]) -> None:
+    assert informe.combinado is not None
+    (doc,) = a_pdf([informe.combinado])
+    if doc.pdf is not None:
+        informe.pdf.append(doc.pdf)
+    else:
+        informe.avisos.append(f"No se pudo convertir a PDF el documento combinado: {doc.error}")
+
+
+__all__ = ["EXTENSIONES", "FILAS_EN_LINEA", "NOMBRE_COMBINADO", "PATRONES", "Progreso", "generar_lote", "renderizar_unidad"]

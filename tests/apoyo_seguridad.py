@@ -1,0 +1,256 @@
+"""Ayudas de las pruebas de endurecimiento: leer lo que un lector ve y construir entradas hostiles.
+
+Lo que se compara al releer un documento (la «correspondencia documentada», docs/seguridad.md):
+
+* el valor de un campo de texto es ``limpiar_texto(original)``: ``\\r\\n``, ``\\r``, ``\\x0b``,
+  ``\\x0c``, ``\\x85`` y U+2028 pasan a ``\\n``; U+2029 a ``\\n\\n``; el resto de C0/C1,
+  sustitutos sueltos y U+FFFE/U+FFFF se eliminan;
+* python-docx devuelve ``\\n`` por cada ``w:br`` y ``\\t`` por cada ``w:tab``: así que el texto
+  de un párrafo es el valor tal cual;
+* los campos largos se parten en párrafos por las líneas en blanco (``motor_docx.parrafos``).
+"""
+
+from __future__ import annotations
+
+import io
+import struct
+import zipfile
+import zlib
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any
+
+import docx
+from docx.oxml.ns import qn
+from docx.table import Table
+from docx.text.paragraph import Paragraph
+
+from acuerdo_docs.esquemas.ficha import CAMPOS_TEXTO_LARGO, S5, BuenaPractica
+from acuerdo_docs.motor_docx import parrafos
+
+HOSTILES = Path(__file__).resolve().parent / "hostiles"
+PLANTILLA_FICHA = Path(__file__).resolve().parents[1] / "plantillas" / "ficha_4202000-FT-1311.docx"
+PLANTILLA_ACUERDO = Path(__file__).resolve().parents[1] / "plantillas" / "acuerdo_simbolico.docx"
+
+FRAGMENTOS_HOSTILES: tuple[str, ...] = (
+    "{{ 7*7 }}", "{% for x in y %}", "{%p endfor %}", "{# c #}", "{_{ x }_}", "{_%", "%_}", "{{r x }}",
+    "<w:t>", "</w:p>", "&amp;", "&#95;", "]]>", "<![CDATA[", "\"'", "<script>", "&",
+    "\x00", "\x01", "\x07", "\x08", "\x0b", "\x0c", "\x1f", "\x7f", "\x85", "\x9f", "\ufeff", "\ufffe", "\uffff",
+    "\ud800", "\udfff", "\u2028", "\u2029", "\r\n", "\r", "\n\n", "\t",
+    "👩🏽‍💻", "𝔸", "\U0010fffd", "\U0001fffe", "مرحبا", "שלום", "\u202e", "\u200d", "e\u0301", "ñÑáéíóú",
+    "=1+1", "+57", "-3", "@SUMA(A1)", "=HYPERLINK(\"http://x\")",
+)
+"""Pedazos que un usuario pega desde Word, Excel o un correo (y algunos con mala intención)."""
+
+
+def png_minimo(ancho: int = 4, alto: int = 3) -> bytes:
+    """Un PNG válido hecho a mano (sin depender de Pillow)."""
+
+    def bloque(tipo: bytes, datos: bytes) -> bytes:
+        return struct.pack(">I", len(datos)) + tipo + datos + struct.pack(">I", zlib.crc32(tipo + datos))
+
+    filas = b"".join(b"\x00" + b"\xff\x00\x00" * ancho for _ in range(alto))
+    return (b"\x89PNG\r\n\x1a\n" + bloque(b"IHDR", struct.pack(">IIBBBBB", ancho, alto, 8, 2, 0, 0, 0))
+            + bloque(b"IDAT", zlib.compress(filas)) + bloque(b"IEND", b""))
+
+
+def abrir_docx(fuente: bytes | Path) -> Any:
+    return docx.Document(io.BytesIO(fuente) if isinstance(fuente, bytes) else str(fuente))
+
+
+def miembros(fuente: bytes | Path) -> dict[str, bytes]:
+    """Todos los miembros del zip (.docx/.xlsx), incluidos docProps."""
+    datos = fuente if isinstance(fuente, bytes) else Path(fuente).read_bytes()
+    with zipfile.ZipFile(io.BytesIO(datos)) as zf:
+        return {i.filename: zf.read(i) for i in zf.infolist()}
+
+
+def textos_docx(fuente: bytes | Path) -> list[str]:
+    """Texto de cada párrafo del documento: cuerpo, celdas (también anidadas), encabezados y pies."""
+    documento = abrir_docx(fuente)
+    textos: list[str] = []
+
+    def recorrer(contenedor: Any, elemento: Any) -> None:
+        for hijo in elemento.iterchildren():
+            if hijo.tag == qn("w:p"):
+                textos.append(Paragraph(hijo, contenedor).text)
+            elif hijo.tag == qn("w:tbl"):
+                for fila in Table(hijo, contenedor).rows:
+                    vistas: set[int] = set()
+                    for celda in fila.cells:
+                        if id(celda._tc) in vistas:  # celdas combinadas se repiten
+                            continue
+                        vistas.add(id(celda._tc))
+                        recorrer(celda, celda._tc)
+            elif hijo.tag in (qn("w:sdt"), qn("w:sdtContent")):
+                recorrer(contenedor, hijo)
+
+    recorrer(documento, documento.element.body)
+    for seccion in documento.sections:
+        for parte in (seccion.header, seccion.footer):
+            recorrer(parte, parte._element)
+    return textos
+
+
+# ----------------------------------------------------------------- ficha
+
+
+def _etiquetas_ficha() -> dict[str, str]:
+    return {
+        (info.title or nombre): nombre for nombre, info in BuenaPractica.model_fields.items() if nombre != "encabezado"
+    }
+
+
+def valores_ficha(fuente: bytes | Path) -> dict[str, Any]:
+    """Lo que un lector ve en cada campo de una ficha generada con la plantilla oficial.
+
+    Textos: lista de párrafos bajo la etiqueta; fechas: (día, mes, año); retos: una viñeta
+    por reto; anexos: lista de (nombre, [párrafos de descripción], tiene_imagen);
+    encabezado: los valores de la tabla del encabezado de página.
+    """
+    documento = abrir_docx(fuente)
+    etiquetas = _etiquetas_ficha()
+    valores: dict[str, Any] = {}
+    actual: str | None = None
+    anexos: list[list[Any]] = []
+    for hijo in documento.element.body.iterchildren():
+        if hijo.tag == qn("w:tbl"):
+            if actual is not None:
+                filas = Table(hijo, documento).rows
+                valores[actual] = tuple(c.text for c in filas[1].cells)
+            continue
+        if hijo.tag != qn("w:p"):
+            continue
+        p = Paragraph(hijo, documento)
+        estilo = p.style.name if p.style is not None else ""
+        if estilo == "Heading 1":
+            actual = "conclusiones" if p.text == S5 else None
+            if actual:
+                valores[actual] = []
+            continue
+        if actual == "anexos" and estilo == "Etiqueta":
+            numero = f"{len(anexos) + 1}. "
+            assert p.text.startswith(numero), (p.text, numero)
+            anexos.append([p.text[len(numero):], [], False])
+            continue
+        if estilo == "Etiqueta" and p.text in etiquetas:
+            actual = etiquetas[p.text]
+            valores[actual] = []
+            continue
+        if estilo == "Guía" or actual is None:
+            continue
+        if actual == "anexos":
+            if anexos:
+                if hijo.findall(".//" + qn("w:drawing")):
+                    anexos[-1][2] = True
+                else:
+                    anexos[-1][1].append(p.text)
+            continue
+        valores[actual].append(p.text)
+    valores["anexos"] = [tuple(a) for a in anexos]
+    celdas = [c.text for t in documento.sections[0].header.tables for fila in t.rows for c in fila.cells]
+    valores["encabezado"] = {
+        "entidad": celdas[0], "proceso": celdas[2], "codigo": celdas[4], "procedimiento": celdas[7],
+        "version": celdas[9], "formato": celdas[12],
+    }
+    return valores
+
+
+def esperado_ficha(practica: BuenaPractica) -> dict[str, Any]:
+    """Lo que :func:`valores_ficha` debe devolver para ``practica`` (ya validada)."""
+    esperado: dict[str, Any] = {}
+    for nombre in BuenaPractica.model_fields:
+        valor = getattr(practica, nombre)
+        if nombre == "encabezado":
+            esperado[nombre] = {k: getattr(valor, k) for k in
+                                ("entidad", "proceso", "codigo", "procedimiento", "version", "formato")}
+        elif nombre in ("fecha_diligenciamiento", "fecha_inicio"):
+            esperado[nombre] = (f"{valor.day:02d}", f"{valor.month:02d}", str(valor.year))
+        elif nombre in CAMPOS_TEXTO_LARGO:
+            esperado[nombre] = parrafos(valor)
+        elif nombre == "retos":
+            esperado[nombre] = list(valor)
+        elif nombre == "anexos":
+            esperado[nombre] = [
+                (a.nombre, [a.descripcion] if a.descripcion else [], a.archivo is not None) for a in valor
+            ]
+        else:
+            esperado[nombre] = ["" if valor is None else valor]
+    return esperado
+
+
+def practica_base(**cambios: Any) -> dict[str, Any]:
+    """Una práctica mínima válida (dict JSON) sobre la que se cambian campos."""
+    datos: dict[str, Any] = {
+        "fecha_diligenciamiento": "2023-10-24",
+        "nombre": "Práctica de prueba",
+        "dependencia": "Alta Consejería TIC",
+        "directivo": "",
+        "proceso": "Gestión del conocimiento",
+        "equipo": "iBO",
+        "colaborador": "",
+        "tipo_vinculacion": "Contratista",
+        "fecha_inicio": "2023-03-01",
+        "descripcion": "Descripción.",
+        "linea_base": "Línea base.",
+        "poblacion_objetivo": "Servidores públicos.",
+        "alcance": "Un año.",
+        "aporte": "Aporte.",
+        "difusion": "Difusión.",
+        "otros_aspectos": "",
+        "retos": ["Un reto"],
+        "estabilidad": "Estable.",
+        "conclusiones": "Conclusión.",
+    }
+    datos.update(cambios)
+    return datos
+
+
+# ------------------------------------------------------ plantillas propias
+
+
+def _parrafos_docx(documento: Any) -> Iterable[Paragraph]:
+    yield from documento.paragraphs
+    for tabla in documento.tables:
+        for fila in tabla.rows:
+            for celda in fila.cells:
+                yield from celda.paragraphs
+    for seccion in documento.sections:
+        yield from seccion.header.paragraphs
+        for tabla in seccion.header.tables:
+            for fila in tabla.rows:
+                for celda in fila.cells:
+                    yield from celda.paragraphs
+
+
+def poner_texto(parrafo: Paragraph, texto: str) -> None:
+    """Cambia el texto de un párrafo conservando el formato de su primera corrida."""
+    corridas = parrafo.runs
+    for r in corridas[1:]:
+        r._r.getparent().remove(r._r)
+    if corridas:
+        corridas[0].text = texto
+    else:
+        parrafo.add_run(texto)
+
+
+def plantilla_modificada(
+    destino: Path,
+    reemplazos: dict[str, str] | None = None,
+    *,
+    origen: Path = PLANTILLA_FICHA,
+    cambio: Callable[[Any], None] | None = None,
+) -> Path:
+    """Copia la plantilla ``origen`` cambiando el texto de los párrafos que contienen cada clave."""
+    documento = docx.Document(str(origen))
+    pendientes = dict(reemplazos or {})
+    for parrafo in _parrafos_docx(documento):
+        for viejo, nuevo in list(pendientes.items()):
+            if viejo in parrafo.text:
+                poner_texto(parrafo, parrafo.text.replace(viejo, nuevo))
+                del pendientes[viejo]
+    assert not pendientes, f"no se encontró en la plantilla: {list(pendientes)}"
+    if cambio is not None:
+        cambio(documento)
+    documento.save(str(destino))
+    return destino

@@ -1,0 +1,346 @@
+"""Conversión a PDF con LibreOffice: campos de página, lotes con pocos arranques, bloqueos y daños.
+
+Las pruebas marcadas ``libreoffice`` usan el LibreOffice real (en CI es obligatorio); las demás
+usan un soffice falso (un guion de Python) para simular bloqueos y fallos sin depender de él.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import sys
+import threading
+import time
+import zipfile
+from pathlib import Path
+
+import docx
+import pytest
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from openpyxl import Workbook
+
+from acuerdo_docs.errores import ErrorAcuerdoDocs, ErrorConversion
+from acuerdo_docs.pdf import VARIABLE_SOFFICE, ResultadoPdf, a_pdf, buscar_soffice
+from conftest import texto_pdf
+
+# ------------------------------------------------------------------ documentos de prueba
+
+
+def _campo_complejo(parrafo, instruccion: str) -> None:
+    """PAGE/NUMPAGES como campo complejo (w:fldChar begin/separate/end), como los pone Word."""
+    run = parrafo.add_run()
+    for tipo, texto in (("begin", None), (None, f" {instruccion} "), ("separate", None), ("texto", "1"), ("end", None)):
+        if tipo == "texto":
+            t = OxmlElement("w:t")
+            t.text = texto
+            run._r.append(t)
+        elif tipo is None:
+            instr = OxmlElement("w:instrText")
+            instr.set(qn("xml:space"), "preserve")
+            instr.text = texto
+            run._r.append(instr)
+        else:
+            marca = OxmlElement("w:fldChar")
+            marca.set(qn("w:fldCharType"), tipo)
+            run._r.append(marca)
+
+
+def _campo_simple(parrafo, instruccion: str) -> None:
+    """PAGE/NUMPAGES como w:fldSimple."""
+    campo = OxmlElement("w:fldSimple")
+    campo.set(qn("w:instr"), f" {instruccion} ")
+    r = OxmlElement("w:r")
+    t = OxmlElement("w:t")
+    t.text = "1"
+    r.append(t)
+    campo.append(r)
+    parrafo._p.append(campo)
+
+
+def documento(ruta: Path, paginas: int = 3, *, campos: str = "complejo") -> Path:
+    """Un .docx de ``paginas`` páginas exactas con «Página X de Y» en el encabezado."""
+    doc = docx.Document()
+    parrafo = doc.sections[0].header.paragraphs[0]
+    poner = _campo_complejo if campos == "complejo" else _campo_simple
+    parrafo.add_run("Página ")
+    poner(parrafo, "PAGE")
+    parrafo.add_run(" de ")
+    poner(parrafo, "NUMPAGES")
+    for numero in range(1, paginas + 1):
+        doc.add_heading(f"Sección {numero}", level=1)
+        doc.add_paragraph("Texto de relleno para la prueba de conversión. " * 12)
+        if numero < paginas:
+            doc.add_page_break()
+    ruta.parent.mkdir(parents=True, exist_ok=True)
+    doc.save(str(ruta))
+    return ruta
+
+
+def hoja(ruta: Path) -> Path:
+    libro = Workbook()
+    libro.active.append(["Riesgo", "Probabilidad", "Impacto"])
+    libro.active.append(["Pérdida de información", 3, 4])
+    libro.active.column_dimensions["A"].width = 30  # que el texto quepa en la celda impresa
+    libro.active.column_dimensions["B"].width = 15
+    libro.save(str(ruta))
+    return ruta
+
+
+def plano(texto: str) -> str:
+    return re.sub(r"\s+", " ", texto)
+
+
+def archivos(carpeta: Path) -> set[str]:
+    return {p.name for p in carpeta.iterdir()}
+
+
+# ------------------------------------------------------------------ soffice falso
+
+_FALSO = '''#!{python}
+"""soffice falso: se comporta como ``soffice --convert-to pdf`` y se cuelga con «cuelga*»."""
+import os, subprocess, sys, time
+args = sys.argv[1:]
+with open({registro!r}, "a") as f:
+    f.write(f"{{os.getpid()}}\\n")
+modo = {modo!r}
+if modo == "averiado":
+    print("soffice falso: no arranca", flush=True)
+    sys.exit(1)
+# Un hijo como soffice.bin: debe morir con el grupo si hay que matar la conversión.
+hijo = subprocess.Popen(["sleep", "600"])
+with open({registro!r} + ".hijos", "a") as f:
+    f.write(f"{{hijo.pid}}\\n")
+salida = args[args.index("--outdir") + 1]
+for entrada in args[args.index("--outdir") + 2:]:
+    nombre = os.path.basename(os.path.realpath(entrada))
+    if nombre.startswith("cuelga"):
+        time.sleep(600)
+    pdf = os.path.join(salida, os.path.splitext(os.path.basename(entrada))[0] + ".pdf")
+    print(f"convert {{entrada}} -> {{pdf}} using filter : writer_pdf_Export", flush=True)
+    with open(pdf, "wb") as f:
+        f.write(b"%PDF-1.4\\n%falso\\n" if nombre.startswith("incompleto") else b"%PDF-1.4\\n%falso\\n%%EOF\\n")
+hijo.kill()
+'''
+
+
+def soffice_falso(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, modo: str = "normal") -> Path:
+    """Instala un soffice falso vía ACUERDO_DOCS_SOFFICE; devuelve el registro de arranques."""
+    registro = tmp_path / "arranques.log"
+    guion = tmp_path / "soffice_falso"
+    guion.write_text(_FALSO.format(python=sys.executable, registro=str(registro), modo=modo), encoding="utf-8")
+    guion.chmod(0o755)
+    monkeypatch.setenv(VARIABLE_SOFFICE, str(guion))
+    return registro
+
+
+def arranques(registro: Path) -> int:
+    return len(registro.read_text().split()) if registro.exists() else 0
+
+
+def vivo(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    # Un zombi (ya muerto, sin recoger por su padre muerto) no cuenta como vivo.
+    try:
+        estado = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return estado != "Z"
+
+
+@pytest.fixture()
+def docs_validos(tmp_path: Path) -> list[Path]:
+    """Seis .docx válidos (mínimos): el soffice falso no los lee, pero a_pdf revisa que sean .docx."""
+    base = tmp_path / "base.docx"
+    docx.Document().save(str(base))
+    nombres = ["a", "b", "cuelga", "d", "e", "f"]
+    carpeta = tmp_path / "docs"
+    carpeta.mkdir()
+    rutas = []
+    for nombre in nombres:
+        shutil.copy(base, carpeta / f"{nombre}.docx")
+        rutas.append(carpeta / f"{nombre}.docx")
+    return rutas
+
+
+# ------------------------------------------------------------------ LibreOffice real
+
+
+@pytest.mark.libreoffice
+def test_paginas_y_campos_de_pagina(libreoffice: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(VARIABLE_SOFFICE, libreoffice)
+    complejo = documento(tmp_path / "complejo.docx", 4, campos="complejo")
+    simple = documento(tmp_path / "simple.docx", 3, campos="simple")
+    resultado = a_pdf([complejo, simple], tmp_path / "pdf", trabajadores=2)
+    assert resultado.ok, resultado.fallidos
+    for entrada, total in ((complejo, 4), (simple, 3)):
+        pdf = tmp_path / "pdf" / f"{entrada.stem}.pdf"
+        paginas = texto_pdf(pdf)
+        assert len(paginas) == total, entrada.name
+        for numero, texto in enumerate(paginas, 1):
+            assert f"Página {numero} de {total}" in plano(texto), (entrada.name, numero)
+            assert f"Sección {numero}" in plano(texto)
+    assert resultado.pdfs == [tmp_path / "pdf" / "complejo.pdf", tmp_path / "pdf" / "simple.pdf"]
+
+
+@pytest.mark.libreoffice
+def test_lote_con_pocos_arranques(libreoffice: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Envoltorio que anota cada arranque y ejecuta el soffice real.
+    registro = tmp_path / "arranques.log"
+    envoltorio = tmp_path / "soffice_contado"
+    envoltorio.write_text(f'#!/bin/sh\necho "$$" >> "{registro}"\nexec "{libreoffice}" "$@"\n', encoding="utf-8")
+    envoltorio.chmod(0o755)
+    monkeypatch.setenv(VARIABLE_SOFFICE, str(envoltorio))
+
+    carpeta = tmp_path / "lote"
+    entradas = [documento(carpeta / f"doc_{i}.docx", 2 + i % 2) for i in range(5)] + [hoja(carpeta / "matriz.xlsx")]
+    vistos: list[tuple[Path, Path | None, str | None]] = []
+    resultado = a_pdf(entradas, trabajadores=2, progreso=lambda e, p, err: vistos.append((e, p, err)))
+
+    assert resultado.ok, resultado.fallidos
+    assert arranques(registro) <= 2 and resultado.arranques <= 2
+    # Junto a cada documento, con su nombre; nada de temporales a medias en la carpeta.
+    assert [d.pdf for d in resultado] == [e.with_suffix(".pdf") for e in entradas]
+    assert archivos(carpeta) == {e.name for e in entradas} | {e.with_suffix(".pdf").name for e in entradas}
+    assert sorted(str(e) for e, _, _ in vistos) == sorted(str(e) for e in entradas)
+    assert "Pérdida de información" in plano(" ".join(texto_pdf(carpeta / "matriz.pdf")))
+    assert len(texto_pdf(carpeta / "doc_1.pdf")) == 3
+
+
+@pytest.mark.libreoffice
+def test_documento_danado_solo_en_su_fila(libreoffice: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(VARIABLE_SOFFICE, libreoffice)
+    bueno = documento(tmp_path / "bueno.docx", 2)
+    basura = tmp_path / "basura.docx"
+    basura.write_bytes(os.urandom(4000))  # LibreOffice lo abriría como texto: se detecta antes
+    xml_roto = tmp_path / "xml_roto.docx"
+    with zipfile.ZipFile(bueno) as origen, zipfile.ZipFile(xml_roto, "w") as roto:
+        for info in origen.infolist():
+            datos = origen.read(info)
+            roto.writestr(info, datos[: len(datos) // 2] if info.filename == "word/document.xml" else datos)
+    otro = documento(tmp_path / "otro.docx", 2)
+
+    resultado = a_pdf([bueno, basura, xml_roto, otro], tmp_path / "pdf", trabajadores=1)
+    assert [d.ok for d in resultado] == [True, False, False, True]
+    assert "dañado" in resultado[1].error and "Word" in resultado[1].error
+    assert "LibreOffice no pudo abrir" in resultado[2].error
+    assert archivos(tmp_path / "pdf") == {"bueno.pdf", "otro.pdf"}
+    assert resultado.arranques == 1
+    with pytest.raises(ErrorConversion, match="2 de 4"):
+        resultado.exigir()
+
+
+# ------------------------------------------------------------------ soffice falso
+
+
+def test_conversion_colgada_se_detiene(docs_validos: list[Path], tmp_path: Path,
+                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    registro = soffice_falso(tmp_path, monkeypatch)
+    inicio = time.monotonic()
+    resultado = a_pdf(docs_validos, tmp_path / "pdf", trabajadores=2, tiempo_limite=1.0)
+    duracion = time.monotonic() - inicio
+
+    fallidos = [d for d in resultado if not d.ok]
+    assert [d.entrada.name for d in fallidos] == ["cuelga.docx"]
+    assert "tiempo límite" in fallidos[0].error
+    assert archivos(tmp_path / "pdf") == {f"{p.stem}.pdf" for p in docs_validos if p.stem != "cuelga"}
+    assert duracion < 15
+    # Dos tandas, el sospechoso solo y lo que quedó sin empezar: nunca uno por documento.
+    assert arranques(registro) <= 4
+    # Se mató el grupo entero, incluido el «soffice.bin» hijo.
+    time.sleep(0.2)
+    hijos = [int(p) for p in Path(str(registro) + ".hijos").read_text().split()]
+    assert not [p for p in hijos if vivo(p)]
+
+
+def test_pdf_incompleto_no_llega_al_destino(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    soffice_falso(tmp_path, monkeypatch)
+    base = tmp_path / "base.docx"
+    docx.Document().save(str(base))
+    entradas = [shutil.copy(base, tmp_path / n) for n in ("incompleto.docx", "bien.docx")]
+    resultado = a_pdf([Path(e) for e in entradas], tmp_path / "pdf", trabajadores=1)
+    assert [d.ok for d in resultado] == [False, True]
+    assert "incompleto" in resultado[0].error
+    assert archivos(tmp_path / "pdf") == {"bien.pdf"}
+
+
+def test_libreoffice_averiado_no_insiste(docs_validos: list[Path], tmp_path: Path,
+                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    registro = soffice_falso(tmp_path, monkeypatch, modo="averiado")
+    resultado = a_pdf(docs_validos, tmp_path / "pdf", trabajadores=2, tiempo_limite=5)
+    assert not any(d.ok for d in resultado)
+    assert all("LibreOffice no arranca" in d.error for d in resultado)
+    assert arranques(registro) <= 3
+
+
+def test_entradas_invalidas_en_su_fila(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    soffice_falso(tmp_path, monkeypatch)
+    (tmp_path / "uno").mkdir()
+    (tmp_path / "dos").mkdir()
+    docx.Document().save(str(tmp_path / "uno" / "acta.docx"))
+    docx.Document().save(str(tmp_path / "dos" / "acta.docx"))
+    entradas = [tmp_path / "uno" / "acta.docx", tmp_path / "no_existe.docx", tmp_path / "dos" / "acta.docx"]
+    resultado = a_pdf(entradas, tmp_path / "pdf")
+    assert [d.entrada for d in resultado] == entradas
+    assert resultado[0].ok and resultado[0].pdf == tmp_path / "pdf" / "acta.pdf"
+    assert resultado[1].error == "No existe el archivo."
+    assert "mismo PDF" in resultado[2].error
+
+
+def test_varios_hilos_a_la_vez(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    registro = soffice_falso(tmp_path, monkeypatch)
+    base = tmp_path / "base.docx"
+    docx.Document().save(str(base))
+    resultados: dict[int, ResultadoPdf] = {}
+
+    def convertir(k: int) -> None:
+        carpeta = tmp_path / f"h{k}"
+        carpeta.mkdir()
+        entradas = [Path(shutil.copy(base, carpeta / f"d{i}.docx")) for i in range(4)]
+        resultados[k] = a_pdf(entradas, trabajadores=2)
+
+    hilos = [threading.Thread(target=convertir, args=(k,)) for k in range(3)]
+    for h in hilos:
+        h.start()
+    for h in hilos:
+        h.join()
+    assert all(r.ok and len(r) == 4 for r in resultados.values())
+    assert arranques(registro) == 6
+
+
+def test_sin_libreoffice_error_en_espanol(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv(VARIABLE_SOFFICE, raising=False)
+    monkeypatch.setenv("PATH", str(tmp_path / "vacio"))
+    with pytest.raises(ErrorConversion) as error:
+        buscar_soffice()
+    assert "No se encontró LibreOffice" in str(error.value)
+    assert "apt-get install libreoffice-writer-nogui" in str(error.value)
+    assert isinstance(error.value, ErrorAcuerdoDocs)
+    doc = tmp_path / "a.docx"
+    docx.Document().save(str(doc))
+    with pytest.raises(ErrorConversion, match="No se encontró LibreOffice"):
+        a_pdf(doc)
+    assert not doc.with_suffix(".pdf").exists()
+
+
+def test_variable_de_entorno_invalida(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(VARIABLE_SOFFICE, str(tmp_path / "no_hay_soffice"))
+    with pytest.raises(ErrorConversion, match=VARIABLE_SOFFICE):
+        buscar_soffice()
+
+
+def test_lista_vacia_no_arranca_nada(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(VARIABLE_SOFFICE, "/no/existe")
+    resultado = a_pdf([])
+    assert len(resultado) == 0 and resultado.ok and resultado.arranques == 0
+
+
+def test_parametros_invalidos(tmp_path: Path) -> None:
+    with pytest.raises(ValueError):
+        a_pdf(tmp_path / "a.docx", trabajadores=0)
+    with pytest.raises(ValueError):
+        a_pdf(tmp_path / "a.docx", tiempo_limite=0)

@@ -1,0 +1,178 @@
+"""Pruebas basadas en propiedades (hypothesis): texto arbitrario en cada campo de cada documento.
+
+Para cualquier texto Unicode (marcas XML, sintaxis Jinja, caracteres de control que XML
+prohíbe, emoji y caracteres astrales, texto de derecha a izquierda, cadenas vacías) cada
+documento se vuelve a abrir (python-docx, openpyxl), cada valor se lee tal como se
+escribió (con la correspondencia documentada de ``limpiar_texto``) y nada se evalúa.
+El tiempo está acotado: pocos ejemplos por prueba, sin plazo por ejemplo (``deadline=None``).
+"""
+
+from __future__ import annotations
+
+import io
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from acuerdo_docs.errores import ErrorValidacion
+from acuerdo_docs.esquemas.comun import RESERVADO, limpiar_texto
+from acuerdo_docs.esquemas.ficha import CAMPOS_TEXTO_LARGO
+from acuerdo_docs.ficha import cargar_practica, generar_ficha, renderizar_ficha
+from apoyo_seguridad import FRAGMENTOS_HOSTILES, esperado_ficha, png_minimo, practica_base, valores_ficha
+
+AJUSTES = settings(
+    max_examples=40, deadline=None, derandomize=True, database=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.large_base_example],
+)
+AJUSTES_POCOS = settings(AJUSTES, max_examples=15)
+
+# ----------------------------------------------------------- estrategias
+
+fragmento = st.sampled_from(FRAGMENTOS_HOSTILES)
+texto = st.lists(st.one_of(st.text(max_size=12), fragmento), max_size=6).map("".join)
+"""Texto arbitrario (incluido el vacío), con pedazos hostiles mezclados."""
+visible = st.characters(categories=("L", "N", "P", "S"))
+texto_obligatorio = st.tuples(texto, visible, texto).map(lambda t: t[0] + t[1] + t[2])
+"""Texto arbitrario que no queda en blanco al limpiarlo."""
+texto_largo = st.lists(st.one_of(texto_obligatorio, st.sampled_from(["\n\n", "\n \n", "\r\n\r\n", "\u2029"])),
+                       max_size=5).map("".join)
+
+CORTOS_OBLIGATORIOS = ("nombre", "dependencia", "proceso", "equipo", "tipo_vinculacion")
+CORTOS_OPCIONALES = ("directivo", "colaborador")
+LARGOS_OBLIGATORIOS = tuple(c for c in CAMPOS_TEXTO_LARGO if c != "otros_aspectos")
+
+
+@st.composite
+def practicas(draw: st.DrawFn, imagen: Path | None = None) -> dict[str, Any]:
+    datos = practica_base()
+    for campo in CORTOS_OBLIGATORIOS:
+        datos[campo] = draw(texto_obligatorio)
+    for campo in CORTOS_OPCIONALES:
+        datos[campo] = draw(texto)
+    for campo in LARGOS_OBLIGATORIOS:
+        datos[campo] = draw(st.tuples(texto_obligatorio, texto_largo).map("".join))
+    datos["otros_aspectos"] = draw(texto_largo)
+    datos["retos"] = draw(st.lists(texto_obligatorio, min_size=1, max_size=3))
+    datos["fecha_diligenciamiento"] = draw(st.dates()).isoformat()
+    datos["fecha_inicio"] = draw(st.dates()).isoformat()
+    datos["encabezado"] = {
+        "entidad": draw(texto), "proceso": draw(texto_obligatorio), "codigo": draw(texto_obligatorio),
+        "version": draw(texto_obligatorio),
+    }
+    archivos = [None] if imagen is None else [None, str(imagen)]
+    datos["anexos"] = draw(st.lists(
+        st.fixed_dictionaries({"nombre": texto_obligatorio, "descripcion": texto,
+                               "archivo": st.sampled_from(archivos)}),
+        max_size=2,
+    ))
+    return datos
+
+
+@pytest.fixture(scope="module")
+def imagen(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    ruta = tmp_path_factory.mktemp("imagenes") / "anexo.png"
+    ruta.write_bytes(png_minimo())
+    return ruta
+
+
+def _comprobar_modelo(datos: dict[str, Any], practica: Any) -> None:
+    """Lo validado es el texto original con la correspondencia documentada, nada más."""
+    for campo in (*CORTOS_OBLIGATORIOS, *CORTOS_OPCIONALES, *CAMPOS_TEXTO_LARGO):
+        assert getattr(practica, campo) == limpiar_texto(datos[campo]), campo
+    assert practica.retos == [limpiar_texto(r) for r in datos["retos"]]
+    for anexo, original in zip(practica.anexos, datos["anexos"]):
+        assert anexo.nombre == limpiar_texto(original["nombre"])
+        assert anexo.descripcion == limpiar_texto(original["descripcion"])
+    assert practica.encabezado.codigo == limpiar_texto(datos["encabezado"]["codigo"])
+
+
+# ------------------------------------------------------------------ ficha
+
+
+@AJUSTES
+@given(datos=st.data())
+def test_ficha_cualquier_texto_se_lee_tal_cual(datos: st.DataObject, imagen: Path) -> None:
+    entrada = datos.draw(practicas(imagen))
+    practica = cargar_practica(entrada)
+    _comprobar_modelo(entrada, practica)
+    salida = renderizar_ficha(practica)
+    assert valores_ficha(salida) == esperado_ficha(practica)
+    assert renderizar_ficha(practica) == salida  # determinista, byte a byte
+
+
+@AJUSTES_POCOS
+@given(entrada=practicas())
+def test_ficha_motor_docxtpl_igual_de_fiel(entrada: dict[str, Any]) -> None:
+    """El camino de respaldo (docxtpl tal cual) también deja el texto intacto y sin evaluar."""
+    practica = cargar_practica(entrada)
+    assert valores_ficha(renderizar_ficha(practica, motor="docxtpl")) == esperado_ficha(practica)
+
+
+@AJUSTES_POCOS
+@given(entrada=practicas())
+def test_ficha_publica_con_texto_arbitrario(entrada: dict[str, Any]) -> None:
+    practica = cargar_practica(entrada)
+    vistos = valores_ficha(renderizar_ficha(practica, publico=True))
+    for campo in CORTOS_OPCIONALES:
+        esperado = RESERVADO if getattr(practica, campo) else ""
+        assert vistos[campo] == [esperado]
+    assert vistos["nombre"] == [practica.nombre]  # el nombre de la práctica no es un dato personal
+
+
+solo_blancos = st.lists(st.sampled_from([" ", "\t", "\n", "\r\n", "\x00", "\x01", "\x7f", "\u2028", "\ufeff"[:0],
+                                         "\x0b", "\x0c", "\ud800"]), max_size=6).map("".join)
+
+
+@AJUSTES_POCOS
+@given(campo=st.sampled_from(CORTOS_OBLIGATORIOS + LARGOS_OBLIGATORIOS), valor=solo_blancos)
+def test_ficha_obligatorio_en_blanco_se_rechaza_sin_escribir(campo: str, valor: str, tmp_path_factory:
+                                                              pytest.TempPathFactory) -> None:
+    destino = tmp_path_factory.mktemp("blanco") / "ficha.docx"
+    with pytest.raises(ErrorValidacion) as exc:
+        generar_ficha(practica_base(**{campo: valor}), destino)
+    assert [e.ruta for e in exc.value.errores] == [campo]
+    assert "no puede estar vacío" in str(exc.value)
+    assert not destino.exists() and list(destino.parent.iterdir()) == []
+
+
+def test_ficha_campo_de_cien_mil_caracteres() -> None:
+    """Un campo de 100.000 caracteres (hostiles incluidos) sale completo y en poco tiempo."""
+    base = "".join(FRAGMENTOS_HOSTILES) + "Texto normal con tildes: ñandú, acción. "
+    largo = (base * (100_000 // len(base) + 1))[:100_000]
+    parrafos_largos = ("párrafo " + base + "\n\n") * 200
+    inicio = time.perf_counter()
+    practica = cargar_practica(practica_base(nombre=largo, descripcion=parrafos_largos, retos=[largo]))
+    salida = renderizar_ficha(practica)
+    vistos = valores_ficha(salida)
+    assert time.perf_counter() - inicio < 20
+    assert len(largo) == 100_000
+    assert vistos["nombre"] == [limpiar_texto(largo)] and len(vistos["nombre"][0]) > 90_000
+    assert vistos["retos"] == [limpiar_texto(largo)]
+    assert len(vistos["descripcion"]) >= 200  # los pedazos hostiles traen sus propias líneas en blanco
+    assert vistos == esperado_ficha(practica)
+
+
+def test_marcas_de_docxtpl_en_el_texto_no_se_reescriben() -> None:
+    """docxtpl reescribe «{_{» como «{{» en su salida; en el texto del usuario no debe pasar."""
+    marcas = "{_{ x }_} {_% if %_} {{ 7*7 }} {% raw %}"
+    practica = cargar_practica(practica_base(nombre=marcas, retos=[marcas]))
+    for motor in ("compilado", "docxtpl"):
+        vistos = valores_ficha(renderizar_ficha(practica, motor=motor))
+        assert vistos["nombre"] == [marcas] and vistos["retos"] == [marcas], motor
+        assert "49" not in "".join(vistos["nombre"])
+
+
+def test_ninguna_salida_tiene_caracteres_que_xml_prohibe() -> None:
+    import re
+    import zipfile
+
+    todos = "".join(chr(c) for c in range(0, 0x100)) + "\ud800\udfff\ufffe\uffff\u2028\u2029"
+    practica = cargar_practica(practica_base(nombre="a" + todos, otros_aspectos=todos))
+    with zipfile.ZipFile(io.BytesIO(renderizar_ficha(practica))) as zf:
+        xml = zf.read("word/document.xml").decode("utf-8")
+    assert not re.search("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]", xml)
+    assert valores_ficha(renderizar_ficha(practica))["nombre"] == [limpiar_texto("a" + todos)]
