@@ -92,7 +92,9 @@ def medir_pdf(documentos: list[Path], trabajadores: int, *, muestra_por_document
     }
 
 
-def barrido(documentos: list[Path], opciones_trabajadores: list[int], tandas_por_trabajador: list[int]) -> list[dict[str, Any]]:
+def barrido(
+    documentos: list[Path], opciones_trabajadores: list[int], tandas_por_trabajador: list[int]
+) -> list[dict[str, Any]]:
     """Mide ``a_pdf`` con varios números de procesos y de tandas por proceso (perfiles ya creados)."""
     filas = []
     original = modulo_pdf.MAXIMO_POR_PROCESO

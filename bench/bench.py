@@ -1,0 +1,158 @@
+"""Benchmark de acuerdo_docs: una orden, documentos por segundo, razones y memoria pico.
+
+    python bench/bench.py                 # 1.000 fichas .docx, 200 a PDF, lote de 10.000 filas
+    python bench/bench.py --rapido        # tamaños pequeños para probar que corre
+
+Mide, en la misma corrida y la misma máquina:
+1. .docx: (a) bucle plano de docxtpl (abrir, renderizar, guardar) sobre la plantilla del proyecto,
+   (b) el camino del proyecto en un proceso, (c) en todos los núcleos.
+2. PDF: un arranque de LibreOffice por documento contra la conversión por lotes de ``a_pdf``.
+3. Memoria: ``acuerdo-docs lote`` sobre un libro de N filas, RSS pico del árbol de procesos.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from bench_docx import medir_docx  # noqa: E402
+from datos import fichas  # noqa: E402
+
+
+def _rss_arbol(pid: int) -> int:
+    """RSS (bytes) de un proceso y todos sus descendientes, leído de /proc."""
+    total = 0
+    pendientes = [pid]
+    while pendientes:
+        actual = pendientes.pop()
+        try:
+            with open(f"/proc/{actual}/status", encoding="ascii") as f:
+                for linea in f:
+                    if linea.startswith("VmRSS:"):
+                        total += int(linea.split()[1]) * 1024
+            with open(f"/proc/{actual}/task/{actual}/children", encoding="ascii") as f:
+                pendientes.extend(int(h) for h in f.read().split())
+        except (FileNotFoundError, ProcessLookupError, PermissionError):
+            continue
+    return total
+
+
+def _libro_lote(ruta: Path, n: int) -> None:
+    """Un libro de fichas de n filas con las columnas de plantilla-lote (modo de solo escritura)."""
+    from openpyxl import Workbook
+
+    from acuerdo_docs.lectores.fichas import COLUMNAS
+
+    visibles = [c for c in COLUMNAS if c.en_plantilla]
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet("fichas")
+    ws.append([c.encabezado for c in visibles])
+    for datos in fichas(n, semilla=2024):
+        fila = []
+        for c in visibles:
+            valor = datos.get(c.clave)
+            fila.append("\n".join(valor) if isinstance(valor, list) else valor)
+        ws.append(fila)
+    wb.save(str(ruta))
+
+
+def medir_memoria(n: int) -> dict[str, Any]:
+    with tempfile.TemporaryDirectory() as tmp:
+        entrada = Path(tmp) / "lote.xlsx"
+        _libro_lote(entrada, n)
+        salida = Path(tmp) / "salida"
+        inicio = time.perf_counter()
+        proceso = subprocess.Popen(
+            [sys.executable, "-m", "acuerdo_docs.cli", "lote", str(entrada), "-o", str(salida), "--silencioso"],
+            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+        )
+        pico = 0
+        parar = threading.Event()
+
+        def muestrear() -> None:
+            nonlocal pico
+            while not parar.is_set():
+                pico = max(pico, _rss_arbol(proceso.pid))
+                time.sleep(0.05)
+
+        hilo = threading.Thread(target=muestrear, daemon=True)
+        hilo.start()
+        _, error = proceso.communicate()
+        parar.set()
+        hilo.join()
+        segundos = time.perf_counter() - inicio
+        documentos = len(list(salida.glob("*.docx")))
+        if proceso.returncode != 0:
+            raise RuntimeError(f"el lote terminó con código {proceso.returncode}: {error.decode()[-2000:]}")
+    return {"filas": n, "documentos": documentos, "segundos": segundos, "docs_por_s": documentos / segundos,
+            "rss_pico_mb": pico / 2**20}
+
+
+def medir_pdf_fichas(n: int, muestra: int | None) -> dict[str, Any]:
+    from bench_pdf import medir_pdf
+
+    from acuerdo_docs.ficha import generar_ficha
+
+    with tempfile.TemporaryDirectory() as tmp:
+        documentos = [generar_ficha(d, Path(tmp) / f"ficha_{i:04d}.docx") for i, d in enumerate(fichas(n))]
+        return medir_pdf([d for d in documentos if d], os.cpu_count() or 1, muestra_por_documento=muestra)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--docx", type=int, default=1000, help="fichas para la parte .docx (1000)")
+    parser.add_argument("--pdf", type=int, default=200, help="fichas para la parte PDF (200; 0 la omite)")
+    parser.add_argument("--muestra-por-documento", type=int, default=None,
+                        help="medir el arranque por documento sobre solo N fichas y extrapolar (por omisión, todas)")
+    parser.add_argument("--memoria", type=int, default=10000, help="filas del lote de memoria (10000; 0 lo omite)")
+    parser.add_argument("--rapido", action="store_true", help="100 .docx, 20 PDF, lote de 500 filas")
+    parser.add_argument("--json", type=Path, help="guarda también los resultados en este archivo")
+    args = parser.parse_args(argv)
+    if args.rapido:
+        args.docx, args.pdf, args.memoria = 100, 20, 500
+
+    resultados: dict[str, Any] = {"nucleos": os.cpu_count()}
+    print(f"Máquina: {os.cpu_count()} núcleos, Python {sys.version.split()[0]}")
+
+    datos = fichas(args.docx)
+    docx = medir_docx(datos)
+    n = len(datos)
+    plano, uno, todos = docx["docxtpl_plano_s"], docx["compilado_1_proceso_s"], docx["compilado_todos_s"]
+    resultados["docx"] = docx | {"n": n}
+    print(f"\n.docx ({n} fichas variadas)")
+    print(f"  (a) docxtpl plano, 1 proceso     {n / plano:8.1f} docs/s   {plano / n * 1000:6.2f} ms/doc")
+    print(f"  (b) acuerdo_docs, 1 proceso      {n / uno:8.1f} docs/s   {uno / n * 1000:6.2f} ms/doc"
+          f"   x{plano / uno:.1f} frente a (a)")
+    print(f"  (c) acuerdo_docs, {docx['nucleos']} núcleos      {n / todos:8.1f} docs/s   {todos / n * 1000:6.2f} ms/doc"
+          f"   x{plano / todos:.1f} frente a (a)")
+
+    if args.pdf:
+        pdf = medir_pdf_fichas(args.pdf, args.muestra_por_documento)
+        resultados["pdf"] = pdf
+        print(f"\nPDF ({args.pdf} fichas)")
+        print(json.dumps(pdf, ensure_ascii=False, indent=2))
+
+    if args.memoria:
+        memoria = medir_memoria(args.memoria)
+        resultados["memoria"] = memoria
+        print(f"\nLote de {memoria['filas']} filas (acuerdo-docs lote, todos los núcleos)")
+        print(f"  {memoria['documentos']} documentos en {memoria['segundos']:.1f} s = {memoria['docs_por_s']:.1f} docs/s;"
+              f" RSS pico del árbol de procesos: {memoria['rss_pico_mb']:.0f} MB")
+
+    if args.json:
+        args.json.write_text(json.dumps(resultados, ensure_ascii=False, indent=2), encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
