@@ -18,6 +18,7 @@ from pathlib import Path
 
 from openpyxl import Workbook
 
+from acuerdo_docs.esquemas.ficha import CAMPOS_TEXTO_LARGO
 from acuerdo_docs.ficha import ejemplo_ficha
 from acuerdo_docs.lectores.columnas import valores_de
 from acuerdo_docs.lectores.fichas import COLUMNAS
@@ -41,6 +42,9 @@ def escribir_libro(ruta: Path, filas: int) -> None:
     ws.append([c.encabezado for c in visibles])
     for i in range(filas):
         fila = dict(base, nombre=f"Práctica {i:05d}", fecha_inicio=date(2023, 1 + i % 12, 1))
+        for clave in CAMPOS_TEXTO_LARGO:  # textos distintos en cada fila, como en un libro real
+            if fila.get(clave):
+                fila[clave] = f"{i}. {fila[clave]}"
         ws.append([fila.get(c.clave) for c in visibles])
     wb.save(ruta)
 

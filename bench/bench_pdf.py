@@ -14,23 +14,33 @@ import argparse
 import json
 import math
 import os
+import re
+import resource
 import shutil
 import subprocess
 import sys
 import tempfile
 import time
+import zipfile
 from pathlib import Path
 from typing import Any
 
 import docx
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
+from lxml import etree
 
 from acuerdo_docs import pdf as modulo_pdf
 from acuerdo_docs.pdf import a_pdf, buscar_soffice
 
 
-def _por_documento(soffice: str, documentos: list[Path], carpeta: Path, perfil: Path) -> float:
+def _cpu_hijos() -> float:
+    """CPU (usuario + sistema) de los procesos hijos ya terminados: no depende de la carga ajena."""
+    uso = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return uso.ru_utime + uso.ru_stime
+
+
+def _por_documento(soffice: str, documentos: list[Path], carpeta: Path, perfil: Path) -> tuple[float, float]:
     """(a) Lo ingenuo: ``soffice --convert-to pdf`` una vez por documento, uno tras otro.
 
     Usa un perfil propio ya creado (como el de un usuario): el arranque del primer perfil no cuenta.
@@ -38,6 +48,7 @@ def _por_documento(soffice: str, documentos: list[Path], carpeta: Path, perfil: 
     orden = [soffice, "--headless", "--norestore", "--nologo", "--nodefault", "--nolockcheck",
              f"-env:UserInstallation={perfil.as_uri()}", "--convert-to", "pdf", "--outdir", str(carpeta)]
     subprocess.run([*orden, str(documentos[0])], check=True, capture_output=True, timeout=300)  # crea el perfil
+    cpu = _cpu_hijos()
     inicio = time.perf_counter()
     for documento in documentos:
         subprocess.run([*orden, str(documento)], check=True, capture_output=True, timeout=300)
@@ -45,13 +56,14 @@ def _por_documento(soffice: str, documentos: list[Path], carpeta: Path, perfil: 
     faltan = [d for d in documentos if not (carpeta / f"{d.stem}.pdf").is_file()]
     if faltan:
         raise RuntimeError(f"soffice no convirtió {len(faltan)} documento(s) uno a uno")
-    return segundos
+    return segundos, _cpu_hijos() - cpu
 
 
-def _lote(documentos: list[Path], carpeta: Path, trabajadores: int) -> tuple[float, int]:
+def _lote(documentos: list[Path], carpeta: Path, trabajadores: int) -> tuple[float, int, float]:
+    cpu = _cpu_hijos()
     resultado = a_pdf(documentos, carpeta, trabajadores=trabajadores)
     resultado.exigir()
-    return resultado.segundos, resultado.arranques
+    return resultado.segundos, resultado.arranques, _cpu_hijos() - cpu
 
 
 def medir_pdf(documentos: list[Path], trabajadores: int, *, muestra_por_documento: int | None = None) -> dict[str, Any]:
@@ -62,6 +74,8 @@ def medir_pdf(documentos: list[Path], trabajadores: int, *, muestra_por_document
     crear los perfiles de LibreOffice); ``lote_repetido_*`` es una segunda llamada, con los
     perfiles ya creados, como en un proceso que convierte varios lotes.
     Con ``muestra_por_documento`` el caso (a) se mide con esos primeros documentos y se extrapola.
+    ``*_cpu_ms_doc`` es el tiempo de CPU de LibreOffice por documento: sirve de referencia cuando
+    la máquina está ocupada con otras cosas y el tiempo de reloj sube.
     """
     if not documentos:
         raise ValueError("hace falta al menos un documento")
@@ -70,10 +84,10 @@ def medir_pdf(documentos: list[Path], trabajadores: int, *, muestra_por_document
     with tempfile.TemporaryDirectory(prefix="bench_pdf_") as temporal:
         base = Path(temporal)
         muestra = documentos[: muestra_por_documento] if muestra_por_documento else documentos
-        uno_a_uno = _por_documento(soffice, muestra, base / "uno_a_uno", base / "perfil_uno_a_uno")
+        uno_a_uno, cpu_uno = _por_documento(soffice, muestra, base / "uno_a_uno", base / "perfil_uno_a_uno")
         uno_a_uno *= n / len(muestra)
-        lote, arranques = _lote(documentos, base / "lote", trabajadores)
-        repetido, _ = _lote(documentos, base / "lote_repetido", trabajadores)
+        lote, arranques, cpu_lote = _lote(documentos, base / "lote", trabajadores)
+        repetido, _, cpu_repetido = _lote(documentos, base / "lote_repetido", trabajadores)
 
     def cifras(prefijo: str, segundos: float) -> dict[str, float]:
         return {f"{prefijo}_s": round(segundos, 3), f"{prefijo}_docs_s": round(n / segundos, 2),
@@ -86,6 +100,9 @@ def medir_pdf(documentos: list[Path], trabajadores: int, *, muestra_por_document
         "por_documento_extrapolado": len(muestra) < n,
         **cifras("lote", lote),
         **cifras("lote_repetido", repetido),
+        "por_documento_cpu_ms_doc": round(1000 * cpu_uno / len(muestra), 1),
+        "lote_cpu_ms_doc": round(1000 * cpu_lote / n, 1),
+        "lote_repetido_cpu_ms_doc": round(1000 * cpu_repetido / n, 1),
         "arranques_lote": arranques,
         "razon": round(uno_a_uno / lote, 1),
         "razon_repetido": round(uno_a_uno / repetido, 1),
@@ -105,7 +122,7 @@ def barrido(
                 for por_trabajador in tandas_por_trabajador:
                     modulo_pdf.MAXIMO_POR_PROCESO = max(1, math.ceil(len(documentos) / (trabajadores * por_trabajador)))
                     carpeta = Path(temporal) / f"w{trabajadores}_t{por_trabajador}"
-                    segundos, arranques = _lote(documentos, carpeta, trabajadores)
+                    segundos, arranques, _ = _lote(documentos, carpeta, trabajadores)
                     filas.append({"trabajadores": trabajadores, "tandas": arranques, "segundos": round(segundos, 3),
                                   "ms_doc": round(1000 * segundos / len(documentos), 1)})
     finally:
@@ -132,7 +149,7 @@ def _campo(parrafo: Any, instruccion: str) -> None:
         run._r.append(elemento)
 
 
-def generar_documentos(carpeta: Path, n: int, paginas: int = 5) -> list[Path]:
+def generar_documentos(carpeta: Path, n: int, paginas: int = 5, *, podados: bool = False) -> list[Path]:
     """``n`` .docx sencillos de ``paginas`` páginas con «Página X de Y» en el encabezado."""
     carpeta.mkdir(parents=True, exist_ok=True)
     modelo = docx.Document()
@@ -149,11 +166,56 @@ def generar_documentos(carpeta: Path, n: int, paginas: int = 5) -> list[Path]:
             modelo.add_page_break()
     primero = carpeta / "documento_000.docx"
     modelo.save(str(primero))
+    if podados:
+        podar_estilos(primero)
     rutas = [primero]
     for i in range(1, n):
         rutas.append(carpeta / f"documento_{i:03d}.docx")
         shutil.copyfile(primero, rutas[-1])
     return rutas
+
+
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+
+
+def podar_estilos(ruta: Path) -> None:
+    """Deja en styles.xml solo los estilos usados (y sus cadenas) y quita stylesWithEffects.xml.
+
+    Solo para medir: la plantilla por omisión de python-docx trae ~350 KB de estilos que
+    LibreOffice lee en cada documento; esto muestra cuánto cuesta.
+    """
+    with zipfile.ZipFile(ruta) as paquete:
+        partes = {i.filename: paquete.read(i) for i in paquete.infolist()}
+    usados: set[str] = set()
+    for nombre, datos in partes.items():
+        if nombre.startswith("word/") and nombre.endswith(".xml") and "styles" not in nombre.lower():
+            usados |= {m.decode() for m in re.findall(rb'w:(?:pStyle|rStyle|tblStyle) w:val="([^"]+)"', datos)}
+    raiz = etree.fromstring(partes["word/styles.xml"])
+    estilos = {e.get(f"{_W}styleId"): e for e in raiz.iter(f"{_W}style")}
+    guardar = {i for i in usados if i in estilos} | {
+        i for i, e in estilos.items() if e.get(f"{_W}default") in ("1", "true")}
+    pendientes = list(guardar)
+    while pendientes:
+        estilo = estilos[pendientes.pop()]
+        for etiqueta in ("basedOn", "link", "next"):
+            ref = estilo.find(f"{_W}{etiqueta}")
+            valor = ref.get(f"{_W}val") if ref is not None else None
+            if valor in estilos and valor not in guardar:
+                guardar.add(valor)
+                pendientes.append(valor)
+    for identificador, estilo in estilos.items():
+        if identificador not in guardar:
+            raiz.remove(estilo)
+    for latentes in raiz.findall(f"{_W}latentStyles"):
+        raiz.remove(latentes)
+    partes["word/styles.xml"] = etree.tostring(raiz, xml_declaration=True, encoding="UTF-8", standalone=True)
+    if partes.pop("word/stylesWithEffects.xml", None) is not None:
+        for nombre, patron in (("word/_rels/document.xml.rels", rb"<Relationship [^>]*stylesWithEffects[^>]*/>"),
+                               ("[Content_Types].xml", rb"<Override [^>]*stylesWithEffects[^>]*/>")):
+            partes[nombre] = re.sub(patron, b"", partes[nombre])
+    with zipfile.ZipFile(ruta, "w", zipfile.ZIP_DEFLATED) as paquete:
+        for nombre, datos in partes.items():
+            paquete.writestr(nombre, datos)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -163,9 +225,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--trabajadores", type=int, default=os.cpu_count() or 1, help="procesos de LibreOffice")
     parser.add_argument("--muestra", type=int, default=None, help="documentos para medir (a) y extrapolar")
     parser.add_argument("--barrido", action="store_true", help="probar también 1-4 procesos y 1-4 tandas por proceso")
+    parser.add_argument("--estilos-podados", action="store_true",
+                        help="quitar de los .docx los ~350 KB de estilos sin usar de la plantilla de python-docx")
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="bench_pdf_docs_") as temporal:
-        documentos = generar_documentos(Path(temporal), args.n, args.paginas)
+        documentos = generar_documentos(Path(temporal), args.n, args.paginas, podados=args.estilos_podados)
         cifras = medir_pdf(documentos, args.trabajadores, muestra_por_documento=args.muestra)
         print(json.dumps(cifras, ensure_ascii=False, indent=2))
         print(f"\nUn arranque por documento: {cifras['por_documento_ms_doc']} ms/doc; "

@@ -65,6 +65,21 @@ def miembros(fuente: bytes | Path) -> dict[str, bytes]:
         return {i.filename: zf.read(i) for i in zf.infolist()}
 
 
+def apariciones(fuente: bytes | Path, valores: Iterable[str]) -> dict[str, list[str]]:
+    """En qué miembros del zip aparece cada valor (tal cual o escapado para XML). Vacío = en ninguno."""
+    import html
+
+    contenido = miembros(fuente)
+    encontrados: dict[str, list[str]] = {}
+    for valor in valores:
+        formas = {valor.encode("utf-8"), html.escape(valor, quote=False).encode("utf-8"),
+                  html.escape(valor).encode("utf-8")}
+        donde = [nombre for nombre, datos in contenido.items() if any(f in datos for f in formas)]
+        if donde:
+            encontrados[valor] = donde
+    return encontrados
+
+
 def textos_docx(fuente: bytes | Path) -> list[str]:
     """Texto de cada párrafo del documento: cuerpo, celdas (también anidadas), encabezados y pies."""
     documento = abrir_docx(fuente)

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import SEMILLA, convertir_con_libreoffice
 from docx import Document
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
@@ -33,8 +34,6 @@ from acuerdo_docs.lectores.ficha_docx import (
     practica_a_json,
 )
 from acuerdo_docs.motor_docx import parrafos
-
-from conftest import SEMILLA, convertir_con_libreoffice
 
 CORPUS = Path(__file__).resolve().parent / "corpus_fichas"
 
@@ -126,11 +125,12 @@ def test_version_publica_se_lee_con_los_datos_personales_vacios() -> None:
 _PALABRAS = st.sampled_from([
     "gestión", "pública", "niño", "ÑANDÚ", "año", "acción", "innovación", "datos", "entidad", "reto",
     "🙂", "🚀", "€", "&", "<b>", "{{ 7*7 }}", "{%", "=SUMA(A1)", "-", "•", "1.", "50%", "\"citas\"",
-    "'comillas'", "x", "¿qué?", "¡sí!", "(paréntesis)", "a/b", "\ttab", "_guion_", "ü", "Ç",
+    "'comillas'", "x", "¿qué?", "¡sí!", "(paréntesis)", "a/b", "\ttab", "_guion_", "ü", "Ç", "", " ", "\xa0",
 ])
-_LINEA = st.lists(_PALABRAS, min_size=1, max_size=12).map(" ".join)
-_PARRAFO = st.lists(_LINEA, min_size=1, max_size=3).map("\n".join)
-_TEXTO_LARGO = st.lists(_PARRAFO, min_size=1, max_size=4).map("\n\n".join)
+_LINEA_LIBRE = st.lists(_PALABRAS, min_size=1, max_size=12).map(" ".join)  # puede ser solo espacios
+_LINEA = _LINEA_LIBRE.filter(str.strip)
+_PARRAFO = st.lists(_LINEA_LIBRE, min_size=1, max_size=3).map("\n".join).filter(str.strip)
+_TEXTO_LARGO = st.lists(st.one_of(_PARRAFO, _LINEA_LIBRE), min_size=1, max_size=4).map("\n\n".join).filter(str.strip)
 _OPCIONAL = st.one_of(st.just(""), _LINEA)
 _FECHA = st.dates(date(1950, 1, 1), date(2099, 12, 31))
 
@@ -143,7 +143,9 @@ def practicas(draw: st.DrawFn) -> BuenaPractica:
         "telefono": draw(st.sampled_from([None, "601 3813000", "+57 300 123 4567"])),
         "correo": draw(st.sampled_from([None, "persona.ejemplo@alcaldiabogota.gov.co"])),
         "retos": draw(st.lists(_PARRAFO, min_size=1, max_size=4)),
-        "anexos": draw(st.lists(st.fixed_dictionaries({"nombre": _LINEA, "descripcion": _OPCIONAL}), max_size=3)),
+        "anexos": draw(st.lists(st.fixed_dictionaries({
+            "nombre": _PARRAFO, "descripcion": st.one_of(st.just(""), _TEXTO_LARGO),
+        }), max_size=3)),
         "encabezado": {"entidad": draw(_OPCIONAL), "proceso": draw(_LINEA), "version": draw(_LINEA)},
     }
     for nombre in ("nombre", "dependencia", "proceso", "equipo", "tipo_vinculacion"):
@@ -170,7 +172,11 @@ def _unidades(p: BuenaPractica) -> list[str]:
     return unidades
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+# Acotada para que corra en segundos; EJEMPLOS_HYPOTHESIS=2000 para una búsqueda larga.
+@settings(
+    max_examples=int(os.environ.get("EJEMPLOS_HYPOTHESIS", "40")), deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
 @given(practicas())
 def test_ida_y_vuelta_de_practicas_aleatorias(original: BuenaPractica) -> None:
     assume(not any(choca_con_formato(u) for u in _unidades(original)))
@@ -441,6 +447,11 @@ def test_cli_extraer_a_la_salida_estandar(capsys: pytest.CaptureFixture[str]) ->
     assert main(["extraer", str(CORPUS / "01_word_guia_en_su_sitio.docx")]) == 0
     datos = json.loads(capsys.readouterr().out)
     assert datos["nombre"] == "Laboratorio de datos abiertos para la gestión de trámites"
+
+
+def test_cli_extraer_a_una_carpeta(tmp_path: Path) -> None:
+    assert main(["extraer", str(CORPUS / "01_word_guia_en_su_sitio.docx"), "-o", str(tmp_path)]) == 0
+    assert json.loads((tmp_path / "01_word_guia_en_su_sitio.json").read_text(encoding="utf-8"))["nombre"]
 
 
 def test_cli_extraer_ficha_incompleta(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -18,6 +18,7 @@ from typing import Any
 
 import openpyxl
 import pytest
+from conftest import convertir_con_libreoffice, texto_pdf
 from docx import Document
 from openpyxl.utils import get_column_letter
 
@@ -29,8 +30,6 @@ from acuerdo_docs.lectores.columnas import valores_de
 from acuerdo_docs.lectores.fichas import COLUMNAS
 from acuerdo_docs.lote import NOMBRE_COMBINADO, generar_lote
 from acuerdo_docs.plantilla_lote import generar_plantilla_lote
-
-from conftest import convertir_con_libreoffice, texto_pdf
 
 VISIBLES = [c for c in COLUMNAS if c.en_plantilla]
 CLAVES = [c.clave for c in VISIBLES]
@@ -545,3 +544,27 @@ def test_combinado_en_pdf_pagina_x_de_y_por_documento(tmp_path: Path) -> None:
     convertir_con_libreoffice([salida / NOMBRE_COMBINADO], "pdf", tmp_path / "lo")
     numeros = [int(re.search(r"Página\s*(\d+)", p).group(1)) for p in texto_pdf(tmp_path / "lo" / "lote_combinado.pdf")]
     assert numeros == [n for n, _ in esperados]
+
+
+def _dimension_falsa(ruta: Path, ref: str) -> None:
+    """Reescribe la dimensión declarada de la hoja fichas (hay programas que la escriben mal)."""
+    with zipfile.ZipFile(ruta) as zf:
+        miembros = [(i, zf.read(i)) for i in zf.infolist()]
+    with zipfile.ZipFile(ruta, "w", zipfile.ZIP_DEFLATED) as zf:
+        for info, datos in miembros:
+            if info.filename == "xl/worksheets/sheet2.xml":
+                datos, n = re.subn(rb'<dimension ref="[^"]+"', f'<dimension ref="{ref}"'.encode(), datos)
+                assert n == 1
+            zf.writestr(info, datos)
+
+
+def test_dimension_declarada_falsa_no_corta_la_lectura_ni_evita_el_limite(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    entrada = libro_fichas(tmp_path, [fila_base(i) for i in range(4)])
+    _dimension_falsa(entrada, "A1:B2")  # dice 1 fila de datos y 2 columnas; tiene 4 filas completas
+    informe = generar_lote(entrada, tmp_path / "salida")
+    assert informe.generadas == 4 and informe.codigo_salida == 0
+    assert main(["lote", str(entrada), "-o", str(tmp_path / "otra"), "--limite-filas", "3"]) == 2
+    assert "más de 3 filas de datos" in capsys.readouterr().err
+    assert not (tmp_path / "otra" / NOMBRE_INFORME).exists()

@@ -21,4 +21,8 @@ __all__ += [
     "AcuerdoSimbolico", "Actor", "Compromiso", "Hito",
     "ejemplo_acuerdo", "generar_acuerdo", "renderizar_acuerdo", "version_publica_acuerdo",
 ]
+from .catalogo import generar_catalogo
+from .lectores.ficha_docx import leer_ficha
+
+__all__ += ["generar_catalogo", "leer_ficha"]
 __version__ = "0.1.0"

@@ -231,6 +231,10 @@ def renderizar_acuerdo(
     """Los bytes del .docx del acuerdo (sin escribir nada)."""
     ruta = Path(plantilla) if plantilla else ruta_plantilla(PLANTILLA_ACUERDO)
     contexto = contexto_acuerdo(acuerdo, referencia=referencia, publico=publico)
+    if plantilla is not None:  # plantilla propia: se verifica contra el esquema antes de usarla
+        from .verificacion import exigir_plantilla_valida
+
+        exigir_plantilla_valida(ruta, "acuerdo")
     return renderizar(ruta, contexto, motor=motor)
 
 

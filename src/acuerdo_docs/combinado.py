@@ -16,14 +16,18 @@ from __future__ import annotations
 
 import copy
 import io
+import os
 import posixpath
+import shutil
+import tempfile
 import zipfile
 from collections.abc import Iterable
 from pathlib import Path
+from typing import BinaryIO
 
 from lxml import etree
 
-from .archivos import zip_determinista
+from .archivos import FECHA_ZIP
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -62,6 +66,39 @@ def _resolver(origen: str, destino: str) -> str:
     if destino.startswith("/"):
         return destino.lstrip("/")
     return posixpath.normpath(posixpath.join(posixpath.dirname(origen), destino))
+
+
+_NIVEL = 6
+
+
+def _info(nombre: str) -> zipfile.ZipInfo:
+    """Miembro con fecha y permisos fijos, como :func:`~acuerdo_docs.archivos.zip_determinista`."""
+    info = zipfile.ZipInfo(nombre, date_time=FECHA_ZIP)
+    info.compress_type = zipfile.ZIP_DEFLATED
+    info.external_attr = 0o600 << 16
+    info.create_system = 3
+    # zipfile.open("w") toma el nivel del ZipInfo: compress_level (3.13+) o _compresslevel (3.11-3.12).
+    for atributo in ("compress_level", "_compresslevel"):
+        try:
+            setattr(info, atributo, _NIVEL)
+            break
+        except AttributeError:
+            continue
+    return info
+
+
+def _interior(cuerpo: etree._Element) -> bytes:
+    """El contenido de w:body serializado, sin la etiqueta de apertura ni la de cierre.
+
+    Los prefijos de espacio de nombres quedan declarados en la raíz del documento base
+    (todos los documentos salen de la misma plantilla: se verifica al agregarlos).
+    """
+    texto = etree.tostring(cuerpo, encoding="UTF-8")
+    if texto.endswith(b"/>") and b"</" not in texto:
+        return b""
+    inicio = texto.index(b">") + 1
+    fin = texto.rindex(b"</")
+    return texto[inicio:fin]
 
 
 class _Paquete:
@@ -156,18 +193,24 @@ def _seccion_nueva(sect: etree._Element) -> None:
 
 
 class Combinador:
-    """Acumula documentos y produce el .docx combinado (determinista)."""
+    """Acumula documentos y produce el .docx combinado (determinista).
+
+    Trabaja en flujo: solo guarda en memoria el último documento agregado; el cuerpo de los
+    anteriores va a un temporal (en disco pasados 32 MB) y sus partes nuevas (encabezados,
+    imágenes) a un zip temporal. Así un combinado de miles de documentos no llena la memoria.
+    """
 
     def __init__(self) -> None:
         self._base: _Paquete | None = None
         self._doc: etree._Element | None = None
-        self._cuerpo: etree._Element | None = None
+        self._nsmap: dict[str | None, str] = {}
         self._rels: etree._Element | None = None
         self._notas: etree._Element | None = None
         self._ruta_notas: str | None = None
-        self._ultima_seccion: etree._Element | None = None
-        self._nuevas: dict[str, bytes] = {}
-        self._orden_nuevas: list[str] = []
+        self._anterior: tuple[etree._Element, etree._Element] | None = None
+        self._cuerpos = tempfile.SpooledTemporaryFile(max_size=32 * 1024 * 1024)
+        self._partes_archivo = tempfile.SpooledTemporaryFile(max_size=32 * 1024 * 1024)
+        self._partes = zipfile.ZipFile(self._partes_archivo, "w", zipfile.ZIP_STORED)
         self._n = 0
         self._id_dibujo = 0
         self._id_nota = 0
@@ -176,15 +219,37 @@ class Combinador:
         self._copiadas: dict[str, str] = {}
         self._paginas: int | None = None
         self._paginas_base: int | None = None
+        self._cerrado = False
 
     @property
     def cantidad(self) -> int:
         return self._n
 
+    def cerrar(self) -> None:
+        """Libera los temporales (se llama solo al salir de ``with`` o al recolectar el objeto)."""
+        if self._partes.fp is not None:
+            self._partes.close()
+        self._partes_archivo.close()
+        self._cuerpos.close()
+
+    def __enter__(self) -> Combinador:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.cerrar()
+
+    def __del__(self) -> None:
+        try:
+            self.cerrar()
+        except Exception:
+            pass
+
     # -------------------------------------------------------------- API
 
     def agregar(self, fuente: bytes | str | Path, paginas: int | None = None) -> None:
         """Agrega un documento al final; ``paginas`` (si se conoce) queda como total guardado en su encabezado."""
+        if self._cerrado:
+            raise ValueError("el combinado ya se escribió; cree otro Combinador")
         datos = Path(fuente).read_bytes() if isinstance(fuente, (str, Path)) else fuente
         paquete = _Paquete(datos)
         doc = _xml(paquete.miembros[_DOCUMENTO])
@@ -197,50 +262,70 @@ class Combinador:
         contenido = list(cuerpo)
         self._paginas = paginas
         if self._base is None:
-            self._iniciar(paquete, doc, cuerpo)
+            self._iniciar(paquete, doc)
             self._paginas_base = paginas
         else:
-            self._cerrar_seccion_anterior()
+            if any(self._nsmap.get(prefijo, uri) != uri for prefijo, uri in doc.nsmap.items()):
+                raise ValueError("los documentos no salen de la misma plantilla (espacios de nombres distintos)")
+            self._volcar_anterior(ultimo=False)
             self._importar(paquete, contenido, seccion)
         self._renumerar_dibujos(contenido)
-        for sect in [s for el in contenido for s in el.iter(_w("sectPr"))] + [seccion]:
-            if self._n > 0:
+        if self._n > 0:
+            for sect in [s for el in contenido for s in el.iter(_w("sectPr"))] + [seccion]:
                 self._copiar_cabeceras(paquete, sect)
         _seccion_nueva(seccion)
         for el in contenido:
             _a_sectionpages(el, paginas)
-        if self._n > 0:
-            self._cuerpo.extend(contenido)  # type: ignore[union-attr]
-        self._ultima_seccion = seccion
+        self._anterior = (cuerpo, seccion)
         self._n += 1
 
-    def resultado(self) -> bytes:
-        """Los bytes del .docx combinado."""
+    def escribir(self, salida: BinaryIO) -> None:
+        """Escribe el .docx combinado en ``salida`` (un archivo binario abierto)."""
         if self._base is None:
             raise ValueError("no hay documentos para combinar")
-        cuerpo = self._cuerpo
-        assert cuerpo is not None and self._ultima_seccion is not None
-        cuerpo.append(self._ultima_seccion)
-        miembros: list[tuple[str, bytes]] = []
-        for nombre in self._base.nombres:
-            if nombre == _DOCUMENTO:
-                datos = _bytes(self._doc)  # type: ignore[arg-type]
-            elif nombre == _rels_de(_DOCUMENTO):
-                datos = _bytes(self._rels)  # type: ignore[arg-type]
-            elif nombre == "[Content_Types].xml":
-                datos = _bytes(self._base.tipos)
-            elif nombre == self._ruta_notas and self._notas is not None:
-                datos = _bytes(self._notas)
-            elif self._es_cabecera(nombre):
-                raiz = _xml(self._base.miembros[nombre])
-                _a_sectionpages(raiz, self._paginas_base)
-                datos = _bytes(raiz)
-            else:
-                datos = self._base.miembros[nombre]
-            miembros.append((nombre, datos))
-        miembros.extend((n, self._nuevas[n]) for n in self._orden_nuevas)
-        cuerpo.remove(self._ultima_seccion)  # deja el combinador listo para seguir agregando
-        return zip_determinista(miembros)
+        if not self._cerrado:
+            self._volcar_anterior(ultimo=True)
+            self._partes.close()
+            self._cerrado = True
+        previo, resto = self._documento_partido()
+        with zipfile.ZipFile(salida, "w", zipfile.ZIP_DEFLATED) as zf:
+            for nombre in self._base.nombres:
+                if nombre == _DOCUMENTO:
+                    grande = self._cuerpos.tell() > 1 << 30
+                    with zf.open(_info(nombre), "w", force_zip64=grande) as destino:
+                        destino.write(previo)
+                        self._cuerpos.seek(0)
+                        shutil.copyfileobj(self._cuerpos, destino, 1 << 20)
+                        destino.write(resto)
+                    continue
+                zf.writestr(_info(nombre), self._miembro_base(nombre), compresslevel=_NIVEL)
+            self._partes_archivo.seek(0)
+            with zipfile.ZipFile(self._partes_archivo) as partes:
+                for info in partes.infolist():
+                    zf.writestr(_info(info.filename), partes.read(info), compresslevel=_NIVEL)
+
+    def resultado(self) -> bytes:
+        """Los bytes del .docx combinado (para combinados pequeños; use :meth:`guardar` para grandes)."""
+        buffer = io.BytesIO()
+        self.escribir(buffer)
+        return buffer.getvalue()
+
+    def guardar(self, ruta: str | Path) -> Path:
+        """Escribe el combinado en ``ruta`` sin dejarlo nunca a medias (temporal + renombrado)."""
+        ruta = Path(ruta)
+        ruta.parent.mkdir(parents=True, exist_ok=True)
+        fd, temporal = tempfile.mkstemp(prefix=".~", suffix=".tmp", dir=ruta.parent)
+        try:
+            with os.fdopen(fd, "w+b") as f:
+                self.escribir(f)
+                f.flush()
+                os.fsync(f.fileno())
+            os.chmod(temporal, 0o644)
+            os.replace(temporal, ruta)
+        except BaseException:
+            Path(temporal).unlink(missing_ok=True)
+            raise
+        return ruta
 
     # -------------------------------------------------------------- interno
 
@@ -248,10 +333,10 @@ class Combinador:
         tipo = self._base.tipo_de(nombre) if self._base else None
         return bool(tipo and (tipo[1].endswith("header+xml") or tipo[1].endswith("footer+xml")))
 
-    def _iniciar(self, paquete: _Paquete, doc: etree._Element, cuerpo: etree._Element) -> None:
+    def _iniciar(self, paquete: _Paquete, doc: etree._Element) -> None:
         self._base = paquete
         self._doc = doc
-        self._cuerpo = cuerpo
+        self._nsmap = dict(doc.nsmap)
         self._rels = _xml(paquete.miembros[_rels_de(_DOCUMENTO)])
         for rel in self._rels.iter(f"{{{PR}}}Relationship"):
             if rel.get("Type") == TIPO_FOOTNOTES:
@@ -262,23 +347,58 @@ class Combinador:
         for dibujo in doc.iter(f"{{{WP}}}docPr"):
             self._id_dibujo = max(self._id_dibujo, int(dibujo.get("id", "0") or 0))
 
-    def _cerrar_seccion_anterior(self) -> None:
-        """La sección del documento anterior pasa a su último párrafo (salto de sección)."""
-        cuerpo, seccion = self._cuerpo, self._ultima_seccion
-        assert cuerpo is not None and seccion is not None
-        ultimo = cuerpo[-1] if len(cuerpo) else None
-        if ultimo is None or ultimo.tag != _w("p") or ultimo.find(f"{_w('pPr')}/{_w('sectPr')}") is not None:
-            ultimo = etree.SubElement(cuerpo, _w("p"))
-        ppr = ultimo.find(_w("pPr"))
-        if ppr is None:
-            ppr = etree.Element(_w("pPr"))
-            ultimo.insert(0, ppr)
-        cambio = ppr.find(_w("pPrChange"))
-        if cambio is not None:
-            cambio.addprevious(seccion)
+    def _volcar_anterior(self, *, ultimo: bool) -> None:
+        """Cierra la sección del documento anterior y pasa su cuerpo al temporal.
+
+        Si vienen más documentos, la sección va en el último párrafo (salto de sección);
+        si es el último, queda como sección final del cuerpo.
+        """
+        assert self._anterior is not None
+        cuerpo, seccion = self._anterior
+        if ultimo:
+            cuerpo.append(seccion)
         else:
-            ppr.append(seccion)
-        self._ultima_seccion = None
+            final = cuerpo[-1] if len(cuerpo) else None
+            if final is None or final.tag != _w("p") or final.find(f"{_w('pPr')}/{_w('sectPr')}") is not None:
+                final = etree.SubElement(cuerpo, _w("p"))
+            ppr = final.find(_w("pPr"))
+            if ppr is None:
+                ppr = etree.Element(_w("pPr"))
+                final.insert(0, ppr)
+            cambio = ppr.find(_w("pPrChange"))
+            if cambio is not None:
+                cambio.addprevious(seccion)
+            else:
+                ppr.append(seccion)
+        self._cuerpos.write(_interior(cuerpo))
+        cuerpo.clear()
+        self._anterior = None
+
+    def _documento_partido(self) -> tuple[bytes, bytes]:
+        """document.xml de la base partido donde va el cuerpo: (hasta <w:body>, desde </w:body>)."""
+        assert self._doc is not None
+        cuerpo = self._doc.find(_w("body"))
+        assert cuerpo is not None
+        cuerpo.clear()
+        marca = etree.Comment("CUERPO_LOTE")
+        cuerpo.append(marca)
+        previo, resto = _bytes(self._doc).split(b"<!--CUERPO_LOTE-->")
+        cuerpo.remove(marca)
+        return previo, resto
+
+    def _miembro_base(self, nombre: str) -> bytes:
+        assert self._base is not None
+        if nombre == _rels_de(_DOCUMENTO):
+            return _bytes(self._rels)  # type: ignore[arg-type]
+        if nombre == "[Content_Types].xml":
+            return _bytes(self._base.tipos)
+        if nombre == self._ruta_notas and self._notas is not None:
+            return _bytes(self._notas)
+        if self._es_cabecera(nombre):
+            raiz = _xml(self._base.miembros[nombre])
+            _a_sectionpages(raiz, self._paginas_base)
+            return _bytes(raiz)
+        return self._base.miembros[nombre]
 
     def _nuevo_id_rel(self) -> str:
         assert self._rels is not None
@@ -347,14 +467,12 @@ class Combinador:
         return nueva
 
     def _guardar_nueva(self, nombre: str, datos: bytes) -> None:
-        if nombre not in self._nuevas:
-            self._orden_nuevas.append(nombre)
-        self._nuevas[nombre] = datos
+        self._partes.writestr(_info(nombre), datos)
 
     def _importar(self, paquete: _Paquete, contenido: list[etree._Element], seccion: etree._Element) -> None:
         """Reasigna las relaciones (imágenes, vínculos) y las notas al pie del contenido importado."""
         rels = paquete.relaciones(_DOCUMENTO)
-        self._copiadas: dict[str, str] = {}
+        self._copiadas = {}
         nuevos: dict[str, str] = {}
         for el in contenido:
             for nodo in el.iter():
@@ -423,11 +541,11 @@ def combinar(documentos: Iterable[bytes | str | Path], paginas: Iterable[int | N
     ``paginas``: el número de páginas de cada documento, si se conoce (p. ej. de su PDF); queda
     como total guardado en «Página X de Y» para los lectores que no calculan SECTIONPAGES.
     """
-    combinador = Combinador()
-    totales = iter(paginas) if paginas is not None else None
-    for doc in documentos:
-        combinador.agregar(doc, next(totales, None) if totales is not None else None)
-    return combinador.resultado()
+    with Combinador() as combinador:
+        totales = iter(paginas) if paginas is not None else None
+        for doc in documentos:
+            combinador.agregar(doc, next(totales, None) if totales is not None else None)
+        return combinador.resultado()
 
 
 def paginas_pdf(ruta: str | Path) -> int | None:

@@ -15,8 +15,8 @@ import signal
 import threading
 from collections import deque
 from collections.abc import Callable, Iterator
+from concurrent.futures import Executor, Future, ProcessPoolExecutor, ThreadPoolExecutor
 from contextlib import contextmanager
-from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -90,7 +90,7 @@ class _EnLinea(Executor):
         futuro: Future[Any] = Future()
         try:
             futuro.set_result(fn(*args, **kwargs))
-        except BaseException as exc:  # noqa: BLE001 - se entrega en el futuro, como un ejecutor real
+        except BaseException as exc:
             if isinstance(exc, (KeyboardInterrupt, SystemExit)):
                 raise
             futuro.set_exception(exc)
@@ -114,7 +114,7 @@ def _terminar_grupo(grupo: ProcessPoolExecutor) -> None:
     for proceso in list((getattr(grupo, "_processes", None) or {}).values()):
         try:
             proceso.terminate()
-        except Exception:  # noqa: BLE001 - ya terminó
+        except Exception:
             pass
 
 
@@ -130,13 +130,6 @@ def sin_interrupciones() -> Iterator[None]:
         yield
     finally:
         bloquear(signal.SIG_SETMASK, anterior)
-
-
-def _escribir(destino: Path, datos: bytes) -> Path:
-    with sin_interrupciones():
-        ruta = escribir_atomico(destino, datos)
-    assert ruta is not None
-    return ruta
 
 
 # ------------------------------------------------------------------ nombres
@@ -186,6 +179,20 @@ class _EnVuelo:
     resultado: ResultadoFila
     raiz: str
     futuro: Future[list[bytes]]
+
+
+def _contar(lector: Entrada, limite_filas: int) -> dict[str, int | None]:
+    """Filas por hoja sin recorrer dos veces un libro grande.
+
+    La dimensión declarada del .xlsx basta si está dentro del límite (al leer, el libro vuelve
+    a contar y corta si la dimensión mentía); si falta, da cero o excede el límite, se cuenta
+    recorriendo las hojas (una fila con formato pero vacía no cuenta).
+    """
+    estimado = lector.conteo(exacto=False)
+    valores = list(estimado.values())
+    if any(v is None for v in valores) or sum(v or 0 for v in valores) > limite_filas or not sum(v or 0 for v in valores):
+        return lector.conteo(exacto=True)
+    return estimado
 
 
 def _verificar_carpeta(carpeta: Path) -> None:
@@ -238,20 +245,22 @@ def generar_lote(
     entrada, carpeta = Path(entrada), Path(carpeta)
     _verificar_carpeta(carpeta)
     convertir_pdf = _verificar_pdf() if pdf else None
-    with abrir_libro(entrada, limite_bytes=limite_bytes) as libro:
+    with abrir_libro(entrada, limite_bytes=limite_bytes, limite_filas=limite_filas) as libro:
         lector = abrir_entrada(libro, tipo)
         columnas = next(iter(lector.hojas_esquema.values()))
         extra = ("acuerdo_id",) if lector.tipo == "acuerdos" else ()
         patron = nombre or PATRONES[lector.tipo]
         verificar_patron(patron, _campos_ejemplo(columnas, extra))
-        total = lector.contar()
-        if total > limite_filas:
+        conteo = _contar(lector, limite_filas)
+        filas = sum(v or 0 for v in conteo.values())
+        if filas > limite_filas:
             raise ErrorEntrada(
-                f"{entrada.name}: tiene {total} filas de datos y el máximo es {limite_filas};"
+                f"{entrada.name}: tiene {filas} filas de datos y el máximo es {limite_filas};"
                 " divídalo en varios libros o aumente el límite (--limite-filas)."
             )
-        if total == 0:
+        if filas == 0:
             raise ErrorEntrada(f"{entrada.name}: no tiene filas con datos debajo de los encabezados.")
+        total = next(iter(conteo.values())) or 0
         carpeta.mkdir(parents=True, exist_ok=True)
         informe = InformeLote(entrada=entrada, carpeta=carpeta, tipo=lector.tipo)
         propio: ProcessPoolExecutor | None = None
@@ -260,15 +269,17 @@ def generar_lote(
             if n > 1 and total >= FILAS_EN_LINEA:
                 propio = _grupo_procesos(min(n, total))
             ejecutor: Executor = propio or _EnLinea()
-            ventana = 4 * (propio._max_workers if propio else 1)  # noqa: SLF001
+            ventana = 4 * (propio._max_workers if propio else 1)
         else:
             ejecutor, ventana = executor, 64
+        canal = _Canal(carpeta, EXTENSIONES[lector.tipo], ejecutor, ventana, progreso, total)
         try:
-            _procesar(lector, columnas, patron, ejecutor, ventana, informe, publico, progreso, total)
+            _procesar(lector, columnas, patron, canal, informe, publico)
         except BaseException:
             if propio is not None:
                 _terminar_grupo(propio)
                 propio = None
+            canal.abortar()
             raise
         finally:
             if propio is not None:
@@ -289,24 +300,11 @@ def _procesar(
     lector: Entrada,
     columnas: list[Columna],
     patron: str,
-    ejecutor: Executor,
-    ventana: int,
+    canal: _Canal,
     informe: InformeLote,
     publico: bool,
-    progreso: Progreso | None,
-    total: int,
 ) -> None:
     nombres = Nombres(reservados=[NOMBRE_INFORME, NOMBRE_COMBINADO])
-    extensiones = EXTENSIONES[lector.tipo]
-    en_vuelo: deque[_EnVuelo] = deque()
-    hechas = 0
-
-    def avanzar() -> None:
-        nonlocal hechas
-        hechas += 1
-        if progreso is not None:
-            progreso(hechas, total)
-
     for unidad in lector.unidades():
         resultado = ResultadoFila(unidad.hoja, unidad.fila, unidad.clave, "con errores", errores=list(unidad.errores))
         informe.filas.append(resultado)
@@ -317,58 +315,136 @@ def _procesar(
             except ErrorValidacion as exc:
                 resultado.errores.extend(ubicar(exc.errores, unidad))
         if modelo is None or resultado.errores:
-            avanzar()
+            canal.avanzar()
             continue
         visible = _version_publica(lector.tipo, modelo) if publico else modelo
-        raiz = nombres.reservar(nombre_desde_patron(patron, campos_nombre(visible, unidad, columnas)), extensiones)
-        futuro = ejecutor.submit(renderizar_unidad, lector.tipo, modelo.model_dump(), publico)
-        en_vuelo.append(_EnVuelo(resultado, raiz, futuro))
-        while len(en_vuelo) >= ventana:
-            _recoger(en_vuelo.popleft(), informe.carpeta, extensiones)
-            avanzar()
-    while en_vuelo:
-        _recoger(en_vuelo.popleft(), informe.carpeta, extensiones)
-        avanzar()
+        raiz = nombres.reservar(nombre_desde_patron(patron, campos_nombre(visible, unidad, columnas)), canal.extensiones)
+        canal.enviar(resultado, raiz, lector.tipo, modelo.model_dump(), publico)
+    canal.vaciar()
 
 
-def _recoger(trabajo: _EnVuelo, carpeta: Path, extensiones: tuple[str, ...]) -> None:
-    """Espera los bytes de una unidad y los escribe (cada archivo, atómico)."""
-    resultado = trabajo.resultado
-    try:
-        partes = trabajo.futuro.result()
-    except ErrorAcuerdoDocs as exc:
-        resultado.estado = "fallo al generar"
-        resultado.errores.append(ErrorCelda(resultado.hoja, resultado.fila, "", "", "", str(exc)))
-        return
-    except Exception as exc:  # noqa: BLE001 - un fallo interno en una fila no detiene el lote
-        log.error("fallo interno al generar %s fila %s: %s", resultado.hoja, resultado.fila, type(exc).__name__)
-        resultado.estado = "fallo al generar"
-        resultado.errores.append(ErrorCelda(
-            resultado.hoja, resultado.fila, "", "", "",
-            f"error interno al generar el documento ({type(exc).__name__}); informe al equipo de soporte",
-        ))
-        return
+def _escribir_partes(carpeta: Path, raiz: str, extensiones: tuple[str, ...], partes: list[bytes]) -> list[str]:
+    """Escribe los archivos de una unidad (cada uno atómico); corre en un hilo de escritura."""
     base = carpeta.resolve()
+    escritos: list[str] = []
     for extension, datos in zip(extensiones, partes):
-        destino = carpeta / f"{trabajo.raiz}{extension}"
+        destino = carpeta / f"{raiz}{extension}"
         if destino.resolve().parent != base:  # defensa adicional: el nombre ya viene saneado
             raise RuntimeError(f"nombre fuera de la carpeta de salida: {destino.name!r}")
-        _escribir(destino, datos)
-        resultado.archivos.append(destino.name)
-    resultado.estado = "generado"
+        escribir_atomico(destino, datos)
+        escritos.append(destino.name)
+    return escritos
+
+
+class _Canal:
+    """Unidades en vuelo: renderizado (en el ejecutor) y escritura (en hilos de este proceso).
+
+    La escritura va en hilos porque fsync espera al disco sin ocupar la CPU; los hilos no
+    atienden señales, así que un Ctrl-C nunca corta un archivo a medio escribir: al
+    interrumpir se terminan las escrituras en curso y se descartan las pendientes.
+    """
+
+    HILOS_ESCRITURA = 2
+    MAX_ESCRITURAS = 16
+
+    def __init__(
+        self, carpeta: Path, extensiones: tuple[str, ...], ejecutor: Executor, ventana: int,
+        progreso: Progreso | None, total: int,
+    ) -> None:
+        self.carpeta = carpeta
+        self.extensiones = extensiones
+        self.ejecutor = ejecutor
+        self.ventana = ventana
+        self.progreso = progreso
+        self.total = total
+        self.hechas = 0
+        self._render: deque[_EnVuelo] = deque()
+        self._escritura: deque[tuple[ResultadoFila, Future[list[str]]]] = deque()
+        self._escritor: ThreadPoolExecutor | None = None
+
+    def avanzar(self) -> None:
+        self.hechas += 1
+        self.total = max(self.total, self.hechas)
+        if self.progreso is not None:
+            self.progreso(self.hechas, self.total)
+
+    def enviar(self, resultado: ResultadoFila, raiz: str, tipo: str, datos: dict[str, Any], publico: bool) -> None:
+        futuro = self.ejecutor.submit(renderizar_unidad, tipo, datos, publico)
+        self._render.append(_EnVuelo(resultado, raiz, futuro))
+        while len(self._render) >= self.ventana:
+            self._recoger()
+
+    def _recoger(self) -> None:
+        """Espera los bytes de la unidad más antigua y encarga su escritura."""
+        trabajo = self._render.popleft()
+        resultado = trabajo.resultado
+        try:
+            partes = trabajo.futuro.result()
+        except ErrorAcuerdoDocs as exc:
+            resultado.estado = "fallo al generar"
+            resultado.errores.append(ErrorCelda(resultado.hoja, resultado.fila, "", "", "", str(exc)))
+            self.avanzar()
+            return
+        except Exception as exc:
+            log.error("fallo interno al generar %s fila %s: %s", resultado.hoja, resultado.fila, type(exc).__name__)
+            resultado.estado = "fallo al generar"
+            resultado.errores.append(ErrorCelda(
+                resultado.hoja, resultado.fila, "", "", "",
+                f"error interno al generar el documento ({type(exc).__name__}); informe al equipo de soporte",
+            ))
+            self.avanzar()
+            return
+        if self._escritor is None:  # después del primer envío: los trabajadores ya nacieron
+            self._escritor = ThreadPoolExecutor(self.HILOS_ESCRITURA, thread_name_prefix="acuerdo_docs_escritura")
+        futuro = self._escritor.submit(_escribir_partes, self.carpeta, trabajo.raiz, self.extensiones, partes)
+        self._escritura.append((resultado, futuro))
+        while len(self._escritura) > self.MAX_ESCRITURAS:
+            self._terminar_escritura()
+
+    def _terminar_escritura(self) -> None:
+        resultado, futuro = self._escritura.popleft()
+        try:
+            resultado.archivos = futuro.result()
+        except OSError as exc:
+            raise ErrorEntrada(
+                f"No se pudo escribir en la carpeta de salida {self.carpeta}: {exc.strerror or exc}"
+            ) from None
+        resultado.estado = "generado"
+        self.avanzar()
+
+    def vaciar(self) -> None:
+        while self._render:
+            self._recoger()
+        while self._escritura:
+            self._terminar_escritura()
+        self.cerrar()
+        if self.progreso is not None and self.hechas != self.total:
+            self.progreso(self.hechas, self.hechas)  # el total era una estimación
+
+    def abortar(self) -> None:
+        """Interrupción: descarta lo pendiente y deja terminar las escrituras ya empezadas."""
+        for trabajo in self._render:
+            trabajo.futuro.cancel()
+        self._render.clear()
+        self.cerrar(cancelar=True)
+
+    def cerrar(self, *, cancelar: bool = False) -> None:
+        if self._escritor is not None:
+            self._escritor.shutdown(wait=True, cancel_futures=cancelar)
+            self._escritor = None
 
 
 def _escribir_combinado(informe: InformeLote, paginas: dict[str, int | None]) -> None:
     """``lote_combinado.docx``: lee de vuelta cada .docx escrito, en el orden de la entrada."""
-    combinador = Combinador()
-    for fila in informe.filas:
-        docx = [a for a in fila.archivos if a.endswith(".docx")]
-        if fila.correcta and docx:
-            combinador.agregar(informe.carpeta / docx[0], paginas.get(docx[0]))
-    if combinador.cantidad == 0:
-        informe.avisos.append("No se escribió el documento combinado: ninguna fila generó documento.")
-        return
-    informe.combinado = _escribir(informe.carpeta / NOMBRE_COMBINADO, combinador.resultado())
+    with Combinador() as combinador:
+        for fila in informe.filas:
+            docx = [a for a in fila.archivos if a.endswith(".docx")]
+            if fila.correcta and docx:
+                combinador.agregar(informe.carpeta / docx[0], paginas.get(docx[0]))
+        if combinador.cantidad == 0:
+            informe.avisos.append("No se escribió el documento combinado: ninguna fila generó documento.")
+            return
+        informe.combinado = combinador.guardar(informe.carpeta / NOMBRE_COMBINADO)
 
 
 def _convertir_pdf(informe: InformeLote, a_pdf: Callable[..., Any]) -> dict[str, int | None]:

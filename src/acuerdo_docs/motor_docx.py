@@ -31,7 +31,7 @@ from docx.oxml.shape import CT_Inline
 from docx.shared import Cm
 from docxtpl import DocxTemplate, InlineImage
 from jinja2 import StrictUndefined, TemplateError, UndefinedError
-from jinja2.sandbox import SandboxedEnvironment, SecurityError
+from jinja2.sandbox import ImmutableSandboxedEnvironment, SandboxedEnvironment, SecurityError
 from lxml import etree
 from markupsafe import Markup, escape
 
@@ -101,7 +101,8 @@ def _mes_nombre(v: date | None) -> str:
 
 
 def crear_entorno() -> SandboxedEnvironment:
-    entorno = SandboxedEnvironment(
+    # Inmutable: una plantilla tampoco puede cambiar los datos (practica.retos.pop(), dict.update).
+    entorno = ImmutableSandboxedEnvironment(
         undefined=StrictUndefined, autoescape=True, finalize=_finalizar, keep_trailing_newline=True
     )
     entorno.filters.update(
@@ -258,18 +259,23 @@ class PlantillaCompilada:
         return resultado + list(imagenes.miembros)
 
 
-_CACHE: dict[Path, PlantillaCompilada] = {}
+_CACHE: dict[tuple[Path, int, int], PlantillaCompilada] = {}
 _CANDADO = threading.Lock()
 
 
 def compilada(ruta: Path) -> PlantillaCompilada:
-    """La plantilla compilada de ``ruta``, preparada una sola vez por proceso."""
-    clave = Path(ruta).resolve()
+    """La plantilla compilada de ``ruta``, preparada una sola vez por proceso (y otra vez si el archivo cambia)."""
+    resuelta = Path(ruta).resolve()
+    try:
+        estado = resuelta.stat()
+        clave = (resuelta, estado.st_mtime_ns, estado.st_size)
+    except OSError:
+        clave = (resuelta, 0, 0)  # no existe: PlantillaCompilada da el error en español
     with _CANDADO:
         plantilla = _CACHE.get(clave)
         if plantilla is None:
-            plantilla = _CACHE[clave] = PlantillaCompilada(clave)
-            log.debug("plantilla compilada: %s", clave.name)
+            plantilla = _CACHE[clave] = PlantillaCompilada(resuelta)
+            log.debug("plantilla compilada: %s", resuelta.name)
     return plantilla
 
 

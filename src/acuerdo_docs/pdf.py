@@ -37,8 +37,9 @@ import tempfile
 import threading
 import time
 import zipfile
+from collections import deque
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from acuerdo_docs.archivos import escribir_atomico
@@ -288,10 +289,13 @@ if hasattr(os, "register_at_fork"):
 def _matar_grupo(proceso: subprocess.Popen[bytes]) -> None:
     """Mata el grupo entero (lanzador soffice, oosplash y soffice.bin) y lo recoge."""
     if proceso.poll() is None:
-        try:
-            os.killpg(proceso.pid, signal.SIGKILL)
-        except (ProcessLookupError, PermissionError):
-            proceso.kill()
+        if os.name == "nt":  # sin grupos POSIX: taskkill /T mata el árbol (soffice.exe y soffice.bin)
+            subprocess.run(["taskkill", "/F", "/T", "/PID", str(proceso.pid)], capture_output=True, check=False)
+        else:
+            try:
+                os.killpg(proceso.pid, signal.SIGKILL)
+            except (ProcessLookupError, PermissionError):
+                proceso.kill()
     try:
         proceso.wait(timeout=10)
     except subprocess.TimeoutExpired:
@@ -364,9 +368,9 @@ class _Doc:
 @dataclass
 class _Tanda:
     docs: list[_Doc]
-    lineas: list[str] = field(default_factory=list)
 
 
+_GRACIA_SALIDA = 2.0  # segundos para leer lo que quede tras salir el proceso principal
 _RE_CONVERT = re.compile(r"^convert (.+?) (?:as a .*? document )?-> ")
 _ERROR_CARGA = "Error: source file could not be loaded"
 _ERROR_GUARDADO = "Error: Please verify input parameters"
@@ -375,17 +379,16 @@ _ERROR_GUARDADO = "Error: Please verify input parameters"
 class _Conversion:
     """El estado de una llamada a :func:`a_pdf`: cola de tandas, resultados y procesos vivos."""
 
-    def __init__(self, soffice: str, docs: list[_Doc], trabajadores: int, tiempo_limite: float,
-                 progreso: Progreso | None) -> None:
+    def __init__(self, soffice: str, docs: list[_Doc], tiempo_limite: float, progreso: Progreso | None) -> None:
         self.soffice = soffice
         self.tiempo_limite = tiempo_limite
         self.progreso = progreso
-        self.trabajadores = trabajadores
         self.resultados: dict[int, ResultadoDocumento] = {}
         self.pendientes = len(docs)
         self.arranques = 0
         self.convertidos = 0
-        self.sin_salida = 0  # procesos que terminaron sin convertir nada (¿LibreOffice averiado?)
+        self.hubo_salida = False  # algún proceso de esta llamada informó de un documento
+        self.mudos: set[int] = set()  # primeros documentos de procesos que murieron sin decir nada
         self.averia: str | None = None
         self.excepcion: BaseException | None = None
         self.cola: queue.Queue[_Tanda | None] = queue.Queue()
@@ -419,7 +422,7 @@ class _Conversion:
             self.terminado.set()
 
     def _entregar(self, doc: _Doc, salida: Path) -> None:
-        pdf = salida / (Path(doc.nombre).stem + ".pdf")
+        pdf = salida / _nombre_pdf(doc)
         error = _error_pdf(pdf)
         if error is not None:
             self._cerrar_doc(doc, None, error)
@@ -447,7 +450,7 @@ class _Conversion:
                         self._cerrar_doc(doc, None, self.averia)
                     continue
                 self._ejecutar(tanda)
-            except BaseException as exc:  # un error nuestro (o del progreso) detiene toda la conversión
+            except BaseException as exc:  # noqa: BLE001 - un error nuestro (o del progreso) detiene todo y se relanza
                 with self._candado:
                     if self.excepcion is None:
                         self.excepcion = exc
@@ -485,16 +488,15 @@ class _Conversion:
                 "--convert-to", "pdf", "--outdir", str(salida),
                 *(str(entrada / d.nombre) for d in docs),
             ]
-            perfil_sano = self._correr(tanda, orden, entrada, salida)
+            perfil_sano = self._correr(tanda, orden, salida)
         finally:
             _RESERVA.devolver_perfil(self.soffice, perfil, perfil_sano)
             shutil.rmtree(trabajo, ignore_errors=True)
 
-    def _correr(self, tanda: _Tanda, orden: list[str], entrada: Path, salida: Path) -> bool:
+    def _correr(self, tanda: _Tanda, orden: list[str], salida: Path) -> bool:
         """Corre un proceso para la tanda; devuelve si el perfil quedó sano (no hubo que matarlo)."""
         docs = tanda.docs
         posicion = {d.nombre: i for i, d in enumerate(docs)}
-        prefijo = str(entrada) + os.sep
         log.info("LibreOffice: %d documento(s) en un proceso", len(docs))
         try:
             proceso = subprocess.Popen(
@@ -514,19 +516,28 @@ class _Conversion:
         lector = threading.Thread(target=_leer_lineas, args=(proceso, lineas), daemon=True)
         lector.start()
 
+        ultimas: deque[str] = deque(maxlen=3)  # para explicar una avería, no se guarda más
         ultimo = -1          # posición del último documento del que LibreOffice dijo algo
         abierto = False      # ese documento se abrió y se está guardando como PDF
         hubo_salida = False
         vencido = False
         limite = self.tiempo_limite + min(self.tiempo_limite, 30.0)  # el primero incluye el arranque
         reloj = time.monotonic()
+        salio: float | None = None  # cuándo terminó el proceso principal
         try:
             while True:
                 if self.cancelado.is_set():
                     break
-                espera = reloj + limite - time.monotonic()
+                ahora = time.monotonic()
+                espera = reloj + limite - ahora
                 if espera <= 0:
                     vencido = True
+                    break
+                if salio is None and proceso.poll() is not None:
+                    salio = ahora
+                # Si el proceso ya salió pero un hijo suyo sigue con la salida abierta, no se espera
+                # al tiempo límite: se le da un momento para vaciar lo que quede.
+                if salio is not None and ahora - salio > _GRACIA_SALIDA:
                     break
                 try:
                     linea = lineas.get(timeout=min(espera, 0.25))
@@ -534,17 +545,15 @@ class _Conversion:
                     continue
                 if linea is None:
                     break
-                tanda.lineas.append(linea)
+                ultimas.append(linea)
                 convertido = _RE_CONVERT.match(linea)
                 if convertido:
-                    ruta = convertido.group(1)
-                    pos = posicion.get(ruta[len(prefijo):]) if ruta.startswith(prefijo) else None
+                    # Por el nombre privado (único en la tanda), sin depender de cómo escriba la carpeta.
+                    pos = posicion.get(os.path.basename(convertido.group(1)))
                     if pos is None or pos <= ultimo:
                         continue
                     if abierto:
                         self._entregar(docs[ultimo], salida)
-                    for saltado in range(ultimo + 1, pos):  # no debería pasar: se reintentan al final
-                        log.debug("LibreOffice saltó %s", docs[saltado].entrada)
                     ultimo, abierto = pos, True
                 elif linea.startswith(_ERROR_CARGA):
                     if abierto:
@@ -555,11 +564,12 @@ class _Conversion:
                             "LibreOffice no pudo abrir el documento: está dañado o no es un documento válido."))
                 elif linea.startswith(_ERROR_GUARDADO) and abierto:
                     abierto = False
-                    self._cerrar_doc(docs[ultimo], None, "LibreOffice abrió el documento pero no pudo exportarlo a PDF.")
+                    self._cerrar_doc(docs[ultimo], None,
+                                     "LibreOffice abrió el documento pero no pudo exportarlo a PDF.")
                 else:
                     log.debug("soffice: %s", linea)
                     continue
-                hubo_salida = True
+                hubo_salida = self.hubo_salida = True
                 reloj, limite = time.monotonic(), self.tiempo_limite
             if not vencido and not self.cancelado.is_set():
                 try:  # la salida ya terminó: el proceso debe cerrarse enseguida
@@ -569,8 +579,12 @@ class _Conversion:
         finally:
             if proceso.poll() is None:
                 _matar_grupo(proceso)
-            else:
-                proceso.wait()
+            elif lector.is_alive() and os.name != "nt":
+                # Quedan procesos del grupo con la salida abierta (el grupo sigue existiendo): fuera.
+                try:
+                    os.killpg(proceso.pid, signal.SIGKILL)
+                except (ProcessLookupError, PermissionError):
+                    pass
             lector.join(timeout=5)
             with self._candado:
                 self._procesos.discard(proceso)
@@ -580,9 +594,12 @@ class _Conversion:
             return False
         codigo = proceso.returncode
         # El último documento abierto terminó si su PDF está completo (aunque luego hubiera que matar).
-        if abierto and (not vencido or _error_pdf(salida / (Path(docs[ultimo].nombre).stem + ".pdf")) is None):
+        if abierto and (not vencido or _error_pdf(salida / _nombre_pdf(docs[ultimo])) is None):
             self._entregar(docs[ultimo], salida)
-            abierto = False
+        if not vencido:  # salió por su cuenta: todo PDF completo es bueno, se haya leído o no su línea
+            for doc in docs:
+                if doc.indice not in self.resultados and _error_pdf(salida / _nombre_pdf(doc)) is None:
+                    self._entregar(doc, salida)
         restantes = [d for d in docs if d.indice not in self.resultados]
         if not restantes:
             return not vencido
@@ -594,12 +611,14 @@ class _Conversion:
         else:
             motivo = f"LibreOffice terminó inesperadamente al convertir este documento (código {codigo})."
             if not hubo_salida:
+                # Si procesos que empezaban por documentos distintos mueren sin decir nada y ninguno
+                # ha convertido, el problema es LibreOffice, no los documentos: no se insiste.
                 with self._candado:
-                    self.sin_salida += 1
-                    averiado = self.sin_salida >= 2 and self.convertidos == 0
-                if averiado:  # arranca y muere sin convertir nada: no insistir documento por documento
-                    cola = " ".join(tanda.lineas[-3:])[-300:]
-                    self.averia = f"LibreOffice no arranca o termina sin convertir (código {codigo}). {cola}".strip()
+                    self.mudos.add(sospechoso.indice)
+                    averiado = len(self.mudos) >= 2 and not self.hubo_salida
+                if averiado:
+                    detalle = " ".join(ultimas)[-300:]
+                    self.averia = f"LibreOffice no arranca o termina sin convertir (código {codigo}). {detalle}".strip()
                     for doc in restantes:
                         self._cerrar_doc(doc, None, self.averia)
                     return False
@@ -613,6 +632,10 @@ class _Conversion:
         if resto:
             self.cola.put(_Tanda(resto))
         return False
+
+
+def _nombre_pdf(doc: _Doc) -> str:
+    return Path(doc.nombre).stem + ".pdf"
 
 
 def _leer_lineas(proceso: subprocess.Popen[bytes], lineas: queue.Queue[str | None]) -> None:
@@ -703,7 +726,7 @@ def a_pdf(
         destinos.add(destino)
         docs.append(_Doc(indice, ruta, absoluta, destino, f"d{indice:06d}{absoluta.suffix.lower()}"))
 
-    conversion = _Conversion(soffice, docs, trabajadores, tiempo_limite, progreso)
+    conversion = _Conversion(soffice, docs, tiempo_limite, progreso)
     for indice, previo in previos.items():
         log.warning("No se convirtió %s: %s", previo.entrada, previo.error)
         if progreso is not None:
@@ -740,7 +763,6 @@ def a_pdf(
             raise conversion.excepcion
 
     resultados = {**conversion.resultados, **previos}
-    documentos = tuple(
-        resultados.get(i) or ResultadoDocumento(rutas[i], None, "La conversión se canceló.") for i in range(len(rutas))
-    )
+    cancelado = "La conversión se canceló."
+    documentos = tuple(resultados.get(i) or ResultadoDocumento(rutas[i], None, cancelado) for i in range(len(rutas)))
     return ResultadoPdf(documentos, conversion.arranques, time.monotonic() - inicio)

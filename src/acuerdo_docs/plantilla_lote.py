@@ -224,27 +224,28 @@ def _hoja_instrucciones(ws: Worksheet, tipo: str, hojas: dict[str, list[Columna]
         ("", None),
         ("Cómo llenarla", {"negrita": True}),
         (f"1. Escriba los datos en la(s) hoja(s) {nombres}, desde la fila 2; una fila vacía se salta.", None),
-        ("2. Las columnas con * son obligatorias. Cada encabezado tiene un comentario con la ayuda del formulario.", None),
+        (("2. Las columnas con * son obligatorias. Cada encabezado tiene un comentario con la ayuda del"
+          " formulario."), None),
         ("3. Fechas: escríbalas como fecha de Excel, 24/10/2023 o 2023-10-24.", None),
-        ("4. Listas (por ejemplo, los retos): un elemento por línea de la celda (Alt+Enter en Excel,"
-         " Ctrl+Enter en LibreOffice).", None),
-        ("5. Puede dejar los encabezados como están o usar la clave del campo (columna «Clave» abajo);"
-         " no agregue columnas que no estén en la lista.", None),
+        (("4. Listas (por ejemplo, los retos): un elemento por línea de la celda (Alt+Enter en Excel,"
+          " Ctrl+Enter en LibreOffice)."), None),
+        (("5. Puede dejar los encabezados como están o usar la clave del campo (columna «Clave» abajo);"
+          " no agregue columnas que no estén en la lista."), None),
         (f"6. La hoja «{HOJA_EJEMPLO}» trae un ejemplo completo para copiar; no se lee al generar.", None),
     ]
     if tipo == "acuerdos":
-        lineas.append(("7. Las hojas se unen por «acuerdo_id» (y los controles por «riesgo_id»); un error en una fila"
-                       " hija marca el acuerdo completo.", None))
+        lineas.append((("7. Las hojas se unen por «acuerdo_id» (y los controles por «riesgo_id»); un error en"
+                        " una fila hija marca el acuerdo completo."), None))
     lineas += [
         ("", None),
         ("Cómo generar", {"negrita": True}),
         ("acuerdo-docs lote entrada.xlsx -o carpeta/", None),
-        ("Se genera un documento por fila válida; las filas con errores se señalan en informe_lote.xlsx"
-         " (hoja, fila, columna y mensaje) y en la terminal.", None),
+        (("Se genera un documento por fila válida; las filas con errores se señalan en informe_lote.xlsx"
+          " (hoja, fila, columna y mensaje) y en la terminal."), None),
         ("", None),
         ("Datos personales (Ley 1581 de 2012)", {"negrita": True}),
-        ("Las columnas marcadas como dato personal (nombres, teléfonos y correos de personas) se tratan según la"
-         " Ley 1581 de 2012; con --publico el lote las reemplaza por un texto de reserva.", None),
+        (("Las columnas marcadas como dato personal (nombres, teléfonos y correos de personas) se tratan según"
+          " la Ley 1581 de 2012; con --publico el lote las reemplaza por un texto de reserva."), None),
         ("", None),
     ]
     for fila, (texto, estilo) in enumerate(lineas, start=1):

@@ -64,6 +64,12 @@ _FILTROS_PROHIBIDOS = {
 _GLOBALES_PROHIBIDAS = {
     "lipsum": "inserta etiquetas HTML y texto al azar en el documento",
 }
+_METODOS_QUE_MODIFICAN = frozenset({
+    "append", "extend", "insert", "pop", "remove", "clear", "sort", "reverse",
+    "update", "setdefault", "popitem", "add", "discard", "difference_update", "intersection_update",
+    "symmetric_difference_update",
+})
+"""Métodos de listas, diccionarios y conjuntos que cambian los datos (el entorno inmutable los bloquea)."""
 _LIMITE_MULTIPLICADOR = 100  # «'a' * 10**9» agotaría la memoria al compilar la plantilla
 
 _NOMBRES_PARTE = {
@@ -277,8 +283,10 @@ class _Analizador:
                 self._desconocida(nodo, ruta or nombre, f"los datos no tienen «{nombre}»"
                                   f"{_sugerencia(nombre, tipo.claves)}")
             return _DESCONOCIDO
+        if nombre in _METODOS_QUE_MODIFICAN and not _es_modelo(tipo) and tipo not in (str, date, Path):
+            return self._prohibido(nodo, f"«{_texto_expr(nodo)}»", "modificaría los datos y se rechaza")
         if isinstance(tipo, _Lista):
-            return _DESCONOCIDO  # métodos de lista (el sandbox decide)
+            return _DESCONOCIDO  # otros métodos de lista (el sandbox decide)
         if isinstance(tipo, type) and tipo in (str, int, float, bool, date, Path) and not hasattr(tipo, nombre):
             self._desconocida(nodo, ruta or nombre, f"un valor de tipo {_NOMBRE_TIPO.get(tipo, tipo.__name__)} "
                               f"no tiene «{nombre}»")
@@ -504,6 +512,10 @@ def _texto_expr(nodo: nodes.Node) -> str:
         return f"{base}|{nodo.name}({argumentos})" if argumentos else f"{base}|{nodo.name}"
     if isinstance(nodo, nodes.Call):
         return f"{_texto_expr(nodo.node)}(…)"
+    if isinstance(nodo, nodes.Tuple):
+        return "()" if not nodo.items else "(…)"
+    if isinstance(nodo, nodes.List):
+        return "[]" if not nodo.items else "[…]"
     return "…"
 
 
@@ -852,12 +864,17 @@ def _traducir_sintaxis(exc: TemplateError) -> str:
     traducciones = (
         (r"No filter named '([^']+)'\.?", r"no existe el filtro «\1»"),
         (r"No test named '([^']+)'\.?", r"no existe la prueba «\1»"),
-        (r"unexpected end of template.*", "la plantilla termina sin cerrar un bloque ({% endfor %}, {% endif %}…)"),
-        (r"Encountered unknown tag '([^']+)'.*", r"etiqueta desconocida «\1»"),
+        (r"Unexpected end of template\..*innermost block that needs to be closed is '([^']+)'.*",
+         r"la plantilla termina sin cerrar el bloque «{% \1 %}»"),
+        (r"Unexpected end of template.*", "la plantilla termina sin cerrar un bloque ({% endfor %}, {% endif %}…)"),
+        (r"Encountered unknown tag '([^']+)'\..*innermost block that needs to be closed is '([^']+)'.*",
+         r"se encontró «{% \1 %}» cuando faltaba cerrar el bloque «{% \2 %}»"),
+        (r"Encountered unknown tag '([^']+)'.*", r"etiqueta desconocida «{% \1 %}»"),
         (r"unexpected '([^']+)'", r"símbolo inesperado «\1»"),
         (r"expected token '([^']+)', got '([^']+)'", r"se esperaba «\1» y se encontró «\2»"),
-        (r"unexpected char '([^']+)'.*", r"carácter inesperado «\1»"),
+        (r"unexpected char [\"']?(.)[\"']? at \d+", r"carácter inesperado «\1» (¿comillas sin cerrar?)"),
     )
+    texto = texto.replace("end of print statement", "}}").replace("end of statement block", "%}")
     for patron, reemplazo in traducciones:
         nuevo, n = re.subn(patron, reemplazo, texto)
         if n:

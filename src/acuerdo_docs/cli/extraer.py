@@ -31,7 +31,8 @@ def registrar(ordenes: argparse._SubParsersAction) -> None:
     )
     p.add_argument("entrada", type=Path, help="ficha .docx diligenciada")
     p.add_argument("-o", "--salida", type=Path, metavar="RUTA",
-                   help="archivo JSON de salida (por omisión, la salida estándar)")
+                   help="archivo JSON de salida, o una carpeta para escribir NOMBRE.json en ella "
+                   "(por omisión, la salida estándar)")
     p.add_argument(
         "--parcial", action="store_true",
         help="escribe lo leído aunque falten campos o haya inválidos, con la lista de errores y avisos "
@@ -51,6 +52,8 @@ def _escribir(datos: dict[str, Any], salida: Path | None) -> None:
 
 def ejecutar(args: argparse.Namespace) -> int:
     extraida = extraer_campos(args.entrada)
+    if args.salida is not None and args.salida.is_dir():  # -o carpeta/: NOMBRE.json dentro
+        args.salida = args.salida / f"{args.entrada.stem}.json"
     for aviso in extraida.avisos:
         print(f"Aviso: {aviso}", file=sys.stderr)
     if args.parcial:

@@ -1,13 +1,14 @@
-"""Lectores de hojas de cálculo: de un .xlsx/.csv a unidades con datos y coordenadas.
+"""Lectores: de los archivos de entrada a datos que valida el esquema (nunca escriben documentos).
 
-Los lectores nunca escriben documentos: entregan, por cada documento del lote, los
-datos que valida el esquema y la fila de origen de cada parte (para ubicar los errores).
+Aquí se registran los lectores de lotes desde hojas de cálculo (.xlsx/.csv): entregan, por
+cada documento del lote, sus datos y la fila de origen de cada parte (para ubicar los errores).
+Otros módulos del paquete leen otros formatos (p. ej. ``ficha_docx``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from typing import Any, Protocol
+from typing import Protocol
 
 from pydantic import BaseModel
 
@@ -24,7 +25,7 @@ class Entrada(Protocol):
     modelo: type[BaseModel]
     hojas_esquema: dict[str, list[Columna]]
 
-    def contar(self) -> int: ...
+    def conteo(self, *, exacto: bool = True) -> dict[str, int | None]: ...
 
     def unidades(self) -> Iterator[Unidad]: ...
 

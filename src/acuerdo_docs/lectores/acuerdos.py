@@ -11,11 +11,11 @@ from __future__ import annotations
 import dataclasses
 from collections import defaultdict
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, ClassVar
 
 from .. import metodo_riesgo
 from ..errores import ErrorEntrada
-from ..esquemas.acuerdo import AcuerdoSimbolico, Actor, Compromiso, Hito
+from ..esquemas.acuerdo import Actor, AcuerdoSimbolico, Compromiso, Hito
 from ..esquemas.riesgo import Control, Riesgo
 from .columnas import Columna, columnas_de, valores_de, verificar_unicas
 from .hoja_calculo import ErrorCelda, FilaLeida, HojaLeida, LibroEntrada
@@ -82,7 +82,7 @@ class EntradaAcuerdos:
 
     tipo = "acuerdos"
     modelo = AcuerdoSimbolico
-    hojas_esquema: dict[str, list[Columna]] = HOJAS
+    hojas_esquema: ClassVar[dict[str, list[Columna]]] = HOJAS
 
     def __init__(self, libro: LibroEntrada) -> None:
         if libro.formato == "csv":
@@ -95,8 +95,9 @@ class EntradaAcuerdos:
             )
         self.hojas = {h: HojaLeida(libro, libro.buscar_hoja(h) or h, cols) for h, cols in HOJAS.items()}
 
-    def contar(self) -> int:
-        return sum(h.contar() for h in self.hojas.values())
+    def conteo(self, *, exacto: bool = True) -> dict[str, int | None]:
+        """Filas de datos por hoja (la primera, ``acuerdos``, da el número de documentos)."""
+        return {n: h.contar() if exacto else h.estimar() for n, h in self.hojas.items()}
 
     # -------------------------------------------------------------- hijas
 
@@ -130,8 +131,9 @@ class EntradaAcuerdos:
             if clave:
                 vistos[clave] = fila.numero
                 usados.add(clave)
-            yield self._armar(fila, clave, {h: grupos.get(clave, []) for h, grupos in hijas.items()} if clave else {})
-        for hoja, grupos in hijas.items():
+            propias = {h: grupos.get(clave, []) for h, grupos in hijas.items()} if clave else {}
+            yield self._armar(fila, clave, propias)
+        for grupos in hijas.values():
             for clave, filas in grupos.items():
                 if clave not in usados:
                     for fila in filas:

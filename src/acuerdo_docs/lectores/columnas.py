@@ -148,10 +148,11 @@ def columnas_de(
                 tipo, ruta=(*ruta, nombre), titulo=etiqueta_completa, obligatoria=requerida, en_plantilla=visible,
             ))
             continue
-        comun = dict(
-            clave="_".join((*ruta, nombre)), ruta=(*ruta, nombre), etiqueta=etiqueta_completa,
-            ayuda=info.description, obligatoria=requerida, personal=_personal(info), en_plantilla=visible,
-        )
+        comun: dict[str, Any] = {
+            "clave": "_".join((*ruta, nombre)), "ruta": (*ruta, nombre), "etiqueta": etiqueta_completa,
+            "ayuda": info.description, "obligatoria": requerida, "personal": _personal(info),
+            "en_plantilla": visible,
+        }
         if typing.get_origin(tipo) in (list, tuple, set):
             (elemento,) = typing.get_args(tipo)[:1] or (str,)
             elemento = _desanotar(elemento)

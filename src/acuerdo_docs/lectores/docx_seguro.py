@@ -48,11 +48,11 @@ class ErrorLectura(ErrorEntrada):
 def nombre_fuente(fuente: Fuente) -> str:
     """El nombre con que se cita el archivo en los mensajes."""
     if isinstance(fuente, (bytes, bytearray)):
-        return "el documento"
+        return "el archivo"
     if isinstance(fuente, (str, os.PathLike)):
         return Path(fuente).name or str(fuente)
     nombre = getattr(fuente, "name", None)
-    return Path(nombre).name if isinstance(nombre, str) else "el documento"
+    return Path(nombre).name if isinstance(nombre, str) else "el archivo"
 
 
 def leer_bytes(fuente: Fuente, nombre: str) -> bytes:

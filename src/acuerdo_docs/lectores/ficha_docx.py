@@ -275,10 +275,10 @@ def _cadena(candidatos: list[_Candidato]) -> list[_Candidato]:
     for k, actual in enumerate(candidatos):
         for j in range(k):
             anterior = candidatos[j]
-            if anterior.posicion < actual.posicion and anterior.campo.indice < actual.campo.indice:
-                if mejor[j] + actual.peso > mejor[k]:
-                    mejor[k] = mejor[j] + actual.peso
-                    previo[k] = j
+            en_orden = anterior.posicion < actual.posicion and anterior.campo.indice < actual.campo.indice
+            if en_orden and mejor[j] + actual.peso > mejor[k]:
+                mejor[k] = mejor[j] + actual.peso
+                previo[k] = j
     k = max(range(len(candidatos)), key=lambda i: (mejor[i], -i))
     cadena = []
     while k >= 0:
@@ -354,7 +354,11 @@ def _leer_fecha(bloques: list[Bloque]) -> date | str | None:
     return _fecha_de_partes(texto) or texto
 
 
-_VINETA = re.compile(r"^[ \t\xa0]*(?:[-–—•·▪►●○■◦‣⁃*](?!\d)[ \t\xa0]*|\d{1,2}[.)][ \t\xa0]+|[a-zA-Z]\)[ \t\xa0]+)")
+_VINETA = re.compile(
+    r"^[ \t\xa0]*(?:[-–—•·▪►●○■◦‣⁃*](?!\d)[ \t\xa0]*"  # viñeta o guion (no un número negativo)
+    r"|\d{1,2}[.)][ \t\xa0]+"  # 1. 2)
+    r"|[a-zA-Z]\)[ \t\xa0]+)"  # a)
+)
 
 
 def _leer_retos(bloques: list[Bloque]) -> list[str]:
@@ -441,7 +445,7 @@ def _valor(campo: _Campo, candidato: _Candidato, contenido: list[Bloque], avisos
         avisos.append(f"{campo.etiqueta}: hay una tabla de fecha dentro del campo; se ignora")
     textos = _textos(bloques)
     if nombre in _LARGOS:
-        return "\n".join(t.strip("\n") for t in textos if t.strip("\n").strip())
+        return "\n\n".join(t.strip("\n") for t in textos if t.strip("\n").strip())
     valor = "\n".join(textos)
     if es_personal(BuenaPractica, nombre) and valor.strip() == RESERVADO:
         avisos.append(f"{campo.etiqueta}: dato reservado (versión pública de la ficha); se deja vacío")
@@ -478,10 +482,9 @@ def _leer_encabezado(tablas: list[Tabla]) -> dict[str, str]:
                 if clave and clave not in datos and fila[j + 1].texto.strip():
                     datos[clave] = fila[j + 1].texto
         logo = tabla[0][0] if tabla and tabla[0] else None
-        if logo is not None and logo.clave not in _ENCABEZADO:
-            # Celda del logo: su texto; si solo tiene la imagen, queda la entidad por omisión.
-            if logo.texto.strip() or not logo.imagen:
-                datos["entidad"] = logo.texto if logo.texto.strip() else ""
+        # Celda del logo: su texto; si solo tiene la imagen, queda la entidad por omisión.
+        if logo is not None and logo.clave not in _ENCABEZADO and (logo.texto.strip() or not logo.imagen):
+            datos["entidad"] = logo.texto if logo.texto.strip() else ""
         return datos
     return {}
 
@@ -545,7 +548,7 @@ def forma_canonica(practica: BuenaPractica) -> BuenaPractica:
     solo espacios queda vacío; las imágenes de los anexos no vuelven como archivo.
     """
     cambios: dict[str, Any] = {}
-    for nombre, info in BuenaPractica.model_fields.items():
+    for nombre in BuenaPractica.model_fields:
         valor = getattr(practica, nombre)
         if nombre in _LARGOS:
             cambios[nombre] = "\n\n".join(parrafos(valor))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import ClassVar
 
 from ..errores import ErrorEntrada
 from ..esquemas.ficha import BuenaPractica
@@ -25,7 +26,7 @@ class EntradaFichas:
 
     tipo = "fichas"
     modelo = BuenaPractica
-    hojas_esquema: dict[str, list[Columna]] = {HOJA: COLUMNAS}
+    hojas_esquema: ClassVar[dict[str, list[Columna]]] = {HOJA: COLUMNAS}
 
     def __init__(self, libro: LibroEntrada) -> None:
         if libro.formato == "csv":
@@ -40,8 +41,9 @@ class EntradaFichas:
             nombre = encontrada
         self.hoja = HojaLeida(libro, nombre, COLUMNAS)
 
-    def contar(self) -> int:
-        return self.hoja.contar()
+    def conteo(self, *, exacto: bool = True) -> dict[str, int | None]:
+        """Filas de datos por hoja: exactas (recorre la hoja) o estimadas por la dimensión declarada."""
+        return {HOJA: self.hoja.contar() if exacto else self.hoja.estimar()}
 
     def unidades(self) -> Iterator[Unidad]:
         for fila in self.hoja.filas():

@@ -10,7 +10,6 @@ lee con defusedxml instalado (sin entidades externas) y en modo de solo lectura
 from __future__ import annotations
 
 import csv
-import io
 import re
 import zipfile
 from collections.abc import Iterator, Mapping, Sequence
@@ -154,10 +153,14 @@ def _verificar_zip(ruta: Path, limite_descomprimido: int) -> None:
 class LibroEntrada:
     """Un .xlsx (openpyxl, solo lectura) o un .csv visto como un libro de una sola hoja."""
 
-    def __init__(self, ruta: Path, formato: str) -> None:
+    def __init__(self, ruta: Path, formato: str, *, limite_filas: int | None = None) -> None:
         self.ruta = ruta
         self.formato = formato
+        self.limite_filas = limite_filas
+        """Filas de datos que se pueden leer en total (todas las hojas); más es un ErrorEntrada."""
+        self.filas_leidas = 0
         self._libro: Any = None
+        self._dimensiones: dict[str, int | None] = {}
         if formato == "xlsx":
             self._abrir_xlsx()
             self.hojas: list[str] = list(self._libro.sheetnames)
@@ -172,15 +175,34 @@ class LibroEntrada:
             raise ErrorEntrada("Falta el paquete defusedxml: instálelo para leer libros de Excel con seguridad.")
         try:
             self._libro = openpyxl.load_workbook(self.ruta, read_only=True, data_only=True, keep_links=False)
+            for ws in self._libro.worksheets:
+                # La dimensión declarada solo sirve de estimación: en solo lectura openpyxl corta la lectura
+                # donde ella dice, y hay programas que la escriben mal. Se lee la hoja entera.
+                self._dimensiones[ws.title] = getattr(ws, "max_row", None)
+                if hasattr(ws, "reset_dimensions"):
+                    ws.reset_dimensions()
         except Exception:  # openpyxl lanza KeyError, ValueError, TypeError… según la parte dañada
             raise ErrorEntrada(
                 f"{self.ruta.name}: no es un libro .xlsx válido o está dañado; ábralo y guárdelo de nuevo."
             ) from None
 
+    def filas_declaradas(self, hoja: str) -> int | None:
+        """Filas que la hoja dice tener (dimensión del .xlsx; sin verificar) o None si no lo dice."""
+        return self._dimensiones.get(hoja)
+
+    def contar_leida(self) -> None:
+        """Cuenta una fila de datos leída y aplica el límite (protege aunque la dimensión mienta)."""
+        self.filas_leidas += 1
+        if self.limite_filas is not None and self.filas_leidas > self.limite_filas:
+            raise ErrorEntrada(
+                f"{self.ruta.name}: tiene más de {self.limite_filas} filas de datos;"
+                " divídalo en varios libros o aumente el límite (--limite-filas)."
+            )
+
     def __enter__(self) -> LibroEntrada:
         return self
 
-    def __exit__(self, *_: Any) -> None:
+    def __exit__(self, *_: object) -> None:
         self.cerrar()
 
     def cerrar(self) -> None:
@@ -204,8 +226,7 @@ class LibroEntrada:
         ws = self._libro[hoja]
         try:
             # En solo lectura openpyxl rellena las filas vacías intermedias: el contador es la fila de Excel.
-            for numero, valores in enumerate(ws.iter_rows(values_only=True), start=1):
-                yield numero, valores
+            yield from enumerate(ws.iter_rows(values_only=True), start=1)
         except ErrorEntrada:
             raise
         except Exception:
@@ -249,11 +270,12 @@ def abrir_libro(
     *,
     limite_bytes: int = LIMITE_BYTES,
     limite_descomprimido: int = LIMITE_DESCOMPRIMIDO,
+    limite_filas: int | None = LIMITE_FILAS,
 ) -> LibroEntrada:
     """Verifica y abre el archivo de entrada (use con ``with``)."""
     ruta = Path(ruta)
     formato = verificar_archivo(ruta, limite_bytes=limite_bytes, limite_descomprimido=limite_descomprimido)
-    return LibroEntrada(ruta, formato)
+    return LibroEntrada(ruta, formato, limite_filas=limite_filas)
 
 
 # ------------------------------------------------------------ hojas y filas
@@ -310,10 +332,10 @@ class HojaLeida:
                 aceptados[alias] = col
         self.columnas: dict[str, ColumnaLeida] = {}
         self.sin_encabezado: set[int] = set()
-        self._ancho = 0
         recorrido = self.libro.filas(nombre)
         encabezados = next(recorrido, (0, ()))[1]
         recorrido.close()
+        self._columnas_encabezado = len(encabezados)
         desconocidas: list[str] = []
         for indice, valor in enumerate(encabezados):
             texto = _texto_encabezado(valor)
@@ -332,7 +354,6 @@ class HojaLeida:
                     " deje solo una."
                 )
             self.columnas[col.clave] = ColumnaLeida(indice, letra, texto, col)
-            self._ancho = max(self._ancho, indice + 1)
         if desconocidas:
             validas = "; ".join(c.etiqueta for c in columnas if c.en_plantilla)
             raise ErrorEntrada(
@@ -367,6 +388,7 @@ class HojaLeida:
                 continue
             if all(_vacio(v) for v in valores):
                 continue
+            self.libro.contar_leida()
             fila = FilaLeida(self, numero, {})
             for clave, leida in self.columnas.items():
                 if leida.indice >= len(valores):
@@ -375,7 +397,8 @@ class HojaLeida:
                 if _vacio(valor):
                     continue
                 fila.datos[clave] = convertir(valor, leida.columna)
-            for indice in sorted(self.sin_encabezado):
+            sueltas = sorted(self.sin_encabezado | set(range(self._columnas_encabezado, len(valores))))
+            for indice in sueltas:
                 if indice < len(valores) and not _vacio(valores[indice]):
                     letra = get_column_letter(indice + 1)
                     fila.errores.append(ErrorCelda(
@@ -384,6 +407,13 @@ class HojaLeida:
                         f" en {letra}1 o borre la celda",
                     ))
             yield fila
+
+    def estimar(self) -> int | None:
+        """Filas de datos según la dimensión declarada (cota superior rápida; None si no hay)."""
+        if self.libro.formato != "xlsx":
+            return None
+        declaradas = self.libro.filas_declaradas(self.nombre)
+        return None if declaradas is None else max(declaradas - 1, 0)
 
     def contar(self) -> int:
         """Filas con datos (recorre la hoja; se usa para el límite antes de escribir nada)."""
