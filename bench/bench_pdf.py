@@ -44,6 +44,7 @@ def _por_documento(soffice: str, documentos: list[Path], carpeta: Path, perfil: 
     """(a) Lo ingenuo: ``soffice --convert-to pdf`` una vez por documento, uno tras otro.
 
     Usa un perfil propio ya creado (como el de un usuario): el arranque del primer perfil no cuenta.
+    Si ``perfil`` ya existe se usa tal cual (así se mide también con un perfil preparado por a_pdf).
     """
     orden = [soffice, "--headless", "--norestore", "--nologo", "--nodefault", "--nolockcheck",
              f"-env:UserInstallation={perfil.as_uri()}", "--convert-to", "pdf", "--outdir", str(carpeta)]
@@ -86,6 +87,14 @@ def medir_pdf(documentos: list[Path], trabajadores: int, *, muestra_por_document
         muestra = documentos[: muestra_por_documento] if muestra_por_documento else documentos
         uno_a_uno, cpu_uno = _por_documento(soffice, muestra, base / "uno_a_uno", base / "perfil_uno_a_uno")
         uno_a_uno *= n / len(muestra)
+        # El mismo bucle con el perfil que prepara a_pdf (sin las pruebas de dibujo de cada arranque):
+        # muestra cuánto gana el lote por sí solo, no por el perfil.
+        preparado = modulo_pdf._RESERVA.tomar_perfil(soffice)
+        try:
+            uno_preparado, _ = _por_documento(soffice, muestra, base / "uno_preparado", preparado)
+        finally:
+            modulo_pdf._RESERVA.devolver_perfil(soffice, preparado, sano=True)
+        uno_preparado *= n / len(muestra)
         lote, arranques, cpu_lote = _lote(documentos, base / "lote", trabajadores)
         repetido, _, cpu_repetido = _lote(documentos, base / "lote_repetido", trabajadores)
 
@@ -98,6 +107,7 @@ def medir_pdf(documentos: list[Path], trabajadores: int, *, muestra_por_document
         "trabajadores": trabajadores,
         **cifras("por_documento", uno_a_uno),
         "por_documento_extrapolado": len(muestra) < n,
+        **cifras("por_documento_perfil_preparado", uno_preparado),
         **cifras("lote", lote),
         **cifras("lote_repetido", repetido),
         "por_documento_cpu_ms_doc": round(1000 * cpu_uno / len(muestra), 1),
@@ -106,6 +116,7 @@ def medir_pdf(documentos: list[Path], trabajadores: int, *, muestra_por_document
         "arranques_lote": arranques,
         "razon": round(uno_a_uno / lote, 1),
         "razon_repetido": round(uno_a_uno / repetido, 1),
+        "razon_perfil_preparado": round(uno_preparado / repetido, 1),
     }
 
 
@@ -235,7 +246,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"\nUn arranque por documento: {cifras['por_documento_ms_doc']} ms/doc; "
               f"a_pdf en lote: {cifras['lote_ms_doc']} ms/doc (repetido: {cifras['lote_repetido_ms_doc']} ms/doc); "
               f"{cifras['razon']}x más rápido ({cifras['razon_repetido']}x con perfiles ya creados), "
-              f"{cifras['arranques_lote']} arranque(s) de LibreOffice para {cifras['documentos']} documentos.")
+              f"{cifras['arranques_lote']} arranque(s) de LibreOffice para {cifras['documentos']} documentos.\n"
+              f"Un arranque por documento con el perfil preparado: {cifras['por_documento_perfil_preparado_ms_doc']} "
+              f"ms/doc ({cifras['razon_perfil_preparado']}x más lento que el lote repetido).")
         if args.barrido:
             print("\ntrabajadores  tandas  segundos  ms/doc")
             for fila in barrido(documentos, [1, 2, 3, 4], [1, 2, 4]):

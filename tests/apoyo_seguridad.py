@@ -17,6 +17,8 @@ import struct
 import zipfile
 import zlib
 from collections.abc import Callable, Iterable
+from contextlib import redirect_stderr, redirect_stdout
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -41,6 +43,31 @@ FRAGMENTOS_HOSTILES: tuple[str, ...] = (
     "=1+1", "+57", "-3", "@SUMA(A1)", "=HYPERLINK(\"http://x\")",
 )
 """Pedazos que un usuario pega desde Word, Excel o un correo (y algunos con mala intención)."""
+
+
+@dataclass
+class Salida:
+    """Lo que deja una orden de la CLI: código de salida y lo que escribió en cada flujo."""
+
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+def cli(*args: str) -> Salida:
+    """Ejecuta ``acuerdo-docs`` en este mismo proceso (más rápido que un subproceso).
+
+    Una excepción no prevista no se atrapa: la prueba falla con su traza, como la vería el usuario.
+    """
+    from acuerdo_docs.cli import main
+
+    salida, errores = io.StringIO(), io.StringIO()
+    with redirect_stdout(salida), redirect_stderr(errores):
+        try:
+            codigo = main(list(args))
+        except SystemExit as exc:  # argparse: uso incorrecto
+            codigo = exc.code if isinstance(exc.code, int) else 2
+    return Salida(codigo, salida.getvalue(), errores.getvalue())
 
 
 def png_minimo(ancho: int = 4, alto: int = 3) -> bytes:
@@ -72,8 +99,12 @@ def apariciones(fuente: bytes | Path, valores: Iterable[str]) -> dict[str, list[
     contenido = miembros(fuente)
     encontrados: dict[str, list[str]] = {}
     for valor in valores:
-        formas = {valor.encode("utf-8"), html.escape(valor, quote=False).encode("utf-8"),
-                  html.escape(valor).encode("utf-8")}
+        formas = set()
+        for escrito in (valor, html.escape(valor, quote=False), html.escape(valor)):
+            formas.add(escrito.encode("utf-8"))
+            # openpyxl escribe lo que no es ASCII como referencia de carácter: «&#209;» por «Ñ».
+            formas.add(escrito.encode("ascii", "xmlcharrefreplace"))
+            formas.add("".join(c if ord(c) < 128 else f"&#x{ord(c):x};" for c in escrito).encode("ascii"))
         donde = [nombre for nombre, datos in contenido.items() if any(f in datos for f in formas)]
         if donde:
             encontrados[valor] = donde
@@ -206,16 +237,16 @@ def practica_base(**cambios: Any) -> dict[str, Any]:
         "colaborador": "",
         "tipo_vinculacion": "Contratista",
         "fecha_inicio": "2023-03-01",
-        "descripcion": "Descripción.",
-        "linea_base": "Línea base.",
+        "descripcion": "Una práctica de prueba.",
+        "linea_base": "No había un registro previo.",
         "poblacion_objetivo": "Servidores públicos.",
         "alcance": "Un año.",
-        "aporte": "Aporte.",
-        "difusion": "Difusión.",
+        "aporte": "Ordena el trabajo.",
+        "difusion": "Reuniones de socialización.",
         "otros_aspectos": "",
         "retos": ["Un reto"],
-        "estabilidad": "Estable.",
-        "conclusiones": "Conclusión.",
+        "estabilidad": "Se mantiene en el tiempo.",
+        "conclusiones": "Funciona bien.",
     }
     datos.update(cambios)
     return datos

@@ -13,7 +13,9 @@ from typing import Any
 
 import openpyxl
 import pytest
-from hypothesis import HealthCheck, given, settings
+from ajustes_hypothesis import ajustes
+from apoyo_seguridad import FRAGMENTOS_HOSTILES, practica_base
+from hypothesis import given
 from hypothesis import strategies as st
 from openpyxl import Workbook
 
@@ -24,10 +26,8 @@ from acuerdo_docs.ficha import generar_ficha
 from acuerdo_docs.informe import InformeLote, ResultadoFila, libro_informe
 from acuerdo_docs.lectores.hoja_calculo import ErrorCelda
 from acuerdo_docs.matriz import construir_libro
-from apoyo_seguridad import FRAGMENTOS_HOSTILES, practica_base
 
-AJUSTES = settings(max_examples=30, deadline=None, derandomize=True, database=None,
-                   suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+AJUSTES = ajustes(30)
 
 prefijo = st.sampled_from(PREFIJOS_FORMULA)
 pedazo = st.one_of(st.text(max_size=10), st.sampled_from(FRAGMENTOS_HOSTILES))
@@ -35,6 +35,8 @@ texto = st.lists(pedazo, max_size=5).map("".join)
 formula = st.tuples(prefijo, texto).map("".join)
 """Texto que Excel, LibreOffice o un CSV tomarían por fórmula."""
 texto_excel = st.one_of(formula, texto)
+formula_obligatoria = st.tuples(prefijo, texto, st.characters(categories=("L", "N"))).map("".join)
+"""Fórmula que no queda en blanco (para los campos obligatorios)."""
 
 
 def releer(wb: Workbook) -> Any:
@@ -91,10 +93,10 @@ def riesgos(draw: st.DrawFn) -> dict[str, Any]:
     for i in range(n):
         lista.append({
             "id": f"R{i + 1}" + draw(texto_excel),
-            "descripcion": draw(formula), "causa": draw(texto_excel), "consecuencia": draw(texto_excel),
+            "descripcion": draw(formula_obligatoria), "causa": draw(texto_excel), "consecuencia": draw(texto_excel),
             "clasificacion": "Fallas tecnológicas", "probabilidad": draw(st.integers(1, 5)),
             "impacto": draw(st.integers(1, 5)),
-            "controles": [{"descripcion": draw(formula), "tipo": "preventivo", "implementacion": "manual",
+            "controles": [{"descripcion": draw(formula_obligatoria), "tipo": "preventivo", "implementacion": "manual",
                            "responsable": draw(texto_excel)}],
             "plan_accion": draw(texto_excel), "responsable": draw(texto_excel),
         })
@@ -111,7 +113,7 @@ def _benigno(datos: dict[str, Any]) -> dict[str, Any]:
     return copia
 
 
-@AJUSTES
+@ajustes(15)
 @given(datos=riesgos())
 def test_matriz_textos_como_texto_y_formulas_intactas(datos: dict[str, Any]) -> None:
     from acuerdo_docs.errores import ErrorValidacion
@@ -169,7 +171,7 @@ def test_plantilla_lote_con_ejemplo_hostil(tipo: str, monkeypatch: pytest.Monkey
     ruta = plantilla_lote.generar_plantilla_lote(tipo, tmp_path / "plantilla.xlsx")
     wb = openpyxl.load_workbook(ruta)
     for valor in set(usados):
-        en_celda_de_texto(wb, valor.replace("\r", "\r"))
+        en_celda_de_texto(wb, valor)
     ejemplo = [c for c in celdas(wb) if c.parent.title == plantilla_lote.HOJA_EJEMPLO]
     assert not [c for c in ejemplo if c.data_type == "f"]
 

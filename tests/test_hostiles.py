@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import json
-import os
 import shutil
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -13,6 +11,7 @@ from typing import Any
 
 import openpyxl
 import pytest
+from apoyo_seguridad import HOSTILES, apariciones, cli, esperado_ficha, png_minimo, textos_docx, valores_ficha
 
 from acuerdo_docs.acuerdo import cargar_acuerdo, generar_acuerdo
 from acuerdo_docs.errores import ErrorEntrada, ErrorPlantilla, ErrorValidacion
@@ -22,15 +21,9 @@ from acuerdo_docs.ficha import cargar_practica, generar_ficha, renderizar_ficha
 from acuerdo_docs.lote import generar_lote
 from acuerdo_docs.matriz import generar_matriz_riesgos
 from acuerdo_docs.motor_docx import parrafos
-from apoyo_seguridad import HOSTILES, apariciones, esperado_ficha, png_minimo, textos_docx, valores_ficha
 
 sys.path.insert(0, str(HOSTILES))
-import construir  # noqa: E402  (tests/hostiles/construir.py)
-
-
-def cli(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "acuerdo_docs.cli", *args], capture_output=True, text=True,
-                          env={**os.environ, "PYTHONIOENCODING": "utf-8"})
+import construir
 
 
 def cargar(nombre: str) -> Any:
@@ -39,9 +32,10 @@ def cargar(nombre: str) -> Any:
 
 def test_los_json_guardados_son_los_que_construye_el_script(tmp_path: Path) -> None:
     """tests/hostiles/*.json se regeneran con «python tests/hostiles/construir.py --json»."""
-    construir.escribir_json(tmp_path)
-    for nombre in [*construir.JSON_HOSTILES, "imagen_danada.png"]:
-        assert (tmp_path / nombre).read_bytes() == (HOSTILES / nombre).read_bytes(), nombre
+    escritos = construir.escribir_json(tmp_path)
+    assert len(escritos) == len(construir.JSON_HOSTILES) + 2
+    for ruta in escritos:
+        assert ruta.read_bytes() == (HOSTILES / ruta.name).read_bytes(), ruta.name
 
 
 # ------------------------------------------------------------- texto hostil
@@ -185,6 +179,21 @@ def test_imagen_que_cambia_despues_de_validar(motor: str, tmp_path: Path) -> Non
         renderizar_ficha(practica, motor=motor)
 
 
+def test_csv_con_comillas_dobladas_como_lo_guarda_excel(tmp_path: Path) -> None:
+    """Las comillas dentro de una celda («""» en el CSV) no parten la celda ni se duplican."""
+    from acuerdo_docs.motor_docx import parrafos
+
+    informe = generar_lote(HOSTILES / "fichas_comillas.csv", tmp_path / "salida", procesos=1)
+    assert informe.codigo_salida == 0, [str(e) for e in informe.errores]
+    vistos = [valores_ficha(a) for a in informe.archivos]
+    assert [v["nombre"] for v in vistos] == [[n] for n, _ in construir.COMILLAS_CSV]
+    assert [v["descripcion"] for v in vistos] == [parrafos(limpiar_texto(d)) for _, d in construir.COMILLAS_CSV]
+    assert [v["equipo"] for v in vistos] == [[f"=cmd|' /C calc'!A{i}"] for i in (1, 2, 3)]
+    r = cli("lote", str(HOSTILES / "fichas_comillas.csv"), "-o", str(tmp_path / "cli"), "--silencioso")
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert len(list((tmp_path / "cli").glob("*.docx"))) == 3
+
+
 # ------------------------------------------------------------------- límites
 
 
@@ -200,6 +209,23 @@ def test_bomba_zip_disfrazada_de_xlsx(tmp_path: Path) -> None:
     r = cli("lote", str(bomba), "-o", str(salida), "--silencioso")
     assert r.returncode == 2 and "posible bomba zip" in r.stderr and "Traceback" not in r.stderr
     assert not salida.exists()
+
+
+def test_bomba_zip_disfrazada_de_docx_en_catalogo_y_extraer(tmp_path: Path) -> None:
+    from acuerdo_docs.catalogo import ILEGIBLE, leer_carpeta
+
+    carpeta = tmp_path / "fichas"
+    carpeta.mkdir()
+    construir.bomba_zip_docx(carpeta / "bomba.docx", descomprimido_mb=64)
+    generar_ficha(cargar_practica(cargar("ficha_anexo_inexistente.json") | {"anexos": []}), carpeta / "buena.docx")
+    inicio = time.perf_counter()
+    filas = {f.archivo: f for f in leer_carpeta(carpeta)}
+    assert time.perf_counter() - inicio < 10
+    assert filas["bomba.docx"].estado == ILEGIBLE and "posible bomba zip" in filas["bomba.docx"].motivo
+    assert filas["buena.docx"].estado != ILEGIBLE  # una ficha mala no detiene el catálogo
+    r = cli("extraer", str(carpeta / "bomba.docx"), "-o", str(tmp_path / "x.json"))
+    assert r.returncode == 2 and "posible bomba zip" in r.stderr and "Traceback" not in r.stderr
+    assert not (tmp_path / "x.json").exists()
 
 
 def test_libro_con_mas_filas_que_el_limite(tmp_path: Path) -> None:
@@ -249,9 +275,11 @@ def test_plantillas_hostiles(tmp_path: Path) -> None:
 
 
 def test_script_construir_escribe_todos_los_binarios(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(construir, "bomba_zip_xlsx", lambda destino: shutil.copy(HOSTILES / "imagen_danada.png",
-                                                                                 destino) and destino)
+    for bomba in ("bomba_zip_xlsx", "bomba_zip_docx"):  # 1 GB cada una: aquí basta con que se llamen
+        monkeypatch.setattr(construir, bomba, lambda destino: shutil.copy(HOSTILES / "imagen_danada.png",
+                                                                          destino) and destino)
     escritos = construir.escribir_binarios(tmp_path / "casos")
-    assert [p.name for p in escritos] == ["bomba_zip.xlsx", "libro_11_filas.xlsx", "plantilla_variable_desconocida.docx",
-                                          "plantilla_interior_python.docx", "plantilla_restilizada.docx"]
+    assert [p.name for p in escritos] == ["bomba_zip.xlsx", "bomba_zip.docx", "libro_11_filas.xlsx",
+                                          "plantilla_variable_desconocida.docx", "plantilla_interior_python.docx",
+                                          "plantilla_restilizada.docx"]
     assert all(p.is_file() for p in escritos)

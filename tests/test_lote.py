@@ -412,6 +412,10 @@ def _libro_acuerdos(tmp_path: Path) -> Path:
     claves_control = [c.clave for c in HOJAS["controles"]]
     controles.append([{"acuerdo_id": "A2", "riesgo_id": "R99", "descripcion": "Control suelto",
                        "tipo": "preventivo", "implementacion": "manual"}.get(c) for c in claves_control])
+    acuerdos = wb["acuerdos"]
+    duplicado = [c.value for c in acuerdos[2]]
+    duplicado[0] = " a1 "  # el mismo id con espacios y minúsculas
+    acuerdos.append(duplicado)
     hitos = wb["hitos"]
     claves_hito = [c.clave for c in HOJAS["hitos"]]
     hitos.append([{"acuerdo_id": "ZZ", "actividad": "Huérfana"}.get(c) for c in claves_hito])
@@ -445,7 +449,9 @@ def test_lote_de_acuerdos_con_errores_en_hojas_hijas(tmp_path: Path) -> None:
     assert len(huerfana) == 1 and "no hay ningún acuerdo" in huerfana[0].errores[0].mensaje
     assert "sin-arroba" not in " ".join(str(e) for e in informe.errores)
     errores = hoja(informe.carpeta / NOMBRE_INFORME, "Errores")
-    assert {e[0] for e in errores} == {"actores", "controles", "hitos"}
+    assert {e[0] for e in errores} == {"acuerdos", "actores", "controles", "hitos"}
+    (repetido,) = [f for f in informe.filas if f.hoja == "acuerdos" and f.fila == 4]
+    assert "se repite (ya está en la fila 2)" in repetido.errores[0].mensaje and repetido.errores[0].columna == "A"
 
 
 # ------------------------------------------------------------------ interrupción
@@ -568,3 +574,42 @@ def test_dimension_declarada_falsa_no_corta_la_lectura_ni_evita_el_limite(
     assert main(["lote", str(entrada), "-o", str(tmp_path / "otra"), "--limite-filas", "3"]) == 2
     assert "más de 3 filas de datos" in capsys.readouterr().err
     assert not (tmp_path / "otra" / NOMBRE_INFORME).exists()
+
+
+@pytest.mark.parametrize("parte", ["xl/workbook.xml", "xl/worksheets/sheet2.xml", "xl/styles.xml"])
+def test_entidades_xml_externas_se_rechazan(tmp_path: Path, parte: str, capsys: pytest.CaptureFixture[str]) -> None:
+    """XXE: un libro con una entidad que apunta a un archivo local no se lee (defusedxml)."""
+    entrada = libro_fichas(tmp_path, [fila_base(1)])
+    with zipfile.ZipFile(entrada) as zf:
+        miembros = [(i, zf.read(i)) for i in zf.infolist()]
+    dtd = b'<!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/hostname">]>'
+    cambiado = False
+    with zipfile.ZipFile(entrada, "w", zipfile.ZIP_DEFLATED) as zf:
+        for info, datos in miembros:
+            if info.filename == parte:
+                datos = dtd + re.sub(rb"^<\?xml[^>]*\?>", b"", datos)
+                datos = datos.replace("Práctica 01".encode(), b"&e;")
+                cambiado = True
+            zf.writestr(info, datos)
+    assert cambiado
+    salida = tmp_path / "salida"
+    assert main(["lote", str(entrada), "-o", str(salida)]) == 2
+    err = capsys.readouterr().err
+    assert f"{parte} trae declaraciones <!DOCTYPE>" in err and "Traceback" not in err
+    assert not salida.exists()
+
+
+@pytest.mark.libreoffice
+def test_libro_guardado_por_libreoffice_da_el_mismo_lote(tmp_path: Path) -> None:
+    """Un libro llenado y guardado en una hoja de cálculo real (LibreOffice Calc) genera lo mismo."""
+    filas = [fila_base(i) for i in range(4)]
+    filas[1]["fecha_inicio"] = "31/02/2023"
+    filas[2]["retos"] = "Primer reto\nSegundo reto con «comillas» & <marcas>"
+    entrada = libro_fichas(tmp_path, filas)
+    convertir_con_libreoffice([entrada], "xlsx", tmp_path / "lo")
+    directo = generar_lote(entrada, tmp_path / "directo")
+    calc = generar_lote(tmp_path / "lo" / entrada.name, tmp_path / "calc")
+    assert [(f.estado, f.archivos) for f in calc.filas] == [(f.estado, f.archivos) for f in directo.filas]
+    assert [(e.hoja, e.fila, e.columna) for e in calc.errores] == [("fichas", 3, letra("fecha_inicio"))]
+    for archivo in directo.archivos:
+        assert texto_docx(archivo) == texto_docx(calc.carpeta / archivo.name)

@@ -109,14 +109,14 @@ if modo == "averiado":
     print("soffice falso: no arranca", flush=True)
     sys.exit(1)
 # Un hijo como soffice.bin: debe morir con el grupo si hay que matar la conversión.
-hijo = subprocess.Popen(["sleep", "600"])
+hijo = subprocess.Popen(["sleep", "120"])
 with open({registro!r} + ".hijos", "a") as f:
     f.write(f"{{hijo.pid}}\\n")
 salida = args[args.index("--outdir") + 1]
 for entrada in args[args.index("--outdir") + 2:]:
     nombre = os.path.basename(os.path.realpath(entrada))
     if nombre.startswith("cuelga"):
-        time.sleep(600)
+        time.sleep(120)
     if nombre.startswith("cae"):
         os._exit(134)  # como un soffice.bin que se cae con este documento
     pdf = os.path.join(salida, os.path.splitext(os.path.basename(entrada))[0] + ".pdf")

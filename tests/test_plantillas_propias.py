@@ -15,6 +15,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from apoyo_seguridad import (
+    PLANTILLA_ACUERDO,
+    PLANTILLA_FICHA,
+    abrir_docx,
+    cli,
+    esperado_ficha,
+    plantilla_modificada,
+    valores_ficha,
+)
 from docx.shared import Pt, RGBColor
 
 from acuerdo_docs import verificacion
@@ -22,21 +31,10 @@ from acuerdo_docs.errores import ErrorPlantilla
 from acuerdo_docs.ficha import contexto_ficha, ejemplo_ficha, generar_ficha, renderizar_ficha
 from acuerdo_docs.motor_docx import renderizar
 from acuerdo_docs.verificacion import exigir_plantilla_valida, verificar_plantilla
-from apoyo_seguridad import (
-    PLANTILLA_ACUERDO,
-    PLANTILLA_FICHA,
-    abrir_docx,
-    esperado_ficha,
-    plantilla_modificada,
-    valores_ficha,
-)
 
 NOMBRE = "{{ practica.nombre }}"
 
 
-def cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "acuerdo_docs.cli", *args], capture_output=True, text=True,
-                          cwd=cwd, env={**os.environ, "PYTHONIOENCODING": "utf-8"})
 
 
 def restilizada(destino: Path) -> Path:
@@ -217,6 +215,10 @@ PROHIBIDAS = [
     ("{{ practica.nombre }}{{ imagen('/etc/passwd', 3) }}", "solo admite archivos que vienen en los datos"),
     ("{% autoescape false %}{{ practica.nombre }}{% endautoescape %}", "«{% autoescape %}» cambia el escape"),
     ("{{ practica.nombre|attr(practica.dependencia) }}", "El filtro «attr» con un nombre calculado"),
+    ("{{r practica.nombre }}", "«{{r …}}» es para texto enriquecido o subdocumentos de docxtpl"),
+    ("{{p practica.nombre }}", "«{{p …}}» es para texto enriquecido o subdocumentos de docxtpl"),
+    ("{{ practica.nombre }}{% for i in range(3) %}{% set _ = practica.retos.append('x') %}{% endfor %}",
+     "modificaría los datos"),
 ]
 
 
@@ -304,6 +306,17 @@ def test_acuerdo_restilizado_y_con_variable_desconocida(tmp_path: Path) -> None:
                                  origen=PLANTILLA_ACUERDO)
     assert "interior de Python" in verificar_plantilla(clase, "acuerdo").prohibidas[0]
 
+    from acuerdo_docs.acuerdo import ejemplo_acuerdo, generar_acuerdo
+
+    for rechazada in (mala, clase):
+        with pytest.raises(ErrorPlantilla, match="no se puede usar para el tipo «acuerdo»"):
+            generar_acuerdo(ejemplo_acuerdo(), tmp_path / "salida.docx", plantilla=rechazada)
+    assert not (tmp_path / "salida.docx").exists()
+    salida = generar_acuerdo(ejemplo_acuerdo(), tmp_path / "salida.docx", plantilla=buena)
+    assert abrir_docx(salida).styles["Normal"].font.name == "Verdana"
+    # Una plantilla de ficha no sirve para un acuerdo (y lo dice).
+    assert "«practica»: no es un dato de este documento" in str(verificar_plantilla(PLANTILLA_FICHA, "acuerdo"))
+
 
 # ----------------------------------------------------------------------- CLI
 
@@ -315,7 +328,9 @@ def test_cli_plantilla_verificar(tmp_path: Path) -> None:
     assert r.returncode == 0, r.stderr
 
     mala = plantilla_modificada(tmp_path / "mala.docx", {NOMBRE: "{{ practica.nombre_practica }}{{ ''.__class__ }}"})
-    r = cli("plantilla", "verificar", str(mala))
+    # Una vez en un proceso aparte, como la usa la gente (código de salida y flujos reales).
+    r = subprocess.run([sys.executable, "-m", "acuerdo_docs.cli", "plantilla", "verificar", str(mala)],
+                       capture_output=True, text=True, env={**os.environ, "PYTHONIOENCODING": "utf-8"}, check=False)
     assert r.returncode == 1
     assert "La plantilla mala.docx no se puede usar para el tipo «ficha»" in r.stderr
     assert "«practica.nombre_practica»" in r.stderr and "interior de Python" in r.stderr

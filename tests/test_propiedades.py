@@ -15,20 +15,18 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from ajustes_hypothesis import ajustes
+from apoyo_seguridad import FRAGMENTOS_HOSTILES, esperado_ficha, png_minimo, practica_base, valores_ficha
+from hypothesis import given
 from hypothesis import strategies as st
 
 from acuerdo_docs.errores import ErrorValidacion
 from acuerdo_docs.esquemas.comun import RESERVADO, limpiar_texto
 from acuerdo_docs.esquemas.ficha import CAMPOS_TEXTO_LARGO
 from acuerdo_docs.ficha import cargar_practica, generar_ficha, renderizar_ficha
-from apoyo_seguridad import FRAGMENTOS_HOSTILES, esperado_ficha, png_minimo, practica_base, valores_ficha
 
-AJUSTES = settings(
-    max_examples=40, deadline=None, derandomize=True, database=None,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.large_base_example],
-)
-AJUSTES_POCOS = settings(AJUSTES, max_examples=15)
+AJUSTES = ajustes(40)
+AJUSTES_POCOS = ajustes(15)
 
 # ----------------------------------------------------------- estrategias
 
@@ -170,9 +168,144 @@ def test_ninguna_salida_tiene_caracteres_que_xml_prohibe() -> None:
     import re
     import zipfile
 
-    todos = "".join(chr(c) for c in range(0, 0x100)) + "\ud800\udfff\ufffe\uffff\u2028\u2029"
+    todos = "".join(chr(c) for c in range(0x100)) + "\ud800\udfff\ufffe\uffff\u2028\u2029"
     practica = cargar_practica(practica_base(nombre="a" + todos, otros_aspectos=todos))
     with zipfile.ZipFile(io.BytesIO(renderizar_ficha(practica))) as zf:
         xml = zf.read("word/document.xml").decode("utf-8")
     assert not re.search("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]", xml)
     assert valores_ficha(renderizar_ficha(practica))["nombre"] == [limpiar_texto("a" + todos)]
+
+
+# ---------------------------------------------------------------- acuerdo
+
+CAMPOS_ACUERDO_CORTOS = (("desafio", "nombre"), ("lugar",), ("actores", 0, "entidad"), ("actores", 0, "rol"),
+                         ("actores", 0, "cargo"), ("hoja_de_ruta", 0, "actividad"), ("hoja_de_ruta", 0, "fase"))
+CAMPOS_ACUERDO_LARGOS = (("alcance",), ("objetivo",), ("facilitador", "aporte"))
+
+
+def _poner(datos: Any, ruta: tuple[Any, ...], valor: Any) -> None:
+    for parte in ruta[:-1]:
+        datos = datos[parte]
+    datos[ruta[-1]] = valor
+
+
+def _tomar(datos: Any, ruta: tuple[Any, ...]) -> Any:
+    for parte in ruta:
+        datos = datos[parte] if isinstance(parte, int) or isinstance(datos, dict) else getattr(datos, parte)
+    return datos
+
+
+@st.composite
+def acuerdos(draw: st.DrawFn) -> dict[str, Any]:
+    import json
+
+    from acuerdo_docs.acuerdo import ejemplo_acuerdo
+
+    datos = json.loads(ejemplo_acuerdo().model_dump_json())
+    for ruta in CAMPOS_ACUERDO_CORTOS:
+        opcional = ruta[-1] in ("fase", "cargo")
+        _poner(datos, ruta, draw(texto if opcional else texto_obligatorio))
+    for ruta in CAMPOS_ACUERDO_LARGOS:
+        _poner(datos, ruta, draw(st.tuples(texto_obligatorio, texto_largo).map("".join)))
+    datos["desafio"]["descripcion"] = draw(texto)
+    datos["actores"][0]["representante"] = draw(texto)
+    datos["actores"][0]["responsabilidades"] = draw(st.lists(texto_obligatorio, min_size=1, max_size=3))
+    datos["actores"][0]["compromisos"] = [{"tipo": "recursos", "descripcion": draw(texto_obligatorio)}]
+    return datos
+
+
+@AJUSTES_POCOS
+@given(datos=acuerdos())
+def test_acuerdo_cualquier_texto_se_lee_tal_cual(datos: dict[str, Any]) -> None:
+    from apoyo_seguridad import textos_docx
+
+    from acuerdo_docs.acuerdo import cargar_acuerdo, renderizar_acuerdo
+    from acuerdo_docs.motor_docx import parrafos
+
+    acuerdo = cargar_acuerdo(datos)
+    for ruta in (*CAMPOS_ACUERDO_CORTOS, *CAMPOS_ACUERDO_LARGOS):
+        assert _tomar(acuerdo, ruta) == limpiar_texto(_tomar(datos, ruta)), ruta
+    salida = renderizar_acuerdo(acuerdo)
+    assert renderizar_acuerdo(acuerdo) == salida
+    lineas = textos_docx(salida)
+    assert textos_docx(renderizar_acuerdo(acuerdo, motor="docxtpl")) == lineas  # los dos caminos leen igual
+    texto_completo = "\n".join(lineas)
+    actor = acuerdo.actores[0]
+    for valor in (acuerdo.desafio.nombre, acuerdo.lugar, actor.entidad, actor.rol, *actor.responsabilidades,
+                  actor.compromisos[0].descripcion, acuerdo.hoja_de_ruta[0].actividad, acuerdo.hoja_de_ruta[0].fase,
+                  actor.representante, actor.cargo):
+        assert valor in texto_completo
+    for valor in (acuerdo.alcance, acuerdo.objetivo, acuerdo.facilitador.aporte):
+        for bloque in parrafos(valor):
+            assert bloque in lineas  # cada párrafo del campo es un párrafo del documento
+    publico = "\n".join(textos_docx(renderizar_acuerdo(acuerdo, publico=True)))
+    if actor.representante.strip() and actor.representante not in RESERVADO:
+        assert RESERVADO in publico
+
+
+# ------------------------------------------------------------------- lote
+
+CAMPOS_LOTE = ("nombre", "dependencia", "equipo", "colaborador", "descripcion", "conclusiones")
+
+
+@st.composite
+def filas_lote(draw: st.DrawFn) -> dict[str, str]:
+    fila = {campo: draw(texto_obligatorio) for campo in CAMPOS_LOTE if campo != "colaborador"}
+    fila["colaborador"] = draw(texto)
+    return fila
+
+
+def _lote(formato: str, cambios: dict[str, str], carpeta: Path) -> Any:
+    import csv
+
+    import openpyxl
+
+    from acuerdo_docs.ficha import ejemplo_ficha
+    from acuerdo_docs.lectores.columnas import valores_de
+    from acuerdo_docs.lectores.fichas import COLUMNAS
+    from acuerdo_docs.lote import generar_lote
+    from acuerdo_docs.plantilla_lote import generar_plantilla_lote
+
+    visibles = [c for c in COLUMNAS if c.en_plantilla]
+    fila = {**valores_de(ejemplo_ficha(), visibles), **cambios}
+    if formato == "csv":
+        entrada = carpeta / "entrada.csv"
+        with entrada.open("w", newline="", encoding="utf-8", errors="surrogatepass") as f:
+            escritor = csv.writer(f)
+            escritor.writerow([c.encabezado for c in visibles])
+            escritor.writerow([fila.get(c.clave) for c in visibles])
+    else:
+        entrada = generar_plantilla_lote("fichas", carpeta / "entrada.xlsx")
+        wb = openpyxl.load_workbook(entrada)
+        wb["fichas"].append([fila.get(c.clave) for c in visibles])
+        for celda in wb["fichas"][2]:
+            celda.data_type = "s" if isinstance(celda.value, str) else celda.data_type
+        wb.save(entrada)
+    # Patrón por omisión ({fecha_inicio:%Y}_{nombre}): el nombre hostil también pasa por el nombre del archivo.
+    return generar_lote(entrada, carpeta / "salida", procesos=1)
+
+
+@pytest.mark.parametrize("formato", ["xlsx", "csv"])
+@ajustes(8)
+@given(cambios=filas_lote())
+def test_lote_cualquier_texto_de_la_hoja_llega_al_documento(formato: str, cambios: dict[str, str],
+                                                            tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Del libro (o CSV) al documento: el texto de cada celda llega como se escribió."""
+    from acuerdo_docs.excel_comun import limpiar_xml
+
+    cambios = {k: v.encode("utf-8", "ignore").decode("utf-8") for k, v in cambios.items()}  # sin sustitutos
+    if formato == "xlsx":  # una celda de Excel no puede guardar esos caracteres: el usuario nunca los trae
+        cambios = {k: limpiar_xml(v) for k, v in cambios.items()}
+    if any(not limpiar_texto(cambios[c]).strip() for c in CAMPOS_LOTE if c != "colaborador"):
+        return  # un obligatorio quedó en blanco al quitarle lo ilegible: lo cubre otra prueba
+    informe = _lote(formato, cambios, tmp_path_factory.mktemp("lote"))
+    assert informe.codigo_salida == 0, [str(e) for e in informe.errores]
+    (archivo,) = informe.archivos
+    assert archivo.parent == informe.carpeta and archivo.suffix == ".docx" and len(archivo.name.encode()) <= 255
+    vistos = valores_ficha(archivo)
+    for campo in ("nombre", "dependencia", "equipo", "colaborador"):
+        assert vistos[campo] == [limpiar_texto(cambios[campo])], campo
+    from acuerdo_docs.motor_docx import parrafos
+
+    for campo in ("descripcion", "conclusiones"):
+        assert vistos[campo] == parrafos(limpiar_texto(cambios[campo])), campo

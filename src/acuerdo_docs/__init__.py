@@ -25,4 +25,12 @@ from .catalogo import generar_catalogo
 from .lectores.ficha_docx import leer_ficha
 
 __all__ += ["generar_catalogo", "leer_ficha"]
+from .lote import generar_lote
+from .plantilla_lote import generar_plantilla_lote
+
+__all__ += ["generar_lote", "generar_plantilla_lote"]
+from .errores import ErrorPlantilla
+from .verificacion import InformePlantilla, verificar_plantilla
+
+__all__ += ["ErrorPlantilla", "InformePlantilla", "verificar_plantilla"]
 __version__ = "0.1.0"

@@ -92,11 +92,8 @@ _VERDE, _ROJO = "E2EFDA", "F8CBAD"
 
 
 def _texto_error(error: ErrorCelda) -> str:
-    lugar = error.celda or (f"fila {error.fila}" if error.fila else "")
-    if error.hoja and error.hoja != "":
-        lugar = f"{error.hoja}!{lugar}" if lugar else error.hoja
-    nombre = f" «{error.encabezado}»" if error.encabezado else ""
-    return f"{lugar}{nombre}: {error.mensaje}"
+    """``fichas!K11 «Fecha de inicio…»: mensaje`` (o ``fichas, fila 11: …`` si no es de una celda)."""
+    return str(error)
 
 
 def libro_informe(informe: InformeLote) -> Workbook:

@@ -104,18 +104,13 @@ def _grupo_procesos(procesos: int) -> ProcessPoolExecutor:
     return ProcessPoolExecutor(max_workers=procesos, initializer=_iniciar_trabajador)
 
 
-def _terminar_grupo(grupo: ProcessPoolExecutor) -> None:
-    """Detiene ya los trabajadores (solo calculan bytes: no dejan archivos a medias)."""
+def _detener_grupo(grupo: ProcessPoolExecutor) -> None:
+    """Detiene el grupo sin esperar: se descartan las tareas pendientes y cada trabajador sale al
+    terminar la que tiene entre manos (milisegundos; ignora Ctrl-C y solo calcula bytes, así que
+    no deja archivos a medias). Matarlos con terminate() puede dejar colgado el hilo que les
+    envía trabajo (la tubería queda llena y sin lector) y el programa no terminaría.
+    """
     grupo.shutdown(wait=False, cancel_futures=True)
-    terminar = getattr(grupo, "terminate_workers", None)  # Python 3.14+
-    if terminar is not None:
-        terminar()
-        return
-    for proceso in list((getattr(grupo, "_processes", None) or {}).values()):
-        try:
-            proceso.terminate()
-        except Exception:
-            pass
 
 
 @contextmanager
@@ -190,7 +185,8 @@ def _contar(lector: Entrada, limite_filas: int) -> dict[str, int | None]:
     """
     estimado = lector.conteo(exacto=False)
     valores = list(estimado.values())
-    if any(v is None for v in valores) or sum(v or 0 for v in valores) > limite_filas or not sum(v or 0 for v in valores):
+    suma = sum(v or 0 for v in valores)
+    if any(v is None for v in valores) or suma > limite_filas or suma == 0:
         return lector.conteo(exacto=True)
     return estimado
 
@@ -265,11 +261,11 @@ def generar_lote(
         informe = InformeLote(entrada=entrada, carpeta=carpeta, tipo=lector.tipo)
         propio: ProcessPoolExecutor | None = None
         if executor is None:
-            n = procesos or os.cpu_count() or 1
+            n = min(procesos or os.cpu_count() or 1, total)
             if n > 1 and total >= FILAS_EN_LINEA:
-                propio = _grupo_procesos(min(n, total))
+                propio = _grupo_procesos(n)
             ejecutor: Executor = propio or _EnLinea()
-            ventana = 4 * (propio._max_workers if propio else 1)
+            ventana = 4 * n if propio else 1
         else:
             ejecutor, ventana = executor, 64
         canal = _Canal(carpeta, EXTENSIONES[lector.tipo], ejecutor, ventana, progreso, total)
@@ -277,7 +273,7 @@ def generar_lote(
             _procesar(lector, columnas, patron, canal, informe, publico)
         except BaseException:
             if propio is not None:
-                _terminar_grupo(propio)
+                _detener_grupo(propio)
                 propio = None
             canal.abortar()
             raise

@@ -217,7 +217,8 @@ class _Reserva:
 
     def _carpeta_base(self) -> Path:
         if self._base is None or not self._base.is_dir():
-            self._base = Path(tempfile.mkdtemp(prefix="acuerdo_docs_lo_"))
+            self._base = Path(tempfile.mkdtemp(prefix=f"{_PREFIJO_BASE}{os.getpid()}_"))
+            _borrar_huerfanas(self._base.parent)
         return self._base
 
     def tomar_perfil(self, soffice: str) -> Path:
@@ -278,6 +279,23 @@ class _Reserva:
         self._base = None
         self._libres = {}
         self._vivos = set()
+
+
+_PREFIJO_BASE = "acuerdo_docs_lo_"
+
+
+def _borrar_huerfanas(carpeta: Path) -> None:
+    """Borra perfiles que dejó un proceso ya muerto sin poder limpiar (p. ej. matado con SIGKILL)."""
+    for vieja in carpeta.glob(f"{_PREFIJO_BASE}*_*"):
+        pid_texto = vieja.name[len(_PREFIJO_BASE):].split("_", 1)[0]
+        try:
+            if not pid_texto.isdigit() or vieja.stat().st_uid != os.getuid():
+                continue
+            os.kill(int(pid_texto), 0)
+        except ProcessLookupError:
+            shutil.rmtree(vieja, ignore_errors=True)
+        except (OSError, AttributeError):  # sin permiso (otro usuario) o sin getuid (Windows)
+            continue
 
 
 _RESERVA = _Reserva()
@@ -467,26 +485,39 @@ class _Conversion:
     # ---- una tanda = un arranque de LibreOffice
 
     def _ejecutar(self, tanda: _Tanda) -> None:
-        docs = tanda.docs
-        trabajo = _RESERVA.carpeta_trabajo()
-        perfil = _RESERVA.tomar_perfil(self.soffice)
+        try:
+            trabajo = _RESERVA.carpeta_trabajo()
+            perfil = _RESERVA.tomar_perfil(self.soffice)
+        except OSError as exc:  # p. ej. el temporal lleno: falla la tanda, no la llamada entera
+            for doc in tanda.docs:
+                self._cerrar_doc(doc, None, f"No se pudo preparar la conversión ({exc.strerror or exc}).")
+            return
         perfil_sano = True
         try:
             entrada = trabajo / "entrada"
             salida = trabajo / "salida"
             entrada.mkdir()
             salida.mkdir()
-            for doc in docs:
+            listos: list[_Doc] = []
+            for doc in tanda.docs:
                 enlace = entrada / doc.nombre
                 try:
-                    enlace.symlink_to(doc.entrada)
-                except OSError:
-                    shutil.copyfile(doc.entrada, enlace)
+                    try:
+                        enlace.symlink_to(doc.entrada)
+                    except OSError:  # sin enlaces simbólicos (p. ej. Windows sin permiso): copia
+                        shutil.copyfile(doc.entrada, enlace)
+                except OSError as exc:
+                    self._cerrar_doc(doc, None, f"No se pudo leer el documento ({exc.strerror or exc}).")
+                    continue
+                listos.append(doc)
+            if not listos:
+                return
+            tanda.docs = listos
             orden = [
                 self.soffice, "--headless", "--norestore", "--nologo", "--nodefault", "--nolockcheck",
                 f"-env:UserInstallation={perfil.as_uri()}",
                 "--convert-to", "pdf", "--outdir", str(salida),
-                *(str(entrada / d.nombre) for d in docs),
+                *(str(entrada / d.nombre) for d in listos),
             ]
             perfil_sano = self._correr(tanda, orden, salida)
         finally:
@@ -707,13 +738,13 @@ def a_pdf(
     if not rutas:
         return ResultadoPdf((), 0, 0.0)
     soffice = buscar_soffice()
-    destino_comun = Path(carpeta).absolute() if carpeta is not None else None
+    destino_comun = Path(os.path.abspath(carpeta)) if carpeta is not None else None
 
     previos: dict[int, ResultadoDocumento] = {}
     docs: list[_Doc] = []
     destinos: set[Path] = set()
     for indice, ruta in enumerate(rutas):
-        absoluta = ruta.absolute()
+        absoluta = Path(os.path.abspath(ruta))  # normalizada: dos grafías del mismo destino chocan
         destino = (destino_comun or absoluta.parent) / f"{absoluta.stem}.pdf"
         error = _revisar_entrada(absoluta)
         if error is None and destino == absoluta:

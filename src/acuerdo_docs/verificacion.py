@@ -357,8 +357,9 @@ class _Analizador:
         return _Valor(bool)
 
     def _e_Call(self, nodo: nodes.Call) -> _Valor:
-        funcion = self.expr(nodo.node)
-        argumentos = [self.expr(a) for a in nodo.args]
+        self.expr(nodo.node)
+        for argumento in nodo.args:
+            self.expr(argumento)
         for k in nodo.kwargs:
             self.expr(k.value)
         for extra in (nodo.dyn_args, nodo.dyn_kwargs):
@@ -371,10 +372,11 @@ class _Analizador:
             return self._prohibido(nodo, f"«{_texto_expr(nodo)}»", "intenta acceder al interior de Python "
                                    "con .format y se rechaza")
         if isinstance(nodo.node, nodes.Name) and nodo.node.name == "imagen" and self._buscar("imagen") is None:
-            if not argumentos or argumentos[0].ruta is None:
+            primero = nodo.args[0] if nodo.args else None
+            fijo = primero is None or (not isinstance(primero, nodes.Name) and not any(primero.find_all(nodes.Name)))
+            if fijo:  # una ruta escrita en la plantilla (o armada solo con constantes)
                 self._prohibido(nodo, "«imagen(…)»", "solo admite archivos que vienen en los datos "
                                 "(por ejemplo anexo.archivo), no rutas escritas en la plantilla")
-        del funcion
         return _DESCONOCIDO
 
     def _e_BinExpr(self, nodo: nodes.BinExpr) -> _Valor:
@@ -733,7 +735,8 @@ def _ensayar(fuentes: list[str], tipo: str) -> tuple[list[str], list[str]]:
     except Exception as exc:  # noqa: BLE001 - una plantilla ajena puede fallar de cualquier modo
         detalle = exc.message if isinstance(exc, TemplateError) and exc.message else type(exc).__name__
         return [], [f"La plantilla falla al probarla con datos de ejemplo: {detalle}"]
-    texto = "".join(salida)
+    # Solo cuenta lo que un lector ve: el texto dentro de <w:t> (no un atributo ni texto suelto).
+    texto = "\n".join(html.unescape(t) for t in re.findall(r"<w:t(?:\s[^>]*)?>([^<]*)</w:t>", "".join(salida)))
     faltantes = []
     for campo in juzgables:
         lista = marcas.por_campo.get(campo.texto, [])
@@ -799,13 +802,20 @@ def _analizar(ruta: Path, tipo: str) -> InformePlantilla:
     hay_marcas = False
     fuentes: list[str] = []
     for nombre, fuente in partes:
-        if "{{" not in re.sub(r"<[^>]+>", "", fuente) and "{%" not in re.sub(r"<[^>]+>", "", fuente):
+        visible = html.unescape(re.sub(r"<[^>]+>", "", fuente))
+        if "{{" not in visible and "{%" not in visible:
             continue
         hay_marcas = True
+        parte = _nombre_parte(nombre)
+        for marca in sorted(set(re.findall(r"\{\{[rp] ", visible))):
+            # docxtpl espera ahí texto enriquecido o un subdocumento: un texto quedaría fuera de la corrida.
+            hallazgos.prohibidas.setdefault(f"{marca}|{parte}", (
+                f"«{marca}…}}}}» es para texto enriquecido o subdocumentos de docxtpl, que estos datos no traen: "
+                f"el valor quedaría fuera del texto del documento; use «{{{{ … }}}}» ({parte})"
+            ))
         fuente = auxiliar.patch_xml(fuente)
         fuente = re.sub(r"<w:p([ >])", r"\n<w:p\1", fuente)
         fuentes.append(fuente)
-        parte = _nombre_parte(nombre)
 
         def donde(nodo: nodes.Node, parte: str = parte, fuente: str = fuente) -> str:
             texto = _texto_linea(fuente, getattr(nodo, "lineno", 0))
@@ -915,4 +925,4 @@ def exigir_plantilla_valida(ruta: str | Path, tipo: str = "ficha") -> InformePla
     return verificar_plantilla(ruta, tipo).exigir()
 
 
-__all__ = ["InformePlantilla", "TIPOS_PLANTILLA", "exigir_plantilla_valida", "verificar_plantilla"]
+__all__ = ["TIPOS_PLANTILLA", "InformePlantilla", "exigir_plantilla_valida", "verificar_plantilla"]

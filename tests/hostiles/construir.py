@@ -23,7 +23,7 @@ from typing import Any
 AQUI = Path(__file__).resolve().parent
 sys.path.insert(0, str(AQUI.parent))
 
-from apoyo_seguridad import PLANTILLA_FICHA, plantilla_modificada  # noqa: E402
+from apoyo_seguridad import PLANTILLA_FICHA, plantilla_modificada
 
 # ------------------------------------------------------------- textos hostiles
 
@@ -44,7 +44,7 @@ def hostil(rotulo: str) -> str:
 PERSONALES_FICHA = {
     "directivo": "Hernán Darío Vélez Ochoa",
     "colaborador": "Zoraida Quintero Ñáñez",
-    "telefono": "+57 601 3813000 ext. 4471",
+    "telefono": "+57 601 7654321 ext. 4471",
     "correo": "zoraida.quintero@alcaldiabogota.gov.co",
 }
 
@@ -159,6 +159,34 @@ def ficha_imagen_danada() -> dict[str, Any]:
     return practica_base(anexos=[{"nombre": "Foto del taller", "archivo": "imagen_danada.png"}])
 
 
+def fichas_comillas_csv() -> str:
+    """Un CSV como lo guarda Excel en español: «;», comillas dobladas, saltos de línea y fórmulas en las celdas."""
+    import csv
+    import io
+
+    from acuerdo_docs.ficha import ejemplo_ficha
+    from acuerdo_docs.lectores.columnas import valores_de
+    from acuerdo_docs.lectores.fichas import COLUMNAS
+
+    visibles = [c for c in COLUMNAS if c.en_plantilla]
+    salida = io.StringIO()
+    escritor = csv.writer(salida, delimiter=";", lineterminator="\r\n")
+    escritor.writerow([c.encabezado for c in visibles])
+    for i, (nombre, descripcion) in enumerate(COMILLAS_CSV, start=1):
+        fila = valores_de(ejemplo_ficha(), visibles)
+        fila.update(nombre=nombre, descripcion=descripcion, equipo=f"=cmd|' /C calc'!A{i}")
+        escritor.writerow([fila.get(c.clave) for c in visibles])
+    return salida.getvalue()
+
+
+COMILLAS_CSV = [
+    ('El "acuerdo" simbólico; versión 2', 'Dijo: "hola"; y se fue.\n\nSegundo párrafo con "comillas" y ; punto y coma'),
+    ('"Entre comillas"', '=HYPERLINK("http://ejemplo.invalid";"clic")'),
+    ("Comilla suelta \" al final", "Una línea\r\notra línea"),
+]
+"""(nombre, descripción) de cada fila del CSV con comillas."""
+
+
 IMAGEN_DANADA = b"\x89PNG\r\n\x1a\n" + b"\x00\x00\x00\x0dIHDR" + b"cortada"
 """Firma PNG correcta y el resto cortado: pasa una revisión de la firma, no la lectura."""
 
@@ -172,6 +200,7 @@ JSON_HOSTILES = {
 
 
 def escribir_json(carpeta: Path = AQUI) -> list[Path]:
+    """Escribe los casos que se guardan en el repositorio (JSON, el CSV con comillas y la imagen dañada)."""
     escritos = []
     for nombre, fabrica in JSON_HOSTILES.items():
         ruta = carpeta / nombre
@@ -179,7 +208,8 @@ def escribir_json(carpeta: Path = AQUI) -> list[Path]:
         ruta.write_text(json.dumps(fabrica(), ensure_ascii=True, indent=2) + "\n", encoding="utf-8")
         escritos.append(ruta)
     (carpeta / "imagen_danada.png").write_bytes(IMAGEN_DANADA)
-    return escritos
+    (carpeta / "fichas_comillas.csv").write_bytes(fichas_comillas_csv().encode("utf-8"))
+    return [*escritos, carpeta / "imagen_danada.png", carpeta / "fichas_comillas.csv"]
 
 
 # ---------------------------------------------------------------- binarios
@@ -201,6 +231,18 @@ def bomba_zip_xlsx(destino: Path, descomprimido_mb: int = 1024) -> Path:
         with zf.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as hoja:
             for _ in range(descomprimido_mb):
                 hoja.write(bloque)
+    return destino
+
+
+def bomba_zip_docx(destino: Path, descomprimido_mb: int = 1024) -> Path:
+    """Un «.docx» de pocos KB cuyo document.xml se expande a ``descomprimido_mb`` MB."""
+    bloque = b"<w:p>" + b" " * (1024 * 1024 - 11) + b"</w:p>"
+    with zipfile.ZipFile(destino, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as zf:
+        zf.writestr("[Content_Types].xml", '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/'
+                    'package/2006/content-types"/>')
+        with zf.open("word/document.xml", "w", force_zip64=True) as documento:
+            for _ in range(descomprimido_mb):
+                documento.write(bloque)
     return destino
 
 
@@ -261,6 +303,7 @@ def escribir_binarios(carpeta: Path) -> list[Path]:
     carpeta.mkdir(parents=True, exist_ok=True)
     return [
         bomba_zip_xlsx(carpeta / "bomba_zip.xlsx"),
+        bomba_zip_docx(carpeta / "bomba_zip.docx"),
         libro_con_filas(carpeta / "libro_11_filas.xlsx", 11),
         plantilla_variable_desconocida(carpeta / "plantilla_variable_desconocida.docx"),
         plantilla_interior_python(carpeta / "plantilla_interior_python.docx"),

@@ -145,6 +145,31 @@ def _verificar_zip(ruta: Path, limite_descomprimido: int) -> None:
     nombres = {m.filename for m in miembros}
     if "xl/workbook.xml" not in nombres and not any(n.endswith("workbook.xml") for n in nombres):
         raise ErrorEntrada(danado)
+    _sin_dtd(ruta, miembros)
+
+
+def _sin_dtd(ruta: Path, miembros: list[zipfile.ZipInfo]) -> None:
+    """Un libro de Excel nunca trae <!DOCTYPE>: se rechaza antes de que lo vea un analizador XML.
+
+    openpyxl ya no resuelve entidades (defusedxml en las hojas, lxml sin entidades en el resto);
+    esto es una defensa más, con un mensaje claro (XXE, «billion laughs»).
+    """
+    with zipfile.ZipFile(ruta) as zf:
+        for m in miembros:
+            if not m.filename.lower().endswith((".xml", ".rels", ".vml")):
+                continue
+            try:
+                with zf.open(m) as parte:
+                    cabeza = parte.read(4096).upper()
+            except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError):
+                raise ErrorEntrada(
+                    f"{ruta.name}: no es un libro .xlsx válido o está dañado; ábralo y guárdelo de nuevo como .xlsx."
+                ) from None
+            if b"<!DOCTYPE" in cabeza or b"<!ENTITY" in cabeza:
+                raise ErrorEntrada(
+                    f"{ruta.name}: la parte interna {m.filename} trae declaraciones <!DOCTYPE>, que un libro de Excel"
+                    " no usa (posible ataque XXE); se rechaza."
+                )
 
 
 # ------------------------------------------------------------ libros
@@ -251,11 +276,13 @@ class LibroEntrada:
         with self.ruta.open("r", encoding=codificacion, errors="replace", newline="") as f:
             primera = f.readline()
             try:
-                dialecto: Any = csv.Sniffer().sniff(primera or ",", delimiters=";,\t")
+                delimitador = csv.Sniffer().sniff(primera or ",", delimiters=";,\t").delimiter
             except csv.Error:
-                dialecto = csv.excel
+                delimitador = ","
             f.seek(0)
-            lector = csv.reader(f, dialecto)
+            # Del olfateo solo se toma el separador: con un encabezado sin comillas, el Sniffer
+            # supone doublequote=False y parte las celdas con comillas dobladas («""») que escribe Excel.
+            lector = csv.reader(f, csv.excel, delimiter=delimitador)
             try:
                 for numero, valores in enumerate(lector, start=1):
                     yield numero, tuple(valores)
