@@ -300,3 +300,24 @@ def plantilla_modificada(
         cambio(documento)
     documento.save(str(destino))
     return destino
+
+
+def plantilla_restilizada(destino: Path) -> Path:
+    """Otra fuente y otros colores, el título cambiado y el tipo de vinculación movido: es válida."""
+    from docx.shared import Pt, RGBColor
+
+    def cambiar(doc: Any) -> None:
+        doc.styles["Normal"].font.name = "Georgia"
+        doc.styles["Normal"].font.size = Pt(11)
+        doc.styles["Etiqueta"].font.color.rgb = RGBColor(0x8B, 0x00, 0x00)
+        doc.styles["Heading 1"].font.color.rgb = RGBColor(0x00, 0x55, 0x99)
+        doc.styles["Heading 1"].font.size = Pt(14)
+        parrafos = doc.paragraphs
+        etiqueta = next(p for p in parrafos if p.text == "Tipo de vinculación:")
+        valor = parrafos[parrafos.index(etiqueta) + 1]
+        ancla = next(p for p in parrafos if p.text == "{{ practica.correo }}")
+        ancla._p.addnext(valor._p)
+        ancla._p.addnext(etiqueta._p)
+
+    titulo = {"BUENAS PRÁCTICAS DE GESTIÓN PÚBLICA": "Buenas prácticas (versión de la casa)"}
+    return plantilla_modificada(destino, titulo, cambio=cambiar)

@@ -22,9 +22,10 @@ from apoyo_seguridad import (
     cli,
     esperado_ficha,
     plantilla_modificada,
+    plantilla_restilizada,
     valores_ficha,
 )
-from docx.shared import Pt, RGBColor
+from docx.shared import RGBColor
 
 from acuerdo_docs import verificacion
 from acuerdo_docs.errores import ErrorPlantilla
@@ -37,24 +38,6 @@ NOMBRE = "{{ practica.nombre }}"
 
 
 
-def restilizada(destino: Path) -> Path:
-    """Una plantilla «de la casa»: otras fuentes y colores, y el tipo de vinculación movido al final de la sección 1."""
-
-    def cambiar(doc: Any) -> None:
-        doc.styles["Normal"].font.name = "Georgia"
-        doc.styles["Normal"].font.size = Pt(11)
-        doc.styles["Etiqueta"].font.color.rgb = RGBColor(0x8B, 0x00, 0x00)
-        doc.styles["Heading 1"].font.color.rgb = RGBColor(0x00, 0x55, 0x99)
-        doc.styles["Heading 1"].font.size = Pt(14)
-        parrafos = doc.paragraphs
-        etiqueta = next(p for p in parrafos if p.text == "Tipo de vinculación:")
-        valor = parrafos[parrafos.index(etiqueta) + 1]
-        ancla = next(p for p in parrafos if p.text == "{{ practica.correo }}")
-        ancla._p.addnext(valor._p)
-        ancla._p.addnext(etiqueta._p)
-
-    return plantilla_modificada(destino, {"BUENAS PRÁCTICAS DE GESTIÓN PÚBLICA": "Buenas prácticas (versión de la casa)"},
-                                cambio=cambiar)
 
 
 # ------------------------------------------------------------ plantillas válidas
@@ -74,7 +57,7 @@ def test_la_verificacion_ve_campos_dentro_de_bucles() -> None:
 
 
 def test_plantilla_restilizada_pasa_y_conserva_todo(tmp_path: Path) -> None:
-    plantilla = restilizada(tmp_path / "mi_ficha.docx")
+    plantilla = plantilla_restilizada(tmp_path / "mi_ficha.docx")
     assert verificar_plantilla(plantilla).valida
     practica = ejemplo_ficha()
     salida = generar_ficha(practica, tmp_path / "ficha.docx", plantilla=plantilla)
@@ -87,8 +70,8 @@ def test_plantilla_restilizada_pasa_y_conserva_todo(tmp_path: Path) -> None:
     assert textos.index("Tipo de vinculación:") > textos.index("Correo institucional de contacto:")
 
 
-def test_cli_ficha_con_plantilla_restilizada(tmp_path: Path) -> None:
-    plantilla = restilizada(tmp_path / "mi_ficha.docx")
+def test_cli_ficha_con_plantilla_plantilla_restilizada(tmp_path: Path) -> None:
+    plantilla = plantilla_restilizada(tmp_path / "mi_ficha.docx")
     datos = tmp_path / "p.json"
     datos.write_text(ejemplo_ficha().model_dump_json(), encoding="utf-8")
     r = cli("ficha", str(datos), "-o", str(tmp_path / "f.docx"), "--plantilla", str(plantilla))
@@ -130,7 +113,8 @@ def test_variables_desconocidas_en_bucles_y_vistas(tmp_path: Path) -> None:
 
 
 def test_sugiere_el_campo_parecido(tmp_path: Path) -> None:
-    plantilla = plantilla_modificada(tmp_path / "mala.docx", {"{{ practica.dependencia }}": "{{ practica.dependecia }}"})
+    cambio = {"{{ practica.dependencia }}": "{{ practica.dependecia }}"}
+    plantilla = plantilla_modificada(tmp_path / "mala.docx", cambio)
     assert "(¿quiso decir «dependencia»?)" in verificar_plantilla(plantilla).desconocidas[0]
 
 
@@ -302,8 +286,8 @@ def test_acuerdo_restilizado_y_con_variable_desconocida(tmp_path: Path) -> None:
     assert "«actores[].papel»: los datos no tienen «papel»" in texto
     assert "El campo obligatorio «acuerdo.lugar» (Lugar de la reunión de inicio) no aparece" in texto
     assert "El campo obligatorio «acuerdo.actores[].rol» (Rol en el desafío) no aparece" in texto
-    clase = plantilla_modificada(tmp_path / "clase.docx", {"{{ acuerdo.lugar }}": "{{ acuerdo.lugar }}{{ ''.__class__ }}"},
-                                 origen=PLANTILLA_ACUERDO)
+    escape = {"{{ acuerdo.lugar }}": "{{ acuerdo.lugar }}{{ ''.__class__ }}"}
+    clase = plantilla_modificada(tmp_path / "clase.docx", escape, origen=PLANTILLA_ACUERDO)
     assert "interior de Python" in verificar_plantilla(clase, "acuerdo").prohibidas[0]
 
     from acuerdo_docs.acuerdo import ejemplo_acuerdo, generar_acuerdo

@@ -8,7 +8,7 @@ import struct
 import tempfile
 import zipfile
 import zlib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
@@ -77,6 +77,27 @@ def normalizar_zip(datos: bytes) -> bytes:
     return zip_determinista(miembros)
 
 
+def escribir_atomico_con(destino: str | os.PathLike[str], escribir: Callable[[BinaryIO], None]) -> Path:
+    """Llama a ``escribir(f)`` sobre un temporal de la misma carpeta y lo renombra a ``destino``.
+
+    Para archivos grandes que se escriben por partes: nunca queda uno a medias con el nombre final.
+    """
+    ruta = Path(destino)
+    ruta.parent.mkdir(parents=True, exist_ok=True)
+    fd, temporal = tempfile.mkstemp(prefix=".~", suffix=".tmp", dir=ruta.parent)
+    try:
+        with os.fdopen(fd, "w+b") as f:
+            escribir(f)
+            f.flush()
+            os.fsync(f.fileno())
+        os.chmod(temporal, 0o644)
+        os.replace(temporal, ruta)
+    except BaseException:
+        Path(temporal).unlink(missing_ok=True)
+        raise
+    return ruta
+
+
 def escribir_atomico(destino: Destino, datos: bytes) -> Path | None:
     """Escribe ``datos`` en ``destino`` sin dejar nunca un archivo a medias.
 
@@ -86,17 +107,4 @@ def escribir_atomico(destino: Destino, datos: bytes) -> Path | None:
     if hasattr(destino, "write"):
         destino.write(datos)  # type: ignore[union-attr]
         return None
-    ruta = Path(destino)  # type: ignore[arg-type]
-    ruta.parent.mkdir(parents=True, exist_ok=True)
-    fd, temporal = tempfile.mkstemp(prefix=".~", suffix=".tmp", dir=ruta.parent)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(datos)
-            f.flush()
-            os.fsync(f.fileno())
-        os.chmod(temporal, 0o644)
-        os.replace(temporal, ruta)
-    except BaseException:
-        Path(temporal).unlink(missing_ok=True)
-        raise
-    return ruta
+    return escribir_atomico_con(destino, lambda f: f.write(datos))  # type: ignore[arg-type]

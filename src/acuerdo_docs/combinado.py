@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import copy
 import io
-import os
 import posixpath
 import shutil
 import tempfile
@@ -27,7 +26,7 @@ from typing import BinaryIO
 
 from lxml import etree
 
-from .archivos import FECHA_ZIP
+from .archivos import FECHA_ZIP, escribir_atomico_con
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -312,20 +311,7 @@ class Combinador:
 
     def guardar(self, ruta: str | Path) -> Path:
         """Escribe el combinado en ``ruta`` sin dejarlo nunca a medias (temporal + renombrado)."""
-        ruta = Path(ruta)
-        ruta.parent.mkdir(parents=True, exist_ok=True)
-        fd, temporal = tempfile.mkstemp(prefix=".~", suffix=".tmp", dir=ruta.parent)
-        try:
-            with os.fdopen(fd, "w+b") as f:
-                self.escribir(f)
-                f.flush()
-                os.fsync(f.fileno())
-            os.chmod(temporal, 0o644)
-            os.replace(temporal, ruta)
-        except BaseException:
-            Path(temporal).unlink(missing_ok=True)
-            raise
-        return ruta
+        return escribir_atomico_con(ruta, self.escribir)
 
     # -------------------------------------------------------------- interno
 

@@ -1,7 +1,7 @@
 """Verificación de plantillas Word propias contra el esquema, antes de renderizar.
 
 Un usuario puede cambiar fuentes, colores y el orden de los campos de una plantilla
-(``--plantilla mi_ficha.docx``); antes de usarla se comprueba, sin renderizar nada:
+(``--plantilla mi_ficha.docx``); antes de usarla se comprueba, sin escribir nada:
 
 * que cada variable que nombra exista en los datos (``practica.nombre_practica`` no
   existe; ``practica.anexos[].nombre`` sí, también dentro de bucles y ``{% set %}``);
@@ -10,11 +10,17 @@ Un usuario puede cambiar fuentes, colores y el orden de los campos de una planti
   ni use lo que rompe el documento o el determinismo (``|safe``, ``|urlize``, ``lipsum``,
   ``|random``, ``{% include %}``, ``**``).
 
-El análisis recorre el árbol de Jinja (después del preprocesado de docxtpl, el mismo
-que hace :mod:`acuerdo_docs.motor_docx`) e infiere el tipo de cada expresión a partir
-de los modelos Pydantic. Lo que no puede inferir (una macro, un índice calculado) no
-se reporta como error: el entorno aislado (sandbox) y ``StrictUndefined`` lo detienen
-al renderizar con un mensaje en español.
+El análisis estático recorre el árbol de Jinja (después del preprocesado de docxtpl, el
+mismo que hace :mod:`acuerdo_docs.motor_docx`) e infiere el tipo de cada expresión a partir
+de los modelos Pydantic y de las vistas del contexto real (el del ejemplo incorporado). Lo
+que no puede inferir (una macro, un índice calculado) no se reporta como error: el entorno
+aislado (sandbox) y ``StrictUndefined`` lo detienen al renderizar con un mensaje en español.
+
+Los campos obligatorios se comprueban con un ensayo: solo si el examen estático no halló
+nada peligroso, la plantilla se renderiza en memoria, dentro del sandbox, con el ejemplo
+incorporado y una marca única en cada campo obligatorio; el que no aparece en el texto
+resultante se informa. Así valen también los campos que la plantilla muestra a través de
+una vista (``actores[].rol`` en el acuerdo).
 """
 
 from __future__ import annotations
@@ -593,7 +599,8 @@ def _forma(valor: Any, profundidad: int = 0) -> Any:
             claves: dict[str, Any] = {}
             for f in formas:
                 for k, v in f.claves.items():
-                    claves[k] = claves.get(k) if k in claves and claves[k] != v and v is None else v
+                    if v is not None or k not in claves:  # un None (p. ej. correo vacío) no borra lo sabido
+                        claves[k] = v
             return _Lista(_Forma(claves))
         distintas = {f if not isinstance(f, _Forma) else None for f in formas}
         return _Lista(distintas.pop() if len(distintas) == 1 else None)

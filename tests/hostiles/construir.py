@@ -8,8 +8,9 @@ Las pruebas importan estas funciones y construyen cada caso en una carpeta tempo
 una bomba zip de 1 GB no se guarda en el repositorio, ni una plantilla derivada de la
 oficial (cambiaría cada vez que la oficial cambie).
 
-``python tests/hostiles/construir.py --json`` vuelve a escribir los JSON hostiles de esta
-carpeta (se guardan en el repositorio: así se leen y se revisan en un diff).
+``python tests/hostiles/construir.py --json`` vuelve a escribir los casos guardados de esta
+carpeta: los JSON, el CSV con comillas y la imagen dañada (se guardan en el repositorio:
+así se leen y se revisan en un diff).
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from typing import Any
 AQUI = Path(__file__).resolve().parent
 sys.path.insert(0, str(AQUI.parent))
 
-from apoyo_seguridad import PLANTILLA_FICHA, plantilla_modificada
+from apoyo_seguridad import plantilla_modificada, plantilla_restilizada  # noqa: E402
 
 # ------------------------------------------------------------- textos hostiles
 
@@ -278,25 +279,6 @@ def plantilla_interior_python(destino: Path) -> Path:
     return plantilla_modificada(destino, {NOMBRE: NOMBRE + " {{ ''.__class__ }}"})
 
 
-def plantilla_restilizada(destino: Path) -> Path:
-    """Otra fuente y otros colores, el título cambiado y el tipo de vinculación movido: es válida."""
-    from docx.shared import Pt, RGBColor
-
-    def cambiar(doc: Any) -> None:
-        doc.styles["Normal"].font.name = "Georgia"
-        doc.styles["Normal"].font.size = Pt(11)
-        doc.styles["Etiqueta"].font.color.rgb = RGBColor(0x8B, 0x00, 0x00)
-        doc.styles["Heading 1"].font.color.rgb = RGBColor(0x00, 0x55, 0x99)
-        doc.styles["Heading 1"].font.size = Pt(14)
-        parrafos = doc.paragraphs
-        etiqueta = next(p for p in parrafos if p.text == "Tipo de vinculación:")
-        valor = parrafos[parrafos.index(etiqueta) + 1]
-        ancla = next(p for p in parrafos if p.text == "{{ practica.correo }}")
-        ancla._p.addnext(valor._p)
-        ancla._p.addnext(etiqueta._p)
-
-    return plantilla_modificada(destino, {"BUENAS PRÁCTICAS DE GESTIÓN PÚBLICA": "Buenas prácticas (versión de la casa)"},
-                                origen=PLANTILLA_FICHA, cambio=cambiar)
 
 
 def escribir_binarios(carpeta: Path) -> list[Path]:
