@@ -32,8 +32,6 @@ _MENSAJES: dict[str, str] = {
     "date_from_datetime_parsing": "no es una fecha válida: use día/mes/año (24/10/2023)",
     "path_type": "debe ser la ruta de un archivo",
     "none_required": "debe quedar vacío",
-    "string_too_short": "es demasiado corto",
-    "string_too_long": "es demasiado largo",
     "string_pattern_mismatch": "no tiene el formato esperado",
 }
 
@@ -44,9 +42,13 @@ def _mensaje_rango(tipo: str, ctx: dict[str, Any]) -> str | None:
         "greater_than": "debe ser mayor que {gt}",
         "less_than_equal": "debe ser menor o igual que {le}",
         "less_than": "debe ser menor que {lt}",
+        "string_too_short": "debe tener al menos {min_length} caracteres",
+        "string_too_long": "admite como máximo {max_length} caracteres",
         "too_short": "debe tener al menos {min_length} elemento(s)",
         "too_long": "admite como máximo {max_length} elemento(s)",
     }
+    if tipo in ("too_long", "too_short") and ctx.get("field_type") == "Value":
+        tipo = f"string_{tipo}"  # texto con límite aplicado tras los validadores: se cuenta en caracteres
     if tipo in limites:
         try:
             return limites[tipo].format(**ctx)

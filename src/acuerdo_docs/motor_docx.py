@@ -116,7 +116,9 @@ def crear_entorno() -> SandboxedEnvironment:
 def _mensaje_error(exc: Exception, plantilla: Path) -> str:
     if isinstance(exc, UndefinedError):
         nombre = re.search(r"'([^']+)' is undefined|has no attribute '([^']+)'", str(exc))
-        campo = next((g for g in (nombre.groups() if nombre else ()) if g), str(exc))
+        if nombre is None:
+            return f"La plantilla {plantilla.name} usa un dato que no existe ({exc})."
+        campo = next(g for g in nombre.groups() if g)
         return f"La plantilla {plantilla.name} usa el campo «{campo}», que no existe en los datos."
     if isinstance(exc, SecurityError):
         return f"La plantilla {plantilla.name} intenta acceder al interior de Python y se rechaza: {exc}"
@@ -160,7 +162,8 @@ class _Imagenes:
         )
         ancho = int(Cm(ancho_cm))
         alto = int(ancho * imagen.px_height / max(imagen.px_width, 1))
-        inline = CT_Inline.new_pic_inline(5000 + n, rid, ruta.name, ancho, alto)
+        # Nombre neutro: el del archivo podría ser un dato personal (p. ej. foto_de_fulano.png).
+        inline = CT_Inline.new_pic_inline(5000 + n, rid, f"anexo_{n}.{ext}", ancho, alto)
         xml = etree.tostring(inline, encoding="unicode")
         return Markup(f'</w:t></w:r><w:r><w:drawing>{xml}</w:drawing></w:r><w:r><w:t xml:space="preserve">')
 
@@ -289,7 +292,8 @@ def renderizar_docxtpl(ruta: Path, contexto: Mapping[str, Any]) -> bytes:
 
     def imagen(archivo: Path, ancho_cm: float) -> InlineImage:
         leer_imagen(archivo)  # error claro antes de que docxtpl la abra
-        return InlineImage(tpl, str(archivo), width=Cm(ancho_cm))
+        # Desde memoria: python-docx la nombra «image.ext», no con el nombre del archivo.
+        return InlineImage(tpl, io.BytesIO(Path(archivo).read_bytes()), width=Cm(ancho_cm))
 
     ctx["imagen"] = imagen
     try:

@@ -67,6 +67,13 @@ TextoObligatorio = Annotated[
 """Texto que no puede quedar en blanco."""
 
 
+LIMITE_CELDA_EXCEL = 32767
+"""Caracteres que caben en una celda de Excel: un texto más largo se rechaza, no se corta."""
+
+TextoCelda = Annotated[Texto, Field(max_length=LIMITE_CELDA_EXCEL)]
+TextoCeldaObligatorio = Annotated[TextoObligatorio, Field(max_length=LIMITE_CELDA_EXCEL)]
+
+
 def _vacio_a_none(valor: Any) -> Any:
     if valor is None or (isinstance(valor, str) and not valor.strip()):
         return None

@@ -15,7 +15,7 @@ from pydantic import BeforeValidator, field_validator
 from pydantic_core import PydanticCustomError
 
 from .. import metodo_riesgo as metodo
-from .comun import FechaOpcional, Modelo, Texto, TextoObligatorio, campo
+from .comun import FechaOpcional, Modelo, TextoCelda, TextoCeldaObligatorio, campo
 
 
 def _valor_de_lista(valor: Any, sinonimos: dict[str, str] | None = None) -> Any:
@@ -76,7 +76,7 @@ Clasificacion = Annotated[str, BeforeValidator(_clasificacion)]
 class Control(Modelo):
     """Un control existente sobre el riesgo; su tipo e implementación dan su peso (DAFP)."""
 
-    descripcion: TextoObligatorio = campo(
+    descripcion: TextoCeldaObligatorio = campo(
         "Descripción del control",
         "Qué se hace, quién lo hace y cuándo; por ejemplo: «El equipo del laboratorio revisa el"
         " acuerdo en cada comité de seguimiento».",
@@ -89,7 +89,7 @@ class Control(Modelo):
         "Implementación",
         "automatico (25 %): lo ejecuta un sistema; manual (15 %): lo ejecuta una persona.",
     )
-    responsable: Texto = campo(
+    responsable: TextoCelda = campo(
         "Responsable del control", "Actor o cargo que ejecuta el control (por ejemplo, el id del actor).",
         default="",
     )
@@ -130,13 +130,13 @@ ETIQUETAS_CALCULADAS: dict[str, tuple[str, str]] = {
 class Riesgo(Modelo):
     """Un riesgo del desafío, valorado con el método del DAFP."""
 
-    id: TextoObligatorio = campo("Referencia", "Identificador corto y único del riesgo, por ejemplo R1.")
-    descripcion: TextoObligatorio = campo(
+    id: TextoCeldaObligatorio = campo("Referencia", "Identificador corto y único del riesgo, por ejemplo R1.")
+    descripcion: TextoCeldaObligatorio = campo(
         "Descripción del riesgo",
         "Al estilo DAFP: «Posibilidad de pérdida reputacional por … debido a …».",
     )
-    causa: Texto = campo("Causa", "Causa raíz: por qué puede ocurrir.", default="")
-    consecuencia: Texto = campo("Consecuencia", "Qué pasa si ocurre.", default="")
+    causa: TextoCelda = campo("Causa", "Causa raíz: por qué puede ocurrir.", default="")
+    consecuencia: TextoCelda = campo("Consecuencia", "Qué pasa si ocurre.", default="")
     clasificacion: Clasificacion = campo(
         "Clasificación",
         "Una de las siete clases del DAFP: " + "; ".join(metodo.CLASIFICACIONES) + ".",
@@ -163,8 +163,8 @@ class Riesgo(Modelo):
         "aceptar, reducir (mitigar), evitar o compartir (transferir).",
         default="reducir",
     )
-    plan_accion: Texto = campo("Plan de acción", "Acciones para tratar el riesgo.", default="")
-    responsable: Texto = campo("Responsable", "Actor responsable del plan de acción (id del actor).", default="")
+    plan_accion: TextoCelda = campo("Plan de acción", "Acciones para tratar el riesgo.", default="")
+    responsable: TextoCelda = campo("Responsable", "Actor responsable del plan de acción (id del actor).", default="")
     fecha_seguimiento: FechaOpcional = campo(
         "Fecha de seguimiento", "Fecha de la próxima revisión (24/10/2023 o 2023-10-24).", default=None
     )
@@ -233,8 +233,8 @@ def verificar_ids_unicos(riesgos: list[Riesgo]) -> list[Riesgo]:
 class MatrizRiesgos(Modelo):
     """Entrada de la matriz de riesgos sin acuerdo: encabezado mínimo y la lista de riesgos."""
 
-    entidad: Texto = campo("Entidad", "Entidad que lidera el desafío.", default="")
-    desafio: Texto = campo("Desafío", "Nombre del desafío de innovación.", default="")
+    entidad: TextoCelda = campo("Entidad", "Entidad que lidera el desafío.", default="")
+    desafio: TextoCelda = campo("Desafío", "Nombre del desafío de innovación.", default="")
     fecha: FechaOpcional = campo("Fecha", "Fecha de elaboración de la matriz.", default=None)
     riesgos: list[Riesgo] = campo("Riesgos", "Riesgos del desafío.", default_factory=list)
 
