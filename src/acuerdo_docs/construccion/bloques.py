@@ -269,7 +269,55 @@ def cuadro_fecha(doc: DocumentoDocx, expresion: str) -> Table:
     return tabla
 
 
+_SOBRANTES = (
+    "http://schemas.microsoft.com/office/2007/relationships/stylesWithEffects",
+    "http://schemas.openxmlformats.org/package/2006/relationships/metadata/thumbnail",
+    "http://schemas.openxmlformats.org/officeDocument/2006/relationships/customXml",
+)
+
+
+def podar(doc: DocumentoDocx) -> None:
+    """Quita lo que la plantilla de python-docx trae y no se usa.
+
+    Unos 800 KB de estilos (styles.xml con cientos de estilos sin usar y stylesWithEffects.xml)
+    que Word y LibreOffice leen en cada documento: sin ellos el .docx pesa menos y la conversión
+    a PDF es mucho más rápida. Los estilos integrados que falten, Word los vuelve a ofrecer.
+    """
+    for paquete_rels in (doc.part.rels, doc.part.package.rels):
+        for rid, rel in list(paquete_rels.items()):
+            if rel.reltype in _SOBRANTES:
+                del paquete_rels[rid]
+    estilos = doc.styles.element
+    latentes = estilos.find(qn("w:latentStyles"))
+    if latentes is not None:
+        estilos.remove(latentes)
+    referencias = {qn("w:pStyle"), qn("w:rStyle"), qn("w:tblStyle"), qn("w:numStyle")}
+    usados: set[str] = set()
+    partes = [doc.part.element, doc.part.numbering_part.element]
+    partes += [r.target_part.element for r in doc.part.rels.values()
+               if not r.is_external and hasattr(r.target_part, "element") and "header" in r.reltype]
+    for raiz in partes:
+        for elemento in raiz.iter(*referencias):
+            usados.add(elemento.get(qn("w:val")))
+    por_id = {e.get(qn("w:styleId")): e for e in estilos.iterchildren(qn("w:style"))}
+    pendientes = list(usados) + [i for i, e in por_id.items() if e.get(qn("w:default")) in ("1", "true")]
+    conservar: set[str] = set()
+    while pendientes:
+        estilo_id = pendientes.pop()
+        if estilo_id in conservar or estilo_id not in por_id:
+            continue
+        conservar.add(estilo_id)
+        for enlace in ("w:basedOn", "w:link", "w:next"):
+            hijo = por_id[estilo_id].find(qn(enlace))
+            if hijo is not None:
+                pendientes.append(hijo.get(qn("w:val")))
+    for estilo_id, elemento in por_id.items():
+        if estilo_id not in conservar:
+            estilos.remove(elemento)
+
+
 def guardar(doc: DocumentoDocx) -> bytes:
+    podar(doc)
     buffer = io.BytesIO()
     doc.save(buffer)
     return normalizar_zip(buffer.getvalue())
