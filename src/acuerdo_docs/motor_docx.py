@@ -46,6 +46,7 @@ _RELS_DOC = "word/_rels/document.xml.rels"
 _TIPOS = "[Content_Types].xml"
 _TIPOS_IMAGEN = {"png": "image/png", "jpeg": "image/jpeg", "jpg": "image/jpeg", "gif": "image/gif", "bmp": "image/bmp"}
 _REL_IMAGEN = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/image"
+_CONTROL_EN_TEXTO = re.compile(r"<w:t(?:\s[^>]*)?>[^<]*[\n\t\a\f]")
 _SALTO = '</w:t><w:br/><w:t xml:space="preserve">'
 _TABULADOR = '</w:t><w:tab/><w:t xml:space="preserve">'
 
@@ -228,7 +229,7 @@ class PlantillaCompilada:
                 raise ErrorPlantilla(_mensaje_error(exc, self.ruta)) from None
             xml = re.sub(r"\n<w:p([ >])", r"<w:p\1", xml)
             xml = xml.replace("{_{", "{{").replace("}_}", "}}").replace("{_%", "{%").replace("%_}", "%}")
-            if "\t" in xml or "\n" in xml.split("?>", 1)[-1]:  # texto literal de la plantilla
+            if _CONTROL_EN_TEXTO.search(xml):  # saltos o tabuladores literales de la plantilla
                 xml = DocxTemplate.resolve_listing(None, xml)  # type: ignore[arg-type]
             salida.append((nombre, xml.encode("utf-8")))
         if imagenes.miembros:
