@@ -438,3 +438,25 @@ def test_readme_tablas_de_campos_al_dia() -> None:
     readme = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
     assert "<!-- campos:ficha -->" in readme
     assert actualizar(readme) == readme, "ejecute: python -m acuerdo_docs.documentacion README.md"
+
+
+def test_cli_pdf_sin_libreoffice_error_claro(tmp_path: Path) -> None:
+    import os
+
+    entrada = tmp_path / "p.json"
+    entrada.write_text(json.dumps(ejemplo_ficha().model_dump(mode="json"), ensure_ascii=False), encoding="utf-8")
+    r = subprocess.run([sys.executable, "-m", "acuerdo_docs.cli", "ficha", str(entrada), "-o", str(tmp_path / "f.docx"),
+                        "--pdf"], capture_output=True, text=True, timeout=120,
+                       env={**os.environ, "ACUERDO_DOCS_SOFFICE": str(tmp_path / "no_hay_soffice")})
+    assert r.returncode == 3 and "Traceback" not in r.stderr and "ACUERDO_DOCS_SOFFICE" in r.stderr
+    assert (tmp_path / "f.docx").is_file() and not (tmp_path / "f.pdf").exists()
+
+
+@pytest.mark.libreoffice
+def test_cli_ficha_pdf(tmp_path: Path, libreoffice: str) -> None:
+    entrada = tmp_path / "p.json"
+    entrada.write_text(json.dumps(ejemplo_ficha().model_dump(mode="json"), ensure_ascii=False), encoding="utf-8")
+    r = cli("ficha", str(entrada), "-o", str(tmp_path / "f.docx"), "--pdf")
+    assert r.returncode == 0, r.stderr
+    paginas = texto_pdf(tmp_path / "f.pdf")
+    assert all(f"Página {i} de {len(paginas)}" in re.sub(r"\s+", " ", t) for i, t in enumerate(paginas, 1))

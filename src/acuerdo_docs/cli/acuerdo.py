@@ -55,6 +55,7 @@ def registrar(ordenes: argparse._SubParsersAction) -> None:
     )
     p.add_argument("--plantilla", type=Path, metavar="DOCX", help="plantilla Word propia (por omisión, la incorporada)")
     comun.agregar_publico(p)
+    comun.agregar_pdf(p)
     p.set_defaults(ejecutar=ejecutar)
 
 
@@ -72,6 +73,8 @@ def ejecutar(args: argparse.Namespace) -> int:
     if not _es_carpeta(args.salida):
         ruta = escribir_atomico(salida, documento)
         print(f"Acuerdo escrito: {ruta}")
+        if args.pdf and ruta is not None:
+            comun.convertir_pdf([ruta])
         return 0
 
     from ..matriz import generar_matriz_riesgos
@@ -83,4 +86,6 @@ def ejecutar(args: argparse.Namespace) -> int:
     ruta_xlsx = escribir_atomico(salida / f"{nombre}_riesgos.xlsx", libro.getvalue())
     print(f"Acuerdo escrito: {ruta_docx}")
     print(f"Matriz de riesgos escrita: {ruta_xlsx}")
+    if args.pdf and ruta_docx is not None:
+        comun.convertir_pdf([ruta_docx])
     return 0

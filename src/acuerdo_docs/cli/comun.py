@@ -96,3 +96,16 @@ def agregar_publico(parser: argparse.ArgumentParser) -> None:
         "--publico", action="store_true",
         help="versión para publicar: sin nombres, teléfonos ni correos de personas (Ley 1581 de 2012)",
     )
+
+
+def agregar_pdf(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--pdf", action="store_true",
+                        help="convierte además el documento a PDF junto al .docx (requiere LibreOffice)")
+
+
+def convertir_pdf(rutas: list[Path]) -> None:
+    """--pdf: convierte con LibreOffice; un fallo es ErrorConversion (código de salida 3)."""
+    from ..pdf import a_pdf
+
+    for ruta_pdf in a_pdf(rutas).exigir():
+        print(f"PDF escrito: {ruta_pdf}")

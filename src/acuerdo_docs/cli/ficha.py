@@ -21,6 +21,7 @@ def registrar(ordenes: argparse._SubParsersAction) -> None:
     comun.agregar_salida(p, "archivo .docx de salida")
     p.add_argument("--plantilla", type=Path, metavar="DOCX", help="plantilla Word propia (por omisión, la oficial)")
     comun.agregar_publico(p)
+    comun.agregar_pdf(p)
     p.set_defaults(ejecutar=ejecutar)
 
 
@@ -30,4 +31,6 @@ def ejecutar(args: argparse.Namespace) -> int:
     practica = cargar_practica(datos, base=base)
     ruta = generar_ficha(practica, args.salida, plantilla=args.plantilla, publico=args.publico)
     print(f"Ficha escrita: {ruta}")
+    if args.pdf and ruta is not None:
+        comun.convertir_pdf([ruta])
     return 0

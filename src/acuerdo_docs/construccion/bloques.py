@@ -211,7 +211,7 @@ def encabezado_formato(doc: DocumentoDocx, prefijo: str = "encabezado") -> Table
         sombrear(tabla.cell(i, 3), SOMBRA_ETIQUETA)
     anchos(tabla, medidas)
     # Un párrafo vacío tras la tabla: Word exige que el encabezado termine en párrafo.
-    cabecera.paragraphs[0].paragraph_format.space_after = Pt(0)
+    cabecera.paragraphs[0].paragraph_format.space_after = Pt(6)  # aire entre el encabezado y el cuerpo
     return tabla
 
 
