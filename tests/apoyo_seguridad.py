@@ -1,6 +1,6 @@
 """Ayudas de las pruebas de endurecimiento: leer lo que un lector ve y construir entradas hostiles.
 
-Lo que se compara al releer un documento (la «correspondencia documentada», docs/seguridad.md):
+Lo que se compara al releer un documento (la «correspondencia documentada», README.md, sección Seguridad):
 
 * el valor de un campo de texto es ``limpiar_texto(original)``: ``\\r\\n``, ``\\r``, ``\\x0b``,
   ``\\x0c``, ``\\x85`` y U+2028 pasan a ``\\n``; U+2029 a ``\\n\\n``; el resto de C0/C1,

@@ -567,10 +567,10 @@ def test_plantilla_guardada_es_la_que_construye_el_codigo() -> None:
 def test_documentacion_al_dia() -> None:
     from acuerdo_docs.documentacion import actualizar
 
-    ruta = Path(__file__).parents[1] / "docs" / "acuerdo.md"
+    ruta = Path(__file__).parents[1] / "README.md"
     texto = ruta.read_text(encoding="utf-8")
     assert "<!-- campos:acuerdo.actores -->" in texto
-    assert actualizar(texto) == texto, "ejecute: python -m acuerdo_docs.documentacion docs/acuerdo.md"
+    assert actualizar(texto) == texto, "ejecute: python -m acuerdo_docs.documentacion README.md"
 
 
 # ------------------------------------------------------- LibreOffice (cliente real)

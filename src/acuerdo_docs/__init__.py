@@ -5,32 +5,46 @@ Uso típico::
     import acuerdo_docs as ad
     practica = ad.BuenaPractica.model_validate(datos)
     ad.generar_ficha(practica, "ficha.docx")
+    ad.generar_acuerdo(ad.ejemplo_acuerdo(), "acuerdo.docx")
+    ad.generar_matriz_riesgos(ad.ejemplo_acuerdo(), "matriz.xlsx")
+    informe = ad.generar_lote("entrada.xlsx", "salidas/")
 """
 
-from .errores import ErrorAcuerdoDocs, ErrorCampo, ErrorValidacion
-from .esquemas import Anexo, BuenaPractica, Encabezado
-from .ficha import ejemplo_ficha, generar_ficha, version_publica
 from .acuerdo import ejemplo_acuerdo, generar_acuerdo, renderizar_acuerdo, version_publica_acuerdo
-from .esquemas.acuerdo import AcuerdoSimbolico, Actor, Compromiso, Hito
-
-__all__ = [
-    "Anexo", "BuenaPractica", "Encabezado", "ErrorAcuerdoDocs", "ErrorCampo", "ErrorValidacion",
-    "ejemplo_ficha", "generar_ficha", "version_publica",
-]
-__all__ += [
-    "AcuerdoSimbolico", "Actor", "Compromiso", "Hito",
-    "ejemplo_acuerdo", "generar_acuerdo", "renderizar_acuerdo", "version_publica_acuerdo",
-]
 from .catalogo import generar_catalogo
+from .errores import ErrorAcuerdoDocs, ErrorCampo, ErrorConversion, ErrorEntrada, ErrorPlantilla, ErrorValidacion
+from .esquemas import (
+    AcuerdoSimbolico,
+    Actor,
+    Anexo,
+    BuenaPractica,
+    Compromiso,
+    Control,
+    Encabezado,
+    Hito,
+    MatrizRiesgos,
+    Riesgo,
+)
+from .ficha import ejemplo_ficha, generar_ficha, renderizar_ficha, version_publica
 from .lectores.ficha_docx import leer_ficha
-
-__all__ += ["generar_catalogo", "leer_ficha"]
 from .lote import generar_lote
+from .matriz import generar_matriz_riesgos
+from .pdf import a_pdf
 from .plantilla_lote import generar_plantilla_lote
-
-__all__ += ["generar_lote", "generar_plantilla_lote"]
-from .errores import ErrorPlantilla
 from .verificacion import InformePlantilla, verificar_plantilla
 
-__all__ += ["ErrorPlantilla", "InformePlantilla", "verificar_plantilla"]
+__all__ = [
+    # esquemas
+    "AcuerdoSimbolico", "Actor", "Anexo", "BuenaPractica", "Compromiso", "Control", "Encabezado", "Hito",
+    "MatrizRiesgos", "Riesgo",
+    # documentos
+    "generar_ficha", "renderizar_ficha", "version_publica", "ejemplo_ficha",
+    "generar_acuerdo", "renderizar_acuerdo", "version_publica_acuerdo", "ejemplo_acuerdo",
+    "generar_matriz_riesgos", "a_pdf",
+    # lotes, lectura y plantillas
+    "generar_lote", "generar_plantilla_lote", "leer_ficha", "generar_catalogo",
+    "verificar_plantilla", "InformePlantilla",
+    # errores
+    "ErrorAcuerdoDocs", "ErrorCampo", "ErrorConversion", "ErrorEntrada", "ErrorPlantilla", "ErrorValidacion",
+]
 __version__ = "0.1.0"

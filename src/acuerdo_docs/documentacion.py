@@ -87,11 +87,13 @@ def modelo_de_marca(marca: str) -> type[BaseModel] | None:
 
 def actualizar(texto: str) -> str:
     # <!-- campos:TIPO --> o, para los objetos anidados, <!-- campos:TIPO.campo.subcampo -->
-    patron = re.compile(r"(<!-- campos:([\w.]+) -->\n).*?(\n<!-- /campos:\2 -->)", re.S)
+    patron = re.compile(r"(<!-- campos:([\w.]+) -->\n)(?:.*?\n)?(<!-- /campos:\2 -->)", re.S)
 
     def sustituir(m: re.Match[str]) -> str:
         modelo = modelo_de_marca(m.group(2))
-        return m.group(0) if modelo is None else m.group(1) + tabla_campos(modelo) + m.group(3)
+        if modelo is None:
+            raise ValueError(f"marca de campos desconocida: {m.group(2)}")
+        return m.group(1) + tabla_campos(modelo) + "\n" + m.group(3)
 
     return patron.sub(sustituir, texto)
 

@@ -2,19 +2,18 @@
 
 from pydantic import BaseModel
 
+from .acuerdo import AcuerdoSimbolico, Actor, Compromiso, EncabezadoAcuerdo, Hito
 from .ficha import Anexo, BuenaPractica, Encabezado
+from .riesgo import Control, MatrizRiesgos, Riesgo
 
-ESQUEMAS: dict[str, type[BaseModel]] = {"ficha": BuenaPractica}
-"""Tipos de documento por nombre (los usa ``acuerdo-docs esquema``)."""
+ESQUEMAS: dict[str, type[BaseModel]] = {
+    "ficha": BuenaPractica,
+    "acuerdo": AcuerdoSimbolico,
+    "riesgos": MatrizRiesgos,
+}
+"""Tipos de documento por nombre (los usan ``acuerdo-docs esquema`` y el README)."""
 
-__all__ = ["ESQUEMAS", "Anexo", "BuenaPractica", "Encabezado"]
-
-from .riesgo import Control, MatrizRiesgos, Riesgo  # noqa: E402
-
-__all__ += ["Control", "MatrizRiesgos", "Riesgo"]
-
-from .acuerdo import Actor, AcuerdoSimbolico, Compromiso, EncabezadoAcuerdo, Hito  # noqa: E402
-
-ESQUEMAS["acuerdo"] = AcuerdoSimbolico
-ESQUEMAS["riesgos"] = MatrizRiesgos
-__all__ += ["AcuerdoSimbolico", "Actor", "Compromiso", "EncabezadoAcuerdo", "Hito"]
+__all__ = [
+    "ESQUEMAS", "AcuerdoSimbolico", "Actor", "Anexo", "BuenaPractica", "Compromiso", "Control",
+    "Encabezado", "EncabezadoAcuerdo", "Hito", "MatrizRiesgos", "Riesgo",
+]
