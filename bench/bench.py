@@ -146,7 +146,8 @@ def main(argv: list[str] | None = None) -> int:
         memoria = medir_memoria(args.memoria)
         resultados["memoria"] = memoria
         print(f"\nLote de {memoria['filas']} filas (acuerdo-docs lote, todos los núcleos)")
-        print(f"  {memoria['documentos']} documentos en {memoria['segundos']:.1f} s = {memoria['docs_por_s']:.1f} docs/s;"
+        print(f"  {memoria['documentos']} documentos en {memoria['segundos']:.1f} s"
+              f" = {memoria['docs_por_s']:.1f} docs/s;"
               f" RSS pico del árbol de procesos: {memoria['rss_pico_mb']:.0f} MB")
 
     if args.json:

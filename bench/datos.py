@@ -6,12 +6,14 @@ import random
 from datetime import date, timedelta
 from typing import Any
 
-_PALABRAS = (
-    "innovación pública gestión conocimiento ciudadanía entidad distrital laboratorio prototipo reto "
-    "movilidad datos abiertos participación territorio localidad equipo aprendizaje servicio trámite "
-    "articulación compromiso alcance hoja ruta indicador resultado sostenibilidad niñez mujeres jóvenes "
-    "ñandú acción colaboración análisis diseño evaluación transformación digital cuidado ambiente"
-).split()
+_PALABRAS = [
+    "innovación", "pública", "gestión", "conocimiento", "ciudadanía", "entidad", "distrital",
+    "laboratorio", "prototipo", "reto", "movilidad", "datos", "abiertos", "participación",
+    "territorio", "localidad", "equipo", "aprendizaje", "servicio", "trámite", "articulación",
+    "compromiso", "alcance", "hoja", "ruta", "indicador", "resultado", "sostenibilidad", "niñez",
+    "mujeres", "jóvenes", "ñandú", "acción", "colaboración", "análisis", "diseño", "evaluación",
+    "transformación", "digital", "cuidado", "ambiente",
+]
 _DEPENDENCIAS = ("Alta Consejería TIC", "Secretaría Distrital de Movilidad", "Secretaría de Hacienda",
                  "Secretaría de Educación", "IDU", "Secretaría General", "Veeduría Distrital")
 

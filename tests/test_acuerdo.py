@@ -13,6 +13,7 @@ from pathlib import Path
 
 import docx
 import pytest
+from conftest import convertir_con_libreoffice, texto_pdf
 from docx.oxml.ns import qn
 from docx.table import Table
 
@@ -20,7 +21,6 @@ from acuerdo_docs import AcuerdoSimbolico, ErrorValidacion, ejemplo_acuerdo, gen
 from acuerdo_docs.acuerdo import barra_avance, contexto_acuerdo, renderizar_acuerdo
 from acuerdo_docs.esquemas.acuerdo import ESTADOS, SECTORES, TIPOS_COMPROMISO, estado_hito
 from acuerdo_docs.esquemas.comun import RESERVADO
-from conftest import convertir_con_libreoffice, texto_pdf
 
 EJEMPLOS = Path(__file__).parents[1] / "src" / "acuerdo_docs" / "ejemplos"
 HOSTIL = "A & B < C > D \" E ' F {{ 7*7 }} {% if x %} {_{ ñandú Ñ ü 😀 𝔘 עברית\r\nlínea\x0bsalto\x07\x1b fin"
@@ -238,7 +238,10 @@ def test_responsable_de_riesgo_debe_ser_actor(tmp_path: Path) -> None:
               "clasificacion": "Fraude externo", "probabilidad": "Alta", "impacto": "Mayor", "responsable": "otro"}
     datos["riesgos"] = [riesgo, {**riesgo, "id": "R2", "responsable": "jac"}, {**riesgo, "id": "R3", "responsable": ""}]
     mensaje = _falla(datos, tmp_path)
-    assert "riesgos[1].responsable (Responsable): no es el id de ningún actor del acuerdo; ids válidos: idrd, uni, jac, emp" in mensaje
+    assert (
+        "riesgos[1].responsable (Responsable): no es el id de ningún actor del acuerdo;"
+        " ids válidos: idrd, uni, jac, emp"
+    ) in mensaje
     assert "riesgos[2]" not in mensaje and "riesgos[3]" not in mensaje and "1 error(es)" in mensaje
 
 
@@ -371,7 +374,7 @@ def test_sin_hoja_de_ruta_ni_riesgos() -> None:
     datos = {**datos_base(), "hoja_de_ruta": []}
     todas = lineas(renderizar_acuerdo(datos))
     assert "Aún no se ha definido la hoja de ruta del desafío." in todas
-    assert not any("RIESGOS" in l for l in todas)
+    assert not any("RIESGOS" in linea for linea in todas)
     assert "7. FIRMA SIMBÓLICA" in todas
     assert not any(t.rows[0].cells[0].text == "#" for t in documento(renderizar_acuerdo(datos)).tables)
 
@@ -393,7 +396,7 @@ def test_riesgos_altos_y_extremos_con_responsable_y_tratamiento(ejemplo_bytes: b
         assert fila.cells[4].text == entidades[riesgo.responsable]
         assert fila.cells[5].paragraphs[0].text == riesgo.tratamiento.capitalize()
         assert fila.cells[5].paragraphs[1].text == riesgo.plan_accion
-    resumen = next(l for l in todas if l.startswith("Se identificaron"))
+    resumen = next(linea for linea in todas if linea.startswith("Se identificaron"))
     assert f"Se identificaron {len(acuerdo.riesgos)} riesgos" in resumen and f"; {len(esperados)} están" in resumen
 
 
@@ -589,7 +592,8 @@ def acuerdo_con_muchos_actores(hitos_extra: int) -> dict:
     inicio = date(2024, 1, 1)
     datos["hoja_de_ruta"] = [
         {"actividad": f"Actividad {n}", "fase": "Idear", "responsable": f"a{n % 9 + 1}",
-         "inicio": (inicio + timedelta(days=7 * n)).isoformat(), "fin": (inicio + timedelta(days=7 * n + 5)).isoformat(),
+         "inicio": (inicio + timedelta(days=7 * n)).isoformat(),
+         "fin": (inicio + timedelta(days=7 * n + 5)).isoformat(),
          "avance": 50}
         for n in range(3 + hitos_extra)
     ]

@@ -233,9 +233,8 @@ def test_cli_ficha_invalida_con_detalle(tmp_path: Path) -> None:
 @pytest.mark.libreoffice
 def test_pdf_de_las_versiones_publicas(tmp_path: Path) -> None:
     """El PDF (LibreOffice) de las versiones públicas tampoco lleva datos personales, ni en sus metadatos."""
-    from pypdf import PdfReader
-
     from conftest import convertir_con_libreoffice
+    from pypdf import PdfReader
 
     practica = cargar_practica(practica_base(**PERSONALES_FICHA))
     docx = [generar_ficha(practica, tmp_path / "ficha_publica.docx", publico=True),

@@ -15,13 +15,13 @@ from pathlib import Path
 
 import docx
 import pytest
+from conftest import SEMILLA, convertir_con_libreoffice, texto_pdf
 from docx.oxml.ns import qn
 
 from acuerdo_docs import BuenaPractica, ErrorValidacion, ejemplo_ficha, generar_ficha
 from acuerdo_docs.esquemas.comun import RESERVADO
 from acuerdo_docs.esquemas.ficha import SECCIONES
 from acuerdo_docs.ficha import renderizar_ficha
-from conftest import SEMILLA, convertir_con_libreoffice, texto_pdf
 
 ORDEN_CAMPOS = [n for n in BuenaPractica.model_fields if n != "encabezado"]
 
@@ -123,7 +123,8 @@ def ejemplo_bytes() -> bytes:
 
 
 def test_esquema_acepta_fechas_iso_y_colombianas() -> None:
-    datos = json.loads((Path(__file__).parents[1] / "src/acuerdo_docs/ejemplos/ficha_acuerdo_simbolico.json").read_text())
+    ruta = Path(__file__).parents[1] / "src/acuerdo_docs/ejemplos/ficha_acuerdo_simbolico.json"
+    datos = json.loads(ruta.read_text())
     datos["fecha_diligenciamiento"] = "2023-10-24"
     iso = BuenaPractica.model_validate(datos)
     datos["fecha_diligenciamiento"] = "24/10/2023"
@@ -215,7 +216,7 @@ def test_ejemplo_cada_valor_bajo_su_etiqueta_en_orden(ejemplo_bytes: bytes) -> N
 def test_textos_fijos_del_formato_en_orden(ejemplo_bytes: bytes) -> None:
     lineas = lineas_documento(ejemplo_bytes)
     fijos = ["BUENAS PRÁCTICAS DE GESTIÓN PÚBLICA", "Fecha de diligenciamiento del formato:", *SECCIONES]
-    posiciones = [next(i for i, l in enumerate(lineas) if l.startswith(f)) for f in fijos]
+    posiciones = [next(i for i, linea in enumerate(lineas) if linea.startswith(f)) for f in fijos]
     assert posiciones == sorted(posiciones)
     texto = "\n".join(lineas)
     assert "Son “actuaciones concretas, prácticas o soluciones" in texto
@@ -230,7 +231,9 @@ def test_nota_al_pie_dafp(ejemplo_bytes: bytes) -> None:
     with zipfile.ZipFile(io.BytesIO(ejemplo_bytes)) as zf:
         notas = zf.read("word/footnotes.xml").decode()
         cuerpo = zf.read("word/document.xml").decode()
-    assert "Metodología para la clasificación y documentación de buenas prácticas de gestión pública, DAFP 2021 p6." in notas
+    assert (
+        "Metodología para la clasificación y documentación de buenas prácticas de gestión pública, DAFP 2021 p6."
+    ) in notas
     assert '<w:footnoteReference w:id="1"/>' in cuerpo
 
 

@@ -105,8 +105,11 @@ def test_lote_50_genera_47_y_sale_con_1(lote_50: dict[str, Any]) -> None:
     assert lote_50["codigo"] == 1
     docx = sorted(p for p in lote_50["salida"].glob("*.docx") if p.name != NOMBRE_COMBINADO)
     assert len(docx) == 47
-    esperados = {f"{f['fecha_inicio'].year if isinstance(f['fecha_inicio'], (date, datetime)) else 2023}_{f['nombre']}.docx"
-                 for i, f in enumerate(lote_50["filas"]) if i not in (9, 24, 39)}
+    esperados = {
+        f"{f['fecha_inicio'].year if isinstance(f['fecha_inicio'], (date, datetime)) else 2023}_{f['nombre']}.docx"
+        for i, f in enumerate(lote_50["filas"])
+        if i not in (9, 24, 39)
+    }
     assert {p.name for p in docx} == esperados
     assert not list(lote_50["salida"].glob(".~*"))
     texto = texto_docx(lote_50["salida"] / "2023_Práctica 03.docx")
@@ -286,7 +289,9 @@ CASOS_INUTILIZABLES = {
     "no_existe.xlsx": (None, "No existe"),
     "viejo.xls": (lambda r: r.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600), ".xls"),
     "cifrado.xlsx": (
-        lambda r: r.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 64 + "EncryptionInfo".encode("utf-16-le")),
+        lambda r: r.write_bytes(
+            b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 64 + "EncryptionInfo".encode("utf-16-le")
+        ),
         "contraseña",
     ),
     "danado.xlsx": (lambda r: r.write_bytes(b"PK\x03\x04 esto no es un zip"), "dañado"),
@@ -486,7 +491,9 @@ def csv_grande(tmp_path_factory: pytest.TempPathFactory) -> Path:
         escritor.writerow(CLAVES)
         base = fila_base(0)
         for i in range(1500):
-            fila = dict(base, nombre=f"Práctica {i:04d}", fecha_inicio="01/03/2023", fecha_diligenciamiento="24/10/2023")
+            fila = dict(
+                base, nombre=f"Práctica {i:04d}", fecha_inicio="01/03/2023", fecha_diligenciamiento="24/10/2023"
+            )
             escritor.writerow(["" if fila.get(c) is None else fila.get(c) for c in CLAVES])
     return ruta
 

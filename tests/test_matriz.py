@@ -14,6 +14,7 @@ from typing import Any
 
 import openpyxl
 import pytest
+from conftest import convertir_con_libreoffice
 from openpyxl.utils import get_column_letter, range_boundaries
 
 from acuerdo_docs import metodo_riesgo as metodo
@@ -32,7 +33,6 @@ from acuerdo_docs.matriz import (
     generar_matriz_riesgos,
     valores_calculados,
 )
-from conftest import convertir_con_libreoffice
 
 EJEMPLOS = Path(__file__).resolve().parents[1] / "src" / "acuerdo_docs" / "ejemplos"
 EJEMPLO = EJEMPLOS / "riesgos_ejemplo.json"

@@ -14,8 +14,8 @@ from .acuerdo import ejemplo_acuerdo, generar_acuerdo, renderizar_acuerdo, versi
 from .catalogo import generar_catalogo
 from .errores import ErrorAcuerdoDocs, ErrorCampo, ErrorConversion, ErrorEntrada, ErrorPlantilla, ErrorValidacion
 from .esquemas import (
-    AcuerdoSimbolico,
     Actor,
+    AcuerdoSimbolico,
     Anexo,
     BuenaPractica,
     Compromiso,

@@ -16,10 +16,11 @@ from typing import Any
 from . import metodo_riesgo
 from .archivos import Destino, escribir_atomico
 from .errores import validar
-from .esquemas.acuerdo import ESTADOS, SECTORES, TIPOS_COMPROMISO, AcuerdoSimbolico, Actor, Hito
+from .esquemas.acuerdo import ESTADOS, SECTORES, TIPOS_COMPROMISO, Actor, AcuerdoSimbolico, Hito
 from .esquemas.comun import RESERVADO, campos_personales, fecha_larga, numero_co
 from .motor_docx import renderizar
-from .rutas import carpeta_ejemplos, plantilla as ruta_plantilla
+from .rutas import carpeta_ejemplos
+from .rutas import plantilla as ruta_plantilla
 
 log = logging.getLogger("acuerdo_docs.acuerdo")
 

@@ -149,10 +149,14 @@ def _a_sectionpages(raiz: etree._Element, paginas: int | None = None) -> None:
                     estado, es_total = None, False
                 continue
             instr = run.find(_w("instrText"))
-            if instr is not None and estado == "instruccion" and instr.text:
-                if "NUMPAGES" in instr.text or "SECTIONPAGES" in instr.text:
-                    instr.text = instr.text.replace("NUMPAGES", "SECTIONPAGES")
-                    es_total = True
+            if (
+                instr is not None
+                and estado == "instruccion"
+                and instr.text
+                and ("NUMPAGES" in instr.text or "SECTIONPAGES" in instr.text)
+            ):
+                instr.text = instr.text.replace("NUMPAGES", "SECTIONPAGES")
+                es_total = True
             if estado == "resultado" and es_total:
                 for texto in run.findall(_w("t")):
                     texto.text = guardado if primero else ""
@@ -207,8 +211,9 @@ class Combinador:
         self._notas: etree._Element | None = None
         self._ruta_notas: str | None = None
         self._anterior: tuple[etree._Element, etree._Element] | None = None
-        self._cuerpos = tempfile.SpooledTemporaryFile(max_size=32 * 1024 * 1024)
-        self._partes_archivo = tempfile.SpooledTemporaryFile(max_size=32 * 1024 * 1024)
+        # Temporales propios del objeto: viven tanto como él y se cierran en cerrar().
+        self._cuerpos = tempfile.SpooledTemporaryFile(max_size=32 * 1024 * 1024)  # noqa: SIM115 (ver cerrar())
+        self._partes_archivo = tempfile.SpooledTemporaryFile(max_size=32 * 1024 * 1024)  # noqa: SIM115 (ver cerrar())
         self._partes = zipfile.ZipFile(self._partes_archivo, "w", zipfile.ZIP_STORED)
         self._n = 0
         self._id_dibujo = 0
@@ -476,7 +481,9 @@ class Combinador:
                     nodo.set(atributo, nuevos[valor])
         self._importar_notas(paquete, rels, contenido)
 
-    def _importar_notas(self, paquete: _Paquete, rels: dict[str, etree._Element], contenido: list[etree._Element]) -> None:
+    def _importar_notas(
+        self, paquete: _Paquete, rels: dict[str, etree._Element], contenido: list[etree._Element]
+    ) -> None:
         referencias = [r for el in contenido for r in el.iter(_w("footnoteReference"))]
         if not referencias:
             return

@@ -13,7 +13,8 @@ from .errores import validar
 from .esquemas.comun import RESERVADO, campos_personales
 from .esquemas.ficha import BuenaPractica
 from .motor_docx import renderizar
-from .rutas import carpeta_ejemplos, plantilla as ruta_plantilla
+from .rutas import carpeta_ejemplos
+from .rutas import plantilla as ruta_plantilla
 
 log = logging.getLogger("acuerdo_docs.ficha")
 

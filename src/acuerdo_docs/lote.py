@@ -314,7 +314,9 @@ def _procesar(
             canal.avanzar()
             continue
         visible = _version_publica(lector.tipo, modelo) if publico else modelo
-        raiz = nombres.reservar(nombre_desde_patron(patron, campos_nombre(visible, unidad, columnas)), canal.extensiones)
+        raiz = nombres.reservar(
+            nombre_desde_patron(patron, campos_nombre(visible, unidad, columnas)), canal.extensiones
+        )
         canal.enviar(resultado, raiz, lector.tipo, modelo.model_dump(), publico)
     canal.vaciar()
 
@@ -463,7 +465,9 @@ def _convertir_pdf(informe: InformeLote, a_pdf: Callable[..., Any]) -> dict[str,
             paginas[ruta.name] = paginas_pdf(doc.pdf)
         else:
             fila.estado = "fallo al generar"
-            fila.errores.append(ErrorCelda(fila.hoja, fila.fila, "", "", "", f"no se pudo convertir a PDF: {doc.error}"))
+            fila.errores.append(
+                ErrorCelda(fila.hoja, fila.fila, "", "", "", f"no se pudo convertir a PDF: {doc.error}")
+            )
     return paginas
 
 
@@ -476,4 +480,12 @@ def _convertir_combinado(informe: InformeLote, a_pdf: Callable[..., Any]) -> Non
         informe.avisos.append(f"No se pudo convertir a PDF el documento combinado: {doc.error}")
 
 
-__all__ = ["EXTENSIONES", "FILAS_EN_LINEA", "NOMBRE_COMBINADO", "PATRONES", "Progreso", "generar_lote", "renderizar_unidad"]
+__all__ = [
+    "EXTENSIONES",
+    "FILAS_EN_LINEA",
+    "NOMBRE_COMBINADO",
+    "PATRONES",
+    "Progreso",
+    "generar_lote",
+    "renderizar_unidad",
+]

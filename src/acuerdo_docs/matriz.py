@@ -806,8 +806,12 @@ def construir_libro(
     _hoja_mapa(wb.create_sheet(HOJA_MAPA), riesgos, desafio)
     if con_ruta:
         hitos = list(_attr(origen, "hoja_de_ruta", []) or [])
-        ref = referencia or _fecha(_attr(origen, "fecha_corte")) or fecha or min((_fecha(_attr(h, "inicio")) for h in hitos if _attr(h, "inicio")),
-                                         default=date(2000, 1, 1))
+        ref = (
+            referencia
+            or _fecha(_attr(origen, "fecha_corte"))
+            or fecha
+            or min((_fecha(_attr(h, "inicio")) for h in hitos if _attr(h, "inicio")), default=date(2000, 1, 1))
+        )
         _hoja_ruta(wb.create_sheet(HOJA_RUTA), origen, ref, desafio, actores)
     _hoja_instrucciones(wb.create_sheet(HOJA_INSTRUCCIONES), controles, con_ruta)
     wb.move_sheet(HOJA_CATALOGOS, offset=len(wb.sheetnames))  # al final

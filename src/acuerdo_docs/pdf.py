@@ -758,7 +758,7 @@ def a_pdf(
         docs.append(_Doc(indice, ruta, absoluta, destino, f"d{indice:06d}{absoluta.suffix.lower()}"))
 
     conversion = _Conversion(soffice, docs, tiempo_limite, progreso)
-    for indice, previo in previos.items():
+    for previo in previos.values():
         log.warning("No se convirtió %s: %s", previo.entrada, previo.error)
         if progreso is not None:
             progreso(previo.entrada, None, previo.error)

@@ -50,7 +50,9 @@ _FORMATO = {
     "numero": "Número",
     "booleano": "sí o no",
 }
-_ANCHOS = {"texto": 34.0, "fecha": 14.0, "lista": 40.0, "opcion": 20.0, "entero": 12.0, "numero": 12.0, "booleano": 10.0}
+_ANCHOS = {
+    "texto": 34.0, "fecha": 14.0, "lista": 40.0, "opcion": 20.0, "entero": 12.0, "numero": 12.0, "booleano": 10.0,
+}
 _TEXTO_LARGO = 60.0
 
 
@@ -97,7 +99,7 @@ def _ayuda(col: Columna) -> str:
 
 def _comentario(texto: str) -> Comment:
     comentario = Comment(texto, "acuerdo_docs")
-    lineas = sum(1 + len(l) // 48 for l in texto.split("\n"))
+    lineas = sum(1 + len(linea) // 48 for linea in texto.split("\n"))
     comentario.width = 340
     comentario.height = min(40 + 15 * lineas, 420)
     return comentario

@@ -12,9 +12,7 @@ import sys
 from collections.abc import Sequence
 
 from ..errores import ErrorAcuerdoDocs
-from . import acuerdo, comun, ejemplo, esquema, ficha, plantilla, riesgos
-from . import lote, plantilla_lote
-from . import catalogo, extraer
+from . import acuerdo, catalogo, comun, ejemplo, esquema, extraer, ficha, lote, plantilla, plantilla_lote, riesgos
 
 MODULOS = [ficha, acuerdo, riesgos, esquema, ejemplo, plantilla]
 MODULOS += [lote, plantilla_lote]

@@ -27,7 +27,8 @@ def registrar(ordenes: argparse._SubParsersAction) -> None:
         ),
     )
     p.add_argument("carpeta", type=Path, help="carpeta con las fichas .docx (se recorre con sus subcarpetas)")
-    p.add_argument("-o", "--salida", type=Path, required=True, metavar="RUTA", help="libro .xlsx de salida (si es una carpeta, se escribe catalogo.xlsx en ella)")
+    p.add_argument("-o", "--salida", type=Path, required=True, metavar="RUTA",
+                   help="libro .xlsx de salida (si es una carpeta, se escribe catalogo.xlsx en ella)")
     p.add_argument("--con-datos-personales", action="store_true",
                    help="incluye directivo, colaborador, teléfono y correo (Ley 1581 de 2012: úselo solo si "
                    "el catálogo no se va a publicar)")

@@ -17,7 +17,10 @@ def registrar(ordenes: argparse._SubParsersAction) -> None:
             " cada encabezado, listas desplegables y validación de fechas, una hoja de ejemplo y otra de"
             " instrucciones. Llénelo y genere con «acuerdo-docs lote»."
         ),
-        epilog="Ejemplo:\n  acuerdo-docs plantilla-lote fichas -o entrada.xlsx\n  acuerdo-docs lote entrada.xlsx -o fichas/",
+        epilog=(
+            "Ejemplo:\n  acuerdo-docs plantilla-lote fichas -o entrada.xlsx\n"
+            "  acuerdo-docs lote entrada.xlsx -o fichas/"
+        ),
     )
     p.add_argument("tipo", choices=TIPOS, help="tipo de lote")
     comun.agregar_salida(p, "libro .xlsx de salida")

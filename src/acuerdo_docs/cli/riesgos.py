@@ -23,7 +23,8 @@ def registrar(ordenes: argparse._SubParsersAction) -> None:
         epilog="Ejemplos:\n  acuerdo-docs riesgos riesgos.json -o matriz.xlsx\n"
                "  acuerdo-docs riesgos acuerdo.json -o matriz.xlsx --referencia 2024-03-31",
     )
-    p.add_argument("entrada", type=Path, help="archivo JSON de los riesgos o del acuerdo ('-' para la entrada estándar)")
+    p.add_argument("entrada", type=Path,
+                   help="archivo JSON de los riesgos o del acuerdo ('-' para la entrada estándar)")
     comun.agregar_salida(p, "archivo .xlsx de salida")
     p.add_argument("--referencia", type=fecha_argumento, metavar="AAAA-MM-DD",
                    help="fecha para el estado de los hitos (por omisión: fecha_corte del acuerdo o su fecha)")
@@ -34,6 +35,8 @@ def registrar(ordenes: argparse._SubParsersAction) -> None:
 
 def ejecutar(args: argparse.Namespace) -> int:
     datos = comun.leer_json(args.entrada)
-    ruta = generar_matriz_riesgos(datos, args.salida, referencia=args.referencia, columnas_control=max(1, args.controles))
+    ruta = generar_matriz_riesgos(
+        datos, args.salida, referencia=args.referencia, columnas_control=max(1, args.controles)
+    )
     print(f"Matriz de riesgos escrita: {ruta}")
     return 0

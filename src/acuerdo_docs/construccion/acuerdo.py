@@ -17,7 +17,7 @@ from docx.shared import Cm, Pt
 from docx.table import Table, _Cell, _Row
 from docx.text.paragraph import Paragraph
 
-from ..esquemas.acuerdo import TIPOS_COMPROMISO, AcuerdoSimbolico, Actor, Desafio, Facilitador, Hito
+from ..esquemas.acuerdo import TIPOS_COMPROMISO, Actor, AcuerdoSimbolico, Desafio, Facilitador, Hito
 from ..esquemas.comun import etiqueta
 from . import bloques
 
@@ -92,7 +92,8 @@ def _parrafo(celda: _Cell, texto: str, estilo: str = "Celda", *, negrita: bool =
              centrado: bool = False) -> Paragraph:
     """Agrega un párrafo a la celda (usa el primero si está vacío)."""
     primero = celda.paragraphs[0]
-    parrafo = primero if (len(celda.paragraphs) == 1 and not primero.text and not primero.runs) else celda.add_paragraph()
+    reutilizable = len(celda.paragraphs) == 1 and not primero.text and not primero.runs
+    parrafo = primero if reutilizable else celda.add_paragraph()
     parrafo.style = estilo
     if centrado:
         parrafo.alignment = WD_ALIGN_PARAGRAPH.CENTER

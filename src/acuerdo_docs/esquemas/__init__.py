@@ -2,7 +2,7 @@
 
 from pydantic import BaseModel
 
-from .acuerdo import AcuerdoSimbolico, Actor, Compromiso, EncabezadoAcuerdo, Hito
+from .acuerdo import Actor, AcuerdoSimbolico, Compromiso, EncabezadoAcuerdo, Hito
 from .ficha import Anexo, BuenaPractica, Encabezado
 from .riesgo import Control, MatrizRiesgos, Riesgo
 

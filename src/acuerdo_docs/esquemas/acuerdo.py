@@ -11,8 +11,15 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BeforeValidator, Field, ValidationError, ValidationInfo
-from pydantic import field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    BeforeValidator,
+    Field,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 from pydantic_core import InitErrorDetails, PydanticCustomError
 
 from .comun import (
@@ -192,8 +199,8 @@ class Actor(Modelo):
     def _lineas(cls, valor: Any) -> Any:
         # Un texto con varias líneas (viñetas pegadas) es una lista de responsabilidades.
         if isinstance(valor, str):
-            lineas = [l.strip() for l in limpiar_texto(valor).split("\n")]
-            return [l.lstrip("-•*·–").strip() for l in lineas if l.strip()]
+            lineas = [linea.strip() for linea in limpiar_texto(valor).split("\n")]
+            return [linea.lstrip("-•*·–").strip() for linea in lineas if linea.strip()]
         return valor
 
     @field_validator("responsabilidades")

@@ -70,7 +70,9 @@ class Anexo(Modelo):
         base = (info.context or {}).get("base")
         ruta = valor if valor.is_absolute() or base is None else Path(base) / valor
         if not ruta.is_file():
-            raise PydanticCustomError("archivo_inexistente", "el archivo de imagen no existe: {ruta}", {"ruta": str(valor)})
+            raise PydanticCustomError(
+                "archivo_inexistente", "el archivo de imagen no existe: {ruta}", {"ruta": str(valor)}
+            )
         if ruta.suffix.lower() not in _EXTENSIONES_IMAGEN:
             raise PydanticCustomError("imagen_invalida", "debe ser una imagen PNG, JPEG, GIF o BMP")
         with ruta.open("rb") as f:
@@ -177,8 +179,8 @@ class BuenaPractica(Modelo):
     def _retos_de_texto(cls, valor: Any) -> Any:
         # Un texto con varias líneas (celda de Excel, viñetas pegadas) es una lista de retos.
         if isinstance(valor, str):
-            lineas = [l.strip() for l in valor.replace("\r", "\n").split("\n")]
-            return [l.lstrip("-•*·–").strip() for l in lineas if l.strip()]
+            lineas = [linea.strip() for linea in valor.replace("\r", "\n").split("\n")]
+            return [linea.lstrip("-•*·–").strip() for linea in lineas if linea.strip()]
         return valor
 
 

@@ -35,7 +35,9 @@ ID_ACUERDO = _enlace(
     "Identificador corto del acuerdo (por ejemplo A1); une las filas de las otras hojas con su acuerdo.",
 )
 ID_ACTOR = _enlace("actor_id", "Id del actor", "Id del actor (hoja «actores») que asume el compromiso.")
-ID_RIESGO = _enlace("riesgo_id", "Referencia del riesgo", "Referencia del riesgo (hoja «riesgos») que el control trata.")
+ID_RIESGO = _enlace(
+    "riesgo_id", "Referencia del riesgo", "Referencia del riesgo (hoja «riesgos») que el control trata."
+)
 
 
 def _con_opciones(columnas: list[Columna], opciones: dict[str, tuple[str, ...]]) -> list[Columna]:
@@ -86,12 +88,15 @@ class EntradaAcuerdos:
 
     def __init__(self, libro: LibroEntrada) -> None:
         if libro.formato == "csv":
-            raise ErrorEntrada("Los acuerdos necesitan un libro .xlsx con varias hojas; un .csv solo sirve para fichas.")
+            raise ErrorEntrada(
+                "Los acuerdos necesitan un libro .xlsx con varias hojas; un .csv solo sirve para fichas."
+            )
         faltan = [h for h in HOJAS if libro.buscar_hoja(h) is None]
         if faltan:
             raise ErrorEntrada(
                 f"{libro.ruta.name}: faltan las hojas {', '.join(f'«{h}»' for h in faltan)}. Hojas del libro:"
-                f" {', '.join(libro.hojas)}. Genere la plantilla con: acuerdo-docs plantilla-lote acuerdos -o entrada.xlsx"
+                f" {', '.join(libro.hojas)}. Genere la plantilla con:"
+                " acuerdo-docs plantilla-lote acuerdos -o entrada.xlsx"
             )
         self.hojas = {h: HojaLeida(libro, libro.buscar_hoja(h) or h, cols) for h, cols in HOJAS.items()}
 
@@ -162,7 +167,9 @@ class EntradaAcuerdos:
             errores += f.errores
             destino = por_actor.get(clave_id(f.datos.get("actor_id")))
             if destino is None:
-                errores.append(_error(f, "actor_id", "no hay ningún actor con este id en este acuerdo (hoja «actores»)"))
+                errores.append(
+                    _error(f, "actor_id", "no hay ningún actor con este id en este acuerdo (hoja «actores»)")
+                )
                 continue
             lista = destino["datos"]["compromisos"]
             traza[("actores", destino["indice"], "compromisos", len(lista))] = f
@@ -189,7 +196,9 @@ class EntradaAcuerdos:
             errores += f.errores
             indice = por_riesgo.get(clave_id(f.datos.get("riesgo_id")))
             if indice is None:
-                errores.append(_error(f, "riesgo_id", "no hay ningún riesgo con esta referencia en este acuerdo (hoja «riesgos»)"))
+                errores.append(
+                    _error(f, "riesgo_id", "no hay ningún riesgo con esta referencia en este acuerdo (hoja «riesgos»)")
+                )
                 continue
             lista = riesgos[indice]["controles"]
             traza[("riesgos", indice, "controles", len(lista))] = f

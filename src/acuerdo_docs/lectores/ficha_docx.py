@@ -363,7 +363,7 @@ _VINETA = re.compile(
 
 def _leer_retos(bloques: list[Bloque]) -> list[str]:
     parrafos_utiles = [b for b in bloques if isinstance(b, Parrafo) and not b.vacio]
-    marcados = any(b.lista or any(_VINETA.match(l) for l in b.texto.split("\n")) for b in parrafos_utiles)
+    marcados = any(b.lista or any(_VINETA.match(linea) for linea in b.texto.split("\n")) for b in parrafos_utiles)
     retos: list[str] = []
     for bloque in parrafos_utiles:
         if bloque.lista:

@@ -476,7 +476,9 @@ def _texto_de(valor: Any) -> Any:
 def lineas(valor: Any) -> list[str]:
     """Una celda de lista: un elemento por línea, sin viñetas pegadas ni líneas vacías."""
     texto = str(_texto_de(valor))
-    elementos = (_VINETA.sub("", l).strip() for l in texto.replace("\r\n", "\n").replace("\r", "\n").split("\n"))
+    elementos = (
+        _VINETA.sub("", linea).strip() for linea in texto.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    )
     return [e for e in elementos if e]
 
 
