@@ -105,12 +105,13 @@ def _grupo_procesos(procesos: int) -> ProcessPoolExecutor:
 
 
 def _detener_grupo(grupo: ProcessPoolExecutor) -> None:
-    """Detiene el grupo sin esperar: se descartan las tareas pendientes y cada trabajador sale al
-    terminar la que tiene entre manos (milisegundos; ignora Ctrl-C y solo calcula bytes, así que
-    no deja archivos a medias). Matarlos con terminate() puede dejar colgado el hilo que les
-    envía trabajo (la tubería queda llena y sin lector) y el programa no terminaría.
+    """Detiene el grupo: se descartan las tareas pendientes y cada trabajador sale al terminar la
+    que tiene entre manos (milisegundos; ignora Ctrl-C y solo calcula bytes, así que no deja
+    archivos a medias). Se espera a que salgan: si el intérprete termina con el hilo de gestión
+    del grupo aún vivo, Python puede quejarse al cerrar («Bad file descriptor»). Matarlos con
+    terminate() puede dejar colgado el hilo que les envía trabajo (la tubería queda sin lector).
     """
-    grupo.shutdown(wait=False, cancel_futures=True)
+    grupo.shutdown(wait=True, cancel_futures=True)
 
 
 @contextmanager
