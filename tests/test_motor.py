@@ -1,0 +1,75 @@
+"""Motor de plantillas: el camino compilado y docxtpl dan el mismo documento."""
+
+from __future__ import annotations
+
+import io
+import logging
+import zipfile
+from pathlib import Path
+
+import docx
+import pytest
+from docx.oxml.ns import qn
+
+from acuerdo_docs.acuerdo import ejemplo_acuerdo, renderizar_acuerdo
+from acuerdo_docs.construccion import CONSTRUCTORES
+from acuerdo_docs.ficha import ejemplo_ficha, renderizar_ficha
+from acuerdo_docs.motor_docx import compilada, renderizar
+from acuerdo_docs.rutas import plantilla
+
+
+def vista(contenido: bytes) -> dict[str, list[str]]:
+    """Lo que ve un lector: cuerpo en orden (párrafos y celdas), encabezados y notas al pie."""
+    documento = docx.Document(io.BytesIO(contenido))
+    cuerpo: list[str] = []
+    for elemento in documento.element.body.iterchildren():
+        if elemento.tag == qn("w:p"):
+            cuerpo.append("".join(t.text or "" for t in elemento.iter(qn("w:t"))))
+        elif elemento.tag == qn("w:tbl"):
+            cuerpo.extend(c.text for fila in docx.table.Table(elemento, documento).rows for c in fila.cells)
+    encabezados = [c.text for s in documento.sections for t in s.header.tables for f in t.rows for c in f.cells]
+    with zipfile.ZipFile(io.BytesIO(contenido)) as zf:
+        notas = zf.read("word/footnotes.xml").decode() if "word/footnotes.xml" in zf.namelist() else ""
+    return {"cuerpo": cuerpo, "encabezados": encabezados, "notas": [notas]}
+
+
+CASOS = {
+    "ficha": lambda motor: renderizar_ficha(ejemplo_ficha(), motor=motor),
+    "ficha_publica": lambda motor: renderizar_ficha(ejemplo_ficha(), publico=True, motor=motor),
+    "acuerdo": lambda motor: renderizar_acuerdo(ejemplo_acuerdo(), motor=motor),
+    "acuerdo_publico": lambda motor: renderizar_acuerdo(ejemplo_acuerdo(), publico=True, motor=motor),
+}
+
+
+def test_cada_plantilla_tiene_su_caso() -> None:
+    usadas = {"ficha_4202000-FT-1311.docx", "acuerdo_simbolico.docx"}
+    assert set(CONSTRUCTORES) == usadas, "agregue aquí el caso de la plantilla nueva"
+
+
+@pytest.mark.parametrize("caso", sorted(CASOS))
+def test_compilado_igual_a_docxtpl(caso: str) -> None:
+    compilado, plano = CASOS[caso]("compilado"), CASOS[caso]("docxtpl")
+    a, b = vista(compilado), vista(plano)
+    assert a["cuerpo"] == b["cuerpo"]
+    assert a["encabezados"] == b["encabezados"] and a["encabezados"]
+    assert a["notas"] == b["notas"]
+    assert len(a["cuerpo"]) > 50
+
+
+def test_plantilla_compilada_una_vez_por_proceso() -> None:
+    ruta = plantilla("ficha_4202000-FT-1311.docx")
+    assert compilada(ruta) is compilada(ruta)
+
+
+def test_columnas_dinamicas_usan_docxtpl_y_lo_dicen(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    documento = docx.Document()
+    tabla = documento.add_table(rows=1, cols=3)
+    for celda, texto in zip(tabla.rows[0].cells, ("{%tc for c in columnas %}", "{{ c }}", "{%tc endfor %}")):
+        celda.text = texto
+    ruta = tmp_path / "tc.docx"
+    documento.save(str(ruta))
+    with caplog.at_level(logging.INFO, logger="acuerdo_docs.motor"):
+        salida = renderizar(ruta, {"columnas": ["uno", "dos & tres"]})
+    assert any("columnas dinámicas" in r.getMessage() for r in caplog.records)
+    celdas = [c.text for c in docx.Document(io.BytesIO(salida)).tables[0].rows[0].cells]
+    assert celdas == ["uno", "dos & tres"]
