@@ -32,6 +32,7 @@ from .comun import (
     _a_texto,
     campo,
     limpiar_texto,
+    lista_de_lineas,
     normalizar_clave,
 )
 from .ficha import Encabezado
@@ -197,10 +198,8 @@ class Actor(Modelo):
     @field_validator("responsabilidades", mode="before")
     @classmethod
     def _lineas(cls, valor: Any) -> Any:
-        # Un texto con varias líneas (viñetas pegadas) es una lista de responsabilidades.
         if isinstance(valor, str):
-            lineas = [linea.strip() for linea in limpiar_texto(valor).split("\n")]
-            return [linea.lstrip("-•*·–").strip() for linea in lineas if linea.strip()]
+            return lista_de_lineas(limpiar_texto(valor))
         return valor
 
     @field_validator("responsabilidades")

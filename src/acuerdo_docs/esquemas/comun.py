@@ -41,6 +41,12 @@ def limpiar_texto(valor: Any) -> Any:
     return _PROHIBIDOS.sub("", texto)
 
 
+def lista_de_lineas(texto: str) -> list[str]:
+    """Un texto con varias líneas (celda de Excel, viñetas pegadas) como lista: un elemento por línea."""
+    lineas = [linea.strip() for linea in texto.split("\n")]
+    return [linea.lstrip("-•*·–").strip() for linea in lineas if linea.strip()]
+
+
 def _no_vacio(valor: str) -> str:
     if not valor.strip():
         raise PydanticCustomError("texto_vacio", "no puede estar vacío")

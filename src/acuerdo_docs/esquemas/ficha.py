@@ -18,6 +18,7 @@ from .comun import (
     Texto,
     TextoObligatorio,
     campo,
+    lista_de_lineas,
 )
 
 S1 = "1. INFORMACIÓN GENERAL"
@@ -177,10 +178,8 @@ class BuenaPractica(Modelo):
     @field_validator("retos", mode="before")
     @classmethod
     def _retos_de_texto(cls, valor: Any) -> Any:
-        # Un texto con varias líneas (celda de Excel, viñetas pegadas) es una lista de retos.
         if isinstance(valor, str):
-            lineas = [linea.strip() for linea in valor.replace("\r", "\n").split("\n")]
-            return [linea.lstrip("-•*·–").strip() for linea in lineas if linea.strip()]
+            return lista_de_lineas(valor.replace("\r", "\n"))
         return valor
 
 
