@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+import sys
 import tempfile
 from collections.abc import Iterable
 from pathlib import Path
@@ -59,3 +60,9 @@ def texto_pdf(pdf: Path) -> list[str]:
 @pytest.fixture(scope="session")
 def libreoffice() -> str:
     return exigir_libreoffice()
+
+
+def cli(*args: str, entrada: str | None = None) -> subprocess.CompletedProcess[str]:
+    """Ejecuta ``acuerdo-docs`` en un proceso aparte, como lo haría un usuario."""
+    return subprocess.run([sys.executable, "-m", "acuerdo_docs.cli", *args], capture_output=True, text=True,
+                          input=entrada, timeout=120)

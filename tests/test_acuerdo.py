@@ -5,15 +5,13 @@ from __future__ import annotations
 import io
 import json
 import re
-import subprocess
-import sys
 import zipfile
 from datetime import date, timedelta
 from pathlib import Path
 
 import docx
 import pytest
-from conftest import convertir_con_libreoffice, texto_pdf
+from conftest import cli, convertir_con_libreoffice, texto_pdf
 from docx.oxml.ns import qn
 from docx.table import Table
 
@@ -491,11 +489,6 @@ def test_destino_archivo_abierto_y_plantilla_propia(tmp_path: Path) -> None:
 
 
 # ---------------------------------------------------------------------- CLI
-
-
-def cli(*args: str, entrada: str | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "acuerdo_docs.cli", *args], capture_output=True, text=True,
-                          input=entrada, timeout=120)
 
 
 def test_cli_acuerdo_archivo_y_carpeta(tmp_path: Path) -> None:

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import docx
 import pytest
-from conftest import SEMILLA, convertir_con_libreoffice, texto_pdf
+from conftest import SEMILLA, cli, convertir_con_libreoffice, texto_pdf
 from docx.oxml.ns import qn
 
 from acuerdo_docs import BuenaPractica, ErrorValidacion, ejemplo_ficha, generar_ficha
@@ -366,11 +366,6 @@ def test_salidas_ejemplo_al_dia(tmp_path: Path) -> None:
 
 
 # ---------------------------------------------------------------------- CLI
-
-
-def cli(*args: str, entrada: str | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "acuerdo_docs.cli", *args], capture_output=True, text=True,
-                          input=entrada, timeout=120)
 
 
 def test_cli_ficha_y_errores(tmp_path: Path) -> None:

@@ -5,26 +5,11 @@ from __future__ import annotations
 import argparse
 import io
 import os
-from datetime import date
 from pathlib import Path
-
-from pydantic_core import PydanticCustomError
 
 from ..acuerdo import cargar_acuerdo, renderizar_acuerdo
 from ..archivos import escribir_atomico
-from ..esquemas.comun import leer_fecha
 from . import comun
-
-
-def fecha_argumento(texto: str) -> date:
-    """--referencia: AAAA-MM-DD (también acepta 24/10/2023)."""
-    try:
-        valor = leer_fecha(texto)
-    except (ValueError, PydanticCustomError):
-        raise argparse.ArgumentTypeError("fecha no válida: use AAAA-MM-DD (por ejemplo 2023-10-24)") from None
-    if not isinstance(valor, date):
-        raise argparse.ArgumentTypeError("fecha no válida: use AAAA-MM-DD (por ejemplo 2023-10-24)")
-    return valor
 
 
 def registrar(ordenes: argparse._SubParsersAction) -> None:
@@ -50,7 +35,7 @@ def registrar(ordenes: argparse._SubParsersAction) -> None:
     p.add_argument("-o", "--salida", required=True, metavar="RUTA",
                    help="archivo .docx de salida, o carpeta (termina en /) para el .docx y la matriz .xlsx")
     p.add_argument(
-        "--referencia", type=fecha_argumento, metavar="AAAA-MM-DD",
+        "--referencia", type=comun.fecha_argumento, metavar="AAAA-MM-DD",
         help="fecha frente a la que se calcula el estado de cada hito (por omisión: fecha_corte del JSON o hoy)",
     )
     p.add_argument("--plantilla", type=Path, metavar="DOCX", help="plantilla Word propia (por omisión, la incorporada)")

@@ -5,10 +5,13 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from datetime import date
 from importlib.metadata import PackageNotFoundError
 from importlib.metadata import version as _version
 from pathlib import Path
 from typing import Any, NoReturn
+
+from pydantic_core import PydanticCustomError
 
 from ..errores import (
     ErrorAcuerdoDocs,
@@ -16,6 +19,7 @@ from ..errores import (
     ErrorEntrada,
     ErrorValidacion,
 )
+from ..esquemas.comun import leer_fecha
 
 
 def version() -> str:
@@ -109,3 +113,14 @@ def convertir_pdf(rutas: list[Path]) -> None:
 
     for ruta_pdf in a_pdf(rutas).exigir():
         print(f"PDF escrito: {ruta_pdf}")
+
+
+def fecha_argumento(texto: str) -> date:
+    """--referencia: AAAA-MM-DD (también acepta 24/10/2023)."""
+    try:
+        valor = leer_fecha(texto)
+    except (ValueError, PydanticCustomError):
+        raise argparse.ArgumentTypeError("fecha no válida: use AAAA-MM-DD (por ejemplo 2023-10-24)") from None
+    if not isinstance(valor, date):
+        raise argparse.ArgumentTypeError("fecha no válida: use AAAA-MM-DD (por ejemplo 2023-10-24)")
+    return valor

@@ -7,7 +7,6 @@ from pathlib import Path
 
 from ..matriz import generar_matriz_riesgos
 from . import comun
-from .acuerdo import fecha_argumento
 
 
 def registrar(ordenes: argparse._SubParsersAction) -> None:
@@ -26,7 +25,7 @@ def registrar(ordenes: argparse._SubParsersAction) -> None:
     p.add_argument("entrada", type=Path,
                    help="archivo JSON de los riesgos o del acuerdo ('-' para la entrada estándar)")
     comun.agregar_salida(p, "archivo .xlsx de salida")
-    p.add_argument("--referencia", type=fecha_argumento, metavar="AAAA-MM-DD",
+    p.add_argument("--referencia", type=comun.fecha_argumento, metavar="AAAA-MM-DD",
                    help="fecha para el estado de los hitos (por omisión: fecha_corte del acuerdo o su fecha)")
     p.add_argument("--controles", type=int, default=3, metavar="N",
                    help="grupos de columnas de control por riesgo (por omisión 3; crece si algún riesgo trae más)")
