@@ -60,10 +60,21 @@ def _por_documento(soffice: str, documentos: list[Path], carpeta: Path, perfil: 
     return segundos, _cpu_hijos() - cpu
 
 
-def _lote(documentos: list[Path], carpeta: Path, trabajadores: int) -> tuple[float, int, float]:
-    cpu = _cpu_hijos()
-    resultado = a_pdf(documentos, carpeta, trabajadores=trabajadores)
-    resultado.exigir()
+def _lote(documentos: list[Path], carpeta: Path, trabajadores: int, *,
+          sin_asignador: bool = False) -> tuple[float, int, float]:
+    previo = os.environ.get(modulo_pdf.VARIABLE_ASIGNADOR)
+    if sin_asignador:
+        os.environ[modulo_pdf.VARIABLE_ASIGNADOR] = "ninguno"
+    try:
+        cpu = _cpu_hijos()
+        resultado = a_pdf(documentos, carpeta, trabajadores=trabajadores)
+        resultado.exigir()
+    finally:
+        if sin_asignador:
+            if previo is None:
+                del os.environ[modulo_pdf.VARIABLE_ASIGNADOR]
+            else:
+                os.environ[modulo_pdf.VARIABLE_ASIGNADOR] = previo
     return resultado.segundos, resultado.arranques, _cpu_hijos() - cpu
 
 
@@ -75,7 +86,8 @@ def medir_pdf(documentos: list[Path], trabajadores: int, *, muestra_por_document
     crear los perfiles de LibreOffice); ``lote_repetido_*`` es una segunda llamada, con los
     perfiles ya creados, como en un proceso que convierte varios lotes.
     Con ``muestra_por_documento`` el caso (a) se mide con esos primeros documentos y se extrapola.
-    ``*_cpu_ms_doc`` es el tiempo de CPU de LibreOffice por documento: sirve de referencia cuando
+    ``lote_sin_asignador_*`` repite el lote sin precargar jemalloc (si estaba en uso), para ver
+    cuánto aporta. ``*_cpu_ms_doc`` es el tiempo de CPU de LibreOffice por documento: sirve de referencia cuando
     la máquina está ocupada con otras cosas y el tiempo de reloj sube.
     """
     if not documentos:
@@ -97,14 +109,23 @@ def medir_pdf(documentos: list[Path], trabajadores: int, *, muestra_por_document
         uno_preparado *= n / len(muestra)
         lote, arranques, cpu_lote = _lote(documentos, base / "lote", trabajadores)
         repetido, _, cpu_repetido = _lote(documentos, base / "lote_repetido", trabajadores)
+        asignador = modulo_pdf.asignador_memoria()
+        if asignador is not None:
+            sin, _, cpu_sin = _lote(documentos, base / "lote_sin_asignador", trabajadores, sin_asignador=True)
 
     def cifras(prefijo: str, segundos: float) -> dict[str, float]:
         return {f"{prefijo}_s": round(segundos, 3), f"{prefijo}_docs_s": round(n / segundos, 2),
                 f"{prefijo}_ms_doc": round(1000 * segundos / n, 1)}
 
+    sin_asignador: dict[str, Any] = {}
+    if asignador is not None:
+        sin_asignador = {**cifras("lote_sin_asignador", sin),
+                         "lote_sin_asignador_cpu_ms_doc": round(1000 * cpu_sin / n, 1),
+                         "razon_sin_asignador": round(uno_a_uno / sin, 1)}
     return {
         "documentos": n,
         "trabajadores": trabajadores,
+        "asignador": asignador,
         **cifras("por_documento", uno_a_uno),
         "por_documento_extrapolado": len(muestra) < n,
         **cifras("por_documento_perfil_preparado", uno_preparado),
@@ -117,6 +138,7 @@ def medir_pdf(documentos: list[Path], trabajadores: int, *, muestra_por_document
         "razon": round(uno_a_uno / lote, 1),
         "razon_repetido": round(uno_a_uno / repetido, 1),
         "razon_perfil_preparado": round(uno_preparado / repetido, 1),
+        **sin_asignador,
     }
 
 

@@ -24,7 +24,14 @@ from openpyxl import Workbook
 
 from acuerdo_docs import pdf as modulo_pdf
 from acuerdo_docs.errores import ErrorAcuerdoDocs, ErrorConversion
-from acuerdo_docs.pdf import VARIABLE_SOFFICE, ResultadoPdf, a_pdf, buscar_soffice
+from acuerdo_docs.pdf import (
+    VARIABLE_ASIGNADOR,
+    VARIABLE_SOFFICE,
+    ResultadoPdf,
+    a_pdf,
+    asignador_memoria,
+    buscar_soffice,
+)
 
 # ------------------------------------------------------------------ documentos de prueba
 
@@ -105,7 +112,11 @@ import os, subprocess, sys, time
 args = sys.argv[1:]
 with open({registro!r}, "a") as f:
     f.write(f"{{os.getpid()}}\\n")
+with open({registro!r} + ".entorno", "a") as f:
+    f.write(os.environ.get("LD_PRELOAD", "-") + "\\n")
 modo = {modo!r}
+if modo == "rompe_asignador" and "rompe" in os.environ.get("LD_PRELOAD", ""):
+    sys.exit(134)  # como un LibreOffice que no arranca con esa biblioteca precargada
 if modo == "averiado":
     print("soffice falso: no arranca", flush=True)
     sys.exit(1)
@@ -135,6 +146,7 @@ def soffice_falso(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, modo: str = "
     guion.write_text(_FALSO.format(python=sys.executable, registro=str(registro), modo=modo), encoding="utf-8")
     guion.chmod(0o755)
     monkeypatch.setenv(VARIABLE_SOFFICE, str(guion))
+    monkeypatch.setenv(VARIABLE_ASIGNADOR, "ninguno")  # cada prueba de asignador lo pone ella misma
     return registro
 
 
@@ -364,3 +376,72 @@ def test_parametros_invalidos(tmp_path: Path) -> None:
         a_pdf(tmp_path / "a.docx", trabajadores=0)
     with pytest.raises(ValueError):
         a_pdf(tmp_path / "a.docx", tiempo_limite=0)
+
+
+# ------------------------------------------------------------------ asignador de memoria
+
+
+def precargas(registro: Path) -> list[str]:
+    return Path(str(registro) + ".entorno").read_text().split()
+
+
+def test_asignador_indicado_se_precarga(docs_validos: list[Path], tmp_path: Path,
+                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    registro = soffice_falso(tmp_path, monkeypatch)
+    biblioteca = tmp_path / "libasignador.so"
+    biblioteca.write_bytes(b"")  # ld.so no la puede cargar y la ignora: basta para ver LD_PRELOAD
+    monkeypatch.setenv(VARIABLE_ASIGNADOR, str(biblioteca))
+    monkeypatch.setenv("LD_PRELOAD", "libprevia.so")
+    resultado = a_pdf(docs_validos[:2], tmp_path / "pdf", trabajadores=1)
+    assert resultado.ok
+    assert precargas(registro) == [f"{biblioteca}:libprevia.so"]  # delante, sin perder la del usuario
+
+
+def test_asignador_ninguno_no_toca_el_entorno(docs_validos: list[Path], tmp_path: Path,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    registro = soffice_falso(tmp_path, monkeypatch)
+    monkeypatch.delenv("LD_PRELOAD", raising=False)
+    assert asignador_memoria() is None
+    assert a_pdf(docs_validos[:2], tmp_path / "pdf", trabajadores=1).ok
+    assert precargas(registro) == ["-"]
+
+
+def test_asignador_mal_indicado_error_claro(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(VARIABLE_ASIGNADOR, str(tmp_path / "no_hay.so"))
+    with pytest.raises(ErrorConversion, match=f"{VARIABLE_ASIGNADOR}.*no existe"):
+        asignador_memoria()
+    monkeypatch.setenv(VARIABLE_ASIGNADOR, "libuno.so:libotro.so")
+    with pytest.raises(ErrorConversion, match="separadores"):
+        asignador_memoria()
+    # Vacía es como no puesta: se usa la de omisión (jemalloc si está instalada).
+    monkeypatch.setenv(VARIABLE_ASIGNADOR, " ")
+    vacia = asignador_memoria()
+    monkeypatch.delenv(VARIABLE_ASIGNADOR)
+    assert vacia == asignador_memoria()
+
+
+def test_si_libreoffice_no_arranca_con_el_asignador_sigue_sin_el(
+        docs_validos: list[Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        caplog: pytest.LogCaptureFixture) -> None:
+    registro = soffice_falso(tmp_path, monkeypatch, modo="rompe_asignador")
+    monkeypatch.setattr(modulo_pdf, "_GRACIA_SALIDA", 0.3)
+    biblioteca = tmp_path / "librompe.so"
+    biblioteca.write_bytes(b"")
+    monkeypatch.setenv(VARIABLE_ASIGNADOR, str(biblioteca))
+    monkeypatch.delenv("LD_PRELOAD", raising=False)
+    entradas = [d for d in docs_validos if d.stem != "cuelga"]
+    with caplog.at_level("WARNING", logger="acuerdo_docs.pdf"):
+        resultado = a_pdf(entradas, tmp_path / "pdf", trabajadores=1)
+    assert resultado.ok, resultado.fallidos
+    assert precargas(registro) == [str(biblioteca), "-"]  # un intento con ella, la tanda entera sin ella
+    assert "se sigue sin él" in caplog.text
+
+
+@pytest.mark.libreoffice
+def test_ci_convierte_con_jemalloc(libreoffice: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    # .ci/run instala libjemalloc2: en CI las pruebas con LibreOffice real usan el asignador.
+    monkeypatch.delenv(VARIABLE_ASIGNADOR, raising=False)
+    if not os.environ.get("CI"):
+        pytest.skip("solo en CI, donde libjemalloc2 se instala siempre")
+    hallado = asignador_memoria()
+    assert hallado is not None and "jemalloc" in hallado

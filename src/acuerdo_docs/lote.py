@@ -199,10 +199,11 @@ def _verificar_carpeta(carpeta: Path) -> None:
 
 def _verificar_pdf() -> Callable[..., Any]:
     try:
-        from .pdf import a_pdf, buscar_soffice
+        from .pdf import a_pdf, asignador_memoria, buscar_soffice
     except ImportError:
         raise ErrorEntrada("La conversión a PDF (--pdf) no está disponible en esta instalación.") from None
     buscar_soffice()  # sin LibreOffice falla antes de escribir nada (ErrorConversion)
+    asignador_memoria()  # igual con ACUERDO_DOCS_ASIGNADOR mal puesta
     return a_pdf
 
 
