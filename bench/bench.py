@@ -18,7 +18,6 @@ import os
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -27,24 +26,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from bench_docx import medir_docx  # noqa: E402
 from datos import fichas  # noqa: E402
-
-
-def _rss_arbol(pid: int) -> int:
-    """RSS (bytes) de un proceso y todos sus descendientes, leído de /proc."""
-    total = 0
-    pendientes = [pid]
-    while pendientes:
-        actual = pendientes.pop()
-        try:
-            with open(f"/proc/{actual}/status", encoding="ascii") as f:
-                for linea in f:
-                    if linea.startswith("VmRSS:"):
-                        total += int(linea.split()[1]) * 1024
-            with open(f"/proc/{actual}/task/{actual}/children", encoding="ascii") as f:
-                pendientes.extend(int(h) for h in f.read().split())
-        except (FileNotFoundError, ProcessLookupError, PermissionError):
-            continue
-    return total
+from memoria import PicoRss  # noqa: E402
 
 
 def _libro_lote(ruta: Path, n: int) -> None:
@@ -76,26 +58,14 @@ def medir_memoria(n: int) -> dict[str, Any]:
             [sys.executable, "-m", "acuerdo_docs.cli", "lote", str(entrada), "-o", str(salida), "--silencioso"],
             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
         )
-        pico = 0
-        parar = threading.Event()
-
-        def muestrear() -> None:
-            nonlocal pico
-            while not parar.is_set():
-                pico = max(pico, _rss_arbol(proceso.pid))
-                time.sleep(0.05)
-
-        hilo = threading.Thread(target=muestrear, daemon=True)
-        hilo.start()
-        _, error = proceso.communicate()
-        parar.set()
-        hilo.join()
+        with PicoRss(proceso.pid) as medidor:
+            _, error = proceso.communicate()
         segundos = time.perf_counter() - inicio
         documentos = len(list(salida.glob("*.docx")))
         if proceso.returncode != 0:
             raise RuntimeError(f"el lote terminó con código {proceso.returncode}: {error.decode()[-2000:]}")
     return {"filas": n, "documentos": documentos, "segundos": segundos, "docs_por_s": documentos / segundos,
-            "rss_pico_mb": pico / 2**20}
+            "rss_pico_mb": medidor.mb}
 
 
 def medir_pdf_fichas(n: int, muestra: int | None) -> dict[str, Any]:
@@ -139,8 +109,21 @@ def main(argv: list[str] | None = None) -> int:
     if args.pdf:
         pdf = medir_pdf_fichas(args.pdf, args.muestra_por_documento)
         resultados["pdf"] = pdf
-        print(f"\nPDF ({args.pdf} fichas)")
-        print(json.dumps(pdf, ensure_ascii=False, indent=2))
+        print(f"\nPDF ({pdf['documentos']} fichas, {pdf['trabajadores']} procesos de LibreOffice, "
+              f"asignador: {pdf['asignador'] or 'malloc de glibc'})")
+        filas = [("(a) un arranque por documento", "por_documento", None),
+                 (f"(b) a_pdf por lotes, mediana de {pdf['llamadas_lote']}", "lote", "razon"),
+                 ("    la primera (crea los perfiles)", "lote_primera", "razon_primera")]
+        if pdf["asignador"]:
+            filas.append(("    sin asignador (malloc de glibc)", "lote_sin_asignador", "razon_sin_asignador"))
+        for titulo, clave, razon in filas:
+            print(f"  {titulo:<36} {pdf[clave + '_docs_s']:8.2f} docs/s {pdf[clave + '_ms_doc']:8.1f} ms/doc"
+                  + (f"   x{pdf[razon]} frente a (a)" if razon else "")
+                  + (" (extrapolado de una muestra)" if clave == "por_documento" and pdf["por_documento_extrapolado"]
+                     else ""))
+        print(f"  (b) entre {pdf['lote_min_ms_doc']} y {pdf['lote_max_ms_doc']} ms/doc: "
+              f"x{pdf['razon_min']} a x{pdf['razon_max']} frente a (a)")
+        print(f"  RSS pico de Python y LibreOffice durante (b): {pdf['lote_rss_pico_mb']:.0f} MB")
 
     if args.memoria:
         memoria = medir_memoria(args.memoria)

@@ -29,6 +29,7 @@ import docx
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from lxml import etree
+from memoria import PicoRss
 
 from acuerdo_docs import pdf as modulo_pdf
 from acuerdo_docs.pdf import a_pdf, buscar_soffice
@@ -40,15 +41,18 @@ def _cpu_hijos() -> float:
     return uso.ru_utime + uso.ru_stime
 
 
-def _por_documento(soffice: str, documentos: list[Path], carpeta: Path, perfil: Path) -> tuple[float, float]:
+def _por_documento(soffice: str, documentos: list[Path], carpeta: Path, perfil: Path, *,
+                   calentar: bool = True) -> tuple[float, float]:
     """(a) Lo ingenuo: ``soffice --convert-to pdf`` una vez por documento, uno tras otro.
 
-    Usa un perfil propio ya creado (como el de un usuario): el arranque del primer perfil no cuenta.
-    Si ``perfil`` ya existe se usa tal cual (así se mide también con un perfil preparado por a_pdf).
+    Usa un perfil propio ya creado (como el de un usuario): el arranque del primer perfil no cuenta
+    (con ``calentar`` se crea antes de medir). Si ``perfil`` ya existe se usa tal cual (así se mide
+    también con un perfil preparado por a_pdf).
     """
     orden = [soffice, "--headless", "--norestore", "--nologo", "--nodefault", "--nolockcheck",
              f"-env:UserInstallation={perfil.as_uri()}", "--convert-to", "pdf", "--outdir", str(carpeta)]
-    subprocess.run([*orden, str(documentos[0])], check=True, capture_output=True, timeout=300)  # crea el perfil
+    if calentar:
+        subprocess.run([*orden, str(documentos[0])], check=True, capture_output=True, timeout=300)
     cpu = _cpu_hijos()
     inicio = time.perf_counter()
     for documento in documentos:
@@ -61,13 +65,14 @@ def _por_documento(soffice: str, documentos: list[Path], carpeta: Path, perfil: 
 
 
 def _lote(documentos: list[Path], carpeta: Path, trabajadores: int, *,
-          sin_asignador: bool = False) -> tuple[float, int, float]:
+          sin_asignador: bool = False) -> tuple[float, int, float, float]:
     previo = os.environ.get(modulo_pdf.VARIABLE_ASIGNADOR)
     if sin_asignador:
         os.environ[modulo_pdf.VARIABLE_ASIGNADOR] = "ninguno"
     try:
         cpu = _cpu_hijos()
-        resultado = a_pdf(documentos, carpeta, trabajadores=trabajadores)
+        with PicoRss(os.getpid()) as medidor:
+            resultado = a_pdf(documentos, carpeta, trabajadores=trabajadores)
         resultado.exigir()
     finally:
         if sin_asignador:
@@ -75,29 +80,60 @@ def _lote(documentos: list[Path], carpeta: Path, trabajadores: int, *,
                 del os.environ[modulo_pdf.VARIABLE_ASIGNADOR]
             else:
                 os.environ[modulo_pdf.VARIABLE_ASIGNADOR] = previo
-    return resultado.segundos, resultado.arranques, _cpu_hijos() - cpu
+    return resultado.segundos, resultado.arranques, _cpu_hijos() - cpu, medidor.mb
 
 
-def medir_pdf(documentos: list[Path], trabajadores: int, *, muestra_por_documento: int | None = None) -> dict[str, Any]:
+def medir_pdf(documentos: list[Path], trabajadores: int, *, muestra_por_documento: int | None = None,
+              llamadas: int = 3) -> dict[str, Any]:
     """Convierte ``documentos`` (a) arrancando LibreOffice por documento y (b) con ``a_pdf`` en lote.
 
-    Devuelve segundos, documentos por segundo, milisegundos por documento y la razón (a)/(b).
-    ``lote_*`` es la primera llamada a ``a_pdf`` en este proceso si no hubo otra antes (incluye
-    crear los perfiles de LibreOffice); ``lote_repetido_*`` es una segunda llamada, con los
-    perfiles ya creados, como en un proceso que convierte varios lotes.
-    Con ``muestra_por_documento`` el caso (a) se mide con esos primeros documentos y se extrapola.
+    En una máquina compartida la velocidad cambia de un minuto a otro (±15 %), así que:
+
+    - (b) se mide ``llamadas`` veces y cuenta la mediana (``lote_*``); ``lote_primera_*`` es la
+      primera llamada (incluye crear los perfiles de LibreOffice) y ``lote_min_ms_doc`` /
+      ``lote_max_ms_doc`` el rango.
+    - (a) se mide en partes intercaladas con las llamadas de (b): un cambio de carga afecta a los
+      dos por igual. Con ``muestra_por_documento`` se mide con esos primeros documentos y se
+      extrapola.
+
     ``lote_sin_asignador_*`` repite el lote sin precargar jemalloc (si estaba en uso), para ver
-    cuánto aporta. ``*_cpu_ms_doc`` es el tiempo de CPU de LibreOffice por documento: sirve de referencia cuando
-    la máquina está ocupada con otras cosas y el tiempo de reloj sube.
+    cuánto aporta. ``por_documento_perfil_preparado_*`` es (a) con el perfil que prepara a_pdf.
+    ``*_cpu_ms_doc`` es el tiempo de CPU de LibreOffice por documento, de referencia cuando la
+    máquina está ocupada y el tiempo de reloj sube.
     """
     if not documentos:
         raise ValueError("hace falta al menos un documento")
+    if llamadas < 1:
+        raise ValueError("llamadas debe ser 1 o más")
     soffice = buscar_soffice()
     n = len(documentos)
+    asignador = modulo_pdf.asignador_memoria()
+    muestra = documentos[: muestra_por_documento] if muestra_por_documento else documentos
+    tramos = llamadas + 1 + (asignador is not None)  # uno antes, uno tras cada lote
+    partes = [p for p in (muestra[k::tramos] for k in range(tramos)) if p]
+    uno_a_uno = cpu_uno = 0.0
+    lotes: list[tuple[float, int, float, float]] = []
     with tempfile.TemporaryDirectory(prefix="bench_pdf_") as temporal:
         base = Path(temporal)
-        muestra = documentos[: muestra_por_documento] if muestra_por_documento else documentos
-        uno_a_uno, cpu_uno = _por_documento(soffice, muestra, base / "uno_a_uno", base / "perfil_uno_a_uno")
+
+        pendientes = iter(partes)
+
+        def parte_uno_a_uno() -> None:
+            nonlocal uno_a_uno, cpu_uno
+            parte = next(pendientes, None)
+            if parte is not None:
+                segundos, cpu = _por_documento(soffice, parte, base / "uno_a_uno", base / "perfil_uno_a_uno",
+                                               calentar=parte is partes[0])
+                uno_a_uno += segundos
+                cpu_uno += cpu
+
+        parte_uno_a_uno()
+        for k in range(llamadas):
+            lotes.append(_lote(documentos, base / f"lote_{k}", trabajadores))
+            parte_uno_a_uno()
+        if asignador is not None:
+            sin, _, cpu_sin, _ = _lote(documentos, base / "lote_sin_asignador", trabajadores, sin_asignador=True)
+            parte_uno_a_uno()
         uno_a_uno *= n / len(muestra)
         # El mismo bucle con el perfil que prepara a_pdf (sin las pruebas de dibujo de cada arranque):
         # muestra cuánto gana el lote por sí solo, no por el perfil.
@@ -107,16 +143,14 @@ def medir_pdf(documentos: list[Path], trabajadores: int, *, muestra_por_document
         finally:
             modulo_pdf._RESERVA.devolver_perfil(soffice, preparado, sano=True)
         uno_preparado *= n / len(muestra)
-        lote, arranques, cpu_lote = _lote(documentos, base / "lote", trabajadores)
-        repetido, _, cpu_repetido = _lote(documentos, base / "lote_repetido", trabajadores)
-        asignador = modulo_pdf.asignador_memoria()
-        if asignador is not None:
-            sin, _, cpu_sin = _lote(documentos, base / "lote_sin_asignador", trabajadores, sin_asignador=True)
 
     def cifras(prefijo: str, segundos: float) -> dict[str, float]:
         return {f"{prefijo}_s": round(segundos, 3), f"{prefijo}_docs_s": round(n / segundos, 2),
                 f"{prefijo}_ms_doc": round(1000 * segundos / n, 1)}
 
+    mediana = sorted(lotes)[(len(lotes) - 1) // 2]
+    lote, arranques, cpu_lote, _ = mediana
+    primera = lotes[0]
     sin_asignador: dict[str, Any] = {}
     if asignador is not None:
         sin_asignador = {**cifras("lote_sin_asignador", sin),
@@ -126,18 +160,23 @@ def medir_pdf(documentos: list[Path], trabajadores: int, *, muestra_por_document
         "documentos": n,
         "trabajadores": trabajadores,
         "asignador": asignador,
+        "llamadas_lote": llamadas,
         **cifras("por_documento", uno_a_uno),
         "por_documento_extrapolado": len(muestra) < n,
         **cifras("por_documento_perfil_preparado", uno_preparado),
         **cifras("lote", lote),
-        **cifras("lote_repetido", repetido),
+        **cifras("lote_primera", primera[0]),
+        "lote_min_ms_doc": round(1000 * min(x[0] for x in lotes) / n, 1),
+        "lote_max_ms_doc": round(1000 * max(x[0] for x in lotes) / n, 1),
         "por_documento_cpu_ms_doc": round(1000 * cpu_uno / len(muestra), 1),
         "lote_cpu_ms_doc": round(1000 * cpu_lote / n, 1),
-        "lote_repetido_cpu_ms_doc": round(1000 * cpu_repetido / n, 1),
         "arranques_lote": arranques,
+        "lote_rss_pico_mb": round(max(x[3] for x in lotes), 1),
         "razon": round(uno_a_uno / lote, 1),
-        "razon_repetido": round(uno_a_uno / repetido, 1),
-        "razon_perfil_preparado": round(uno_preparado / repetido, 1),
+        "razon_primera": round(uno_a_uno / primera[0], 1),
+        "razon_min": round(uno_a_uno / max(x[0] for x in lotes), 1),
+        "razon_max": round(uno_a_uno / min(x[0] for x in lotes), 1),
+        "razon_perfil_preparado": round(uno_preparado / lote, 1),
         **sin_asignador,
     }
 
@@ -155,7 +194,7 @@ def barrido(
                 for por_trabajador in tandas_por_trabajador:
                     modulo_pdf.MAXIMO_POR_PROCESO = max(1, math.ceil(len(documentos) / (trabajadores * por_trabajador)))
                     carpeta = Path(temporal) / f"w{trabajadores}_t{por_trabajador}"
-                    segundos, arranques, _ = _lote(documentos, carpeta, trabajadores)
+                    segundos, arranques, _, _ = _lote(documentos, carpeta, trabajadores)
                     filas.append({"trabajadores": trabajadores, "tandas": arranques, "segundos": round(segundos, 3),
                                   "ms_doc": round(1000 * segundos / len(documentos), 1)})
     finally:
@@ -266,11 +305,11 @@ def main(argv: list[str] | None = None) -> int:
         cifras = medir_pdf(documentos, args.trabajadores, muestra_por_documento=args.muestra)
         print(json.dumps(cifras, ensure_ascii=False, indent=2))
         print(f"\nUn arranque por documento: {cifras['por_documento_ms_doc']} ms/doc; "
-              f"a_pdf en lote: {cifras['lote_ms_doc']} ms/doc (repetido: {cifras['lote_repetido_ms_doc']} ms/doc); "
-              f"{cifras['razon']}x más rápido ({cifras['razon_repetido']}x con perfiles ya creados), "
+              f"a_pdf en lote (mediana de {cifras['llamadas_lote']}): {cifras['lote_ms_doc']} ms/doc, "
+              f"{cifras['razon']}x más rápido (entre {cifras['razon_min']}x y {cifras['razon_max']}x); "
               f"{cifras['arranques_lote']} arranque(s) de LibreOffice para {cifras['documentos']} documentos.\n"
               f"Un arranque por documento con el perfil preparado: {cifras['por_documento_perfil_preparado_ms_doc']} "
-              f"ms/doc ({cifras['razon_perfil_preparado']}x más lento que el lote repetido).")
+              f"ms/doc ({cifras['razon_perfil_preparado']}x más lento que el lote).")
         if args.barrido:
             print("\ntrabajadores  tandas  segundos  ms/doc")
             for fila in barrido(documentos, [1, 2, 3, 4], [1, 2, 4]):
