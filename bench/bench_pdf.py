@@ -24,6 +24,7 @@ import time
 import zipfile
 from pathlib import Path
 from typing import Any
+from unittest.mock import patch
 
 import docx
 from docx.oxml import OxmlElement
@@ -32,7 +33,7 @@ from lxml import etree
 from memoria import PicoRss
 
 from acuerdo_docs import pdf as modulo_pdf
-from acuerdo_docs.pdf import a_pdf, buscar_soffice
+from acuerdo_docs.pdf import a_pdf, buscar_soffice, orden_conversion
 
 
 def _cpu_hijos() -> float:
@@ -49,14 +50,14 @@ def _por_documento(soffice: str, documentos: list[Path], carpeta: Path, perfil: 
     (con ``calentar`` se crea antes de medir). Si ``perfil`` ya existe se usa tal cual (así se mide
     también con un perfil preparado por a_pdf).
     """
-    orden = [soffice, "--headless", "--norestore", "--nologo", "--nodefault", "--nolockcheck",
-             f"-env:UserInstallation={perfil.as_uri()}", "--convert-to", "pdf", "--outdir", str(carpeta)]
     if calentar:
-        subprocess.run([*orden, str(documentos[0])], check=True, capture_output=True, timeout=300)
+        subprocess.run(orden_conversion(soffice, perfil, carpeta, documentos[:1]),
+                       check=True, capture_output=True, timeout=300)
     cpu = _cpu_hijos()
     inicio = time.perf_counter()
     for documento in documentos:
-        subprocess.run([*orden, str(documento)], check=True, capture_output=True, timeout=300)
+        subprocess.run(orden_conversion(soffice, perfil, carpeta, [documento]),
+                       check=True, capture_output=True, timeout=300)
     segundos = time.perf_counter() - inicio
     faltan = [d for d in documentos if not (carpeta / f"{d.stem}.pdf").is_file()]
     if faltan:
@@ -66,20 +67,12 @@ def _por_documento(soffice: str, documentos: list[Path], carpeta: Path, perfil: 
 
 def _lote(documentos: list[Path], carpeta: Path, trabajadores: int, *,
           sin_asignador: bool = False) -> tuple[float, int, float, float]:
-    previo = os.environ.get(modulo_pdf.VARIABLE_ASIGNADOR)
-    if sin_asignador:
-        os.environ[modulo_pdf.VARIABLE_ASIGNADOR] = "ninguno"
-    try:
+    entorno = {modulo_pdf.VARIABLE_ASIGNADOR: "ninguno"} if sin_asignador else {}
+    with patch.dict(os.environ, entorno):
         cpu = _cpu_hijos()
         with PicoRss(os.getpid()) as medidor:
             resultado = a_pdf(documentos, carpeta, trabajadores=trabajadores)
         resultado.exigir()
-    finally:
-        if sin_asignador:
-            if previo is None:
-                del os.environ[modulo_pdf.VARIABLE_ASIGNADOR]
-            else:
-                os.environ[modulo_pdf.VARIABLE_ASIGNADOR] = previo
     return resultado.segundos, resultado.arranques, _cpu_hijos() - cpu, medidor.mb
 
 
@@ -151,6 +144,7 @@ def medir_pdf(documentos: list[Path], trabajadores: int, *, muestra_por_document
     mediana = sorted(lotes)[(len(lotes) - 1) // 2]
     lote, arranques, cpu_lote, _ = mediana
     primera = lotes[0]
+    rapido, lento = min(x[0] for x in lotes), max(x[0] for x in lotes)
     sin_asignador: dict[str, Any] = {}
     if asignador is not None:
         sin_asignador = {**cifras("lote_sin_asignador", sin),
@@ -166,16 +160,16 @@ def medir_pdf(documentos: list[Path], trabajadores: int, *, muestra_por_document
         **cifras("por_documento_perfil_preparado", uno_preparado),
         **cifras("lote", lote),
         **cifras("lote_primera", primera[0]),
-        "lote_min_ms_doc": round(1000 * min(x[0] for x in lotes) / n, 1),
-        "lote_max_ms_doc": round(1000 * max(x[0] for x in lotes) / n, 1),
+        "lote_min_ms_doc": round(1000 * rapido / n, 1),
+        "lote_max_ms_doc": round(1000 * lento / n, 1),
         "por_documento_cpu_ms_doc": round(1000 * cpu_uno / len(muestra), 1),
         "lote_cpu_ms_doc": round(1000 * cpu_lote / n, 1),
         "arranques_lote": arranques,
         "lote_rss_pico_mb": round(max(x[3] for x in lotes), 1),
         "razon": round(uno_a_uno / lote, 1),
         "razon_primera": round(uno_a_uno / primera[0], 1),
-        "razon_min": round(uno_a_uno / max(x[0] for x in lotes), 1),
-        "razon_max": round(uno_a_uno / min(x[0] for x in lotes), 1),
+        "razon_min": round(uno_a_uno / lento, 1),
+        "razon_max": round(uno_a_uno / rapido, 1),
         "razon_perfil_preparado": round(uno_preparado / lote, 1),
         **sin_asignador,
     }

@@ -41,9 +41,7 @@ def instrucciones(documento: Path, copias: int, perfil: Path, carpeta: Path) -> 
         archivos.append(entrada / f"d{i}{documento.suffix}")
         shutil.copyfile(documento, archivos[-1])
     orden = ["valgrind", "--tool=cachegrind", "--cache-sim=no", "--cachegrind-out-file=/dev/null",
-             _programa_soffice(), "--headless", "--norestore", "--nologo", "--nodefault", "--nolockcheck",
-             f"-env:UserInstallation={perfil.as_uri()}", "--convert-to", "pdf", "--outdir", str(salida),
-             *map(str, archivos)]
+             *modulo_pdf.orden_conversion(_programa_soffice(), perfil, salida, archivos)]
     proceso = subprocess.run(orden, capture_output=True, text=True, check=False,
                              env=dict(os.environ, **{modulo_pdf.VARIABLE_ASIGNADOR: "ninguno"}))
     convertidos = len(list(salida.glob("*.pdf"))) if salida.is_dir() else 0
@@ -67,8 +65,7 @@ def main(argv: list[str] | None = None) -> int:
         # Un perfil nuevo hace que soffice.bin pida reiniciarse (eso lo resuelve el lanzador
         # soffice): se estrena con una conversión normal antes de medir.
         with tempfile.TemporaryDirectory(prefix="instrucciones_") as temporal:
-            subprocess.run([soffice, "--headless", "--norestore", f"-env:UserInstallation={perfil.as_uri()}",
-                            "--convert-to", "pdf", "--outdir", temporal, str(args.documentos[0])],
+            subprocess.run(modulo_pdf.orden_conversion(soffice, perfil, Path(temporal), args.documentos[:1]),
                            capture_output=True, check=False, timeout=300)
         for documento in args.documentos:
             with tempfile.TemporaryDirectory(prefix="instrucciones_") as temporal:

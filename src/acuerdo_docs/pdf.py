@@ -58,6 +58,7 @@ __all__ = [
     "a_pdf",
     "asignador_memoria",
     "buscar_soffice",
+    "orden_conversion",
 ]
 
 log = logging.getLogger("acuerdo_docs.pdf")
@@ -345,6 +346,13 @@ class _Reserva:
 _PREFIJO_BASE = "acuerdo_docs_lo_"
 
 
+def orden_conversion(soffice: str, perfil: Path, salida: Path, entradas: Sequence[Path | str]) -> list[str]:
+    """La orden ``soffice --convert-to pdf`` sin interfaz, con un perfil propio (la usan también los benchmarks)."""
+    return [soffice, "--headless", "--norestore", "--nologo", "--nodefault", "--nolockcheck",
+            f"-env:UserInstallation={perfil.as_uri()}", "--convert-to", "pdf", "--outdir", str(salida),
+            *map(str, entradas)]
+
+
 def _borrar_huerfanas(carpeta: Path) -> None:
     """Borra perfiles que dejó un proceso ya muerto sin poder limpiar (p. ej. matado con SIGKILL)."""
     for vieja in carpeta.glob(f"{_PREFIJO_BASE}*_*"):
@@ -576,12 +584,7 @@ class _Conversion:
             if not listos:
                 return
             tanda.docs = listos
-            orden = [
-                self.soffice, "--headless", "--norestore", "--nologo", "--nodefault", "--nolockcheck",
-                f"-env:UserInstallation={perfil.as_uri()}",
-                "--convert-to", "pdf", "--outdir", str(salida),
-                *(str(entrada / d.nombre) for d in listos),
-            ]
+            orden = orden_conversion(self.soffice, perfil, salida, [entrada / d.nombre for d in listos])
             perfil_sano = self._correr(tanda, orden, salida)
         finally:
             _RESERVA.devolver_perfil(self.soffice, perfil, perfil_sano)
