@@ -71,7 +71,7 @@ def medir_memoria(n: int) -> dict[str, Any]:
 def medir_pdf_fichas(n: int, muestra: int | None) -> dict[str, Any]:
     from bench_pdf import medir_pdf
 
-    from acuerdo_docs.ficha import generar_ficha
+    from acuerdo_docs.documentos.ficha import generar_ficha
 
     with tempfile.TemporaryDirectory() as tmp:
         documentos = [generar_ficha(d, Path(tmp) / f"ficha_{i:04d}.docx") for i, d in enumerate(fichas(n))]

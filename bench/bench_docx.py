@@ -18,9 +18,9 @@ from typing import Any
 
 from docxtpl import DocxTemplate
 
-from acuerdo_docs.ficha import PLANTILLA_FICHA, cargar_practica, contexto_ficha, generar_ficha
-from acuerdo_docs.motor_docx import crear_entorno
+from acuerdo_docs.documentos.ficha import PLANTILLA_FICHA, cargar_practica, contexto_ficha, generar_ficha
 from acuerdo_docs.rutas import plantilla
+from acuerdo_docs.salida.motor_docx import crear_entorno
 
 Tramo = list[tuple[int, dict[str, Any]]]
 

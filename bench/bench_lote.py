@@ -18,8 +18,8 @@ from pathlib import Path
 
 from openpyxl import Workbook
 
+from acuerdo_docs.documentos.ficha import ejemplo_ficha
 from acuerdo_docs.esquemas.ficha import CAMPOS_TEXTO_LARGO
-from acuerdo_docs.ficha import ejemplo_ficha
 from acuerdo_docs.lectores.columnas import valores_de
 from acuerdo_docs.lectores.fichas import COLUMNAS
 

@@ -32,8 +32,8 @@ from docx.oxml.ns import qn
 from lxml import etree
 from memoria import PicoRss
 
-from acuerdo_docs import pdf as modulo_pdf
-from acuerdo_docs.pdf import a_pdf, buscar_soffice, orden_conversion
+from acuerdo_docs.salida import pdf as modulo_pdf
+from acuerdo_docs.salida.pdf import a_pdf, buscar_soffice, orden_conversion
 
 
 def _cpu_hijos() -> float:

@@ -22,7 +22,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from acuerdo_docs import pdf as modulo_pdf
+from acuerdo_docs.salida import pdf as modulo_pdf
 
 
 def _programa_soffice() -> str:

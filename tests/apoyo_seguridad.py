@@ -28,7 +28,7 @@ from docx.table import Table
 from docx.text.paragraph import Paragraph
 
 from acuerdo_docs.esquemas.ficha import CAMPOS_TEXTO_LARGO, S5, BuenaPractica
-from acuerdo_docs.motor_docx import parrafos
+from acuerdo_docs.salida.motor_docx import parrafos
 
 HOSTILES = Path(__file__).resolve().parent / "hostiles"
 PLANTILLA_FICHA = Path(__file__).resolve().parents[1] / "plantillas" / "ficha_4202000-FT-1311.docx"

@@ -16,7 +16,7 @@ from docx.oxml.ns import qn
 from docx.table import Table
 
 from acuerdo_docs import AcuerdoSimbolico, ErrorValidacion, ejemplo_acuerdo, generar_acuerdo
-from acuerdo_docs.acuerdo import barra_avance, contexto_acuerdo, renderizar_acuerdo
+from acuerdo_docs.documentos.acuerdo import barra_avance, contexto_acuerdo, renderizar_acuerdo
 from acuerdo_docs.esquemas.acuerdo import ESTADOS, SECTORES, TIPOS_COMPROMISO, estado_hito
 from acuerdo_docs.esquemas.comun import RESERVADO
 

@@ -12,7 +12,8 @@ import pytest
 from docx import Document
 from openpyxl import load_workbook
 
-from acuerdo_docs.catalogo import (
+from acuerdo_docs.cli import main
+from acuerdo_docs.documentos.catalogo import (
     CON_AVISOS,
     CON_ERRORES,
     CORRECTA,
@@ -22,11 +23,10 @@ from acuerdo_docs.catalogo import (
     columnas_catalogo,
     generar_catalogo,
 )
-from acuerdo_docs.cli import main
+from acuerdo_docs.documentos.ficha import ejemplo_ficha, renderizar_ficha
 from acuerdo_docs.errores import ErrorEntrada
 from acuerdo_docs.esquemas.comun import etiqueta
 from acuerdo_docs.esquemas.ficha import BuenaPractica
-from acuerdo_docs.ficha import ejemplo_ficha, renderizar_ficha
 
 CORPUS = Path(__file__).resolve().parent / "corpus_fichas"
 

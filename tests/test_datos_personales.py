@@ -20,18 +20,18 @@ import openpyxl
 import pytest
 from apoyo_seguridad import apariciones, practica_base
 
-from acuerdo_docs.acuerdo import ejemplo_acuerdo, generar_acuerdo
-from acuerdo_docs.catalogo import generar_catalogo
+from acuerdo_docs.documentos.acuerdo import ejemplo_acuerdo, generar_acuerdo
+from acuerdo_docs.documentos.catalogo import generar_catalogo
+from acuerdo_docs.documentos.ficha import cargar_practica, generar_ficha
+from acuerdo_docs.documentos.matriz import generar_matriz_riesgos
+from acuerdo_docs.documentos.plantilla_lote import generar_plantilla_lote
 from acuerdo_docs.errores import ErrorValidacion
 from acuerdo_docs.esquemas.acuerdo import Actor
 from acuerdo_docs.esquemas.comun import RESERVADO, campos_personales
-from acuerdo_docs.ficha import cargar_practica, generar_ficha
 from acuerdo_docs.lectores.acuerdos import HOJAS, filas_de_acuerdo
 from acuerdo_docs.lectores.columnas import valores_de
 from acuerdo_docs.lectores.fichas import COLUMNAS
 from acuerdo_docs.lote import generar_lote
-from acuerdo_docs.matriz import generar_matriz_riesgos
-from acuerdo_docs.plantilla_lote import generar_plantilla_lote
 
 PERSONALES_FICHA = {
     "directivo": "Hernán Darío Vélez Ochoa",

@@ -19,13 +19,13 @@ from hypothesis import given
 from hypothesis import strategies as st
 from openpyxl import Workbook
 
-from acuerdo_docs import catalogo, plantilla_lote
-from acuerdo_docs.catalogo import CORRECTA, FilaCatalogo, generar_catalogo, libro_catalogo
-from acuerdo_docs.excel_comun import PREFIJOS_FORMULA, escribir_celda, libro_a_bytes, limpiar_xml
-from acuerdo_docs.ficha import generar_ficha
-from acuerdo_docs.informe import InformeLote, ResultadoFila, libro_informe
+from acuerdo_docs.documentos import catalogo, plantilla_lote
+from acuerdo_docs.documentos.catalogo import CORRECTA, FilaCatalogo, generar_catalogo, libro_catalogo
+from acuerdo_docs.documentos.ficha import generar_ficha
+from acuerdo_docs.documentos.informe import InformeLote, ResultadoFila, libro_informe
+from acuerdo_docs.documentos.matriz import construir_libro
 from acuerdo_docs.lectores.hoja_calculo import ErrorCelda
-from acuerdo_docs.matriz import construir_libro
+from acuerdo_docs.salida.excel import PREFIJOS_FORMULA, escribir_celda, libro_a_bytes, limpiar_xml
 
 AJUSTES = ajustes(30)
 

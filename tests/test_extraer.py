@@ -20,10 +20,10 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from acuerdo_docs.cli import main
+from acuerdo_docs.documentos.ficha import ejemplo_ficha, renderizar_ficha
 from acuerdo_docs.errores import ErrorEntrada, ErrorValidacion
 from acuerdo_docs.esquemas.comun import RESERVADO
 from acuerdo_docs.esquemas.ficha import CAMPOS_TEXTO_LARGO, BuenaPractica
-from acuerdo_docs.ficha import ejemplo_ficha, renderizar_ficha
 from acuerdo_docs.lectores import docx_seguro
 from acuerdo_docs.lectores.ficha_docx import (
     campos_a_json,
@@ -33,7 +33,7 @@ from acuerdo_docs.lectores.ficha_docx import (
     leer_ficha,
     practica_a_json,
 )
-from acuerdo_docs.motor_docx import parrafos
+from acuerdo_docs.salida.motor_docx import parrafos
 
 CORPUS = Path(__file__).resolve().parent / "corpus_fichas"
 

@@ -19,9 +19,9 @@ from conftest import SEMILLA, cli, convertir_con_libreoffice, texto_pdf
 from docx.oxml.ns import qn
 
 from acuerdo_docs import BuenaPractica, ErrorValidacion, ejemplo_ficha, generar_ficha
+from acuerdo_docs.documentos.ficha import renderizar_ficha
 from acuerdo_docs.esquemas.comun import RESERVADO
 from acuerdo_docs.esquemas.ficha import SECCIONES
-from acuerdo_docs.ficha import renderizar_ficha
 
 ORDEN_CAMPOS = [n for n in BuenaPractica.model_fields if n != "encabezado"]
 

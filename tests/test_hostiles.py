@@ -13,14 +13,14 @@ import openpyxl
 import pytest
 from apoyo_seguridad import HOSTILES, apariciones, cli, esperado_ficha, png_minimo, textos_docx, valores_ficha
 
-from acuerdo_docs.acuerdo import cargar_acuerdo, generar_acuerdo
+from acuerdo_docs.documentos.acuerdo import cargar_acuerdo, generar_acuerdo
+from acuerdo_docs.documentos.ficha import cargar_practica, generar_ficha, renderizar_ficha
+from acuerdo_docs.documentos.matriz import generar_matriz_riesgos
 from acuerdo_docs.errores import ErrorEntrada, ErrorPlantilla, ErrorValidacion
 from acuerdo_docs.esquemas.comun import RESERVADO, limpiar_texto
-from acuerdo_docs.excel_comun import limpiar_xml
-from acuerdo_docs.ficha import cargar_practica, generar_ficha, renderizar_ficha
 from acuerdo_docs.lote import generar_lote
-from acuerdo_docs.matriz import generar_matriz_riesgos
-from acuerdo_docs.motor_docx import parrafos
+from acuerdo_docs.salida.excel import limpiar_xml
+from acuerdo_docs.salida.motor_docx import parrafos
 
 sys.path.insert(0, str(HOSTILES))
 import construir
@@ -181,7 +181,7 @@ def test_imagen_que_cambia_despues_de_validar(motor: str, tmp_path: Path) -> Non
 
 def test_csv_con_comillas_dobladas_como_lo_guarda_excel(tmp_path: Path) -> None:
     """Las comillas dentro de una celda («""» en el CSV) no parten la celda ni se duplican."""
-    from acuerdo_docs.motor_docx import parrafos
+    from acuerdo_docs.salida.motor_docx import parrafos
 
     informe = generar_lote(HOSTILES / "fichas_comillas.csv", tmp_path / "salida", procesos=1)
     assert informe.codigo_salida == 0, [str(e) for e in informe.errores]
@@ -212,7 +212,7 @@ def test_bomba_zip_disfrazada_de_xlsx(tmp_path: Path) -> None:
 
 
 def test_bomba_zip_disfrazada_de_docx_en_catalogo_y_extraer(tmp_path: Path) -> None:
-    from acuerdo_docs.catalogo import ILEGIBLE, leer_carpeta
+    from acuerdo_docs.documentos.catalogo import ILEGIBLE, leer_carpeta
 
     carpeta = tmp_path / "fichas"
     carpeta.mkdir()

@@ -23,13 +23,13 @@ from docx import Document
 from openpyxl.utils import get_column_letter
 
 from acuerdo_docs.cli import main
+from acuerdo_docs.documentos.ficha import ejemplo_ficha
+from acuerdo_docs.documentos.informe import NOMBRE_INFORME
+from acuerdo_docs.documentos.plantilla_lote import generar_plantilla_lote
 from acuerdo_docs.esquemas.comun import RESERVADO
-from acuerdo_docs.ficha import ejemplo_ficha
-from acuerdo_docs.informe import NOMBRE_INFORME
 from acuerdo_docs.lectores.columnas import valores_de
 from acuerdo_docs.lectores.fichas import COLUMNAS
 from acuerdo_docs.lote import NOMBRE_COMBINADO, generar_lote
-from acuerdo_docs.plantilla_lote import generar_plantilla_lote
 
 VISIBLES = [c for c in COLUMNAS if c.en_plantilla]
 CLAVES = [c.clave for c in VISIBLES]
@@ -395,7 +395,7 @@ def test_plantilla_lote_derivada_del_esquema(tmp_path: Path) -> None:
 
 
 def _libro_acuerdos(tmp_path: Path) -> Path:
-    from acuerdo_docs.acuerdo import ejemplo_acuerdo
+    from acuerdo_docs.documentos.acuerdo import ejemplo_acuerdo
     from acuerdo_docs.lectores.acuerdos import HOJAS, filas_de_acuerdo
 
     ruta = tmp_path / "acuerdos.xlsx"
@@ -429,9 +429,9 @@ def _libro_acuerdos(tmp_path: Path) -> Path:
 
 
 def test_lote_de_acuerdos_con_errores_en_hojas_hijas(tmp_path: Path) -> None:
-    from acuerdo_docs.acuerdo import ejemplo_acuerdo
+    from acuerdo_docs.documentos.acuerdo import ejemplo_acuerdo
+    from acuerdo_docs.documentos.matriz import HOJA_MATRIZ
     from acuerdo_docs.lectores.acuerdos import HOJAS
-    from acuerdo_docs.matriz import HOJA_MATRIZ
 
     entrada = _libro_acuerdos(tmp_path)
     informe = generar_lote(entrada, tmp_path / "salida")

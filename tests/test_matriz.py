@@ -17,11 +17,7 @@ import pytest
 from conftest import convertir_con_libreoffice
 from openpyxl.utils import get_column_letter, range_boundaries
 
-from acuerdo_docs import metodo_riesgo as metodo
-from acuerdo_docs.errores import ErrorValidacion, validar
-from acuerdo_docs.esquemas import Riesgo
-from acuerdo_docs.excel_comun import escribir_celda, libro_a_bytes
-from acuerdo_docs.matriz import (
+from acuerdo_docs.documentos.matriz import (
     FILA_DATOS,
     FILA_TITULOS,
     HOJA_CATALOGOS,
@@ -33,6 +29,10 @@ from acuerdo_docs.matriz import (
     generar_matriz_riesgos,
     valores_calculados,
 )
+from acuerdo_docs.errores import ErrorValidacion, validar
+from acuerdo_docs.esquemas import Riesgo
+from acuerdo_docs.esquemas import metodo_riesgo as metodo
+from acuerdo_docs.salida.excel import escribir_celda, libro_a_bytes
 
 EJEMPLOS = Path(__file__).resolve().parents[1] / "src" / "acuerdo_docs" / "ejemplos"
 EJEMPLO = EJEMPLOS / "riesgos_ejemplo.json"

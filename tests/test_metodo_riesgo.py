@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from acuerdo_docs import metodo_riesgo as metodo
 from acuerdo_docs.errores import ErrorValidacion, validar
 from acuerdo_docs.esquemas import Control, Riesgo
+from acuerdo_docs.esquemas import metodo_riesgo as metodo
 from acuerdo_docs.esquemas.riesgo import MatrizRiesgos
 
 # Mapa de calor copiado a mano de dominio.md (no del código): filas probabilidad, columnas impacto.

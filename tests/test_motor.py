@@ -11,11 +11,11 @@ import docx
 import pytest
 from docx.oxml.ns import qn
 
-from acuerdo_docs.acuerdo import ejemplo_acuerdo, renderizar_acuerdo
 from acuerdo_docs.construccion import CONSTRUCTORES
-from acuerdo_docs.ficha import ejemplo_ficha, renderizar_ficha
-from acuerdo_docs.motor_docx import compilada, renderizar
+from acuerdo_docs.documentos.acuerdo import ejemplo_acuerdo, renderizar_acuerdo
+from acuerdo_docs.documentos.ficha import ejemplo_ficha, renderizar_ficha
 from acuerdo_docs.rutas import plantilla
+from acuerdo_docs.salida.motor_docx import compilada, renderizar
 
 
 def vista(contenido: bytes) -> dict[str, list[str]]:

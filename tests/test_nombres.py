@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from acuerdo_docs.nombres import (
+from acuerdo_docs.salida.nombres import (
     MAX_BYTES,
     ErrorPatron,
     Nombres,

@@ -22,9 +22,9 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from openpyxl import Workbook
 
-from acuerdo_docs import pdf as modulo_pdf
 from acuerdo_docs.errores import ErrorAcuerdoDocs, ErrorConversion
-from acuerdo_docs.pdf import (
+from acuerdo_docs.salida import pdf as modulo_pdf
+from acuerdo_docs.salida.pdf import (
     VARIABLE_ASIGNADOR,
     VARIABLE_SOFFICE,
     ResultadoPdf,

@@ -27,11 +27,11 @@ from apoyo_seguridad import (
 )
 from docx.shared import RGBColor
 
-from acuerdo_docs import verificacion
+from acuerdo_docs.documentos.ficha import contexto_ficha, ejemplo_ficha, generar_ficha, renderizar_ficha
 from acuerdo_docs.errores import ErrorPlantilla
-from acuerdo_docs.ficha import contexto_ficha, ejemplo_ficha, generar_ficha, renderizar_ficha
-from acuerdo_docs.motor_docx import renderizar
-from acuerdo_docs.verificacion import exigir_plantilla_valida, verificar_plantilla
+from acuerdo_docs.salida import verificacion
+from acuerdo_docs.salida.motor_docx import renderizar
+from acuerdo_docs.salida.verificacion import exigir_plantilla_valida, verificar_plantilla
 
 NOMBRE = "{{ practica.nombre }}"
 
@@ -290,7 +290,7 @@ def test_acuerdo_restilizado_y_con_variable_desconocida(tmp_path: Path) -> None:
     clase = plantilla_modificada(tmp_path / "clase.docx", escape, origen=PLANTILLA_ACUERDO)
     assert "interior de Python" in verificar_plantilla(clase, "acuerdo").prohibidas[0]
 
-    from acuerdo_docs.acuerdo import ejemplo_acuerdo, generar_acuerdo
+    from acuerdo_docs.documentos.acuerdo import ejemplo_acuerdo, generar_acuerdo
 
     for rechazada in (mala, clase):
         with pytest.raises(ErrorPlantilla, match="no se puede usar para el tipo «acuerdo»"):

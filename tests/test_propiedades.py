@@ -20,10 +20,10 @@ from apoyo_seguridad import FRAGMENTOS_HOSTILES, esperado_ficha, png_minimo, pra
 from hypothesis import given
 from hypothesis import strategies as st
 
+from acuerdo_docs.documentos.ficha import cargar_practica, generar_ficha, renderizar_ficha
 from acuerdo_docs.errores import ErrorValidacion
 from acuerdo_docs.esquemas.comun import RESERVADO, limpiar_texto
 from acuerdo_docs.esquemas.ficha import CAMPOS_TEXTO_LARGO
-from acuerdo_docs.ficha import cargar_practica, generar_ficha, renderizar_ficha
 
 AJUSTES = ajustes(40)
 AJUSTES_POCOS = ajustes(15)
@@ -199,7 +199,7 @@ def _tomar(datos: Any, ruta: tuple[Any, ...]) -> Any:
 def acuerdos(draw: st.DrawFn) -> dict[str, Any]:
     import json
 
-    from acuerdo_docs.acuerdo import ejemplo_acuerdo
+    from acuerdo_docs.documentos.acuerdo import ejemplo_acuerdo
 
     datos = json.loads(ejemplo_acuerdo().model_dump_json())
     for ruta in CAMPOS_ACUERDO_CORTOS:
@@ -219,8 +219,8 @@ def acuerdos(draw: st.DrawFn) -> dict[str, Any]:
 def test_acuerdo_cualquier_texto_se_lee_tal_cual(datos: dict[str, Any]) -> None:
     from apoyo_seguridad import textos_docx
 
-    from acuerdo_docs.acuerdo import cargar_acuerdo, renderizar_acuerdo
-    from acuerdo_docs.motor_docx import parrafos
+    from acuerdo_docs.documentos.acuerdo import cargar_acuerdo, renderizar_acuerdo
+    from acuerdo_docs.salida.motor_docx import parrafos
 
     acuerdo = cargar_acuerdo(datos)
     for ruta in (*CAMPOS_ACUERDO_CORTOS, *CAMPOS_ACUERDO_LARGOS):
@@ -260,11 +260,11 @@ def _lote(formato: str, cambios: dict[str, str], carpeta: Path) -> Any:
 
     import openpyxl
 
-    from acuerdo_docs.ficha import ejemplo_ficha
+    from acuerdo_docs.documentos.ficha import ejemplo_ficha
+    from acuerdo_docs.documentos.plantilla_lote import generar_plantilla_lote
     from acuerdo_docs.lectores.columnas import valores_de
     from acuerdo_docs.lectores.fichas import COLUMNAS
     from acuerdo_docs.lote import generar_lote
-    from acuerdo_docs.plantilla_lote import generar_plantilla_lote
 
     visibles = [c for c in COLUMNAS if c.en_plantilla]
     fila = {**valores_de(ejemplo_ficha(), visibles), **cambios}
@@ -291,7 +291,7 @@ def _lote(formato: str, cambios: dict[str, str], carpeta: Path) -> Any:
 def test_lote_cualquier_texto_de_la_hoja_llega_al_documento(formato: str, cambios: dict[str, str],
                                                             tmp_path_factory: pytest.TempPathFactory) -> None:
     """Del libro (o CSV) al documento: el texto de cada celda llega como se escribió."""
-    from acuerdo_docs.excel_comun import limpiar_xml
+    from acuerdo_docs.salida.excel import limpiar_xml
 
     cambios = {k: v.encode("utf-8", "ignore").decode("utf-8") for k, v in cambios.items()}  # sin sustitutos
     if formato == "xlsx":  # una celda de Excel no puede guardar esos caracteres: el usuario nunca los trae
@@ -305,7 +305,7 @@ def test_lote_cualquier_texto_de_la_hoja_llega_al_documento(formato: str, cambio
     vistos = valores_ficha(archivo)
     for campo in ("nombre", "dependencia", "equipo", "colaborador"):
         assert vistos[campo] == [limpiar_texto(cambios[campo])], campo
-    from acuerdo_docs.motor_docx import parrafos
+    from acuerdo_docs.salida.motor_docx import parrafos
 
     for campo in ("descripcion", "conclusiones"):
         assert vistos[campo] == parrafos(limpiar_texto(cambios[campo])), campo

@@ -10,8 +10,11 @@ Uso típico::
     informe = ad.generar_lote("entrada.xlsx", "salidas/")
 """
 
-from .acuerdo import ejemplo_acuerdo, generar_acuerdo, renderizar_acuerdo, version_publica_acuerdo
-from .catalogo import generar_catalogo
+from .documentos.acuerdo import ejemplo_acuerdo, generar_acuerdo, renderizar_acuerdo, version_publica_acuerdo
+from .documentos.catalogo import generar_catalogo
+from .documentos.ficha import ejemplo_ficha, generar_ficha, renderizar_ficha, version_publica
+from .documentos.matriz import generar_matriz_riesgos
+from .documentos.plantilla_lote import generar_plantilla_lote
 from .errores import ErrorAcuerdoDocs, ErrorCampo, ErrorConversion, ErrorEntrada, ErrorPlantilla, ErrorValidacion
 from .esquemas import (
     Actor,
@@ -25,13 +28,10 @@ from .esquemas import (
     MatrizRiesgos,
     Riesgo,
 )
-from .ficha import ejemplo_ficha, generar_ficha, renderizar_ficha, version_publica
 from .lectores.ficha_docx import leer_ficha
 from .lote import generar_lote
-from .matriz import generar_matriz_riesgos
-from .pdf import a_pdf
-from .plantilla_lote import generar_plantilla_lote
-from .verificacion import InformePlantilla, verificar_plantilla
+from .salida.pdf import a_pdf
+from .salida.verificacion import InformePlantilla, verificar_plantilla
 
 __all__ = [
     # esquemas

@@ -24,15 +24,15 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from .archivos import escribir_atomico
-from .combinado import Combinador, paginas_pdf
+from .documentos.combinado import Combinador, paginas_pdf
+from .documentos.informe import NOMBRE_INFORME, InformeLote, ResultadoFila, guardar_informe
 from .errores import ErrorAcuerdoDocs, ErrorEntrada, ErrorValidacion, validar
-from .informe import NOMBRE_INFORME, InformeLote, ResultadoFila, guardar_informe
 from .lectores import Entrada, abrir_entrada, abrir_libro, ubicar
 from .lectores.columnas import Columna
 from .lectores.hoja_calculo import LIMITE_BYTES, LIMITE_FILAS, ErrorCelda
 from .lectores.unidades import Unidad
-from .nombres import Nombres, nombre_desde_patron, verificar_patron
+from .salida.archivos import escribir_atomico
+from .salida.nombres import Nombres, nombre_desde_patron, verificar_patron
 
 log = logging.getLogger("acuerdo_docs.lote")
 
@@ -63,13 +63,13 @@ def renderizar_unidad(tipo: str, datos: dict[str, Any], publico: bool) -> list[b
     Función de módulo y con datos simples: se envía tal cual a otro proceso o máquina.
     """
     if tipo == "fichas":
-        from .ficha import renderizar_ficha
+        from .documentos.ficha import renderizar_ficha
 
         return [renderizar_ficha(datos, publico=publico)]
     if tipo == "acuerdos":
-        from .acuerdo import cargar_acuerdo, renderizar_acuerdo, version_publica_acuerdo
-        from .excel_comun import libro_a_bytes
-        from .matriz import construir_libro
+        from .documentos.acuerdo import cargar_acuerdo, renderizar_acuerdo, version_publica_acuerdo
+        from .documentos.matriz import construir_libro
+        from .salida.excel import libro_a_bytes
 
         acuerdo = cargar_acuerdo(datos)
         visible = version_publica_acuerdo(acuerdo) if publico else acuerdo
@@ -159,10 +159,10 @@ def _campos_ejemplo(columnas: list[Columna], extra: tuple[str, ...]) -> dict[str
 
 def _version_publica(tipo: str, modelo: Any) -> Any:
     if tipo == "fichas":
-        from .ficha import version_publica
+        from .documentos.ficha import version_publica
 
         return version_publica(modelo)
-    from .acuerdo import version_publica_acuerdo
+    from .documentos.acuerdo import version_publica_acuerdo
 
     return version_publica_acuerdo(modelo)
 
@@ -199,7 +199,7 @@ def _verificar_carpeta(carpeta: Path) -> None:
 
 def _verificar_pdf() -> Callable[..., Any]:
     try:
-        from .pdf import a_pdf, asignador_memoria, buscar_soffice
+        from .salida.pdf import a_pdf, asignador_memoria, buscar_soffice
     except ImportError:
         raise ErrorEntrada("La conversión a PDF (--pdf) no está disponible en esta instalación.") from None
     buscar_soffice()  # sin LibreOffice falla antes de escribir nada (ErrorConversion)

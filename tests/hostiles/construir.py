@@ -84,7 +84,7 @@ PERSONALES_ACUERDO = {
 
 
 def acuerdo_texto_hostil() -> dict[str, Any]:
-    from acuerdo_docs.acuerdo import ejemplo_acuerdo
+    from acuerdo_docs.documentos.acuerdo import ejemplo_acuerdo
 
     datos = json.loads(ejemplo_acuerdo().model_dump_json(exclude_defaults=False))
     datos["desafio"] = {"nombre": hostil("desafío"), "descripcion": hostil("descripción del desafío")}
@@ -165,7 +165,7 @@ def fichas_comillas_csv() -> str:
     import csv
     import io
 
-    from acuerdo_docs.ficha import ejemplo_ficha
+    from acuerdo_docs.documentos.ficha import ejemplo_ficha
     from acuerdo_docs.lectores.columnas import valores_de
     from acuerdo_docs.lectores.fichas import COLUMNAS
 
@@ -251,10 +251,10 @@ def libro_con_filas(destino: Path, filas: int) -> Path:
     """Un libro de fichas (hecho con plantilla-lote) con ``filas`` filas de datos válidas."""
     import openpyxl
 
-    from acuerdo_docs.ficha import ejemplo_ficha
+    from acuerdo_docs.documentos.ficha import ejemplo_ficha
+    from acuerdo_docs.documentos.plantilla_lote import generar_plantilla_lote
     from acuerdo_docs.lectores.columnas import valores_de
     from acuerdo_docs.lectores.fichas import COLUMNAS
-    from acuerdo_docs.plantilla_lote import generar_plantilla_lote
 
     visibles = [c for c in COLUMNAS if c.en_plantilla]
     generar_plantilla_lote("fichas", destino)

@@ -7,8 +7,8 @@ import io
 import os
 from pathlib import Path
 
-from ..acuerdo import cargar_acuerdo, renderizar_acuerdo
-from ..archivos import escribir_atomico
+from ..documentos.acuerdo import cargar_acuerdo, renderizar_acuerdo
+from ..salida.archivos import escribir_atomico
 from . import comun
 
 
@@ -62,7 +62,7 @@ def ejecutar(args: argparse.Namespace) -> int:
             comun.convertir_pdf([ruta])
         return 0
 
-    from ..matriz import generar_matriz_riesgos
+    from ..documentos.matriz import generar_matriz_riesgos
 
     nombre = args.entrada.stem if str(args.entrada) != "-" else "acuerdo"
     libro = io.BytesIO()

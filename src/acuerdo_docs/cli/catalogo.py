@@ -7,7 +7,7 @@ import sys
 from collections import Counter
 from pathlib import Path
 
-from ..catalogo import CON_AVISOS, CON_ERRORES, CORRECTA, ILEGIBLE, escribir_catalogo, leer_carpeta
+from ..documentos.catalogo import CON_AVISOS, CON_ERRORES, CORRECTA, ILEGIBLE, escribir_catalogo, leer_carpeta
 
 
 def registrar(ordenes: argparse._SubParsersAction) -> None:

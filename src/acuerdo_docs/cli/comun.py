@@ -109,7 +109,7 @@ def agregar_pdf(parser: argparse.ArgumentParser) -> None:
 
 def convertir_pdf(rutas: list[Path]) -> None:
     """--pdf: convierte con LibreOffice; un fallo es ErrorConversion (código de salida 3)."""
-    from ..pdf import a_pdf
+    from ..salida.pdf import a_pdf
 
     for ruta_pdf in a_pdf(rutas).exigir():
         print(f"PDF escrito: {ruta_pdf}")

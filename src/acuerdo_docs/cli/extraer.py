@@ -8,8 +8,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from ..archivos import escribir_atomico
 from ..lectores.ficha_docx import campos_a_json, extraer_campos, practica_a_json
+from ..salida.archivos import escribir_atomico
 
 
 def registrar(ordenes: argparse._SubParsersAction) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from ..ficha import cargar_practica, generar_ficha
+from ..documentos.ficha import cargar_practica, generar_ficha
 from . import comun
 
 

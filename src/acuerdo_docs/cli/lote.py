@@ -117,7 +117,7 @@ def _barra(activa: bool) -> Iterator[Callable[[int, int], None] | None]:
 def ejecutar(args: argparse.Namespace) -> int:
     from rich.console import Console
 
-    from ..informe import imprimir_resumen
+    from ..documentos.informe import imprimir_resumen
 
     barra = not args.silencioso and sys.stderr.isatty()
     with _sigterm_como_interrupcion(), _barra(barra) as progreso:

@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from ..verificacion import TIPOS_PLANTILLA, verificar_plantilla
+from ..salida.verificacion import TIPOS_PLANTILLA, verificar_plantilla
 
 
 def registrar(ordenes: argparse._SubParsersAction) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from ..plantilla_lote import TIPOS, generar_plantilla_lote
+from ..documentos.plantilla_lote import TIPOS, generar_plantilla_lote
 from . import comun
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from ..matriz import generar_matriz_riesgos
+from ..documentos.matriz import generar_matriz_riesgos
 from . import comun
 
 

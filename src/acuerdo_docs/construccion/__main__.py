@@ -5,8 +5,8 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from ..archivos import escribir_atomico
 from ..rutas import carpeta_plantillas
+from ..salida.archivos import escribir_atomico
 from . import CONSTRUCTORES
 
 

@@ -2,7 +2,7 @@
 
 Las etiquetas salen del esquema (``esquemas.acuerdo``); los textos fijos (carácter
 simbólico del acuerdo, firma) están aquí. La plantilla recibe el contexto que arma
-``acuerdo_docs.acuerdo.contexto_acuerdo``.
+``acuerdo_docs.documentos.acuerdo.contexto_acuerdo``.
 """
 
 from __future__ import annotations

@@ -26,7 +26,7 @@ from docx.shared import Cm, Pt, RGBColor
 from docx.table import Table, _Cell
 from docx.text.paragraph import Paragraph
 
-from ..archivos import normalizar_zip
+from ..salida.archivos import normalizar_zip
 
 FUENTE = "Arial"
 FECHA_PLANTILLA = datetime(2024, 1, 1)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 
 def _ficha(carpeta: Path) -> list[Path]:
-    from ..ficha import ejemplo_ficha, generar_ficha
+    from ..documentos.ficha import ejemplo_ficha, generar_ficha
 
     practica = ejemplo_ficha()
     return [
@@ -21,7 +21,7 @@ GENERADORES: dict[str, Callable[[Path], list[Path]]] = {"ficha": _ficha}
 
 
 def _acuerdo(carpeta: Path) -> list[Path]:
-    from ..acuerdo import ejemplo_acuerdo, generar_acuerdo
+    from ..documentos.acuerdo import ejemplo_acuerdo, generar_acuerdo
 
     acuerdo = ejemplo_acuerdo()  # trae fecha_corte: los estados no cambian con el reloj
     return [
@@ -34,8 +34,8 @@ GENERADORES["acuerdo"] = _acuerdo
 
 
 def _riesgos(carpeta: Path) -> list[Path]:
-    from ..acuerdo import ejemplo_acuerdo
-    from ..matriz import generar_matriz_riesgos
+    from ..documentos.acuerdo import ejemplo_acuerdo
+    from ..documentos.matriz import generar_matriz_riesgos
 
     acuerdo = ejemplo_acuerdo()
     return [generar_matriz_riesgos(acuerdo, carpeta / "acuerdo_simbolico_riesgos.xlsx",

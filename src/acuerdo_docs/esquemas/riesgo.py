@@ -14,7 +14,7 @@ from typing import Annotated, Any
 from pydantic import BeforeValidator, field_validator
 from pydantic_core import PydanticCustomError
 
-from .. import metodo_riesgo as metodo
+from . import metodo_riesgo as metodo
 from .comun import FechaOpcional, Modelo, TextoCelda, TextoCeldaObligatorio, campo
 
 

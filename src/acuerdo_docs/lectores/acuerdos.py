@@ -13,8 +13,8 @@ from collections import defaultdict
 from collections.abc import Iterator
 from typing import Any, ClassVar
 
-from .. import metodo_riesgo
 from ..errores import ErrorEntrada
+from ..esquemas import metodo_riesgo
 from ..esquemas.acuerdo import Actor, AcuerdoSimbolico, Compromiso, Hito
 from ..esquemas.riesgo import Control, Riesgo
 from .columnas import Columna, columnas_de, valores_de, verificar_unicas

@@ -33,7 +33,7 @@ from typing import Any
 from ..errores import ErrorCampo, ErrorValidacion, validar
 from ..esquemas.comun import MESES, RESERVADO, es_personal, fecha_corta, normalizar_clave
 from ..esquemas.ficha import CAMPOS_TEXTO_LARGO, SECCIONES, BuenaPractica, Encabezado
-from ..motor_docx import parrafos
+from ..salida.motor_docx import parrafos
 from .bloques_docx import Bloque, CuadroFecha, Parrafo, Tabla, bloques_cuerpo, tablas_encabezado
 from .docx_seguro import ErrorLectura, Fuente, abrir_docx
 

@@ -13,14 +13,14 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from . import metodo_riesgo
-from .archivos import Destino, escribir_atomico
-from .errores import validar
-from .esquemas.acuerdo import ESTADOS, SECTORES, TIPOS_COMPROMISO, Actor, AcuerdoSimbolico, Hito
-from .esquemas.comun import RESERVADO, campos_personales, fecha_larga, numero_co
-from .motor_docx import renderizar
-from .rutas import carpeta_ejemplos
-from .rutas import plantilla as ruta_plantilla
+from ..errores import validar
+from ..esquemas import metodo_riesgo
+from ..esquemas.acuerdo import ESTADOS, SECTORES, TIPOS_COMPROMISO, Actor, AcuerdoSimbolico, Hito
+from ..esquemas.comun import RESERVADO, campos_personales, fecha_larga, numero_co
+from ..rutas import carpeta_ejemplos
+from ..rutas import plantilla as ruta_plantilla
+from ..salida.archivos import Destino, escribir_atomico
+from ..salida.motor_docx import renderizar
 
 log = logging.getLogger("acuerdo_docs.acuerdo")
 
@@ -233,7 +233,7 @@ def renderizar_acuerdo(
     ruta = Path(plantilla) if plantilla else ruta_plantilla(PLANTILLA_ACUERDO)
     contexto = contexto_acuerdo(acuerdo, referencia=referencia, publico=publico)
     if plantilla is not None:  # plantilla propia: se verifica contra el esquema antes de usarla
-        from .verificacion import exigir_plantilla_valida
+        from ..salida.verificacion import exigir_plantilla_valida
 
         exigir_plantilla_valida(ruta, "acuerdo")
     return renderizar(ruta, contexto, motor=motor)

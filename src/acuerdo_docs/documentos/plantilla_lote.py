@@ -20,9 +20,10 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
-from .archivos import Destino
-from .errores import ErrorEntrada
-from .excel_comun import (
+from ..errores import ErrorEntrada
+from ..lectores.columnas import Columna, valores_de
+from ..salida.archivos import Destino
+from ..salida.excel import (
     COLOR_SUBENCABEZADO,
     FORMATO_FECHA,
     aplicar_estilo,
@@ -32,7 +33,6 @@ from .excel_comun import (
     guardar_libro,
     rango,
 )
-from .lectores.columnas import Columna, valores_de
 
 HOJA_INSTRUCCIONES = "Instrucciones"
 HOJA_EJEMPLO = "Ejemplo"
@@ -59,11 +59,11 @@ _TEXTO_LARGO = 60.0
 def hojas_de(tipo: str) -> dict[str, list[Columna]]:
     """Hojas de datos del tipo de lote y sus columnas (las mismas que usa el lector)."""
     if tipo == "fichas":
-        from .lectores.fichas import EntradaFichas
+        from ..lectores.fichas import EntradaFichas
 
         return EntradaFichas.hojas_esquema
     if tipo == "acuerdos":
-        from .lectores.acuerdos import EntradaAcuerdos
+        from ..lectores.acuerdos import EntradaAcuerdos
 
         return EntradaAcuerdos.hojas_esquema
     raise ErrorEntrada(f"Tipo de lote desconocido: «{tipo}». Use uno de: {', '.join(TIPOS)}.")
@@ -72,12 +72,12 @@ def hojas_de(tipo: str) -> dict[str, list[Columna]]:
 def filas_ejemplo(tipo: str) -> dict[str, list[dict[str, Any]]]:
     """Las filas de ejemplo por hoja: el ejemplo incorporado de cada tipo de documento."""
     if tipo == "fichas":
+        from ..lectores.fichas import COLUMNAS, HOJA
         from .ficha import ejemplo_ficha
-        from .lectores.fichas import COLUMNAS, HOJA
 
         return {HOJA: [valores_de(ejemplo_ficha(), COLUMNAS)]}
+    from ..lectores.acuerdos import filas_de_acuerdo
     from .acuerdo import ejemplo_acuerdo
-    from .lectores.acuerdos import filas_de_acuerdo
 
     return filas_de_acuerdo(ejemplo_acuerdo(), "A1")
 

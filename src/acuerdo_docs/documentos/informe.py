@@ -14,14 +14,14 @@ from typing import Any, Literal
 
 from openpyxl import Workbook
 
-from .excel_comun import (
+from ..lectores.hoja_calculo import ErrorCelda
+from ..salida.excel import (
     escribir_celda,
     escribir_encabezados,
     escribir_fila,
     fijar_anchos,
     guardar_libro,
 )
-from .lectores.hoja_calculo import ErrorCelda
 
 NOMBRE_INFORME = "informe_lote.xlsx"
 

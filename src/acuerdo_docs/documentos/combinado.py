@@ -26,7 +26,7 @@ from typing import BinaryIO
 
 from lxml import etree
 
-from .archivos import FECHA_ZIP, escribir_atomico_con
+from ..salida.archivos import FECHA_ZIP, escribir_atomico_con
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -71,7 +71,7 @@ _NIVEL = 6
 
 
 def _info(nombre: str) -> zipfile.ZipInfo:
-    """Miembro con fecha y permisos fijos, como :func:`~acuerdo_docs.archivos.zip_determinista`."""
+    """Miembro con fecha y permisos fijos, como :func:`~acuerdo_docs.salida.archivos.zip_determinista`."""
     info = zipfile.ZipInfo(nombre, date_time=FECHA_ZIP)
     info.compress_type = zipfile.ZIP_DEFLATED
     info.external_attr = 0o600 << 16

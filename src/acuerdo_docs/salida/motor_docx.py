@@ -35,9 +35,9 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment, SandboxedEnvironment, 
 from lxml import etree
 from markupsafe import Markup, escape
 
+from ..errores import ErrorEntrada, ErrorPlantilla
+from ..esquemas.comun import MESES, fecha_corta, fecha_larga
 from .archivos import comprimir, empaquetar, normalizar_zip
-from .errores import ErrorEntrada, ErrorPlantilla
-from .esquemas.comun import MESES, fecha_corta, fecha_larga
 
 log = logging.getLogger("acuerdo_docs.motor")
 

@@ -19,11 +19,13 @@ from typing import Any
 
 from openpyxl import Workbook
 
-from .archivos import Destino
-from .errores import ErrorEntrada, ErrorValidacion
-from .esquemas.comun import campos_personales, etiqueta
-from .esquemas.ficha import CAMPOS_TEXTO_LARGO, BuenaPractica, Encabezado
-from .excel_comun import (
+from ..errores import ErrorEntrada, ErrorValidacion
+from ..esquemas.comun import campos_personales, etiqueta
+from ..esquemas.ficha import CAMPOS_TEXTO_LARGO, BuenaPractica, Encabezado
+from ..lectores.docx_seguro import ErrorLectura
+from ..lectores.ficha_docx import FichaExtraida, extraer_campos
+from ..salida.archivos import Destino
+from ..salida.excel import (
     COLOR_SUBENCABEZADO,
     aplicar_estilo,
     escribir_celda,
@@ -31,8 +33,6 @@ from .excel_comun import (
     fijar_anchos,
     guardar_libro,
 )
-from .lectores.docx_seguro import ErrorLectura
-from .lectores.ficha_docx import FichaExtraida, extraer_campos
 
 log = logging.getLogger("acuerdo_docs.catalogo")
 

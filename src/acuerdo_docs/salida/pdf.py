@@ -44,8 +44,8 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from acuerdo_docs.archivos import escribir_atomico
-from acuerdo_docs.errores import ErrorConversion
+from ..errores import ErrorConversion
+from .archivos import escribir_atomico
 
 __all__ = [
     "MAXIMO_POR_PROCESO",

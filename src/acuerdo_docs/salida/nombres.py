@@ -17,7 +17,7 @@ from collections.abc import Iterable, Mapping
 from datetime import date
 from typing import Any
 
-from .errores import ErrorAcuerdoDocs
+from ..errores import ErrorAcuerdoDocs
 
 MAX_BYTES = 120
 """Longitud máxima del nombre completo (con extensión) en bytes UTF-8."""

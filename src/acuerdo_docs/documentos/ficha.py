@@ -8,13 +8,13 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from .archivos import Destino, escribir_atomico
-from .errores import validar
-from .esquemas.comun import RESERVADO, campos_personales
-from .esquemas.ficha import BuenaPractica
-from .motor_docx import renderizar
-from .rutas import carpeta_ejemplos
-from .rutas import plantilla as ruta_plantilla
+from ..errores import validar
+from ..esquemas.comun import RESERVADO, campos_personales
+from ..esquemas.ficha import BuenaPractica
+from ..rutas import carpeta_ejemplos
+from ..rutas import plantilla as ruta_plantilla
+from ..salida.archivos import Destino, escribir_atomico
+from ..salida.motor_docx import renderizar
 
 log = logging.getLogger("acuerdo_docs.ficha")
 
@@ -54,7 +54,7 @@ def renderizar_ficha(
     modelo = cargar_practica(practica)
     ruta = Path(plantilla) if plantilla else ruta_plantilla(PLANTILLA_FICHA)
     if plantilla is not None:  # plantilla propia: se verifica contra el esquema antes de usarla
-        from .verificacion import exigir_plantilla_valida
+        from ..salida.verificacion import exigir_plantilla_valida
 
         exigir_plantilla_valida(ruta, "ficha")
     return renderizar(ruta, contexto_ficha(modelo, publico=publico), motor=motor)

@@ -33,12 +33,12 @@ from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
-from . import metodo_riesgo as metodo
-from .archivos import Destino
-from .errores import ErrorCampo, ErrorValidacion, validar
-from .esquemas.comun import etiqueta
-from .esquemas.riesgo import ETIQUETAS_CALCULADAS, Control, MatrizRiesgos, Riesgo, ids_repetidos
-from .excel_comun import (
+from ..errores import ErrorCampo, ErrorValidacion, validar
+from ..esquemas import metodo_riesgo as metodo
+from ..esquemas.comun import etiqueta
+from ..esquemas.riesgo import ETIQUETAS_CALCULADAS, Control, MatrizRiesgos, Riesgo, ids_repetidos
+from ..salida.archivos import Destino
+from ..salida.excel import (
     COLOR_SUBENCABEZADO,
     FORMATO_FECHA,
     FORMATO_PORCENTAJE,
@@ -124,7 +124,7 @@ def _attr(obj: Any, ruta: str, defecto: Any = None) -> Any:
 
 def _validar_acuerdo(datos: Mapping[str, Any]) -> Any:
     try:  # el esquema del acuerdo vive en otro módulo; sin él, se lee como matriz sola
-        from .esquemas.acuerdo import AcuerdoSimbolico
+        from ..esquemas.acuerdo import AcuerdoSimbolico
     except ImportError:
         return validar(MatrizRiesgos, {k: datos[k] for k in ("riesgos",) if k in datos})
     return validar(AcuerdoSimbolico, datos)

@@ -11,7 +11,7 @@ Un usuario puede cambiar fuentes, colores y el orden de los campos de una planti
   ``|random``, ``{% include %}``, ``**``).
 
 El análisis estático recorre el árbol de Jinja (después del preprocesado de docxtpl, el
-mismo que hace :mod:`acuerdo_docs.motor_docx`) e infiere el tipo de cada expresión a partir
+mismo que hace :mod:`acuerdo_docs.salida.motor_docx`) e infiere el tipo de cada expresión a partir
 de los modelos Pydantic y de las vistas del contexto real (el del ejemplo incorporado). Lo
 que no puede inferir (una macro, un índice calculado) no se reporta como error: el entorno
 aislado (sandbox) y ``StrictUndefined`` lo detienen al renderizar con un mensaje en español.
@@ -49,7 +49,7 @@ from jinja2.sandbox import (
 )
 from pydantic import BaseModel
 
-from .errores import ErrorPlantilla
+from ..errores import ErrorPlantilla
 from .motor_docx import _PARTES, crear_entorno
 
 TAMANO_MAXIMO_PLANTILLA = 50 * 1024 * 1024
@@ -89,8 +89,8 @@ _NOMBRES_PARTE = {
 # Las raíces (``practica``, ``encabezado``…) y sus tipos se leen del contexto real, así
 # no se escriben dos veces.
 TIPOS_PLANTILLA: dict[str, tuple[str, str, str]] = {
-    "ficha": ("acuerdo_docs.ficha", "contexto_ficha", "ejemplo_ficha"),
-    "acuerdo": ("acuerdo_docs.acuerdo", "contexto_acuerdo", "ejemplo_acuerdo"),
+    "ficha": ("acuerdo_docs.documentos.ficha", "contexto_ficha", "ejemplo_ficha"),
+    "acuerdo": ("acuerdo_docs.documentos.acuerdo", "contexto_acuerdo", "ejemplo_acuerdo"),
 }
 
 

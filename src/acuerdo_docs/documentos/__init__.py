@@ -1,0 +1,1 @@
+"""Los documentos: ficha, acuerdo, matriz, informe de lote, catálogo, combinado."""

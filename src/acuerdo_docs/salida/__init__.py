@@ -1,0 +1,1 @@
+"""La maquinaria de salida: motor Word, PDF, Excel, nombres y escritura atómica."""
