@@ -7,6 +7,7 @@ variable CI definida, su ausencia es un fallo (nunca se omiten en silencio).
 
 from __future__ import annotations
 
+import hashlib
 import os
 import shutil
 import subprocess
@@ -35,7 +36,8 @@ def exigir_libreoffice() -> str:
     return ruta
 
 
-_PERFIL = Path(tempfile.gettempdir()) / f"acuerdo_docs_pruebas_lo_{os.getuid()}"
+# Un perfil por copia del repositorio: dos copias que prueban a la vez no comparten el bloqueo de LibreOffice.
+_PERFIL = Path(tempfile.gettempdir()) / f"acuerdo_docs_pruebas_lo_{os.getuid()}_{hashlib.sha1(str(RAIZ).encode()).hexdigest()[:8]}"
 
 
 def convertir_con_libreoffice(archivos: Iterable[Path], formato: str, carpeta: Path, timeout: float = 240) -> None:
