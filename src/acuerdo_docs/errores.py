@@ -75,11 +75,19 @@ class ErrorCampo:
 
 
 class ErrorAcuerdoDocs(Exception):
-    """Base de los errores que el usuario puede corregir (la CLI los muestra sin traza)."""
+    """Base de los errores que el usuario puede corregir (la CLI los muestra sin traza).
+
+    ``codigo_salida`` es el código con que termina la CLI (como ``exit_code`` en click):
+    1 datos inválidos, 2 entrada inutilizable o uso incorrecto, 3 fallo de conversión.
+    """
+
+    codigo_salida: int = 2
 
 
 class ErrorValidacion(ErrorAcuerdoDocs, ValueError):
     """Datos inválidos: lleva la lista de errores, uno por campo."""
+
+    codigo_salida = 1
 
     def __init__(self, errores: list[ErrorCampo], titulo: str = "Datos inválidos") -> None:
         self.errores = errores
@@ -98,6 +106,8 @@ class ErrorEntrada(ErrorAcuerdoDocs):
 
 class ErrorConversion(ErrorAcuerdoDocs):
     """La conversión a PDF falló (LibreOffice ausente, bloqueado o con error)."""
+
+    codigo_salida = 3
 
 
 def _etiqueta_de_ruta(modelo: type[BaseModel] | None, loc: tuple[Any, ...]) -> str:

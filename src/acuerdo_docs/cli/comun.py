@@ -15,7 +15,6 @@ from pydantic_core import PydanticCustomError
 
 from ..errores import (
     ErrorAcuerdoDocs,
-    ErrorConversion,
     ErrorEntrada,
     ErrorValidacion,
 )
@@ -85,10 +84,7 @@ def informar_error(exc: ErrorAcuerdoDocs) -> int:
     print(f"Error: {exc}", file=sys.stderr)
     if isinstance(exc, ErrorValidacion):
         print("No se escribió ningún archivo.", file=sys.stderr)
-        return 1
-    if isinstance(exc, ErrorConversion):
-        return 3
-    return 2
+    return exc.codigo_salida
 
 
 def agregar_salida(parser: argparse.ArgumentParser, ayuda: str) -> None:
