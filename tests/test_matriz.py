@@ -32,6 +32,7 @@ from acuerdo_docs.documentos.matriz import (
 from acuerdo_docs.errores import ErrorValidacion, validar
 from acuerdo_docs.esquemas import Riesgo
 from acuerdo_docs.esquemas import metodo_riesgo as metodo
+from acuerdo_docs.esquemas.comun import limpiar_texto
 from acuerdo_docs.salida.excel import escribir_celda, libro_a_bytes
 
 EJEMPLOS = Path(__file__).resolve().parents[1] / "src" / "acuerdo_docs" / "ejemplos"
@@ -368,7 +369,7 @@ def test_escribir_celda_nunca_escribe_formulas(valor: str) -> None:
     wb = openpyxl.Workbook()
     escribir_celda(wb.active, 1, 1, valor)
     ws = openpyxl.load_workbook(io.BytesIO(libro_a_bytes(wb))).active
-    assert ws["A1"].value == valor
+    assert ws["A1"].value == limpiar_texto(valor)  # la misma regla de texto que los esquemas (\r → \n)
     assert ws["A1"].data_type == "s"
 
 

@@ -291,11 +291,11 @@ def _lote(formato: str, cambios: dict[str, str], carpeta: Path) -> Any:
 def test_lote_cualquier_texto_de_la_hoja_llega_al_documento(formato: str, cambios: dict[str, str],
                                                             tmp_path_factory: pytest.TempPathFactory) -> None:
     """Del libro (o CSV) al documento: el texto de cada celda llega como se escribió."""
-    from acuerdo_docs.salida.excel import limpiar_xml
+    from acuerdo_docs.esquemas.comun import limpiar_texto
 
     cambios = {k: v.encode("utf-8", "ignore").decode("utf-8") for k, v in cambios.items()}  # sin sustitutos
     if formato == "xlsx":  # una celda de Excel no puede guardar esos caracteres: el usuario nunca los trae
-        cambios = {k: limpiar_xml(v) for k, v in cambios.items()}
+        cambios = {k: limpiar_texto(v) for k, v in cambios.items()}
     if any(not limpiar_texto(cambios[c]).strip() for c in CAMPOS_LOTE if c != "colaborador"):
         return  # un obligatorio quedó en blanco al quitarle lo ilegible: lo cubre otra prueba
     informe = _lote(formato, cambios, tmp_path_factory.mktemp("lote"))

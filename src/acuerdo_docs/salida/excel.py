@@ -11,7 +11,6 @@
 from __future__ import annotations
 
 import io
-import re
 import zipfile
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
@@ -25,6 +24,7 @@ from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.xml.functions import tostring
 
+from ..esquemas.comun import limpiar_texto
 from .archivos import Destino, escribir_atomico, zip_determinista
 
 FECHA_LIBRO = datetime(2000, 1, 1, 0, 0, 0)
@@ -36,8 +36,6 @@ PREFIJOS_FORMULA = ("=", "+", "-", "@", "\t", "\r")
 """Inicios con los que Excel, LibreOffice o un CSV podrían interpretar el texto como fórmula."""
 
 # XML 1.0 prohíbe estos caracteres; \t, \n y \r sí se admiten.
-_ILEGALES_XML = re.compile("[\x00-\x08\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
-_A_SALTO = {"\x0b": "\n", "\x0c": "\n"}  # tabulación vertical y salto de página de Word
 
 COLOR_ENCABEZADO = "1F3864"
 COLOR_SUBENCABEZADO = "D9E1F2"
@@ -47,13 +45,6 @@ FORMATO_FECHA = "DD/MM/YYYY"
 FORMATO_PORCENTAJE = "0.0%"
 
 
-def limpiar_xml(texto: str) -> str:
-    """Quita los caracteres que XML no admite; conserva todo lo demás."""
-    for origen, destino in _A_SALTO.items():
-        texto = texto.replace(origen, destino)
-    return _ILEGALES_XML.sub("", texto)
-
-
 def parece_formula(texto: str) -> bool:
     return texto.startswith(PREFIJOS_FORMULA)
 
@@ -61,7 +52,7 @@ def parece_formula(texto: str) -> bool:
 def valor_seguro(valor: Any) -> Any:
     """El valor listo para una celda: textos sin caracteres ilegales; lo demás tal cual."""
     if isinstance(valor, str):
-        return limpiar_xml(valor)
+        return limpiar_texto(valor)
     return valor
 
 
@@ -241,7 +232,6 @@ __all__ = [
     "fijar_anchos",
     "guardar_libro",
     "libro_a_bytes",
-    "limpiar_xml",
     "parece_formula",
     "propiedades_fijas",
     "rango",
