@@ -23,7 +23,6 @@ from docx.oxml.ns import qn
 from openpyxl import Workbook
 
 from acuerdo_docs.errores import ErrorAcuerdoDocs, ErrorConversion
-from acuerdo_docs.salida import pdf as modulo_pdf
 from acuerdo_docs.salida.pdf import (
     VARIABLE_ASIGNADOR,
     VARIABLE_SOFFICE,
@@ -32,6 +31,7 @@ from acuerdo_docs.salida.pdf import (
     asignador_memoria,
     buscar_soffice,
 )
+from acuerdo_docs.salida.pdf import conversion as modulo_conversion
 
 # ------------------------------------------------------------------ documentos de prueba
 
@@ -275,7 +275,7 @@ def test_conversion_colgada_se_detiene(docs_validos: list[Path], tmp_path: Path,
 def test_caida_de_libreoffice_solo_en_su_fila(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     registro = soffice_falso(tmp_path, monkeypatch)
     # El hijo del soffice falso sigue con la salida abierta tras la caída: no esperar 2 s por proceso.
-    monkeypatch.setattr(modulo_pdf, "_GRACIA_SALIDA", 0.3)
+    monkeypatch.setattr(modulo_conversion, "_GRACIA_SALIDA", 0.3)
     base = tmp_path / "base.docx"
     docx.Document().save(str(base))
     entradas = [Path(shutil.copy(base, tmp_path / n)) for n in ("antes.docx", "cae.docx", "despues.docx")]
@@ -424,7 +424,7 @@ def test_si_libreoffice_no_arranca_con_el_asignador_sigue_sin_el(
         docs_validos: list[Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
         caplog: pytest.LogCaptureFixture) -> None:
     registro = soffice_falso(tmp_path, monkeypatch, modo="rompe_asignador")
-    monkeypatch.setattr(modulo_pdf, "_GRACIA_SALIDA", 0.3)
+    monkeypatch.setattr(modulo_conversion, "_GRACIA_SALIDA", 0.3)
     biblioteca = tmp_path / "librompe.so"
     biblioteca.write_bytes(b"")
     monkeypatch.setenv(VARIABLE_ASIGNADOR, str(biblioteca))
