@@ -32,6 +32,7 @@ from .lectores.columnas import Columna
 from .lectores.hoja_calculo import LIMITE_BYTES, LIMITE_FILAS, ErrorCelda
 from .lectores.unidades import Unidad
 from .salida.archivos import escribir_atomico
+from .salida.hijos import morir_con_el_padre
 from .salida.nombres import Nombres, nombre_desde_patron, verificar_patron
 
 log = logging.getLogger("acuerdo_docs.lote")
@@ -78,9 +79,11 @@ def renderizar_unidad(tipo: str, datos: dict[str, Any], publico: bool) -> list[b
     raise ValueError(f"tipo de lote desconocido: {tipo}")
 
 
-def _iniciar_trabajador() -> None:
+def _iniciar_trabajador(padre: int | None = None) -> None:
     # Ctrl-C llega a todo el grupo de procesos: solo el proceso principal lo atiende y cierra el lote.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # Un kill -9 al lote no deja trabajadores huérfanos (Linux; en otros sistemas no hace nada).
+    morir_con_el_padre(signal.SIGKILL, padre)
 
 
 class _EnLinea(Executor):
@@ -101,7 +104,7 @@ def _grupo_procesos(procesos: int) -> ProcessPoolExecutor:
     # Método de arranque por omisión de la plataforma (o el que fije el programa con
     # multiprocessing.set_start_method): con spawn/forkserver, un script que llame a
     # generar_lote necesita el bloque «if __name__ == "__main__":», como todo multiprocessing.
-    return ProcessPoolExecutor(max_workers=procesos, initializer=_iniciar_trabajador)
+    return ProcessPoolExecutor(max_workers=procesos, initializer=_iniciar_trabajador, initargs=(os.getpid(),))
 
 
 def _detener_grupo(grupo: ProcessPoolExecutor) -> None:

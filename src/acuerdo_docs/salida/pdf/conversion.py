@@ -22,12 +22,19 @@ log = logging.getLogger("acuerdo_docs.pdf")
 _GRACIA_SALIDA = 2.0  # segundos para leer lo que quede tras salir el proceso principal
 
 
+def mensaje_colgado(tiempo_limite: float) -> str:
+    return (f"LibreOffice dejó de responder (no avanzó en {tiempo_limite:g} s, el tiempo límite) y se detuvo "
+            "la conversión; el problema es de LibreOffice, no de este documento. Revise la instalación de "
+            "LibreOffice o aumente el tiempo límite (--tiempo-limite).")
+
+
 class Conversion:
     """El estado de una llamada a ``a_pdf``: cola de tandas, resultados y procesos vivos."""
 
     def __init__(self, soffice: str, docs: list[Doc], tiempo_limite: float, progreso: Progreso | None,
-                 asignador: str | None = None) -> None:
+                 asignador: str | None = None, *, pdfa: bool = True) -> None:
         self.soffice = soffice
+        self.pdfa = pdfa
         self.asignador = asignador
         self.tiempo_limite = tiempo_limite
         self.progreso = progreso
@@ -61,6 +68,8 @@ class Conversion:
             quedan = self.pendientes
         if error is None:
             log.debug("PDF listo: %s", pdf)
+        elif error == self.averia:  # la avería se informa una vez, como causa, no por documento
+            log.info("No se convirtió %s: %s", doc.entrada, error)
         else:
             log.warning("No se convirtió %s: %s", doc.entrada, error)
         if self.progreso is not None:
@@ -137,7 +146,8 @@ class Conversion:
             salida.mkdir()
             tanda.docs = self._enlazar(tanda.docs, entrada)
             if tanda.docs:
-                orden = orden_conversion(self.soffice, perfil, salida, [entrada / d.nombre for d in tanda.docs])
+                entradas = [entrada / d.nombre for d in tanda.docs]
+                orden = orden_conversion(self.soffice, perfil, salida, entradas, pdfa=self.pdfa)
                 perfil_sano = self._correr(tanda, orden, salida)
         finally:
             RESERVA.devolver_perfil(self.soffice, perfil, perfil_sano)
@@ -184,7 +194,8 @@ class Conversion:
         vencido = self._seguir(proceso, lectura, salida)
         if self.cancelado.is_set():
             return False
-        self._recoger_completos(lectura, vencido, salida)
+        # Si otro hilo declaró la avería, este proceso se mató: como si hubiera vencido.
+        self._recoger_completos(lectura, vencido or self.averia is not None, salida)
         restantes = [d for d in docs if d.indice not in self.resultados]
         if not restantes:
             return not vencido
@@ -245,36 +256,53 @@ class Conversion:
             return True
         return False
 
-    def _recoger_completos(self, lectura: LecturaTanda, vencido: bool, salida: Path) -> None:
+    def _recoger_completos(self, lectura: LecturaTanda, matado: bool, salida: Path) -> None:
         # El último documento abierto terminó si su PDF está completo (aunque luego hubiera que matar).
         en_curso = lectura.en_curso
-        if en_curso is not None and (not vencido or error_pdf(salida / en_curso.nombre_pdf) is None):
+        if en_curso is not None and (not matado or error_pdf(salida / en_curso.nombre_pdf) is None):
             self._entregar(en_curso, salida)
-        if not vencido:  # salió por su cuenta: todo PDF completo es bueno, se haya leído o no su línea
+        if not matado:  # salió por su cuenta: todo PDF completo es bueno, se haya leído o no su línea
             for doc in lectura.docs:
                 if doc.indice not in self.resultados and error_pdf(salida / doc.nombre_pdf) is None:
                     self._entregar(doc, salida)
 
     def _tras_fallo(self, restantes: list[Doc], vencido: bool, codigo: int | None, lectura: LecturaTanda) -> None:
         """El proceso se colgó o se cayó con documentos sin terminar: a quién se culpa y qué se repite."""
-        sospechoso, resto = restantes[0], restantes[1:]
+        if self.averia is not None:  # otro proceso ya vio que LibreOffice está mal: no se culpa a nadie
+            for doc in restantes:
+                self.cerrar_doc(doc, None, self.averia)
+            return
         if vencido:
-            motivo = (f"La conversión superó el tiempo límite ({self.tiempo_limite:g} s) y se detuvo: "
-                      "el documento bloquea a LibreOffice.")
-            log.warning("LibreOffice no avanzó en %g s con %s; se detuvo", self.tiempo_limite, sospechoso.entrada)
-        else:
-            motivo = f"LibreOffice terminó inesperadamente al convertir este documento (código {codigo})."
-            if not lectura.hubo_salida and self._caida_muda(restantes, codigo, lectura):
-                return
+            # Un LibreOffice colgado es LibreOffice mal, no un documento malo: se para todo de una
+            # vez (nada de reintentar el documento y esperar otro tiempo límite por él).
+            log.info("LibreOffice no avanzó en %g s; se detiene la conversión", self.tiempo_limite)
+            self._averiar(mensaje_colgado(self.tiempo_limite), restantes)
+            return
+        if not lectura.hubo_salida and self._caida_muda(restantes, codigo, lectura):
+            return
         # Solo lo que estaba en curso es sospechoso: se reintenta solo (si venía en grupo); lo que
         # ni se empezó vuelve a la cola como una tanda nueva (un arranque, no uno por documento).
+        sospechoso, resto = restantes[0], restantes[1:]
         if len(lectura.docs) == 1 or sospechoso.reintento:
+            motivo = f"LibreOffice terminó inesperadamente al convertir este documento (código {codigo})."
             self.cerrar_doc(sospechoso, None, motivo)
         else:
             sospechoso.reintento = True
             self.cola.put(Tanda([sospechoso]))
         if resto:
             self.cola.put(Tanda(resto))
+
+    def _averiar(self, mensaje: str, restantes: list[Doc]) -> None:
+        """LibreOffice está mal: se anota como causa, se cierran los pendientes y se paran los demás procesos."""
+        with self._candado:
+            if self.averia is None:
+                self.averia = mensaje
+            mensaje = self.averia
+            otros = list(self._procesos)
+        for doc in restantes:
+            self.cerrar_doc(doc, None, mensaje)
+        for proceso in otros:  # lo que ya convirtieron se entrega; lo demás queda con la avería
+            matar_grupo(proceso)
 
     def _caida_muda(self, restantes: list[Doc], codigo: int | None, lectura: LecturaTanda) -> bool:
         """El proceso murió sin decir nada: ¿fue el asignador o LibreOffice? Devuelve si ya se resolvió."""
@@ -297,7 +325,5 @@ class Conversion:
         if not averiado:
             return False
         detalle = " ".join(lectura.ultimas)[-300:]
-        self.averia = f"LibreOffice no arranca o termina sin convertir (código {codigo}). {detalle}".strip()
-        for doc in restantes:
-            self.cerrar_doc(doc, None, self.averia)
+        self._averiar(f"LibreOffice no arranca o termina sin convertir (código {codigo}). {detalle}".strip(), restantes)
         return True

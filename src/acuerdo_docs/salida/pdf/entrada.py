@@ -110,6 +110,7 @@ def a_pdf(
     trabajadores: int | None = None,
     tiempo_limite: float = TIEMPO_LIMITE,
     progreso: Progreso | None = None,
+    pdfa: bool = True,
 ) -> ResultadoPdf:
     """Convierte a PDF uno o varios documentos (.docx, .xlsx u otro formato que abra LibreOffice).
 
@@ -119,7 +120,10 @@ def a_pdf(
       convierte una tanda entera: un lote arranca LibreOffice ``trabajadores`` veces, no una por
       documento.
     - ``tiempo_limite``: segundos que puede tardar cada documento; si LibreOffice no avanza en ese
-      tiempo se detiene y el documento se informa como fallido.
+      tiempo se da por colgado: se detiene la conversión entera, lo ya convertido se entrega y
+      ``resultado.averia`` dice la causa (nunca se culpa a un documento ni se reintenta).
+    - ``pdfa``: PDF/A-2b etiquetado (archivo y accesibilidad: PDF/UA, ``/Lang``, fuentes
+      incrustadas), lo que piden el archivo y la publicación; ``False`` da el PDF normal.
     - ``progreso``: se llama al terminar cada documento con ``(entrada, pdf, error)``; desde hilos
       de trabajo, pero nunca dos veces a la vez.
 
@@ -139,7 +143,7 @@ def a_pdf(
         return ResultadoPdf((), 0, 0.0)
     soffice = buscar_soffice()
     docs, previos = _preparar(rutas, carpeta)
-    conversion = Conversion(soffice, docs, tiempo_limite, progreso, asignador_memoria())
+    conversion = Conversion(soffice, docs, tiempo_limite, progreso, asignador_memoria(), pdfa=pdfa)
     for previo in previos.values():
         log.warning("No se convirtió %s: %s", previo.entrada, previo.error)
         if progreso is not None:
@@ -149,4 +153,4 @@ def a_pdf(
     resultados = {**conversion.resultados, **previos}
     cancelado = "La conversión se canceló."
     documentos = tuple(resultados.get(i) or ResultadoDocumento(rutas[i], None, cancelado) for i in range(len(rutas)))
-    return ResultadoPdf(documentos, conversion.arranques, time.monotonic() - inicio)
+    return ResultadoPdf(documentos, conversion.arranques, time.monotonic() - inicio, conversion.averia)

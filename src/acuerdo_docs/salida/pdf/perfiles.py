@@ -11,7 +11,7 @@ import threading
 from pathlib import Path
 
 from .procesos import matar_grupo
-from .soffice import XCU_PERFIL, version_libreoffice
+from .soffice import version_libreoffice, xcu_perfil
 
 PREFIJO_BASE = "acuerdo_docs_lo_"
 
@@ -48,9 +48,8 @@ class Reserva:
             perfil = self._carpeta_base() / f"perfil{self._contador}"
         usuario = perfil / "user"
         usuario.mkdir(parents=True, exist_ok=True)
-        version = version_libreoffice(soffice)
-        if version:
-            (usuario / "registrymodifications.xcu").write_text(XCU_PERFIL.format(version=version), encoding="utf-8")
+        xcu = xcu_perfil(version_libreoffice(soffice))
+        (usuario / "registrymodifications.xcu").write_text(xcu, encoding="utf-8")
         return perfil
 
     def devolver_perfil(self, soffice: str, perfil: Path, sano: bool) -> None:

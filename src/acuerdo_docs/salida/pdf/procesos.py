@@ -7,15 +7,37 @@ import os
 import queue
 import signal
 import subprocess
+from collections.abc import Callable
+
+from ..hijos import DISPONIBLE, morir_con_el_padre
 
 log = logging.getLogger("acuerdo_docs.pdf")
 
+# soffice es un guion que lanza oosplash, y este a soffice.bin: la señal de muerte del padre solo
+# llega al primer hijo. Por eso el primer hijo es este guardián de sh (en el grupo propio de la
+# conversión): al recibir SIGTERM porque murió Python, mata el grupo entero con SIGKILL.
+_GUARDIAN = 'trap "kill -KILL 0" TERM HUP; "$@" & wait $!'
+
+
+def _preparar_hijo(padre: int) -> Callable[[], None]:
+    def preparar() -> None:
+        morir_con_el_padre(signal.SIGTERM, padre)
+
+    return preparar
+
 
 def lanzar(orden: list[str], entorno: dict[str, str] | None) -> subprocess.Popen[bytes]:
-    """Arranca ``orden`` en un grupo de procesos propio (al matarlo se mata entero), salida unida."""
-    return subprocess.Popen(
+    """Arranca ``orden`` en un grupo de procesos propio (al matarlo se mata entero), salida unida.
+
+    En Linux el grupo muere con este proceso aunque lo maten con SIGKILL (ver ``_GUARDIAN``).
+    """
+    extra: dict[str, object] = {}
+    if DISPONIBLE:
+        orden = ["/bin/sh", "-c", _GUARDIAN, "acuerdo_docs_soffice", *orden]
+        extra["preexec_fn"] = _preparar_hijo(os.getpid())
+    return subprocess.Popen(  # type: ignore[call-overload]
         orden, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-        start_new_session=True, env=entorno,
+        start_new_session=True, env=entorno, **extra,
     )
 
 

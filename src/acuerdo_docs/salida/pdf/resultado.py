@@ -33,6 +33,8 @@ class ResultadoPdf:
     arranques: int = 0
     """Veces que se arrancó LibreOffice (sirve para vigilar que un lote no arranque uno por documento)."""
     segundos: float = 0.0
+    averia: str | None = None
+    """Si LibreOffice mismo falló (colgado, no arranca): la causa, en español; los documentos no tienen la culpa."""
 
     def __iter__(self) -> Iterator[ResultadoDocumento]:
         return iter(self.documentos)
@@ -58,6 +60,9 @@ class ResultadoPdf:
     def exigir(self) -> list[Path]:
         """Devuelve los PDF; si alguno falló, lanza :class:`ErrorConversion` con la lista."""
         fallidos = self.fallidos
+        if self.averia is not None and fallidos:
+            hechos = len(self.documentos) - len(fallidos)
+            raise ErrorConversion(f"{self.averia} Se convirtieron {hechos} de {len(self.documentos)} documento(s).")
         if fallidos:
             detalle = "\n".join(f"  - {d.entrada}: {d.error}" for d in fallidos)
             raise ErrorConversion(

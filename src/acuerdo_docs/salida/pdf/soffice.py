@@ -122,17 +122,46 @@ def entorno_soffice(asignador: str | None) -> dict[str, str] | None:
 
 # Con ooSetupLastVersion igual a la versión instalada, LibreOffice no repite en cada arranque sus
 # pruebas de dibujo (GraphicsRenderTests): medido, baja el arranque de ~0,9 s a ~0,3 s.
-XCU_PERFIL = """<?xml version="1.0" encoding="UTF-8"?>
-<oor:items xmlns:oor="http://openoffice.org/2001/registry" xmlns:xs="http://www.w3.org/2001/XMLSchema" \
-xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
-<item oor:path="/org.openoffice.Setup/Product"><prop oor:name="ooSetupLastVersion" oor:op="fuse">\
-<value>{version}</value></prop></item>
-</oor:items>
+_XCU_VERSION = """<item oor:path="/org.openoffice.Setup/Product"><prop oor:name="ooSetupLastVersion" \
+oor:op="fuse"><value>{version}</value></prop></item>
+"""
+# Idioma por omisión de los documentos: el /Lang del PDF de una hoja de cálculo (que no declara
+# idioma) sale de aquí; los .docx del proyecto ya lo declaran en sus estilos.
+_XCU_IDIOMA = """<item oor:path="/org.openoffice.Office.Linguistic/General"><prop oor:name="DefaultLocale" \
+oor:op="fuse"><value>es-CO</value></prop></item>
+<item oor:path="/org.openoffice.Setup/L10N"><prop oor:name="ooSetupSystemLocale" oor:op="fuse">\
+<value>es-CO</value></prop></item>
 """
 
 
-def orden_conversion(soffice: str, perfil: Path, salida: Path, entradas: Sequence[Path | str]) -> list[str]:
-    """La orden ``soffice --convert-to pdf`` sin interfaz, con un perfil propio (la usan también los benchmarks)."""
+def xcu_perfil(version: str | None) -> str:
+    """``registrymodifications.xcu`` de un perfil nuevo."""
+    items = (_XCU_VERSION.format(version=version) if version else "") + _XCU_IDIOMA
+    return ('<?xml version="1.0" encoding="UTF-8"?>\n<oor:items xmlns:oor="http://openoffice.org/2001/registry" '
+            'xmlns:xs="http://www.w3.org/2001/XMLSchema" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">\n'
+            f"{items}</oor:items>\n")
+
+
+def _opcion(nombre: str, tipo: str, valor: str) -> str:
+    return f'"{nombre}":{{"type":"{tipo}","value":"{valor}"}}'
+
+
+# PDF/A-2b (el 1b no admite PDF/UA en LibreOffice reciente) con árbol de etiquetas y PDF/UA.
+# Sintaxis JSON de opciones de filtro (LibreOffice 7.4 o más nuevo); writer_pdf_Export sirve
+# también para hojas de cálculo en la misma orden (LibreOffice elige el filtro de Calc).
+FILTRO_PDFA = "pdf:writer_pdf_Export:{" + ",".join((
+    _opcion("SelectPdfVersion", "long", "2"),
+    _opcion("UseTaggedPDF", "boolean", "true"),
+    _opcion("PDFUACompliance", "boolean", "true"),
+)) + "}"
+
+
+def orden_conversion(soffice: str, perfil: Path, salida: Path, entradas: Sequence[Path | str], *,
+                     pdfa: bool = True) -> list[str]:
+    """La orden ``soffice --convert-to pdf`` sin interfaz, con un perfil propio (la usan también los benchmarks).
+
+    ``pdfa``: PDF/A-2b etiquetado (:data:`FILTRO_PDFA`); si es falso, el PDF normal de LibreOffice.
+    """
     return [soffice, "--headless", "--norestore", "--nologo", "--nodefault", "--nolockcheck",
-            f"-env:UserInstallation={perfil.as_uri()}", "--convert-to", "pdf", "--outdir", str(salida),
-            *map(str, entradas)]
+            f"-env:UserInstallation={perfil.as_uri()}", "--convert-to", FILTRO_PDFA if pdfa else "pdf",
+            "--outdir", str(salida), *map(str, entradas)]
