@@ -491,3 +491,22 @@ def test_ci_convierte_con_jemalloc(libreoffice: str, monkeypatch: pytest.MonkeyP
         pytest.skip("solo en CI, donde libjemalloc2 se instala siempre")
     hallado = asignador_memoria()
     assert hallado is not None and "jemalloc" in hallado
+
+
+def test_lote_pdf_con_libreoffice_colgado_sale_con_3(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from test_lote import fila_base, libro_fichas
+
+    registro = soffice_falso(tmp_path, monkeypatch, modo="colgado")
+    entrada = libro_fichas(tmp_path, [fila_base(i) for i in range(4)])
+    salida = tmp_path / "salida"
+    inicio = time.monotonic()
+    proceso = subprocess.run(
+        [sys.executable, "-m", "acuerdo_docs.cli", "lote", str(entrada), "-o", str(salida), "--pdf",
+         "--tiempo-limite", "0.5", "--silencioso"], capture_output=True, text=True, timeout=120,
+    )
+    assert proceso.returncode == 3, proceso.stdout + proceso.stderr
+    assert time.monotonic() - inicio < 20
+    assert arranques(registro) <= 2  # un proceso por trabajador, ninguno repetido
+    assert "Aviso: Conversión a PDF detenida: LibreOffice dejó de responder" in proceso.stdout
+    assert len(list(salida.glob("*.docx"))) == 4 and not list(salida.glob("*.pdf"))
+    assert (salida / "informe_lote.xlsx").is_file()
