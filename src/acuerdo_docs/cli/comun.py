@@ -15,15 +15,12 @@ from importlib.metadata import version as _version
 from pathlib import Path
 from typing import Any, NoReturn
 
-from pydantic_core import PydanticCustomError
-
 from ..errores import (
     ErrorAcuerdoDocs,
     ErrorConversion,
     ErrorEntrada,
     ErrorValidacion,
 )
-from ..esquemas.comun import leer_fecha
 
 
 def version() -> str:
@@ -159,6 +156,10 @@ def convertir_pdf(rutas: list[Path], args: argparse.Namespace) -> None:
 
 def fecha_argumento(texto: str) -> date:
     """--referencia: AAAA-MM-DD (también acepta 24/10/2023)."""
+    from pydantic_core import PydanticCustomError
+
+    from ..esquemas.comun import leer_fecha
+
     try:
         valor = leer_fecha(texto)
     except (ValueError, PydanticCustomError):
