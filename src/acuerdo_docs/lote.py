@@ -9,6 +9,7 @@ de documentos en vuelo: un lote de 10.000 filas no se guarda entero en memoria.
 
 from __future__ import annotations
 
+import functools
 import logging
 import os
 import signal
@@ -32,6 +33,7 @@ from .lectores.columnas import Columna
 from .lectores.hoja_calculo import LIMITE_BYTES, LIMITE_FILAS, ErrorCelda
 from .lectores.unidades import Unidad
 from .salida.archivos import escribir_atomico
+from .salida.hijos import morir_con_el_padre
 from .salida.nombres import Nombres, nombre_desde_patron, verificar_patron
 
 log = logging.getLogger("acuerdo_docs.lote")
@@ -78,9 +80,11 @@ def renderizar_unidad(tipo: str, datos: dict[str, Any], publico: bool) -> list[b
     raise ValueError(f"tipo de lote desconocido: {tipo}")
 
 
-def _iniciar_trabajador() -> None:
+def _iniciar_trabajador(padre: int | None = None) -> None:
     # Ctrl-C llega a todo el grupo de procesos: solo el proceso principal lo atiende y cierra el lote.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # Un kill -9 al lote no deja trabajadores huérfanos (Linux; en otros sistemas no hace nada).
+    morir_con_el_padre(signal.SIGKILL, padre)
 
 
 class _EnLinea(Executor):
@@ -101,7 +105,7 @@ def _grupo_procesos(procesos: int) -> ProcessPoolExecutor:
     # Método de arranque por omisión de la plataforma (o el que fije el programa con
     # multiprocessing.set_start_method): con spawn/forkserver, un script que llame a
     # generar_lote necesita el bloque «if __name__ == "__main__":», como todo multiprocessing.
-    return ProcessPoolExecutor(max_workers=procesos, initializer=_iniciar_trabajador)
+    return ProcessPoolExecutor(max_workers=procesos, initializer=_iniciar_trabajador, initargs=(os.getpid(),))
 
 
 def _detener_grupo(grupo: ProcessPoolExecutor) -> None:
@@ -197,14 +201,17 @@ def _verificar_carpeta(carpeta: Path) -> None:
         raise ErrorEntrada(f"La salida debe ser una carpeta y {carpeta} es un archivo.")
 
 
-def _verificar_pdf() -> Callable[..., Any]:
+def _verificar_pdf(tiempo_limite: float | None, pdfa: bool) -> Callable[..., Any]:
     try:
         from .salida.pdf import a_pdf, asignador_memoria, buscar_soffice
     except ImportError:
         raise ErrorEntrada("La conversión a PDF (--pdf) no está disponible en esta instalación.") from None
     buscar_soffice()  # sin LibreOffice falla antes de escribir nada (ErrorConversion)
     asignador_memoria()  # igual con ACUERDO_DOCS_ASIGNADOR mal puesta
-    return a_pdf
+    opciones: dict[str, Any] = {"pdfa": pdfa}
+    if tiempo_limite is not None:
+        opciones["tiempo_limite"] = tiempo_limite
+    return functools.partial(a_pdf, **opciones)
 
 
 def generar_lote(
@@ -219,6 +226,8 @@ def generar_lote(
     publico: bool = False,
     pdf: bool = False,
     progreso: Progreso | None = None,
+    tiempo_limite_pdf: float | None = None,
+    pdfa: bool = True,
     limite_filas: int = LIMITE_FILAS,
     limite_bytes: int = LIMITE_BYTES,
 ) -> InformeLote:
@@ -235,6 +244,9 @@ def generar_lote(
     - ``publico``: versión sin datos personales (Ley 1581 de 2012), también en los nombres.
     - ``pdf``: convierte además cada .docx a PDF con LibreOffice (una tanda para todo el lote).
     - ``progreso``: función ``(terminadas, total)``.
+    - ``tiempo_limite_pdf``: segundos sin avance para dar a LibreOffice por colgado (ver ``a_pdf``);
+      si pasa, el lote se detiene con la avería en ``informe.averia_pdf`` (código de salida 3).
+    - ``pdfa``: PDF/A-2b etiquetado (por omisión) o PDF normal.
 
     Escribe ``informe_lote.xlsx`` en ``carpeta`` y devuelve el :class:`InformeLote`. Si la entrada
     no se puede usar (no existe, está dañada o cifrada, le falta una hoja o una columna obligatoria,
@@ -242,7 +254,7 @@ def generar_lote(
     """
     entrada, carpeta = Path(entrada), Path(carpeta)
     _verificar_carpeta(carpeta)
-    convertir_pdf = _verificar_pdf() if pdf else None
+    convertir_pdf = _verificar_pdf(tiempo_limite_pdf, pdfa) if pdf else None
     with abrir_libro(entrada, limite_bytes=limite_bytes, limite_filas=limite_filas) as libro:
         lector = abrir_entrada(libro, tipo)
         columnas = next(iter(lector.hojas_esquema.values()))
@@ -287,7 +299,7 @@ def generar_lote(
         paginas = _convertir_pdf(informe, convertir_pdf)
     if combinado:
         _escribir_combinado(informe, paginas)
-        if convertir_pdf is not None and informe.combinado is not None:
+        if convertir_pdf is not None and informe.combinado is not None and informe.averia_pdf is None:
             _convertir_combinado(informe, convertir_pdf)
     with sin_interrupciones():
         guardar_informe(informe)
@@ -460,6 +472,9 @@ def _convertir_pdf(informe: InformeLote, a_pdf: Callable[..., Any]) -> dict[str,
     if not origen:
         return paginas
     resultado = a_pdf([ruta for _, ruta in origen])
+    if resultado.averia is not None:  # LibreOffice mismo falló: la causa va una vez, no como culpa de cada fila
+        informe.averia_pdf = resultado.averia
+        informe.avisos.append(f"Conversión a PDF detenida: {resultado.averia}")
     for (fila, ruta), doc in zip(origen, resultado):
         if doc.pdf is not None:
             informe.pdf.append(doc.pdf)

@@ -59,7 +59,7 @@ def ejecutar(args: argparse.Namespace) -> int:
         ruta = escribir_atomico(salida, documento)
         print(f"Acuerdo escrito: {ruta}")
         if args.pdf and ruta is not None:
-            comun.convertir_pdf([ruta])
+            comun.convertir_pdf([ruta], args)
         return 0
 
     from ..documentos.matriz import generar_matriz_riesgos
@@ -71,6 +71,6 @@ def ejecutar(args: argparse.Namespace) -> int:
     ruta_xlsx = escribir_atomico(salida / f"{nombre}_riesgos.xlsx", libro.getvalue())
     print(f"Acuerdo escrito: {ruta_docx}")
     print(f"Matriz de riesgos escrita: {ruta_xlsx}")
-    if args.pdf and ruta_docx is not None:
-        comun.convertir_pdf([ruta_docx])
+    if args.pdf:
+        comun.convertir_pdf([r for r in (ruta_docx, ruta_xlsx) if r is not None], args)
     return 0

@@ -4,21 +4,22 @@ from __future__ import annotations
 
 import argparse
 import json
+import signal
 import sys
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 from importlib.metadata import PackageNotFoundError
 from importlib.metadata import version as _version
 from pathlib import Path
 from typing import Any, NoReturn
 
-from pydantic_core import PydanticCustomError
-
 from ..errores import (
     ErrorAcuerdoDocs,
     ErrorEntrada,
     ErrorValidacion,
 )
-from ..esquemas.comun import leer_fecha
 
 
 def version() -> str:
@@ -98,21 +99,63 @@ def agregar_publico(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def agregar_pdf(parser: argparse.ArgumentParser) -> None:
+TIEMPO_LIMITE_PDF = 120.0  # igual a salida.pdf.TIEMPO_LIMITE, sin importar la conversión al arrancar
+
+
+def segundos_argumento(texto: str) -> float:
+    """--tiempo-limite: segundos, más de cero."""
+    try:
+        valor = float(texto.replace(",", "."))
+    except ValueError:
+        valor = 0.0
+    if not 0 < valor < 86400:
+        raise argparse.ArgumentTypeError("debe ser un número de segundos mayor que 0 (por ejemplo 60)")
+    return valor
+
+
+def agregar_pdf(parser: argparse.ArgumentParser, que: str = "el documento") -> None:
     parser.add_argument("--pdf", action="store_true",
-                        help="convierte además el documento a PDF junto al .docx (requiere LibreOffice)")
+                        help=f"convierte además {que} a PDF/A-2b etiquetado (requiere LibreOffice)")
+    parser.add_argument("--pdf-simple", action="store_true",
+                        help="con --pdf: PDF normal en vez de PDF/A-2b etiquetado (archivo y accesibilidad)")
+    parser.add_argument("--tiempo-limite", type=segundos_argumento, default=TIEMPO_LIMITE_PDF, metavar="SEGUNDOS",
+                        help="con --pdf: segundos sin avance tras los que LibreOffice se da por colgado y se "
+                             f"detiene (salida 3); por omisión {TIEMPO_LIMITE_PDF:g}")
 
 
-def convertir_pdf(rutas: list[Path]) -> None:
+@contextmanager
+def sigterm_como_salida() -> Iterator[None]:
+    """SIGTERM durante la conversión sale por las vías normales: se mata LibreOffice y se borra su temporal."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def manejador(signum: int, _frame: Any) -> None:
+        raise SystemExit(128 + signum)
+
+    anterior = signal.signal(signal.SIGTERM, manejador)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, anterior)
+
+
+def convertir_pdf(rutas: list[Path], args: argparse.Namespace) -> None:
     """--pdf: convierte con LibreOffice; un fallo es ErrorConversion (código de salida 3)."""
     from ..salida.pdf import a_pdf
 
-    for ruta_pdf in a_pdf(rutas).exigir():
+    with sigterm_como_salida():
+        resultado = a_pdf(rutas, tiempo_limite=args.tiempo_limite, pdfa=not args.pdf_simple)
+    for ruta_pdf in resultado.exigir():
         print(f"PDF escrito: {ruta_pdf}")
 
 
 def fecha_argumento(texto: str) -> date:
     """--referencia: AAAA-MM-DD (también acepta 24/10/2023)."""
+    from pydantic_core import PydanticCustomError
+
+    from ..esquemas.comun import leer_fecha
+
     try:
         valor = leer_fecha(texto)
     except (ValueError, PydanticCustomError):

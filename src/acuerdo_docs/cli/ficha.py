@@ -32,5 +32,5 @@ def ejecutar(args: argparse.Namespace) -> int:
     ruta = generar_ficha(practica, args.salida, plantilla=args.plantilla, publico=args.publico)
     print(f"Ficha escrita: {ruta}")
     if args.pdf and ruta is not None:
-        comun.convertir_pdf([ruta])
+        comun.convertir_pdf([ruta], args)
     return 0

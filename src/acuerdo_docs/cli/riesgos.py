@@ -29,6 +29,7 @@ def registrar(ordenes: argparse._SubParsersAction) -> None:
                    help="fecha para el estado de los hitos (por omisión: fecha_corte del acuerdo o su fecha)")
     p.add_argument("--controles", type=int, default=3, metavar="N",
                    help="grupos de columnas de control por riesgo (por omisión 3; crece si algún riesgo trae más)")
+    comun.agregar_pdf(p, "el libro")
     p.set_defaults(ejecutar=ejecutar)
 
 
@@ -38,4 +39,6 @@ def ejecutar(args: argparse.Namespace) -> int:
         datos, args.salida, referencia=args.referencia, columnas_control=max(1, args.controles)
     )
     print(f"Matriz de riesgos escrita: {ruta}")
+    if args.pdf and ruta is not None:
+        comun.convertir_pdf([Path(ruta)], args)
     return 0

@@ -57,6 +57,8 @@ class InformeLote:
     informe: Path | None = None
     pdf: list[Path] = field(default_factory=list)
     avisos: list[str] = field(default_factory=list)
+    averia_pdf: str | None = None
+    """Si LibreOffice mismo falló (colgado, no arranca) durante --pdf: la causa (código de salida 3)."""
 
     @property
     def total(self) -> int:
@@ -80,7 +82,9 @@ class InformeLote:
 
     @property
     def codigo_salida(self) -> int:
-        """0 si todas las filas salieron bien; 1 si alguna falló."""
+        """0 si todas las filas salieron bien; 1 si alguna falló; 3 si LibreOffice falló en --pdf."""
+        if self.averia_pdf is not None:
+            return 3
         return 0 if not self.fallidas else 1
 
 
