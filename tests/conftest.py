@@ -69,3 +69,14 @@ def cli(*args: str, entrada: str | None = None) -> subprocess.CompletedProcess[s
     """Ejecuta ``acuerdo-docs`` en un proceso aparte, como lo haría un usuario."""
     return subprocess.run([sys.executable, "-m", "acuerdo_docs.cli", *args], capture_output=True, text=True,
                           input=entrada, timeout=120)
+
+
+@pytest.fixture(scope="session")
+def _cache_pruebas(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("cache_xdg")
+
+
+@pytest.fixture(autouse=True)
+def _cache_xdg(_cache_pruebas: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Los perfiles de LibreOffice en caché (salida/pdf/cache.py) van a un temporal, nunca a ~/.cache."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(_cache_pruebas))

@@ -82,6 +82,9 @@ def test_sigterm_durante_ficha_pdf_no_deja_libreoffice_ni_perfil(tmp_path: Path,
     )
     assert _esperar(lambda: _pids(registro, ".hijos")), "el soffice falso no arrancó"
     soffice, hijo = _pids(registro)[0], _pids(registro, ".hijos")[0]
+    # LibreOffice arranca antes de generar la ficha: la señal llega ya en la conversión.
+    assert _esperar(lambda: (tmp_path / "f.docx").is_file()), "la ficha no se escribió"
+    time.sleep(0.3)
     proceso.send_signal(signal.SIGTERM)
     _, err = proceso.communicate(timeout=30)
     assert proceso.returncode == 128 + signal.SIGTERM, err.decode()

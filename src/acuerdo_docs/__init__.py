@@ -44,6 +44,7 @@ _ORIGEN: dict[str, str] = {
     "generar_matriz_riesgos": ".documentos.matriz",
     # PDF
     "a_pdf": ".salida.pdf",
+    "ConvertidorPdf": ".salida.pdf",
     # lotes, lectura y plantillas
     "generar_lote": ".lote",
     "generar_plantilla_lote": ".documentos.plantilla_lote",
@@ -68,6 +69,7 @@ __all__ = [
     "generar_ficha", "renderizar_ficha", "version_publica", "ejemplo_ficha",
     "generar_acuerdo", "renderizar_acuerdo", "version_publica_acuerdo", "ejemplo_acuerdo",
     "generar_matriz_riesgos", "a_pdf",
+    "ConvertidorPdf",
     # lotes, lectura y plantillas
     "generar_lote", "generar_plantilla_lote", "leer_ficha", "generar_catalogo",
     "verificar_plantilla", "InformePlantilla",
@@ -111,5 +113,5 @@ if TYPE_CHECKING:  # para los analizadores de tipos y los editores
     )
     from .lectores.ficha_docx import leer_ficha
     from .lote import generar_lote
-    from .salida.pdf import a_pdf
+    from .salida.pdf import ConvertidorPdf, a_pdf
     from .salida.verificacion import InformePlantilla, verificar_plantilla

@@ -60,12 +60,18 @@ def construir_parser(argv: Sequence[str] | None = None) -> comun.Parser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
+    with comun.pdf_anticipado(argv) as convertidor:  # LibreOffice arranca mientras se hace lo demás
+        return _main(argv, convertidor)
+
+
+def _main(argv: list[str], convertidor: object) -> int:
     parser = construir_parser(argv)
     args = parser.parse_args(argv)
     logging.basicConfig(
         level=logging.DEBUG if args.detallado else logging.WARNING,
         format="%(levelname)s %(name)s: %(message)s",
     )
+    args.convertidor = convertidor
     try:
         return int(args.ejecutar(args) or 0)
     except ErrorAcuerdoDocs as exc:

@@ -7,7 +7,7 @@ import json
 import signal
 import sys
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date
 from importlib.metadata import PackageNotFoundError
@@ -140,8 +140,48 @@ def sigterm_como_salida() -> Iterator[None]:
         signal.signal(signal.SIGTERM, anterior)
 
 
+ORDENES_PDF_ANTICIPADO = frozenset({"ficha", "acuerdo", "riesgos"})
+"""Órdenes de pocos documentos: con --pdf, LibreOffice arranca antes de validar y generar."""
+
+
+@contextmanager
+def pdf_anticipado(argv: Sequence[str]) -> Iterator[Any]:
+    """Con ``--pdf`` en una orden de pocos documentos, arranca LibreOffice ya (un
+    :class:`~acuerdo_docs.salida.pdf.convertidor.ConvertidorPdf` con perfil en caché), mientras
+    se importan los módulos, se valida y se genera el documento; al salir lo cierra siempre.
+
+    Si no se puede arrancar aquí (p. ej. LibreOffice no está), no pasa nada: la conversión
+    informará el error en su turno, después de los errores de los datos.
+    """
+    orden = next((a for a in argv if not a.startswith("-")), None)
+    if "--pdf" not in argv or orden not in ORDENES_PDF_ANTICIPADO:
+        yield None
+        return
+    from ..salida.pdf.convertidor import ConvertidorPdf
+
+    convertidor = ConvertidorPdf()
+    try:
+        convertidor.abrir()
+    except (ErrorAcuerdoDocs, OSError):
+        convertidor.cerrar()
+        yield None
+        return
+    try:
+        with sigterm_como_salida():
+            yield convertidor
+    finally:
+        convertidor.cerrar()
+
+
 def convertir_pdf(rutas: list[Path], args: argparse.Namespace) -> None:
     """--pdf: convierte con LibreOffice; un fallo es ErrorConversion (código de salida 3)."""
+    convertidor = getattr(args, "convertidor", None)
+    if convertidor is not None:  # ya arrancado por pdf_anticipado
+        convertidor.pdfa = not args.pdf_simple
+        convertidor.tiempo_limite = args.tiempo_limite
+        for ruta in rutas:
+            print(f"PDF escrito: {convertidor.convertir(ruta)}")
+        return
     from ..salida.pdf import a_pdf
 
     with sigterm_como_salida():

@@ -22,11 +22,13 @@ El registro (``logging.getLogger("acuerdo_docs.pdf")``) solo nombra rutas, nunca
 
 from __future__ import annotations
 
+from .convertidor import ConvertidorPdf
 from .entrada import MAXIMO_POR_PROCESO, TIEMPO_LIMITE, a_pdf
 from .resultado import Progreso, ResultadoDocumento, ResultadoPdf
 from .soffice import VARIABLE_ASIGNADOR, VARIABLE_SOFFICE, asignador_memoria, buscar_soffice, orden_conversion
 
 __all__ = [
+    "ConvertidorPdf",
     "MAXIMO_POR_PROCESO",
     "TIEMPO_LIMITE",
     "VARIABLE_ASIGNADOR",

@@ -1,0 +1,240 @@
+"""Convertidor caliente: LibreOffice vivo entre documentos, para quien convierte de uno en uno.
+
+    with ConvertidorPdf() as convertidor:
+        convertidor.convertir("ficha.docx")              # ficha.pdf, junto al documento
+        convertidor.convertir("acta.docx", "salidas/acta.pdf")
+
+Arranca LibreOffice al entrar (sin esperarlo: arranca mientras el programa prepara el primer
+documento) y le pide cada conversión por su tubería de instancia única (:mod:`.ipc`), sin
+arrancar un proceso por documento. Un LibreOffice que se cae se reinicia (y el documento se
+intenta una vez más); uno colgado se mata y es una avería (:class:`ErrorConversion`). Al salir
+del ``with`` no queda ningún proceso.
+"""
+
+from __future__ import annotations
+
+import itertools
+import logging
+import os
+import queue
+import shutil
+import tempfile
+import threading
+from pathlib import Path
+from types import TracebackType
+
+from ...errores import ErrorConversion
+from . import ipc
+from .cache import PerfilCache, tomar_perfil_cache
+from .comprobaciones import error_pdf, mover_atomico, revisar_entrada
+from .conversion import mensaje_colgado
+from .entrada import TIEMPO_LIMITE, a_pdf
+from .instancia import Caido, Colgado, InstanciaViva, SinTuberia
+from .perfiles import RESERVA
+from .soffice import asignador_memoria, buscar_soffice, version_libreoffice
+from .tanda import MOTIVO_CARGA, MOTIVO_GUARDADO
+
+log = logging.getLogger("acuerdo_docs.pdf")
+
+MENSAJE_CAIDA = "LibreOffice terminó inesperadamente al convertir este documento (dos veces)."
+
+
+class _Puesto:
+    """Un LibreOffice vivo con su perfil (de la caché o temporal) y su carpeta de trabajo."""
+
+    def __init__(self, soffice: str, asignador: str | None, cache: bool, trabajo: Path) -> None:
+        self.soffice = soffice
+        self.asignador = asignador
+        self.trabajo = trabajo
+        self.cache: PerfilCache | None = tomar_perfil_cache(soffice) if cache else None
+        self.perfil = self.cache.ruta if self.cache is not None else RESERVA.tomar_perfil(soffice)
+        self.instancia: InstanciaViva | None = None
+
+    def arrancar(self) -> InstanciaViva:
+        if self.instancia is None or not self.instancia.vivo():
+            if self.instancia is not None:
+                self.instancia.cerrar()
+            self.instancia = InstanciaViva(self.soffice, self.perfil, self.asignador)
+            RESERVA.registrar(self.instancia.proceso)
+        return self.instancia
+
+    def matar(self, *, rehacer_perfil: bool) -> None:
+        if self.instancia is not None:
+            self.instancia.cerrar()
+            RESERVA.olvidar(self.instancia.proceso)
+            self.instancia = None
+        if not rehacer_perfil:
+            return
+        if self.cache is not None:
+            self.cache.rehacer()
+        else:  # un perfil temporal dañado se cambia por otro
+            RESERVA.devolver_perfil(self.soffice, self.perfil, False)
+            self.perfil = RESERVA.tomar_perfil(self.soffice)
+
+    def cerrar(self) -> None:
+        self.matar(rehacer_perfil=False)
+        if self.cache is not None:
+            self.cache.soltar()
+        else:
+            RESERVA.devolver_perfil(self.soffice, self.perfil, True)
+
+
+class ConvertidorPdf:
+    """LibreOffice caliente para convertir documentos de uno en uno (seguro entre hilos).
+
+    - ``trabajadores``: LibreOffice vivos a la vez (conversiones simultáneas desde varios hilos).
+    - ``pdfa``: PDF/A-2b etiquetado (por omisión) o PDF normal.
+    - ``tiempo_limite``: segundos que puede tardar un documento (el primero, además, el arranque);
+      si pasa, LibreOffice se da por colgado: se mata y :meth:`convertir` lanza
+      :class:`ErrorConversion` con la causa (la siguiente conversión arranca otro).
+    - ``cache``: perfiles de LibreOffice en ``$XDG_CACHE_HOME/acuerdo_docs`` (arranque más corto).
+    """
+
+    def __init__(self, *, trabajadores: int = 1, pdfa: bool = True, tiempo_limite: float = TIEMPO_LIMITE,
+                 cache: bool = True) -> None:
+        if trabajadores < 1:
+            raise ValueError("trabajadores debe ser 1 o más")
+        if not tiempo_limite > 0:
+            raise ValueError("tiempo_limite debe ser mayor que 0")
+        self.trabajadores = trabajadores
+        self.pdfa = pdfa
+        self.tiempo_limite = tiempo_limite
+        self.cache = cache
+        self._libres: queue.Queue[_Puesto] = queue.Queue()
+        self._puestos: list[_Puesto] = []
+        self._trabajo: Path | None = None
+        self._cuenta = itertools.count()
+        self._candado = threading.Lock()
+        self._abierto = False
+        self._sin_tuberia = False  # este soffice no abre su tubería: cada documento va por a_pdf
+
+    # ---- vida
+
+    def __enter__(self) -> ConvertidorPdf:
+        self.abrir()
+        return self
+
+    def __exit__(self, tipo: type[BaseException] | None, valor: BaseException | None,
+                 traza: TracebackType | None) -> None:
+        self.cerrar()
+
+    def abrir(self) -> None:
+        """Arranca los LibreOffice sin esperarlos. Lanza :class:`ErrorConversion` si no está instalado."""
+        with self._candado:
+            if self._abierto:
+                return
+            soffice = buscar_soffice()
+            self._abierto = True
+            if not ipc.DISPONIBLE or version_libreoffice(soffice) is None:
+                log.info("Sin tubería de LibreOffice en este sistema: cada documento va por a_pdf")
+                return
+            self._trabajo = RESERVA.carpeta_trabajo()
+            try:
+                for _ in range(self.trabajadores):
+                    puesto = _Puesto(soffice, asignador_memoria(), self.cache, self._trabajo)
+                    self._puestos.append(puesto)
+                    puesto.arrancar()
+                    self._libres.put(puesto)
+            except BaseException:
+                self._cerrar_puestos()
+                raise
+
+    def cerrar(self) -> None:
+        """Mata los LibreOffice, suelta los perfiles y borra los temporales."""
+        with self._candado:
+            self._abierto = False
+            self._cerrar_puestos()
+
+    def _cerrar_puestos(self) -> None:
+        for puesto in self._puestos:
+            puesto.cerrar()
+        self._puestos.clear()
+        self._libres = queue.Queue()
+        if self._trabajo is not None:
+            shutil.rmtree(self._trabajo, ignore_errors=True)
+            self._trabajo = None
+
+    # ---- conversión
+
+    def convertir(self, entrada: Path | str, destino: Path | str | None = None) -> Path:
+        """Convierte ``entrada`` a PDF en ``destino`` (por omisión, junto a ella con extensión .pdf).
+
+        Devuelve la ruta del PDF. Lanza :class:`ErrorConversion` (en español, con la causa) si el
+        documento no se pudo convertir o LibreOffice falló; el PDF nunca queda a medias.
+        """
+        if not self._abierto:
+            self.abrir()
+        absoluta = Path(os.path.abspath(entrada))
+        final = Path(os.path.abspath(destino)) if destino is not None else absoluta.with_suffix(".pdf")
+        error = revisar_entrada(absoluta)
+        if error is None and final == absoluta:
+            error = "El documento ya es un PDF."
+        if error is not None:
+            raise ErrorConversion(f"{entrada}: {error}")
+        if not self._puestos or self._sin_tuberia:
+            return self._por_a_pdf(absoluta, final)
+        puesto = self._libres.get()
+        try:
+            return self._en_puesto(puesto, absoluta, final, entrada)
+        finally:
+            self._libres.put(puesto)
+
+    def _por_a_pdf(self, absoluta: Path, final: Path) -> Path:
+        with tempfile.TemporaryDirectory(prefix="acuerdo_docs_pdf_") as temporal:
+            resultado = a_pdf([absoluta], temporal, pdfa=self.pdfa, tiempo_limite=self.tiempo_limite)
+            (pdf,) = resultado.exigir()
+            mover_atomico(pdf, final)
+        return final
+
+    def _en_puesto(self, puesto: _Puesto, absoluta: Path, final: Path, original: Path | str) -> Path:
+        numero = next(self._cuenta)
+        carpeta = puesto.trabajo / f"c{numero:06d}"
+        carpeta.mkdir()
+        try:
+            enlace = carpeta / f"d{numero:06d}{absoluta.suffix.lower()}"
+            try:
+                enlace.symlink_to(absoluta)
+            except OSError:
+                shutil.copyfile(absoluta, enlace)
+            pdf = self._con_reintento(puesto, enlace, carpeta, original)
+            if pdf is None:
+                self._sin_tuberia = True
+                return self._por_a_pdf(absoluta, final)
+            mover_atomico(pdf, final)
+        finally:
+            shutil.rmtree(carpeta, ignore_errors=True)
+        if puesto.cache is not None:
+            puesto.cache.marcar_listo()
+        return final
+
+    def _con_reintento(self, puesto: _Puesto, enlace: Path, carpeta: Path, original: Path | str) -> Path | None:
+        """Convierte en el LibreOffice del puesto; si se cae, otro arranque y una vez más.
+
+        Devuelve ``None`` si la instancia nunca estuvo lista dos veces seguidas (un soffice sin
+        tubería utilizable): entonces se usa el camino de siempre.
+        """
+        for intento in (1, 2):
+            instancia = puesto.arrancar()
+            try:
+                instancia.convertir(enlace, carpeta, pdfa=self.pdfa, tiempo_limite=self.tiempo_limite)
+            except Colgado:
+                puesto.matar(rehacer_perfil=True)
+                raise ErrorConversion(mensaje_colgado(self.tiempo_limite)) from None
+            except SinTuberia:
+                # No llegó a estar lista: la sospecha es el perfil (se rehace) o este soffice.
+                log.info("LibreOffice no abrió su tubería (intento %d)", intento)
+                puesto.matar(rehacer_perfil=True)
+                continue
+            except Caido:
+                log.warning("LibreOffice terminó al convertir %s (intento %d)", original, intento)
+                puesto.matar(rehacer_perfil=intento == 2)
+                if intento == 2:
+                    raise ErrorConversion(f"{original}: {MENSAJE_CAIDA}") from None
+                continue
+            pdf = carpeta / f"{enlace.stem}.pdf"
+            error = error_pdf(pdf)
+            if error is None:
+                return pdf
+            motivo = instancia.motivo_sin_pdf(enlace.name)
+            raise ErrorConversion(f"{original}: {MOTIVO_CARGA if motivo == 'carga' else error or MOTIVO_GUARDADO}")
+        return None

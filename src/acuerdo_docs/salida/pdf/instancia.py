@@ -1,0 +1,103 @@
+"""Un LibreOffice vivo (``soffice --headless``) al que se le piden conversiones por su tubería.
+
+Arranca con un documento de Writer vacío abierto (``private:factory/swriter``): sin ningún
+documento abierto, LibreOffice sin interfaz se cierra tras la primera orden que recibe.
+"""
+
+from __future__ import annotations
+
+import logging
+import queue
+import subprocess
+import threading
+import time
+from collections import deque
+from pathlib import Path
+
+from . import ipc
+from .procesos import lanzar, leer_lineas, matar_grupo
+from .soffice import FILTRO_PDFA, entorno_soffice
+
+log = logging.getLogger("acuerdo_docs.pdf")
+
+
+class Colgado(Exception):
+    """LibreOffice no terminó la orden a tiempo."""
+
+
+class Caido(Exception):
+    """LibreOffice terminó (o cerró la tubería) antes de terminar la orden."""
+
+
+class SinTuberia(Exception):
+    """La instancia nunca estuvo lista: salió al arrancar o no abrió su tubería a tiempo."""
+
+
+LIMITE_TUBERIA = 20.0
+"""Segundos desde el arranque para que la instancia abra su tubería; si no, se usa el camino de siempre."""
+
+
+class InstanciaViva:
+    """Un proceso de LibreOffice con su perfil, listo para convertir documento a documento."""
+
+    def __init__(self, soffice: str, perfil: Path, asignador: str | None = None) -> None:
+        self.perfil = perfil
+        self.tuberia = ipc.ruta_tuberia(perfil)
+        self.convertidos = 0
+        self.lista = False  # ya respondió por su tubería alguna vez
+        self.arranque = time.monotonic()
+        self.ultimas: deque[str] = deque(maxlen=20)  # solo para explicar un fallo
+        orden = [soffice, "--headless", "--norestore", "--nologo", "--nolockcheck",
+                 f"-env:UserInstallation={perfil.as_uri()}", "private:factory/swriter"]
+        self.proceso: subprocess.Popen[bytes] = lanzar(orden, entorno_soffice(asignador))
+        self._lineas: queue.Queue[str | None] = queue.Queue()
+        self._lector = threading.Thread(target=self._leer, daemon=True, name="acuerdo_docs.pdf-salida")
+        self._lector.start()
+
+    def _leer(self) -> None:
+        hilo = threading.Thread(target=leer_lineas, args=(self.proceso, self._lineas), daemon=True)
+        hilo.start()
+        while (linea := self._lineas.get()) is not None:
+            self.ultimas.append(linea)
+            log.debug("soffice: %s", linea)
+
+    def vivo(self) -> bool:
+        return self.proceso.poll() is None
+
+    def convertir(self, entrada: Path, carpeta: Path, *, pdfa: bool, tiempo_limite: float) -> None:
+        """Pide convertir ``entrada`` (ruta absoluta) a PDF en ``carpeta``; vuelve cuando terminó.
+
+        Lanza :class:`Colgado` si no termina en ``tiempo_limite`` segundos (más el arranque, si
+        es la primera) y :class:`Caido` si LibreOffice se cae o cierra la tubería.
+        """
+        hasta = time.monotonic() + tiempo_limite + (0.0 if self.lista else min(tiempo_limite, 30.0))
+        hasta_conexion = hasta if self.lista else min(hasta, self.arranque + LIMITE_TUBERIA)
+        argumentos = ["--convert-to", FILTRO_PDFA if pdfa else "pdf", "--outdir", str(carpeta), str(entrada)]
+        try:
+            ipc.ordenar(self.tuberia, argumentos, carpeta, hasta=hasta, hasta_conexion=hasta_conexion,
+                        vivo=self.vivo, al_listo=self._marcar_lista)
+        except ipc.SinTuberia:
+            raise SinTuberia from None
+        except TimeoutError:
+            raise Colgado from None
+        except (ipc.TuberiaCerrada, OSError):
+            raise (Caido if self.lista else SinTuberia) from None
+        self.convertidos += 1
+
+    def _marcar_lista(self) -> None:
+        self.lista = True
+
+    def motivo_sin_pdf(self, nombre: str) -> str | None:
+        """Lo que dijo LibreOffice sobre el documento ``nombre``, si dijo que falló."""
+        time.sleep(0.02)  # la línea de error se escribe antes de responder; se deja leerla
+        for linea in reversed(self.ultimas):
+            if linea.startswith("Error: source file could not be loaded"):
+                return "carga"
+            if linea.startswith("convert ") and nombre in linea:
+                return None
+        return None
+
+    def cerrar(self) -> None:
+        """Mata el grupo entero (lanzador, oosplash y soffice.bin) y espera a que termine."""
+        matar_grupo(self.proceso)
+        self._lector.join(timeout=2)

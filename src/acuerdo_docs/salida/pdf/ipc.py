@@ -1,0 +1,136 @@
+"""La tubería de instancia única de LibreOffice: pasarle una orden a un LibreOffice ya vivo.
+
+Un ``soffice`` que arranca con el perfil de otro que ya corre le pasa sus argumentos por una
+tubería local y termina: así funciona ``soffice --convert-to`` contra una instancia viva. Aquí
+se habla esa tubería directamente (``InternalIPC``, estable desde LibreOffice 5), sin arrancar
+el cliente ``soffice`` (un proceso que cuesta más que la conversión misma).
+
+Protocolo: el servidor escribe ``InternalIPC::SendArguments\\0`` cuando está listo; el cliente
+manda ``InternalIPC::Arguments1<cwd>,<arg>,<arg>…\\0`` (con ``\\``, ``,`` y NUL escapados) y el
+servidor responde ``InternalIPC::ProcessingDone\\0`` al terminar de procesar la orden.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import socket
+import sys
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+_LISTO = b"InternalIPC::SendArguments"
+_HECHO = b"InternalIPC::ProcessingDone"
+_PREFIJO = "InternalIPC::Arguments"
+
+DISPONIBLE = hasattr(socket, "AF_UNIX") and hasattr(os, "getuid") and sys.platform.startswith("linux")
+"""Solo en Linux (socket Unix en /tmp, probado); en otros sistemas se usa el camino de siempre (:func:`a_pdf`)."""
+
+
+class TuberiaCerrada(Exception):
+    """LibreOffice cerró la tubería sin terminar (se cayó o está saliendo)."""
+
+
+class SinTuberia(Exception):
+    """La instancia no abrió su tubería a tiempo (p. ej. un soffice que no la usa, o aislado)."""
+
+
+def ruta_tuberia(perfil: Path) -> Path:
+    """El socket de la instancia que usa ``perfil``: MD5 de la URL del perfil en UTF-16.
+
+    LibreOffice escribe cada byte del MD5 en hexadecimal sin el cero de la izquierda.
+    """
+    url = perfil.as_uri()
+    resumen = "".join(format(b, "x") for b in hashlib.md5(url.encode("utf-16-le")).digest())  # noqa: S324 - nombre, no seguridad
+    nombre = f"OSL_PIPE_{os.getuid()}_SingleOfficeIPC_{resumen}"
+    for carpeta in ("/tmp", "/var/tmp"):  # noqa: S108 - las mismas carpetas que usa LibreOffice
+        if os.access(carpeta, os.W_OK):
+            return Path(carpeta) / nombre
+    return Path("/tmp") / nombre  # noqa: S108
+
+
+def _escapar(texto: str) -> str:
+    return texto.replace("\\", "\\\\").replace(",", "\\,").replace("\0", "\\0")
+
+
+def mensaje(argumentos: Sequence[str], cwd: Path) -> bytes:
+    """Los argumentos de una orden en el formato de la tubería."""
+    cuerpo = "1" + _escapar(cwd.as_uri()) + "".join("," + _escapar(a) for a in argumentos)
+    return (_PREFIJO + cuerpo + "\0").encode("utf-8")
+
+
+def _leer(conexion: socket.socket) -> bytes:
+    recibido = b""
+    while not recibido.endswith(b"\0"):
+        parte = conexion.recv(1024)
+        if not parte:
+            raise TuberiaCerrada
+        recibido += parte
+    return recibido[:-1]
+
+
+def _conectar(ruta: Path, hasta: float, vivo: Callable[[], bool]) -> socket.socket:
+    """Se conecta al socket en cuanto exista y acepte; ``vivo()`` dice si vale la pena seguir esperando."""
+    while True:
+        conexion = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        try:
+            conexion.connect(str(ruta))
+            return conexion
+        except (FileNotFoundError, ConnectionRefusedError):
+            conexion.close()  # aún no existe, o es el de una instancia muerta que la nueva reemplazará
+        _esperar(hasta, vivo)
+
+
+def _esperar(hasta: float, vivo: Callable[[], bool]) -> None:
+    if time.monotonic() >= hasta:
+        raise TimeoutError
+    if not vivo():
+        raise TuberiaCerrada
+    time.sleep(0.01)
+
+
+def _listo(ruta: Path, hasta: float, vivo: Callable[[], bool]) -> socket.socket:
+    """Una conexión por la que LibreOffice ya dijo que recibe argumentos.
+
+    Con un perfil nuevo, LibreOffice se reinicia a sí mismo una vez al arrancar (cierra la
+    tubería y la vuelve a abrir): si cierra antes de decir «listo», se vuelve a intentar.
+    """
+    while True:
+        conexion = _conectar(ruta, hasta, vivo)
+        conexion.settimeout(max(0.01, hasta - time.monotonic()))
+        try:
+            if _leer(conexion) == _LISTO:
+                return conexion
+        except (TuberiaCerrada, ConnectionResetError):
+            pass
+        except TimeoutError:
+            conexion.close()
+            raise TimeoutError from None
+        conexion.close()
+        _esperar(hasta, vivo)
+
+
+def ordenar(ruta: Path, argumentos: Sequence[str], cwd: Path, *, hasta: float, hasta_conexion: float,
+            vivo: Callable[[], bool], al_listo: Callable[[], None] = lambda: None) -> None:
+    """Manda una orden a la instancia y espera a que la termine.
+
+    Lanza ``TimeoutError`` si pasa ``hasta`` (``time.monotonic``); :class:`SinTuberia` si la
+    instancia no dijo «listo» antes de ``hasta_conexion``; :class:`TuberiaCerrada` si LibreOffice
+    se cae o cierra la tubería.
+    """
+    try:
+        conexion = _listo(ruta, hasta_conexion, vivo)
+    except TimeoutError:
+        if time.monotonic() < hasta:
+            raise SinTuberia from None
+        raise
+    al_listo()
+    with conexion:
+        try:
+            conexion.sendall(mensaje(argumentos, cwd))
+            conexion.settimeout(max(0.01, hasta - time.monotonic()))
+            if _leer(conexion) != _HECHO:
+                raise TuberiaCerrada
+        except (ConnectionResetError, BrokenPipeError):
+            raise TuberiaCerrada from None
