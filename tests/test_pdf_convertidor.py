@@ -181,3 +181,42 @@ def test_perfil_danado_se_recrea(libreoffice: str, tmp_path: Path, cache: Path,
     with ad.ConvertidorPdf(pdfa=False) as convertidor:
         assert convertidor.convertir(ficha, tmp_path / "tercera.pdf").is_file()
     assert not (perfil / "resto_a_medias").exists() and (perfil / "listo").is_file()
+
+
+@pytest.mark.libreoffice
+def test_lote_pdf_en_flujo_no_pierde_nada_si_matan_libreoffice(libreoffice: str, tmp_path: Path, cache: Path,
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    import threading
+
+    from test_lote import fila_base, libro_fichas
+
+    monkeypatch.setenv(VARIABLE_SOFFICE, libreoffice)
+    n = 12
+    entrada = libro_fichas(tmp_path, [fila_base(i) for i in range(n)])
+    salida = tmp_path / "salida"
+    matados: list[int] = []
+    pdfs_al_matar: list[int] = []
+
+    def matar_a_mitad() -> None:
+        # En cuanto sale el primer PDF (el flujo ya está convirtiendo), kill -9 a todo soffice.bin del lote.
+        if not _esperar(lambda: any(salida.glob("*.pdf")), 120):
+            return
+        pdfs_al_matar.append(len(list(salida.glob("*.pdf"))))
+        for pid in _procesos_con(str(cache)):
+            if "soffice.bin" in Path(f"/proc/{pid}/cmdline").read_text(errors="replace"):
+                os.kill(pid, signal.SIGKILL)
+                matados.append(pid)
+
+    asesino = threading.Thread(target=matar_a_mitad)
+    asesino.start()
+    informe = ad.generar_lote(entrada, salida, pdf=True, procesos=1)
+    asesino.join()
+    assert matados and pdfs_al_matar[0] < n, "LibreOffice debía morir a mitad del lote"
+    assert informe.codigo_salida == 0, [str(e) for e in informe.errores]
+    pdfs = sorted(salida.glob("*.pdf"))
+    assert len(pdfs) == n and len(informe.pdf) == n
+    for fila in informe.filas:
+        (pdf,) = [salida / a for a in fila.archivos if a.endswith(".pdf")]
+        assert f"Práctica {fila.fila - 2:02d}" in " ".join(texto_pdf(pdf))
+    assert list(salida.glob(".~*")) == [] and list(salida.glob("*.tmp")) == []
+    assert _esperar(lambda: not [p for p in _procesos_con(str(cache)) if p not in matados])

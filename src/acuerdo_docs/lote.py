@@ -32,7 +32,7 @@ from .lectores import Entrada, abrir_entrada, abrir_libro, ubicar
 from .lectores.columnas import Columna
 from .lectores.hoja_calculo import LIMITE_BYTES, LIMITE_FILAS, ErrorCelda
 from .lectores.unidades import Unidad
-from .salida.archivos import escribir_atomico
+from .salida.archivos import escribir_atomico, sincronizar_carpeta
 from .salida.hijos import morir_con_el_padre
 from .salida.nombres import Nombres, nombre_desde_patron, verificar_patron
 
@@ -214,6 +214,15 @@ def _verificar_pdf(tiempo_limite: float | None, pdfa: bool) -> Callable[..., Any
     return functools.partial(a_pdf, **opciones)
 
 
+def _abrir_flujo(tiempo_limite: float | None, pdfa: bool) -> Any:
+    """LibreOffice vivo desde ya: cada .docx se convierte en cuanto se escribe (salida/pdf/flujo.py)."""
+    from .salida.pdf.flujo import FlujoPdf
+
+    if tiempo_limite is None:
+        return FlujoPdf(pdfa=pdfa)
+    return FlujoPdf(pdfa=pdfa, tiempo_limite=tiempo_limite)
+
+
 def generar_lote(
     entrada: str | os.PathLike[str],
     carpeta: str | os.PathLike[str],
@@ -242,7 +251,8 @@ def generar_lote(
       Por omisión, un grupo de procesos con un trabajador por núcleo (``procesos``), o en línea
       si el lote es pequeño o ``procesos=1``.
     - ``publico``: versión sin datos personales (Ley 1581 de 2012), también en los nombres.
-    - ``pdf``: convierte además cada .docx a PDF con LibreOffice (una tanda para todo el lote).
+    - ``pdf``: convierte además cada .docx a PDF con LibreOffice, en cuanto se escribe (LibreOffice
+      vivo, sin un arranque por documento).
     - ``progreso``: función ``(terminadas, total)``.
     - ``tiempo_limite_pdf``: segundos sin avance para dar a LibreOffice por colgado (ver ``a_pdf``);
       si pasa, el lote se detiene con la avería en ``informe.averia_pdf`` (código de salida 3).
@@ -254,7 +264,9 @@ def generar_lote(
     """
     entrada, carpeta = Path(entrada), Path(carpeta)
     _verificar_carpeta(carpeta)
-    convertir_pdf = _verificar_pdf(tiempo_limite_pdf, pdfa) if pdf else None
+    if pdf:
+        _verificar_pdf(tiempo_limite_pdf, pdfa)  # sin LibreOffice, error antes de leer nada
+    flujo = None
     with abrir_libro(entrada, limite_bytes=limite_bytes, limite_filas=limite_filas) as libro:
         lector = abrir_entrada(libro, tipo)
         columnas = next(iter(lector.hojas_esquema.values()))
@@ -283,9 +295,14 @@ def generar_lote(
         else:
             ejecutor, ventana = executor, 64
         canal = _Canal(carpeta, EXTENSIONES[lector.tipo], ejecutor, ventana, progreso, total)
+        if pdf:
+            flujo = _abrir_flujo(tiempo_limite_pdf, pdfa)
+            canal.al_escribir = flujo.enviar
         try:
             _procesar(lector, columnas, patron, canal, informe, publico)
         except BaseException:
+            if flujo is not None:
+                flujo.cerrar()
             if propio is not None:
                 _detener_grupo(propio)
                 propio = None
@@ -294,13 +311,18 @@ def generar_lote(
         finally:
             if propio is not None:
                 propio.shutdown(wait=True)
-    paginas: dict[str, int | None] = {}
-    if convertir_pdf is not None:
-        paginas = _convertir_pdf(informe, convertir_pdf)
-    if combinado:
-        _escribir_combinado(informe, paginas)
-        if convertir_pdf is not None and informe.combinado is not None and informe.averia_pdf is None:
-            _convertir_combinado(informe, convertir_pdf)
+    try:
+        paginas = _recoger_pdf(informe, flujo) if flujo is not None else {}
+        if combinado:
+            _escribir_combinado(informe, paginas)
+            if flujo is not None and informe.combinado is not None and informe.averia_pdf is None:
+                _convertir_combinado(informe, flujo.convertir_ahora)
+    finally:
+        if flujo is not None:
+            flujo.cerrar()
+    # Los archivos se escribieron sin fsync uno a uno: una sincronización para todos, antes del
+    # informe (si el informe existe, lo que lista está en disco).
+    sincronizar_carpeta(carpeta, [carpeta / a for f in informe.filas for a in f.archivos])
     with sin_interrupciones():
         guardar_informe(informe)
     return informe
@@ -343,7 +365,7 @@ def _escribir_partes(carpeta: Path, raiz: str, extensiones: tuple[str, ...], par
         destino = carpeta / f"{raiz}{extension}"
         if destino.resolve().parent != base:  # defensa adicional: el nombre ya viene saneado
             raise RuntimeError(f"nombre fuera de la carpeta de salida: {destino.name!r}")
-        escribir_atomico(destino, datos)
+        escribir_atomico(destino, datos, sincronizar=False)  # sincronizar_carpeta al final del lote
         escritos.append(destino.name)
     return escritos
 
@@ -373,6 +395,7 @@ class _Canal:
         self._render: deque[_EnVuelo] = deque()
         self._escritura: deque[tuple[ResultadoFila, Future[list[str]]]] = deque()
         self._escritor: ThreadPoolExecutor | None = None
+        self.al_escribir: Callable[[Path], None] | None = None  # p. ej. la conversión a PDF en flujo
 
     def avanzar(self) -> None:
         self.hechas += 1
@@ -409,9 +432,19 @@ class _Canal:
         if self._escritor is None:  # después del primer envío: los trabajadores ya nacieron
             self._escritor = ThreadPoolExecutor(self.HILOS_ESCRITURA, thread_name_prefix="acuerdo_docs_escritura")
         futuro = self._escritor.submit(_escribir_partes, self.carpeta, trabajo.raiz, self.extensiones, partes)
+        if self.al_escribir is not None:
+            futuro.add_done_callback(self._avisar_escrito)
         self._escritura.append((resultado, futuro))
         while len(self._escritura) > self.MAX_ESCRITURAS:
             self._terminar_escritura()
+
+    def _avisar_escrito(self, futuro: Future[list[str]]) -> None:
+        """En el hilo de escritura, apenas se escribió: cada .docx pasa a ``al_escribir``."""
+        if futuro.cancelled() or futuro.exception() is not None or self.al_escribir is None:
+            return
+        for nombre in futuro.result():
+            if nombre.endswith(".docx"):
+                self.al_escribir(self.carpeta / nombre)
 
     def _terminar_escritura(self) -> None:
         resultado, futuro = self._escritura.popleft()
@@ -459,38 +492,35 @@ def _escribir_combinado(informe: InformeLote, paginas: dict[str, int | None]) ->
         informe.combinado = combinador.guardar(informe.carpeta / NOMBRE_COMBINADO)
 
 
-def _convertir_pdf(informe: InformeLote, a_pdf: Callable[..., Any]) -> dict[str, int | None]:
-    """Una sola llamada para todo el lote (LibreOffice arranca pocas veces, no una por documento).
+def _recoger_pdf(informe: InformeLote, flujo: Any) -> dict[str, int | None]:
+    """Los PDF del flujo, en el orden de las filas (cada uno se encargó al escribirse su .docx).
 
     Devuelve las páginas de cada .docx convertido (las usa el combinado en «Página X de Y»).
     """
-    origen = [
-        (fila, informe.carpeta / a) for fila in informe.filas if fila.correcta
-        for a in fila.archivos if a.endswith(".docx")
-    ]
     paginas: dict[str, int | None] = {}
-    if not origen:
-        return paginas
-    resultado = a_pdf([ruta for _, ruta in origen])
-    if resultado.averia is not None:  # LibreOffice mismo falló: la causa va una vez, no como culpa de cada fila
-        informe.averia_pdf = resultado.averia
-        informe.avisos.append(f"Conversión a PDF detenida: {resultado.averia}")
-    for (fila, ruta), doc in zip(origen, resultado):
-        if doc.pdf is not None:
-            informe.pdf.append(doc.pdf)
-            fila.archivos.append(doc.pdf.name)
-            paginas[ruta.name] = paginas_pdf(doc.pdf)
-        else:
-            fila.estado = "fallo al generar"
-            fila.errores.append(
-                ErrorCelda(fila.hoja, fila.fila, "", "", "", f"no se pudo convertir a PDF: {doc.error}")
-            )
+    for fila in informe.filas:
+        if not fila.correcta:
+            continue
+        for nombre in [a for a in fila.archivos if a.endswith(".docx")]:
+            doc = flujo.resultado(informe.carpeta / nombre)
+            if doc.pdf is not None:
+                informe.pdf.append(doc.pdf)
+                fila.archivos.append(doc.pdf.name)
+                paginas[nombre] = paginas_pdf(doc.pdf)
+            else:
+                fila.estado = "fallo al generar"
+                fila.errores.append(
+                    ErrorCelda(fila.hoja, fila.fila, "", "", "", f"no se pudo convertir a PDF: {doc.error}")
+                )
+    if flujo.averia is not None:  # LibreOffice mismo falló: la causa va una vez, no como culpa de cada fila
+        informe.averia_pdf = flujo.averia
+        informe.avisos.append(f"Conversión a PDF detenida: {flujo.averia}")
     return paginas
 
 
-def _convertir_combinado(informe: InformeLote, a_pdf: Callable[..., Any]) -> None:
+def _convertir_combinado(informe: InformeLote, convertir: Callable[[Path], Any]) -> None:
     assert informe.combinado is not None
-    (doc,) = a_pdf([informe.combinado])
+    doc = convertir(informe.combinado)
     if doc.pdf is not None:
         informe.pdf.append(doc.pdf)
     else:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import os
 import struct
+import sys
 import tempfile
 import zipfile
 import zlib
@@ -77,10 +78,13 @@ def normalizar_zip(datos: bytes) -> bytes:
     return zip_determinista(miembros)
 
 
-def escribir_atomico_con(destino: str | os.PathLike[str], escribir: Callable[[BinaryIO], None]) -> Path:
+def escribir_atomico_con(destino: str | os.PathLike[str], escribir: Callable[[BinaryIO], None], *,
+                         sincronizar: bool = True) -> Path:
     """Llama a ``escribir(f)`` sobre un temporal de la misma carpeta y lo renombra a ``destino``.
 
     Para archivos grandes que se escriben por partes: nunca queda uno a medias con el nombre final.
+    ``sincronizar=False`` omite el ``fsync`` del archivo: quien escribe muchos (un lote) llama a
+    :func:`sincronizar_carpeta` una vez al final.
     """
     ruta = Path(destino)
     ruta.parent.mkdir(parents=True, exist_ok=True)
@@ -89,7 +93,8 @@ def escribir_atomico_con(destino: str | os.PathLike[str], escribir: Callable[[Bi
         with os.fdopen(fd, "w+b") as f:
             escribir(f)
             f.flush()
-            os.fsync(f.fileno())
+            if sincronizar:
+                os.fsync(f.fileno())
         os.chmod(temporal, 0o644)
         os.replace(temporal, ruta)
     except BaseException:
@@ -98,7 +103,7 @@ def escribir_atomico_con(destino: str | os.PathLike[str], escribir: Callable[[Bi
     return ruta
 
 
-def escribir_atomico(destino: Destino, datos: bytes) -> Path | None:
+def escribir_atomico(destino: Destino, datos: bytes, *, sincronizar: bool = True) -> Path | None:
     """Escribe ``datos`` en ``destino`` sin dejar nunca un archivo a medias.
 
     Si ``destino`` es un objeto binario abierto, escribe en él y devuelve ``None``.
@@ -107,4 +112,41 @@ def escribir_atomico(destino: Destino, datos: bytes) -> Path | None:
     if hasattr(destino, "write"):
         destino.write(datos)  # type: ignore[union-attr]
         return None
-    return escribir_atomico_con(destino, lambda f: f.write(datos))  # type: ignore[arg-type]
+    return escribir_atomico_con(destino, lambda f: f.write(datos), sincronizar=sincronizar)  # type: ignore[arg-type]
+
+
+def sincronizar_carpeta(carpeta: str | os.PathLike[str], archivos: Iterable[str | os.PathLike[str]] = ()) -> None:
+    """Lleva al disco, de una vez, lo escrito en ``carpeta`` sin ``fsync`` y luego la carpeta misma.
+
+    En Linux, ``syncfs`` del sistema de archivos de la carpeta (una llamada para todo el lote);
+    en otros sistemas, ``fsync`` de cada uno de ``archivos``. Al final, ``fsync`` de la carpeta
+    (los renombrados). Es lo que vuelve durables los archivos de un lote antes de escribir su informe.
+    """
+    try:
+        fd = os.open(carpeta, os.O_RDONLY)
+    except OSError:  # p. ej. Windows no abre carpetas
+        fd = -1
+    try:
+        if fd < 0 or _syncfs is None or _syncfs(fd) != 0:
+            for archivo in archivos:
+                with open(archivo, "rb") as f:
+                    os.fsync(f.fileno())
+        if fd >= 0:
+            os.fsync(fd)
+    finally:
+        if fd >= 0:
+            os.close(fd)
+
+
+def _buscar_syncfs() -> Callable[[int], int] | None:
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        import ctypes
+
+        return ctypes.CDLL(None, use_errno=True).syncfs  # type: ignore[no-any-return]
+    except (OSError, AttributeError):
+        return None
+
+
+_syncfs = _buscar_syncfs()

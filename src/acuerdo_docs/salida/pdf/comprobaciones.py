@@ -51,11 +51,15 @@ def error_pdf(ruta: Path) -> str | None:
     return None
 
 
-def mover_atomico(origen: Path, destino: Path) -> None:
-    """Pone ``origen`` en ``destino`` de una vez: quien mire ve el PDF viejo o el nuevo, nunca medio."""
+def mover_atomico(origen: Path, destino: Path, *, sincronizar: bool = True) -> None:
+    """Pone ``origen`` en ``destino`` de una vez: quien mire ve el PDF viejo o el nuevo, nunca medio.
+
+    ``sincronizar=False`` omite el ``fsync`` (quien llama sincroniza toda la carpeta al final).
+    """
     destino.parent.mkdir(parents=True, exist_ok=True)
-    with origen.open("rb") as f:
-        os.fsync(f.fileno())  # los datos en disco antes de que el nombre final sea visible
+    if sincronizar:
+        with origen.open("rb") as f:
+            os.fsync(f.fileno())  # los datos en disco antes de que el nombre final sea visible
     try:
         os.replace(origen, destino)
     except OSError as exc:

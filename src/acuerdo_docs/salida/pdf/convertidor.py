@@ -39,6 +39,22 @@ log = logging.getLogger("acuerdo_docs.pdf")
 MENSAJE_CAIDA = "LibreOffice terminó inesperadamente al convertir este documento (dos veces)."
 
 
+CANCELADA = "La conversión se canceló."
+
+
+class ErrorPdf(ErrorConversion):
+    """Un documento que no se convirtió: ``motivo`` en español y si fue ``averia`` de LibreOffice.
+
+    Con avería (LibreOffice colgado o que no arranca), el documento no tiene la culpa y el
+    mensaje no lo nombra.
+    """
+
+    def __init__(self, motivo: str, documento: Path | str | None = None, *, averia: bool = False) -> None:
+        super().__init__(motivo if averia or documento is None else f"{documento}: {motivo}")
+        self.motivo = motivo
+        self.averia = averia
+
+
 class _Puesto:
     """Un LibreOffice vivo con su perfil (de la caché o temporal) y su carpeta de trabajo."""
 
@@ -88,10 +104,14 @@ class ConvertidorPdf:
       si pasa, LibreOffice se da por colgado: se mata y :meth:`convertir` lanza
       :class:`ErrorConversion` con la causa (la siguiente conversión arranca otro).
     - ``cache``: perfiles de LibreOffice en ``$XDG_CACHE_HOME/acuerdo_docs`` (arranque más corto).
+    - ``sincronizar``: ``fsync`` de cada PDF antes de darle su nombre; quien convierte muchos y
+      sincroniza la carpeta al final (como ``generar_lote``) lo apaga.
+
+    Los errores son :class:`ErrorPdf` (una :class:`ErrorConversion`, código de salida 3).
     """
 
     def __init__(self, *, trabajadores: int = 1, pdfa: bool = True, tiempo_limite: float = TIEMPO_LIMITE,
-                 cache: bool = True) -> None:
+                 cache: bool = True, sincronizar: bool = True) -> None:
         if trabajadores < 1:
             raise ValueError("trabajadores debe ser 1 o más")
         if not tiempo_limite > 0:
@@ -100,6 +120,7 @@ class ConvertidorPdf:
         self.pdfa = pdfa
         self.tiempo_limite = tiempo_limite
         self.cache = cache
+        self.sincronizar = sincronizar
         self._libres: queue.Queue[_Puesto] = queue.Queue()
         self._puestos: list[_Puesto] = []
         self._trabajo: Path | None = None
@@ -170,7 +191,7 @@ class ConvertidorPdf:
         if error is None and final == absoluta:
             error = "El documento ya es un PDF."
         if error is not None:
-            raise ErrorConversion(f"{entrada}: {error}")
+            raise ErrorPdf(error, entrada)
         if not self._puestos or self._sin_tuberia:
             return self._por_a_pdf(absoluta, final)
         puesto = self._libres.get()
@@ -182,8 +203,11 @@ class ConvertidorPdf:
     def _por_a_pdf(self, absoluta: Path, final: Path) -> Path:
         with tempfile.TemporaryDirectory(prefix="acuerdo_docs_pdf_") as temporal:
             resultado = a_pdf([absoluta], temporal, pdfa=self.pdfa, tiempo_limite=self.tiempo_limite)
-            (pdf,) = resultado.exigir()
-            mover_atomico(pdf, final)
+            (doc,) = resultado
+            if doc.pdf is None:
+                averia = resultado.averia is not None
+                raise ErrorPdf(resultado.averia or doc.error or MOTIVO_GUARDADO, absoluta, averia=averia)
+            mover_atomico(doc.pdf, final, sincronizar=self.sincronizar)
         return final
 
     def _en_puesto(self, puesto: _Puesto, absoluta: Path, final: Path, original: Path | str) -> Path:
@@ -200,7 +224,7 @@ class ConvertidorPdf:
             if pdf is None:
                 self._sin_tuberia = True
                 return self._por_a_pdf(absoluta, final)
-            mover_atomico(pdf, final)
+            mover_atomico(pdf, final, sincronizar=self.sincronizar)
         finally:
             shutil.rmtree(carpeta, ignore_errors=True)
         if puesto.cache is not None:
@@ -214,12 +238,14 @@ class ConvertidorPdf:
         tubería utilizable): entonces se usa el camino de siempre.
         """
         for intento in (1, 2):
+            if not self._abierto:  # cerrado desde otro hilo (cancelación): no se rearranca nada
+                raise ErrorPdf(CANCELADA, averia=True)
             instancia = puesto.arrancar()
             try:
                 instancia.convertir(enlace, carpeta, pdfa=self.pdfa, tiempo_limite=self.tiempo_limite)
             except Colgado:
                 puesto.matar(rehacer_perfil=True)
-                raise ErrorConversion(mensaje_colgado(self.tiempo_limite)) from None
+                raise ErrorPdf(mensaje_colgado(self.tiempo_limite), averia=True) from None
             except SinTuberia:
                 # No llegó a estar lista: la sospecha es el perfil (se rehace) o este soffice.
                 log.info("LibreOffice no abrió su tubería (intento %d)", intento)
@@ -229,12 +255,12 @@ class ConvertidorPdf:
                 log.warning("LibreOffice terminó al convertir %s (intento %d)", original, intento)
                 puesto.matar(rehacer_perfil=intento == 2)
                 if intento == 2:
-                    raise ErrorConversion(f"{original}: {MENSAJE_CAIDA}") from None
+                    raise ErrorPdf(MENSAJE_CAIDA, original) from None
                 continue
             pdf = carpeta / f"{enlace.stem}.pdf"
             error = error_pdf(pdf)
             if error is None:
                 return pdf
             motivo = instancia.motivo_sin_pdf(enlace.name)
-            raise ErrorConversion(f"{original}: {MOTIVO_CARGA if motivo == 'carga' else error or MOTIVO_GUARDADO}")
+            raise ErrorPdf(MOTIVO_CARGA if motivo == "carga" else error or MOTIVO_GUARDADO, original)
         return None

@@ -1,0 +1,188 @@
+"""LibreOffice vivo: convertidor caliente y ``lote --pdf`` en flujo frente a ``a_pdf``.
+
+    python bench/bench_flujo.py --docs 20 --lote 100 --rondas 2
+
+1. Convertidor caliente (:class:`ConvertidorPdf`): ms por documento tras el arranque, por la
+   tubería de instancia única; y, para comparar, el cliente ``soffice --convert-to`` contra la
+   misma instancia viva (un proceso por documento que le pasa la orden). Además, el CPU de
+   LibreOffice por documento (leído de /proc, no depende de la carga).
+2. ``generar_lote(pdf=True)`` (genera y convierte en flujo) frente a ``a_pdf`` sobre los mismos
+   .docx ya escritos, en rondas intercaladas. La meta: el lote completo a 1,1x o menos de ``a_pdf``.
+
+Anota la carga media (``os.getloadavg``) al empezar y al terminar cada parte.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from datos import fichas  # noqa: E402
+
+
+def _carga() -> float:
+    return round(os.getloadavg()[0], 2)
+
+
+def _cpu_grupo(grupo: int) -> float:
+    """Segundos de CPU (usuario + sistema) de los procesos vivos del grupo ``grupo``."""
+    total = 0
+    for entrada in Path("/proc").iterdir():
+        if not entrada.name.isdigit():
+            continue
+        try:
+            campos = (entrada / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(campos[2]) == grupo:
+            total += int(campos[11]) + int(campos[12])
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def _resumen(valores: list[float]) -> dict[str, float]:
+    return {"mediana": round(statistics.median(valores), 1), "min": round(min(valores), 1),
+            "max": round(max(valores), 1)}
+
+
+def medir_caliente(docs: int, carpeta: Path) -> dict[str, Any]:
+    from acuerdo_docs.documentos.ficha import generar_ficha
+    from acuerdo_docs.esquemas import BuenaPractica
+    from acuerdo_docs.salida.pdf import ConvertidorPdf
+    from acuerdo_docs.salida.pdf.soffice import FILTRO_PDFA, buscar_soffice
+
+    entradas = [generar_ficha(BuenaPractica.model_validate(d), carpeta / f"f{i:03d}.docx")
+                for i, d in enumerate(fichas(docs))]
+    carga = [_carga()]
+    tuberia: list[float] = []
+    cliente: list[float] = []
+    cpu: list[float] = []
+    soffice = buscar_soffice()
+    with ConvertidorPdf() as convertidor:
+        inicio = time.perf_counter()
+        convertidor.convertir(entradas[0], carpeta / "primero.pdf")  # arranque + el primero
+        primero = (time.perf_counter() - inicio) * 1000
+        puesto = convertidor._puestos[0]
+        grupo = puesto.instancia.proceso.pid  # type: ignore[union-attr]
+        for i, entrada in enumerate(entradas):  # intercalado: tubería y cliente, documento a documento
+            antes = _cpu_grupo(grupo)
+            inicio = time.perf_counter()
+            convertidor.convertir(entrada, carpeta / "pdf" / f"{i:03d}.pdf")
+            tuberia.append((time.perf_counter() - inicio) * 1000)
+            cpu.append((_cpu_grupo(grupo) - antes) * 1000)
+            orden = [soffice, "--headless", "--norestore", "--nologo", "--nolockcheck",
+                     f"-env:UserInstallation={puesto.perfil.as_uri()}", "--convert-to", FILTRO_PDFA,
+                     "--outdir", str(carpeta / "cliente"), str(entrada)]
+            inicio = time.perf_counter()
+            subprocess.run(orden, check=True, capture_output=True, timeout=120)
+            cliente.append((time.perf_counter() - inicio) * 1000)
+    carga.append(_carga())
+    return {"documentos": docs, "primero_ms": round(primero), "tuberia_ms": _resumen(tuberia),
+            "cliente_ms": _resumen(cliente), "cpu_libreoffice_ms": _resumen(cpu), "carga": carga}
+
+
+def _lote_una(libro: Path, carpeta: Path) -> float:
+    from acuerdo_docs.lote import generar_lote
+
+    inicio = time.perf_counter()
+    informe = generar_lote(libro, carpeta, pdf=True)
+    segundos = time.perf_counter() - inicio
+    assert informe.codigo_salida == 0 and len(informe.pdf) == informe.generadas, informe.errores
+    return segundos
+
+
+def _a_pdf_una(documentos: list[Path], carpeta: Path) -> float:
+    from acuerdo_docs.salida.pdf import a_pdf
+
+    inicio = time.perf_counter()
+    resultado = a_pdf(documentos, carpeta)
+    segundos = time.perf_counter() - inicio
+    assert resultado.ok, resultado.fallidos
+    return segundos
+
+
+def medir_lote(n: int, rondas: int, carpeta: Path) -> dict[str, Any]:
+    from acuerdo_docs.lote import generar_lote
+
+    libro = carpeta / "lote.xlsx"
+    libro_lote(libro, n)
+    docx = carpeta / "docx"
+    generar_lote(libro, docx)
+    documentos = sorted(docx.glob("*.docx"))
+    carga = [_carga()]
+    _a_pdf_una(documentos[:4], carpeta / "calentar_a_pdf")  # perfiles y caché de disco
+    lote: list[float] = []
+    solo: list[float] = []
+    for ronda in range(rondas):
+        solo.append(_a_pdf_una(documentos, carpeta / f"a_pdf{ronda}"))
+        lote.append(_lote_una(libro, carpeta / f"lote{ronda}"))
+    carga.append(_carga())
+    razones = [a / b for a, b in zip(lote, solo)]
+    return {"documentos": len(documentos), "rondas": rondas, "lote_pdf_s": _resumen(lote), "a_pdf_s": _resumen(solo),
+            "razon": {"mediana": round(statistics.median(razones), 2), "min": round(min(razones), 2),
+                      "max": round(max(razones), 2)},
+            "lote_ms_pdf": round(statistics.median(lote) / len(documentos) * 1000, 1), "carga": carga}
+
+
+def libro_lote(ruta: Path, n: int) -> None:
+    """Un libro de fichas de n filas con las columnas de plantilla-lote (modo de solo escritura)."""
+    from openpyxl import Workbook
+
+    from acuerdo_docs.lectores.fichas import COLUMNAS
+
+    visibles = [c for c in COLUMNAS if c.en_plantilla]
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet("fichas")
+    ws.append([c.encabezado for c in visibles])
+    for datos in fichas(n, semilla=2024):
+        ws.append(["\n".join(v) if isinstance(v := datos.get(c.clave), list) else v for c in visibles])
+    wb.save(str(ruta))
+
+
+def imprimir(caliente: dict[str, Any] | None, lote: dict[str, Any] | None) -> None:
+    if caliente:
+        t, c, cpu = caliente["tuberia_ms"], caliente["cliente_ms"], caliente["cpu_libreoffice_ms"]
+        print(f"\nConvertidor caliente ({caliente['documentos']} fichas, PDF/A; carga "
+              f"{caliente['carga'][0]} → {caliente['carga'][1]})")
+        print(f"  arranque + primer documento          {caliente['primero_ms']:7d} ms")
+        print(f"  por la tubería (ConvertidorPdf)      {t['mediana']:7.0f} ms/doc  rango {t['min']:.0f}-{t['max']:.0f}")
+        print(f"  cliente soffice --convert-to (vivo)  {c['mediana']:7.0f} ms/doc  rango {c['min']:.0f}-{c['max']:.0f}")
+        print(f"  CPU de LibreOffice por documento     {cpu['mediana']:7.0f} ms/doc  rango "
+              f"{cpu['min']:.0f}-{cpu['max']:.0f}")
+    if lote:
+        a, b, r = lote["lote_pdf_s"], lote["a_pdf_s"], lote["razon"]
+        print(f"\nlote --pdf en flujo frente a a_pdf ({lote['documentos']} fichas, {lote['rondas']} rondas "
+              f"intercaladas; carga {lote['carga'][0]} → {lote['carga'][1]})")
+        print(f"  generar_lote(pdf=True), todo         {a['mediana']:7.1f} s   rango {a['min']:.1f}-{a['max']:.1f}"
+              f"   ({lote['lote_ms_pdf']} ms/PDF)")
+        print(f"  a_pdf sobre los mismos .docx         {b['mediana']:7.1f} s   rango {b['min']:.1f}-{b['max']:.1f}")
+        print(f"  razón lote/a_pdf                     {r['mediana']:7.2f}     "
+              f"rango {r['min']}-{r['max']}   (meta <= 1,10)")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--docs", type=int, default=20, help="fichas para el convertidor caliente (0 lo omite)")
+    parser.add_argument("--lote", type=int, default=100, help="fichas del lote (0 lo omite)")
+    parser.add_argument("--rondas", type=int, default=2)
+    args = parser.parse_args(argv)
+    with tempfile.TemporaryDirectory(prefix="bench_flujo_") as temporal:
+        carpeta = Path(temporal)
+        (carpeta / "c").mkdir()
+        (carpeta / "l").mkdir()
+        caliente = medir_caliente(args.docs, carpeta / "c") if args.docs else None
+        lote = medir_lote(args.lote, args.rondas, carpeta / "l") if args.lote else None
+    imprimir(caliente, lote)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,48 @@
+"""Un lote sincroniza el disco una vez al final (no un fsync por archivo) y nunca deja archivos a medias."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from test_lote import fila_base, libro_fichas
+
+from acuerdo_docs.lote import generar_lote
+from acuerdo_docs.salida import archivos
+
+
+def test_lote_un_solo_fsync_de_carpeta_al_final(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    entrada = libro_fichas(tmp_path, [fila_base(i) for i in range(25)])
+    llamadas: list[str] = []
+    fsync = os.fsync
+
+    def contar(fd: int) -> None:
+        llamadas.append("carpeta" if os.path.isdir(f"/proc/self/fd/{fd}") else "archivo")
+        fsync(fd)
+
+    monkeypatch.setattr(os, "fsync", contar)
+    sincronizadas: list[Path] = []
+    original = archivos.sincronizar_carpeta
+    monkeypatch.setattr("acuerdo_docs.lote.sincronizar_carpeta",
+                        lambda carpeta, lista=(): (sincronizadas.append(Path(carpeta)), original(carpeta, lista))[1])
+    salida = tmp_path / "salida"
+    informe = generar_lote(entrada, salida, procesos=1)
+    assert informe.generadas == 25 and informe.codigo_salida == 0
+    assert sincronizadas == [salida]
+    # 25 documentos: ningún fsync por documento; la carpeta una vez (y el informe, que se escribe después).
+    assert llamadas.count("archivo") <= 1 and llamadas.count("carpeta") == 1, llamadas
+    assert sorted(p.name for p in salida.iterdir() if p.name.startswith(".")) == []  # ningún temporal
+
+
+def test_sincronizar_carpeta_sin_syncfs_sincroniza_cada_archivo(tmp_path: Path,
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    for nombre in ("a.docx", "b.docx"):
+        archivos.escribir_atomico(tmp_path / nombre, b"x", sincronizar=False)
+    monkeypatch.setattr(archivos, "_syncfs", None)  # como en macOS o Windows
+    vistos: list[int] = []
+    fsync = os.fsync
+    monkeypatch.setattr(os, "fsync", lambda fd: (vistos.append(fd), fsync(fd))[1])
+    archivos.sincronizar_carpeta(tmp_path, [tmp_path / "a.docx", tmp_path / "b.docx"])
+    assert len(vistos) == 3  # dos archivos y la carpeta
+    assert (tmp_path / "a.docx").read_bytes() == b"x"
