@@ -14,6 +14,7 @@ from .documentos.acuerdo import ejemplo_acuerdo, generar_acuerdo, renderizar_acu
 from .documentos.catalogo import generar_catalogo
 from .documentos.ficha import ejemplo_ficha, generar_ficha, renderizar_ficha, version_publica
 from .documentos.matriz import generar_matriz_riesgos
+from .documentos.matriz.plano import exportar_riesgos_csv, riesgos_a_csv
 from .documentos.plantilla_lote import generar_plantilla_lote
 from .errores import ErrorAcuerdoDocs, ErrorCampo, ErrorConversion, ErrorEntrada, ErrorPlantilla, ErrorValidacion
 from .esquemas import (
@@ -24,10 +25,12 @@ from .esquemas import (
     Compromiso,
     Control,
     Encabezado,
+    EncabezadoMatriz,
     Hito,
     MatrizRiesgos,
     Riesgo,
 )
+from .esquemas.metodo_riesgo import METODO_DAFP, MetodoRiesgo, cargar_metodo
 from .lectores.ficha_docx import leer_ficha
 from .lote import generar_lote
 from .salida.pdf import a_pdf
@@ -41,6 +44,13 @@ __all__ = [
     "generar_ficha", "renderizar_ficha", "version_publica", "ejemplo_ficha",
     "generar_acuerdo", "renderizar_acuerdo", "version_publica_acuerdo", "ejemplo_acuerdo",
     "generar_matriz_riesgos", "a_pdf",
+    # matriz de riesgos: método como datos y exportación plana
+    "exportar_riesgos_csv",
+    "riesgos_a_csv",
+    "cargar_metodo",
+    "MetodoRiesgo",
+    "METODO_DAFP",
+    "EncabezadoMatriz",
     # lotes, lectura y plantillas
     "generar_lote", "generar_plantilla_lote", "leer_ficha", "generar_catalogo",
     "verificar_plantilla", "InformePlantilla",

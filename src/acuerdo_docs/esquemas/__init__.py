@@ -4,7 +4,7 @@ from pydantic import BaseModel
 
 from .acuerdo import Actor, AcuerdoSimbolico, Compromiso, EncabezadoAcuerdo, Hito
 from .ficha import Anexo, BuenaPractica, Encabezado
-from .riesgo import Control, MatrizRiesgos, Riesgo
+from .riesgo import Control, EncabezadoMatriz, MatrizRiesgos, Riesgo
 
 ESQUEMAS: dict[str, type[BaseModel]] = {
     "ficha": BuenaPractica,
@@ -15,5 +15,5 @@ ESQUEMAS: dict[str, type[BaseModel]] = {
 
 __all__ = [
     "ESQUEMAS", "AcuerdoSimbolico", "Actor", "Anexo", "BuenaPractica", "Compromiso", "Control",
-    "Encabezado", "EncabezadoAcuerdo", "Hito", "MatrizRiesgos", "Riesgo",
+    "Encabezado", "EncabezadoAcuerdo", "EncabezadoMatriz", "Hito", "MatrizRiesgos", "Riesgo",
 ]

@@ -46,7 +46,7 @@ BORDE = Border(left=BORDE_FINO, right=BORDE_FINO, top=BORDE_FINO, bottom=BORDE_F
 FORMATO_FECHA = "DD/MM/YYYY"
 FORMATO_PORCENTAJE = "0.0%"
 FUENTE = "Arial"
-"""Toda fuente del libro lleva nombre: sin él, LibreOffice cae en una fuente con serifa (Liberation Sans la sustituye)."""
+"""Toda fuente lleva nombre: sin él, LibreOffice cae en una con serifa (Liberation Sans sustituye a Arial)."""
 TAMANO_FUENTE = 9.0
 """Cuerpo de texto: a la escala de impresión de los libros (80 %) queda en 7,2 pt."""
 

@@ -93,5 +93,5 @@ def riesgos_a_csv(datos: Any, *, metodo: Any = None) -> str:
 
 
 def exportar_riesgos_csv(datos: Any, destino: Destino, *, metodo: Any = None) -> Path | None:
-    """Escribe el CSV de la matriz (UTF-8 con BOM) de forma atómica; devuelve la ruta (``None`` si es un archivo abierto)."""
+    """Escribe el CSV (UTF-8 con BOM) de forma atómica; devuelve la ruta (``None`` si es un archivo abierto)."""
     return escribir_atomico(destino, riesgos_a_csv(datos, metodo=metodo).encode("utf-8-sig"))
