@@ -42,6 +42,12 @@ _ORIGEN: dict[str, str] = {
     "version_publica_acuerdo": ".documentos.acuerdo",
     "ejemplo_acuerdo": ".documentos.acuerdo",
     "generar_matriz_riesgos": ".documentos.matriz",
+    "exportar_riesgos_csv": ".documentos.matriz.plano",
+    "riesgos_a_csv": ".documentos.matriz.plano",
+    "cargar_metodo": ".esquemas.metodo_riesgo",
+    "MetodoRiesgo": ".esquemas.metodo_riesgo",
+    "METODO_DAFP": ".esquemas.metodo_riesgo",
+    "EncabezadoMatriz": ".esquemas",
     # PDF
     "a_pdf": ".salida.pdf",
     # lotes, lectura y plantillas
@@ -68,6 +74,13 @@ __all__ = [
     "generar_ficha", "renderizar_ficha", "version_publica", "ejemplo_ficha",
     "generar_acuerdo", "renderizar_acuerdo", "version_publica_acuerdo", "ejemplo_acuerdo",
     "generar_matriz_riesgos", "a_pdf",
+    # matriz de riesgos: método como datos y exportación plana
+    "exportar_riesgos_csv",
+    "riesgos_a_csv",
+    "cargar_metodo",
+    "MetodoRiesgo",
+    "METODO_DAFP",
+    "EncabezadoMatriz",
     # lotes, lectura y plantillas
     "generar_lote", "generar_plantilla_lote", "leer_ficha", "generar_catalogo",
     "verificar_plantilla", "InformePlantilla",
