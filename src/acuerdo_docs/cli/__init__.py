@@ -12,6 +12,7 @@ import sys
 from collections.abc import Sequence
 
 from ..errores import ErrorAcuerdoDocs
+from ..salida.archivos import error_salida
 from . import acuerdo, catalogo, comun, ejemplo, esquema, extraer, ficha, lote, plantilla, plantilla_lote, riesgos
 
 MODULOS = [ficha, acuerdo, riesgos, esquema, ejemplo, plantilla]
@@ -52,6 +53,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:  # p. ej. acuerdo-docs esquema ficha | head
         sys.stderr.close()
         return 0
+    except OSError as exc:  # último recurso: un error del sistema nunca llega como traza
+        return comun.informar_error(error_salida(exc, exc.filename or "un archivo", "usar"))
     except KeyboardInterrupt:
         print("Interrumpido: no quedó ningún archivo a medias.", file=sys.stderr)
         return 130

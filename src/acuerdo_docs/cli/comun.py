@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import tempfile
+from collections.abc import Iterable
 from datetime import date
 from importlib.metadata import PackageNotFoundError
 from importlib.metadata import version as _version
@@ -20,6 +22,8 @@ from ..errores import (
     ErrorValidacion,
 )
 from ..esquemas.comun import leer_fecha
+from ..salida.archivos import escribir_atomico
+from ..salida.destinos import Salida, comprobar_archivo
 
 
 def version() -> str:
@@ -91,8 +95,51 @@ def informar_error(exc: ErrorAcuerdoDocs) -> int:
     return 2
 
 
-def agregar_salida(parser: argparse.ArgumentParser, ayuda: str) -> None:
-    parser.add_argument("-o", "--salida", type=Path, required=True, metavar="RUTA", help=ayuda)
+def agregar_salida(parser: argparse.ArgumentParser, ayuda: str, *, obligatoria: bool = True) -> None:
+    # Texto y no Path: Path("salidas/") pierde la barra final que indica una carpeta.
+    parser.add_argument("-o", "--salida", required=obligatoria, metavar="RUTA", help=ayuda)
+
+
+def nombre_de(entrada: Path | None, por_omision: str) -> str:
+    """NOMBRE del archivo que se escribe en una carpeta: el del archivo de entrada, o el de la orden."""
+    if entrada is None or str(entrada) == "-" or not entrada.stem:
+        return por_omision
+    return entrada.stem
+
+
+def destino_pdf(salida: Salida, pdf: bool, entradas: Iterable[Path | None]) -> Path | None:
+    """--pdf junto a un .docx: el PDF se comprueba como cualquier destino antes de escribir nada."""
+    if not pdf or salida.formato == ".pdf":
+        return None
+    ruta = salida.ruta.with_suffix(".pdf")
+    comprobar_archivo(ruta, str(ruta), entradas)
+    return ruta
+
+
+def escribir_pdf(docx: bytes, destino: Path) -> Path:
+    """Convierte los bytes de un .docx con LibreOffice y escribe el PDF en ``destino`` (fallo: código 3).
+
+    LibreOffice trabaja en una carpeta temporal; el PDF llega al destino por la misma escritura
+    atómica que todo lo demás (archivo regular o nuevo, umask, modo del que se reemplaza).
+    """
+    from ..salida.pdf import a_pdf
+
+    with tempfile.TemporaryDirectory(prefix="acuerdo_docs_pdf_") as temporal:
+        origen = Path(temporal) / "documento.docx"
+        origen.write_bytes(docx)
+        (pdf,) = a_pdf([origen]).exigir()
+        escribir_atomico(destino, pdf.read_bytes())
+    return destino
+
+
+def escribir_documento(salida: Salida, docx: bytes, aviso: str, ruta_pdf: Path | None = None) -> None:
+    """Escribe el .docx (o solo el PDF si -o termina en .pdf) y, con --pdf, el PDF junto a él."""
+    if salida.formato == ".pdf":
+        print(f"{aviso}: {escribir_pdf(docx, salida.ruta)}")
+        return
+    print(f"{aviso}: {escribir_atomico(salida.ruta, docx)}")
+    if ruta_pdf is not None:
+        print(f"PDF escrito: {escribir_pdf(docx, ruta_pdf)}")
 
 
 def agregar_publico(parser: argparse.ArgumentParser) -> None:
@@ -105,14 +152,6 @@ def agregar_publico(parser: argparse.ArgumentParser) -> None:
 def agregar_pdf(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--pdf", action="store_true",
                         help="convierte además el documento a PDF junto al .docx (requiere LibreOffice)")
-
-
-def convertir_pdf(rutas: list[Path]) -> None:
-    """--pdf: convierte con LibreOffice; un fallo es ErrorConversion (código de salida 3)."""
-    from ..salida.pdf import a_pdf
-
-    for ruta_pdf in a_pdf(rutas).exigir():
-        print(f"PDF escrito: {ruta_pdf}")
 
 
 def fecha_argumento(texto: str) -> date:

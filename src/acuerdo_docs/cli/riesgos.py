@@ -6,6 +6,7 @@ import argparse
 from pathlib import Path
 
 from ..documentos.matriz import generar_matriz_riesgos
+from ..salida.destinos import resolver_salida
 from . import comun
 
 
@@ -24,7 +25,8 @@ def registrar(ordenes: argparse._SubParsersAction) -> None:
     )
     p.add_argument("entrada", type=Path,
                    help="archivo JSON de los riesgos o del acuerdo ('-' para la entrada estándar)")
-    comun.agregar_salida(p, "archivo .xlsx de salida")
+    comun.agregar_salida(p, "archivo .xlsx de salida, o una carpeta (termina en / o ya existe) para escribir"
+                         " en ella NOMBRE.xlsx")
     p.add_argument("--referencia", type=comun.fecha_argumento, metavar="AAAA-MM-DD",
                    help="fecha para el estado de los hitos (por omisión: fecha_corte del acuerdo o su fecha)")
     p.add_argument("--controles", type=int, default=3, metavar="N",
@@ -33,9 +35,11 @@ def registrar(ordenes: argparse._SubParsersAction) -> None:
 
 
 def ejecutar(args: argparse.Namespace) -> int:
+    salida = resolver_salida(args.salida, nombre=comun.nombre_de(args.entrada, "riesgos"), extensiones=(".xlsx",),
+                             entradas=[args.entrada], que="la matriz de riesgos")
     datos = comun.leer_json(args.entrada)
     ruta = generar_matriz_riesgos(
-        datos, args.salida, referencia=args.referencia, columnas_control=max(1, args.controles)
+        datos, salida.ruta, referencia=args.referencia, columnas_control=max(1, args.controles)
     )
     print(f"Matriz de riesgos escrita: {ruta}")
     return 0
