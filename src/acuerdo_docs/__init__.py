@@ -15,7 +15,15 @@ from .documentos.catalogo import generar_catalogo
 from .documentos.ficha import ejemplo_ficha, generar_ficha, renderizar_ficha, version_publica
 from .documentos.matriz import generar_matriz_riesgos
 from .documentos.plantilla_lote import generar_plantilla_lote
-from .errores import ErrorAcuerdoDocs, ErrorCampo, ErrorConversion, ErrorEntrada, ErrorPlantilla, ErrorValidacion
+from .errores import (
+    ErrorAcuerdoDocs,
+    ErrorCampo,
+    ErrorConversion,
+    ErrorEntrada,
+    ErrorPlantilla,
+    ErrorSalida,
+    ErrorValidacion,
+)
 from .esquemas import (
     Actor,
     AcuerdoSimbolico,
@@ -30,6 +38,7 @@ from .esquemas import (
 )
 from .lectores.ficha_docx import leer_ficha
 from .lote import generar_lote
+from .salida.destinos import Salida, resolver_salida
 from .salida.pdf import a_pdf
 from .salida.verificacion import InformePlantilla, verificar_plantilla
 
@@ -46,5 +55,9 @@ __all__ = [
     "verificar_plantilla", "InformePlantilla",
     # errores
     "ErrorAcuerdoDocs", "ErrorCampo", "ErrorConversion", "ErrorEntrada", "ErrorPlantilla", "ErrorValidacion",
+    # salidas (docs/salidas.md)
+    "ErrorSalida",
+    "Salida",
+    "resolver_salida",
 ]
 __version__ = "0.1.0"
