@@ -382,3 +382,11 @@ def test_un_error_del_sistema_en_cualquier_orden_es_una_linea(
 def test_mensajes_con_la_ruta_como_la_escribio_el_usuario(escenario: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["ficha", "p.json", "-o", "./d/../fifo.docx"]) == 2
     assert "«./d/../fifo.docx»" in capsys.readouterr().err
+
+
+def test_un_dispositivo_se_rechaza_sin_abrirlo() -> None:
+    """Solo se mira con lstat (nada se abre ni se escribe): /dev/null no se toca."""
+    from acuerdo_docs.salida.archivos import DestinoNoValido, revisar_destino
+
+    with pytest.raises(DestinoNoValido, match="no es un archivo regular"):
+        revisar_destino("/dev/null")
