@@ -345,11 +345,7 @@ def _exigir_nombres_fuera_de_la_entrada(
     Solo puede pasar si el libro está en la carpeta de salida con una extensión que el lote escribe;
     entonces se recorren los nombres una vez antes de generar (sin renderizar).
     """
-    if os.path.normcase(os.path.abspath(entrada.parent)) != os.path.normcase(os.path.abspath(carpeta)) and not (
-        carpeta.is_dir() and misma_ruta(entrada.parent, carpeta)
-    ):
-        return
-    if entrada.suffix.lower() not in EXTENSIONES[lector.tipo]:
+    if not misma_ruta(entrada.parent, carpeta) or entrada.suffix.lower() not in EXTENSIONES[lector.tipo]:
         return
     objetivo = Nombres.clave(entrada.name)
     nombres = _nombres_del_lote()
