@@ -64,6 +64,10 @@ _ORIGEN: dict[str, str] = {
     "ErrorEntrada": ".errores",
     "ErrorPlantilla": ".errores",
     "ErrorValidacion": ".errores",
+    "ErrorSalida": ".errores",
+    # salidas (docs/salidas.md)
+    "Salida": ".salida.destinos",
+    "resolver_salida": ".salida.destinos",
 }
 
 __all__ = [
@@ -86,6 +90,10 @@ __all__ = [
     "verificar_plantilla", "InformePlantilla",
     # errores
     "ErrorAcuerdoDocs", "ErrorCampo", "ErrorConversion", "ErrorEntrada", "ErrorPlantilla", "ErrorValidacion",
+    # salidas (docs/salidas.md)
+    "ErrorSalida",
+    "Salida",
+    "resolver_salida",
 ]
 __version__ = "0.1.0"
 

@@ -104,6 +104,13 @@ class ErrorEntrada(ErrorAcuerdoDocs):
     """El archivo de entrada no se puede usar (no existe, está dañado, cifrado, etc.)."""
 
 
+class ErrorSalida(ErrorAcuerdoDocs, OSError):
+    """No se puede escribir la salida (ruta mala, sin permiso, disco lleno...): código de salida 2.
+
+    También es un :class:`OSError`, como el error del sistema que reemplaza.
+    """
+
+
 class ErrorConversion(ErrorAcuerdoDocs):
     """La conversión a PDF falló (LibreOffice ausente, bloqueado o con error)."""
 

@@ -6,8 +6,9 @@ import argparse
 import json
 import signal
 import sys
+import tempfile
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from datetime import date
 from importlib.metadata import PackageNotFoundError
@@ -20,6 +21,8 @@ from ..errores import (
     ErrorEntrada,
     ErrorValidacion,
 )
+from ..salida.archivos import escribir_atomico
+from ..salida.destinos import Salida, comprobar_archivo
 
 
 def version() -> str:
@@ -88,8 +91,52 @@ def informar_error(exc: ErrorAcuerdoDocs) -> int:
     return exc.codigo_salida
 
 
-def agregar_salida(parser: argparse.ArgumentParser, ayuda: str) -> None:
-    parser.add_argument("-o", "--salida", type=Path, required=True, metavar="RUTA", help=ayuda)
+def agregar_salida(parser: argparse.ArgumentParser, ayuda: str, *, obligatoria: bool = True) -> None:
+    # Texto y no Path: Path("salidas/") pierde la barra final que indica una carpeta.
+    parser.add_argument("-o", "--salida", required=obligatoria, metavar="RUTA", help=ayuda)
+
+
+def nombre_de(entrada: Path | None, por_omision: str) -> str:
+    """NOMBRE del archivo que se escribe en una carpeta: el del archivo de entrada, o el de la orden."""
+    if entrada is None or str(entrada) == "-" or not entrada.stem:
+        return por_omision
+    return entrada.stem
+
+
+def destino_pdf(salida: Salida, pdf: bool, entradas: Iterable[Path | None]) -> Path | None:
+    """--pdf junto a un .docx: el PDF se comprueba como cualquier destino antes de escribir nada."""
+    if not pdf or salida.formato == ".pdf":
+        return None
+    ruta = salida.ruta.with_suffix(".pdf")
+    comprobar_archivo(ruta, str(ruta), entradas)
+    return ruta
+
+
+def escribir_pdf(docx: bytes, destino: Path, args: argparse.Namespace) -> Path:
+    """Convierte los bytes de un .docx con LibreOffice y escribe el PDF en ``destino`` (fallo: código 3).
+
+    LibreOffice trabaja en una carpeta temporal; el PDF llega al destino por la misma escritura
+    atómica que todo lo demás (archivo regular o nuevo, umask, modo del que se reemplaza).
+    """
+    from ..salida.pdf import a_pdf
+
+    with tempfile.TemporaryDirectory(prefix="acuerdo_docs_pdf_") as temporal, sigterm_como_salida():
+        origen = Path(temporal) / "documento.docx"
+        origen.write_bytes(docx)
+        (pdf,) = a_pdf([origen], tiempo_limite=args.tiempo_limite, pdfa=not args.pdf_simple).exigir()
+        escribir_atomico(destino, pdf.read_bytes())
+    return destino
+
+
+def escribir_documento(salida: Salida, docx: bytes, aviso: str, args: argparse.Namespace,
+                       ruta_pdf: Path | None = None) -> None:
+    """Escribe el .docx (o solo el PDF si -o termina en .pdf) y, con --pdf, el PDF junto a él."""
+    if salida.formato == ".pdf":
+        print(f"{aviso}: {escribir_pdf(docx, salida.ruta, args)}")
+        return
+    print(f"{aviso}: {escribir_atomico(salida.ruta, docx)}")
+    if ruta_pdf is not None:
+        print(f"PDF escrito: {escribir_pdf(docx, ruta_pdf, args)}")
 
 
 def agregar_publico(parser: argparse.ArgumentParser) -> None:

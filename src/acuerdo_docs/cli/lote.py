@@ -49,7 +49,7 @@ def registrar(ordenes: argparse._SubParsersAction) -> None:
     )
     p.add_argument("entrada", type=Path,
                    help="libro .xlsx (hojas fichas, o acuerdos y sus hojas hijas) o .csv de fichas")
-    p.add_argument("-o", "--salida", type=Path, required=True, metavar="CARPETA",
+    p.add_argument("-o", "--salida", required=True, metavar="CARPETA",
                    help="carpeta de salida (se crea si falta)")
     p.add_argument("--tipo", choices=sorted(LECTORES), help="tipo de lote (por omisión, según las hojas del libro)")
     por_omision = ", ".join(f"{t} «{PATRONES[t]}»" for t in sorted(PATRONES)).replace("%", "%%")

@@ -9,6 +9,7 @@ from ..documentos.matriz import generar_matriz_riesgos
 from ..documentos.matriz.plano import exportar_riesgos_csv
 from ..errores import ErrorEntrada
 from ..esquemas.metodo_riesgo import cargar_metodo
+from ..salida.destinos import resolver_salida
 from . import comun
 
 
@@ -31,7 +32,8 @@ def registrar(ordenes: argparse._SubParsersAction) -> None:
     )
     p.add_argument("entrada", type=Path,
                    help="archivo JSON de los riesgos o del acuerdo ('-' para la entrada estándar)")
-    comun.agregar_salida(p, "archivo .xlsx (libro) o .csv (exportación plana) de salida")
+    comun.agregar_salida(p, "archivo .xlsx (libro) o .csv (exportación plana), o una carpeta (termina en / o ya"
+                         " existe) para escribir en ella NOMBRE.xlsx")
     p.add_argument("--referencia", type=comun.fecha_argumento, metavar="AAAA-MM-DD",
                    help="fecha de corte para el estado de los hitos (por omisión: fecha_corte del acuerdo o su fecha)")
     p.add_argument("--controles", type=int, default=3, metavar="N",
@@ -47,6 +49,9 @@ def registrar(ordenes: argparse._SubParsersAction) -> None:
 
 
 def ejecutar(args: argparse.Namespace) -> int:
+    salida = resolver_salida(args.salida, nombre=comun.nombre_de(args.entrada, "riesgos"),
+                             extensiones=(".xlsx", ".csv"), entradas=[args.entrada, args.metodo, args.encabezado],
+                             que="la matriz de riesgos")
     datos = comun.leer_json(args.entrada)
     metodo = cargar_metodo(args.metodo) if args.metodo else None
     encabezado = comun.leer_json(args.encabezado) if args.encabezado else None
@@ -55,15 +60,14 @@ def ejecutar(args: argparse.Namespace) -> int:
         from ..esquemas.riesgo import EncabezadoMatriz
 
         encabezado = validar(EncabezadoMatriz, encabezado)
-    sufijo = args.salida.suffix.lower()
-    if sufijo == ".csv":
+    if salida.formato == ".csv":
         if args.pdf:
             raise ErrorEntrada("--pdf solo se usa con un libro .xlsx, no con un .csv")
-        ruta = exportar_riesgos_csv(datos, args.salida, metodo=metodo)
+        ruta = exportar_riesgos_csv(datos, salida.ruta, metodo=metodo)
         print(f"Riesgos exportados (CSV): {ruta}")
         return 0
     ruta = generar_matriz_riesgos(
-        datos, args.salida, referencia=args.referencia, columnas_control=max(1, args.controles), metodo=metodo,
+        datos, salida.ruta, referencia=args.referencia, columnas_control=max(1, args.controles), metodo=metodo,
         encabezado=encabezado,
     )
     print(f"Matriz de riesgos escrita: {ruta}")
