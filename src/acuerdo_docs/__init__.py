@@ -28,6 +28,7 @@ from .esquemas import (
     MatrizRiesgos,
     Riesgo,
 )
+from .esquemas.valoracion import Criterio, Valoracion, derivar_nivel
 from .lectores.ficha_docx import leer_ficha
 from .lote import generar_lote
 from .salida.pdf import a_pdf
@@ -44,6 +45,10 @@ __all__ = [
     # lotes, lectura y plantillas
     "generar_lote", "generar_plantilla_lote", "leer_ficha", "generar_catalogo",
     "verificar_plantilla", "InformePlantilla",
+    # valoración DAFP del catálogo
+    "Criterio",
+    "Valoracion",
+    "derivar_nivel",
     # errores
     "ErrorAcuerdoDocs", "ErrorCampo", "ErrorConversion", "ErrorEntrada", "ErrorPlantilla", "ErrorValidacion",
 ]

@@ -55,7 +55,8 @@ def _campos() -> dict[str, Any]:
     respuesta = Literal[RESPUESTAS]  # type: ignore[valid-type]
     for nombre in CRITERIOS:
         campos[f"criterio_{nombre}"] = (respuesta, Field(
-            title=etiqueta(Valoracion, nombre), description=f"Sí, No o Sin valorar. {_descripcion(Valoracion, nombre)}"))
+            title=etiqueta(Valoracion, nombre),
+            description=f"Sí, No o Sin valorar. {_descripcion(Valoracion, nombre)}"))
     for nombre in CRITERIOS:
         campos[f"justificacion_{nombre}"] = (str, Field(
             "", title=f"{etiqueta(Valoracion, nombre)}: justificación",
@@ -149,4 +150,6 @@ class Metadatos(Modelo):
         "mensual", title="Frecuencia de actualización")
 
 
-__all__ = ["FRECUENCIAS", "Metadatos", "COLUMNAS_PUBLICAS", "PracticaPublicada", "esquema_json_publicado", "tipo_columna"]
+__all__ = [
+    "COLUMNAS_PUBLICAS", "FRECUENCIAS", "Metadatos", "PracticaPublicada", "esquema_json_publicado", "tipo_columna",
+]

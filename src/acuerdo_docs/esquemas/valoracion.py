@@ -34,7 +34,7 @@ fórmula del libro del catálogo (:func:`formula_nivel`). Nada se adivina del te
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from enum import Enum
+from enum import StrEnum
 from typing import Annotated, Any
 
 from pydantic import Field, field_validator, model_validator
@@ -49,7 +49,7 @@ LARGO_JUSTIFICACION = 500
 """Caracteres de una justificación: corta, cabe en una celda y en una columna de datos abiertos."""
 
 
-class Respuesta(str, Enum):
+class Respuesta(StrEnum):
     """Respuesta a un criterio."""
 
     SI = "Sí"

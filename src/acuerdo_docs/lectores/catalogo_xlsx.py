@@ -108,7 +108,9 @@ def _valoracion(datos: dict[str, Any], hoja: str, fila: int, titulos: dict[str, 
         errores = []
         for e in traducir(exc, Valoracion):
             partes = e.ruta.split(".")
-            clave = e.ruta if partes[0] not in CRITERIOS else f"{partes[0]}.{partes[-1] if len(partes) > 1 else 'respuesta'}"
+            clave = e.ruta
+            if partes[0] in CRITERIOS:  # sencilla.respuesta → la columna «Sencilla»
+                clave = f"{partes[0]}.{partes[-1] if len(partes) > 1 else 'respuesta'}"
             errores.append(ErrorCampo(_ubicacion(hoja, fila, titulos.get(clave, e.ruta)), "", e.mensaje))
         raise ErrorValidacion(errores, "El catálogo tiene valores que no se pueden conservar") from None
 

@@ -41,6 +41,8 @@ class ResultadoCatalogo:
     escritos: list[Path] = field(default_factory=list)
     estados: Counter[str] = field(default_factory=Counter)
     filas_publicadas: int = 0
+    problemas: list[tuple[str, str, str]] = field(default_factory=list)
+    """(archivo, estado, primera línea del motivo) de cada ficha con errores o ilegible."""
     informe: InformeCatalogo = field(default_factory=InformeCatalogo)
 
     @property
@@ -116,6 +118,8 @@ def generar_catalogo(
     def entradas() -> Iterator[EntradaCatalogo]:
         for fila in iterar_carpeta(raiz, rutas, executor=executor, procesos=procesos):
             resultado.estados[fila.estado] += 1
+            if not fila.legible:
+                resultado.problemas.append((fila.archivo, fila.estado, (fila.motivo.splitlines() or [""])[0]))
             yield fusion.aplicar(fila)
 
     if formato == ".xlsx":
