@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import convertir_con_libreoffice
 from openpyxl import load_workbook
 
 from acuerdo_docs import Valoracion, derivar_nivel, ejemplo_ficha, renderizar_ficha
@@ -23,7 +24,6 @@ from acuerdo_docs.documentos.catalogo import (
 from acuerdo_docs.errores import ErrorEntrada, ErrorValidacion
 from acuerdo_docs.esquemas.valoracion import CRITERIOS
 from acuerdo_docs.lectores.catalogo_xlsx import TITULO_ARCHIVO, TITULO_NOTAS, TITULO_REVISAR, titulo_criterio
-from conftest import convertir_con_libreoffice
 
 NIVEL = "Nivel DAFP"
 EVALUADOR, FECHA = "Evaluador(a)", "Fecha de la valoración"

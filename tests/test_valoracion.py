@@ -6,6 +6,7 @@ import itertools
 from pathlib import Path
 
 import pytest
+from conftest import convertir_con_libreoffice
 from openpyxl import Workbook, load_workbook
 
 from acuerdo_docs import BuenaPractica, Valoracion, derivar_nivel, ejemplo_ficha
@@ -20,7 +21,6 @@ from acuerdo_docs.esquemas.valoracion import (
     SEGUNDO_NIVEL,
     formula_nivel,
 )
-from conftest import convertir_con_libreoffice
 
 S, N, V = "Sí", "No", "Sin valorar"
 
