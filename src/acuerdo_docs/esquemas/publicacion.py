@@ -18,7 +18,7 @@ from typing import Any, Literal
 from pydantic import ConfigDict, Field, create_model
 
 from .comun import Modelo, es_personal, etiqueta
-from .ficha import BuenaPractica, Encabezado
+from .ficha import BuenaPractica
 from .valoracion import CRITERIOS, NIVELES, RESPUESTAS, Valoracion
 
 _LISTAS = {"retos": "Un reto por elemento (en el CSV, uno por línea).",
@@ -66,9 +66,9 @@ def _campos() -> dict[str, Any]:
     campos["valoracion_completa"] = (bool, Field(
         title="Valoración completa", description="Verdadero si los siete criterios tienen respuesta Sí o No."))
     campos["codigo_formato"] = (str, Field(
-        title=etiqueta(Encabezado, "codigo"), description="Código del formato de la ficha (4202000-FT-1311)."))
+        title="Código del formato", description="Código del formato de la ficha (4202000-FT-1311)."))
     campos["version_formato"] = (str, Field(
-        title=etiqueta(Encabezado, "version"), description="Versión del formato de la ficha."))
+        title="Versión del formato", description="Versión del formato de la ficha."))
     return campos
 
 

@@ -119,7 +119,8 @@ class Criterio(Modelo):
 
 
 def _criterio(etiqueta: str, cita: str, nivel: int) -> Any:
-    return campo(etiqueta, f"Función Pública (2021), {nivel}.er nivel: «{cita}»",
+    orden = "primer" if nivel == 1 else "segundo"
+    return campo(etiqueta, f"Función Pública (2021), {orden} nivel: «{cita}»",
                  default_factory=Criterio, json_schema_extra={"nivel": nivel})
 
 
