@@ -23,11 +23,11 @@ from .lectura import (
     leer_carpeta,
     leer_ficha_catalogo,
 )
-from .libro import HOJA_RESUMEN
+from .libro import HOJA_RESUMEN, libro_catalogo
 
 __all__ = [
     "CON_AVISOS", "CON_ERRORES", "CORRECTA", "ESTADOS", "HOJA_CATALOGO", "HOJA_RESUMEN", "HOJA_RETIRADAS",
     "ILEGIBLE", "MARCA_REVISAR", "Columna", "EntradaCatalogo", "FilaCatalogo", "InformeCatalogo",
     "ResultadoCatalogo", "buscar_fichas", "columnas_catalogo", "generar_catalogo", "leer_carpeta",
-    "leer_ficha_catalogo", "neutralizar", "restaurar", "ruta_respaldo", "rutas_anexas",
+    "leer_ficha_catalogo", "libro_catalogo", "neutralizar", "restaurar", "ruta_respaldo", "rutas_anexas",
 ]

@@ -39,7 +39,7 @@ from ...salida.excel import (
 )
 from .columnas import FECHA, HUMANA, LARGO, NIVEL, RESPUESTA, Columna, columnas_catalogo, columnas_retiradas
 from .fusion import EntradaCatalogo, InformeCatalogo
-from .lectura import ESTADOS
+from .lectura import ESTADOS, FilaCatalogo
 
 HOJA_RESUMEN = "Resumen"
 LIMITE_CELDA = 32_767
@@ -192,8 +192,11 @@ class LibroCatalogo:
                 c.fill = PatternFill(fill_type="solid", start_color=COLOR_SUBENCABEZADO, end_color=COLOR_SUBENCABEZADO)
             ws.append([a, b])
             for nombre, cantidad in conteo:
-                celda = WriteOnlyCell(ws, nombre)
+                celda = WriteOnlyCell(ws, None)
+                celda.value = valor_seguro(_texto_celda(nombre))  # p. ej. una dependencia: dato del usuario
                 celda.data_type = "s"
+                if parece_formula(celda.value):
+                    celda.quotePrefix = True
                 ws.append([celda, cantidad])
             ws.append([])
 
@@ -214,4 +217,12 @@ class LibroCatalogo:
             ])
 
 
-__all__ = ["HOJA_RESUMEN", "LibroCatalogo", "datos_valoracion"]
+def libro_catalogo(filas: Iterable[FilaCatalogo], *, datos_personales: bool = False) -> bytes:
+    """El .xlsx de unas filas ya leídas, sin catálogo anterior (para pruebas y usos sencillos)."""
+    libro = LibroCatalogo(datos_personales=datos_personales)
+    for fila in filas:
+        libro.agregar(EntradaCatalogo(fila))
+    return libro.terminar([])
+
+
+__all__ = ["HOJA_RESUMEN", "LibroCatalogo", "datos_valoracion", "libro_catalogo"]
