@@ -75,7 +75,7 @@ def main() -> None:
     inicio = time.monotonic()
     todas, quinta = preparar(base, n)
     print(f"{n} fichas generadas en {time.monotonic() - inicio:.1f} s ({os.cpu_count()} núcleos; "
-          f"carga media al empezar: {os.getloadavg()[0]:.1f})")
+          f"carga media al empezar: {os.getloadavg()[0]:.1f})", flush=True)
     casos: dict[str, list[tuple[int, float, int, int]]] = {}
     for r in range(rondas):
         libro = base / f"ronda{r}" / "catalogo.xlsx"
@@ -85,7 +85,10 @@ def main() -> None:
             ("csv", todas, base / f"ronda{r}" / "catalogo.csv"),
             ("xlsx 1/5", quinta, base / f"ronda{r}" / "quinta.xlsx"),
         ):
-            casos.setdefault(nombre, []).append(medir(carpeta, destino))
+            medida = medir(carpeta, destino)
+            casos.setdefault(nombre, []).append(medida)
+            print(f"    ronda {r + 1}, {nombre}: {medida[1]:.1f} s, RSS {medida[2]}/{medida[3]} MB "
+                  f"(carga {os.getloadavg()[0]:.1f})", flush=True)
     print(f"{rondas} rondas intercaladas; carga media al terminar: {os.getloadavg()[0]:.1f}")
     for nombre, medidas in casos.items():
         segundos = [m[1] for m in medidas]

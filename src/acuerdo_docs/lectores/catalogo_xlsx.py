@@ -93,7 +93,12 @@ def _ubicacion(hoja: str, fila: int, titulo: str) -> str:
     return f"hoja «{hoja}», fila {fila}, columna «{titulo}»"
 
 
+_VACIOS = (None, "", "Sin valorar")
+
+
 def _valoracion(datos: dict[str, Any], hoja: str, fila: int, titulos: dict[str, str]) -> Valoracion:
+    if all(datos.get(clave) in _VACIOS for clave in titulos if clave not in ("notas", "revisar")):
+        return Valoracion()  # lo más común en un catálogo grande: nada valorado aún (sin validar)
     bruto: dict[str, Any] = {}
     for nombre in CRITERIOS:
         bruto[nombre] = {
