@@ -71,14 +71,14 @@ class _Hoja:
             self.ws.column_dimensions[get_column_letter(i)].width = c.ancho
         self.ws.freeze_panes = "C2"
         self.filas = 1
+        self.ws.row_dimensions[1].height = 48.0  # tres líneas: LibreOffice no agranda la fila al abrir
         self.ws.append([self._titulo(c) for c in columnas])
 
     def _titulo(self, columna: Columna) -> WriteOnlyCell:
         celda = WriteOnlyCell(self.ws, columna.titulo)
-        celda.font = _TITULO
-        celda.fill = _FONDO_HUMANO if columna.tipo in (HUMANA, RESPUESTA, FECHA) else _FONDO_TITULO
-        if celda.fill is _FONDO_HUMANO:
-            celda.font = Font(bold=True)
+        humana = columna.tipo in (HUMANA, RESPUESTA, FECHA)  # fondo amarillo: la escribe una persona
+        celda.font = Font(bold=True) if humana else _TITULO
+        celda.fill = _FONDO_HUMANO if humana else _FONDO_TITULO
         celda.alignment = _CENTRO
         return celda
 
