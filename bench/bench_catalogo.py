@@ -13,7 +13,9 @@ procesos: intercalar reparte su ruido entre los casos), cada caso:
   fichas (lectura en flujo con una ventana acotada y libro de solo escritura).
 
 Imprime mediana y rango (mín–máx) de los segundos y el RSS máximo del proceso principal y del
-trabajador más grande. Objetivo del proyecto: 5.000 fichas en menos de un minuto.
+trabajador más grande, y los segundos de CPU (principal + trabajadores): con la máquina cargada
+por otros procesos el tiempo de reloj crece, la CPU no; CPU / núcleos es el tiempo en una máquina
+libre. Objetivo del proyecto: 5.000 fichas en menos de un minuto.
 """
 
 from __future__ import annotations
@@ -37,9 +39,9 @@ import resource, sys, time
 from acuerdo_docs.documentos.catalogo import generar_catalogo
 inicio = time.monotonic()
 resultado = generar_catalogo(sys.argv[1], sys.argv[2])
-print(resultado.total, round(time.monotonic() - inicio, 2),
-      resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024,
-      resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss // 1024)
+yo, hijos = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+print(resultado.total, round(time.monotonic() - inicio, 2), yo.ru_maxrss // 1024, hijos.ru_maxrss // 1024,
+      round(yo.ru_utime + yo.ru_stime + hijos.ru_utime + hijos.ru_stime, 1))
 """
 
 
@@ -59,13 +61,13 @@ def preparar(carpeta: Path, n: int) -> tuple[Path, Path]:
     return todas, quinta
 
 
-def medir(carpeta: Path, destino: Path) -> tuple[int, float, int, int]:
+def medir(carpeta: Path, destino: Path) -> tuple[int, float, int, int, float]:
     salida = subprocess.run([sys.executable, "-c", _MEDIR, str(carpeta), str(destino)],
                             capture_output=True, text=True, check=False)
     if salida.returncode not in (0, 1):
         raise SystemExit(salida.stderr)
-    total, segundos, principal, trabajador = salida.stdout.split()
-    return int(total), float(segundos), int(principal), int(trabajador)
+    total, segundos, principal, trabajador, cpu = salida.stdout.split()
+    return int(total), float(segundos), int(principal), int(trabajador), float(cpu)
 
 
 def main() -> None:
@@ -76,7 +78,7 @@ def main() -> None:
     todas, quinta = preparar(base, n)
     print(f"{n} fichas generadas en {time.monotonic() - inicio:.1f} s ({os.cpu_count()} núcleos; "
           f"carga media al empezar: {os.getloadavg()[0]:.1f})", flush=True)
-    casos: dict[str, list[tuple[int, float, int, int]]] = {}
+    casos: dict[str, list[tuple[int, float, int, int, float]]] = {}
     for r in range(rondas):
         libro = base / f"ronda{r}" / "catalogo.xlsx"
         for nombre, carpeta, destino in (
@@ -87,13 +89,15 @@ def main() -> None:
         ):
             medida = medir(carpeta, destino)
             casos.setdefault(nombre, []).append(medida)
-            print(f"    ronda {r + 1}, {nombre}: {medida[1]:.1f} s, RSS {medida[2]}/{medida[3]} MB "
+            print(f"    ronda {r + 1}, {nombre}: {medida[1]:.1f} s ({medida[4]:.0f} s de CPU), "
+                  f"RSS {medida[2]}/{medida[3]} MB "
                   f"(carga {os.getloadavg()[0]:.1f})", flush=True)
     print(f"{rondas} rondas intercaladas; carga media al terminar: {os.getloadavg()[0]:.1f}")
     for nombre, medidas in casos.items():
         segundos = [m[1] for m in medidas]
         print(f"  {nombre:<20} {medidas[0][0]:>5} fichas: mediana {statistics.median(segundos):.1f} s "
-              f"(rango {min(segundos):.1f}–{max(segundos):.1f}); RSS máx. principal "
+              f"(rango {min(segundos):.1f}–{max(segundos):.1f}), CPU mediana "
+              f"{statistics.median(m[4] for m in medidas):.0f} s; RSS máx. principal "
               f"{max(m[2] for m in medidas)} MB, trabajador {max(m[3] for m in medidas)} MB")
 
 
