@@ -158,9 +158,9 @@ def test_lotes_publicos_sin_datos_personales(tmp_path: Path) -> None:
 def test_catalogo_sin_datos_personales_salvo_que_se_pidan(tmp_path: Path) -> None:
     practica = cargar_practica(practica_base(**PERSONALES_FICHA))
     generar_ficha(practica, tmp_path / "fichas" / "a.docx")
-    catalogo = generar_catalogo(tmp_path / "fichas", tmp_path / "catalogo.xlsx")
+    catalogo = generar_catalogo(tmp_path / "fichas", tmp_path / "catalogo.xlsx").ruta
     sin_personales([catalogo], [*PERSONALES_FICHA.values(), *PEDAZOS_FICHA])
-    completo = generar_catalogo(tmp_path / "fichas", tmp_path / "completo.xlsx", datos_personales=True)
+    completo = generar_catalogo(tmp_path / "fichas", tmp_path / "completo.xlsx", datos_personales=True).ruta
     assert set(apariciones(completo, PERSONALES_FICHA.values())) == set(PERSONALES_FICHA.values())
 
 

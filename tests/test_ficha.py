@@ -23,7 +23,7 @@ from acuerdo_docs.documentos.ficha import renderizar_ficha
 from acuerdo_docs.esquemas.comun import RESERVADO
 from acuerdo_docs.esquemas.ficha import SECCIONES
 
-ORDEN_CAMPOS = [n for n in BuenaPractica.model_fields if n != "encabezado"]
+ORDEN_CAMPOS = [n for n in BuenaPractica.model_fields if n not in ("encabezado", "valoracion")]
 
 
 def png_minimo(ancho: int = 4, alto: int = 3) -> bytes:

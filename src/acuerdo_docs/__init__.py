@@ -48,6 +48,10 @@ _ORIGEN: dict[str, str] = {
     "MetodoRiesgo": ".esquemas.metodo_riesgo",
     "METODO_DAFP": ".esquemas.metodo_riesgo",
     "EncabezadoMatriz": ".esquemas",
+    # catálogo: valoración DAFP
+    "Criterio": ".esquemas.valoracion",
+    "Valoracion": ".esquemas.valoracion",
+    "derivar_nivel": ".esquemas.valoracion",
     # PDF
     "a_pdf": ".salida.pdf",
     # lotes, lectura y plantillas
@@ -88,6 +92,10 @@ __all__ = [
     # lotes, lectura y plantillas
     "generar_lote", "generar_plantilla_lote", "leer_ficha", "generar_catalogo",
     "verificar_plantilla", "InformePlantilla",
+    # valoración DAFP del catálogo
+    "Criterio",
+    "Valoracion",
+    "derivar_nivel",
     # errores
     "ErrorAcuerdoDocs", "ErrorCampo", "ErrorConversion", "ErrorEntrada", "ErrorPlantilla", "ErrorValidacion",
     # salidas (docs/salidas.md)

@@ -496,7 +496,7 @@ def _caso_06() -> bytes:
         enc.cell(i, 3).text = der
         enc.cell(i, 4).text = e["encabezado"][clave_der] if clave_der else "1 de 1"
     doc.add_paragraph("BUENAS PRÁCTICAS DE GESTIÓN PÚBLICA")
-    campos = [c for c in BuenaPractica.model_fields if c not in ("encabezado", "anexos")]
+    campos = [c for c in BuenaPractica.model_fields if c not in ("encabezado", "anexos", "valoracion")]
     tabla = doc.add_table(rows=len(campos), cols=2)
     for fila, campo in zip(tabla.rows, campos):
         fila.cells[0].text = etiqueta(campo) if campo != "conclusiones" else "Conclusiones:"

@@ -45,6 +45,60 @@ def _riesgos(carpeta: Path) -> list[Path]:
 GENERADORES["riesgos"] = _riesgos
 
 
+CATALOGO_EJEMPLO = "catalogo_buenas_practicas"
+
+
+def _catalogo(carpeta: Path) -> list[Path]:
+    """Un catálogo con valoraciones de las tres formas: en el JSON de la práctica, desde Python y en el libro.
+
+    Las fichas salen de datos del paquete (la ficha de la semilla como .docx y ``catalogo_ejemplo.json``);
+    se escribe en una carpeta temporal y se copia: regenerar el ejemplo no lee el catálogo anterior.
+    """
+    import json
+    import tempfile
+    from datetime import date
+
+    from ..documentos.catalogo import generar_catalogo
+    from ..documentos.ficha import ejemplo_ficha, renderizar_ficha
+    from ..esquemas.valoracion import CRITERIOS, Criterio, Valoracion
+    from ..rutas import carpeta_ejemplos
+    from ..salida.archivos import escribir_atomico
+
+    justificaciones = {
+        "sencilla": "Una reunión y una lista de compromisos.",
+        "pertinente": "Responde a la falta de reglas claras entre actores de un reto.",
+        "replicable": "Otros laboratorios de innovación pueden usarlo sin cambios.",
+        "genera_solucion": "Acota el alcance y las responsabilidades desde el arranque.",
+        "resultados_medibles": "La hoja de ruta muestra los compromisos cumplidos por entidad.",
+        "mejora_eficiencia": "Menos reprocesos por expectativas no acordadas.",
+        "sostenible": "Se usa en cada reto del laboratorio desde 2020.",
+    }
+    desde_python = Valoracion(
+        **{c: Criterio(respuesta="Sí", justificacion=justificaciones[c]) for c in CRITERIOS},
+        evaluador="Comité de gestión del conocimiento", fecha=date(2024, 4, 10),
+    )
+    practicas = json.loads((carpeta_ejemplos() / "catalogo_ejemplo.json").read_text(encoding="utf-8"))
+    escritos: list[Path] = []
+    with tempfile.TemporaryDirectory(prefix="catalogo_ejemplo_") as temporal:
+        fichas = Path(temporal) / "fichas"
+        (fichas / "2023").mkdir(parents=True)
+        (fichas / "2024").mkdir()
+        (fichas / "2023" / "acuerdo_simbolico.docx").write_bytes(renderizar_ficha(ejemplo_ficha()))
+        for i, practica in enumerate(practicas, start=1):
+            (fichas / "2024" / f"practica_{i}.json").write_text(json.dumps(practica, ensure_ascii=False),
+                                                                encoding="utf-8")
+        valoraciones = {"2023/acuerdo_simbolico.docx": desde_python}
+        salidas = Path(temporal) / "salidas"
+        libro = generar_catalogo(fichas, salidas / f"{CATALOGO_EJEMPLO}.xlsx", valoraciones=valoraciones)
+        abiertos = generar_catalogo(fichas, salidas / f"{CATALOGO_EJEMPLO}.csv", valoraciones=valoraciones)
+        for ruta in [*libro.escritos, *abiertos.escritos]:
+            escritos.append(escribir_atomico(carpeta / ruta.name, ruta.read_bytes()) or carpeta / ruta.name)
+    return escritos
+
+
+GENERADORES["catalogo"] = _catalogo
+
+
 def generar_ejemplos(carpeta: Path) -> list[Path]:
     # Sin mkdir aquí: la escritura atómica crea la carpeta (y da un error en español si no puede).
     escritos: list[Path] = []

@@ -20,6 +20,7 @@ from .comun import (
     campo,
     lista_de_lineas,
 )
+from .valoracion import Valoracion
 
 S1 = "1. INFORMACIÓN GENERAL"
 S2 = "2. IDENTIFICACIÓN DE LA BUENA PRÁCTICA"
@@ -188,6 +189,12 @@ class BuenaPractica(Modelo):
         seccion=S6,
         default_factory=list,
     )
+    valoracion: Valoracion | None = Field(
+        default=None,
+        title="Valoración DAFP",
+        description="Opcional: criterios de Función Pública (2021) y el nivel que se deriva; no se imprime "
+        "en la ficha, la usa el catálogo.",
+    )
 
     @field_validator("retos", mode="before")
     @classmethod
@@ -196,6 +203,9 @@ class BuenaPractica(Modelo):
             return lista_de_lineas(valor.replace("\r", "\n"))
         return valor
 
+
+CAMPOS_NO_IMPRESOS: tuple[str, ...] = ("encabezado", "valoracion")
+"""Campos que no son una etiqueta del formato (el encabezado va en la cabecera; la valoración, en el catálogo)."""
 
 CAMPOS_TEXTO_LARGO: tuple[str, ...] = (
     "descripcion", "linea_base", "poblacion_objetivo", "alcance", "aporte",
