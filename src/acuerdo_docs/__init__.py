@@ -15,6 +15,7 @@ from .documentos.catalogo import generar_catalogo
 from .documentos.ficha import ejemplo_ficha, generar_ficha, renderizar_ficha, version_publica
 from .documentos.matriz import generar_matriz_riesgos
 from .documentos.plantilla_lote import generar_plantilla_lote
+from .documentos.tipos_plantilla import verificar_plantilla
 from .errores import ErrorAcuerdoDocs, ErrorCampo, ErrorConversion, ErrorEntrada, ErrorPlantilla, ErrorValidacion
 from .esquemas import (
     Actor,
@@ -31,7 +32,7 @@ from .esquemas import (
 from .lectores.ficha_docx import leer_ficha
 from .lote import generar_lote
 from .salida.pdf import a_pdf
-from .salida.verificacion import InformePlantilla, verificar_plantilla
+from .salida.verificacion import InformePlantilla
 
 __all__ = [
     # esquemas

@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from ..salida.verificacion import TIPOS_PLANTILLA, verificar_plantilla
+from ..documentos.tipos_plantilla import TIPOS_PLANTILLA, verificar_plantilla
 
 
 def registrar(ordenes: argparse._SubParsersAction) -> None:
