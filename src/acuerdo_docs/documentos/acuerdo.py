@@ -20,7 +20,7 @@ from ..esquemas.comun import RESERVADO, campos_personales, fecha_larga, numero_c
 from ..rutas import carpeta_ejemplos
 from ..rutas import plantilla as ruta_plantilla
 from ..salida.archivos import Destino, escribir_atomico
-from ..salida.datos_planos import datos_planos
+from ..salida.datos_planos import ContextoPlano, datos_planos
 from ..salida.motor_docx import renderizar
 from ..salida.verificacion import TipoPlantilla, exigir_plantilla_valida
 
@@ -208,7 +208,7 @@ def contexto_acuerdo(
     riesgos = _vista_riesgos(modelo, entidades)
     facilitador = modelo.facilitador
     plano = datos_planos(modelo)
-    vistas = datos_planos({
+    vistas = {  # ya son datos planos (una prueba lo comprueba): no se convierten otra vez
         "referencia": ref,
         "facilitador": f"{facilitador.entidad} ({facilitador.equipo})" if facilitador.equipo else facilitador.entidad,
         "actores": actores,
@@ -219,9 +219,9 @@ def contexto_acuerdo(
         "riesgos": riesgos,
         "firmas": pares,
         "numero_firmas": 8 if riesgos else 7,
-    })
+    }
     # «encabezado» es el mismo dict que «acuerdo.encabezado» (la verificación lo nombra así).
-    return {"acuerdo": plano, "encabezado": plano["encabezado"], **vistas}
+    return ContextoPlano(acuerdo=plano, encabezado=plano["encabezado"], **vistas)
 
 
 def renderizar_acuerdo(

@@ -14,7 +14,7 @@ from ..esquemas.ficha import BuenaPractica
 from ..rutas import carpeta_ejemplos
 from ..rutas import plantilla as ruta_plantilla
 from ..salida.archivos import Destino, escribir_atomico
-from ..salida.datos_planos import datos_planos
+from ..salida.datos_planos import ContextoPlano, datos_planos
 from ..salida.motor_docx import renderizar
 from ..salida.verificacion import TipoPlantilla, exigir_plantilla_valida
 
@@ -46,7 +46,7 @@ def contexto_ficha(practica: BuenaPractica, *, publico: bool = False) -> dict[st
     if publico:
         practica = version_publica(practica)
     datos = datos_planos(practica)
-    return {"practica": datos, "encabezado": datos["encabezado"]}
+    return ContextoPlano(practica=datos, encabezado=datos["encabezado"])
 
 
 def renderizar_ficha(

@@ -12,7 +12,6 @@ imágenes de los anexos del documento y ninguna otra.
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Mapping
 from datetime import date
 from enum import Enum
@@ -41,40 +40,33 @@ class ArchivoAnexo(str):
         return (ArchivoAnexo, (self._ruta,))
 
 
-@functools.cache
-def _propiedades(clase: type[BaseModel]) -> tuple[str, ...]:
-    """Valores calculados de un modelo (``Riesgo.zona_inherente``): propiedades públicas de la clase."""
-    nombres: list[str] = []
-    for base in clase.__mro__:
-        if base in (BaseModel, object):
-            break
-        for nombre, valor in vars(base).items():
-            if isinstance(valor, property) and not nombre.startswith("_") and nombre not in nombres:
-                nombres.append(nombre)
-    return tuple(nombres)
+class ContextoPlano(dict):  # type: ignore[type-arg]
+    """Un contexto cuyos valores ya salieron de :func:`datos_planos`: el motor no lo vuelve a convertir."""
+
+
+_DIRECTOS = frozenset({str, int, float, bool, date, type(None)})  # se copian tal cual (atajo: sin recursión)
 
 
 def _modelo(modelo: BaseModel, profundidad: int) -> dict[str, Any]:
-    resultado = {nombre: datos_planos(getattr(modelo, nombre), profundidad + 1) for nombre in type(modelo).model_fields}
-    for nombre in _propiedades(type(modelo)):
-        try:
-            resultado[nombre] = datos_planos(getattr(modelo, nombre), profundidad + 1)
-        except TypeError:
-            continue  # un valor calculado que no es plano (un objeto del método) no llega a la plantilla
+    # Solo los campos del esquema: los valores calculados (métodos, propiedades) los da cada documento en sus vistas.
+    resultado = {}
+    for nombre in type(modelo).model_fields:
+        valor = getattr(modelo, nombre)
+        resultado[nombre] = valor if type(valor) in _DIRECTOS else datos_planos(valor, profundidad + 1)
     return resultado
 
 
 def datos_planos(valor: Any, profundidad: int = 0) -> Any:
     """Copia de ``valor`` hecha solo de str, int, float, bool, None, fechas, listas y dicts.
 
-    Los modelos pasan a dicts con sus campos (y sus valores calculados simples), las rutas a
+    Los modelos pasan a dicts con sus campos (sin métodos ni propiedades), las rutas a
     :class:`ArchivoAnexo`, los conjuntos a listas ordenadas. Cualquier otro tipo es un error
     de programación (``TypeError``): no se deja pasar nada que la plantilla pueda invocar.
     """
     if profundidad > PROFUNDIDAD_DATOS:
         raise TypeError("el contexto de la plantilla está demasiado anidado")
     tipo = type(valor)
-    if valor is None or tipo in (str, int, float, bool, ArchivoAnexo, date):
+    if tipo in _DIRECTOS or tipo is ArchivoAnexo:
         return valor
     if isinstance(valor, Enum):
         return datos_planos(valor.value, profundidad + 1)
@@ -90,11 +82,13 @@ def datos_planos(valor: Any, profundidad: int = 0) -> Any:
         return ArchivoAnexo(valor)
     if isinstance(valor, BaseModel):
         return _modelo(valor, profundidad)
+    if isinstance(valor, ContextoPlano):
+        return valor
     if isinstance(valor, Mapping):
         return {(k if isinstance(k, (str, int)) else str(k)): datos_planos(v, profundidad + 1)
                 for k, v in valor.items()}
     if isinstance(valor, (list, tuple)):
-        return [datos_planos(v, profundidad + 1) for v in valor]
+        return [v if type(v) in _DIRECTOS else datos_planos(v, profundidad + 1) for v in valor]
     if isinstance(valor, (set, frozenset)):
         return sorted((datos_planos(v, profundidad + 1) for v in valor), key=str)
     raise TypeError(f"una plantilla solo recibe datos planos; «{tipo.__name__}» no lo es")

@@ -112,5 +112,5 @@ def describir(exc: BaseException) -> str:
         return f"falla al renderizar: {una_linea(str(exc.message or exc))}"
     for clase, texto in _PYTHON:
         if isinstance(exc, clase):
-            return texto
+            return f"falla con estos datos: {texto}"
     return f"falla al renderizar ({type(exc).__name__})"

@@ -264,10 +264,12 @@ class PlantillaCompilada:
         self.entorno = crear_entorno()
         self._plantillas: dict[str, Any] = {}
         self._fuentes: dict[str, str] = {}
-        self._tablas_dinamicas = False
+        # {%tc %} (columnas dinámicas) necesita el arreglo de tablas de docxtpl.
+        self._tablas_dinamicas = any(
+            re.search(r"\{%-?\s*tc\b", re.sub(r"<[^>]+>", "", datos.decode("utf-8", "replace")))
+            for nombre, datos in self._miembros if PARTES_CON_MARCAS.match(nombre)
+        )
         for nombre, fuente in fuentes_jinja(self.ruta, self._miembros):
-            # {%tc %} (columnas dinámicas) necesita el arreglo de tablas de docxtpl.
-            self._tablas_dinamicas |= bool(re.search(r"\{%-?\s*tc\b", re.sub(r"<[^>]+>", "", fuente)))
             self._fuentes[nombre] = fuente
             try:
                 self._plantillas[nombre] = self.entorno.from_string(fuente)
@@ -284,7 +286,7 @@ class PlantillaCompilada:
     def renderizar(self, contexto: Mapping[str, Any]) -> bytes:
         """Devuelve los bytes del .docx renderizado (determinista)."""
         imagenes = _Imagenes()
-        ctx = datos_planos(contexto)
+        ctx = dict(datos_planos(contexto))  # un contexto ya plano no se vuelve a convertir
         ctx["imagen"] = imagenes
         salida: list[tuple[str, bytes | None]] = []
         with presupuesto():  # un presupuesto para todo el documento
@@ -380,7 +382,7 @@ def renderizar_docxtpl(ruta: Path, contexto: Mapping[str, Any]) -> bytes:
     """docxtpl tal cual, con el mismo entorno (escape, lista blanca, límites, StrictUndefined)."""
     leer_plantilla(Path(ruta))  # lo mismo que el camino compilado: ni bomba zip ni DTD
     tpl = DocxTemplate(str(ruta))
-    ctx = datos_planos(contexto)
+    ctx = dict(datos_planos(contexto))  # un contexto ya plano no se vuelve a convertir
     ctx["imagen"] = _ImagenesDocxtpl(tpl)
     try:
         with presupuesto():
