@@ -59,7 +59,7 @@ _ORIGEN: dict[str, str] = {
     "generar_plantilla_lote": ".documentos.plantilla_lote",
     "leer_ficha": ".lectores.ficha_docx",
     "generar_catalogo": ".documentos.catalogo",
-    "verificar_plantilla": ".salida.verificacion",
+    "verificar_plantilla": ".documentos.tipos_plantilla",
     "InformePlantilla": ".salida.verificacion",
     # errores
     "ErrorAcuerdoDocs": ".errores",
@@ -125,6 +125,7 @@ if TYPE_CHECKING:  # para los analizadores de tipos y los editores
     from .documentos.ficha import ejemplo_ficha, generar_ficha, renderizar_ficha, version_publica
     from .documentos.matriz import generar_matriz_riesgos
     from .documentos.plantilla_lote import generar_plantilla_lote
+    from .documentos.tipos_plantilla import verificar_plantilla
     from .errores import ErrorAcuerdoDocs, ErrorCampo, ErrorConversion, ErrorEntrada, ErrorPlantilla, ErrorValidacion
     from .esquemas import (
         Actor,
@@ -141,4 +142,4 @@ if TYPE_CHECKING:  # para los analizadores de tipos y los editores
     from .lectores.ficha_docx import leer_ficha
     from .lote import generar_lote
     from .salida.pdf import a_pdf
-    from .salida.verificacion import InformePlantilla, verificar_plantilla
+    from .salida.verificacion import InformePlantilla
