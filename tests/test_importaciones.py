@@ -72,8 +72,10 @@ def _origenes_perezosos(nombre: str, ruta: Path) -> list[str]:
         destino = nodo.target if isinstance(nodo, ast.AnnAssign) else None
         if isinstance(nodo, ast.Assign):
             destino = nodo.targets[0]
-        if isinstance(destino, ast.Name) and destino.id == "_ORIGEN" and isinstance(nodo.value, ast.Dict):
-            return sorted({nombre + v.value for v in nodo.value.values if isinstance(v, ast.Constant)})
+        tablas = {"_ORIGEN": "", "ORDENES": "."}  # ORDENES de la CLI: orden → submódulo
+        if isinstance(destino, ast.Name) and destino.id in tablas and isinstance(nodo.value, ast.Dict):
+            prefijo = nombre + tablas[destino.id]
+            return sorted({prefijo + v.value for v in nodo.value.values if isinstance(v, ast.Constant)})
     return []
 
 
