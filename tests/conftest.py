@@ -19,7 +19,8 @@ from pathlib import Path
 import pytest
 
 RAIZ = Path(__file__).resolve().parents[1]
-SEMILLA = RAIZ.parent / "shared" / "semilla"
+# La transcripción de la ficha semilla vive en el repositorio: las pruebas no leen nada fuera de él.
+SEMILLA = RAIZ / "tests" / "datos"
 
 
 def ruta_soffice() -> str | None:
@@ -37,7 +38,8 @@ def exigir_libreoffice() -> str:
 
 
 # Un perfil por copia del repositorio: dos copias que prueban a la vez no comparten el bloqueo de LibreOffice.
-_PERFIL = Path(tempfile.gettempdir()) / f"acuerdo_docs_pruebas_lo_{os.getuid()}_{hashlib.sha1(str(RAIZ).encode()).hexdigest()[:8]}"
+_HUELLA = hashlib.sha1(str(RAIZ).encode()).hexdigest()[:8]
+_PERFIL = Path(tempfile.gettempdir()) / f"acuerdo_docs_pruebas_lo_{os.getuid()}_{_HUELLA}"
 
 
 def convertir_con_libreoffice(archivos: Iterable[Path], formato: str, carpeta: Path, timeout: float = 240) -> None:
