@@ -45,6 +45,28 @@ def _riesgos(carpeta: Path) -> list[Path]:
 GENERADORES["riesgos"] = _riesgos
 
 
+ENTRADAS: dict[str, str] = {
+    "ficha_acuerdo_simbolico.json": "ficha_acuerdo_simbolico.json",
+    "acuerdo_ejemplo.json": "acuerdo_simbolico.json",
+    "riesgos_ejemplo.json": "riesgos.json",
+}
+"""Archivo incorporado → nombre con que ``acuerdo-docs ejemplo`` lo escribe (una entrada para copiar y editar)."""
+
+
+def _entradas(carpeta: Path) -> list[Path]:
+    from ..salida.archivos import escribir_atomico
+
+    origen = Path(__file__).parent
+    escritos = []
+    for nombre, destino in ENTRADAS.items():
+        escribir_atomico(carpeta / destino, (origen / nombre).read_bytes())
+        escritos.append(carpeta / destino)
+    return escritos
+
+
+GENERADORES["entradas"] = _entradas
+
+
 def generar_ejemplos(carpeta: Path) -> list[Path]:
     carpeta.mkdir(parents=True, exist_ok=True)
     escritos: list[Path] = []

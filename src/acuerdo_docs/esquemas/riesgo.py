@@ -11,11 +11,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Annotated, Any
 
-from pydantic import BeforeValidator, field_validator
+from pydantic import BeforeValidator, Field, field_validator
 from pydantic_core import PydanticCustomError
 
 from . import metodo_riesgo as metodo
-from .comun import FechaOpcional, Modelo, TextoCelda, TextoCeldaObligatorio, campo
+from .comun import FechaOpcional, Modelo, TextoCelda, TextoCeldaObligatorio, campo, patron_nombres
 
 
 def _valor_de_lista(valor: Any, sinonimos: dict[str, str] | None = None) -> Any:
@@ -65,12 +65,35 @@ def _clasificacion(valor: Any) -> Any:
     return canonica
 
 
-TipoControl = Annotated[metodo.TipoControl, BeforeValidator(_valor_de_lista)]
-Implementacion = Annotated[metodo.Implementacion, BeforeValidator(_valor_de_lista)]
-Tratamiento = Annotated[metodo.Tratamiento, BeforeValidator(_tratamiento)]
-NivelProbabilidad = Annotated[int, BeforeValidator(_probabilidad)]
-NivelImpacto = Annotated[int, BeforeValidator(_impacto)]
-Clasificacion = Annotated[str, BeforeValidator(_clasificacion)]
+def _nombres(*nombres: str) -> Any:
+    """Tipo de entrada del JSON Schema: los nombres como el modelo los compara (sin tildes ni mayúsculas)."""
+    return Annotated[str, Field(pattern=patron_nombres(nombres))]
+
+
+def _nivel(nombres: tuple[str, ...]) -> Any:
+    # Un nivel es un entero de 1 a 5 o su nombre («Mayor»): el esquema publicado acepta las dos formas.
+    return Annotated[int, Field(ge=1, le=5)] | _nombres(*nombres, *(str(n) for n in metodo.NIVELES))
+
+
+TipoControl = Annotated[
+    metodo.TipoControl, BeforeValidator(_valor_de_lista, json_schema_input_type=_nombres(*metodo.TIPOS_CONTROL))
+]
+Implementacion = Annotated[
+    metodo.Implementacion,
+    BeforeValidator(_valor_de_lista, json_schema_input_type=_nombres(*metodo.IMPLEMENTACIONES)),
+]
+Tratamiento = Annotated[
+    metodo.Tratamiento, BeforeValidator(
+        _tratamiento, json_schema_input_type=_nombres(*metodo.TRATAMIENTOS, *metodo.SINONIMOS_TRATAMIENTO)
+    ),
+]
+NivelProbabilidad = Annotated[
+    int, BeforeValidator(_probabilidad, json_schema_input_type=_nivel(metodo.PROBABILIDADES))
+]
+NivelImpacto = Annotated[int, BeforeValidator(_impacto, json_schema_input_type=_nivel(metodo.IMPACTOS))]
+Clasificacion = Annotated[
+    str, BeforeValidator(_clasificacion, json_schema_input_type=_nombres(*metodo.CLASIFICACIONES))
+]
 
 
 class Control(Modelo):
