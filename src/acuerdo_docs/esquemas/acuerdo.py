@@ -32,10 +32,10 @@ from .comun import (
     TextoObligatorio,
     _a_texto,
     campo,
+    entrada_opciones,
     limpiar_texto,
     lista_de_lineas,
     normalizar_clave,
-    patron_nombres,
 )
 from .ficha import Encabezado
 from .riesgo import Riesgo, verificar_ids_unicos
@@ -108,11 +108,11 @@ Identificador = Annotated[
 # El esquema publicado acepta lo mismo que el modelo: claves, rótulos y sinónimos, sin tildes ni mayúsculas.
 SectorActor = Annotated[Sector, BeforeValidator(
     _a_clave(_SINONIMOS_SECTOR),
-    json_schema_input_type=Annotated[str, Field(pattern=patron_nombres([*SECTORES, *_SINONIMOS_SECTOR]))],
+    json_schema_input_type=entrada_opciones(SECTORES, [*SECTORES.values(), *_SINONIMOS_SECTOR]),
 )]
 TipoDeCompromiso = Annotated[TipoCompromiso, BeforeValidator(
     _a_clave(_SINONIMOS_TIPO),
-    json_schema_input_type=Annotated[str, Field(pattern=patron_nombres([*TIPOS_COMPROMISO, *_SINONIMOS_TIPO]))],
+    json_schema_input_type=entrada_opciones(TIPOS_COMPROMISO, [*TIPOS_COMPROMISO.values(), *_SINONIMOS_TIPO]),
 )]
 
 

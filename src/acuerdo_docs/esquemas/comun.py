@@ -12,7 +12,7 @@ import unicodedata
 from collections.abc import Iterable
 from datetime import date, datetime
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from email_validator import EmailNotValidError, validate_email
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, model_validator
@@ -336,6 +336,13 @@ def patron_nombres(nombres: Iterable[str]) -> str:
             partes.append(letras)
         alternativas.append(r"[^A-Za-z0-9]+".join(partes))
     return r"^[^A-Za-z0-9]*(" + "|".join(alternativas) + r")[^A-Za-z0-9]*$"
+
+
+def entrada_opciones(opciones: Iterable[str], otras: Iterable[str] = ()) -> Any:
+    """Tipo de entrada del JSON Schema de una lista de opciones: ``enum`` con las canónicas (para
+    formularios y documentación) o cualquier grafía que el modelo acepta (:func:`patron_nombres`)."""
+    canonicas = tuple(opciones)
+    return Literal[canonicas] | Annotated[str, Field(pattern=patron_nombres([*canonicas, *otras]))]
 
 
 def normalizar_clave(texto: str) -> str:

@@ -15,7 +15,15 @@ from pydantic import BeforeValidator, Field, field_validator
 from pydantic_core import PydanticCustomError
 
 from . import metodo_riesgo as metodo
-from .comun import FechaOpcional, Modelo, TextoCelda, TextoCeldaObligatorio, campo, patron_nombres
+from .comun import (
+    FechaOpcional,
+    Modelo,
+    TextoCelda,
+    TextoCeldaObligatorio,
+    campo,
+    entrada_opciones,
+    patron_nombres,
+)
 
 
 def _valor_de_lista(valor: Any, sinonimos: dict[str, str] | None = None) -> Any:
@@ -70,21 +78,25 @@ def _nombres(*nombres: str) -> Any:
     return Annotated[str, Field(pattern=patron_nombres(nombres))]
 
 
+def _opciones(opciones: tuple[str, ...], sinonimos: dict[str, str] | None = None) -> Any:
+    return entrada_opciones(opciones, sinonimos or {})
+
+
 def _nivel(nombres: tuple[str, ...]) -> Any:
     # Un nivel es un entero de 1 a 5 o su nombre («Mayor»): el esquema publicado acepta las dos formas.
     return Annotated[int, Field(ge=1, le=5)] | _nombres(*nombres, *(str(n) for n in metodo.NIVELES))
 
 
 TipoControl = Annotated[
-    metodo.TipoControl, BeforeValidator(_valor_de_lista, json_schema_input_type=_nombres(*metodo.TIPOS_CONTROL))
+    metodo.TipoControl, BeforeValidator(_valor_de_lista, json_schema_input_type=_opciones(metodo.TIPOS_CONTROL))
 ]
 Implementacion = Annotated[
     metodo.Implementacion,
-    BeforeValidator(_valor_de_lista, json_schema_input_type=_nombres(*metodo.IMPLEMENTACIONES)),
+    BeforeValidator(_valor_de_lista, json_schema_input_type=_opciones(metodo.IMPLEMENTACIONES)),
 ]
 Tratamiento = Annotated[
     metodo.Tratamiento, BeforeValidator(
-        _tratamiento, json_schema_input_type=_nombres(*metodo.TRATAMIENTOS, *metodo.SINONIMOS_TRATAMIENTO)
+        _tratamiento, json_schema_input_type=_opciones(metodo.TRATAMIENTOS, metodo.SINONIMOS_TRATAMIENTO)
     ),
 ]
 NivelProbabilidad = Annotated[
@@ -92,7 +104,7 @@ NivelProbabilidad = Annotated[
 ]
 NivelImpacto = Annotated[int, BeforeValidator(_impacto, json_schema_input_type=_nivel(metodo.IMPACTOS))]
 Clasificacion = Annotated[
-    str, BeforeValidator(_clasificacion, json_schema_input_type=_nombres(*metodo.CLASIFICACIONES))
+    str, BeforeValidator(_clasificacion, json_schema_input_type=_opciones(metodo.CLASIFICACIONES))
 ]
 
 
