@@ -165,7 +165,7 @@ def test_ejemplo_reproduce_la_semilla() -> None:
     [
         ({"correo": "no-es-correo@"}, "correo", "no es un correo electrónico válido"),
         ({"fecha_inicio": "31/02/2023"}, "fecha_inicio", "no es una fecha válida"),
-        ({"nombre": None}, "nombre", "debe ser texto"),
+        ({"nombre": None}, "nombre", "es obligatorio y viene vacío (null)"),
         ({"nombre": "   "}, "nombre", "no puede estar vacío"),
         ({"telefono": "12345"}, "telefono", "diez dígitos"),
         ({"retos": []}, "retos", "al menos 1"),

@@ -206,7 +206,9 @@ def traducir(exc: ValidationError, modelo: type[BaseModel] | None = None) -> lis
         if clave in vistos:
             continue
         vistos.add(clave)
-        errores.append(ErrorCampo(ruta, _etiqueta_de_ruta(modelo, loc), mensaje))
+        # Una clave desconocida no tiene etiqueta propia (la del campo que la contiene confundiría).
+        etiqueta = "" if tipo == "extra_forbidden" else _etiqueta_de_ruta(modelo, loc)
+        errores.append(ErrorCampo(ruta, etiqueta, mensaje))
     return errores
 
 

@@ -123,7 +123,9 @@ def informar_error(exc: ErrorAcuerdoDocs) -> int:
     """Muestra un error del usuario sin traza y devuelve el código de salida."""
     if isinstance(exc, ErrorValidacion) and len(exc.errores) == 1:
         # Un solo error: una línea que lo dice todo.
-        print(f"Error: {exc.errores[0]}. No se escribió ningún archivo.", file=sys.stderr)
+        texto = str(exc.errores[0])
+        punto = "" if texto.endswith((".", "?", "!")) else "."
+        print(f"Error: {texto}{punto} No se escribió ningún archivo.", file=sys.stderr)
         return 2 if isinstance(exc, ErrorTipoDocumento) else 1
     print(f"Error: {exc}", file=sys.stderr)
     if isinstance(exc, ErrorValidacion):
