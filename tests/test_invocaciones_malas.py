@@ -112,7 +112,7 @@ CASOS: list[tuple[str, str, Callable[[Path], Path], str, int, str]] = [
      "no es una fecha válida"),
     ("nivel de impacto inventado", "riesgos", _json(_riesgos(impacto="Gigante")), "xlsx", 1,
      "debe ser un nivel de 1 a 5 o su nombre"),
-    ("lista en vez de objeto", "ficha", _json([_ficha()]), "docx", 1, "debe ser un objeto con campos"),
+    ("lista en vez de objeto", "ficha", _json([_ficha()]), "docx", 1, "deben ser un objeto JSON {…}"),
 ]
 
 

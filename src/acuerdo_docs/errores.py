@@ -192,6 +192,8 @@ def traducir(exc: ValidationError, modelo: type[BaseModel] | None = None) -> lis
             mensaje = str(ctx.get("error", err["msg"]))
         if tipo == "extra_forbidden":
             mensaje = _mensaje_desconocida(modelo, loc)
+        elif not loc and tipo in ("model_type", "dict_type", "model_attributes_type"):
+            mensaje = "los datos deben ser un objeto JSON {…} con las claves del documento (vea: acuerdo-docs esquema)"
         elif err.get("input", ...) is None and tipo != "missing":
             # null en un campo opcional vale su valor por omisión; en uno obligatorio falta el dato.
             mensaje = "es obligatorio y viene vacío (null)"
