@@ -165,7 +165,7 @@ def test_ejemplo_reproduce_la_semilla() -> None:
     [
         ({"correo": "no-es-correo@"}, "correo", "no es un correo electrónico válido"),
         ({"fecha_inicio": "31/02/2023"}, "fecha_inicio", "no es una fecha válida"),
-        ({"nombre": None}, "nombre", "debe ser texto"),
+        ({"nombre": None}, "nombre", "es obligatorio y viene vacío (null)"),
         ({"nombre": "   "}, "nombre", "no puede estar vacío"),
         ({"telefono": "12345"}, "telefono", "diez dígitos"),
         ({"retos": []}, "retos", "al menos 1"),
@@ -433,9 +433,9 @@ def test_pdf_paginas_y_secciones(tmp_path: Path) -> None:
 def test_readme_tablas_de_campos_al_dia() -> None:
     from acuerdo_docs.documentacion import actualizar
 
-    readme = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
-    assert "<!-- campos:ficha -->" in readme
-    assert actualizar(readme) == readme, "ejecute: python -m acuerdo_docs.documentacion README.md"
+    pagina = (Path(__file__).parents[1] / "docs" / "ficha.md").read_text(encoding="utf-8")
+    assert "<!-- campos:ficha -->" in pagina
+    assert actualizar(pagina) == pagina, "ejecute: python -m acuerdo_docs.documentacion"
 
 
 def test_cli_pdf_sin_libreoffice_error_claro(tmp_path: Path) -> None:

@@ -42,7 +42,7 @@ def letra(clave: str) -> str:
 def fila_base(i: int) -> dict[str, Any]:
     fila = valores_de(ejemplo_ficha(), VISIBLES)
     fila["nombre"] = f"Práctica {i:02d}"
-    fila["fecha_inicio"] = date(2023, 1 + i % 12, 1)
+    fila["fecha_inicio"] = date(2023, 1 + i % 9, 1)  # antes de la fecha de diligenciamiento (24/10/2023)
     return fila
 
 

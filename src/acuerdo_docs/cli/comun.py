@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import io
 import json
 import signal
 import sys
 import tempfile
 import threading
+import zipfile
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from datetime import date
@@ -64,17 +66,53 @@ class Parser(argparse.ArgumentParser):
         self.exit(2, f"{self.prog}: error: {message}\n")
 
 
+# Lo que un usuario suele pasar por error donde va un JSON, reconocido por sus primeros bytes.
+_NO_JSON: tuple[tuple[bytes, str], ...] = (
+    (b"%PDF", "es un PDF"),
+    (b"\xd0\xcf\x11\xe0", "es un documento de Office antiguo (.doc o .xls)"),
+)
+
+
+def _no_es_json(ruta: Path, datos: bytes) -> str | None:
+    """Por qué el archivo no es un JSON (un .docx, un .xlsx, un PDF), o ``None``."""
+    if datos.startswith(b"PK\x03\x04"):
+        try:  # solo los nombres de las partes: dicen si es Word o Excel sin importar la extensión
+            with zipfile.ZipFile(io.BytesIO(datos)) as zf:
+                partes = set(zf.namelist())
+        except zipfile.BadZipFile:
+            partes = set()
+        if "xl/workbook.xml" in partes or ruta.suffix.lower() in (".xlsx", ".xlsm"):
+            return ("es un libro de Excel (.xlsx), no un JSON: para generar desde una hoja de cálculo"
+                    " use «acuerdo-docs lote»")
+        if "word/document.xml" in partes or ruta.suffix.lower() == ".docx":
+            return ("es un documento de Word (.docx), no un JSON: para leer una ficha diligenciada"
+                    " use «acuerdo-docs extraer»")
+        return "es un archivo comprimido (ZIP), no un JSON"
+    for firma, que in _NO_JSON:
+        if datos.startswith(firma):
+            return f"{que}, no un JSON"
+    return None
+
+
 def leer_json(ruta: Path) -> Any:
-    """Lee un archivo JSON con mensajes claros (archivo ausente, JSON mal formado)."""
+    """Lee un archivo JSON con mensajes claros (ausente, vacío, un .docx, JSON mal formado)."""
     if str(ruta) == "-":
-        texto = sys.stdin.read()
+        entrada = getattr(sys.stdin, "buffer", None)
+        datos = entrada.read() if entrada is not None else sys.stdin.read().encode("utf-8")
     else:
+        if ruta.is_dir():
+            raise ErrorEntrada(f"{ruta} es una carpeta: se esperaba un archivo JSON")
         if not ruta.is_file():
             raise ErrorEntrada(f"No existe el archivo de entrada: {ruta}")
-        try:
-            texto = ruta.read_text(encoding="utf-8-sig")
-        except UnicodeDecodeError:
-            raise ErrorEntrada(f"{ruta}: el archivo no está en UTF-8") from None
+        datos = ruta.read_bytes()
+    if motivo := _no_es_json(ruta, datos):
+        raise ErrorEntrada(f"{ruta}: {motivo}")
+    try:
+        texto = datos.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise ErrorEntrada(f"{ruta}: el archivo no está en UTF-8 (guárdelo como JSON en UTF-8)") from None
+    if not texto.strip():
+        raise ErrorEntrada(f"{ruta}: el archivo está vacío; se esperaba un JSON (vea: acuerdo-docs ejemplo)")
     try:
         return json.loads(texto)
     except json.JSONDecodeError as exc:
@@ -85,6 +123,12 @@ def leer_json(ruta: Path) -> Any:
 
 def informar_error(exc: ErrorAcuerdoDocs) -> int:
     """Muestra un error del usuario sin traza y devuelve el código de salida."""
+    if isinstance(exc, ErrorValidacion) and len(exc.errores) == 1:
+        # Un solo error: una línea que lo dice todo.
+        texto = str(exc.errores[0])
+        punto = "" if texto.endswith((".", "?", "!")) else "."
+        print(f"Error: {texto}{punto} No se escribió ningún archivo.", file=sys.stderr)
+        return exc.codigo_salida
     print(f"Error: {exc}", file=sys.stderr)
     if isinstance(exc, ErrorValidacion):
         print("No se escribió ningún archivo.", file=sys.stderr)

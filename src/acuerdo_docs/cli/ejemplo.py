@@ -12,7 +12,9 @@ def registrar(ordenes: argparse._SubParsersAction) -> None:
     p = ordenes.add_parser(
         "ejemplo",
         help="escribe los documentos de ejemplo incorporados",
-        description="Escribe en una carpeta todos los documentos de ejemplo (la práctica de la semilla y demás).",
+        description="Escribe en una carpeta todos los documentos de ejemplo (la práctica de la semilla y demás) y "
+        "los JSON de entrada con que se hicieron (ficha_acuerdo_simbolico.json, acuerdo_simbolico.json, "
+        "riesgos.json), para copiarlos y editarlos.",
         epilog="Ejemplo:\n  acuerdo-docs ejemplo -o salidas_ejemplo/",
     )
     p.add_argument("-o", "--salida", default="salidas_ejemplo", metavar="CARPETA",

@@ -99,6 +99,28 @@ def _catalogo(carpeta: Path) -> list[Path]:
 GENERADORES["catalogo"] = _catalogo
 
 
+ENTRADAS: dict[str, str] = {
+    "ficha_acuerdo_simbolico.json": "ficha_acuerdo_simbolico.json",
+    "acuerdo_ejemplo.json": "acuerdo_simbolico.json",
+    "riesgos_ejemplo.json": "riesgos.json",
+}
+"""Archivo incorporado → nombre con que ``acuerdo-docs ejemplo`` lo escribe (una entrada para copiar y editar)."""
+
+
+def _entradas(carpeta: Path) -> list[Path]:
+    from ..salida.archivos import escribir_atomico
+
+    origen = Path(__file__).parent
+    escritos = []
+    for nombre, destino in ENTRADAS.items():
+        escribir_atomico(carpeta / destino, (origen / nombre).read_bytes())
+        escritos.append(carpeta / destino)
+    return escritos
+
+
+GENERADORES["entradas"] = _entradas
+
+
 def generar_ejemplos(carpeta: Path) -> list[Path]:
     # Sin mkdir aquí: la escritura atómica crea la carpeta (y da un error en español si no puede).
     escritos: list[Path] = []

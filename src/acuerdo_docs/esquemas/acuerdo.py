@@ -23,6 +23,7 @@ from pydantic import (
 from pydantic_core import InitErrorDetails, PydanticCustomError
 
 from .comun import (
+    LISTA_DE_LINEAS,
     Correo,
     Fecha,
     FechaOpcional,
@@ -31,6 +32,7 @@ from .comun import (
     TextoObligatorio,
     a_texto,
     campo,
+    entrada_opciones,
     limpiar_texto,
     lista_de_lineas,
     normalizar_clave,
@@ -97,12 +99,21 @@ def _identificador(valor: str) -> str:
 
 
 Identificador = Annotated[
-    str, BeforeValidator(limpiar_texto), BeforeValidator(a_texto), AfterValidator(_identificador)
+    str, BeforeValidator(limpiar_texto),
+    BeforeValidator(a_texto, json_schema_input_type=Annotated[str, Field(pattern=r"\S")] | int),
+    AfterValidator(_identificador),
 ]
 """Id corto de un actor (``sdm``); se comparan sin los espacios de los extremos."""
 
-SectorActor = Annotated[Sector, BeforeValidator(_a_clave(_SINONIMOS_SECTOR))]
-TipoDeCompromiso = Annotated[TipoCompromiso, BeforeValidator(_a_clave(_SINONIMOS_TIPO))]
+# El esquema publicado acepta lo mismo que el modelo: claves, rótulos y sinónimos, sin tildes ni mayúsculas.
+SectorActor = Annotated[Sector, BeforeValidator(
+    _a_clave(_SINONIMOS_SECTOR),
+    json_schema_input_type=entrada_opciones(SECTORES, [*SECTORES.values(), *_SINONIMOS_SECTOR]),
+)]
+TipoDeCompromiso = Annotated[TipoCompromiso, BeforeValidator(
+    _a_clave(_SINONIMOS_TIPO),
+    json_schema_input_type=entrada_opciones(TIPOS_COMPROMISO, [*TIPOS_COMPROMISO.values(), *_SINONIMOS_TIPO]),
+)]
 
 
 def estado_hito(inicio: date, fin: date, avance: int, referencia: date) -> Estado:
@@ -195,7 +206,7 @@ class Actor(Modelo):
         default=False,
     )
 
-    @field_validator("responsabilidades", mode="before")
+    @field_validator("responsabilidades", mode="before", json_schema_input_type=LISTA_DE_LINEAS)
     @classmethod
     def _lineas(cls, valor: Any) -> Any:
         if isinstance(valor, str):

@@ -15,11 +15,20 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Annotated, Any
 
-from pydantic import BeforeValidator, PrivateAttr, ValidationInfo, field_validator
+from pydantic import BeforeValidator, Field, PrivateAttr, ValidationInfo, field_validator
 from pydantic_core import PydanticCustomError
 
 from . import metodo_riesgo as metodo
-from .comun import FechaOpcional, Modelo, TextoCelda, TextoCeldaObligatorio, TextoObligatorio, campo
+from .comun import (
+    FechaOpcional,
+    Modelo,
+    TextoCelda,
+    TextoCeldaObligatorio,
+    TextoObligatorio,
+    campo,
+    entrada_opciones,
+    patron_nombres,
+)
 from .ficha import Encabezado
 
 
@@ -86,22 +95,58 @@ def _tipo_riesgo(valor: Any) -> Any:
     return canonico
 
 
-TipoControl = Annotated[metodo.TipoControl, BeforeValidator(_valor_de_lista)]
-Implementacion = Annotated[metodo.Implementacion, BeforeValidator(_valor_de_lista)]
-Tratamiento = Annotated[metodo.Tratamiento, BeforeValidator(_tratamiento)]
-Documentacion = Annotated[metodo.Documentacion | None, BeforeValidator(_valor_de_lista)]
-Frecuencia = Annotated[metodo.Frecuencia | None, BeforeValidator(_valor_de_lista)]
-Evidencia = Annotated[metodo.Evidencia | None, BeforeValidator(_valor_de_lista)]
-NivelProbabilidad = Annotated[int, BeforeValidator(_probabilidad)]
-NivelImpacto = Annotated[int | None, BeforeValidator(_nivel(metodo.nivel_impacto, "impacto_invalido", "impacto"))]
-NivelEconomico = Annotated[
-    int | None, BeforeValidator(_nivel(metodo.nivel_economico, "impacto_economico_invalido", "impacto"))
+def _nombres(*nombres: str) -> Any:
+    """Tipo de entrada del JSON Schema: los nombres como el modelo los compara (sin tildes ni mayúsculas)."""
+    return Annotated[str, Field(pattern=patron_nombres(nombres))]
+
+
+def _opciones(opciones: tuple[str, ...], sinonimos: dict[str, str] | None = None) -> Any:
+    return entrada_opciones(opciones, sinonimos or {})
+
+
+def _entrada_nivel(nombres: tuple[str, ...]) -> Any:
+    # Un nivel es un entero de 1 a 5 o su nombre («Mayor»): el esquema publicado acepta las dos formas.
+    return Annotated[int, Field(ge=1, le=5)] | _nombres(*nombres, *(str(n) for n in metodo.NIVELES))
+
+
+# Criterios y atributos informativos: el método de la entidad puede nombrarlos a su modo; el esquema
+# publicado acepta el nivel o cualquier texto (el modelo dice cuál no es válido).
+_NIVEL_O_TEXTO = Annotated[int, Field(ge=1, le=5)] | str | None
+
+TipoControl = Annotated[
+    metodo.TipoControl, BeforeValidator(_valor_de_lista, json_schema_input_type=_opciones(metodo.TIPOS_CONTROL))
 ]
-NivelReputacional = Annotated[
-    int | None, BeforeValidator(_nivel(metodo.nivel_reputacional, "impacto_reputacional_invalido", "impacto"))
+Implementacion = Annotated[
+    metodo.Implementacion,
+    BeforeValidator(_valor_de_lista, json_schema_input_type=_opciones(metodo.IMPLEMENTACIONES)),
 ]
-Clasificacion = Annotated[str, BeforeValidator(_clasificacion)]
-TipoRiesgo = Annotated[str, BeforeValidator(_tipo_riesgo)]
+Tratamiento = Annotated[
+    metodo.Tratamiento, BeforeValidator(
+        _tratamiento, json_schema_input_type=_opciones(metodo.TRATAMIENTOS, metodo.SINONIMOS_TRATAMIENTO)
+    ),
+]
+_TEXTO_O_NULO = BeforeValidator(_valor_de_lista, json_schema_input_type=str | None)
+Documentacion = Annotated[metodo.Documentacion | None, _TEXTO_O_NULO]
+Frecuencia = Annotated[metodo.Frecuencia | None, _TEXTO_O_NULO]
+Evidencia = Annotated[metodo.Evidencia | None, _TEXTO_O_NULO]
+NivelProbabilidad = Annotated[
+    int, BeforeValidator(_probabilidad, json_schema_input_type=_entrada_nivel(metodo.PROBABILIDADES))
+]
+NivelImpacto = Annotated[int | None, BeforeValidator(
+    _nivel(metodo.nivel_impacto, "impacto_invalido", "impacto"),
+    json_schema_input_type=_entrada_nivel(metodo.IMPACTOS) | None,
+)]
+NivelEconomico = Annotated[int | None, BeforeValidator(
+    _nivel(metodo.nivel_economico, "impacto_economico_invalido", "impacto"), json_schema_input_type=_NIVEL_O_TEXTO,
+)]
+NivelReputacional = Annotated[int | None, BeforeValidator(
+    _nivel(metodo.nivel_reputacional, "impacto_reputacional_invalido", "impacto"),
+    json_schema_input_type=_NIVEL_O_TEXTO,
+)]
+Clasificacion = Annotated[
+    str, BeforeValidator(_clasificacion, json_schema_input_type=_opciones(metodo.CLASIFICACIONES))
+]
+TipoRiesgo = Annotated[str, BeforeValidator(_tipo_riesgo, json_schema_input_type=str | None)]
 
 
 def _valores(nombre: str) -> str:

@@ -31,7 +31,7 @@ from datetime import date
 from typing import Any
 
 from ..errores import ErrorCampo, ErrorValidacion, validar
-from ..esquemas.comun import MESES, RESERVADO, es_personal, fecha_corta, normalizar_clave
+from ..esquemas.comun import MESES, RESERVADO, es_personal, normalizar_clave
 from ..esquemas.ficha import CAMPOS_NO_IMPRESOS, CAMPOS_TEXTO_LARGO, SECCIONES, BuenaPractica, Encabezado
 from ..salida.motor_docx import parrafos
 from .bloques_docx import Bloque, CuadroFecha, Parrafo, Tabla, bloques_cuerpo, tablas_encabezado
@@ -566,12 +566,10 @@ def forma_canonica(practica: BuenaPractica) -> BuenaPractica:
 
 
 def practica_a_json(practica: BuenaPractica) -> dict[str, Any]:
-    """El JSON de la práctica con fechas día/mes/año (lo acepta ``acuerdo-docs ficha``)."""
+    """El JSON de la práctica, con fechas ISO 8601 como todo JSON del proyecto (lo acepta ``acuerdo-docs ficha``)."""
     datos = practica.model_dump(mode="json")
     if datos.get("valoracion") is None:
         datos.pop("valoracion", None)
-    for nombre in _FECHAS:
-        datos[nombre] = fecha_corta(getattr(practica, nombre))
     for anexo in datos.get("anexos", []):
         if anexo.get("archivo") is None:
             anexo.pop("archivo", None)
@@ -580,4 +578,4 @@ def practica_a_json(practica: BuenaPractica) -> dict[str, Any]:
 
 def campos_a_json(campos: dict[str, Any]) -> dict[str, Any]:
     """Los campos crudos de :func:`extraer_campos` listos para ``json.dumps``."""
-    return {k: fecha_corta(v) if isinstance(v, date) else v for k, v in campos.items()}
+    return {k: v.isoformat() if isinstance(v, date) else v for k, v in campos.items()}
