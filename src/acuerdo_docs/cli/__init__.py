@@ -13,10 +13,12 @@ from collections.abc import Sequence
 
 from ..errores import ErrorAcuerdoDocs
 from . import acuerdo, catalogo, comun, ejemplo, esquema, extraer, ficha, lote, plantilla, plantilla_lote, riesgos
+from . import infografia
 
 MODULOS = [ficha, acuerdo, riesgos, esquema, ejemplo, plantilla]
 MODULOS += [lote, plantilla_lote]
 MODULOS += [extraer, catalogo]
+MODULOS += [infografia]
 
 
 def construir_parser() -> comun.Parser:

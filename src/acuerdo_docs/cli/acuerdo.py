@@ -8,6 +8,7 @@ import os
 from pathlib import Path
 
 from ..documentos.acuerdo import cargar_acuerdo, renderizar_acuerdo
+from ..esquemas.acuerdo import AcuerdoSimbolico
 from ..salida.archivos import escribir_atomico
 from . import comun
 
@@ -20,8 +21,9 @@ def registrar(ordenes: argparse._SubParsersAction) -> None:
             "Genera el acuerdo simbólico de corresponsabilidad de un desafío de innovación: actores, roles, "
             "compromisos, hoja de ruta con su avance, riesgos principales y bloques de firma simbólica. "
             "Los datos vienen en un JSON con las claves del esquema (vea: acuerdo-docs esquema acuerdo).\n\n"
-            "Si -o es una carpeta (termina en / o ya existe), escribe en ella NOMBRE.docx y la matriz de "
-            "riesgos NOMBRE_riesgos.xlsx, donde NOMBRE es el del archivo de entrada."
+            "Si -o es una carpeta (termina en / o ya existe), escribe en ella NOMBRE.docx, la matriz de "
+            "riesgos NOMBRE_riesgos.xlsx y la infografía de una página NOMBRE_infografia.pdf y .png, donde "
+            "NOMBRE es el del archivo de entrada."
         ),
         epilog=(
             "Ejemplos:\n"
@@ -48,6 +50,13 @@ def _es_carpeta(salida: str) -> bool:
     return salida.endswith(("/", os.sep)) or Path(salida).is_dir()
 
 
+def _infografias(acuerdo: AcuerdoSimbolico, args: argparse.Namespace) -> dict[str, bytes]:
+    from ..documentos.infografia import renderizar_infografia
+
+    corte = acuerdo.fecha_referencia(args.referencia)
+    return {f: renderizar_infografia(acuerdo, f, corte=corte, publico=args.publico) for f in ("pdf", "png")}
+
+
 def ejecutar(args: argparse.Namespace) -> int:
     acuerdo = cargar_acuerdo(comun.leer_json(args.entrada))
     # Todo se arma en memoria antes de escribir: si algo falla, no queda ningún archivo a medias.
@@ -67,10 +76,13 @@ def ejecutar(args: argparse.Namespace) -> int:
     nombre = args.entrada.stem if str(args.entrada) != "-" else "acuerdo"
     libro = io.BytesIO()
     generar_matriz_riesgos(acuerdo, libro, referencia=acuerdo.fecha_referencia(args.referencia))
+    infografias = _infografias(acuerdo, args)
     ruta_docx = escribir_atomico(salida / f"{nombre}.docx", documento)
     ruta_xlsx = escribir_atomico(salida / f"{nombre}_riesgos.xlsx", libro.getvalue())
     print(f"Acuerdo escrito: {ruta_docx}")
     print(f"Matriz de riesgos escrita: {ruta_xlsx}")
+    for formato, datos in infografias.items():
+        print(f"Infografía escrita: {escribir_atomico(salida / f'{nombre}_infografia.{formato}', datos)}")
     if args.pdf and ruta_docx is not None:
         comun.convertir_pdf([ruta_docx])
     return 0
