@@ -14,8 +14,7 @@ Uso típico::
 from .documentos.acuerdo import ejemplo_acuerdo, generar_acuerdo, renderizar_acuerdo, version_publica_acuerdo
 from .documentos.catalogo import generar_catalogo
 from .documentos.ficha import ejemplo_ficha, generar_ficha, renderizar_ficha, version_publica
-from .documentos.infografia import generar_infografia
-from .documentos.infografia import renderizar_infografia
+from .documentos.infografia import generar_infografia, renderizar_infografia
 from .documentos.matriz import generar_matriz_riesgos
 from .documentos.plantilla_lote import generar_plantilla_lote
 from .errores import ErrorAcuerdoDocs, ErrorCampo, ErrorConversion, ErrorEntrada, ErrorPlantilla, ErrorValidacion

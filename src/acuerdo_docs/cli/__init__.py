@@ -12,8 +12,20 @@ import sys
 from collections.abc import Sequence
 
 from ..errores import ErrorAcuerdoDocs
-from . import acuerdo, catalogo, comun, ejemplo, esquema, extraer, ficha, lote, plantilla, plantilla_lote, riesgos
-from . import infografia
+from . import (
+    acuerdo,
+    catalogo,
+    comun,
+    ejemplo,
+    esquema,
+    extraer,
+    ficha,
+    infografia,
+    lote,
+    plantilla,
+    plantilla_lote,
+    riesgos,
+)
 
 MODULOS = [ficha, acuerdo, riesgos, esquema, ejemplo, plantilla]
 MODULOS += [lote, plantilla_lote]

@@ -29,7 +29,8 @@ def registrar(ordenes: argparse._SubParsersAction) -> None:
             " extensión no admitida o plantilla que no compila."
         ),
     )
-    p.add_argument("entrada", type=Path, help="archivo JSON de un acuerdo o de una ficha ('-' para la entrada estándar)")
+    p.add_argument("entrada", type=Path,
+                   help="archivo JSON de un acuerdo o de una ficha ('-' para la entrada estándar)")
     comun.agregar_salida(p, "archivo de salida: .pdf (vectorial), .png (150 ppp) o .svg")
     p.add_argument(
         "--corte", type=comun.fecha_argumento, metavar="AAAA-MM-DD",

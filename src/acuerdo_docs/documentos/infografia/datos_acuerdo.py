@@ -219,11 +219,14 @@ def _cifras(acuerdo: AcuerdoSimbolico, ruta: dict[str, Any]) -> list[dict[str, s
         {"clave": "vencidos", "valor": numero_co(conteo["vencido"]), "etiqueta": "Hitos vencidos",
          "detalle": f"al {ruta['corte']}"},
         {"clave": "riesgos", "valor": numero_co(altos), "etiqueta": "Riesgos alto o extremo",
-         "detalle": f"{numero_co(altos_residual)} tras controles · {_plural(len(acuerdo.riesgos), 'riesgo', 'riesgos')}"},
+         "detalle": f"{numero_co(altos_residual)} tras controles · "
+                    f"{_plural(len(acuerdo.riesgos), 'riesgo', 'riesgos')}"},
     ]
 
 
-def datos_acuerdo(acuerdo: AcuerdoSimbolico, referencia: date | None = None, *, publico: bool = False) -> dict[str, Any]:
+def datos_acuerdo(
+    acuerdo: AcuerdoSimbolico, referencia: date | None = None, *, publico: bool = False
+) -> dict[str, Any]:
     """El dict que lee ``plantillas/infografia_acuerdo.typ`` (sin datos personales, con o sin ``publico``)."""
     ref = acuerdo.fecha_referencia(referencia)
     ruta = _vista_ruta(acuerdo, ref)
