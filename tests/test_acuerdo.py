@@ -503,7 +503,8 @@ def test_cli_acuerdo_archivo_y_carpeta(tmp_path: Path) -> None:
 
     r = cli("acuerdo", str(entrada), "-o", str(tmp_path / "salidas") + "/", "--referencia", "2024-01-10", "--publico")
     assert r.returncode == 0, r.stderr
-    assert sorted(p.name for p in (tmp_path / "salidas").iterdir()) == ["parques.docx", "parques_riesgos.xlsx"]
+    assert sorted(p.name for p in (tmp_path / "salidas").iterdir()) == [
+        "parques.docx", "parques_infografia.pdf", "parques_infografia.png", "parques_riesgos.xlsx"]
     ruta = tabla_ruta(documento(tmp_path / "salidas" / "parques.docx"))
     assert [f.cells[5].text for f in ruta.rows[1:]][-2:] == ["En curso", "Sin iniciar"]
     assert "Laura Camila Rincón" not in "\n".join(lineas(tmp_path / "salidas" / "parques.docx"))

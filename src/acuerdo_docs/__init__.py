@@ -7,6 +7,7 @@ Uso típico::
     ad.generar_ficha(practica, "ficha.docx")
     ad.generar_acuerdo(ad.ejemplo_acuerdo(), "acuerdo.docx")
     ad.generar_matriz_riesgos(ad.ejemplo_acuerdo(), "matriz.xlsx")
+    ad.generar_infografia(ad.ejemplo_acuerdo(), "infografia.pdf")
     informe = ad.generar_lote("entrada.xlsx", "salidas/")
 
 Las importaciones son perezosas (PEP 562): ``import acuerdo_docs`` no carga pydantic, openpyxl
@@ -48,6 +49,9 @@ _ORIGEN: dict[str, str] = {
     "MetodoRiesgo": ".esquemas.metodo_riesgo",
     "METODO_DAFP": ".esquemas.metodo_riesgo",
     "EncabezadoMatriz": ".esquemas",
+    # infografía
+    "generar_infografia": ".documentos.infografia",
+    "renderizar_infografia": ".documentos.infografia",
     # catálogo: valoración DAFP
     "Criterio": ".esquemas.valoracion",
     "Valoracion": ".esquemas.valoracion",
@@ -89,6 +93,9 @@ __all__ = [
     "MetodoRiesgo",
     "METODO_DAFP",
     "EncabezadoMatriz",
+    # infografía
+    "generar_infografia",
+    "renderizar_infografia",
     # lotes, lectura y plantillas
     "generar_lote", "generar_plantilla_lote", "leer_ficha", "generar_catalogo",
     "verificar_plantilla", "InformePlantilla",

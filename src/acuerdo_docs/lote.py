@@ -49,6 +49,8 @@ PATRONES: dict[str, str] = {
 
 EXTENSIONES: dict[str, tuple[str, ...]] = {"fichas": (".docx",), "acuerdos": (".docx", ".xlsx")}
 """Archivos de cada unidad: fichas, un .docx; acuerdos, el .docx y su matriz de riesgos."""
+SUFIJO_INFOGRAFIA = "_infografia.pdf"
+"""Con ``infografia=True`` cada unidad escribe además NOMBRE_infografia.pdf (va al final de sus archivos)."""
 
 FILAS_EN_LINEA = 20
 """Por debajo de este número de unidades no se arranca un grupo de procesos (no compensa)."""
@@ -60,11 +62,20 @@ Progreso = Callable[[int, int], None]
 # ------------------------------------------------------------------ trabajadores
 
 
-def renderizar_unidad(tipo: str, datos: dict[str, Any], publico: bool) -> list[bytes]:
-    """Los bytes de los archivos de una unidad (en el orden de :data:`EXTENSIONES`).
+def renderizar_unidad(tipo: str, datos: dict[str, Any], publico: bool, infografia: bool = False) -> list[bytes]:
+    """Los bytes de los archivos de una unidad (en el orden de :data:`EXTENSIONES`; la infografía al final).
 
     Función de módulo y con datos simples: se envía tal cual a otro proceso o máquina.
     """
+    partes = _renderizar_documentos(tipo, datos, publico)
+    if infografia:
+        from .documentos.infografia import renderizar_infografia
+
+        partes.append(renderizar_infografia(datos, "pdf", publico=publico))
+    return partes
+
+
+def _renderizar_documentos(tipo: str, datos: dict[str, Any], publico: bool) -> list[bytes]:
     if tipo == "fichas":
         from .documentos.ficha import renderizar_ficha
 
@@ -226,6 +237,7 @@ def generar_lote(
     pdfa: bool = True,
     limite_filas: int = LIMITE_FILAS,
     limite_bytes: int = LIMITE_BYTES,
+    infografia: bool = False,
 ) -> InformeLote:
     """Genera un documento por cada fila válida de ``entrada`` (.xlsx o .csv) en ``carpeta``.
 
@@ -243,6 +255,7 @@ def generar_lote(
     - ``tiempo_limite_pdf``: segundos sin avance para dar a LibreOffice por colgado (ver ``a_pdf``);
       si pasa, el lote se detiene con la avería en ``informe.averia_pdf`` (código de salida 3).
     - ``pdfa``: PDF/A-2b etiquetado (por omisión) o PDF normal.
+    - ``infografia``: además, la infografía de una página de cada unidad (``NOMBRE_infografia.pdf``).
 
     Escribe ``informe_lote.xlsx`` en ``carpeta`` y devuelve el :class:`InformeLote`. Si la entrada
     no se puede usar (no existe, está dañada o cifrada, le falta una hoja o una columna obligatoria,
@@ -283,7 +296,9 @@ def generar_lote(
             ventana = 4 * n if propio else 1
         else:
             ejecutor, ventana = executor, 64
-        canal = _Canal(carpeta, EXTENSIONES[lector.tipo], ejecutor, ventana, progreso, total, entrada)
+        extensiones = EXTENSIONES[lector.tipo] + ((SUFIJO_INFOGRAFIA,) if infografia else ())
+        canal = _Canal(carpeta, extensiones, ejecutor, ventana, progreso, total, entrada)
+        canal.infografia = infografia
         try:
             _procesar(lector, columnas, patron, canal, informe, publico)
         except BaseException:
@@ -440,6 +455,7 @@ class _Canal:
         self._render: deque[_EnVuelo] = deque()
         self._escritura: deque[tuple[ResultadoFila, Future[list[str]]]] = deque()
         self._escritor: ThreadPoolExecutor | None = None
+        self.infografia = False
 
     def avanzar(self) -> None:
         self.hechas += 1
@@ -448,7 +464,7 @@ class _Canal:
             self.progreso(self.hechas, self.total)
 
     def enviar(self, resultado: ResultadoFila, raiz: str, tipo: str, datos: dict[str, Any], publico: bool) -> None:
-        futuro = self.ejecutor.submit(renderizar_unidad, tipo, datos, publico)
+        futuro = self.ejecutor.submit(renderizar_unidad, tipo, datos, publico, self.infografia)
         self._render.append(_EnVuelo(resultado, raiz, futuro))
         while len(self._render) >= self.ventana:
             self._recoger()
@@ -575,6 +591,7 @@ __all__ = [
     "NOMBRE_COMBINADO",
     "PATRONES",
     "Progreso",
+    "SUFIJO_INFOGRAFIA",
     "generar_lote",
     "renderizar_unidad",
 ]

@@ -30,6 +30,7 @@ ORDENES: dict[str, str] = {
     "plantilla-lote": "plantilla_lote",
     "extraer": "extraer",
     "catalogo": "catalogo",
+    "infografia": "infografia",
 }
 
 

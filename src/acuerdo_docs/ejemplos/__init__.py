@@ -121,6 +121,21 @@ def _entradas(carpeta: Path) -> list[Path]:
 GENERADORES["entradas"] = _entradas
 
 
+def _infografias(carpeta: Path) -> list[Path]:
+    from ..documentos.acuerdo import ejemplo_acuerdo
+    from ..documentos.ficha import ejemplo_ficha
+    from ..documentos.infografia import generar_infografia
+
+    escritos = []
+    for modelo, nombre in ((ejemplo_acuerdo(), "acuerdo_simbolico"), (ejemplo_ficha(), "ficha_acuerdo_simbolico")):
+        for formato in ("pdf", "png"):
+            escritos.append(generar_infografia(modelo, carpeta / f"{nombre}_infografia.{formato}"))
+    return escritos
+
+
+GENERADORES["infografia"] = _infografias
+
+
 def generar_ejemplos(carpeta: Path) -> list[Path]:
     # Sin mkdir aquí: la escritura atómica crea la carpeta (y da un error en español si no puede).
     escritos: list[Path] = []
