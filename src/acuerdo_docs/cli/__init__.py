@@ -12,11 +12,25 @@ import sys
 from collections.abc import Sequence
 
 from ..errores import ErrorAcuerdoDocs
-from . import acuerdo, catalogo, comun, ejemplo, esquema, extraer, ficha, lote, plantilla, plantilla_lote, riesgos
+from . import (
+    acuerdo,
+    catalogo,
+    comun,
+    ejemplo,
+    esquema,
+    extraer,
+    ficha,
+    lote,
+    plantilla,
+    plantilla_lote,
+    riesgos,
+    seguimiento,
+)
 
 MODULOS = [ficha, acuerdo, riesgos, esquema, ejemplo, plantilla]
 MODULOS += [lote, plantilla_lote]
 MODULOS += [extraer, catalogo]
+MODULOS += [seguimiento]
 
 
 def construir_parser() -> comun.Parser:
