@@ -37,7 +37,8 @@ def exigir_libreoffice() -> str:
 
 
 # Un perfil por copia del repositorio: dos copias que prueban a la vez no comparten el bloqueo de LibreOffice.
-_PERFIL = Path(tempfile.gettempdir()) / f"acuerdo_docs_pruebas_lo_{os.getuid()}_{hashlib.sha1(str(RAIZ).encode()).hexdigest()[:8]}"
+_COPIA = hashlib.sha1(str(RAIZ).encode()).hexdigest()[:8]
+_PERFIL = Path(tempfile.gettempdir()) / f"acuerdo_docs_pruebas_lo_{os.getuid()}_{_COPIA}"
 
 
 def convertir_con_libreoffice(archivos: Iterable[Path], formato: str, carpeta: Path, timeout: float = 240) -> None:
