@@ -15,6 +15,7 @@ import acuerdo_docs as ad
 from acuerdo_docs.documentos.seguimiento import contexto_seguimiento, cortes_a_comparar
 from acuerdo_docs.errores import ErrorEntrada, ErrorValidacion
 from acuerdo_docs.esquemas.acuerdo import AcuerdoSimbolico
+from acuerdo_docs.esquemas.metodo_riesgo import nombre_probabilidad
 from acuerdo_docs.lectores.actualizacion import actualizar_acuerdo
 from acuerdo_docs.lectores.matriz_xlsx import leer_matriz
 from acuerdo_docs.seguimiento import registrar_corte
@@ -131,8 +132,7 @@ def test_ida_y_vuelta_con_libreoffice(acuerdo: AcuerdoSimbolico, libro: Path, tm
     riesgo, hito = cambiado["riesgo"], cambiado["hito"]
     textos = sorted(str(c) for c in cambios)
     assert textos == sorted([
-        f"Riesgo {riesgo.id}: Probabilidad inherente: {ad.esquemas.metodo_riesgo.nombre_probabilidad(riesgo.probabilidad)}"
-        " → Muy alta",
+        f"Riesgo {riesgo.id}: Probabilidad inherente: {nombre_probabilidad(riesgo.probabilidad)} → Muy alta",
         *[t for t in textos if t.startswith(f"Riesgo {riesgo.id}: Controles")],
         *[t for t in textos if t.startswith(f"Riesgo {riesgo.id}: Zona de riesgo residual")],
         f"Hito «{hito.actividad}»: Avance (%): {hito.avance} → 100",

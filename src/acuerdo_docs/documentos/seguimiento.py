@@ -206,10 +206,10 @@ def contexto_seguimiento(acuerdo: AcuerdoSimbolico, *, desde: date | None = None
 
 
 def renderizar_informe_seguimiento(acuerdo: AcuerdoSimbolico, *, desde: date | None = None,
-                                   hasta: date | None = None) -> bytes:
+                                   hasta: date | None = None, motor: str = "compilado") -> bytes:
     """Los bytes del .docx del informe de seguimiento (sin escribir nada)."""
     contexto = contexto_seguimiento(acuerdo, desde=desde, hasta=hasta)
-    return renderizar(ruta_plantilla(PLANTILLA_SEGUIMIENTO), contexto)
+    return renderizar(ruta_plantilla(PLANTILLA_SEGUIMIENTO), contexto, motor=motor)
 
 
 def generar_informe_seguimiento(acuerdo: AcuerdoSimbolico, destino: Destino, *, desde: date | None = None,
