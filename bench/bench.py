@@ -24,6 +24,8 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from bench_arranque import imprimir as imprimir_arranque  # noqa: E402
+from bench_arranque import medir_arranque  # noqa: E402
 from bench_docx import medir_docx  # noqa: E402
 from datos import fichas  # noqa: E402
 from memoria import PicoRss  # noqa: E402
@@ -85,14 +87,20 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--muestra-por-documento", type=int, default=None,
                         help="medir el arranque por documento sobre solo N fichas y extrapolar (por omisión, todas)")
     parser.add_argument("--memoria", type=int, default=10000, help="filas del lote de memoria (10000; 0 lo omite)")
-    parser.add_argument("--rapido", action="store_true", help="100 .docx, 20 PDF, lote de 500 filas")
+    parser.add_argument("--arranque", type=int, default=7, help="rondas de arranque en frío de la CLI (7; 0 lo omite)")
+    parser.add_argument("--rapido", action="store_true", help="100 .docx, 20 PDF, lote de 500 filas, 3 rondas")
     parser.add_argument("--json", type=Path, help="guarda también los resultados en este archivo")
     args = parser.parse_args(argv)
     if args.rapido:
-        args.docx, args.pdf, args.memoria = 100, 20, 500
+        args.docx, args.pdf, args.memoria, args.arranque = 100, 20, 500, 3
 
     resultados: dict[str, Any] = {"nucleos": os.cpu_count()}
     print(f"Máquina: {os.cpu_count()} núcleos, Python {sys.version.split()[0]}")
+
+    if args.arranque:
+        arranque = medir_arranque(args.arranque, pdf=bool(args.pdf))
+        resultados["arranque"] = arranque
+        imprimir_arranque(arranque)
 
     datos = fichas(args.docx)
     docx = medir_docx(datos)

@@ -34,6 +34,8 @@ from memoria import PicoRss
 
 from acuerdo_docs.salida import pdf as modulo_pdf
 from acuerdo_docs.salida.pdf import a_pdf, buscar_soffice, orden_conversion
+from acuerdo_docs.salida.pdf import entrada as modulo_entrada
+from acuerdo_docs.salida.pdf import perfiles as modulo_perfiles
 
 
 def _cpu_hijos() -> float:
@@ -130,11 +132,11 @@ def medir_pdf(documentos: list[Path], trabajadores: int, *, muestra_por_document
         uno_a_uno *= n / len(muestra)
         # El mismo bucle con el perfil que prepara a_pdf (sin las pruebas de dibujo de cada arranque):
         # muestra cuánto gana el lote por sí solo, no por el perfil.
-        preparado = modulo_pdf._RESERVA.tomar_perfil(soffice)
+        preparado = modulo_perfiles.RESERVA.tomar_perfil(soffice)
         try:
             uno_preparado, _ = _por_documento(soffice, muestra, base / "uno_preparado", preparado)
         finally:
-            modulo_pdf._RESERVA.devolver_perfil(soffice, preparado, sano=True)
+            modulo_perfiles.RESERVA.devolver_perfil(soffice, preparado, sano=True)
         uno_preparado *= n / len(muestra)
 
     def cifras(prefijo: str, segundos: float) -> dict[str, float]:
@@ -180,19 +182,20 @@ def barrido(
 ) -> list[dict[str, Any]]:
     """Mide ``a_pdf`` con varios números de procesos y de tandas por proceso (perfiles ya creados)."""
     filas = []
-    original = modulo_pdf.MAXIMO_POR_PROCESO
+    original = modulo_entrada.MAXIMO_POR_PROCESO
     try:
         with tempfile.TemporaryDirectory(prefix="bench_pdf_barrido_") as temporal:
             for trabajadores in opciones_trabajadores:
                 _lote(documentos[:trabajadores], Path(temporal) / "calentar", trabajadores)  # perfiles listos
                 for por_trabajador in tandas_por_trabajador:
-                    modulo_pdf.MAXIMO_POR_PROCESO = max(1, math.ceil(len(documentos) / (trabajadores * por_trabajador)))
+                    por_proceso = math.ceil(len(documentos) / (trabajadores * por_trabajador))
+                    modulo_entrada.MAXIMO_POR_PROCESO = max(1, por_proceso)
                     carpeta = Path(temporal) / f"w{trabajadores}_t{por_trabajador}"
                     segundos, arranques, _, _ = _lote(documentos, carpeta, trabajadores)
                     filas.append({"trabajadores": trabajadores, "tandas": arranques, "segundos": round(segundos, 3),
                                   "ms_doc": round(1000 * segundos / len(documentos), 1)})
     finally:
-        modulo_pdf.MAXIMO_POR_PROCESO = original
+        modulo_entrada.MAXIMO_POR_PROCESO = original
     return filas
 
 

@@ -23,6 +23,7 @@ import tempfile
 from pathlib import Path
 
 from acuerdo_docs.salida import pdf as modulo_pdf
+from acuerdo_docs.salida.pdf import perfiles as modulo_perfiles
 
 
 def _programa_soffice() -> str:
@@ -60,7 +61,7 @@ def main(argv: list[str] | None = None) -> int:
         print("Falta valgrind: apt-get install valgrind", file=sys.stderr)
         return 2
     soffice = modulo_pdf.buscar_soffice()
-    perfil = modulo_pdf._RESERVA.tomar_perfil(soffice)
+    perfil = modulo_perfiles.RESERVA.tomar_perfil(soffice)
     try:
         # Un perfil nuevo hace que soffice.bin pida reiniciarse (eso lo resuelve el lanzador
         # soffice): se estrena con una conversión normal antes de medir.
@@ -73,7 +74,7 @@ def main(argv: list[str] | None = None) -> int:
                 muchas = instrucciones(documento, 6, perfil, Path(temporal))
             print(f"{documento}: {(muchas - pocas) / 4 / 1e6:.0f} M instrucciones por documento", flush=True)
     finally:
-        modulo_pdf._RESERVA.devolver_perfil(soffice, perfil, sano=True)
+        modulo_perfiles.RESERVA.devolver_perfil(soffice, perfil, sano=True)
     return 0
 
 

@@ -24,8 +24,9 @@ from acuerdo_docs.documentos.catalogo import CORRECTA, FilaCatalogo, generar_cat
 from acuerdo_docs.documentos.ficha import generar_ficha
 from acuerdo_docs.documentos.informe import InformeLote, ResultadoFila, libro_informe
 from acuerdo_docs.documentos.matriz import construir_libro
+from acuerdo_docs.esquemas.comun import limpiar_texto
 from acuerdo_docs.lectores.hoja_calculo import ErrorCelda
-from acuerdo_docs.salida.excel import PREFIJOS_FORMULA, escribir_celda, libro_a_bytes, limpiar_xml
+from acuerdo_docs.salida.excel import PREFIJOS_FORMULA, escribir_celda, libro_a_bytes
 
 AJUSTES = ajustes(30)
 
@@ -53,7 +54,7 @@ def formulas(wb: Any) -> list[tuple[str, str, str]]:
 
 def en_celda_de_texto(wb: Any, valor: str) -> None:
     """``valor`` está en alguna celda de texto, idéntico salvo lo que XML prohíbe; nunca en una fórmula."""
-    esperado = limpiar_xml(valor)
+    esperado = limpiar_texto(valor)
     if not esperado:
         return
     encontradas = [c for c in celdas(wb) if c.value == esperado]
@@ -69,10 +70,10 @@ def en_celda_de_texto(wb: Any, valor: str) -> None:
 def test_escribir_celda_guarda_todo_texto_como_texto(valor: str) -> None:
     wb = Workbook()
     celda = escribir_celda(wb.active, 1, 1, valor)
-    assert bool(celda.quotePrefix) == limpiar_xml(valor).startswith(PREFIJOS_FORMULA)
+    assert bool(celda.quotePrefix) == limpiar_texto(valor).startswith(PREFIJOS_FORMULA)
     leida = releer(wb).active["A1"]
-    if limpiar_xml(valor):
-        assert leida.data_type == "s" and leida.value == limpiar_xml(valor)
+    if limpiar_texto(valor):
+        assert leida.data_type == "s" and leida.value == limpiar_texto(valor)
     assert not formulas(releer(wb))
 
 

@@ -125,7 +125,7 @@ def test_informe_nombra_exactamente_las_3_filas_y_columnas(lote_50: dict[str, An
         ("fichas", 26, letra("retos")),
         ("fichas", 41, letra("correo")),
     ]
-    assert errores[0][3] == "Fecha de inicio de la buena práctica *"
+    assert errores[0][3] == "Fecha de inicio de la buena práctica"  # sin la estrella de obligatorio
     assert "fecha" in errores[0][5] and "correo" in errores[2][5]
     filas = hoja(informe, "Filas")
     assert len(filas) == 50

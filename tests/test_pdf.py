@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import subprocess
 import sys
 import threading
 import time
@@ -23,7 +24,6 @@ from docx.oxml.ns import qn
 from openpyxl import Workbook
 
 from acuerdo_docs.errores import ErrorAcuerdoDocs, ErrorConversion
-from acuerdo_docs.salida import pdf as modulo_pdf
 from acuerdo_docs.salida.pdf import (
     VARIABLE_ASIGNADOR,
     VARIABLE_SOFFICE,
@@ -32,6 +32,7 @@ from acuerdo_docs.salida.pdf import (
     asignador_memoria,
     buscar_soffice,
 )
+from acuerdo_docs.salida.pdf import conversion as modulo_conversion
 
 # ------------------------------------------------------------------ documentos de prueba
 
@@ -124,6 +125,8 @@ if modo == "averiado":
 hijo = subprocess.Popen(["sleep", "120"])
 with open({registro!r} + ".hijos", "a") as f:
     f.write(f"{{hijo.pid}}\\n")
+if modo == "colgado":
+    time.sleep(120)  # LibreOffice colgado desde el arranque, sin decir nada
 salida = args[args.index("--outdir") + 1]
 for entrada in args[args.index("--outdir") + 2:]:
     nombre = os.path.basename(os.path.realpath(entrada))
@@ -259,23 +262,66 @@ def test_conversion_colgada_se_detiene(docs_validos: list[Path], tmp_path: Path,
     resultado = a_pdf(docs_validos, tmp_path / "pdf", trabajadores=2, tiempo_limite=1.5)
     duracion = time.monotonic() - inicio
 
+    # Un cuelgue es de LibreOffice: se para todo, se informa como causa y no se culpa al documento.
+    assert resultado.averia is not None and "LibreOffice dejó de responder" in resultado.averia
     fallidos = [d for d in resultado if not d.ok]
-    assert [d.entrada.name for d in fallidos] == ["cuelga.docx"]
-    assert "tiempo límite" in fallidos[0].error
-    assert archivos(tmp_path / "pdf") == {f"{p.stem}.pdf" for p in docs_validos if p.stem != "cuelga"}
-    assert duracion < 15
-    # Dos tandas, el sospechoso solo y lo que quedó sin empezar: nunca uno por documento.
-    assert arranques(registro) <= 4
+    assert "cuelga.docx" in [d.entrada.name for d in fallidos]
+    assert all(d.error == resultado.averia for d in fallidos)
+    assert all("bloquea" not in d.error and "documento dañado" not in d.error for d in fallidos)
+    # Lo convertido antes del cuelgue se entrega entero.
+    convertidos = {d.pdf.name for d in resultado if d.ok}
+    assert archivos(tmp_path / "pdf") == convertidos and "a.pdf" in convertidos
+    # Un solo tiempo límite (el primero incluye el arranque), sin reintentar el documento.
+    assert duracion < 3 * 1.5 + 3
+    assert arranques(registro) == 2
+    with pytest.raises(ErrorConversion, match="LibreOffice dejó de responder") as error:
+        resultado.exigir()
+    assert "\n" not in str(error.value)
     # Se mató el grupo entero, incluido el «soffice.bin» hijo.
     time.sleep(0.2)
     hijos = [int(p) for p in Path(str(registro) + ".hijos").read_text().split()]
     assert not [p for p in hijos if vivo(p)]
 
 
+def test_libreoffice_colgado_un_tiempo_limite_por_llamada(docs_validos: list[Path], tmp_path: Path,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    # Antes: dos tiempos límite por documento y un arranque por documento (300 filas: horas).
+    registro = soffice_falso(tmp_path, monkeypatch, modo="colgado")
+    entradas = docs_validos * 1
+    inicio = time.monotonic()
+    resultado = a_pdf(entradas, tmp_path / "pdf", trabajadores=1, tiempo_limite=0.5)
+    duracion = time.monotonic() - inicio
+    assert not any(d.ok for d in resultado)
+    assert all(d.error == resultado.averia for d in resultado)
+    assert arranques(registro) == 1
+    assert duracion < 2 * 0.5 + 2.5
+
+
+def test_cli_tiempo_limite_y_salida_3(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    registro = soffice_falso(tmp_path, monkeypatch, modo="colgado")
+    ejemplo = Path(__file__).resolve().parents[1] / "src" / "acuerdo_docs" / "ejemplos" / "ficha_acuerdo_simbolico.json"
+    inicio = time.monotonic()
+    proceso = subprocess.run(
+        [sys.executable, "-m", "acuerdo_docs.cli", "ficha", str(ejemplo), "-o", str(tmp_path / "f.docx"),
+         "--pdf", "--tiempo-limite", "0.5"],
+        capture_output=True, text=True, timeout=60, env=os.environ,
+    )
+    assert proceso.returncode == 3, proceso.stderr
+    assert time.monotonic() - inicio < 15
+    errores = proceso.stderr.strip().splitlines()
+    assert len(errores) == 1 and errores[0].startswith("Error: LibreOffice dejó de responder"), proceso.stderr
+    assert "0.5 s" in errores[0]
+    assert arranques(registro) == 1
+    assert (tmp_path / "f.docx").is_file() and not (tmp_path / "f.pdf").exists()
+    mal = subprocess.run([sys.executable, "-m", "acuerdo_docs.cli", "ficha", str(ejemplo), "-o", "x.docx",
+                          "--tiempo-limite", "0"], capture_output=True, text=True, timeout=60)
+    assert mal.returncode == 2 and "mayor que 0" in mal.stderr
+
+
 def test_caida_de_libreoffice_solo_en_su_fila(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     registro = soffice_falso(tmp_path, monkeypatch)
     # El hijo del soffice falso sigue con la salida abierta tras la caída: no esperar 2 s por proceso.
-    monkeypatch.setattr(modulo_pdf, "_GRACIA_SALIDA", 0.3)
+    monkeypatch.setattr(modulo_conversion, "_GRACIA_SALIDA", 0.3)
     base = tmp_path / "base.docx"
     docx.Document().save(str(base))
     entradas = [Path(shutil.copy(base, tmp_path / n)) for n in ("antes.docx", "cae.docx", "despues.docx")]
@@ -424,7 +470,7 @@ def test_si_libreoffice_no_arranca_con_el_asignador_sigue_sin_el(
         docs_validos: list[Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
         caplog: pytest.LogCaptureFixture) -> None:
     registro = soffice_falso(tmp_path, monkeypatch, modo="rompe_asignador")
-    monkeypatch.setattr(modulo_pdf, "_GRACIA_SALIDA", 0.3)
+    monkeypatch.setattr(modulo_conversion, "_GRACIA_SALIDA", 0.3)
     biblioteca = tmp_path / "librompe.so"
     biblioteca.write_bytes(b"")
     monkeypatch.setenv(VARIABLE_ASIGNADOR, str(biblioteca))
@@ -445,3 +491,22 @@ def test_ci_convierte_con_jemalloc(libreoffice: str, monkeypatch: pytest.MonkeyP
         pytest.skip("solo en CI, donde libjemalloc2 se instala siempre")
     hallado = asignador_memoria()
     assert hallado is not None and "jemalloc" in hallado
+
+
+def test_lote_pdf_con_libreoffice_colgado_sale_con_3(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from test_lote import fila_base, libro_fichas
+
+    registro = soffice_falso(tmp_path, monkeypatch, modo="colgado")
+    entrada = libro_fichas(tmp_path, [fila_base(i) for i in range(4)])
+    salida = tmp_path / "salida"
+    inicio = time.monotonic()
+    proceso = subprocess.run(
+        [sys.executable, "-m", "acuerdo_docs.cli", "lote", str(entrada), "-o", str(salida), "--pdf",
+         "--tiempo-limite", "0.5", "--silencioso"], capture_output=True, text=True, timeout=120,
+    )
+    assert proceso.returncode == 3, proceso.stdout + proceso.stderr
+    assert time.monotonic() - inicio < 20
+    assert arranques(registro) <= 2  # un proceso por trabajador, ninguno repetido
+    assert "Aviso: Conversión a PDF detenida: LibreOffice dejó de responder" in proceso.stdout
+    assert len(list(salida.glob("*.docx"))) == 4 and not list(salida.glob("*.pdf"))
+    assert (salida / "informe_lote.xlsx").is_file()

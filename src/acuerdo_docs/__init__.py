@@ -8,30 +8,67 @@ Uso típico::
     ad.generar_acuerdo(ad.ejemplo_acuerdo(), "acuerdo.docx")
     ad.generar_matriz_riesgos(ad.ejemplo_acuerdo(), "matriz.xlsx")
     informe = ad.generar_lote("entrada.xlsx", "salidas/")
+
+Las importaciones son perezosas (PEP 562): ``import acuerdo_docs`` no carga pydantic, openpyxl
+ni el motor de Word; cada nombre trae su módulo la primera vez que se usa.
 """
 
-from .documentos.acuerdo import ejemplo_acuerdo, generar_acuerdo, renderizar_acuerdo, version_publica_acuerdo
-from .documentos.catalogo import generar_catalogo
-from .documentos.ficha import ejemplo_ficha, generar_ficha, renderizar_ficha, version_publica
-from .documentos.matriz import generar_matriz_riesgos
-from .documentos.plantilla_lote import generar_plantilla_lote
-from .errores import ErrorAcuerdoDocs, ErrorCampo, ErrorConversion, ErrorEntrada, ErrorPlantilla, ErrorValidacion
-from .esquemas import (
-    Actor,
-    AcuerdoSimbolico,
-    Anexo,
-    BuenaPractica,
-    Compromiso,
-    Control,
-    Encabezado,
-    Hito,
-    MatrizRiesgos,
-    Riesgo,
-)
-from .lectores.ficha_docx import leer_ficha
-from .lote import generar_lote
-from .salida.pdf import a_pdf
-from .salida.verificacion import InformePlantilla, verificar_plantilla
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+# Nombre público → módulo que lo define (relativo a este paquete). Para exportar algo nuevo:
+# una línea aquí y su nombre en __all__.
+_ORIGEN: dict[str, str] = {
+    # esquemas
+    "AcuerdoSimbolico": ".esquemas",
+    "Actor": ".esquemas",
+    "Anexo": ".esquemas",
+    "BuenaPractica": ".esquemas",
+    "Compromiso": ".esquemas",
+    "Control": ".esquemas",
+    "Encabezado": ".esquemas",
+    "Hito": ".esquemas",
+    "MatrizRiesgos": ".esquemas",
+    "Riesgo": ".esquemas",
+    # documentos
+    "generar_ficha": ".documentos.ficha",
+    "renderizar_ficha": ".documentos.ficha",
+    "version_publica": ".documentos.ficha",
+    "ejemplo_ficha": ".documentos.ficha",
+    "generar_acuerdo": ".documentos.acuerdo",
+    "renderizar_acuerdo": ".documentos.acuerdo",
+    "version_publica_acuerdo": ".documentos.acuerdo",
+    "ejemplo_acuerdo": ".documentos.acuerdo",
+    "generar_matriz_riesgos": ".documentos.matriz",
+    "exportar_riesgos_csv": ".documentos.matriz.plano",
+    "riesgos_a_csv": ".documentos.matriz.plano",
+    "cargar_metodo": ".esquemas.metodo_riesgo",
+    "MetodoRiesgo": ".esquemas.metodo_riesgo",
+    "METODO_DAFP": ".esquemas.metodo_riesgo",
+    "EncabezadoMatriz": ".esquemas",
+    # PDF
+    "a_pdf": ".salida.pdf",
+    # lotes, lectura y plantillas
+    "generar_lote": ".lote",
+    "generar_plantilla_lote": ".documentos.plantilla_lote",
+    "leer_ficha": ".lectores.ficha_docx",
+    "generar_catalogo": ".documentos.catalogo",
+    "verificar_plantilla": ".salida.verificacion",
+    "InformePlantilla": ".salida.verificacion",
+    # errores
+    "ErrorAcuerdoDocs": ".errores",
+    "ErrorCampo": ".errores",
+    "ErrorConversion": ".errores",
+    "ErrorEntrada": ".errores",
+    "ErrorPlantilla": ".errores",
+    "ErrorValidacion": ".errores",
+    "ErrorSalida": ".errores",
+    # salidas (docs/salidas.md)
+    "Salida": ".salida.destinos",
+    "resolver_salida": ".salida.destinos",
+}
 
 __all__ = [
     # esquemas
@@ -41,10 +78,59 @@ __all__ = [
     "generar_ficha", "renderizar_ficha", "version_publica", "ejemplo_ficha",
     "generar_acuerdo", "renderizar_acuerdo", "version_publica_acuerdo", "ejemplo_acuerdo",
     "generar_matriz_riesgos", "a_pdf",
+    # matriz de riesgos: método como datos y exportación plana
+    "exportar_riesgos_csv",
+    "riesgos_a_csv",
+    "cargar_metodo",
+    "MetodoRiesgo",
+    "METODO_DAFP",
+    "EncabezadoMatriz",
     # lotes, lectura y plantillas
     "generar_lote", "generar_plantilla_lote", "leer_ficha", "generar_catalogo",
     "verificar_plantilla", "InformePlantilla",
     # errores
     "ErrorAcuerdoDocs", "ErrorCampo", "ErrorConversion", "ErrorEntrada", "ErrorPlantilla", "ErrorValidacion",
+    # salidas (docs/salidas.md)
+    "ErrorSalida",
+    "Salida",
+    "resolver_salida",
 ]
 __version__ = "0.1.0"
+
+
+def __getattr__(nombre: str) -> Any:
+    modulo = _ORIGEN.get(nombre)
+    if modulo is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {nombre!r}")
+    valor = getattr(importlib.import_module(modulo, __name__), nombre)
+    globals()[nombre] = valor  # la próxima vez, sin pasar por aquí
+    return valor
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))
+
+
+if TYPE_CHECKING:  # para los analizadores de tipos y los editores
+    from .documentos.acuerdo import ejemplo_acuerdo, generar_acuerdo, renderizar_acuerdo, version_publica_acuerdo
+    from .documentos.catalogo import generar_catalogo
+    from .documentos.ficha import ejemplo_ficha, generar_ficha, renderizar_ficha, version_publica
+    from .documentos.matriz import generar_matriz_riesgos
+    from .documentos.plantilla_lote import generar_plantilla_lote
+    from .errores import ErrorAcuerdoDocs, ErrorCampo, ErrorConversion, ErrorEntrada, ErrorPlantilla, ErrorValidacion
+    from .esquemas import (
+        Actor,
+        AcuerdoSimbolico,
+        Anexo,
+        BuenaPractica,
+        Compromiso,
+        Control,
+        Encabezado,
+        Hito,
+        MatrizRiesgos,
+        Riesgo,
+    )
+    from .lectores.ficha_docx import leer_ficha
+    from .lote import generar_lote
+    from .salida.pdf import a_pdf
+    from .salida.verificacion import InformePlantilla, verificar_plantilla

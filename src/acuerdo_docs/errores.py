@@ -75,11 +75,19 @@ class ErrorCampo:
 
 
 class ErrorAcuerdoDocs(Exception):
-    """Base de los errores que el usuario puede corregir (la CLI los muestra sin traza)."""
+    """Base de los errores que el usuario puede corregir (la CLI los muestra sin traza).
+
+    ``codigo_salida`` es el código con que termina la CLI (como ``exit_code`` en click):
+    1 datos inválidos, 2 entrada inutilizable o uso incorrecto, 3 fallo de conversión.
+    """
+
+    codigo_salida: int = 2
 
 
 class ErrorValidacion(ErrorAcuerdoDocs, ValueError):
     """Datos inválidos: lleva la lista de errores, uno por campo."""
+
+    codigo_salida = 1
 
     def __init__(self, errores: list[ErrorCampo], titulo: str = "Datos inválidos") -> None:
         self.errores = errores
@@ -96,8 +104,17 @@ class ErrorEntrada(ErrorAcuerdoDocs):
     """El archivo de entrada no se puede usar (no existe, está dañado, cifrado, etc.)."""
 
 
+class ErrorSalida(ErrorAcuerdoDocs, OSError):
+    """No se puede escribir la salida (ruta mala, sin permiso, disco lleno...): código de salida 2.
+
+    También es un :class:`OSError`, como el error del sistema que reemplaza.
+    """
+
+
 class ErrorConversion(ErrorAcuerdoDocs):
     """La conversión a PDF falló (LibreOffice ausente, bloqueado o con error)."""
+
+    codigo_salida = 3
 
 
 def _etiqueta_de_ruta(modelo: type[BaseModel] | None, loc: tuple[Any, ...]) -> str:

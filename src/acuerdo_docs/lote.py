@@ -9,6 +9,7 @@ de documentos en vuelo: un lote de 10.000 filas no se guarda entero en memoria.
 
 from __future__ import annotations
 
+import functools
 import logging
 import os
 import signal
@@ -26,12 +27,14 @@ from pydantic import BaseModel
 
 from .documentos.combinado import Combinador, paginas_pdf
 from .documentos.informe import NOMBRE_INFORME, InformeLote, ResultadoFila, guardar_informe
-from .errores import ErrorAcuerdoDocs, ErrorEntrada, ErrorValidacion, validar
+from .errores import ErrorAcuerdoDocs, ErrorEntrada, ErrorSalida, ErrorValidacion, validar
 from .lectores import Entrada, abrir_entrada, abrir_libro, ubicar
 from .lectores.columnas import Columna
 from .lectores.hoja_calculo import LIMITE_BYTES, LIMITE_FILAS, ErrorCelda
 from .lectores.unidades import Unidad
-from .salida.archivos import escribir_atomico
+from .salida.archivos import DestinoNoValido, error_salida, escribir_atomico, misma_ruta, revisar_destino
+from .salida.destinos import resolver_carpeta
+from .salida.hijos import morir_con_el_padre
 from .salida.nombres import Nombres, nombre_desde_patron, verificar_patron
 
 log = logging.getLogger("acuerdo_docs.lote")
@@ -78,9 +81,11 @@ def renderizar_unidad(tipo: str, datos: dict[str, Any], publico: bool) -> list[b
     raise ValueError(f"tipo de lote desconocido: {tipo}")
 
 
-def _iniciar_trabajador() -> None:
+def _iniciar_trabajador(padre: int | None = None) -> None:
     # Ctrl-C llega a todo el grupo de procesos: solo el proceso principal lo atiende y cierra el lote.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # Un kill -9 al lote no deja trabajadores huérfanos (Linux; en otros sistemas no hace nada).
+    morir_con_el_padre(signal.SIGKILL, padre)
 
 
 class _EnLinea(Executor):
@@ -101,7 +106,7 @@ def _grupo_procesos(procesos: int) -> ProcessPoolExecutor:
     # Método de arranque por omisión de la plataforma (o el que fije el programa con
     # multiprocessing.set_start_method): con spawn/forkserver, un script que llame a
     # generar_lote necesita el bloque «if __name__ == "__main__":», como todo multiprocessing.
-    return ProcessPoolExecutor(max_workers=procesos, initializer=_iniciar_trabajador)
+    return ProcessPoolExecutor(max_workers=procesos, initializer=_iniciar_trabajador, initargs=(os.getpid(),))
 
 
 def _detener_grupo(grupo: ProcessPoolExecutor) -> None:
@@ -192,19 +197,17 @@ def _contar(lector: Entrada, limite_filas: int) -> dict[str, int | None]:
     return estimado
 
 
-def _verificar_carpeta(carpeta: Path) -> None:
-    if carpeta.exists() and not carpeta.is_dir():
-        raise ErrorEntrada(f"La salida debe ser una carpeta y {carpeta} es un archivo.")
-
-
-def _verificar_pdf() -> Callable[..., Any]:
+def _verificar_pdf(tiempo_limite: float | None, pdfa: bool) -> Callable[..., Any]:
     try:
         from .salida.pdf import a_pdf, asignador_memoria, buscar_soffice
     except ImportError:
         raise ErrorEntrada("La conversión a PDF (--pdf) no está disponible en esta instalación.") from None
     buscar_soffice()  # sin LibreOffice falla antes de escribir nada (ErrorConversion)
     asignador_memoria()  # igual con ACUERDO_DOCS_ASIGNADOR mal puesta
-    return a_pdf
+    opciones: dict[str, Any] = {"pdfa": pdfa}
+    if tiempo_limite is not None:
+        opciones["tiempo_limite"] = tiempo_limite
+    return functools.partial(a_pdf, **opciones)
 
 
 def generar_lote(
@@ -219,6 +222,8 @@ def generar_lote(
     publico: bool = False,
     pdf: bool = False,
     progreso: Progreso | None = None,
+    tiempo_limite_pdf: float | None = None,
+    pdfa: bool = True,
     limite_filas: int = LIMITE_FILAS,
     limite_bytes: int = LIMITE_BYTES,
 ) -> InformeLote:
@@ -235,14 +240,18 @@ def generar_lote(
     - ``publico``: versión sin datos personales (Ley 1581 de 2012), también en los nombres.
     - ``pdf``: convierte además cada .docx a PDF con LibreOffice (una tanda para todo el lote).
     - ``progreso``: función ``(terminadas, total)``.
+    - ``tiempo_limite_pdf``: segundos sin avance para dar a LibreOffice por colgado (ver ``a_pdf``);
+      si pasa, el lote se detiene con la avería en ``informe.averia_pdf`` (código de salida 3).
+    - ``pdfa``: PDF/A-2b etiquetado (por omisión) o PDF normal.
 
     Escribe ``informe_lote.xlsx`` en ``carpeta`` y devuelve el :class:`InformeLote`. Si la entrada
     no se puede usar (no existe, está dañada o cifrada, le falta una hoja o una columna obligatoria,
     excede los límites) lanza :class:`~acuerdo_docs.errores.ErrorEntrada` sin escribir nada.
     """
-    entrada, carpeta = Path(entrada), Path(carpeta)
-    _verificar_carpeta(carpeta)
-    convertir_pdf = _verificar_pdf() if pdf else None
+    fijos = [NOMBRE_INFORME, NOMBRE_COMBINADO] if combinado else [NOMBRE_INFORME]
+    carpeta = resolver_carpeta(carpeta, entradas=[entrada], fijos=fijos)
+    entrada = Path(entrada)
+    convertir_pdf = _verificar_pdf(tiempo_limite_pdf, pdfa) if pdf else None
     with abrir_libro(entrada, limite_bytes=limite_bytes, limite_filas=limite_filas) as libro:
         lector = abrir_entrada(libro, tipo)
         columnas = next(iter(lector.hojas_esquema.values()))
@@ -259,7 +268,11 @@ def generar_lote(
         if filas == 0:
             raise ErrorEntrada(f"{entrada.name}: no tiene filas con datos debajo de los encabezados.")
         total = next(iter(conteo.values())) or 0
-        carpeta.mkdir(parents=True, exist_ok=True)
+        _exigir_nombres_fuera_de_la_entrada(lector, columnas, patron, publico, entrada, carpeta)
+        try:
+            carpeta.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise error_salida(exc, carpeta) from None
         informe = InformeLote(entrada=entrada, carpeta=carpeta, tipo=lector.tipo)
         propio: ProcessPoolExecutor | None = None
         if executor is None:
@@ -270,7 +283,7 @@ def generar_lote(
             ventana = 4 * n if propio else 1
         else:
             ejecutor, ventana = executor, 64
-        canal = _Canal(carpeta, EXTENSIONES[lector.tipo], ejecutor, ventana, progreso, total)
+        canal = _Canal(carpeta, EXTENSIONES[lector.tipo], ejecutor, ventana, progreso, total, entrada)
         try:
             _procesar(lector, columnas, patron, canal, informe, publico)
         except BaseException:
@@ -287,7 +300,7 @@ def generar_lote(
         paginas = _convertir_pdf(informe, convertir_pdf)
     if combinado:
         _escribir_combinado(informe, paginas)
-        if convertir_pdf is not None and informe.combinado is not None:
+        if convertir_pdf is not None and informe.combinado is not None and informe.averia_pdf is None:
             _convertir_combinado(informe, convertir_pdf)
     with sin_interrupciones():
         guardar_informe(informe)
@@ -302,9 +315,12 @@ def _procesar(
     informe: InformeLote,
     publico: bool,
 ) -> None:
-    nombres = Nombres(reservados=[NOMBRE_INFORME, NOMBRE_COMBINADO])
+    nombres = _nombres_del_lote()
     for unidad in lector.unidades():
-        resultado = ResultadoFila(unidad.hoja, unidad.fila, unidad.clave, "con errores", errores=list(unidad.errores))
+        resultado = ResultadoFila(
+            unidad.hoja, unidad.fila, unidad.clave, "con errores", errores=list(unidad.errores),
+            documento=nombre_documento(lector.tipo, unidad.datos),
+        )
         informe.filas.append(resultado)
         modelo = None
         if unidad.datos is not None:
@@ -315,25 +331,87 @@ def _procesar(
         if modelo is None or resultado.errores:
             canal.avanzar()
             continue
-        visible = _version_publica(lector.tipo, modelo) if publico else modelo
-        raiz = nombres.reservar(
-            nombre_desde_patron(patron, campos_nombre(visible, unidad, columnas)), canal.extensiones
-        )
+        raiz = _raiz(nombres, lector.tipo, modelo, unidad, columnas, patron, publico)
         canal.enviar(resultado, raiz, lector.tipo, modelo.model_dump(), publico)
     canal.vaciar()
 
 
-def _escribir_partes(carpeta: Path, raiz: str, extensiones: tuple[str, ...], partes: list[bytes]) -> list[str]:
-    """Escribe los archivos de una unidad (cada uno atómico); corre en un hilo de escritura."""
-    base = carpeta.resolve()
-    escritos: list[str] = []
-    for extension, datos in zip(extensiones, partes):
-        destino = carpeta / f"{raiz}{extension}"
-        if destino.resolve().parent != base:  # defensa adicional: el nombre ya viene saneado
-            raise RuntimeError(f"nombre fuera de la carpeta de salida: {destino.name!r}")
+def _nombres_del_lote() -> Nombres:
+    return Nombres(reservados=[NOMBRE_INFORME, NOMBRE_COMBINADO])
+
+
+def _raiz(
+    nombres: Nombres, tipo: str, modelo: BaseModel, unidad: Unidad, columnas: list[Columna], patron: str,
+    publico: bool,
+) -> str:
+    """La raíz del nombre de los archivos de una unidad (saneada y única en el lote)."""
+    visible = _version_publica(tipo, modelo) if publico else modelo
+    return nombres.reservar(nombre_desde_patron(patron, campos_nombre(visible, unidad, columnas)), EXTENSIONES[tipo])
+
+
+def _exigir_nombres_fuera_de_la_entrada(
+    lector: Entrada, columnas: list[Columna], patron: str, publico: bool, entrada: Path, carpeta: Path,
+) -> None:
+    """Un lote nunca escribe sobre su propio libro de entrada: si algún nombre cae sobre él, no se escribe nada.
+
+    Solo puede pasar si el libro está en la carpeta de salida con una extensión que el lote escribe;
+    entonces se recorren los nombres una vez antes de generar (sin renderizar).
+    """
+    if not misma_ruta(entrada.parent, carpeta) or entrada.suffix.lower() not in EXTENSIONES[lector.tipo]:
+        return
+    objetivo = Nombres.clave(entrada.name)
+    nombres = _nombres_del_lote()
+    for unidad in lector.unidades():
+        if unidad.datos is None or unidad.errores:
+            continue
+        try:
+            modelo = validar(lector.modelo, unidad.datos)
+        except ErrorValidacion:
+            continue
+        raiz = _raiz(nombres, lector.tipo, modelo, unidad, columnas, patron, publico)
+        if any(Nombres.clave(raiz + e) == objetivo for e in EXTENSIONES[lector.tipo]):
+            raise ErrorSalida(
+                f"El patrón de nombres da a la {unidad.hoja} fila {unidad.fila} el nombre «{entrada.name}», que es"
+                " el libro de entrada: nunca se escribe sobre una entrada; cambie --nombre o la carpeta de salida."
+            )
+
+
+_LARGO_NOMBRE = 120
+
+
+def nombre_documento(tipo: str, datos: dict[str, Any] | None) -> str:
+    """El nombre del documento para el informe: la práctica o el desafío (aunque la fila tenga errores)."""
+    datos = datos or {}
+    if tipo == "acuerdos":
+        desafio = datos.get("desafio")
+        nombre = desafio.get("nombre") if isinstance(desafio, dict) else None
+    else:
+        nombre = datos.get("nombre")
+    texto = " ".join(str(nombre).split()) if nombre is not None else ""
+    if len(texto) > _LARGO_NOMBRE:
+        texto = texto[: _LARGO_NOMBRE - 1].rstrip() + "…"
+    return texto
+
+
+def _escribir_partes(
+    carpeta: Path, raiz: str, extensiones: tuple[str, ...], partes: list[bytes], entrada: Path | None = None,
+) -> list[str]:
+    """Escribe los archivos de una unidad (cada uno atómico); corre en un hilo de escritura.
+
+    Antes de escribir la primera parte se revisan todas: un enlace simbólico, una carpeta o un
+    FIFO con el nombre de una de ellas (o el libro de entrada) deja la unidad sin escribir
+    (:class:`DestinoNoValido`, que el lote informa en la fila) y nunca se sigue.
+    """
+    destinos = [carpeta / f"{raiz}{extension}" for extension in extensiones[: len(partes)]]
+    for destino in destinos:
+        if os.sep in destino.name or (os.altsep and os.altsep in destino.name):  # el nombre ya viene saneado
+            raise DestinoNoValido(f"«{destino.name}» saldría de la carpeta de salida.")
+        revisar_destino(destino, destino.name)
+        if entrada is not None and misma_ruta(destino, entrada):
+            raise DestinoNoValido(f"«{destino.name}» es el libro de entrada: nunca se escribe sobre una entrada.")
+    for destino, datos in zip(destinos, partes):
         escribir_atomico(destino, datos)
-        escritos.append(destino.name)
-    return escritos
+    return [d.name for d in destinos]
 
 
 class _Canal:
@@ -349,9 +427,10 @@ class _Canal:
 
     def __init__(
         self, carpeta: Path, extensiones: tuple[str, ...], ejecutor: Executor, ventana: int,
-        progreso: Progreso | None, total: int,
+        progreso: Progreso | None, total: int, entrada: Path | None = None,
     ) -> None:
         self.carpeta = carpeta
+        self.entrada = entrada
         self.extensiones = extensiones
         self.ejecutor = ejecutor
         self.ventana = ventana
@@ -396,7 +475,9 @@ class _Canal:
             return
         if self._escritor is None:  # después del primer envío: los trabajadores ya nacieron
             self._escritor = ThreadPoolExecutor(self.HILOS_ESCRITURA, thread_name_prefix="acuerdo_docs_escritura")
-        futuro = self._escritor.submit(_escribir_partes, self.carpeta, trabajo.raiz, self.extensiones, partes)
+        futuro = self._escritor.submit(
+            _escribir_partes, self.carpeta, trabajo.raiz, self.extensiones, partes, self.entrada
+        )
         self._escritura.append((resultado, futuro))
         while len(self._escritura) > self.MAX_ESCRITURAS:
             self._terminar_escritura()
@@ -405,10 +486,13 @@ class _Canal:
         resultado, futuro = self._escritura.popleft()
         try:
             resultado.archivos = futuro.result()
-        except OSError as exc:
-            raise ErrorEntrada(
-                f"No se pudo escribir en la carpeta de salida {self.carpeta}: {exc.strerror or exc}"
-            ) from None
+        except DestinoNoValido as exc:  # solo esta unidad: el lote sigue y el informe dice por qué
+            resultado.estado = "fallo al generar"
+            resultado.errores.append(ErrorCelda(resultado.hoja, resultado.fila, "", "", "", f"no se escribió: {exc}"))
+            self.avanzar()
+            return
+        except OSError as exc:  # disco lleno, sin permiso: afecta a todo el lote
+            raise error_salida(exc, self.carpeta) from None
         resultado.estado = "generado"
         self.avanzar()
 
@@ -460,6 +544,9 @@ def _convertir_pdf(informe: InformeLote, a_pdf: Callable[..., Any]) -> dict[str,
     if not origen:
         return paginas
     resultado = a_pdf([ruta for _, ruta in origen])
+    if resultado.averia is not None:  # LibreOffice mismo falló: la causa va una vez, no como culpa de cada fila
+        informe.averia_pdf = resultado.averia
+        informe.avisos.append(f"Conversión a PDF detenida: {resultado.averia}")
     for (fila, ruta), doc in zip(origen, resultado):
         if doc.pdf is not None:
             informe.pdf.append(doc.pdf)

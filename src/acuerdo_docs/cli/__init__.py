@@ -7,33 +7,41 @@ Códigos de salida: 0 bien; 1 datos inválidos (o filas con error en un lote);
 
 from __future__ import annotations
 
+import importlib
 import logging
 import sys
 from collections.abc import Sequence
+from types import ModuleType
 
 from ..errores import ErrorAcuerdoDocs
-from . import (
-    acuerdo,
-    catalogo,
-    comun,
-    ejemplo,
-    esquema,
-    extraer,
-    ficha,
-    lote,
-    plantilla,
-    plantilla_lote,
-    riesgos,
-    seguimiento,
-)
+from ..salida.archivos import error_salida
+from . import comun
 
-MODULOS = [ficha, acuerdo, riesgos, esquema, ejemplo, plantilla]
-MODULOS += [lote, plantilla_lote]
-MODULOS += [extraer, catalogo]
-MODULOS += [seguimiento]
+# Orden → módulo (en el orden de la ayuda). Solo se importa el de la orden pedida: así
+# «acuerdo-docs ficha» no carga openpyxl ni el lector de lotes. Una orden nueva: una línea aquí.
+ORDENES: dict[str, str] = {
+    "ficha": "ficha",
+    "acuerdo": "acuerdo",
+    "riesgos": "riesgos",
+    "esquema": "esquema",
+    "ejemplo": "ejemplo",
+    "plantilla": "plantilla",
+    "lote": "lote",
+    "plantilla-lote": "plantilla_lote",
+    "extraer": "extraer",
+    "catalogo": "catalogo",
+    "seguimiento": "seguimiento",
+}
 
 
-def construir_parser() -> comun.Parser:
+def _modulos(argv: Sequence[str]) -> list[ModuleType]:
+    """El módulo de la orden pedida; todos si no se sabe cuál (ayuda general, orden mal escrita)."""
+    pedida = next((a for a in argv if not a.startswith("-")), None)
+    nombres = [ORDENES[pedida]] if pedida in ORDENES else list(dict.fromkeys(ORDENES.values()))
+    return [importlib.import_module(f".{n}", __name__) for n in nombres]
+
+
+def construir_parser(argv: Sequence[str] | None = None) -> comun.Parser:
     parser = comun.Parser(
         prog="acuerdo-docs",
         description=(
@@ -47,13 +55,14 @@ def construir_parser() -> comun.Parser:
     parser.add_argument("-v", "--detallado", action="store_true", help="muestra mensajes de diagnóstico")
     ordenes = parser.add_subparsers(dest="orden", metavar="ORDEN", title="órdenes", parser_class=comun.Parser)
     ordenes.required = True
-    for modulo in MODULOS:
+    for modulo in _modulos([] if argv is None else argv):
         modulo.registrar(ordenes)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = construir_parser()
+    argv = sys.argv[1:] if argv is None else list(argv)
+    parser = construir_parser(argv)
     args = parser.parse_args(argv)
     logging.basicConfig(
         level=logging.DEBUG if args.detallado else logging.WARNING,
@@ -66,6 +75,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:  # p. ej. acuerdo-docs esquema ficha | head
         sys.stderr.close()
         return 0
+    except OSError as exc:  # último recurso: un error del sistema nunca llega como traza
+        return comun.informar_error(error_salida(exc, exc.filename or "un archivo", "usar"))
     except KeyboardInterrupt:
         print("Interrumpido: no quedó ningún archivo a medias.", file=sys.stderr)
         return 130

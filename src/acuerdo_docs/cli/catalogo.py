@@ -8,6 +8,8 @@ from collections import Counter
 from pathlib import Path
 
 from ..documentos.catalogo import CON_AVISOS, CON_ERRORES, CORRECTA, ILEGIBLE, escribir_catalogo, leer_carpeta
+from ..salida.destinos import resolver_salida
+from . import comun
 
 
 def registrar(ordenes: argparse._SubParsersAction) -> None:
@@ -27,8 +29,7 @@ def registrar(ordenes: argparse._SubParsersAction) -> None:
         ),
     )
     p.add_argument("carpeta", type=Path, help="carpeta con las fichas .docx (se recorre con sus subcarpetas)")
-    p.add_argument("-o", "--salida", type=Path, required=True, metavar="RUTA",
-                   help="libro .xlsx de salida (si es una carpeta, se escribe catalogo.xlsx en ella)")
+    comun.agregar_salida(p, "libro .xlsx de salida (si es una carpeta, se escribe catalogo.xlsx en ella)")
     p.add_argument("--con-datos-personales", action="store_true",
                    help="incluye directivo, colaborador, teléfono y correo (Ley 1581 de 2012: úselo solo si "
                    "el catálogo no se va a publicar)")
@@ -36,10 +37,9 @@ def registrar(ordenes: argparse._SubParsersAction) -> None:
 
 
 def ejecutar(args: argparse.Namespace) -> int:
+    salida = resolver_salida(args.salida, nombre="catalogo", extensiones=(".xlsx",), que="el catálogo")
     filas = leer_carpeta(args.carpeta)
-    if args.salida.is_dir():  # -o carpeta/: catalogo.xlsx dentro
-        args.salida = args.salida / "catalogo.xlsx"
-    ruta = escribir_catalogo(filas, args.salida, datos_personales=args.con_datos_personales)
+    ruta = escribir_catalogo(filas, salida.ruta, datos_personales=args.con_datos_personales)
     conteo = Counter(f.estado for f in filas)
     print(
         f"Catálogo escrito: {ruta} ({len(filas)} archivo(s): {conteo[CORRECTA] + conteo[CON_AVISOS]} correcta(s), "

@@ -4,22 +4,25 @@ from __future__ import annotations
 
 import argparse
 import json
+import signal
 import sys
+import tempfile
+import threading
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from datetime import date
 from importlib.metadata import PackageNotFoundError
 from importlib.metadata import version as _version
 from pathlib import Path
 from typing import Any, NoReturn
 
-from pydantic_core import PydanticCustomError
-
 from ..errores import (
     ErrorAcuerdoDocs,
-    ErrorConversion,
     ErrorEntrada,
     ErrorValidacion,
 )
-from ..esquemas.comun import leer_fecha
+from ..salida.archivos import escribir_atomico
+from ..salida.destinos import Salida, comprobar_archivo
 
 
 def version() -> str:
@@ -93,14 +96,55 @@ def informar_error(exc: ErrorAcuerdoDocs) -> int:
     print(f"Error: {exc}", file=sys.stderr)
     if isinstance(exc, ErrorValidacion):
         print("No se escribió ningún archivo.", file=sys.stderr)
-        return 1
-    if isinstance(exc, ErrorConversion):
-        return 3
-    return 2
+    return exc.codigo_salida
 
 
-def agregar_salida(parser: argparse.ArgumentParser, ayuda: str) -> None:
-    parser.add_argument("-o", "--salida", type=Path, required=True, metavar="RUTA", help=ayuda)
+def agregar_salida(parser: argparse.ArgumentParser, ayuda: str, *, obligatoria: bool = True) -> None:
+    # Texto y no Path: Path("salidas/") pierde la barra final que indica una carpeta.
+    parser.add_argument("-o", "--salida", required=obligatoria, metavar="RUTA", help=ayuda)
+
+
+def nombre_de(entrada: Path | None, por_omision: str) -> str:
+    """NOMBRE del archivo que se escribe en una carpeta: el del archivo de entrada, o el de la orden."""
+    if entrada is None or str(entrada) == "-" or not entrada.stem:
+        return por_omision
+    return entrada.stem
+
+
+def destino_pdf(salida: Salida, pdf: bool, entradas: Iterable[Path | None]) -> Path | None:
+    """--pdf junto a un .docx: el PDF se comprueba como cualquier destino antes de escribir nada."""
+    if not pdf or salida.formato == ".pdf":
+        return None
+    ruta = salida.ruta.with_suffix(".pdf")
+    comprobar_archivo(ruta, str(ruta), entradas)
+    return ruta
+
+
+def escribir_pdf(docx: bytes, destino: Path, args: argparse.Namespace) -> Path:
+    """Convierte los bytes de un .docx con LibreOffice y escribe el PDF en ``destino`` (fallo: código 3).
+
+    LibreOffice trabaja en una carpeta temporal; el PDF llega al destino por la misma escritura
+    atómica que todo lo demás (archivo regular o nuevo, umask, modo del que se reemplaza).
+    """
+    from ..salida.pdf import a_pdf
+
+    with tempfile.TemporaryDirectory(prefix="acuerdo_docs_pdf_") as temporal, sigterm_como_salida():
+        origen = Path(temporal) / "documento.docx"
+        origen.write_bytes(docx)
+        (pdf,) = a_pdf([origen], tiempo_limite=args.tiempo_limite, pdfa=not args.pdf_simple).exigir()
+        escribir_atomico(destino, pdf.read_bytes())
+    return destino
+
+
+def escribir_documento(salida: Salida, docx: bytes, aviso: str, args: argparse.Namespace,
+                       ruta_pdf: Path | None = None) -> None:
+    """Escribe el .docx (o solo el PDF si -o termina en .pdf) y, con --pdf, el PDF junto a él."""
+    if salida.formato == ".pdf":
+        print(f"{aviso}: {escribir_pdf(docx, salida.ruta, args)}")
+        return
+    print(f"{aviso}: {escribir_atomico(salida.ruta, docx)}")
+    if ruta_pdf is not None:
+        print(f"PDF escrito: {escribir_pdf(docx, ruta_pdf, args)}")
 
 
 def agregar_publico(parser: argparse.ArgumentParser) -> None:
@@ -110,21 +154,63 @@ def agregar_publico(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def agregar_pdf(parser: argparse.ArgumentParser) -> None:
+TIEMPO_LIMITE_PDF = 120.0  # igual a salida.pdf.TIEMPO_LIMITE, sin importar la conversión al arrancar
+
+
+def segundos_argumento(texto: str) -> float:
+    """--tiempo-limite: segundos, más de cero."""
+    try:
+        valor = float(texto.replace(",", "."))
+    except ValueError:
+        valor = 0.0
+    if not 0 < valor < 86400:
+        raise argparse.ArgumentTypeError("debe ser un número de segundos mayor que 0 (por ejemplo 60)")
+    return valor
+
+
+def agregar_pdf(parser: argparse.ArgumentParser, que: str = "el documento") -> None:
     parser.add_argument("--pdf", action="store_true",
-                        help="convierte además el documento a PDF junto al .docx (requiere LibreOffice)")
+                        help=f"convierte además {que} a PDF/A-2b etiquetado (requiere LibreOffice)")
+    parser.add_argument("--pdf-simple", action="store_true",
+                        help="con --pdf: PDF normal en vez de PDF/A-2b etiquetado (archivo y accesibilidad)")
+    parser.add_argument("--tiempo-limite", type=segundos_argumento, default=TIEMPO_LIMITE_PDF, metavar="SEGUNDOS",
+                        help="con --pdf: segundos sin avance tras los que LibreOffice se da por colgado y se "
+                             f"detiene (salida 3); por omisión {TIEMPO_LIMITE_PDF:g}")
 
 
-def convertir_pdf(rutas: list[Path]) -> None:
+@contextmanager
+def sigterm_como_salida() -> Iterator[None]:
+    """SIGTERM durante la conversión sale por las vías normales: se mata LibreOffice y se borra su temporal."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def manejador(signum: int, _frame: Any) -> None:
+        raise SystemExit(128 + signum)
+
+    anterior = signal.signal(signal.SIGTERM, manejador)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, anterior)
+
+
+def convertir_pdf(rutas: list[Path], args: argparse.Namespace) -> None:
     """--pdf: convierte con LibreOffice; un fallo es ErrorConversion (código de salida 3)."""
     from ..salida.pdf import a_pdf
 
-    for ruta_pdf in a_pdf(rutas).exigir():
+    with sigterm_como_salida():
+        resultado = a_pdf(rutas, tiempo_limite=args.tiempo_limite, pdfa=not args.pdf_simple)
+    for ruta_pdf in resultado.exigir():
         print(f"PDF escrito: {ruta_pdf}")
 
 
 def fecha_argumento(texto: str) -> date:
     """--referencia: AAAA-MM-DD (también acepta 24/10/2023)."""
+    from pydantic_core import PydanticCustomError
+
+    from ..esquemas.comun import leer_fecha
+
     try:
         valor = leer_fecha(texto)
     except (ValueError, PydanticCustomError):

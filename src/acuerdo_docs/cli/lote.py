@@ -14,6 +14,7 @@ from typing import Any
 from ..lectores import LECTORES
 from ..lectores.hoja_calculo import LIMITE_BYTES, LIMITE_FILAS, MB
 from ..lote import PATRONES, generar_lote
+from . import comun
 
 
 def _positivo(texto: str) -> int:
@@ -48,7 +49,7 @@ def registrar(ordenes: argparse._SubParsersAction) -> None:
     )
     p.add_argument("entrada", type=Path,
                    help="libro .xlsx (hojas fichas, o acuerdos y sus hojas hijas) o .csv de fichas")
-    p.add_argument("-o", "--salida", type=Path, required=True, metavar="CARPETA",
+    p.add_argument("-o", "--salida", required=True, metavar="CARPETA",
                    help="carpeta de salida (se crea si falta)")
     p.add_argument("--tipo", choices=sorted(LECTORES), help="tipo de lote (por omisión, según las hojas del libro)")
     por_omision = ", ".join(f"{t} «{PATRONES[t]}»" for t in sorted(PATRONES)).replace("%", "%%")
@@ -61,7 +62,7 @@ def registrar(ordenes: argparse._SubParsersAction) -> None:
                    help="además, lote_combinado.docx con todos los documentos en orden (cada uno desde página nueva)")
     p.add_argument("--publico", action="store_true",
                    help="versión para publicar: sin nombres, teléfonos ni correos de personas (Ley 1581 de 2012)")
-    p.add_argument("--pdf", action="store_true", help="convierte además cada documento a PDF (requiere LibreOffice)")
+    comun.agregar_pdf(p, "cada documento")
     p.add_argument("--silencioso", action="store_true", help="sin barra de progreso")
     p.add_argument("--procesos", type=_positivo, metavar="N",
                    help="procesos de trabajo (por omisión, uno por núcleo; 1 = sin procesos adicionales)")
@@ -124,6 +125,7 @@ def ejecutar(args: argparse.Namespace) -> int:
         informe = generar_lote(
             args.entrada, args.salida, tipo=args.tipo, nombre=args.nombre, combinado=args.combinado,
             procesos=args.procesos, publico=args.publico, pdf=args.pdf, progreso=progreso,
+            tiempo_limite_pdf=args.tiempo_limite, pdfa=not args.pdf_simple,
             limite_filas=args.limite_filas, limite_bytes=args.limite_mb * MB,
         )
     imprimir_resumen(informe, Console(soft_wrap=False))

@@ -71,6 +71,12 @@ def _estilos(doc: DocumentoDocx) -> None:
     normal.font.size = Pt(10)
     normal.element.rPr.rFonts.set(qn("w:eastAsia"), FUENTE)
     normal.paragraph_format.space_after = Pt(4)
+    # Idioma del documento (el /Lang del PDF sale de aquí): es-CO también en los valores por omisión.
+    por_omision = estilos.element.find(qn("w:docDefaults") + "/" + qn("w:rPrDefault") + "/" + qn("w:rPr"))
+    idioma = por_omision.find(qn("w:lang")) if por_omision is not None else None
+    if idioma is not None:
+        idioma.set(qn("w:val"), "es-CO")
+        idioma.set(qn("w:eastAsia"), "es-CO")
     lang = normal.element.rPr.find(qn("w:lang"))
     if lang is None:
         lang = parse_xml(f'<w:lang {nsdecls("w")} w:val="es-CO"/>')

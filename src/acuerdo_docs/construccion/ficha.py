@@ -8,22 +8,10 @@ from __future__ import annotations
 
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 
-from ..esquemas.ficha import CAMPOS_TEXTO_LARGO, SECCIONES, BuenaPractica
+from ..esquemas.ficha import CAMPOS_TEXTO_LARGO, DEFINICION, NOTA_DAFP, NOTA_LEY_1581, SECCIONES, TITULO, BuenaPractica
 from . import bloques
 
 NOMBRE_ARCHIVO = "ficha_4202000-FT-1311.docx"
-
-TITULO = "BUENAS PRÁCTICAS DE GESTIÓN PÚBLICA"
-DEFINICION = (
-    "Son \u201cactuaciones concretas, prácticas o soluciones basadas en ciertos conocimientos, investigaciones o "
-    "experimentos y que, gracias a su utilidad y sencillez, brindan herramientas, métodos y técnicas, que pueden "
-    "aumentar las posibilidades de éxito de la gestión y servir de ejemplo para otras entidades.\u201d"
-)
-NOTA_DAFP = "Metodología para la clasificación y documentación de buenas prácticas de gestión pública, DAFP 2021 p6."
-NOTA_LEY_1581 = (
-    "Nota: Los datos recolectados en esta ficha serán tratados bajo lo dispuesto en la Ley 1581 de 2012, "
-    "\u201cPor el cual se dictan disposiciones generales para la protección de datos personales\u201d."
-)
 
 _FECHAS = {"fecha_diligenciamiento", "fecha_inicio"}
 

@@ -96,7 +96,7 @@ GENERADORES["seguimiento"] = _seguimiento
 
 
 def generar_ejemplos(carpeta: Path) -> list[Path]:
-    carpeta.mkdir(parents=True, exist_ok=True)
+    # Sin mkdir aquí: la escritura atómica crea la carpeta (y da un error en español si no puede).
     escritos: list[Path] = []
     for generar in GENERADORES.values():
         escritos.extend(p for p in generar(carpeta) if p is not None)

@@ -29,7 +29,7 @@ from .comun import (
     Modelo,
     Texto,
     TextoObligatorio,
-    _a_texto,
+    a_texto,
     campo,
     limpiar_texto,
     lista_de_lineas,
@@ -97,7 +97,7 @@ def _identificador(valor: str) -> str:
 
 
 Identificador = Annotated[
-    str, BeforeValidator(limpiar_texto), BeforeValidator(_a_texto), AfterValidator(_identificador)
+    str, BeforeValidator(limpiar_texto), BeforeValidator(a_texto), AfterValidator(_identificador)
 ]
 """Id corto de un actor (``sdm``); se comparan sin los espacios de los extremos."""
 

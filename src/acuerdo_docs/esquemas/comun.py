@@ -53,7 +53,7 @@ def _no_vacio(valor: str) -> str:
     return valor
 
 
-def _a_texto(valor: Any) -> Any:
+def a_texto(valor: Any) -> Any:
     # Las hojas de cálculo entregan números donde el usuario escribió texto (p. ej. "01").
     if isinstance(valor, bool) or valor is None:
         return valor
@@ -64,11 +64,11 @@ def _a_texto(valor: Any) -> Any:
     return valor
 
 
-Texto = Annotated[str, BeforeValidator(limpiar_texto), BeforeValidator(_a_texto)]
+Texto = Annotated[str, BeforeValidator(limpiar_texto), BeforeValidator(a_texto)]
 """Texto libre, opcionalmente vacío."""
 
 TextoObligatorio = Annotated[
-    str, BeforeValidator(limpiar_texto), BeforeValidator(_a_texto), AfterValidator(_no_vacio)
+    str, BeforeValidator(limpiar_texto), BeforeValidator(a_texto), AfterValidator(_no_vacio)
 ]
 """Texto que no puede quedar en blanco."""
 
@@ -159,7 +159,7 @@ def _validar_telefono(valor: str | None) -> str | None:
 
 
 Telefono = Annotated[
-    str | None, BeforeValidator(limpiar_texto), BeforeValidator(_a_texto),
+    str | None, BeforeValidator(limpiar_texto), BeforeValidator(a_texto),
     BeforeValidator(_vacio_a_none), AfterValidator(_validar_telefono),
 ]
 

@@ -30,6 +30,20 @@ S6 = "6. ANEXOS"
 SECCIONES: tuple[str, ...] = (S1, S2, S3, S4, S5, S6)
 
 
+# Textos fijos del formato oficial: los imprime la plantilla y los reconoce el lector de fichas.
+TITULO = "BUENAS PRÁCTICAS DE GESTIÓN PÚBLICA"
+DEFINICION = (
+    "Son \u201cactuaciones concretas, prácticas o soluciones basadas en ciertos conocimientos, investigaciones o "
+    "experimentos y que, gracias a su utilidad y sencillez, brindan herramientas, métodos y técnicas, que pueden "
+    "aumentar las posibilidades de éxito de la gestión y servir de ejemplo para otras entidades.\u201d"
+)
+NOTA_DAFP = "Metodología para la clasificación y documentación de buenas prácticas de gestión pública, DAFP 2021 p6."
+NOTA_LEY_1581 = (
+    "Nota: Los datos recolectados en esta ficha serán tratados bajo lo dispuesto en la Ley 1581 de 2012, "
+    "\u201cPor el cual se dictan disposiciones generales para la protección de datos personales\u201d."
+)
+
+
 class Encabezado(Modelo):
     """Encabezado de los formatos de la Secretaría General (se repite en cada página)."""
 

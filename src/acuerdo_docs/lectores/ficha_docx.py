@@ -94,7 +94,7 @@ _SECCIONES = (
 
 
 def _textos_fijos() -> frozenset[str]:
-    from ..construccion.ficha import DEFINICION, NOTA_DAFP, NOTA_LEY_1581, TITULO
+    from ..esquemas.ficha import DEFINICION, NOTA_DAFP, NOTA_LEY_1581, TITULO
 
     claves = {normalizar_clave(t) for t in (TITULO, DEFINICION, NOTA_DAFP, NOTA_LEY_1581)}
     # En copias del formato la definición lleva la llamada de la nota (¹) pegada al final.

@@ -48,6 +48,8 @@ _TIPOS_IMAGEN = {"png": "image/png", "jpeg": "image/jpeg", "jpg": "image/jpeg", 
 _REL_IMAGEN = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/image"
 _CONTROL_EN_TEXTO = re.compile(r"<w:t(?:\s[^>]*)?>[^<]*[\n\t\a\f]")
 _SALTO = '</w:t><w:br/><w:t xml:space="preserve">'
+_NUCLEO = "docProps/core.xml"
+_RE_TITULO = re.compile(rb"<dc:title>.*?</dc:title>|<dc:title/>", re.DOTALL)
 _TABULADOR = '</w:t><w:tab/><w:t xml:space="preserve">'
 
 
@@ -75,6 +77,14 @@ def _finalizar(valor: Any) -> Any:
     if "\t" in texto:
         texto = texto.replace("\t", _TABULADOR)
     return Markup(texto)
+
+
+def con_titulo(nucleo: bytes, titulo: str) -> bytes:
+    """``docProps/core.xml`` con ``titulo`` (escapado: es texto del usuario); el PDF lo usa como /Title."""
+    nuevo = f"<dc:title>{escape(titulo)}</dc:title>".encode()
+    if _RE_TITULO.search(nucleo):
+        return _RE_TITULO.sub(lambda _: nuevo, nucleo, count=1)
+    return nucleo.replace(b"</cp:coreProperties>", nuevo + b"</cp:coreProperties>", 1)
 
 
 def parrafos(texto: str | None) -> list[str]:
@@ -211,14 +221,17 @@ class PlantillaCompilada:
         if not self._plantillas:
             raise ErrorPlantilla(f"La plantilla {self.ruta.name} no tiene ningún campo {{{{ … }}}}")
 
-    def renderizar(self, contexto: Mapping[str, Any]) -> bytes:
-        """Devuelve los bytes del .docx renderizado (determinista)."""
+    def renderizar(self, contexto: Mapping[str, Any], *, titulo: str | None = None) -> bytes:
+        """Devuelve los bytes del .docx renderizado (determinista); ``titulo`` va a las propiedades."""
         imagenes = _Imagenes()
         ctx = dict(contexto)
         ctx["imagen"] = imagenes.agregar
         salida: list[tuple[str, bytes | None]] = []
         for nombre, datos in self._miembros:
             plantilla = self._plantillas.get(nombre)
+            if nombre == _NUCLEO and titulo is not None:
+                salida.append((nombre, con_titulo(datos, titulo)))
+                continue
             if plantilla is None:
                 # Miembro intacto: se reutiliza ya comprimido.
                 salida.append((nombre, None if nombre in self._comprimidos else datos))
@@ -286,7 +299,7 @@ def compilada(ruta: Path) -> PlantillaCompilada:
 # -------------------------------------------------------------- camino docxtpl
 
 
-def renderizar_docxtpl(ruta: Path, contexto: Mapping[str, Any]) -> bytes:
+def renderizar_docxtpl(ruta: Path, contexto: Mapping[str, Any], *, titulo: str | None = None) -> bytes:
     """docxtpl tal cual, con el mismo entorno (escape, sandbox, StrictUndefined)."""
     tpl = DocxTemplate(str(ruta))
     ctx = dict(contexto)
@@ -301,6 +314,8 @@ def renderizar_docxtpl(ruta: Path, contexto: Mapping[str, Any]) -> bytes:
         tpl.render(ctx, jinja_env=crear_entorno(), autoescape=True)
     except (TemplateError, SecurityError) as exc:
         raise ErrorPlantilla(_mensaje_error(exc, Path(ruta))) from None
+    if titulo is not None:
+        tpl.docx.core_properties.title = titulo
     buffer = io.BytesIO()
     tpl.save(buffer)
     return normalizar_zip(buffer.getvalue())
@@ -309,10 +324,15 @@ def renderizar_docxtpl(ruta: Path, contexto: Mapping[str, Any]) -> bytes:
 Renderizador = Callable[[Path, Mapping[str, Any]], bytes]
 
 
-def renderizar(ruta: Path, contexto: Mapping[str, Any], *, motor: str = "compilado") -> bytes:
-    """Renderiza ``ruta`` con ``contexto`` por el camino pedido ("compilado" o "docxtpl")."""
+def renderizar(ruta: Path, contexto: Mapping[str, Any], *, motor: str = "compilado",
+               titulo: str | None = None) -> bytes:
+    """Renderiza ``ruta`` con ``contexto`` por el camino pedido ("compilado" o "docxtpl").
+
+    ``titulo``: el título del documento (propiedades del .docx, /Title del PDF); sin datos
+    personales, porque también va en la versión pública.
+    """
     if motor == "docxtpl":
-        return renderizar_docxtpl(ruta, contexto)
+        return renderizar_docxtpl(ruta, contexto, titulo=titulo)
     if motor != "compilado":
         raise ValueError(f"motor desconocido: {motor}")
     plantilla = compilada(ruta)
@@ -320,5 +340,5 @@ def renderizar(ruta: Path, contexto: Mapping[str, Any], *, motor: str = "compila
         if not getattr(plantilla, "_avisado", False):
             log.info("la plantilla %s usa columnas dinámicas ({%%tc}); se renderiza con docxtpl", Path(ruta).name)
             plantilla._avisado = True  # type: ignore[attr-defined]
-        return renderizar_docxtpl(ruta, contexto)
-    return plantilla.renderizar(contexto)
+        return renderizar_docxtpl(ruta, contexto, titulo=titulo)
+    return plantilla.renderizar(contexto, titulo=titulo)
