@@ -62,7 +62,8 @@ def _poner(ws, fila: int, titulo: str, valor: object, requerido: str) -> str:
 def _celda_referencia(ws) -> openpyxl.cell.cell.Cell:
     for fila in ws.iter_rows(min_row=1, max_row=4):
         for celda in fila:
-            if isinstance(celda.value, str) and celda.value.lower().startswith("fecha de referencia"):
+            texto = celda.value.lower() if isinstance(celda.value, str) else ""
+            if texto.startswith(("fecha de corte", "fecha de referencia")):
                 return next(c for c in fila[celda.column:] if c.value is not None)
     raise AssertionError("sin fecha de referencia")
 

@@ -28,8 +28,8 @@ from .hoja_calculo import verificar_archivo
 FILAS_BUSQUEDA = 40
 """Filas en las que se busca la fila de títulos de cada hoja."""
 MAX_CONTROLES = 50
-ROTULO_REFERENCIA = "fecha de referencia"
-"""Rótulo de la celda de fecha de corte en la hoja de ruta (la fecha va a su derecha)."""
+ROTULOS_CORTE = ("fecha de corte", "fecha de referencia")
+"""Rótulos de la celda de fecha de corte en la hoja de ruta (la fecha va a su derecha); el segundo, de libros viejos."""
 
 # Encabezados de la hoja de ruta que no son campos del modelo Hito.
 _RUTA_CALCULADAS = {"estado"}
@@ -209,7 +209,7 @@ def _columna_de(mapa: Mapping[int, Any], nombre: str) -> int | None:
 def _fecha_referencia(ws: Worksheet, titulos: int) -> tuple[date | None, str | None]:
     for fila in ws.iter_rows(min_row=1, max_row=titulos - 1):
         for celda in fila:
-            if normalizar_clave(_texto(celda.value)).startswith(normalizar_clave(ROTULO_REFERENCIA)):
+            if normalizar_clave(_texto(celda.value)).startswith(tuple(normalizar_clave(r) for r in ROTULOS_CORTE)):
                 for otra in fila[celda.column:]:
                     if otra.value is not None and _texto(otra.value):
                         return _valor(otra.value), _celda(ws, otra.row, otra.column)
