@@ -358,10 +358,11 @@ def test_salidas_ejemplo_al_dia(tmp_path: Path) -> None:
 
     comprometidas = Path(__file__).parents[1] / "salidas_ejemplo"
     for ruta in generar_ejemplos(tmp_path):
-        guardada = comprometidas / ruta.name
-        assert guardada.is_file(), f"falta salidas_ejemplo/{ruta.name}: ejecute acuerdo-docs ejemplo"
+        relativa = ruta.relative_to(tmp_path)
+        guardada = comprometidas / relativa
+        assert guardada.is_file(), f"falta salidas_ejemplo/{relativa}: ejecute acuerdo-docs ejemplo"
         assert guardada.read_bytes() == ruta.read_bytes(), (
-            f"salidas_ejemplo/{ruta.name} está desactualizado: ejecute acuerdo-docs ejemplo -o salidas_ejemplo/"
+            f"salidas_ejemplo/{relativa} está desactualizado: ejecute acuerdo-docs ejemplo -o salidas_ejemplo/"
         )
 
 

@@ -163,6 +163,18 @@ def ruta_texto(loc: tuple[Any, ...]) -> str:
     return texto
 
 
+def ruta_desde_texto(texto: str) -> tuple[str | int, ...]:
+    """Lo inverso de :func:`ruta_texto`: ``riesgos[2].controles[1].tipo`` → ("riesgos", 1, "controles", 0, "tipo")."""
+    partes: list[str | int] = []
+    for trozo in texto.replace("]", "").split("."):
+        nombre, _, indice = trozo.partition("[")
+        if nombre:
+            partes.append(nombre)
+        if indice.isdigit():
+            partes.append(int(indice) - 1)
+    return tuple(partes)
+
+
 def _modelo_en(modelo: type[BaseModel] | None, loc: tuple[Any, ...]) -> type[BaseModel] | None:
     """El modelo del objeto que está en ``loc`` (``("actores", 0)`` → Actor)."""
     actual = modelo

@@ -31,6 +31,7 @@ ORDENES: dict[str, str] = {
     "extraer": "extraer",
     "catalogo": "catalogo",
     "infografia": "infografia",
+    "seguimiento": "seguimiento",
 }
 
 

@@ -121,6 +121,14 @@ def leer_json(ruta: Path) -> Any:
         ) from None
 
 
+_CONTROL = {c: f"\\x{c:02x}" for c in [*range(0x00, 0x09), *range(0x0b, 0x20), *range(0x7f, 0xa0)]}
+
+
+def seguro(texto: str) -> str:
+    """Texto para la terminal: los caracteres de control (ESC, BEL…) se muestran escapados, nunca se ejecutan."""
+    return texto.translate(_CONTROL)
+
+
 def informar_error(exc: ErrorAcuerdoDocs) -> int:
     """Muestra un error del usuario sin traza y devuelve el código de salida."""
     if isinstance(exc, ErrorValidacion) and len(exc.errores) == 1:

@@ -136,6 +136,56 @@ def _infografias(carpeta: Path) -> list[Path]:
 GENERADORES["infografia"] = _infografias
 
 
+def _editar_libro(ruta: Path, cambios: dict[str, dict[str, dict[str, object]]], destino: Path) -> None:
+    """Lo que haría el equipo en Excel: cambia celdas de la matriz y de la hoja de ruta por sus títulos."""
+    from datetime import date
+
+    from openpyxl import load_workbook
+
+    libro = load_workbook(ruta)
+    for hoja, clave_titulo, filas in (("Matriz", "Referencia", cambios["riesgos"]),
+                                      ("Hoja de ruta", "Actividad", cambios["hitos"])):
+        ws = libro[hoja]
+        fila_t = next(f[0].row for f in ws.iter_rows(max_row=30) if any(c.value == clave_titulo for c in f))
+        columnas = {c.value: c.column for c in ws[fila_t] if isinstance(c.value, str)}
+        for fila in range(fila_t + 1, ws.max_row + 1):
+            clave = ws.cell(fila, columnas[clave_titulo]).value
+            for titulo, valor in filas.get(clave, {}).items():
+                es_fecha = isinstance(valor, str) and valor[:4].isdigit() and valor[4:5] == "-"
+                ws.cell(fila, columnas[titulo]).value = date.fromisoformat(valor) if es_fecha else valor
+    libro.save(destino)
+
+
+def _seguimiento(carpeta: Path) -> list[Path]:
+    """Dos cortes del acuerdo de ejemplo: cada uno parte de lo que dejó el anterior."""
+    import json
+    import tempfile
+    from datetime import date
+
+    from ..documentos.acuerdo import ejemplo_acuerdo
+    from ..rutas import carpeta_ejemplos
+    from ..seguimiento import registrar_corte
+
+    guion = json.loads((carpeta_ejemplos() / "seguimiento_ejemplo.json").read_text(encoding="utf-8"))
+    acuerdo = ejemplo_acuerdo()
+    escritos: list[Path] = []
+    with tempfile.TemporaryDirectory() as tmp:
+        libro = Path(tmp) / "matriz.xlsx"
+        from ..documentos.matriz import generar_matriz_riesgos
+
+        generar_matriz_riesgos(acuerdo, libro)
+        for n, corte in enumerate(guion["cortes"]):
+            editado = Path(tmp) / f"editado_{n}.xlsx"
+            _editar_libro(libro, corte, editado)
+            resultado = registrar_corte(acuerdo, editado, date.fromisoformat(corte["fecha"]), carpeta / "seguimiento")
+            acuerdo, libro = resultado.acuerdo, resultado.carpeta / "matriz_riesgos.xlsx"
+            escritos += resultado.archivos
+    return escritos
+
+
+GENERADORES["seguimiento"] = _seguimiento
+
+
 def generar_ejemplos(carpeta: Path) -> list[Path]:
     # Sin mkdir aquí: la escritura atómica crea la carpeta (y da un error en español si no puede).
     escritos: list[Path] = []
