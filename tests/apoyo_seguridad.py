@@ -207,6 +207,8 @@ def esperado_ficha(practica: BuenaPractica) -> dict[str, Any]:
     esperado: dict[str, Any] = {}
     for nombre in BuenaPractica.model_fields:
         valor = getattr(practica, nombre)
+        if nombre == "valoracion":  # dato del catálogo: la ficha no lo imprime
+            continue
         if nombre == "encabezado":
             esperado[nombre] = {k: getattr(valor, k) for k in
                                 ("entidad", "proceso", "codigo", "procedimiento", "version", "formato")}

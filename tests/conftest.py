@@ -19,7 +19,8 @@ from pathlib import Path
 import pytest
 
 RAIZ = Path(__file__).resolve().parents[1]
-SEMILLA = RAIZ.parent / "shared" / "semilla"
+# La transcripción de la ficha semilla vive en el repositorio: las pruebas no leen nada fuera de él.
+SEMILLA = RAIZ / "tests" / "datos"
 
 
 def ruta_soffice() -> str | None:
@@ -69,6 +70,18 @@ def cli(*args: str, entrada: str | None = None) -> subprocess.CompletedProcess[s
     """Ejecuta ``acuerdo-docs`` en un proceso aparte, como lo haría un usuario."""
     return subprocess.run([sys.executable, "-m", "acuerdo_docs.cli", *args], capture_output=True, text=True,
                           input=entrada, timeout=120)
+
+
+def validar_contra_esquema(datos: object, tipo: str) -> None:
+    """Valida ``datos`` con el JSON Schema publicado de ``tipo`` (Draft 2020-12, formatos comprobados)."""
+    import jsonschema
+
+    from acuerdo_docs.esquemas.publicado import esquema_publicado
+
+    validador = jsonschema.Draft202012Validator(
+        esquema_publicado(tipo), format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER
+    )
+    validador.validate(datos)
 
 
 @pytest.fixture(scope="session")

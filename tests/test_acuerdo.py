@@ -165,8 +165,9 @@ def test_json_schema_y_campos_personales() -> None:
     actor = esquema["$defs"]["Actor"]["properties"]
     assert actor["representante"]["personal"] is True and actor["correo"]["personal"] is True
     assert "personal" not in actor["cargo"]
-    assert set(actor["sector"]["enum"]) == set(SECTORES)
-    assert set(esquema["$defs"]["Compromiso"]["properties"]["tipo"]["enum"]) == set(TIPOS_COMPROMISO)
+    # anyOf: las claves canónicas (enum, para formularios) o cualquier grafía que el modelo acepta (pattern)
+    assert set(actor["sector"]["anyOf"][0]["enum"]) == set(SECTORES)
+    assert set(esquema["$defs"]["Compromiso"]["properties"]["tipo"]["anyOf"][0]["enum"]) == set(TIPOS_COMPROMISO)
 
 
 @pytest.mark.parametrize(
@@ -502,7 +503,8 @@ def test_cli_acuerdo_archivo_y_carpeta(tmp_path: Path) -> None:
 
     r = cli("acuerdo", str(entrada), "-o", str(tmp_path / "salidas") + "/", "--referencia", "2024-01-10", "--publico")
     assert r.returncode == 0, r.stderr
-    assert sorted(p.name for p in (tmp_path / "salidas").iterdir()) == ["parques.docx", "parques_riesgos.xlsx"]
+    assert sorted(p.name for p in (tmp_path / "salidas").iterdir()) == [
+        "parques.docx", "parques_infografia.pdf", "parques_infografia.png", "parques_riesgos.xlsx"]
     ruta = tabla_ruta(documento(tmp_path / "salidas" / "parques.docx"))
     assert [f.cells[5].text for f in ruta.rows[1:]][-2:] == ["En curso", "Sin iniciar"]
     assert "Laura Camila Rincón" not in "\n".join(lineas(tmp_path / "salidas" / "parques.docx"))
@@ -563,10 +565,10 @@ def test_plantilla_guardada_es_la_que_construye_el_codigo() -> None:
 def test_documentacion_al_dia() -> None:
     from acuerdo_docs.documentacion import actualizar
 
-    ruta = Path(__file__).parents[1] / "README.md"
+    ruta = Path(__file__).parents[1] / "docs" / "acuerdo.md"
     texto = ruta.read_text(encoding="utf-8")
     assert "<!-- campos:acuerdo.actores -->" in texto
-    assert actualizar(texto) == texto, "ejecute: python -m acuerdo_docs.documentacion README.md"
+    assert actualizar(texto) == texto, "ejecute: python -m acuerdo_docs.documentacion"
 
 
 # ------------------------------------------------------- LibreOffice (cliente real)

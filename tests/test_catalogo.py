@@ -65,7 +65,8 @@ def _filas(ruta: Path, hoja: str = HOJA_CATALOGO) -> list[dict[str, Any]]:
 
 def test_catalogo_una_fila_por_docx_con_estado_y_motivo(carpeta: Path, tmp_path: Path) -> None:
     destino = tmp_path / "catalogo.xlsx"
-    assert generar_catalogo(carpeta, destino) == destino
+    resultado = generar_catalogo(carpeta, destino)
+    assert resultado.ruta == destino and resultado.escritos == [destino]
     filas = {f["Archivo"]: f for f in _filas(destino)}
     assert list(filas) == [
         "01_word_guia_en_su_sitio.docx", "04_incompleta.docx", "06_tabla_dos_columnas.docx",
@@ -119,7 +120,7 @@ def test_catalogo_resumen_cuenta_por_estado_y_dependencia(carpeta: Path, tmp_pat
     generar_catalogo(carpeta, destino)
     ws = load_workbook(destino)[HOJA_RESUMEN]
     pares = {r[0]: r[1] for r in ws.iter_rows(values_only=True) if r[0]}
-    assert pares["Archivos .docx leídos"] == 7
+    assert pares["Archivos leídos (.docx y .json)"] == 7
     assert pares[CORRECTA] == 3 and pares[CON_AVISOS] == 1 and pares[CON_ERRORES] == 1 and pares[ILEGIBLE] == 2
     assert pares["Alta Consejería TIC"] == 1
 
@@ -136,7 +137,7 @@ def test_catalogo_carpeta_inexistente_o_sin_docx(tmp_path: Path) -> None:
         generar_catalogo(tmp_path / "no_esta", tmp_path / "c.xlsx")
     vacia = tmp_path / "vacia"
     vacia.mkdir()
-    with pytest.raises(ErrorEntrada, match="ningún archivo .docx"):
+    with pytest.raises(ErrorEntrada, match="ningún archivo .docx ni .json"):
         generar_catalogo(vacia, tmp_path / "c.xlsx")
     assert not (tmp_path / "c.xlsx").exists()
 

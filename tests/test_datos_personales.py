@@ -100,8 +100,14 @@ def test_cli_acuerdo_publico_en_carpeta(tmp_path: Path) -> None:
     r = cli("-v", "acuerdo", str(entrada), "-o", f"{tmp_path / 'salida'}/", "--publico")
     assert r.returncode == 0, r.stderr
     escritos = archivos(tmp_path / "salida")
-    assert {p.suffix for p in escritos} == {".docx", ".xlsx"}
+    assert {p.suffix for p in escritos} == {".docx", ".xlsx", ".pdf", ".png"}  # .pdf y .png: la infografía
     sin_personales(escritos, _personales_acuerdo())
+    from pypdf import PdfReader
+
+    for pdf in (p for p in escritos if p.suffix == ".pdf"):
+        lector = PdfReader(pdf)
+        texto = " ".join(" ".join((pagina.extract_text() or "").split()) for pagina in lector.pages)
+        assert not [v for v in _personales_acuerdo() if v in texto or v in str(lector.metadata)]
     for valor in _personales_acuerdo():
         assert valor not in r.stdout + r.stderr
 
@@ -158,9 +164,9 @@ def test_lotes_publicos_sin_datos_personales(tmp_path: Path) -> None:
 def test_catalogo_sin_datos_personales_salvo_que_se_pidan(tmp_path: Path) -> None:
     practica = cargar_practica(practica_base(**PERSONALES_FICHA))
     generar_ficha(practica, tmp_path / "fichas" / "a.docx")
-    catalogo = generar_catalogo(tmp_path / "fichas", tmp_path / "catalogo.xlsx")
+    catalogo = generar_catalogo(tmp_path / "fichas", tmp_path / "catalogo.xlsx").ruta
     sin_personales([catalogo], [*PERSONALES_FICHA.values(), *PEDAZOS_FICHA])
-    completo = generar_catalogo(tmp_path / "fichas", tmp_path / "completo.xlsx", datos_personales=True)
+    completo = generar_catalogo(tmp_path / "fichas", tmp_path / "completo.xlsx", datos_personales=True).ruta
     assert set(apariciones(completo, PERSONALES_FICHA.values())) == set(PERSONALES_FICHA.values())
 
 

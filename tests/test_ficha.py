@@ -23,7 +23,7 @@ from acuerdo_docs.documentos.ficha import renderizar_ficha
 from acuerdo_docs.esquemas.comun import RESERVADO
 from acuerdo_docs.esquemas.ficha import SECCIONES
 
-ORDEN_CAMPOS = [n for n in BuenaPractica.model_fields if n != "encabezado"]
+ORDEN_CAMPOS = [n for n in BuenaPractica.model_fields if n not in ("encabezado", "valoracion")]
 
 
 def png_minimo(ancho: int = 4, alto: int = 3) -> bytes:
@@ -165,7 +165,7 @@ def test_ejemplo_reproduce_la_semilla() -> None:
     [
         ({"correo": "no-es-correo@"}, "correo", "no es un correo electrónico válido"),
         ({"fecha_inicio": "31/02/2023"}, "fecha_inicio", "no es una fecha válida"),
-        ({"nombre": None}, "nombre", "debe ser texto"),
+        ({"nombre": None}, "nombre", "es obligatorio y viene vacío (null)"),
         ({"nombre": "   "}, "nombre", "no puede estar vacío"),
         ({"telefono": "12345"}, "telefono", "diez dígitos"),
         ({"retos": []}, "retos", "al menos 1"),
@@ -358,10 +358,11 @@ def test_salidas_ejemplo_al_dia(tmp_path: Path) -> None:
 
     comprometidas = Path(__file__).parents[1] / "salidas_ejemplo"
     for ruta in generar_ejemplos(tmp_path):
-        guardada = comprometidas / ruta.name
-        assert guardada.is_file(), f"falta salidas_ejemplo/{ruta.name}: ejecute acuerdo-docs ejemplo"
+        relativa = ruta.relative_to(tmp_path)
+        guardada = comprometidas / relativa
+        assert guardada.is_file(), f"falta salidas_ejemplo/{relativa}: ejecute acuerdo-docs ejemplo"
         assert guardada.read_bytes() == ruta.read_bytes(), (
-            f"salidas_ejemplo/{ruta.name} está desactualizado: ejecute acuerdo-docs ejemplo -o salidas_ejemplo/"
+            f"salidas_ejemplo/{relativa} está desactualizado: ejecute acuerdo-docs ejemplo -o salidas_ejemplo/"
         )
 
 
@@ -433,9 +434,9 @@ def test_pdf_paginas_y_secciones(tmp_path: Path) -> None:
 def test_readme_tablas_de_campos_al_dia() -> None:
     from acuerdo_docs.documentacion import actualizar
 
-    readme = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
-    assert "<!-- campos:ficha -->" in readme
-    assert actualizar(readme) == readme, "ejecute: python -m acuerdo_docs.documentacion README.md"
+    pagina = (Path(__file__).parents[1] / "docs" / "ficha.md").read_text(encoding="utf-8")
+    assert "<!-- campos:ficha -->" in pagina
+    assert actualizar(pagina) == pagina, "ejecute: python -m acuerdo_docs.documentacion"
 
 
 def test_cli_pdf_sin_libreoffice_error_claro(tmp_path: Path) -> None:

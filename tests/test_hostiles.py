@@ -18,8 +18,8 @@ from acuerdo_docs.documentos.ficha import cargar_practica, generar_ficha, render
 from acuerdo_docs.documentos.matriz import generar_matriz_riesgos
 from acuerdo_docs.errores import ErrorEntrada, ErrorPlantilla, ErrorValidacion
 from acuerdo_docs.esquemas.comun import RESERVADO, limpiar_texto
+from acuerdo_docs.esquemas.comun import limpiar_texto as limpiar_xml
 from acuerdo_docs.lote import generar_lote
-from acuerdo_docs.salida.excel import limpiar_xml
 from acuerdo_docs.salida.motor_docx import parrafos
 
 sys.path.insert(0, str(HOSTILES))

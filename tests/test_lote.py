@@ -42,7 +42,7 @@ def letra(clave: str) -> str:
 def fila_base(i: int) -> dict[str, Any]:
     fila = valores_de(ejemplo_ficha(), VISIBLES)
     fila["nombre"] = f"Práctica {i:02d}"
-    fila["fecha_inicio"] = date(2023, 1 + i % 12, 1)
+    fila["fecha_inicio"] = date(2023, 1 + i % 9, 1)  # antes de la fecha de diligenciamiento (24/10/2023)
     return fila
 
 
@@ -125,7 +125,7 @@ def test_informe_nombra_exactamente_las_3_filas_y_columnas(lote_50: dict[str, An
         ("fichas", 26, letra("retos")),
         ("fichas", 41, letra("correo")),
     ]
-    assert errores[0][3] == "Fecha de inicio de la buena práctica *"
+    assert errores[0][3] == "Fecha de inicio de la buena práctica"  # sin la estrella de obligatorio
     assert "fecha" in errores[0][5] and "correo" in errores[2][5]
     filas = hoja(informe, "Filas")
     assert len(filas) == 50

@@ -20,6 +20,8 @@ from openpyxl.utils import get_column_letter, range_boundaries
 from acuerdo_docs.documentos.matriz import (
     FILA_DATOS,
     FILA_TITULOS,
+    HOJA_AVANCE,
+    HOJA_CALCULOS,
     HOJA_CATALOGOS,
     HOJA_INSTRUCCIONES,
     HOJA_MAPA,
@@ -185,8 +187,10 @@ def _columnas(ws: Any) -> dict[str, int]:
 
 
 def test_hojas(libro: openpyxl.Workbook) -> None:
-    assert libro.sheetnames == [HOJA_MATRIZ, HOJA_MAPA, HOJA_RUTA, HOJA_INSTRUCCIONES, HOJA_CATALOGOS]
+    assert libro.sheetnames == [HOJA_MATRIZ, HOJA_MAPA, HOJA_RUTA, HOJA_AVANCE, HOJA_INSTRUCCIONES, HOJA_CATALOGOS,
+                                HOJA_CALCULOS]
     assert libro.active.title == HOJA_MATRIZ
+    assert libro[HOJA_CALCULOS].sheet_state == "hidden"  # columnas auxiliares del mapa
 
 
 def test_encabezado_y_datos(libro: openpyxl.Workbook, riesgos: list[Riesgo]) -> None:
@@ -251,18 +255,22 @@ def test_listas_desplegables_desde_catalogos(libro: openpyxl.Workbook, riesgos: 
     ws = libro[HOJA_MATRIZ]
     col = _columnas(ws)
     por_formula = {dv.formula1: dv for dv in ws.data_validations.dataValidation if dv.type == "list"}
+    rangos: dict[str, str] = {}
+    for dv in ws.data_validations.dataValidation:
+        rangos[dv.formula1] = rangos.get(dv.formula1, "") + " " + str(dv.sqref)
     assert all(not f.startswith('"') for f in por_formula)  # nada de listas en línea
     ultima = FILA_DATOS + len(riesgos) + 19
     esperadas = {
         "clasificacion": "Clasificaciones", "probabilidad": "ProbNombres", "impacto": "ImpNombres",
         "control1_tipo": "TiposControl", "control3_tipo": "TiposControl",
         "control2_implementacion": "Implementaciones", "tratamiento": "Tratamientos", "responsable": "Actores",
+        "tipo": "TiposRiesgo", "impacto_economico": "ImpNombres", "control2_documentacion": "Documentaciones",
+        "control3_evidencia": "Evidencias", "control1_frecuencia": "Frecuencias",
     }
     for clave, nombre in esperadas.items():
-        dv = por_formula[nombre]
         letra = get_column_letter(col[clave])
         for fila in (FILA_DATOS, ultima):
-            assert f"{letra}{fila}" in dv.sqref, (clave, fila)
+            assert f"{letra}{fila}" in rangos[nombre], (clave, fila)
     assert por_formula["ProbNombres"].errorStyle == "stop"
     assert por_formula["ProbNombres"].error and "lista" in por_formula["ProbNombres"].error
     assert por_formula["ProbNombres"].prompt  # ayuda del esquema
@@ -285,38 +293,49 @@ def test_paneles_filtro_e_impresion(libro: openpyxl.Workbook) -> None:
     ws = libro[HOJA_MATRIZ]
     assert ws.freeze_panes == f"C{FILA_DATOS}"
     assert ws.auto_filter.ref.startswith(f"A{FILA_TITULOS}:")
-    assert ws.page_setup.orientation == "landscape"
-    assert ws.page_setup.fitToWidth == 1 and ws.page_setup.fitToHeight == 0
-    assert ws.sheet_properties.pageSetUpPr.fitToPage
+    for hoja in libro.worksheets:
+        if hoja.sheet_state != "visible":
+            continue
+        assert hoja.page_setup.orientation == "landscape", hoja.title
+        assert int(hoja.page_setup.paperSize) == 1 and int(hoja.page_setup.scale) == 80, hoja.title
+        assert not hoja.sheet_properties.pageSetUpPr.fitToPage, hoja.title
+        assert hoja.print_area, hoja.title
+        assert "Página &P de &N" in hoja.oddFooter.center.text
+        assert "CÓDIGO: POR ASIGNAR" in hoja.oddHeader.right.text and "VERSIÓN: 01" in hoja.oddHeader.right.text
+    # La Matriz se parte por grupos de columnas con referencia y descripción repetidas.
     assert ws.print_title_rows == f"${FILA_TITULOS - 1}:${FILA_TITULOS}"
+    assert ws.print_title_cols == "$A:$B"
+    cortes = [b.id for b in ws.col_breaks.brk]
+    cols = columnas_matriz(3)
+    assert len(cortes) >= 3
+    for corte in cortes:  # cada página empieza en el primer campo de un grupo
+        assert cols[corte].grupo != cols[corte - 1].grupo or cols[corte].clave.startswith("control"), corte
 
 
-def test_mapa_de_calor(libro: openpyxl.Workbook, riesgos: list[Riesgo]) -> None:
+def test_fuentes_con_nombre(ruta_libro: Path) -> None:
+    with zipfile.ZipFile(ruta_libro) as zf:
+        estilos = zf.read("xl/styles.xml").decode()
+    fuentes = re.findall(r"<font>(.*?)</font>", estilos, re.S)
+    assert fuentes and all('<name val="Arial"/>' in f for f in fuentes), fuentes
+    assert "Calibri" not in estilos
+
+
+def test_mapa_de_calor_es_formula(libro: openpyxl.Workbook) -> None:
     ws = libro[HOJA_MAPA]
-    # Ubica cada cuadrícula por su título y la fila de impactos debajo.
-    titulos = {c.value: c for fila in ws.iter_rows() for c in fila if isinstance(c.value, str)}
-    cuadriculas = (("Riesgo inherente", ("probabilidad", "impacto")),
-                   ("Riesgo residual (después de controles)", ("probabilidad_residual", "impacto_residual")))
-    for titulo, atributos in cuadriculas:
-        origen = titulos[titulo]
-        f0, c0 = origen.row + 1, origen.column
-        assert [ws.cell(f0, c0 + 1 + i).value for i in range(5)] == list(metodo.IMPACTOS)
-        assert [ws.cell(f0 + 1 + r, c0).value for r in range(5)] == list(reversed(metodo.PROBABILIDADES))
-        vistos = []
-        for r in range(5):
-            nivel_p = 5 - r
-            for i in range(5):
-                celda = ws.cell(f0 + 1 + r, c0 + 1 + i)
-                assert celda.fill.fgColor.rgb[-6:] == metodo.COLORES_ZONA[metodo.zona(nivel_p, i + 1)]
-                ids = celda.value.split(", ") if celda.value else []
-                esperados = [x.id for x in riesgos
-                             if (getattr(x, atributos[0]), getattr(x, atributos[1])) == (nivel_p, i + 1)]
-                assert ids == esperados
-                vistos += ids
-        assert sorted(vistos) == sorted(x.id for x in riesgos)
-    # El mapa inherente de los 25 pares: una referencia por celda, Muy alta x Leve arriba a la izquierda.
+    titulos = {c.value: c for fila in ws.iter_rows() for c in fila if isinstance(c.value, str) and not
+               c.value.startswith("=")}
     origen = titulos["Riesgo inherente"]
-    assert ws.cell(origen.row + 2, origen.column + 1).value == "R21"  # Muy alta (5) x Leve (1)
+    f0, c0 = origen.row + 1, origen.column
+    assert [ws.cell(f0, c0 + 1 + i).value for i in range(5)] == list(metodo.IMPACTOS)
+    assert [ws.cell(f0 + 1 + r, c0).value for r in range(5)] == list(reversed(metodo.PROBABILIDADES))
+    celda = ws.cell(f0 + 1, c0 + 1).value  # Muy alta x Leve
+    assert celda.startswith("=") and '"5-1#1"' in celda and "TEXTJOIN" not in celda.upper()
+    conteo = [c for fila in ws.iter_rows() for c in fila if isinstance(c.value, str) and "COUNTIF(" in c.value
+              and c.value.startswith("=COUNTIF")]
+    assert len(conteo) == 50
+    reglas = [r for cf in ws.conditional_formatting for r in cf.rules]
+    assert {r.dxf.fill.fgColor.rgb[-6:] for r in reglas} == set(metodo.COLORES_ZONA.values())
+    assert all("MapaZonas" in r.formula[0] for r in reglas)
 
 
 def test_hoja_de_ruta(libro: openpyxl.Workbook, acuerdo: AcuerdoDePrueba) -> None:
@@ -524,7 +543,7 @@ def test_libreoffice_estado_de_los_hitos(recalculado: openpyxl.Workbook, acuerdo
 
 def test_acuerdo_real(ruta_acuerdo_real: Path, acuerdo_real: Any) -> None:
     wb = openpyxl.load_workbook(ruta_acuerdo_real)
-    assert wb.sheetnames == [HOJA_MATRIZ, HOJA_MAPA, HOJA_RUTA, HOJA_INSTRUCCIONES, HOJA_CATALOGOS]
+    assert wb.sheetnames[:5] == [HOJA_MATRIZ, HOJA_MAPA, HOJA_RUTA, HOJA_AVANCE, HOJA_INSTRUCCIONES]
     ws = wb[HOJA_MATRIZ]
     assert [ws.cell(FILA_DATOS + n, 1).value for n in range(len(acuerdo_real.riesgos))] == [
         r.id for r in acuerdo_real.riesgos

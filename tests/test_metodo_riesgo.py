@@ -168,7 +168,10 @@ def test_probabilidad_invalida_da_error_en_espanol(malo: object) -> None:
     (error,) = exc.value.errores
     assert error.ruta == "probabilidad"
     assert error.etiqueta == "Probabilidad inherente"
-    assert "1 a 5" in error.mensaje and "Muy alta" in error.mensaje
+    if malo is None:  # null en un campo obligatorio: falta el dato
+        assert error.mensaje == "es obligatorio y viene vacío (null)"
+    else:
+        assert "1 a 5" in error.mensaje and "Muy alta" in error.mensaje
 
 
 def test_clasificacion_se_normaliza() -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import logging
 import zipfile
+from datetime import date
 from pathlib import Path
 
 import docx
@@ -14,6 +15,8 @@ from docx.oxml.ns import qn
 from acuerdo_docs.construccion import CONSTRUCTORES
 from acuerdo_docs.documentos.acuerdo import ejemplo_acuerdo, renderizar_acuerdo
 from acuerdo_docs.documentos.ficha import ejemplo_ficha, renderizar_ficha
+from acuerdo_docs.documentos.seguimiento import agregar_corte, linea_base, renderizar_informe_seguimiento
+from acuerdo_docs.esquemas.acuerdo import AcuerdoSimbolico
 from acuerdo_docs.rutas import plantilla
 from acuerdo_docs.salida.motor_docx import compilada, renderizar
 
@@ -33,16 +36,26 @@ def vista(contenido: bytes) -> dict[str, list[str]]:
     return {"cuerpo": cuerpo, "encabezados": encabezados, "notas": [notas]}
 
 
+def _acuerdo_con_cortes() -> AcuerdoSimbolico:
+    """El ejemplo con dos cortes: en el segundo un hito avanza y un riesgo cambia de zona."""
+    acuerdo = ejemplo_acuerdo()
+    primero = agregar_corte(linea_base(acuerdo, date(2024, 1, 1)), date(2024, 1, 1))
+    hitos = [h.model_copy(update={"avance": 100}) if i == 3 else h for i, h in enumerate(primero.hoja_de_ruta)]
+    riesgos = [r.model_copy(update={"impacto": 5}) if i == 2 else r for i, r in enumerate(primero.riesgos)]
+    return agregar_corte(primero.model_copy(update={"hoja_de_ruta": hitos, "riesgos": riesgos}), date(2024, 2, 1))
+
+
 CASOS = {
     "ficha": lambda motor: renderizar_ficha(ejemplo_ficha(), motor=motor),
     "ficha_publica": lambda motor: renderizar_ficha(ejemplo_ficha(), publico=True, motor=motor),
     "acuerdo": lambda motor: renderizar_acuerdo(ejemplo_acuerdo(), motor=motor),
     "acuerdo_publico": lambda motor: renderizar_acuerdo(ejemplo_acuerdo(), publico=True, motor=motor),
+    "seguimiento": lambda motor: renderizar_informe_seguimiento(_acuerdo_con_cortes(), motor=motor),
 }
 
 
 def test_cada_plantilla_tiene_su_caso() -> None:
-    usadas = {"ficha_4202000-FT-1311.docx", "acuerdo_simbolico.docx"}
+    usadas = {"ficha_4202000-FT-1311.docx", "acuerdo_simbolico.docx", "informe_seguimiento.docx"}
     assert set(CONSTRUCTORES) == usadas, "agregue aquí el caso de la plantilla nueva"
 
 

@@ -58,13 +58,13 @@ def test_no_reservados_parecidos() -> None:
 
 def test_tildes_ene_y_emoji_se_conservan() -> None:
     texto = "Innovación pública: ñandú 🚀 «Bogotá»"
-    assert sanear(texto, extension=".docx") == "Innovación pública_ ñandú 🚀 «Bogotá».docx"
+    assert sanear(texto, extension=".docx") == "Innovación pública_ñandú 🚀 «Bogotá».docx"
 
 
 def test_caracteres_prohibidos_y_de_control() -> None:
     nombre = sanear('a<b>c:d"e/f\\g|h?i*j\x00k\x1fl\tm\nn', extension=".docx")
     _seguro(nombre)
-    assert nombre == "a_b_c_d_e_f_g_h_i_j_k l m n.docx"  # \x1f es separador (espacio) para Unicode
+    assert nombre == "a_b_c_d_e_f_g_h_i_jk l m n.docx"  # \x00 se quita; \x1f es separador (espacio) para Unicode
 
 
 def test_puntos_y_espacios_en_los_extremos() -> None:
@@ -141,3 +141,53 @@ def test_nombres_unicos_para_cualquier_lista(textos: list[str]) -> None:
     assert len({r.casefold() for r in raices}) == len(raices)
     for raiz in raices:
         _seguro(raiz + ".docx")
+
+
+# ------------------------------------------------------------------ caracteres invisibles y cortes
+
+_FORMATO = ["\u202e", "\u202d", "\u200e", "\u200f", "\u2066", "\u2067", "\u2068", "\u2069", "\u200b", "\u200d",
+            "\ufeff", "\u00ad", "\u061c"]
+
+
+def test_sobrescritura_de_derecha_a_izquierda_no_llega_al_nombre() -> None:
+    # «…\u202Eexe.docx» se vería como «…xcod.exe»: sin la marca se ve lo que es.
+    assert sanear("informe\u202eexe.docx", extension=".docx") == "informeexe.docx.docx"
+
+
+@pytest.mark.parametrize("marca", _FORMATO)
+def test_caracteres_de_formato_se_quitan(marca: str) -> None:
+    nombre = sanear(f"Acta{marca} de{marca} vecinos", extension=".docx")
+    assert nombre == "Acta de vecinos.docx"
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.characters(codec="utf-8"), max_size=80))
+def test_ningun_nombre_lleva_formato_ni_control(texto: str) -> None:
+    import unicodedata
+
+    nombre = sanear(texto, extension=".docx")
+    assert not [c for c in nombre if unicodedata.category(c) in ("Cf", "Cc", "Cs", "Co", "Cn")]
+
+
+@pytest.mark.parametrize("texto,esperado", [
+    ("../../etc/passwd", "etc_passwd"),
+    ("a/../b", "a_b"),
+    ("a/./b", "a_b"),
+    ("Acuerdo: movilidad", "Acuerdo_movilidad"),
+    ("uno _ dos", "uno_dos"),
+    ("A - B", "A - B"),  # un guion entre espacios se lee bien: se deja
+    ("Dr. Pérez", "Dr. Pérez"),
+])
+def test_sin_separadores_mezclados(texto: str, esperado: str) -> None:
+    assert sanear(texto) == esperado
+
+
+def test_se_corta_en_un_limite_de_palabra() -> None:
+    texto = "Potenciando la innovación pública a través de la cooperación eficiente del trabajo intersectorial"
+    nombre = sanear(texto, extension=".docx", max_bytes=60)
+    assert len(nombre.encode("utf-8")) <= 60
+    raiz = nombre[: -len(".docx")]
+    assert texto.startswith(raiz) and texto[len(raiz)] == " "  # termina donde terminaba una palabra
+    assert not raiz.endswith((" ", "_", "-", "."))
+    # Una sola palabra larga no tiene límite: se corta en un carácter.
+    assert sanear("x" * 300, max_bytes=20) == "x" * 20

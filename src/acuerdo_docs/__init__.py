@@ -7,6 +7,7 @@ Uso típico::
     ad.generar_ficha(practica, "ficha.docx")
     ad.generar_acuerdo(ad.ejemplo_acuerdo(), "acuerdo.docx")
     ad.generar_matriz_riesgos(ad.ejemplo_acuerdo(), "matriz.xlsx")
+    ad.generar_infografia(ad.ejemplo_acuerdo(), "infografia.pdf")
     informe = ad.generar_lote("entrada.xlsx", "salidas/")
 
 Las importaciones son perezosas (PEP 562): ``import acuerdo_docs`` no carga pydantic, openpyxl
@@ -42,6 +43,19 @@ _ORIGEN: dict[str, str] = {
     "version_publica_acuerdo": ".documentos.acuerdo",
     "ejemplo_acuerdo": ".documentos.acuerdo",
     "generar_matriz_riesgos": ".documentos.matriz",
+    "exportar_riesgos_csv": ".documentos.matriz.plano",
+    "riesgos_a_csv": ".documentos.matriz.plano",
+    "cargar_metodo": ".esquemas.metodo_riesgo",
+    "MetodoRiesgo": ".esquemas.metodo_riesgo",
+    "METODO_DAFP": ".esquemas.metodo_riesgo",
+    "EncabezadoMatriz": ".esquemas",
+    # infografía
+    "generar_infografia": ".documentos.infografia",
+    "renderizar_infografia": ".documentos.infografia",
+    # catálogo: valoración DAFP
+    "Criterio": ".esquemas.valoracion",
+    "Valoracion": ".esquemas.valoracion",
+    "derivar_nivel": ".esquemas.valoracion",
     # PDF
     "a_pdf": ".salida.pdf",
     "ConvertidorPdf": ".salida.pdf",
@@ -50,7 +64,7 @@ _ORIGEN: dict[str, str] = {
     "generar_plantilla_lote": ".documentos.plantilla_lote",
     "leer_ficha": ".lectores.ficha_docx",
     "generar_catalogo": ".documentos.catalogo",
-    "verificar_plantilla": ".salida.verificacion",
+    "verificar_plantilla": ".documentos.tipos_plantilla",
     "InformePlantilla": ".salida.verificacion",
     # errores
     "ErrorAcuerdoDocs": ".errores",
@@ -59,6 +73,10 @@ _ORIGEN: dict[str, str] = {
     "ErrorEntrada": ".errores",
     "ErrorPlantilla": ".errores",
     "ErrorValidacion": ".errores",
+    "ErrorSalida": ".errores",
+    # salidas (docs/salidas.md)
+    "Salida": ".salida.destinos",
+    "resolver_salida": ".salida.destinos",
 }
 
 __all__ = [
@@ -70,11 +88,29 @@ __all__ = [
     "generar_acuerdo", "renderizar_acuerdo", "version_publica_acuerdo", "ejemplo_acuerdo",
     "generar_matriz_riesgos", "a_pdf",
     "ConvertidorPdf",
+    # matriz de riesgos: método como datos y exportación plana
+    "exportar_riesgos_csv",
+    "riesgos_a_csv",
+    "cargar_metodo",
+    "MetodoRiesgo",
+    "METODO_DAFP",
+    "EncabezadoMatriz",
+    # infografía
+    "generar_infografia",
+    "renderizar_infografia",
     # lotes, lectura y plantillas
     "generar_lote", "generar_plantilla_lote", "leer_ficha", "generar_catalogo",
     "verificar_plantilla", "InformePlantilla",
+    # valoración DAFP del catálogo
+    "Criterio",
+    "Valoracion",
+    "derivar_nivel",
     # errores
     "ErrorAcuerdoDocs", "ErrorCampo", "ErrorConversion", "ErrorEntrada", "ErrorPlantilla", "ErrorValidacion",
+    # salidas (docs/salidas.md)
+    "ErrorSalida",
+    "Salida",
+    "resolver_salida",
 ]
 __version__ = "0.1.0"
 
@@ -98,6 +134,7 @@ if TYPE_CHECKING:  # para los analizadores de tipos y los editores
     from .documentos.ficha import ejemplo_ficha, generar_ficha, renderizar_ficha, version_publica
     from .documentos.matriz import generar_matriz_riesgos
     from .documentos.plantilla_lote import generar_plantilla_lote
+    from .documentos.tipos_plantilla import verificar_plantilla
     from .errores import ErrorAcuerdoDocs, ErrorCampo, ErrorConversion, ErrorEntrada, ErrorPlantilla, ErrorValidacion
     from .esquemas import (
         Actor,
@@ -114,4 +151,4 @@ if TYPE_CHECKING:  # para los analizadores de tipos y los editores
     from .lectores.ficha_docx import leer_ficha
     from .lote import generar_lote
     from .salida.pdf import ConvertidorPdf, a_pdf
-    from .salida.verificacion import InformePlantilla, verificar_plantilla
+    from .salida.verificacion import InformePlantilla

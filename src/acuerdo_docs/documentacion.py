@@ -1,8 +1,8 @@
-"""Tablas de campos del README, generadas desde los esquemas (nunca escritas a mano).
+"""Tablas de campos de la documentación (docs/*.md), generadas desde los esquemas (nunca escritas a mano).
 
-``python -m acuerdo_docs.documentacion README.md`` reescribe lo que hay entre las
-marcas ``<!-- campos:TIPO -->`` y ``<!-- /campos:TIPO -->``; una prueba verifica
-que el README está al día.
+``python -m acuerdo_docs.documentacion`` reescribe, en cada página de ``docs/`` (o en los
+archivos que se le pasen), lo que hay entre las marcas ``<!-- campos:TIPO -->`` y
+``<!-- /campos:TIPO -->``; una prueba verifica que todas las páginas están al día.
 """
 
 from __future__ import annotations
@@ -99,9 +99,13 @@ def actualizar(texto: str) -> str:
 
 
 def main() -> int:
-    ruta = Path(sys.argv[1] if len(sys.argv) > 1 else "README.md")
-    ruta.write_text(actualizar(ruta.read_text(encoding="utf-8")), encoding="utf-8")
-    print(f"tablas de campos actualizadas en {ruta}")
+    rutas = [Path(a) for a in sys.argv[1:]] or sorted(Path("docs").glob("*.md"))
+    for ruta in rutas:
+        texto = ruta.read_text(encoding="utf-8")
+        nuevo = actualizar(texto)
+        if nuevo != texto:
+            ruta.write_text(nuevo, encoding="utf-8")
+            print(f"tablas de campos actualizadas en {ruta}")
     return 0
 
 

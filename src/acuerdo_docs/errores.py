@@ -6,6 +6,7 @@ Los mensajes nunca repiten el valor recibido: puede ser un dato personal
 
 from __future__ import annotations
 
+import difflib
 from dataclasses import dataclass
 from typing import Any
 
@@ -96,12 +97,28 @@ class ErrorValidacion(ErrorAcuerdoDocs, ValueError):
         super().__init__(f"{titulo} ({len(errores)} error(es)):\n{detalle}")
 
 
+class ErrorTipoDocumento(ErrorValidacion):
+    """Los datos son de otro tipo de documento (un acuerdo donde se espera una ficha): uso incorrecto."""
+
+    codigo_salida = 2
+
+    def __init__(self, mensaje: str) -> None:
+        super().__init__([ErrorCampo("", "", mensaje)], "Tipo de documento equivocado")
+
+
 class ErrorPlantilla(ErrorAcuerdoDocs):
     """La plantilla Word no es válida o nombra campos que el esquema no tiene."""
 
 
 class ErrorEntrada(ErrorAcuerdoDocs):
     """El archivo de entrada no se puede usar (no existe, está dañado, cifrado, etc.)."""
+
+
+class ErrorSalida(ErrorAcuerdoDocs, OSError):
+    """No se puede escribir la salida (ruta mala, sin permiso, disco lleno...): código de salida 2.
+
+    También es un :class:`OSError`, como el error del sistema que reemplaza.
+    """
 
 
 class ErrorConversion(ErrorAcuerdoDocs):
@@ -146,11 +163,55 @@ def ruta_texto(loc: tuple[Any, ...]) -> str:
     return texto
 
 
+def ruta_desde_texto(texto: str) -> tuple[str | int, ...]:
+    """Lo inverso de :func:`ruta_texto`: ``riesgos[2].controles[1].tipo`` → ("riesgos", 1, "controles", 0, "tipo")."""
+    partes: list[str | int] = []
+    for trozo in texto.replace("]", "").split("."):
+        nombre, _, indice = trozo.partition("[")
+        if nombre:
+            partes.append(nombre)
+        if indice.isdigit():
+            partes.append(int(indice) - 1)
+    return tuple(partes)
+
+
+def _modelo_en(modelo: type[BaseModel] | None, loc: tuple[Any, ...]) -> type[BaseModel] | None:
+    """El modelo del objeto que está en ``loc`` (``("actores", 0)`` → Actor)."""
+    actual = modelo
+    for parte in loc:
+        if isinstance(parte, int):
+            continue
+        campos = getattr(actual, "model_fields", None)
+        if not campos or parte not in campos:
+            return None
+        actual = _submodelo(campos[parte].annotation)
+    return actual
+
+
+def pista_clave(clave: str, conocidas: list[str]) -> str | None:
+    """La clave conocida que quiso escribir el usuario (``descripción`` → ``descripcion``), o ``None``."""
+    from .esquemas.comun import normalizar_clave
+
+    normal = normalizar_clave(clave)
+    if normal in conocidas:
+        return normal
+    parecidas = difflib.get_close_matches(normal, conocidas, n=1, cutoff=0.75)
+    return parecidas[0] if parecidas else None
+
+
+def _mensaje_desconocida(modelo: type[BaseModel] | None, loc: tuple[Any, ...]) -> str:
+    sub = _modelo_en(modelo, loc[:-1])
+    pista = pista_clave(str(loc[-1]), list(sub.model_fields)) if sub is not None and loc else None
+    if pista:
+        return f"no es un campo conocido; ¿quiso decir «{pista}»?"
+    return _MENSAJES["extra_forbidden"]
+
+
 def traducir(exc: ValidationError, modelo: type[BaseModel] | None = None) -> list[ErrorCampo]:
     """Convierte los errores de pydantic en errores en español, uno por campo."""
     errores: list[ErrorCampo] = []
     vistos: set[tuple[str, str]] = set()
-    for err in exc.errors(include_url=False, include_input=False):
+    for err in exc.errors(include_url=False, include_input=True):
         loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and ("[" in p or p.startswith("function-"))))
         tipo = err["type"]
         ctx = err.get("ctx") or {}
@@ -160,20 +221,44 @@ def traducir(exc: ValidationError, modelo: type[BaseModel] | None = None) -> lis
             mensaje = _mensaje_rango(tipo, ctx) or err["msg"]
         if tipo == "value_error":  # ValueError lanzado por un validador nuestro: ya está en español
             mensaje = str(ctx.get("error", err["msg"]))
+        if tipo == "extra_forbidden":
+            mensaje = _mensaje_desconocida(modelo, loc)
+        elif not loc and tipo in ("model_type", "dict_type", "model_attributes_type"):
+            mensaje = "los datos deben ser un objeto JSON {…} con las claves del documento (vea: acuerdo-docs esquema)"
+        elif err.get("input", ...) is None and tipo != "missing":
+            # null en un campo opcional vale su valor por omisión; en uno obligatorio falta el dato.
+            mensaje = "es obligatorio y viene vacío (null)"
         ruta = ruta_texto(loc)
+        if tipo == "extra_forbidden" and "«" in mensaje:
+            # «descripción» con pista «descripcion»: el «falta descripcion» es el mismo error, no otro.
+            pista = mensaje.split("«")[1].split("»")[0]
+            faltante = ruta_texto((*loc[:-1], pista))
+            errores = [e for e in errores if not (e.ruta == faltante and e.mensaje == _MENSAJES["missing"])]
+            vistos.add((faltante, _MENSAJES["missing"]))
         clave = (ruta, mensaje)
         if clave in vistos:
             continue
         vistos.add(clave)
-        errores.append(ErrorCampo(ruta, _etiqueta_de_ruta(modelo, loc), mensaje))
+        # Una clave desconocida no tiene etiqueta propia (la del campo que la contiene confundiría).
+        etiqueta = "" if tipo == "extra_forbidden" else _etiqueta_de_ruta(modelo, loc)
+        errores.append(ErrorCampo(ruta, etiqueta, mensaje))
     return errores
 
 
 def validar(modelo: type[Any], datos: Any, contexto: dict[str, Any] | None = None) -> Any:
-    """Valida ``datos`` contra ``modelo``; si fallan, lanza :class:`ErrorValidacion` en español."""
+    """Valida ``datos`` contra ``modelo``; si fallan, lanza :class:`ErrorValidacion` en español.
+
+    Si los datos son de otro tipo de documento (un acuerdo donde se espera una ficha), lanza
+    :class:`ErrorTipoDocumento` con ese diagnóstico en vez de la lista de campos que no encajan.
+    """
     if isinstance(datos, modelo):
         return datos
     try:
         return modelo.model_validate(datos, context=contexto)
     except ValidationError as exc:
+        from .esquemas.tipo_documento import diagnostico_tipo
+
+        diagnostico = diagnostico_tipo(datos, modelo)
+        if diagnostico:
+            raise ErrorTipoDocumento(diagnostico) from None
         raise ErrorValidacion(traducir(exc, modelo), f"{modelo.__name__}: datos inválidos") from None

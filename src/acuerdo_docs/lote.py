@@ -27,12 +27,20 @@ from pydantic import BaseModel
 
 from .documentos.combinado import Combinador, paginas_pdf
 from .documentos.informe import NOMBRE_INFORME, InformeLote, ResultadoFila, guardar_informe
-from .errores import ErrorAcuerdoDocs, ErrorEntrada, ErrorValidacion, validar
+from .errores import ErrorAcuerdoDocs, ErrorEntrada, ErrorSalida, ErrorValidacion, validar
 from .lectores import Entrada, abrir_entrada, abrir_libro, ubicar
 from .lectores.columnas import Columna
 from .lectores.hoja_calculo import LIMITE_BYTES, LIMITE_FILAS, ErrorCelda
 from .lectores.unidades import Unidad
-from .salida.archivos import escribir_atomico, sincronizar_carpeta
+from .salida.archivos import (
+    DestinoNoValido,
+    error_salida,
+    escribir_atomico,
+    misma_ruta,
+    revisar_destino,
+    sincronizar_carpeta,
+)
+from .salida.destinos import resolver_carpeta
 from .salida.hijos import morir_con_el_padre
 from .salida.nombres import Nombres, nombre_desde_patron, verificar_patron
 
@@ -48,6 +56,8 @@ PATRONES: dict[str, str] = {
 
 EXTENSIONES: dict[str, tuple[str, ...]] = {"fichas": (".docx",), "acuerdos": (".docx", ".xlsx")}
 """Archivos de cada unidad: fichas, un .docx; acuerdos, el .docx y su matriz de riesgos."""
+SUFIJO_INFOGRAFIA = "_infografia.pdf"
+"""Con ``infografia=True`` cada unidad escribe además NOMBRE_infografia.pdf (va al final de sus archivos)."""
 
 FILAS_EN_LINEA = 20
 """Por debajo de este número de unidades no se arranca un grupo de procesos (no compensa)."""
@@ -59,11 +69,20 @@ Progreso = Callable[[int, int], None]
 # ------------------------------------------------------------------ trabajadores
 
 
-def renderizar_unidad(tipo: str, datos: dict[str, Any], publico: bool) -> list[bytes]:
-    """Los bytes de los archivos de una unidad (en el orden de :data:`EXTENSIONES`).
+def renderizar_unidad(tipo: str, datos: dict[str, Any], publico: bool, infografia: bool = False) -> list[bytes]:
+    """Los bytes de los archivos de una unidad (en el orden de :data:`EXTENSIONES`; la infografía al final).
 
     Función de módulo y con datos simples: se envía tal cual a otro proceso o máquina.
     """
+    partes = _renderizar_documentos(tipo, datos, publico)
+    if infografia:
+        from .documentos.infografia import renderizar_infografia
+
+        partes.append(renderizar_infografia(datos, "pdf", publico=publico))
+    return partes
+
+
+def _renderizar_documentos(tipo: str, datos: dict[str, Any], publico: bool) -> list[bytes]:
     if tipo == "fichas":
         from .documentos.ficha import renderizar_ficha
 
@@ -182,23 +201,13 @@ class _EnVuelo:
 
 
 def _contar(lector: Entrada, limite_filas: int) -> dict[str, int | None]:
-    """Filas por hoja sin recorrer dos veces un libro grande.
+    """Filas reales por hoja, antes de escribir nada.
 
-    La dimensión declarada del .xlsx basta si está dentro del límite (al leer, el libro vuelve
-    a contar y corta si la dimensión mentía); si falta, da cero o excede el límite, se cuenta
-    recorriendo las hojas (una fila con formato pero vacía no cuenta).
+    La dimensión que declara el .xlsx no sirve: un libro puede declarar menos filas de las
+    que tiene y pasaría el límite para fallar a mitad del lote. Se recorren las hojas (una
+    fila con formato pero vacía no cuenta) y se deja de contar al pasar del límite.
     """
-    estimado = lector.conteo(exacto=False)
-    valores = list(estimado.values())
-    suma = sum(v or 0 for v in valores)
-    if any(v is None for v in valores) or suma > limite_filas or suma == 0:
-        return lector.conteo(exacto=True)
-    return estimado
-
-
-def _verificar_carpeta(carpeta: Path) -> None:
-    if carpeta.exists() and not carpeta.is_dir():
-        raise ErrorEntrada(f"La salida debe ser una carpeta y {carpeta} es un archivo.")
+    return lector.conteo(exacto=True, hasta=limite_filas)
 
 
 def _verificar_pdf(tiempo_limite: float | None, pdfa: bool) -> Callable[..., Any]:
@@ -239,6 +248,7 @@ def generar_lote(
     pdfa: bool = True,
     limite_filas: int = LIMITE_FILAS,
     limite_bytes: int = LIMITE_BYTES,
+    infografia: bool = False,
 ) -> InformeLote:
     """Genera un documento por cada fila válida de ``entrada`` (.xlsx o .csv) en ``carpeta``.
 
@@ -251,19 +261,20 @@ def generar_lote(
       Por omisión, un grupo de procesos con un trabajador por núcleo (``procesos``), o en línea
       si el lote es pequeño o ``procesos=1``.
     - ``publico``: versión sin datos personales (Ley 1581 de 2012), también en los nombres.
-    - ``pdf``: convierte además cada .docx a PDF con LibreOffice, en cuanto se escribe (LibreOffice
-      vivo, sin un arranque por documento).
+    - ``pdf``: convierte además cada .docx a PDF con LibreOffice (una tanda para todo el lote).
     - ``progreso``: función ``(terminadas, total)``.
     - ``tiempo_limite_pdf``: segundos sin avance para dar a LibreOffice por colgado (ver ``a_pdf``);
       si pasa, el lote se detiene con la avería en ``informe.averia_pdf`` (código de salida 3).
     - ``pdfa``: PDF/A-2b etiquetado (por omisión) o PDF normal.
+    - ``infografia``: además, la infografía de una página de cada unidad (``NOMBRE_infografia.pdf``).
 
     Escribe ``informe_lote.xlsx`` en ``carpeta`` y devuelve el :class:`InformeLote`. Si la entrada
     no se puede usar (no existe, está dañada o cifrada, le falta una hoja o una columna obligatoria,
     excede los límites) lanza :class:`~acuerdo_docs.errores.ErrorEntrada` sin escribir nada.
     """
-    entrada, carpeta = Path(entrada), Path(carpeta)
-    _verificar_carpeta(carpeta)
+    fijos = [NOMBRE_INFORME, NOMBRE_COMBINADO] if combinado else [NOMBRE_INFORME]
+    carpeta = resolver_carpeta(carpeta, entradas=[entrada], fijos=fijos)
+    entrada = Path(entrada)
     if pdf:
         _verificar_pdf(tiempo_limite_pdf, pdfa)  # sin LibreOffice, error antes de leer nada
     flujo = None
@@ -277,13 +288,17 @@ def generar_lote(
         filas = sum(v or 0 for v in conteo.values())
         if filas > limite_filas:
             raise ErrorEntrada(
-                f"{entrada.name}: tiene {filas} filas de datos y el máximo es {limite_filas};"
+                f"{entrada.name}: tiene más de {limite_filas} filas de datos (el máximo);"
                 " divídalo en varios libros o aumente el límite (--limite-filas)."
             )
         if filas == 0:
             raise ErrorEntrada(f"{entrada.name}: no tiene filas con datos debajo de los encabezados.")
         total = next(iter(conteo.values())) or 0
-        carpeta.mkdir(parents=True, exist_ok=True)
+        _exigir_nombres_fuera_de_la_entrada(lector, columnas, patron, publico, entrada, carpeta)
+        try:
+            carpeta.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise error_salida(exc, carpeta) from None
         informe = InformeLote(entrada=entrada, carpeta=carpeta, tipo=lector.tipo)
         propio: ProcessPoolExecutor | None = None
         if executor is None:
@@ -294,7 +309,9 @@ def generar_lote(
             ventana = 4 * n if propio else 1
         else:
             ejecutor, ventana = executor, 64
-        canal = _Canal(carpeta, EXTENSIONES[lector.tipo], ejecutor, ventana, progreso, total)
+        extensiones = EXTENSIONES[lector.tipo] + ((SUFIJO_INFOGRAFIA,) if infografia else ())
+        canal = _Canal(carpeta, extensiones, ejecutor, ventana, progreso, total, entrada)
+        canal.infografia = infografia
         if pdf:
             flujo = _abrir_flujo(tiempo_limite_pdf, pdfa)
             canal.al_escribir = flujo.enviar
@@ -336,38 +353,102 @@ def _procesar(
     informe: InformeLote,
     publico: bool,
 ) -> None:
-    nombres = Nombres(reservados=[NOMBRE_INFORME, NOMBRE_COMBINADO])
+    nombres = _nombres_del_lote()
     for unidad in lector.unidades():
-        resultado = ResultadoFila(unidad.hoja, unidad.fila, unidad.clave, "con errores", errores=list(unidad.errores))
+        resultado = ResultadoFila(unidad.hoja, unidad.fila, unidad.clave, "con errores",
+                                  documento=nombre_documento(lector.tipo, unidad.datos))
         informe.filas.append(resultado)
+        informe.agregar_errores(resultado, unidad.errores)
         modelo = None
         if unidad.datos is not None:
             try:
                 modelo = validar(lector.modelo, unidad.datos)
             except ErrorValidacion as exc:
-                resultado.errores.extend(ubicar(exc.errores, unidad))
-        if modelo is None or resultado.errores:
+                informe.agregar_errores(resultado, ubicar(exc.errores, unidad))
+        if modelo is None or resultado.total_errores:
             canal.avanzar()
             continue
-        visible = _version_publica(lector.tipo, modelo) if publico else modelo
-        raiz = nombres.reservar(
-            nombre_desde_patron(patron, campos_nombre(visible, unidad, columnas)), canal.extensiones
-        )
+        raiz = _raiz(nombres, lector.tipo, modelo, unidad, columnas, patron, publico)
         canal.enviar(resultado, raiz, lector.tipo, modelo.model_dump(), publico)
     canal.vaciar()
 
 
-def _escribir_partes(carpeta: Path, raiz: str, extensiones: tuple[str, ...], partes: list[bytes]) -> list[str]:
-    """Escribe los archivos de una unidad (cada uno atómico); corre en un hilo de escritura."""
-    base = carpeta.resolve()
-    escritos: list[str] = []
-    for extension, datos in zip(extensiones, partes):
-        destino = carpeta / f"{raiz}{extension}"
-        if destino.resolve().parent != base:  # defensa adicional: el nombre ya viene saneado
-            raise RuntimeError(f"nombre fuera de la carpeta de salida: {destino.name!r}")
+def _nombres_del_lote() -> Nombres:
+    return Nombres(reservados=[NOMBRE_INFORME, NOMBRE_COMBINADO])
+
+
+def _raiz(
+    nombres: Nombres, tipo: str, modelo: BaseModel, unidad: Unidad, columnas: list[Columna], patron: str,
+    publico: bool,
+) -> str:
+    """La raíz del nombre de los archivos de una unidad (saneada y única en el lote)."""
+    visible = _version_publica(tipo, modelo) if publico else modelo
+    return nombres.reservar(nombre_desde_patron(patron, campos_nombre(visible, unidad, columnas)), EXTENSIONES[tipo])
+
+
+def _exigir_nombres_fuera_de_la_entrada(
+    lector: Entrada, columnas: list[Columna], patron: str, publico: bool, entrada: Path, carpeta: Path,
+) -> None:
+    """Un lote nunca escribe sobre su propio libro de entrada: si algún nombre cae sobre él, no se escribe nada.
+
+    Solo puede pasar si el libro está en la carpeta de salida con una extensión que el lote escribe;
+    entonces se recorren los nombres una vez antes de generar (sin renderizar).
+    """
+    if not misma_ruta(entrada.parent, carpeta) or entrada.suffix.lower() not in EXTENSIONES[lector.tipo]:
+        return
+    objetivo = Nombres.clave(entrada.name)
+    nombres = _nombres_del_lote()
+    for unidad in lector.unidades():
+        if unidad.datos is None or unidad.errores:
+            continue
+        try:
+            modelo = validar(lector.modelo, unidad.datos)
+        except ErrorValidacion:
+            continue
+        raiz = _raiz(nombres, lector.tipo, modelo, unidad, columnas, patron, publico)
+        if any(Nombres.clave(raiz + e) == objetivo for e in EXTENSIONES[lector.tipo]):
+            raise ErrorSalida(
+                f"El patrón de nombres da a la {unidad.hoja} fila {unidad.fila} el nombre «{entrada.name}», que es"
+                " el libro de entrada: nunca se escribe sobre una entrada; cambie --nombre o la carpeta de salida."
+            )
+
+
+_LARGO_NOMBRE = 120
+
+
+def nombre_documento(tipo: str, datos: dict[str, Any] | None) -> str:
+    """El nombre del documento para el informe: la práctica o el desafío (aunque la fila tenga errores)."""
+    datos = datos or {}
+    if tipo == "acuerdos":
+        desafio = datos.get("desafio")
+        nombre = desafio.get("nombre") if isinstance(desafio, dict) else None
+    else:
+        nombre = datos.get("nombre")
+    texto = " ".join(str(nombre).split()) if nombre is not None else ""
+    if len(texto) > _LARGO_NOMBRE:
+        texto = texto[: _LARGO_NOMBRE - 1].rstrip() + "…"
+    return texto
+
+
+def _escribir_partes(
+    carpeta: Path, raiz: str, extensiones: tuple[str, ...], partes: list[bytes], entrada: Path | None = None,
+) -> list[str]:
+    """Escribe los archivos de una unidad (cada uno atómico); corre en un hilo de escritura.
+
+    Antes de escribir la primera parte se revisan todas: un enlace simbólico, una carpeta o un
+    FIFO con el nombre de una de ellas (o el libro de entrada) deja la unidad sin escribir
+    (:class:`DestinoNoValido`, que el lote informa en la fila) y nunca se sigue.
+    """
+    destinos = [carpeta / f"{raiz}{extension}" for extension in extensiones[: len(partes)]]
+    for destino in destinos:
+        if os.sep in destino.name or (os.altsep and os.altsep in destino.name):  # el nombre ya viene saneado
+            raise DestinoNoValido(f"«{destino.name}» saldría de la carpeta de salida.")
+        revisar_destino(destino, destino.name)
+        if entrada is not None and misma_ruta(destino, entrada):
+            raise DestinoNoValido(f"«{destino.name}» es el libro de entrada: nunca se escribe sobre una entrada.")
+    for destino, datos in zip(destinos, partes):
         escribir_atomico(destino, datos, sincronizar=False)  # sincronizar_carpeta al final del lote
-        escritos.append(destino.name)
-    return escritos
+    return [d.name for d in destinos]
 
 
 class _Canal:
@@ -383,9 +464,10 @@ class _Canal:
 
     def __init__(
         self, carpeta: Path, extensiones: tuple[str, ...], ejecutor: Executor, ventana: int,
-        progreso: Progreso | None, total: int,
+        progreso: Progreso | None, total: int, entrada: Path | None = None,
     ) -> None:
         self.carpeta = carpeta
+        self.entrada = entrada
         self.extensiones = extensiones
         self.ejecutor = ejecutor
         self.ventana = ventana
@@ -395,6 +477,7 @@ class _Canal:
         self._render: deque[_EnVuelo] = deque()
         self._escritura: deque[tuple[ResultadoFila, Future[list[str]]]] = deque()
         self._escritor: ThreadPoolExecutor | None = None
+        self.infografia = False
         self.al_escribir: Callable[[Path], None] | None = None  # p. ej. la conversión a PDF en flujo
 
     def avanzar(self) -> None:
@@ -404,7 +487,7 @@ class _Canal:
             self.progreso(self.hechas, self.total)
 
     def enviar(self, resultado: ResultadoFila, raiz: str, tipo: str, datos: dict[str, Any], publico: bool) -> None:
-        futuro = self.ejecutor.submit(renderizar_unidad, tipo, datos, publico)
+        futuro = self.ejecutor.submit(renderizar_unidad, tipo, datos, publico, self.infografia)
         self._render.append(_EnVuelo(resultado, raiz, futuro))
         while len(self._render) >= self.ventana:
             self._recoger()
@@ -431,7 +514,9 @@ class _Canal:
             return
         if self._escritor is None:  # después del primer envío: los trabajadores ya nacieron
             self._escritor = ThreadPoolExecutor(self.HILOS_ESCRITURA, thread_name_prefix="acuerdo_docs_escritura")
-        futuro = self._escritor.submit(_escribir_partes, self.carpeta, trabajo.raiz, self.extensiones, partes)
+        futuro = self._escritor.submit(
+            _escribir_partes, self.carpeta, trabajo.raiz, self.extensiones, partes, self.entrada
+        )
         if self.al_escribir is not None:
             futuro.add_done_callback(self._avisar_escrito)
         self._escritura.append((resultado, futuro))
@@ -450,10 +535,13 @@ class _Canal:
         resultado, futuro = self._escritura.popleft()
         try:
             resultado.archivos = futuro.result()
-        except OSError as exc:
-            raise ErrorEntrada(
-                f"No se pudo escribir en la carpeta de salida {self.carpeta}: {exc.strerror or exc}"
-            ) from None
+        except DestinoNoValido as exc:  # solo esta unidad: el lote sigue y el informe dice por qué
+            resultado.estado = "fallo al generar"
+            resultado.errores.append(ErrorCelda(resultado.hoja, resultado.fila, "", "", "", f"no se escribió: {exc}"))
+            self.avanzar()
+            return
+        except OSError as exc:  # disco lleno, sin permiso: afecta a todo el lote
+            raise error_salida(exc, self.carpeta) from None
         resultado.estado = "generado"
         self.avanzar()
 
@@ -533,6 +621,7 @@ __all__ = [
     "NOMBRE_COMBINADO",
     "PATRONES",
     "Progreso",
+    "SUFIJO_INFOGRAFIA",
     "generar_lote",
     "renderizar_unidad",
 ]

@@ -210,13 +210,13 @@ def caso(nombre: str, esperado: dict[str, Any]) -> Callable[[Callable[[], bytes]
 
 
 ESPERADO_01 = {
-    "fecha_diligenciamiento": "14/03/2024",
+    "fecha_diligenciamiento": "2024-03-14",
     "nombre": "Laboratorio de datos abiertos para la gestión de trámites",
     "dependencia": "Oficina de Tecnologías de la Información",
     "proceso": "Gestión de tecnologías de la información",
     "equipo": "Equipo de analítica de datos",
     "tipo_vinculacion": "Servidor(a) público(a) de carrera",
-    "fecha_inicio": "01/02/2023",
+    "fecha_inicio": "2023-02-01",
     "descripcion": (
         "Los trámites de la entidad se atendían sin datos sobre tiempos ni causas de rechazo. "
         "El laboratorio publica cada mes un tablero con esos datos.\n\n"
@@ -254,7 +254,7 @@ def _caso_01() -> bytes:
 
 
 ESPERADO_02 = {
-    "fecha_diligenciamiento": "15/02/2024",
+    "fecha_diligenciamiento": "2024-02-15",
     "nombre": "Mesas de co-creación con juntas de acción comunal",
     "dependencia": "Subdirección de Participación",
     "directivo": "Directora (e) de Participación",
@@ -264,7 +264,7 @@ ESPERADO_02 = {
     "tipo_vinculacion": "Contratista",
     "telefono": "601 3813000 ext. 1234",
     "correo": "persona.ejemplo@alcaldiabogota.gov.co",
-    "fecha_inicio": "03/03/2022",
+    "fecha_inicio": "2022-03-03",
     "descripcion": "Se convocan mesas mensuales con las juntas para definir prioridades del barrio.",
     "linea_base": "Las juntas no participaban en la priorización de obras menores.",
     "poblacion_objetivo": "Juntas de acción comunal de cuatro localidades.",
@@ -306,13 +306,13 @@ def _caso_02() -> bytes:
 
 
 ESPERADO_03 = {
-    "fecha_diligenciamiento": "30/11/2023",
+    "fecha_diligenciamiento": "2023-11-30",
     "nombre": "Ventanilla única de permisos para eventos",
     "dependencia": "Dirección de Gestión del Riesgo",
     "proceso": "Gestión del riesgo de desastres",
     "equipo": "Equipo de aglomeraciones",
     "tipo_vinculacion": "Provisional",
-    "fecha_inicio": "15/06/2021",
+    "fecha_inicio": "2021-06-15",
     "descripcion": (
         "Antes de la ventanilla, un organizador de eventos debía radicar su solicitud en cinco "
         "entidades distintas, cada una con formularios, plazos y requisitos propios.\n\n"
@@ -377,7 +377,7 @@ def _caso_03() -> bytes:
 ESPERADO_04 = {
     "campos": {
         "encabezado": Encabezado().model_dump(),
-        "fecha_diligenciamiento": "02/05/2024",
+        "fecha_diligenciamiento": "2024-05-02",
         "nombre": "Huertas comunitarias en colegios",
         "dependencia": "Dirección de Ambiente",
         "directivo": "",
@@ -416,13 +416,13 @@ def _caso_04() -> bytes:
 
 
 ESPERADO_05 = {
-    "fecha_diligenciamiento": "09/08/2024",
+    "fecha_diligenciamiento": "2024-08-09",
     "nombre": "Tableros de control para la atención a la ciudadanía",
     "dependencia": "Dirección del Sistema Distrital de Servicio a la Ciudadanía",
     "proceso": "Servicio a la ciudadanía",
     "equipo": "Equipo de seguimiento y medición",
     "tipo_vinculacion": "Libre nombramiento y remoción",
-    "fecha_inicio": "20/01/2022",
+    "fecha_inicio": "2022-01-20",
     "descripcion": "Tableros semanales de peticiones, quejas y reclamos por canal de atención.",
     "linea_base": "Los informes se hacían a mano cada trimestre, con dos meses de rezago.",
     "poblacion_objetivo": "Directivos de las entidades distritales.",
@@ -462,13 +462,13 @@ ESPERADO_06 = {
         "codigo": "4202000-FT-1311",
         "version": "01",
     },
-    "fecha_diligenciamiento": "24/10/2023",
+    "fecha_diligenciamiento": "2023-10-24",
     "nombre": "Gestión documental sin papel en la Oficina Jurídica",
     "dependencia": "Oficina Asesora Jurídica",
     "proceso": "Gestión jurídica",
     "equipo": "Grupo de conceptos",
     "tipo_vinculacion": "Contratista",
-    "fecha_inicio": "01/07/2023",
+    "fecha_inicio": "2023-07-01",
     "descripcion": "Los conceptos jurídicos se tramitan y firman en el sistema, sin papel.",
     "linea_base": "Cada concepto generaba 40 hojas impresas en promedio.",
     "poblacion_objetivo": "Abogados de la oficina y dependencias que piden conceptos.",
@@ -496,7 +496,7 @@ def _caso_06() -> bytes:
         enc.cell(i, 3).text = der
         enc.cell(i, 4).text = e["encabezado"][clave_der] if clave_der else "1 de 1"
     doc.add_paragraph("BUENAS PRÁCTICAS DE GESTIÓN PÚBLICA")
-    campos = [c for c in BuenaPractica.model_fields if c not in ("encabezado", "anexos")]
+    campos = [c for c in BuenaPractica.model_fields if c not in ("encabezado", "anexos", "valoracion")]
     tabla = doc.add_table(rows=len(campos), cols=2)
     for fila, campo in zip(tabla.rows, campos):
         fila.cells[0].text = etiqueta(campo) if campo != "conclusiones" else "Conclusiones:"

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from types import ModuleType
 
 from ..errores import ErrorAcuerdoDocs
+from ..salida.archivos import error_salida
 from . import comun
 
 # Orden → módulo (en el orden de la ayuda). Solo se importa el de la orden pedida: así
@@ -29,6 +30,8 @@ ORDENES: dict[str, str] = {
     "plantilla-lote": "plantilla_lote",
     "extraer": "extraer",
     "catalogo": "catalogo",
+    "infografia": "infografia",
+    "seguimiento": "seguimiento",
 }
 
 
@@ -79,6 +82,8 @@ def _main(argv: list[str], convertidor: object) -> int:
     except BrokenPipeError:  # p. ej. acuerdo-docs esquema ficha | head
         sys.stderr.close()
         return 0
+    except OSError as exc:  # último recurso: un error del sistema nunca llega como traza
+        return comun.informar_error(error_salida(exc, exc.filename or "un archivo", "usar"))
     except KeyboardInterrupt:
         print("Interrumpido: no quedó ningún archivo a medias.", file=sys.stderr)
         return 130

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import argparse
 import io
-import os
 from pathlib import Path
 
 from ..documentos.acuerdo import cargar_acuerdo, renderizar_acuerdo
+from ..esquemas.acuerdo import AcuerdoSimbolico
 from ..salida.archivos import escribir_atomico
+from ..salida.destinos import comprobar_archivo, es_carpeta, resolver_salida
 from . import comun
 
 
@@ -20,8 +21,10 @@ def registrar(ordenes: argparse._SubParsersAction) -> None:
             "Genera el acuerdo simbólico de corresponsabilidad de un desafío de innovación: actores, roles, "
             "compromisos, hoja de ruta con su avance, riesgos principales y bloques de firma simbólica. "
             "Los datos vienen en un JSON con las claves del esquema (vea: acuerdo-docs esquema acuerdo).\n\n"
-            "Si -o es una carpeta (termina en / o ya existe), escribe en ella NOMBRE.docx y la matriz de "
-            "riesgos NOMBRE_riesgos.xlsx, donde NOMBRE es el del archivo de entrada."
+            "Si -o es una carpeta (termina en / o ya existe), escribe en ella NOMBRE.docx, la matriz de "
+            "riesgos NOMBRE_riesgos.xlsx y la infografía de una página NOMBRE_infografia.pdf y .png, donde "
+            "NOMBRE es el del archivo de entrada. Si -o termina en .pdf, escribe solo el PDF (requiere "
+            "LibreOffice)."
         ),
         epilog=(
             "Ejemplos:\n"
@@ -31,9 +34,8 @@ def registrar(ordenes: argparse._SubParsersAction) -> None:
         ),
     )
     p.add_argument("entrada", type=Path, help="archivo JSON del acuerdo ('-' para la entrada estándar)")
-    # Texto y no Path: Path("salidas/") pierde la barra final que indica una carpeta.
-    p.add_argument("-o", "--salida", required=True, metavar="RUTA",
-                   help="archivo .docx de salida, o carpeta (termina en /) para el .docx y la matriz .xlsx")
+    comun.agregar_salida(p, "archivo .docx (o .pdf) de salida, o carpeta (termina en / o ya existe) para el .docx"
+                         " y la matriz .xlsx")
     p.add_argument(
         "--referencia", type=comun.fecha_argumento, metavar="AAAA-MM-DD",
         help="fecha frente a la que se calcula el estado de cada hito (por omisión: fecha_corte del JSON o hoy)",
@@ -44,33 +46,46 @@ def registrar(ordenes: argparse._SubParsersAction) -> None:
     p.set_defaults(ejecutar=ejecutar)
 
 
-def _es_carpeta(salida: str) -> bool:
-    return salida.endswith(("/", os.sep)) or Path(salida).is_dir()
+def _infografias(acuerdo: AcuerdoSimbolico, args: argparse.Namespace) -> dict[str, bytes]:
+    from ..documentos.infografia import renderizar_infografia
+
+    corte = acuerdo.fecha_referencia(args.referencia)
+    return {f: renderizar_infografia(acuerdo, f, corte=corte, publico=args.publico) for f in ("pdf", "png")}
 
 
 def ejecutar(args: argparse.Namespace) -> int:
+    entradas = [args.entrada, args.plantilla]
+    nombre = comun.nombre_de(args.entrada, "acuerdo")
+    salida = resolver_salida(args.salida, nombre=nombre, extensiones=(".docx", ".pdf"), entradas=entradas,
+                             que="el acuerdo")
+    en_carpeta = es_carpeta(args.salida)
+    ruta_xlsx = salida.ruta.with_name(f"{salida.ruta.stem}_riesgos.xlsx") if en_carpeta else None
+    rutas_infografia: dict[str, Path] = {}
+    if ruta_xlsx is not None:
+        comprobar_archivo(ruta_xlsx, str(ruta_xlsx), entradas)
+        for formato in ("pdf", "png"):
+            rutas_infografia[formato] = salida.ruta.with_name(f"{salida.ruta.stem}_infografia.{formato}")
+            comprobar_archivo(rutas_infografia[formato], str(rutas_infografia[formato]), entradas)
+    ruta_pdf = comun.destino_pdf(salida, args.pdf, entradas)
     acuerdo = cargar_acuerdo(comun.leer_json(args.entrada))
     # Todo se arma en memoria antes de escribir: si algo falla, no queda ningún archivo a medias.
     documento = renderizar_acuerdo(
         acuerdo, referencia=args.referencia, plantilla=args.plantilla, publico=args.publico
     )
-    salida = Path(args.salida)
-    if not _es_carpeta(args.salida):
-        ruta = escribir_atomico(salida, documento)
-        print(f"Acuerdo escrito: {ruta}")
-        if args.pdf and ruta is not None:
-            comun.convertir_pdf([ruta], args)
-        return 0
+    libro = None
+    infografias: dict[str, bytes] = {}
+    if ruta_xlsx is not None:
+        from ..documentos.matriz import generar_matriz_riesgos
 
-    from ..documentos.matriz import generar_matriz_riesgos
-
-    nombre = args.entrada.stem if str(args.entrada) != "-" else "acuerdo"
-    libro = io.BytesIO()
-    generar_matriz_riesgos(acuerdo, libro, referencia=acuerdo.fecha_referencia(args.referencia))
-    ruta_docx = escribir_atomico(salida / f"{nombre}.docx", documento)
-    ruta_xlsx = escribir_atomico(salida / f"{nombre}_riesgos.xlsx", libro.getvalue())
-    print(f"Acuerdo escrito: {ruta_docx}")
-    print(f"Matriz de riesgos escrita: {ruta_xlsx}")
-    if args.pdf:
-        comun.convertir_pdf([r for r in (ruta_docx, ruta_xlsx) if r is not None], args)
+        libro = io.BytesIO()
+        generar_matriz_riesgos(acuerdo, libro, referencia=acuerdo.fecha_referencia(args.referencia))
+        infografias = _infografias(acuerdo, args)
+    comun.escribir_documento(salida, documento, "Acuerdo escrito", args, ruta_pdf)
+    if ruta_xlsx is not None and libro is not None:
+        escrita = escribir_atomico(ruta_xlsx, libro.getvalue())
+        print(f"Matriz de riesgos escrita: {escrita}")
+        if args.pdf and escrita is not None:  # con --pdf, también el libro (issue 17)
+            comun.convertir_pdf([escrita], args)
+        for formato, datos in infografias.items():
+            print(f"Infografía escrita: {escribir_atomico(rutas_infografia[formato], datos)}")
     return 0

@@ -1,52 +1,90 @@
-"""acuerdo-docs catalogo: todas las fichas .docx de una carpeta en un libro de Excel."""
+"""acuerdo-docs catalogo: las fichas de una carpeta en un libro de Excel, o como datos abiertos."""
 
 from __future__ import annotations
 
 import argparse
 import sys
-from collections import Counter
 from pathlib import Path
 
-from ..documentos.catalogo import CON_AVISOS, CON_ERRORES, CORRECTA, ILEGIBLE, escribir_catalogo, leer_carpeta
+from ..documentos.catalogo import CON_AVISOS, CON_ERRORES, CORRECTA, ILEGIBLE, generar_catalogo
+from ..esquemas.publicacion import FRECUENCIAS, Metadatos
+from ..salida.destinos import resolver_salida
+from . import comun
+from .comun import fecha_argumento
 
 
 def registrar(ordenes: argparse._SubParsersAction) -> None:
     p = ordenes.add_parser(
         "catalogo",
-        help="reúne en un .xlsx todas las fichas 4202000-FT-1311 (.docx) de una carpeta",
+        help="reúne las fichas 4202000-FT-1311 (.docx, .json) de una carpeta en un .xlsx, .csv o .json",
         description=(
-            "Lee cada ficha .docx de la carpeta y de sus subcarpetas y escribe un libro de Excel con una fila "
-            "por buena práctica: sus campos, el archivo de origen y su estado. Una ficha que no se puede leer "
-            "o que tiene campos inválidos queda como fila con el motivo. Los datos personales (directivo, "
-            "colaborador, teléfono y correo) no se incluyen salvo con --con-datos-personales."
+            "Lee cada ficha (.docx o .json) de la carpeta y de sus subcarpetas. Con -o catalogo.xlsx escribe el "
+            "libro de la oficina: una fila por práctica con su valoración DAFP (criterios Sí/No/Sin valorar y el "
+            "nivel calculado). Si el libro ya existe, conserva todo lo que una persona escribió en él, informa de "
+            "las fichas nuevas, cambiadas, movidas y desaparecidas, y guarda la versión anterior en "
+            "catalogo.xlsx.bak. Con -o catalogo.csv o .json escribe los datos abiertos (versión pública, sin "
+            "datos personales) con su diccionario de datos, sus metadatos y su JSON Schema."
         ),
         epilog=(
-            "Ejemplo:\n  acuerdo-docs catalogo fichas/ -o catalogo.xlsx\n\n"
+            "Ejemplos:\n  acuerdo-docs catalogo fichas/ -o catalogo.xlsx\n"
+            "  acuerdo-docs catalogo fichas/ -o publicar/catalogo.csv --valoraciones catalogo.xlsx\n\n"
             "Códigos de salida: 0 todas las fichas se leyeron bien; 1 alguna tiene errores o no se pudo leer "
-            "(el catálogo se escribe igual); 2 la carpeta no existe o no tiene archivos .docx."
+            "(el catálogo se escribe igual), o el catálogo anterior tiene un valor que no se puede conservar "
+            "(no se escribe nada); 2 la carpeta no existe o no tiene fichas, o la salida no es un catálogo."
         ),
     )
-    p.add_argument("carpeta", type=Path, help="carpeta con las fichas .docx (se recorre con sus subcarpetas)")
-    p.add_argument("-o", "--salida", type=Path, required=True, metavar="RUTA",
-                   help="libro .xlsx de salida (si es una carpeta, se escribe catalogo.xlsx en ella)")
+    p.add_argument("carpeta", type=Path, help="carpeta con las fichas .docx o .json (se recorre con sus subcarpetas)")
+    comun.agregar_salida(p, "catalogo.xlsx (libro de la oficina), o .csv / .json (datos abiertos); si es una "
+                         "carpeta, catalogo.xlsx dentro")
+    p.add_argument("--valoraciones", type=Path, metavar="LIBRO",
+                   help="catálogo .xlsx del que tomar las valoraciones (para .csv y .json)")
     p.add_argument("--con-datos-personales", action="store_true",
-                   help="incluye directivo, colaborador, teléfono y correo (Ley 1581 de 2012: úselo solo si "
-                   "el catálogo no se va a publicar)")
+                   help="incluye directivo, colaborador, teléfono y correo en el .xlsx (Ley 1581 de 2012: úselo "
+                   "solo si el catálogo no se va a publicar; nunca en .csv ni .json)")
+    p.add_argument("--procesos", type=int, metavar="N", help="procesos que leen fichas (por omisión, uno por núcleo)")
+    grupo = p.add_argument_group("metadatos de los datos abiertos")
+    grupo.add_argument("--titulo", help="título del conjunto de datos")
+    grupo.add_argument("--publicador", help="entidad que publica (por omisión, la de las fichas)")
+    grupo.add_argument("--emitido", type=fecha_argumento, metavar="FECHA",
+                       help="fecha de la primera publicación (por omisión, la de modificación)")
+    grupo.add_argument("--licencia", metavar="URL", help="URL de la licencia (por omisión CC BY-SA 4.0)")
+    grupo.add_argument("--frecuencia", choices=sorted(FRECUENCIAS), help="frecuencia de actualización")
     p.set_defaults(ejecutar=ejecutar)
 
 
+def _metadatos(args: argparse.Namespace) -> Metadatos:
+    valores = {"titulo": args.titulo, "publicador": args.publicador, "emitido": args.emitido,
+               "licencia": args.licencia, "frecuencia": args.frecuencia}
+    return Metadatos(**{k: v for k, v in valores.items() if v is not None})
+
+
 def ejecutar(args: argparse.Namespace) -> int:
-    filas = leer_carpeta(args.carpeta)
-    if args.salida.is_dir():  # -o carpeta/: catalogo.xlsx dentro
-        args.salida = args.salida / "catalogo.xlsx"
-    ruta = escribir_catalogo(filas, args.salida, datos_personales=args.con_datos_personales)
-    conteo = Counter(f.estado for f in filas)
-    print(
-        f"Catálogo escrito: {ruta} ({len(filas)} archivo(s): {conteo[CORRECTA] + conteo[CON_AVISOS]} correcta(s), "
-        f"{conteo[CON_ERRORES]} con errores, {conteo[ILEGIBLE]} ilegible(s))"
+    salida = resolver_salida(args.salida, nombre="catalogo", extensiones=(".xlsx", ".csv", ".json"),
+                             entradas=[args.valoraciones], que="el catálogo")
+    resultado = generar_catalogo(
+        args.carpeta, salida.ruta, datos_personales=args.con_datos_personales,
+        valoraciones_de=args.valoraciones, metadatos=_metadatos(args), procesos=args.procesos,
     )
-    for fila in filas:
-        if fila.estado in (CON_ERRORES, ILEGIBLE):
-            primera = fila.motivo.split("\n")[0]
-            print(f"  {fila.archivo}: {fila.estado.lower()}: {primera}", file=sys.stderr)
+    conteo = resultado.estados
+    print(
+        f"Catálogo escrito: {resultado.ruta} ({resultado.total} archivo(s): "
+        f"{conteo[CORRECTA] + conteo[CON_AVISOS]} correcta(s), {conteo[CON_ERRORES]} con errores, "
+        f"{conteo[ILEGIBLE]} ilegible(s))"
+    )
+    for ruta in resultado.escritos[1:]:
+        print(f"Escrito: {ruta}")
+    if resultado.ruta.suffix.lower() != ".xlsx":
+        print(f"Datos abiertos: {resultado.filas_publicadas} práctica(s) publicada(s), sin datos personales")
+    informe = resultado.informe
+    if informe.anterior is not None:
+        print(f"Respecto a {informe.anterior.name}: {informe.sin_cambios} sin cambios, {len(informe.nuevas)} nueva(s), "
+              f"{len(informe.cambiadas)} cambiada(s), {len(informe.movidas)} movida(s), "
+              f"{len(informe.desaparecidas)} desaparecida(s); {informe.entradas_conservadas} fila(s) con "
+              "valoración o notas conservadas")
+        for linea in informe.lineas():
+            print(linea)
+    if informe.respaldo is not None:
+        print(f"Versión anterior guardada en: {informe.respaldo}")
+    for archivo, estado, motivo in resultado.problemas:
+        print(f"  {archivo}: {estado.lower()}: {motivo}", file=sys.stderr)
     return 1 if conteo[CON_ERRORES] or conteo[ILEGIBLE] else 0

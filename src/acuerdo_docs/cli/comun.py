@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import argparse
+import io
 import json
 import signal
 import sys
+import tempfile
 import threading
-from collections.abc import Iterator, Sequence
+import zipfile
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date
 from importlib.metadata import PackageNotFoundError
@@ -20,6 +23,8 @@ from ..errores import (
     ErrorEntrada,
     ErrorValidacion,
 )
+from ..salida.archivos import escribir_atomico
+from ..salida.destinos import Salida, comprobar_archivo
 
 
 def version() -> str:
@@ -61,17 +66,53 @@ class Parser(argparse.ArgumentParser):
         self.exit(2, f"{self.prog}: error: {message}\n")
 
 
+# Lo que un usuario suele pasar por error donde va un JSON, reconocido por sus primeros bytes.
+_NO_JSON: tuple[tuple[bytes, str], ...] = (
+    (b"%PDF", "es un PDF"),
+    (b"\xd0\xcf\x11\xe0", "es un documento de Office antiguo (.doc o .xls)"),
+)
+
+
+def _no_es_json(ruta: Path, datos: bytes) -> str | None:
+    """Por qué el archivo no es un JSON (un .docx, un .xlsx, un PDF), o ``None``."""
+    if datos.startswith(b"PK\x03\x04"):
+        try:  # solo los nombres de las partes: dicen si es Word o Excel sin importar la extensión
+            with zipfile.ZipFile(io.BytesIO(datos)) as zf:
+                partes = set(zf.namelist())
+        except zipfile.BadZipFile:
+            partes = set()
+        if "xl/workbook.xml" in partes or ruta.suffix.lower() in (".xlsx", ".xlsm"):
+            return ("es un libro de Excel (.xlsx), no un JSON: para generar desde una hoja de cálculo"
+                    " use «acuerdo-docs lote»")
+        if "word/document.xml" in partes or ruta.suffix.lower() == ".docx":
+            return ("es un documento de Word (.docx), no un JSON: para leer una ficha diligenciada"
+                    " use «acuerdo-docs extraer»")
+        return "es un archivo comprimido (ZIP), no un JSON"
+    for firma, que in _NO_JSON:
+        if datos.startswith(firma):
+            return f"{que}, no un JSON"
+    return None
+
+
 def leer_json(ruta: Path) -> Any:
-    """Lee un archivo JSON con mensajes claros (archivo ausente, JSON mal formado)."""
+    """Lee un archivo JSON con mensajes claros (ausente, vacío, un .docx, JSON mal formado)."""
     if str(ruta) == "-":
-        texto = sys.stdin.read()
+        entrada = getattr(sys.stdin, "buffer", None)
+        datos = entrada.read() if entrada is not None else sys.stdin.read().encode("utf-8")
     else:
+        if ruta.is_dir():
+            raise ErrorEntrada(f"{ruta} es una carpeta: se esperaba un archivo JSON")
         if not ruta.is_file():
             raise ErrorEntrada(f"No existe el archivo de entrada: {ruta}")
-        try:
-            texto = ruta.read_text(encoding="utf-8-sig")
-        except UnicodeDecodeError:
-            raise ErrorEntrada(f"{ruta}: el archivo no está en UTF-8") from None
+        datos = ruta.read_bytes()
+    if motivo := _no_es_json(ruta, datos):
+        raise ErrorEntrada(f"{ruta}: {motivo}")
+    try:
+        texto = datos.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise ErrorEntrada(f"{ruta}: el archivo no está en UTF-8 (guárdelo como JSON en UTF-8)") from None
+    if not texto.strip():
+        raise ErrorEntrada(f"{ruta}: el archivo está vacío; se esperaba un JSON (vea: acuerdo-docs ejemplo)")
     try:
         return json.loads(texto)
     except json.JSONDecodeError as exc:
@@ -80,16 +121,84 @@ def leer_json(ruta: Path) -> Any:
         ) from None
 
 
+_CONTROL = {c: f"\\x{c:02x}" for c in [*range(0x00, 0x09), *range(0x0b, 0x20), *range(0x7f, 0xa0)]}
+
+
+def seguro(texto: str) -> str:
+    """Texto para la terminal: los caracteres de control (ESC, BEL…) se muestran escapados, nunca se ejecutan."""
+    return texto.translate(_CONTROL)
+
+
 def informar_error(exc: ErrorAcuerdoDocs) -> int:
     """Muestra un error del usuario sin traza y devuelve el código de salida."""
+    if isinstance(exc, ErrorValidacion) and len(exc.errores) == 1:
+        # Un solo error: una línea que lo dice todo.
+        texto = str(exc.errores[0])
+        punto = "" if texto.endswith((".", "?", "!")) else "."
+        print(f"Error: {texto}{punto} No se escribió ningún archivo.", file=sys.stderr)
+        return exc.codigo_salida
     print(f"Error: {exc}", file=sys.stderr)
     if isinstance(exc, ErrorValidacion):
         print("No se escribió ningún archivo.", file=sys.stderr)
     return exc.codigo_salida
 
 
-def agregar_salida(parser: argparse.ArgumentParser, ayuda: str) -> None:
-    parser.add_argument("-o", "--salida", type=Path, required=True, metavar="RUTA", help=ayuda)
+def agregar_salida(parser: argparse.ArgumentParser, ayuda: str, *, obligatoria: bool = True) -> None:
+    # Texto y no Path: Path("salidas/") pierde la barra final que indica una carpeta.
+    parser.add_argument("-o", "--salida", required=obligatoria, metavar="RUTA", help=ayuda)
+
+
+def nombre_de(entrada: Path | None, por_omision: str) -> str:
+    """NOMBRE del archivo que se escribe en una carpeta: el del archivo de entrada, o el de la orden."""
+    if entrada is None or str(entrada) == "-" or not entrada.stem:
+        return por_omision
+    return entrada.stem
+
+
+def destino_pdf(salida: Salida, pdf: bool, entradas: Iterable[Path | None]) -> Path | None:
+    """--pdf junto a un .docx: el PDF se comprueba como cualquier destino antes de escribir nada."""
+    if not pdf or salida.formato == ".pdf":
+        return None
+    ruta = salida.ruta.with_suffix(".pdf")
+    comprobar_archivo(ruta, str(ruta), entradas)
+    return ruta
+
+
+def escribir_pdf(docx: bytes, destino: Path, args: argparse.Namespace) -> Path:
+    """Convierte los bytes de un .docx con LibreOffice y escribe el PDF en ``destino`` (fallo: código 3).
+
+    LibreOffice trabaja en una carpeta temporal; el PDF llega al destino por la misma escritura
+    atómica que todo lo demás (archivo regular o nuevo, umask, modo del que se reemplaza).
+    """
+    with tempfile.TemporaryDirectory(prefix="acuerdo_docs_pdf_") as temporal, sigterm_como_salida():
+        origen = Path(temporal) / "documento.docx"
+        origen.write_bytes(docx)
+        escribir_atomico(destino, _a_pdf_uno(origen, args).read_bytes())
+    return destino
+
+
+def _a_pdf_uno(origen: Path, args: argparse.Namespace) -> Path:
+    """El PDF de ``origen`` (junto a él): por el LibreOffice ya arrancado si lo hay, si no con a_pdf."""
+    convertidor = getattr(args, "convertidor", None)
+    if convertidor is not None:  # arrancado por pdf_anticipado al empezar la orden
+        convertidor.pdfa = not args.pdf_simple
+        convertidor.tiempo_limite = args.tiempo_limite
+        return Path(convertidor.convertir(origen))
+    from ..salida.pdf import a_pdf
+
+    (pdf,) = a_pdf([origen], tiempo_limite=args.tiempo_limite, pdfa=not args.pdf_simple).exigir()
+    return pdf
+
+
+def escribir_documento(salida: Salida, docx: bytes, aviso: str, args: argparse.Namespace,
+                       ruta_pdf: Path | None = None) -> None:
+    """Escribe el .docx (o solo el PDF si -o termina en .pdf) y, con --pdf, el PDF junto a él."""
+    if salida.formato == ".pdf":
+        print(f"{aviso}: {escribir_pdf(docx, salida.ruta, args)}")
+        return
+    print(f"{aviso}: {escribir_atomico(salida.ruta, docx)}")
+    if ruta_pdf is not None:
+        print(f"PDF escrito: {escribir_pdf(docx, ruta_pdf, args)}")
 
 
 def agregar_publico(parser: argparse.ArgumentParser) -> None:
@@ -154,7 +263,7 @@ def pdf_anticipado(argv: Sequence[str]) -> Iterator[Any]:
     informará el error en su turno, después de los errores de los datos.
     """
     orden = next((a for a in argv if not a.startswith("-")), None)
-    if "--pdf" not in argv or orden not in ORDENES_PDF_ANTICIPADO:
+    if orden not in ORDENES_PDF_ANTICIPADO or not _pide_pdf(argv):
         yield None
         return
     from ..salida.pdf.convertidor import ConvertidorPdf
@@ -173,14 +282,25 @@ def pdf_anticipado(argv: Sequence[str]) -> Iterator[Any]:
         convertidor.cerrar()
 
 
+def _pide_pdf(argv: Sequence[str]) -> bool:
+    """--pdf, o una salida -o que termina en .pdf."""
+    if "--pdf" in argv:
+        return True
+    for i, arg in enumerate(argv):
+        valor = argv[i + 1] if arg in ("-o", "--salida") and i + 1 < len(argv) else None
+        if arg.startswith("--salida="):
+            valor = arg.split("=", 1)[1]
+        if valor is not None and valor.lower().endswith(".pdf"):
+            return True
+    return False
+
+
 def convertir_pdf(rutas: list[Path], args: argparse.Namespace) -> None:
     """--pdf: convierte con LibreOffice; un fallo es ErrorConversion (código de salida 3)."""
-    convertidor = getattr(args, "convertidor", None)
-    if convertidor is not None:  # ya arrancado por pdf_anticipado
-        convertidor.pdfa = not args.pdf_simple
-        convertidor.tiempo_limite = args.tiempo_limite
-        for ruta in rutas:
-            print(f"PDF escrito: {convertidor.convertir(ruta)}")
+    if getattr(args, "convertidor", None) is not None:  # ya arrancado por pdf_anticipado
+        with sigterm_como_salida():
+            for ruta in rutas:
+                print(f"PDF escrito: {_a_pdf_uno(ruta, args)}")
         return
     from ..salida.pdf import a_pdf
 

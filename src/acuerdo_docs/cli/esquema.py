@@ -6,19 +6,22 @@ import argparse
 import json
 
 from ..esquemas import ESQUEMAS
+from ..esquemas.publicado import esquema_publicado
 
 
 def registrar(ordenes: argparse._SubParsersAction) -> None:
     p = ordenes.add_parser(
         "esquema",
         help="imprime el JSON Schema de los datos de entrada",
-        description="Imprime el JSON Schema (con etiquetas y ayudas del formulario) de un tipo de documento.",
+        description="Imprime el JSON Schema (Draft 2020-12, con etiquetas y ayudas del formulario) de un tipo de "
+        "documento: ficha, acuerdo o riesgos.",
+        epilog="Ejemplo:\n  acuerdo-docs esquema ficha > ficha.schema.json",
     )
     p.add_argument("tipo", choices=sorted(ESQUEMAS), help="tipo de documento")
     p.set_defaults(ejecutar=ejecutar)
 
 
 def ejecutar(args: argparse.Namespace) -> int:
-    esquema = ESQUEMAS[args.tipo].model_json_schema()
+    esquema = esquema_publicado(args.tipo)
     print(json.dumps(esquema, ensure_ascii=False, indent=2))
     return 0

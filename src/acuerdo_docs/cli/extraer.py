@@ -10,6 +10,8 @@ from typing import Any
 
 from ..lectores.ficha_docx import campos_a_json, extraer_campos, practica_a_json
 from ..salida.archivos import escribir_atomico
+from ..salida.destinos import resolver_salida
+from . import comun
 
 
 def registrar(ordenes: argparse._SubParsersAction) -> None:
@@ -30,9 +32,8 @@ def registrar(ordenes: argparse._SubParsersAction) -> None:
         ),
     )
     p.add_argument("entrada", type=Path, help="ficha .docx diligenciada")
-    p.add_argument("-o", "--salida", type=Path, metavar="RUTA",
-                   help="archivo JSON de salida, o una carpeta para escribir NOMBRE.json en ella "
-                   "(por omisión, la salida estándar)")
+    comun.agregar_salida(p, "archivo .json de salida, o una carpeta (termina en / o ya existe) para escribir "
+                         "NOMBRE.json en ella (por omisión, la salida estándar)", obligatoria=False)
     p.add_argument(
         "--parcial", action="store_true",
         help="escribe lo leído aunque falten campos o haya inválidos, con la lista de errores y avisos "
@@ -51,9 +52,10 @@ def _escribir(datos: dict[str, Any], salida: Path | None) -> None:
 
 
 def ejecutar(args: argparse.Namespace) -> int:
+    if args.salida is not None:
+        args.salida = resolver_salida(args.salida, nombre=comun.nombre_de(args.entrada, "ficha"),
+                                      extensiones=(".json",), entradas=[args.entrada], que="el JSON").ruta
     extraida = extraer_campos(args.entrada)
-    if args.salida is not None and args.salida.is_dir():  # -o carpeta/: NOMBRE.json dentro
-        args.salida = args.salida / f"{args.entrada.stem}.json"
     for aviso in extraida.avisos:
         print(f"Aviso: {aviso}", file=sys.stderr)
     if args.parcial:

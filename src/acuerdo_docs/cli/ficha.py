@@ -5,7 +5,8 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from ..documentos.ficha import cargar_practica, generar_ficha
+from ..documentos.ficha import cargar_practica, renderizar_ficha
+from ..salida.destinos import resolver_salida
 from . import comun
 
 
@@ -15,10 +16,13 @@ def registrar(ordenes: argparse._SubParsersAction) -> None:
         help="genera la ficha 4202000-FT-1311 (Word) de una buena práctica",
         description="Genera la ficha 4202000-FT-1311 «Documentación de buenas prácticas de gestión pública» "
         "a partir de un JSON con las claves del esquema (vea: acuerdo-docs esquema ficha).",
-        epilog="Ejemplo:\n  acuerdo-docs ficha practica.json -o ficha.docx",
+        epilog="Ejemplos:\n  acuerdo-docs ficha practica.json -o ficha.docx\n"
+               "  acuerdo-docs ficha practica.json -o fichas/        (escribe fichas/practica.docx)\n"
+               "  acuerdo-docs ficha practica.json -o ficha.pdf      (requiere LibreOffice)",
     )
     p.add_argument("entrada", type=Path, help="archivo JSON de la práctica ('-' para la entrada estándar)")
-    comun.agregar_salida(p, "archivo .docx de salida")
+    comun.agregar_salida(p, "archivo .docx de salida (o .pdf para obtener solo el PDF), o una carpeta"
+                         " (termina en / o ya existe) para escribir en ella NOMBRE.docx")
     p.add_argument("--plantilla", type=Path, metavar="DOCX", help="plantilla Word propia (por omisión, la oficial)")
     comun.agregar_publico(p)
     comun.agregar_pdf(p)
@@ -26,11 +30,14 @@ def registrar(ordenes: argparse._SubParsersAction) -> None:
 
 
 def ejecutar(args: argparse.Namespace) -> int:
+    entradas = [args.entrada, args.plantilla]
+    salida = resolver_salida(args.salida, nombre=comun.nombre_de(args.entrada, "ficha"),
+                             extensiones=(".docx", ".pdf"), entradas=entradas, que="la ficha")
+    ruta_pdf = comun.destino_pdf(salida, args.pdf, entradas)
     datos = comun.leer_json(args.entrada)
     base = args.entrada.parent if str(args.entrada) != "-" else Path.cwd()
     practica = cargar_practica(datos, base=base)
-    ruta = generar_ficha(practica, args.salida, plantilla=args.plantilla, publico=args.publico)
-    print(f"Ficha escrita: {ruta}")
-    if args.pdf and ruta is not None:
-        comun.convertir_pdf([ruta], args)
+    # Todo se arma en memoria antes de escribir: si algo falla, no queda ningún archivo a medias.
+    docx = renderizar_ficha(practica, plantilla=args.plantilla, publico=args.publico)
+    comun.escribir_documento(salida, docx, "Ficha escrita", args, ruta_pdf)
     return 0

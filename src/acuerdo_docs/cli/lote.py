@@ -49,7 +49,7 @@ def registrar(ordenes: argparse._SubParsersAction) -> None:
     )
     p.add_argument("entrada", type=Path,
                    help="libro .xlsx (hojas fichas, o acuerdos y sus hojas hijas) o .csv de fichas")
-    p.add_argument("-o", "--salida", type=Path, required=True, metavar="CARPETA",
+    p.add_argument("-o", "--salida", required=True, metavar="CARPETA",
                    help="carpeta de salida (se crea si falta)")
     p.add_argument("--tipo", choices=sorted(LECTORES), help="tipo de lote (por omisión, según las hojas del libro)")
     por_omision = ", ".join(f"{t} «{PATRONES[t]}»" for t in sorted(PATRONES)).replace("%", "%%")
@@ -63,6 +63,8 @@ def registrar(ordenes: argparse._SubParsersAction) -> None:
     p.add_argument("--publico", action="store_true",
                    help="versión para publicar: sin nombres, teléfonos ni correos de personas (Ley 1581 de 2012)")
     comun.agregar_pdf(p, "cada documento")
+    p.add_argument("--infografia", action="store_true",
+                   help="escribe además la infografía de una página de cada fila (NOMBRE_infografia.pdf)")
     p.add_argument("--silencioso", action="store_true", help="sin barra de progreso")
     p.add_argument("--procesos", type=_positivo, metavar="N",
                    help="procesos de trabajo (por omisión, uno por núcleo; 1 = sin procesos adicionales)")
@@ -126,7 +128,7 @@ def ejecutar(args: argparse.Namespace) -> int:
             args.entrada, args.salida, tipo=args.tipo, nombre=args.nombre, combinado=args.combinado,
             procesos=args.procesos, publico=args.publico, pdf=args.pdf, progreso=progreso,
             tiempo_limite_pdf=args.tiempo_limite, pdfa=not args.pdf_simple,
-            limite_filas=args.limite_filas, limite_bytes=args.limite_mb * MB,
+            limite_filas=args.limite_filas, limite_bytes=args.limite_mb * MB, infografia=args.infografia,
         )
     imprimir_resumen(informe, Console(soft_wrap=False))
     return informe.codigo_salida

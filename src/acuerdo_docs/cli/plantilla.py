@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from ..salida.verificacion import TIPOS_PLANTILLA, verificar_plantilla
+from ..documentos.tipos_plantilla import TIPOS_PLANTILLA, verificar_plantilla
 
 
 def registrar(ordenes: argparse._SubParsersAction) -> None:
@@ -24,8 +24,10 @@ def registrar(ordenes: argparse._SubParsersAction) -> None:
             "Comprueba, sin generar ningún documento, que la plantilla:\n"
             "  - solo nombre datos que existen (practica.…, acuerdo.…, encabezado.…);\n"
             "  - muestre todos los campos obligatorios del esquema;\n"
-            "  - no intente acceder al interior de Python ni use |safe, |urlize, |random, lipsum o include.\n"
-            "Código de salida: 0 si se puede usar; 1 si no (con la lista de motivos); 2 si el archivo no se abre."
+            "  - no salga de la lista blanca del sandbox ni pase sus límites (ver docs/plantillas_propias.md);\n"
+            "  - se renderice con datos válidos de prueba de todo lo que el esquema admite.\n"
+            "Código de salida: 0 si se puede usar; 1 si no (un motivo por línea); 2 si el archivo no se abre,\n"
+            "no es un .docx, pasa de 50 MB descomprimido o declara un DTD (<!DOCTYPE …>)."
         ),
         epilog="Ejemplo:\n  acuerdo-docs plantilla verificar mi_ficha.docx\n"
         "  acuerdo-docs plantilla verificar mi_acuerdo.docx --tipo acuerdo",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 
 from ..documentos.plantilla_lote import TIPOS, generar_plantilla_lote
+from ..salida.destinos import resolver_salida
 from . import comun
 
 
@@ -23,11 +24,14 @@ def registrar(ordenes: argparse._SubParsersAction) -> None:
         ),
     )
     p.add_argument("tipo", choices=TIPOS, help="tipo de lote")
-    comun.agregar_salida(p, "libro .xlsx de salida")
+    comun.agregar_salida(p, "libro .xlsx de salida, o una carpeta (termina en / o ya existe) para escribir"
+                         " en ella plantilla_TIPO.xlsx")
     p.set_defaults(ejecutar=ejecutar)
 
 
 def ejecutar(args: argparse.Namespace) -> int:
-    ruta = generar_plantilla_lote(args.tipo, args.salida)
+    salida = resolver_salida(args.salida, nombre=f"plantilla_{args.tipo}", extensiones=(".xlsx",),
+                             que="la plantilla de lote")
+    ruta = generar_plantilla_lote(args.tipo, salida.ruta)
     print(f"Plantilla escrita: {ruta}")
     return 0

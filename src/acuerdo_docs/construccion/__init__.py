@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from . import acuerdo, ficha
+from . import acuerdo, ficha, seguimiento
 
 CONSTRUCTORES: dict[str, Callable[[], bytes]] = {
     ficha.NOMBRE_ARCHIVO: ficha.construir,
     acuerdo.NOMBRE_ARCHIVO: acuerdo.construir,
+    seguimiento.NOMBRE_ARCHIVO: seguimiento.construir,
 }

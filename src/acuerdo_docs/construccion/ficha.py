@@ -8,7 +8,16 @@ from __future__ import annotations
 
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 
-from ..esquemas.ficha import CAMPOS_TEXTO_LARGO, DEFINICION, NOTA_DAFP, NOTA_LEY_1581, SECCIONES, TITULO, BuenaPractica
+from ..esquemas.ficha import (
+    CAMPOS_NO_IMPRESOS,
+    CAMPOS_TEXTO_LARGO,
+    DEFINICION,
+    NOTA_DAFP,
+    NOTA_LEY_1581,
+    SECCIONES,
+    TITULO,
+    BuenaPractica,
+)
 from . import bloques
 
 NOMBRE_ARCHIVO = "ficha_4202000-FT-1311.docx"
@@ -52,7 +61,7 @@ def construir() -> bytes:
     doc.add_paragraph(NOTA_LEY_1581, style="Nota")
     seccion_actual: str | None = None
     for nombre, info in BuenaPractica.model_fields.items():
-        if nombre == "encabezado":
+        if nombre in CAMPOS_NO_IMPRESOS:
             continue
         extra = info.json_schema_extra if isinstance(info.json_schema_extra, dict) else {}
         seccion = extra.get("seccion")

@@ -20,7 +20,9 @@ from ..esquemas.comun import RESERVADO, campos_personales, fecha_larga, numero_c
 from ..rutas import carpeta_ejemplos
 from ..rutas import plantilla as ruta_plantilla
 from ..salida.archivos import Destino, escribir_atomico
+from ..salida.datos_planos import ContextoPlano, datos_planos
 from ..salida.motor_docx import renderizar
+from ..salida.verificacion import TipoPlantilla, exigir_plantilla_valida
 
 log = logging.getLogger("acuerdo_docs.acuerdo")
 
@@ -168,7 +170,7 @@ def contexto_acuerdo(
     referencia: date | None = None,
     publico: bool = False,
 ) -> dict[str, Any]:
-    """Lo que ve la plantilla: el modelo (``acuerdo``) y vistas listas para imprimir.
+    """Lo que ve la plantilla, en datos planos: el acuerdo (``acuerdo``) y vistas listas para imprimir.
 
     ``referencia`` es la fecha frente a la que se calcula el estado de cada hito;
     si no viene, se usa ``fecha_corte`` del acuerdo y, si tampoco, la fecha del día.
@@ -205,9 +207,8 @@ def contexto_acuerdo(
     ]
     riesgos = _vista_riesgos(modelo, entidades)
     facilitador = modelo.facilitador
-    return {
-        "acuerdo": modelo,
-        "encabezado": modelo.encabezado,
+    plano = datos_planos(modelo)
+    vistas = {  # ya son datos planos (una prueba lo comprueba): no se convierten otra vez
         "referencia": ref,
         "facilitador": f"{facilitador.entidad} ({facilitador.equipo})" if facilitador.equipo else facilitador.entidad,
         "actores": actores,
@@ -219,6 +220,8 @@ def contexto_acuerdo(
         "firmas": pares,
         "numero_firmas": 8 if riesgos else 7,
     }
+    # «encabezado» es el mismo dict que «acuerdo.encabezado» (la verificación lo nombra así).
+    return ContextoPlano(acuerdo=plano, encabezado=plano["encabezado"], **vistas)
 
 
 def renderizar_acuerdo(
@@ -233,10 +236,8 @@ def renderizar_acuerdo(
     ruta = Path(plantilla) if plantilla else ruta_plantilla(PLANTILLA_ACUERDO)
     contexto = contexto_acuerdo(acuerdo, referencia=referencia, publico=publico)
     if plantilla is not None:  # plantilla propia: se verifica contra el esquema antes de usarla
-        from ..salida.verificacion import exigir_plantilla_valida
-
-        exigir_plantilla_valida(ruta, "acuerdo")
-    return renderizar(ruta, contexto, motor=motor, titulo=contexto["acuerdo"].desafio.nombre)
+        exigir_plantilla_valida(ruta, TIPO_ACUERDO)
+    return renderizar(ruta, contexto, motor=motor, titulo=cargar_acuerdo(acuerdo).desafio.nombre)
 
 
 def generar_acuerdo(
@@ -266,3 +267,7 @@ def ejemplo_acuerdo() -> AcuerdoSimbolico:
     """Un desafío de ciudad (movilidad segura en entornos escolares) con seis actores y ocho hitos."""
     ruta = carpeta_ejemplos() / EJEMPLO_ACUERDO
     return cargar_acuerdo(json.loads(ruta.read_text(encoding="utf-8")))
+
+
+TIPO_ACUERDO = TipoPlantilla("acuerdo", "acuerdo", contexto_acuerdo, ejemplo_acuerdo)
+"""Lo que la verificación de plantillas propias necesita del acuerdo."""

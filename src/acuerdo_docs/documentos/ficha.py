@@ -14,7 +14,9 @@ from ..esquemas.ficha import BuenaPractica
 from ..rutas import carpeta_ejemplos
 from ..rutas import plantilla as ruta_plantilla
 from ..salida.archivos import Destino, escribir_atomico
+from ..salida.datos_planos import ContextoPlano, datos_planos
 from ..salida.motor_docx import renderizar
+from ..salida.verificacion import TipoPlantilla, exigir_plantilla_valida
 
 log = logging.getLogger("acuerdo_docs.ficha")
 
@@ -37,10 +39,14 @@ def version_publica(practica: BuenaPractica) -> BuenaPractica:
 
 
 def contexto_ficha(practica: BuenaPractica, *, publico: bool = False) -> dict[str, Any]:
-    """Lo que ve la plantilla: ``practica`` (el modelo) y ``encabezado``."""
+    """Lo que ve la plantilla, en datos planos: ``practica`` (los campos del modelo) y ``encabezado``.
+
+    Nada de modelos ni rutas: ``practica.anexos[].archivo`` es el nombre de la imagen.
+    """
     if publico:
         practica = version_publica(practica)
-    return {"practica": practica, "encabezado": practica.encabezado}
+    datos = datos_planos(practica)
+    return ContextoPlano(practica=datos, encabezado=datos["encabezado"])
 
 
 def renderizar_ficha(
@@ -54,9 +60,7 @@ def renderizar_ficha(
     modelo = cargar_practica(practica)
     ruta = Path(plantilla) if plantilla else ruta_plantilla(PLANTILLA_FICHA)
     if plantilla is not None:  # plantilla propia: se verifica contra el esquema antes de usarla
-        from ..salida.verificacion import exigir_plantilla_valida
-
-        exigir_plantilla_valida(ruta, "ficha")
+        exigir_plantilla_valida(ruta, TIPO_FICHA)
     return renderizar(ruta, contexto_ficha(modelo, publico=publico), motor=motor, titulo=modelo.nombre)
 
 
@@ -85,3 +89,7 @@ def ejemplo_ficha() -> BuenaPractica:
     """La práctica de la semilla: «Acuerdo simbólico» de la Alta Consejería TIC (iBO)."""
     ruta = carpeta_ejemplos() / "ficha_acuerdo_simbolico.json"
     return cargar_practica(json.loads(ruta.read_text(encoding="utf-8")))
+
+
+TIPO_FICHA = TipoPlantilla("ficha", "practica", contexto_ficha, ejemplo_ficha)
+"""Lo que la verificación de plantillas propias necesita de la ficha."""

@@ -39,10 +39,21 @@ class ResultadoFila:
     archivos: list[str] = field(default_factory=list)
     """Nombres de los archivos escritos, relativos a la carpeta de salida."""
     errores: list[ErrorCelda] = field(default_factory=list)
+    documento: str = ""
+    """Nombre del documento: la práctica o el desafío del acuerdo (vacío si la fila no lo trae)."""
 
     @property
     def correcta(self) -> bool:
         return self.estado == "generado"
+
+    @property
+    def identificador(self) -> str:
+        """Lo que ve el informe: el nombre del documento (con el id del acuerdo delante, si lo hay)."""
+        if not self.documento:
+            return self.clave
+        if not self.clave or self.clave == f"fila {self.fila}":
+            return self.documento
+        return f"{self.clave}: {self.documento}"
 
 
 @dataclass
@@ -95,6 +106,16 @@ _COLUMNAS_ERRORES = ("Hoja", "Fila", "Columna", "Encabezado", "Campo", "Mensaje"
 _VERDE, _ROJO = "E2EFDA", "F8CBAD"
 
 
+def _numero(fila: Any) -> int | None:
+    """El número de fila como número (ordenable y filtrable en Excel), nunca como texto."""
+    if fila is None or fila == "":
+        return None
+    try:
+        return int(fila)
+    except (TypeError, ValueError):
+        return None
+
+
 def _texto_error(error: ErrorCelda) -> str:
     """``fichas!K11 «Fecha de inicio…»: mensaje`` (o ``fichas, fila 11: …`` si no es de una celda)."""
     return str(error)
@@ -124,7 +145,7 @@ def libro_informe(informe: InformeLote) -> Workbook:
     escribir_encabezados(filas, 1, _COLUMNAS_FILAS)
     for i, res in enumerate(informe.filas, start=2):
         valores = (
-            res.hoja, res.fila, res.clave, res.estado, "\n".join(res.archivos),
+            res.hoja, _numero(res.fila), res.identificador, res.estado, "\n".join(res.archivos),
             "\n".join(_texto_error(e) for e in res.errores),
         )
         for col, valor in enumerate(valores, start=1):
@@ -141,7 +162,7 @@ def libro_informe(informe: InformeLote) -> Workbook:
     for error in informe.errores:
         n += 1
         escribir_fila(errores, n, (
-            error.hoja, error.fila, error.columna, error.encabezado, error.campo, error.mensaje,
+            error.hoja, _numero(error.fila), error.columna, error.encabezado, error.campo, error.mensaje,
         ))
     errores.freeze_panes = "A2"
     if n > 1:

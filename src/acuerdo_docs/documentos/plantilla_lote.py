@@ -26,6 +26,7 @@ from ..salida.archivos import Destino
 from ..salida.excel import (
     COLOR_SUBENCABEZADO,
     FORMATO_FECHA,
+    alto_fila,
     aplicar_estilo,
     escribir_celda,
     estilo_encabezado,
@@ -252,6 +253,9 @@ def _hoja_instrucciones(ws: Worksheet, tipo: str, hojas: dict[str, list[Columna]
     ]
     for fila, (texto, estilo) in enumerate(lineas, start=1):
         escribir_celda(ws, fila, 1, texto, estilo=estilo)
+        tamano = (estilo or {}).get("tamano")
+        if tamano:  # un título más grande que la fila por omisión se montaría sobre la siguiente
+            ws.row_dimensions[fila].height = alto_fila([(texto, 200)], tamano=tamano)
     fila = len(lineas) + 1
     titulos = ("Hoja", "Columna", "Encabezado", "Clave", "Obligatoria", "Formato", "Ayuda")
     for col, titulo in enumerate(titulos, start=1):
@@ -268,7 +272,12 @@ def _hoja_instrucciones(ws: Worksheet, tipo: str, hojas: dict[str, list[Columna]
                        col.ayuda or "")
             for c, valor in enumerate(valores, start=1):
                 escribir_celda(ws, fila, c, valor, estilo={"ajustar": True})
-    fijar_anchos(ws, [14, 12, 42, 26, 12, 36, 80])
+            # Alto explícito para el texto ajustado: LibreOffice no lo recalcula y las filas se solaparían.
+            ws.row_dimensions[fila].height = alto_fila(zip(valores, _ANCHOS_INSTRUCCIONES, strict=True))
+    fijar_anchos(ws, _ANCHOS_INSTRUCCIONES)
+
+
+_ANCHOS_INSTRUCCIONES = (14, 12, 42, 26, 12, 36, 80)
 
 
 def libro_plantilla(tipo: str) -> Workbook:

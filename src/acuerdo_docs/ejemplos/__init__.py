@@ -45,8 +45,149 @@ def _riesgos(carpeta: Path) -> list[Path]:
 GENERADORES["riesgos"] = _riesgos
 
 
+CATALOGO_EJEMPLO = "catalogo_buenas_practicas"
+
+
+def _catalogo(carpeta: Path) -> list[Path]:
+    """Un catálogo con valoraciones de las tres formas: en el JSON de la práctica, desde Python y en el libro.
+
+    Las fichas salen de datos del paquete (la ficha de la semilla como .docx y ``catalogo_ejemplo.json``);
+    se escribe en una carpeta temporal y se copia: regenerar el ejemplo no lee el catálogo anterior.
+    """
+    import json
+    import tempfile
+    from datetime import date
+
+    from ..documentos.catalogo import generar_catalogo
+    from ..documentos.ficha import ejemplo_ficha, renderizar_ficha
+    from ..esquemas.valoracion import CRITERIOS, Criterio, Valoracion
+    from ..rutas import carpeta_ejemplos
+    from ..salida.archivos import escribir_atomico
+
+    justificaciones = {
+        "sencilla": "Una reunión y una lista de compromisos.",
+        "pertinente": "Responde a la falta de reglas claras entre actores de un reto.",
+        "replicable": "Otros laboratorios de innovación pueden usarlo sin cambios.",
+        "genera_solucion": "Acota el alcance y las responsabilidades desde el arranque.",
+        "resultados_medibles": "La hoja de ruta muestra los compromisos cumplidos por entidad.",
+        "mejora_eficiencia": "Menos reprocesos por expectativas no acordadas.",
+        "sostenible": "Se usa en cada reto del laboratorio desde 2020.",
+    }
+    desde_python = Valoracion(
+        **{c: Criterio(respuesta="Sí", justificacion=justificaciones[c]) for c in CRITERIOS},
+        evaluador="Comité de gestión del conocimiento", fecha=date(2024, 4, 10),
+    )
+    practicas = json.loads((carpeta_ejemplos() / "catalogo_ejemplo.json").read_text(encoding="utf-8"))
+    escritos: list[Path] = []
+    with tempfile.TemporaryDirectory(prefix="catalogo_ejemplo_") as temporal:
+        fichas = Path(temporal) / "fichas"
+        (fichas / "2023").mkdir(parents=True)
+        (fichas / "2024").mkdir()
+        (fichas / "2023" / "acuerdo_simbolico.docx").write_bytes(renderizar_ficha(ejemplo_ficha()))
+        for i, practica in enumerate(practicas, start=1):
+            (fichas / "2024" / f"practica_{i}.json").write_text(json.dumps(practica, ensure_ascii=False),
+                                                                encoding="utf-8")
+        valoraciones = {"2023/acuerdo_simbolico.docx": desde_python}
+        salidas = Path(temporal) / "salidas"
+        libro = generar_catalogo(fichas, salidas / f"{CATALOGO_EJEMPLO}.xlsx", valoraciones=valoraciones)
+        abiertos = generar_catalogo(fichas, salidas / f"{CATALOGO_EJEMPLO}.csv", valoraciones=valoraciones)
+        for ruta in [*libro.escritos, *abiertos.escritos]:
+            escritos.append(escribir_atomico(carpeta / ruta.name, ruta.read_bytes()) or carpeta / ruta.name)
+    return escritos
+
+
+GENERADORES["catalogo"] = _catalogo
+
+
+ENTRADAS: dict[str, str] = {
+    "ficha_acuerdo_simbolico.json": "ficha_acuerdo_simbolico.json",
+    "acuerdo_ejemplo.json": "acuerdo_simbolico.json",
+    "riesgos_ejemplo.json": "riesgos.json",
+}
+"""Archivo incorporado → nombre con que ``acuerdo-docs ejemplo`` lo escribe (una entrada para copiar y editar)."""
+
+
+def _entradas(carpeta: Path) -> list[Path]:
+    from ..salida.archivos import escribir_atomico
+
+    origen = Path(__file__).parent
+    escritos = []
+    for nombre, destino in ENTRADAS.items():
+        escribir_atomico(carpeta / destino, (origen / nombre).read_bytes())
+        escritos.append(carpeta / destino)
+    return escritos
+
+
+GENERADORES["entradas"] = _entradas
+
+
+def _infografias(carpeta: Path) -> list[Path]:
+    from ..documentos.acuerdo import ejemplo_acuerdo
+    from ..documentos.ficha import ejemplo_ficha
+    from ..documentos.infografia import generar_infografia
+
+    escritos = []
+    for modelo, nombre in ((ejemplo_acuerdo(), "acuerdo_simbolico"), (ejemplo_ficha(), "ficha_acuerdo_simbolico")):
+        for formato in ("pdf", "png"):
+            escritos.append(generar_infografia(modelo, carpeta / f"{nombre}_infografia.{formato}"))
+    return escritos
+
+
+GENERADORES["infografia"] = _infografias
+
+
+def _editar_libro(ruta: Path, cambios: dict[str, dict[str, dict[str, object]]], destino: Path) -> None:
+    """Lo que haría el equipo en Excel: cambia celdas de la matriz y de la hoja de ruta por sus títulos."""
+    from datetime import date
+
+    from openpyxl import load_workbook
+
+    libro = load_workbook(ruta)
+    for hoja, clave_titulo, filas in (("Matriz", "Referencia", cambios["riesgos"]),
+                                      ("Hoja de ruta", "Actividad", cambios["hitos"])):
+        ws = libro[hoja]
+        fila_t = next(f[0].row for f in ws.iter_rows(max_row=30) if any(c.value == clave_titulo for c in f))
+        columnas = {c.value: c.column for c in ws[fila_t] if isinstance(c.value, str)}
+        for fila in range(fila_t + 1, ws.max_row + 1):
+            clave = ws.cell(fila, columnas[clave_titulo]).value
+            for titulo, valor in filas.get(clave, {}).items():
+                es_fecha = isinstance(valor, str) and valor[:4].isdigit() and valor[4:5] == "-"
+                ws.cell(fila, columnas[titulo]).value = date.fromisoformat(valor) if es_fecha else valor
+    libro.save(destino)
+
+
+def _seguimiento(carpeta: Path) -> list[Path]:
+    """Dos cortes del acuerdo de ejemplo: cada uno parte de lo que dejó el anterior."""
+    import json
+    import tempfile
+    from datetime import date
+
+    from ..documentos.acuerdo import ejemplo_acuerdo
+    from ..rutas import carpeta_ejemplos
+    from ..seguimiento import registrar_corte
+
+    guion = json.loads((carpeta_ejemplos() / "seguimiento_ejemplo.json").read_text(encoding="utf-8"))
+    acuerdo = ejemplo_acuerdo()
+    escritos: list[Path] = []
+    with tempfile.TemporaryDirectory() as tmp:
+        libro = Path(tmp) / "matriz.xlsx"
+        from ..documentos.matriz import generar_matriz_riesgos
+
+        generar_matriz_riesgos(acuerdo, libro)
+        for n, corte in enumerate(guion["cortes"]):
+            editado = Path(tmp) / f"editado_{n}.xlsx"
+            _editar_libro(libro, corte, editado)
+            resultado = registrar_corte(acuerdo, editado, date.fromisoformat(corte["fecha"]), carpeta / "seguimiento")
+            acuerdo, libro = resultado.acuerdo, resultado.carpeta / "matriz_riesgos.xlsx"
+            escritos += resultado.archivos
+    return escritos
+
+
+GENERADORES["seguimiento"] = _seguimiento
+
+
 def generar_ejemplos(carpeta: Path) -> list[Path]:
-    carpeta.mkdir(parents=True, exist_ok=True)
+    # Sin mkdir aquí: la escritura atómica crea la carpeta (y da un error en español si no puede).
     escritos: list[Path] = []
     for generar in GENERADORES.values():
         escritos.extend(p for p in generar(carpeta) if p is not None)

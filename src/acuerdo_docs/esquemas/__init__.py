@@ -19,13 +19,14 @@ _ORIGEN: dict[str, str] = {
     "BuenaPractica": ".ficha",
     "Encabezado": ".ficha",
     "Control": ".riesgo",
+    "EncabezadoMatriz": ".riesgo",
     "MatrizRiesgos": ".riesgo",
     "Riesgo": ".riesgo",
 }
 
 __all__ = [
     "ESQUEMAS", "AcuerdoSimbolico", "Actor", "Anexo", "BuenaPractica", "Compromiso", "Control",
-    "Encabezado", "EncabezadoAcuerdo", "Hito", "MatrizRiesgos", "Riesgo",
+    "Encabezado", "EncabezadoAcuerdo", "EncabezadoMatriz", "Hito", "MatrizRiesgos", "Riesgo",
 ]
 
 
@@ -58,6 +59,6 @@ if TYPE_CHECKING:
 
     from .acuerdo import Actor, AcuerdoSimbolico, Compromiso, EncabezadoAcuerdo, Hito
     from .ficha import Anexo, BuenaPractica, Encabezado
-    from .riesgo import Control, MatrizRiesgos, Riesgo
+    from .riesgo import Control, EncabezadoMatriz, MatrizRiesgos, Riesgo
 
     ESQUEMAS: dict[str, type[BaseModel]]

@@ -23,6 +23,7 @@ from pydantic import (
 from pydantic_core import InitErrorDetails, PydanticCustomError
 
 from .comun import (
+    LISTA_DE_LINEAS,
     Correo,
     Fecha,
     FechaOpcional,
@@ -31,6 +32,7 @@ from .comun import (
     TextoObligatorio,
     a_texto,
     campo,
+    entrada_opciones,
     limpiar_texto,
     lista_de_lineas,
     normalizar_clave,
@@ -97,12 +99,21 @@ def _identificador(valor: str) -> str:
 
 
 Identificador = Annotated[
-    str, BeforeValidator(limpiar_texto), BeforeValidator(a_texto), AfterValidator(_identificador)
+    str, BeforeValidator(limpiar_texto),
+    BeforeValidator(a_texto, json_schema_input_type=Annotated[str, Field(pattern=r"\S")] | int),
+    AfterValidator(_identificador),
 ]
 """Id corto de un actor (``sdm``); se comparan sin los espacios de los extremos."""
 
-SectorActor = Annotated[Sector, BeforeValidator(_a_clave(_SINONIMOS_SECTOR))]
-TipoDeCompromiso = Annotated[TipoCompromiso, BeforeValidator(_a_clave(_SINONIMOS_TIPO))]
+# El esquema publicado acepta lo mismo que el modelo: claves, rótulos y sinónimos, sin tildes ni mayúsculas.
+SectorActor = Annotated[Sector, BeforeValidator(
+    _a_clave(_SINONIMOS_SECTOR),
+    json_schema_input_type=entrada_opciones(SECTORES, [*SECTORES.values(), *_SINONIMOS_SECTOR]),
+)]
+TipoDeCompromiso = Annotated[TipoCompromiso, BeforeValidator(
+    _a_clave(_SINONIMOS_TIPO),
+    json_schema_input_type=entrada_opciones(TIPOS_COMPROMISO, [*TIPOS_COMPROMISO.values(), *_SINONIMOS_TIPO]),
+)]
 
 
 def estado_hito(inicio: date, fin: date, avance: int, referencia: date) -> Estado:
@@ -195,7 +206,7 @@ class Actor(Modelo):
         default=False,
     )
 
-    @field_validator("responsabilidades", mode="before")
+    @field_validator("responsabilidades", mode="before", json_schema_input_type=LISTA_DE_LINEAS)
     @classmethod
     def _lineas(cls, valor: Any) -> Any:
         if isinstance(valor, str):
@@ -233,6 +244,22 @@ class Hito(Modelo):
         return estado_hito(self.inicio, self.fin, self.avance, referencia)
 
 
+class Corte(Modelo):
+    """Foto del avance en una fecha de corte: lo que cambia con el tiempo (hitos, riesgos, validaciones).
+
+    La guarda ``acuerdo-docs seguimiento`` en ``AcuerdoSimbolico.seguimiento`` para comparar dos cortes
+    cualesquiera; los actores y el resto del acuerdo son los del acuerdo que la contiene.
+    """
+
+    fecha: Fecha = campo("Fecha de corte")
+    hoja_de_ruta: list[Hito] = campo("Hoja de ruta en el corte", default_factory=list)
+    riesgos: list[Riesgo] = campo("Riesgos en el corte", default_factory=list)
+    validados: list[Identificador] = campo(
+        "Actores validados en el corte", "Ids de los actores que habían validado su rol en esa fecha.",
+        default_factory=list,
+    )
+
+
 class AcuerdoSimbolico(Modelo):
     """Acuerdo simbólico de corresponsabilidad de un desafío de innovación, con su hoja de ruta."""
 
@@ -260,6 +287,11 @@ class AcuerdoSimbolico(Modelo):
         "Fecha frente a la que se calcula el estado de cada hito; si no viene, se usa la fecha del día.",
         default=None,
     )
+    seguimiento: list[Corte] = campo(
+        "Seguimiento",
+        "Historia de cortes (la escribe «acuerdo-docs seguimiento»): una foto por fecha de corte, en orden.",
+        default_factory=list,
+    )
 
     @field_validator("actores")
     @classmethod
@@ -267,6 +299,14 @@ class AcuerdoSimbolico(Modelo):
         if len(valor) < 2:
             raise PydanticCustomError("actores_insuficientes", "el acuerdo necesita al menos dos actores")
         return valor
+
+    @field_validator("seguimiento")
+    @classmethod
+    def _cortes_en_orden(cls, valor: list[Corte]) -> list[Corte]:
+        fechas = [c.fecha for c in valor]
+        if len(set(fechas)) != len(fechas):
+            raise PydanticCustomError("corte_repetido", "hay dos cortes con la misma fecha")
+        return sorted(valor, key=lambda c: c.fecha)
 
     @field_validator("riesgos")
     @classmethod
@@ -326,5 +366,5 @@ def _error_responsable(loc: tuple[str | int, ...], valor: str, validos: str) -> 
 
 __all__ = [
     "ESTADOS", "SECTORES", "TIPOS_COMPROMISO", "AcuerdoSimbolico", "Actor", "Compromiso", "Desafio",
-    "EncabezadoAcuerdo", "Estado", "Facilitador", "Hito", "Sector", "TipoCompromiso", "estado_hito",
+    "Corte", "EncabezadoAcuerdo", "Estado", "Facilitador", "Hito", "Sector", "TipoCompromiso", "estado_hito",
 ]

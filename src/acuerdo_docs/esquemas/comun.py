@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 from datetime import date, datetime
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from email_validator import EmailNotValidError, validate_email
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 from pydantic_core import PydanticCustomError
 
 # Caracteres de control que Word deja al pegar: \x0b (salto de línea manual) y
@@ -64,20 +65,46 @@ def a_texto(valor: Any) -> Any:
     return valor
 
 
-Texto = Annotated[str, BeforeValidator(limpiar_texto), BeforeValidator(a_texto)]
+# Lo que el JSON Schema publicado declara como entrada: el modelo acepta también números
+# donde va texto (celdas de hoja de cálculo), y el esquema debe aceptar todo lo que acepta el modelo.
+_CON_TEXTO = re.compile(r"\S").pattern
+
+
+def _entrada_texto(obligatorio: bool = False, maximo: int | None = None) -> Any:
+    return Annotated[str, Field(pattern=_CON_TEXTO if obligatorio else None, max_length=maximo)] | int
+
+
+Texto = Annotated[
+    str, BeforeValidator(limpiar_texto), BeforeValidator(a_texto, json_schema_input_type=_entrada_texto())
+]
 """Texto libre, opcionalmente vacío."""
 
 TextoObligatorio = Annotated[
-    str, BeforeValidator(limpiar_texto), BeforeValidator(a_texto), AfterValidator(_no_vacio)
+    str, BeforeValidator(limpiar_texto),
+    BeforeValidator(a_texto, json_schema_input_type=_entrada_texto(obligatorio=True)), AfterValidator(_no_vacio),
 ]
 """Texto que no puede quedar en blanco."""
+
+
+LISTA_DE_LINEAS: Any = (
+    Annotated[list[TextoObligatorio], Field(min_length=1)] | Annotated[str, Field(pattern=_CON_TEXTO)]
+)
+"""Entrada de una lista de textos: la lista, o un texto con un elemento por línea (celda de Excel)."""
 
 
 LIMITE_CELDA_EXCEL = 32767
 """Caracteres que caben en una celda de Excel: un texto más largo se rechaza, no se corta."""
 
-TextoCelda = Annotated[Texto, Field(max_length=LIMITE_CELDA_EXCEL)]
-TextoCeldaObligatorio = Annotated[TextoObligatorio, Field(max_length=LIMITE_CELDA_EXCEL)]
+TextoCelda = Annotated[
+    str, BeforeValidator(limpiar_texto),
+    BeforeValidator(a_texto, json_schema_input_type=_entrada_texto(maximo=LIMITE_CELDA_EXCEL)),
+    Field(max_length=LIMITE_CELDA_EXCEL),
+]
+TextoCeldaObligatorio = Annotated[
+    str, BeforeValidator(limpiar_texto),
+    BeforeValidator(a_texto, json_schema_input_type=_entrada_texto(True, LIMITE_CELDA_EXCEL)),
+    AfterValidator(_no_vacio), Field(max_length=LIMITE_CELDA_EXCEL),
+]
 
 
 def _vacio_a_none(valor: Any) -> Any:
@@ -86,37 +113,70 @@ def _vacio_a_none(valor: Any) -> Any:
     return valor
 
 
-_FORMATOS_FECHA = ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%Y/%m/%d")
+_MESES_NUMERO = {**{m: i for i, m in enumerate(MESES, start=1)}, "setiembre": 9}
+_DMA = re.compile(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d+)")
+_AMD = re.compile(r"(\d{4})[/-](\d{1,2})[/-](\d{1,2})")
+_LARGA = re.compile(r"(\d{1,2})\s+de\s+([a-z]+)\s+(?:de|del)\s+(\d+)")
+_AYUDA_FECHA = "use día/mes/año (24/10/2023), año-mes-día (2023-10-24) o «24 de octubre de 2023»"
+
+PATRONES_FECHA: tuple[str, ...] = (
+    r"^\s*\d{4}-\d{1,2}-\d{1,2}([T ].*)?\s*$",
+    r"^\s*\d{4}/\d{1,2}/\d{1,2}\s*$",
+    r"^\s*\d{1,2}[/.-]\d{1,2}[/.-]\d{4}([T ].*)?\s*$",
+    r"^\s*\d{1,2}\s+[dD][eE]\s+[A-Za-z]+\s+([dD][eE]|[dD][eE][lL])\s+\d{4}\s*$",
+)
+"""Las formas de fecha que acepta :func:`leer_fecha`, como expresiones del JSON Schema publicado."""
+
+
+def _sin_tildes(texto: str) -> str:
+    return unicodedata.normalize("NFKD", texto).encode("ascii", "ignore").decode()
+
+
+def _fecha_de_partes(dia: int, mes: int, anio: str) -> date:
+    if len(anio) != 4:
+        # 05/03/24: ¿1924 o 2024? Se pide el año completo en vez de adivinar.
+        raise PydanticCustomError(
+            "fecha_anio_corto", "el año debe tener cuatro dígitos (05/03/2024): con dos es ambiguo (¿1924 o 2024?)"
+        )
+    try:
+        return date(int(anio), mes, dia)
+    except ValueError:
+        raise PydanticCustomError(
+            "fecha_invalida", "no es una fecha válida: ese día no existe en el calendario"
+        ) from None
 
 
 def leer_fecha(valor: Any) -> Any:
-    """Acepta fechas ISO (2023-10-24), colombianas (24/10/2023) y objetos date/datetime."""
+    """Acepta fechas ISO (2023-10-24), colombianas (24/10/2023, 5/3/2024), «24 de octubre de 2023» y date."""
     if valor is None:
         return None
     if isinstance(valor, datetime):
         return valor.date()
     if isinstance(valor, date):
         return valor
-    if isinstance(valor, str):
-        texto = valor.strip()
-        if "T" in texto or " " in texto:  # fecha y hora de Excel o ISO completo
-            texto = texto.replace("T", " ").split(" ")[0]
-        for formato in _FORMATOS_FECHA:
-            try:
-                return datetime.strptime(texto, formato).date()
-            except ValueError:
-                continue
-        raise PydanticCustomError(
-            "fecha_invalida",
-            "no es una fecha válida: use día/mes/año (24/10/2023) o año-mes-día (2023-10-24)",
-        )
-    raise PydanticCustomError(
-        "fecha_invalida", "debe ser una fecha (24/10/2023 o 2023-10-24)"
-    )
+    if not isinstance(valor, str):
+        raise PydanticCustomError("fecha_invalida", "debe ser una fecha: " + _AYUDA_FECHA)
+    texto = valor.strip()
+    if ("T" in texto or " " in texto) and texto[:1].isdigit() and not _LARGA.fullmatch(_sin_tildes(texto.lower())):
+        texto = texto.replace("T", " ").split(" ")[0]  # fecha y hora de Excel o ISO completo
+    if m := _AMD.fullmatch(texto):
+        return _fecha_de_partes(int(m[3]), int(m[2]), m[1])
+    if m := _DMA.fullmatch(texto):
+        return _fecha_de_partes(int(m[1]), int(m[2]), m[3])
+    if (m := _LARGA.fullmatch(_sin_tildes(texto.lower()))) and m[2] in _MESES_NUMERO:
+        return _fecha_de_partes(int(m[1]), _MESES_NUMERO[m[2]], m[3])
+    raise PydanticCustomError("fecha_invalida", "no es una fecha válida: " + _AYUDA_FECHA)
 
 
-Fecha = Annotated[date, BeforeValidator(leer_fecha)]
-FechaOpcional = Annotated[date | None, BeforeValidator(leer_fecha), BeforeValidator(_vacio_a_none)]
+_ENTRADA_FECHA: Any = date
+for _patron in PATRONES_FECHA:
+    _ENTRADA_FECHA = _ENTRADA_FECHA | Annotated[str, Field(pattern=_patron)]
+
+Fecha = Annotated[date, BeforeValidator(leer_fecha, json_schema_input_type=_ENTRADA_FECHA)]
+FechaOpcional = Annotated[
+    date | None, BeforeValidator(leer_fecha),
+    BeforeValidator(_vacio_a_none, json_schema_input_type=_ENTRADA_FECHA | Annotated[str, Field(pattern=r"^\s*$")]),
+]
 
 
 def _validar_correo(valor: str | None) -> str | None:
@@ -160,7 +220,7 @@ def _validar_telefono(valor: str | None) -> str | None:
 
 Telefono = Annotated[
     str | None, BeforeValidator(limpiar_texto), BeforeValidator(a_texto),
-    BeforeValidator(_vacio_a_none), AfterValidator(_validar_telefono),
+    BeforeValidator(_vacio_a_none, json_schema_input_type=str | int | None), AfterValidator(_validar_telefono),
 ]
 
 
@@ -181,10 +241,43 @@ def campo(
     return Field(title=etiqueta, description=ayuda, json_schema_extra=extra or None, **kwargs)
 
 
-class Modelo(BaseModel):
-    """Base de todos los esquemas: rechaza claves desconocidas (un error de digitación no se pierde)."""
+_META = {"title", "description", "default", "examples", "seccion", "personal"}
 
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=False, validate_default=True)
+
+def _nulo_admitido(esquema: dict[str, Any], modelo: type[BaseModel]) -> None:
+    """JSON Schema: cada campo opcional acepta también ``null`` (= vacío, lo que escriben pandas y formularios)."""
+    propiedades = esquema.get("properties", {})
+    for nombre, info in modelo.model_fields.items():
+        prop = propiedades.get(nombre)
+        if prop is None or info.is_required():
+            continue
+        ramas = prop.get("anyOf", [])
+        if {"type": "null"} in ramas or prop.get("type") == "null":
+            continue
+        forma = {k: v for k, v in prop.items() if k not in _META}
+        meta = {k: v for k, v in prop.items() if k in _META}
+        prop.clear()
+        prop.update(meta)
+        prop["anyOf"] = [*(forma["anyOf"] if list(forma) == ["anyOf"] else [forma]), {"type": "null"}]
+
+
+class Modelo(BaseModel):
+    """Base de todos los esquemas: rechaza claves desconocidas (un error de digitación no se pierde).
+
+    ``null`` en un campo opcional es lo mismo que no escribirlo: vale su valor por omisión.
+    """
+
+    model_config = ConfigDict(
+        extra="forbid", str_strip_whitespace=False, validate_default=True, json_schema_extra=_nulo_admitido
+    )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _nulos_opcionales(cls, datos: Any) -> Any:
+        if not isinstance(datos, dict):
+            return datos
+        campos = cls.model_fields
+        return {k: v for k, v in datos.items() if not (v is None and k in campos and not campos[k].is_required())}
 
 
 def etiqueta(modelo: type[BaseModel], nombre: str) -> str:
@@ -221,6 +314,35 @@ def numero_co(valor: float, decimales: int = 0) -> str:
     """Números a la colombiana: 5.000 y 17,4."""
     texto = f"{valor:,.{decimales}f}"
     return texto.replace(",", "\0").replace(".", ",").replace("\0", ".")
+
+
+_VARIANTES = {"a": "aáàâä", "e": "eéèêë", "i": "iíìîï", "o": "oóòôö", "u": "uúùûü", "n": "nñ"}
+
+
+def patron_nombres(nombres: Iterable[str]) -> str:
+    """Expresión del JSON Schema que acepta cada nombre como lo compara :func:`normalizar_clave`.
+
+    Sin distinguir mayúsculas ni tildes, y con cualquier separador entre palabras ("Sociedad civil",
+    "sociedad_civil", "SOCIEDAD-CIVIL"): así el esquema publicado admite lo mismo que el modelo.
+    """
+    alternativas = []
+    for nombre in nombres:
+        partes = []
+        for palabra in normalizar_clave(nombre).split("_"):
+            letras = ""
+            for letra in palabra:
+                variantes = _VARIANTES.get(letra, letra) if letra.isalpha() else letra
+                letras += "[" + "".join(sorted(set(variantes + variantes.upper()))) + "]" if letra.isalpha() else letra
+            partes.append(letras)
+        alternativas.append(r"[^A-Za-z0-9]+".join(partes))
+    return r"^[^A-Za-z0-9]*(" + "|".join(alternativas) + r")[^A-Za-z0-9]*$"
+
+
+def entrada_opciones(opciones: Iterable[str], otras: Iterable[str] = ()) -> Any:
+    """Tipo de entrada del JSON Schema de una lista de opciones: ``enum`` con las canónicas (para
+    formularios y documentación) o cualquier grafía que el modelo acepta (:func:`patron_nombres`)."""
+    canonicas = tuple(opciones)
+    return Literal[canonicas] | Annotated[str, Field(pattern=patron_nombres([*canonicas, *otras]))]
 
 
 def normalizar_clave(texto: str) -> str:

@@ -6,10 +6,11 @@ from pathlib import Path
 from typing import Any
 
 from docx.image.image import Image as ImagenDocx
-from pydantic import Field, ValidationInfo, field_validator
-from pydantic_core import PydanticCustomError
+from pydantic import Field, ValidationError, ValidationInfo, field_validator, model_validator
+from pydantic_core import InitErrorDetails, PydanticCustomError
 
 from .comun import (
+    LISTA_DE_LINEAS,
     Correo,
     Fecha,
     Modelo,
@@ -20,6 +21,7 @@ from .comun import (
     campo,
     lista_de_lineas,
 )
+from .valoracion import Valoracion
 
 S1 = "1. INFORMACIÓN GENERAL"
 S2 = "2. IDENTIFICACIÓN DE LA BUENA PRÁCTICA"
@@ -188,14 +190,37 @@ class BuenaPractica(Modelo):
         seccion=S6,
         default_factory=list,
     )
+    valoracion: Valoracion | None = Field(
+        default=None,
+        title="Valoración DAFP",
+        description="Opcional: criterios de Función Pública (2021) y el nivel que se deriva; no se imprime "
+        "en la ficha, la usa el catálogo.",
+    )
 
-    @field_validator("retos", mode="before")
+    @field_validator("retos", mode="before", json_schema_input_type=LISTA_DE_LINEAS)
     @classmethod
     def _retos_de_texto(cls, valor: Any) -> Any:
         if isinstance(valor, str):
             return lista_de_lineas(valor.replace("\r", "\n"))
         return valor
 
+    @model_validator(mode="after")
+    def _inicio_antes_de_documentar(self) -> BuenaPractica:
+        # Una práctica se documenta cuando ya existe: si empieza después, una de las dos fechas está mal.
+        if self.fecha_inicio > self.fecha_diligenciamiento:
+            raise ValidationError.from_exception_data(type(self).__name__, [InitErrorDetails(
+                type=PydanticCustomError(
+                    "inicio_posterior",
+                    "es posterior a fecha_diligenciamiento (Fecha de diligenciamiento del formato): "
+                    "la práctica no puede empezar después de documentarse; revise las dos fechas",
+                ),
+                loc=("fecha_inicio",), input=self.fecha_inicio,
+            )])
+        return self
+
+
+CAMPOS_NO_IMPRESOS: tuple[str, ...] = ("encabezado", "valoracion")
+"""Campos que no son una etiqueta del formato (el encabezado va en la cabecera; la valoración, en el catálogo)."""
 
 CAMPOS_TEXTO_LARGO: tuple[str, ...] = (
     "descripcion", "linea_base", "poblacion_objetivo", "alcance", "aporte",

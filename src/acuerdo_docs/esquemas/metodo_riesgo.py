@@ -1,122 +1,47 @@
-"""Método de valoración del riesgo del DAFP (Guía para la administración del riesgo, v5 2020 / v6 2022).
+"""Método de valoración del riesgo como datos (DAFP, Guía para la Gestión Integral del Riesgo v7, 2025).
 
-Funciones puras, sin dependencias de Excel ni de Pydantic: el esquema (``esquemas.riesgo``)
-y la matriz (``matriz``) calculan con ellas, y los catálogos de la hoja de cálculo se
-escriben desde estas mismas constantes, así Python y las fórmulas no se separan.
+El método (escalas, mapa de calor, pesos de los controles, clases, tipos de riesgo,
+tratamientos y su redacción) vive en un archivo versionado del paquete,
+``esquemas/metodos/dafp_v7_2025.json``, que se carga y valida con :class:`MetodoRiesgo`.
+Una entidad con otra política pasa el suyo (``metodo=`` en la biblioteca, ``--metodo`` en
+la CLI). El esquema del riesgo, la hoja Catálogos y las fórmulas del libro salen del mismo
+objeto: Python y Excel no pueden discrepar.
 
-Los porcentajes se manejan como fracciones (0.6 = 60 %).
+Secciones de la guía que sigue (ver docs/riesgos.md, «Qué se confirmó en la guía»):
+
+- Tabla 3, criterios de probabilidad; tabla 4, criterios de impacto (económico en SMLMV y
+  reputacional; con ambos, cuenta el mayor); mapa de calor; tabla 6, atributos de los
+  controles (de eficiencia: tipo e implementación, que suman su peso; informativos:
+  documentación, frecuencia y evidencia, que no puntúan). Son las tablas de la v5 (2020) y
+  v6 (2022); las implementaciones públicas de la v7 las conservan, pero su texto no se
+  pudo cotejar.
+- Tipos de riesgo de la v7: gestión, fiscal, seguridad de la información, integridad
+  pública (antes corrupción) y ambiental. Reglas de integridad (antes corrupción, v4/v5):
+  no se acepta el riesgo y su impacto es al menos moderado.
+
+Las funciones son puras y reciben ``metodo`` opcional; sin él usan el método activo
+(:func:`usar_metodo`) o el de la guía. Los porcentajes son fracciones (0.6 = 60 %).
 """
 
 from __future__ import annotations
 
+import json
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
+from functools import cached_property
+from pathlib import Path
 from typing import Any, Literal
 
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
 NIVELES: tuple[int, ...] = (1, 2, 3, 4, 5)
-
-PROBABILIDADES: tuple[str, ...] = ("Muy baja", "Baja", "Media", "Alta", "Muy alta")
-"""Nombre de cada nivel de probabilidad, del 1 al 5."""
-
-FRECUENCIAS: tuple[str, ...] = (
-    "Hasta 2 veces al año",
-    "De 3 a 24 veces al año",
-    "De 25 a 500 veces al año",
-    "De 501 a 5.000 veces al año",
-    "Más de 5.000 veces al año",
-)
-"""Frecuencia anual de la actividad expuesta al riesgo, por nivel de probabilidad."""
-
-IMPACTOS: tuple[str, ...] = ("Leve", "Menor", "Moderado", "Mayor", "Catastrófico")
-"""Nombre de cada nivel de impacto, del 1 al 5."""
-
-IMPACTO_ECONOMICO: tuple[str, ...] = (
-    "Menos de 10 SMLMV",
-    "Entre 10 y 50 SMLMV",
-    "Entre 50 y 100 SMLMV",
-    "Entre 100 y 500 SMLMV",
-    "Más de 500 SMLMV",
-)
-
-IMPACTO_REPUTACIONAL: tuple[str, ...] = (
-    "Lo conoce un grupo de trabajo",
-    "Lo conoce la entidad",
-    "Lo conocen usuarios clave o terceros",
-    "Se conoce en la ciudad o el departamento",
-    "Se conoce en el país",
-)
-
-PORCENTAJES: tuple[float, ...] = (0.2, 0.4, 0.6, 0.8, 1.0)
-"""Valor de cada nivel (probabilidad o impacto) y, a la vez, límite superior del nivel."""
-
-DECIMALES = 6
-"""Los porcentajes se redondean antes de comparar: 0.6 * 0.5 no siempre da 0.3 exacto en binario."""
-_CUANTO = Decimal(1).scaleb(-DECIMALES)
-
-Zona = Literal["Bajo", "Moderado", "Alto", "Extremo"]
-ZONAS: tuple[str, ...] = ("Bajo", "Moderado", "Alto", "Extremo")
-
-COLORES_ZONA: dict[str, str] = {
-    "Bajo": "00B050",  # verde
-    "Moderado": "FFFF00",  # amarillo
-    "Alto": "FFC000",  # naranja
-    "Extremo": "FF0000",  # rojo
-}
-"""Relleno (RGB hexadecimal) de cada zona en el mapa de calor."""
-
-COLORES_TEXTO_ZONA: dict[str, str] = {"Bajo": "000000", "Moderado": "000000", "Alto": "000000", "Extremo": "FFFFFF"}
-
-# Mapa de calor del DAFP: filas = probabilidad 1..5 (Muy baja..Muy alta),
-# columnas = impacto 1..5 (Leve..Catastrófico).
-MAPA_CALOR: tuple[tuple[str, ...], ...] = (
-    ("Bajo", "Bajo", "Moderado", "Alto", "Extremo"),  # Muy baja
-    ("Bajo", "Moderado", "Moderado", "Alto", "Extremo"),  # Baja
-    ("Moderado", "Moderado", "Moderado", "Alto", "Extremo"),  # Media
-    ("Moderado", "Moderado", "Alto", "Alto", "Extremo"),  # Alta
-    ("Alto", "Alto", "Alto", "Alto", "Extremo"),  # Muy alta
-)
-
-TipoControl = Literal["preventivo", "detectivo", "correctivo"]
-TIPOS_CONTROL: tuple[str, ...] = ("preventivo", "detectivo", "correctivo")
-PESO_TIPO: dict[str, float] = {"preventivo": 0.25, "detectivo": 0.15, "correctivo": 0.10}
-
-Implementacion = Literal["automatico", "manual"]
-IMPLEMENTACIONES: tuple[str, ...] = ("automatico", "manual")
-PESO_IMPLEMENTACION: dict[str, float] = {"automatico": 0.25, "manual": 0.15}
-
-DISMINUYE: dict[str, str] = {"preventivo": "Probabilidad", "detectivo": "Probabilidad", "correctivo": "Impacto"}
-"""Qué valor baja cada tipo de control."""
-
-Tratamiento = Literal["aceptar", "reducir", "evitar", "compartir"]
-TRATAMIENTOS: tuple[str, ...] = ("aceptar", "reducir", "evitar", "compartir")
-SINONIMOS_TRATAMIENTO: dict[str, str] = {"mitigar": "reducir", "transferir": "compartir"}
-
-CLASIFICACIONES: tuple[str, ...] = (
-    "Ejecución y administración de procesos",
-    "Fraude externo",
-    "Fraude interno",
-    "Fallas tecnológicas",
-    "Relaciones laborales",
-    "Usuarios, productos y prácticas",
-    "Daños a activos fijos/eventos externos",
-)
-"""Las siete clases de riesgo del DAFP, con su nombre canónico."""
-
-# Cómo se muestran en la hoja de cálculo los valores que en JSON van sin tildes.
-ETIQUETAS_VALOR: dict[str, str] = {
-    "preventivo": "Preventivo",
-    "detectivo": "Detectivo",
-    "correctivo": "Correctivo",
-    "automatico": "Automático",
-    "manual": "Manual",
-    "aceptar": "Aceptar",
-    "reducir": "Reducir",
-    "evitar": "Evitar",
-    "compartir": "Compartir",
-}
+ARCHIVO_METODO = Path(__file__).with_name("metodos") / "dafp_v7_2025.json"
+"""Archivo de datos del método de la guía, versionado dentro del paquete."""
 
 
 def clave(texto: str) -> str:
@@ -125,40 +50,279 @@ def clave(texto: str) -> str:
     return re.sub(r"[^a-z0-9]+", "_", sin_tildes.lower()).strip("_")
 
 
+# ---------------------------------------------------------------- modelo del archivo
+
+
+class _Parte(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class NivelProb(_Parte):
+    nombre: str = Field(min_length=1)
+    frecuencia: str
+    porcentaje: float = Field(gt=0, le=1)
+
+
+class NivelImp(_Parte):
+    nombre: str = Field(min_length=1)
+    economico: str = Field(description="Banda de afectación económica (SMLMV).")
+    reputacional: str = Field(description="Redacción oficial del criterio reputacional.")
+    porcentaje: float = Field(gt=0, le=1)
+
+
+class ZonaRiesgo(_Parte):
+    nombre: str = Field(min_length=1)
+    color: str = Field(pattern=r"^[0-9A-Fa-f]{6}$")
+    color_texto: str = Field(default="000000", pattern=r"^[0-9A-Fa-f]{6}$")
+    nombre_color: str = ""
+
+
+class Opcion(_Parte):
+    clave: str = Field(pattern=r"^[a-z0-9_]+$")
+    nombre: str = Field(min_length=1)
+    descripcion: str = ""
+    sinonimos: tuple[str, ...] = ()
+
+
+class TipoControlM(Opcion):
+    peso: float = Field(ge=0, le=1)
+    disminuye: Literal["probabilidad", "impacto"]
+
+
+class ImplementacionM(Opcion):
+    peso: float = Field(ge=0, le=1)
+
+
+class AtributoInformativo(Opcion):
+    valores: tuple[Opcion, ...] = Field(min_length=1)
+
+
+class TipoRiesgo(Opcion):
+    tratamientos_no_admitidos: tuple[str, ...] = ()
+    impacto_minimo: int | None = Field(default=None, ge=1, le=5)
+
+
+CLAVES_CONTRATO = {
+    "tipos_control": ("preventivo", "detectivo", "correctivo"),
+    "implementaciones": ("automatico", "manual"),
+    "tratamientos": ("aceptar", "reducir", "evitar", "compartir"),
+    "atributos_informativos": ("documentacion", "frecuencia", "evidencia"),
+}
+"""Claves que son contrato del JSON de riesgos: un método propio cambia nombres y pesos, no estas claves."""
+
+
+class MetodoRiesgo(_Parte):
+    """Un método de valoración del riesgo completo (ver ``metodos/dafp_v7_2025.json``)."""
+
+    nombre: str
+    version: str
+    fuente: str = ""
+    decimales: int = Field(default=6, ge=2, le=10)
+    probabilidad: tuple[NivelProb, ...] = Field(min_length=5, max_length=5)
+    impacto: tuple[NivelImp, ...] = Field(min_length=5, max_length=5)
+    zonas: tuple[ZonaRiesgo, ...] = Field(min_length=1)
+    mapa_calor: tuple[tuple[str, ...], ...] = Field(
+        min_length=5, max_length=5, description="Filas: probabilidad 1..5; columnas: impacto 1..5."
+    )
+    tipos_control: tuple[TipoControlM, ...]
+    implementaciones: tuple[ImplementacionM, ...]
+    atributos_informativos: tuple[AtributoInformativo, ...]
+    clasificaciones: tuple[str, ...] = Field(min_length=1)
+    tipos_riesgo: tuple[TipoRiesgo, ...] = Field(min_length=1)
+    tratamientos: tuple[Opcion, ...]
+
+    @model_validator(mode="after")
+    def _coherente(self) -> MetodoRiesgo:
+        for escala, niveles in (("probabilidad", self.probabilidad), ("impacto", self.impacto)):
+            pct = [n.porcentaje for n in niveles]
+            if pct != sorted(set(pct)):
+                raise ValueError(f"los porcentajes de {escala} deben crecer de un nivel al siguiente")
+        zonas = {z.nombre for z in self.zonas}
+        for fila in self.mapa_calor:
+            if len(fila) != 5:
+                raise ValueError("cada fila de mapa_calor debe tener 5 zonas (una por nivel de impacto)")
+            for z in fila:
+                if z not in zonas:
+                    raise ValueError(f"mapa_calor nombra la zona «{z}», que no está en «zonas»")
+        for campo_, claves in CLAVES_CONTRATO.items():
+            tienen = tuple(o.clave for o in getattr(self, campo_))
+            if sorted(tienen) != sorted(claves):
+                raise ValueError(f"{campo_} debe tener exactamente las claves {', '.join(claves)}")
+        tratamientos = {t.clave for t in self.tratamientos}
+        vistas: set[str] = set()
+        for t in self.tipos_riesgo:
+            if t.clave in vistas:
+                raise ValueError(f"tipos_riesgo repite la clave «{t.clave}»")
+            vistas.add(t.clave)
+            for no in t.tratamientos_no_admitidos:
+                if no not in tratamientos:
+                    raise ValueError(f"el tipo «{t.clave}» no admite «{no}», que no es un tratamiento")
+        return self
+
+    # -- vistas de conveniencia (tuplas y diccionarios que usan el esquema y el libro)
+    @cached_property
+    def nombres_probabilidad(self) -> tuple[str, ...]:
+        return tuple(n.nombre for n in self.probabilidad)
+
+    @cached_property
+    def nombres_impacto(self) -> tuple[str, ...]:
+        return tuple(n.nombre for n in self.impacto)
+
+    @cached_property
+    def nombres_zona(self) -> tuple[str, ...]:
+        return tuple(z.nombre for z in self.zonas)
+
+    @cached_property
+    def zona_por_nombre(self) -> dict[str, ZonaRiesgo]:
+        return {z.nombre: z for z in self.zonas}
+
+    @cached_property
+    def control_por_clave(self) -> dict[str, TipoControlM]:
+        return {t.clave: t for t in self.tipos_control}
+
+    @cached_property
+    def implementacion_por_clave(self) -> dict[str, ImplementacionM]:
+        return {i.clave: i for i in self.implementaciones}
+
+    @cached_property
+    def tipo_riesgo_por_clave(self) -> dict[str, TipoRiesgo]:
+        return {t.clave: t for t in self.tipos_riesgo}
+
+    @cached_property
+    def atributo_por_clave(self) -> dict[str, AtributoInformativo]:
+        return {a.clave: a for a in self.atributos_informativos}
+
+    @cached_property
+    def etiquetas(self) -> dict[str, str]:
+        """Nombre para mostrar de cada clave de control, implementación, tratamiento, tipo y atributo."""
+        todas: list[Opcion] = [*self.tipos_control, *self.implementaciones, *self.tratamientos, *self.tipos_riesgo]
+        for a in self.atributos_informativos:
+            todas += list(a.valores)
+        return {o.clave: o.nombre for o in todas}
+
+
+def cargar_metodo(origen: Path | str | dict[str, Any] | MetodoRiesgo) -> MetodoRiesgo:
+    """Lee y valida un método (ruta a un JSON, diccionario u objeto); errores en español."""
+    from ..errores import ErrorEntrada, validar
+
+    if isinstance(origen, MetodoRiesgo):
+        return origen
+    if isinstance(origen, dict):
+        return validar(MetodoRiesgo, origen)
+    ruta = Path(origen)
+    try:
+        datos = json.loads(ruta.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise ErrorEntrada(f"No se pudo leer el método {ruta.name}: {exc.strerror or exc}") from None
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise ErrorEntrada(f"El método {ruta.name} no es un JSON válido: {exc}") from None
+    return validar(MetodoRiesgo, datos)
+
+
+METODO_DAFP: MetodoRiesgo = MetodoRiesgo.model_validate_json(ARCHIVO_METODO.read_text(encoding="utf-8"))
+"""El método de la guía (archivo incorporado), cargado y validado al importar."""
+
+_ACTIVO: ContextVar[MetodoRiesgo | None] = ContextVar("metodo_riesgo_activo", default=None)
+
+
+def metodo_actual() -> MetodoRiesgo:
+    """El método activo (:func:`usar_metodo`) o el de la guía."""
+    return _ACTIVO.get() or METODO_DAFP
+
+
+@contextmanager
+def usar_metodo(metodo: MetodoRiesgo | None) -> Iterator[MetodoRiesgo]:
+    """Valida los riesgos con ``metodo`` dentro del bloque (clases, tipos y reglas propias)."""
+    m = metodo or metodo_actual()
+    token = _ACTIVO.set(m)
+    try:
+        yield m
+    finally:
+        _ACTIVO.reset(token)
+
+
+def _m(metodo: MetodoRiesgo | None) -> MetodoRiesgo:
+    return metodo or metodo_actual()
+
+
+# ---------------------------------------------------------------- constantes (método de la guía)
+# Se conservan para quien las importa (lectores, documentos); salen del archivo de datos.
+
+PROBABILIDADES: tuple[str, ...] = METODO_DAFP.nombres_probabilidad
+FRECUENCIAS: tuple[str, ...] = tuple(n.frecuencia for n in METODO_DAFP.probabilidad)
+IMPACTOS: tuple[str, ...] = METODO_DAFP.nombres_impacto
+IMPACTO_ECONOMICO: tuple[str, ...] = tuple(n.economico for n in METODO_DAFP.impacto)
+IMPACTO_REPUTACIONAL: tuple[str, ...] = tuple(n.reputacional for n in METODO_DAFP.impacto)
+PORCENTAJES: tuple[float, ...] = tuple(n.porcentaje for n in METODO_DAFP.probabilidad)
+DECIMALES = METODO_DAFP.decimales
+ZONAS: tuple[str, ...] = METODO_DAFP.nombres_zona
+COLORES_ZONA: dict[str, str] = {z.nombre: z.color for z in METODO_DAFP.zonas}
+COLORES_TEXTO_ZONA: dict[str, str] = {z.nombre: z.color_texto for z in METODO_DAFP.zonas}
+MAPA_CALOR: tuple[tuple[str, ...], ...] = METODO_DAFP.mapa_calor
+TIPOS_CONTROL: tuple[str, ...] = CLAVES_CONTRATO["tipos_control"]
+PESO_TIPO: dict[str, float] = {t.clave: t.peso for t in METODO_DAFP.tipos_control}
+IMPLEMENTACIONES: tuple[str, ...] = CLAVES_CONTRATO["implementaciones"]
+PESO_IMPLEMENTACION: dict[str, float] = {i.clave: i.peso for i in METODO_DAFP.implementaciones}
+DISMINUYE: dict[str, str] = {t.clave: t.disminuye.capitalize() for t in METODO_DAFP.tipos_control}
+TRATAMIENTOS: tuple[str, ...] = CLAVES_CONTRATO["tratamientos"]
+SINONIMOS_TRATAMIENTO: dict[str, str] = {s: t.clave for t in METODO_DAFP.tratamientos for s in t.sinonimos}
+CLASIFICACIONES: tuple[str, ...] = METODO_DAFP.clasificaciones
+TIPOS_RIESGO: tuple[str, ...] = tuple(t.clave for t in METODO_DAFP.tipos_riesgo)
+ETIQUETAS_VALOR: dict[str, str] = METODO_DAFP.etiquetas
+
+TipoControl = Literal["preventivo", "detectivo", "correctivo"]
+Implementacion = Literal["automatico", "manual"]
+Tratamiento = Literal["aceptar", "reducir", "evitar", "compartir"]
+Documentacion = Literal["documentado", "sin_documentar"]
+Frecuencia = Literal["continua", "aleatoria"]
+Evidencia = Literal["con_registro", "sin_registro"]
+Zona = str
+
+_CUANTO_CACHE: dict[int, Decimal] = {}
+
+
+# ---------------------------------------------------------------- funciones
+
+
 def _validar_nivel(nivel: int) -> int:
     if isinstance(nivel, bool) or nivel not in NIVELES:
         raise ValueError(f"el nivel debe ser un entero de 1 a 5, no {nivel!r}")
     return nivel
 
 
-def nombre_probabilidad(nivel: int) -> str:
-    return PROBABILIDADES[_validar_nivel(nivel) - 1]
+def nombre_probabilidad(nivel: int, metodo: MetodoRiesgo | None = None) -> str:
+    return _m(metodo).nombres_probabilidad[_validar_nivel(nivel) - 1]
 
 
-def nombre_impacto(nivel: int) -> str:
-    return IMPACTOS[_validar_nivel(nivel) - 1]
+def nombre_impacto(nivel: int, metodo: MetodoRiesgo | None = None) -> str:
+    return _m(metodo).nombres_impacto[_validar_nivel(nivel) - 1]
 
 
-def porcentaje(nivel: int) -> float:
-    """Valor porcentual de un nivel de probabilidad o impacto (3 → 0.6)."""
-    return PORCENTAJES[_validar_nivel(nivel) - 1]
+def porcentaje(nivel: int, metodo: MetodoRiesgo | None = None, *, escala: str = "probabilidad") -> float:
+    """Valor porcentual de un nivel de probabilidad (o de impacto con ``escala="impacto"``)."""
+    niveles = _m(metodo).impacto if escala == "impacto" else _m(metodo).probabilidad
+    return niveles[_validar_nivel(nivel) - 1].porcentaje
 
 
-def redondear(valor: float) -> float:
-    """Redondeo a :data:`DECIMALES` con mitades hacia arriba, como ROUND de Excel y LibreOffice."""
-    return float(Decimal(repr(valor)).quantize(_CUANTO, rounding=ROUND_HALF_UP))
+def redondear(valor: float, metodo: MetodoRiesgo | None = None) -> float:
+    """Redondeo a los decimales del método con mitades hacia arriba, como ROUND de Excel y LibreOffice."""
+    d = _m(metodo).decimales
+    cuanto = _CUANTO_CACHE.setdefault(d, Decimal(1).scaleb(-d))
+    return float(Decimal(repr(valor)).quantize(cuanto, rounding=ROUND_HALF_UP))
 
 
-def nivel_de_porcentaje(valor: float) -> int:
-    """Nivel que corresponde a un porcentaje: hasta 20 % → 1, hasta 40 % → 2, …, más de 80 % → 5."""
-    valor = redondear(valor)
-    for nivel, limite in zip(NIVELES, PORCENTAJES):
-        if valor <= limite:
+def nivel_de_porcentaje(valor: float, metodo: MetodoRiesgo | None = None, *, escala: str = "probabilidad") -> int:
+    """Nivel de un porcentaje residual: el primero cuyo porcentaje no se supera (hasta 20 % → 1, …)."""
+    m = _m(metodo)
+    valor = redondear(valor, m)
+    niveles = m.impacto if escala == "impacto" else m.probabilidad
+    for nivel, n in zip(NIVELES, niveles, strict=True):
+        if valor <= n.porcentaje:
             return nivel
     return NIVELES[-1]
 
 
-def _nivel_de_nombre(valor: Any, nombres: tuple[str, ...]) -> int | None:
+def _nivel_de_nombre(valor: Any, *listas: tuple[str, ...]) -> int | None:
     if isinstance(valor, bool):
         return None
     if isinstance(valor, int):
@@ -169,46 +333,89 @@ def _nivel_de_nombre(valor: Any, nombres: tuple[str, ...]) -> int | None:
         texto = valor.strip()
         if texto.isdigit():
             return int(texto) if int(texto) in NIVELES else None
-        buscadas = {clave(n): i for i, n in enumerate(nombres, start=1)}
-        return buscadas.get(clave(texto))
+        buscada = clave(texto)
+        for nombres in listas:
+            for i, n in enumerate(nombres, start=1):
+                if clave(n) == buscada:
+                    return i
     return None
 
 
-def nivel_probabilidad(valor: Any) -> int | None:
+def nivel_probabilidad(valor: Any, metodo: MetodoRiesgo | None = None) -> int | None:
     """Nivel de probabilidad a partir de 1..5 o de su nombre ("media", "MUY ALTA"); ``None`` si no lo es."""
-    return _nivel_de_nombre(valor, PROBABILIDADES)
+    return _nivel_de_nombre(valor, _m(metodo).nombres_probabilidad)
 
 
-def nivel_impacto(valor: Any) -> int | None:
+def nivel_impacto(valor: Any, metodo: MetodoRiesgo | None = None) -> int | None:
     """Nivel de impacto a partir de 1..5 o de su nombre ("catastrofico", "Mayor"); ``None`` si no lo es."""
-    return _nivel_de_nombre(valor, IMPACTOS)
+    return _nivel_de_nombre(valor, _m(metodo).nombres_impacto)
 
 
-def clasificacion_canonica(valor: str) -> str | None:
+def nivel_economico(valor: Any, metodo: MetodoRiesgo | None = None) -> int | None:
+    """Nivel del criterio económico: 1..5, el nombre del nivel o la banda en SMLMV del método."""
+    m = _m(metodo)
+    return _nivel_de_nombre(valor, m.nombres_impacto, tuple(n.economico for n in m.impacto))
+
+
+def nivel_reputacional(valor: Any, metodo: MetodoRiesgo | None = None) -> int | None:
+    """Nivel del criterio reputacional: 1..5, el nombre del nivel o la redacción oficial."""
+    m = _m(metodo)
+    return _nivel_de_nombre(valor, m.nombres_impacto, tuple(n.reputacional for n in m.impacto))
+
+
+def nivel_por_criterios(economico: int | None, reputacional: int | None) -> int | None:
+    """Tabla 4 de la guía: con los dos criterios, el nivel de impacto es el mayor."""
+    dados = [n for n in (economico, reputacional) if n is not None]
+    return max(dados) if dados else None
+
+
+def clasificacion_canonica(valor: str, metodo: MetodoRiesgo | None = None) -> str | None:
     """El nombre canónico de la clase de riesgo (sin importar tildes ni mayúsculas) o ``None``."""
     buscada = clave(valor)
-    for nombre in CLASIFICACIONES:
-        if clave(nombre) == buscada:
-            return nombre
+    return next((n for n in _m(metodo).clasificaciones if clave(n) == buscada), None)
+
+
+def tipo_riesgo_canonico(valor: str, metodo: MetodoRiesgo | None = None) -> str | None:
+    """La clave del tipo de riesgo por su clave, nombre o sinónimo ("Integridad pública", "corrupción")."""
+    buscada = clave(valor)
+    for t in _m(metodo).tipos_riesgo:
+        if buscada in (t.clave, clave(t.nombre), *(clave(s) for s in t.sinonimos)):
+            return t.clave
     return None
 
 
-def zona(probabilidad: int, impacto: int) -> str:
+def zona(probabilidad: int, impacto: int, metodo: MetodoRiesgo | None = None) -> str:
     """Zona del mapa de calor para un par de niveles (1..5, 1..5)."""
-    return MAPA_CALOR[_validar_nivel(probabilidad) - 1][_validar_nivel(impacto) - 1]
+    return _m(metodo).mapa_calor[_validar_nivel(probabilidad) - 1][_validar_nivel(impacto) - 1]
 
 
-def calificacion(tipo: str, implementacion: str) -> float:
-    """Peso del control: tipo + implementación (preventivo automático = 0.5)."""
+def calificacion(tipo: str, implementacion: str, metodo: MetodoRiesgo | None = None) -> float:
+    """Peso del control: tipo + implementación (preventivo automático = 0.5 en la guía)."""
+    m = _m(metodo)
     try:
-        return redondear(PESO_TIPO[tipo] + PESO_IMPLEMENTACION[implementacion])
+        return redondear(m.control_por_clave[tipo].peso + m.implementacion_por_clave[implementacion].peso, m)
     except KeyError as exc:
         raise ValueError(f"control desconocido: tipo {tipo!r}, implementación {implementacion!r}") from exc
 
 
-def disminuye_probabilidad(tipo: str) -> bool:
-    """Los controles preventivos y detectivos bajan la probabilidad; los correctivos, el impacto."""
-    return DISMINUYE[tipo] == "Probabilidad"
+def disminuye_probabilidad(tipo: str, metodo: MetodoRiesgo | None = None) -> bool:
+    """Preventivos y detectivos bajan la probabilidad; correctivos, el impacto (según el método)."""
+    return _m(metodo).control_por_clave[tipo].disminuye == "probabilidad"
+
+
+def reglas_del_tipo(tipo: str, impacto: int, tratamiento: str, metodo: MetodoRiesgo | None = None) -> list[str]:
+    """Las reglas del tipo de riesgo que se incumplen, como mensajes en español (vacía si ninguna)."""
+    m = _m(metodo)
+    t = m.tipo_riesgo_por_clave.get(tipo)
+    if t is None:
+        return []
+    errores = []
+    if tratamiento in t.tratamientos_no_admitidos:
+        errores.append(f"un riesgo de tipo «{t.nombre}» no se puede tratar con «{m.etiquetas[tratamiento]}»")
+    if t.impacto_minimo is not None and impacto < t.impacto_minimo:
+        errores.append(f"el impacto de un riesgo de tipo «{t.nombre}» es al menos"
+                       f" «{m.nombres_impacto[t.impacto_minimo - 1]}»")
+    return errores
 
 
 @dataclass(frozen=True)
@@ -223,14 +430,8 @@ class Valoracion:
     probabilidad_residual: int
     impacto_residual: int
     zona_residual: str
-
-    @property
-    def porcentaje_probabilidad(self) -> float:
-        return porcentaje(self.probabilidad)
-
-    @property
-    def porcentaje_impacto(self) -> float:
-        return porcentaje(self.impacto)
+    porcentaje_probabilidad: float = 0.0
+    porcentaje_impacto: float = 0.0
 
 
 def _tipo_e_implementacion(control: Any) -> tuple[str, str]:
@@ -241,31 +442,37 @@ def _tipo_e_implementacion(control: Any) -> tuple[str, str]:
     return control.tipo, control.implementacion
 
 
-def valorar(probabilidad: int, impacto: int, controles: Iterable[Any] = ()) -> Valoracion:
+def valorar(probabilidad: int, impacto: int, controles: Iterable[Any] = (),
+            metodo: MetodoRiesgo | None = None) -> Valoracion:
     """Aplica los controles en orden, cada uno sobre lo que dejó el anterior.
 
     ``controles`` admite tuplas ``(tipo, implementacion)``, diccionarios u objetos con esos
-    atributos. ``valor = valor * (1 - calificación)``; el resultado se redondea a
-    :data:`DECIMALES` decimales (igual que la fórmula de la hoja) y vuelve a un nivel.
+    atributos. ``valor = valor * (1 - calificación)``; el resultado se redondea a los
+    decimales del método (igual que la fórmula de la hoja) y vuelve a un nivel. Los
+    atributos informativos no intervienen.
     """
-    prob = porcentaje(probabilidad)
-    imp = porcentaje(impacto)
+    m = _m(metodo)
+    prob0 = porcentaje(probabilidad, m)
+    imp0 = porcentaje(impacto, m, escala="impacto")
+    prob, imp = prob0, imp0
     for control in controles:
         tipo, implementacion = _tipo_e_implementacion(control)
-        peso = calificacion(tipo, implementacion)
-        if disminuye_probabilidad(tipo):
+        peso = calificacion(tipo, implementacion, m)
+        if disminuye_probabilidad(tipo, m):
             prob = prob * (1 - peso)
         else:
             imp = imp * (1 - peso)
-    prob, imp = redondear(prob), redondear(imp)
-    prob_res, imp_res = nivel_de_porcentaje(prob), nivel_de_porcentaje(imp)
+    prob, imp = redondear(prob, m), redondear(imp, m)
+    prob_res, imp_res = nivel_de_porcentaje(prob, m), nivel_de_porcentaje(imp, m, escala="impacto")
     return Valoracion(
         probabilidad=probabilidad,
         impacto=impacto,
-        zona_inherente=zona(probabilidad, impacto),
+        zona_inherente=zona(probabilidad, impacto, m),
         porcentaje_probabilidad_residual=prob,
         porcentaje_impacto_residual=imp,
         probabilidad_residual=prob_res,
         impacto_residual=imp_res,
-        zona_residual=zona(prob_res, imp_res),
+        zona_residual=zona(prob_res, imp_res, m),
+        porcentaje_probabilidad=prob0,
+        porcentaje_impacto=imp0,
     )

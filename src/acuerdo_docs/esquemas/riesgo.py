@@ -1,9 +1,13 @@
-"""Esquema de la matriz de riesgos (método DAFP): riesgos y sus controles.
+"""Esquema de la matriz de riesgos (método DAFP, guía v7 de 2025): riesgos y sus controles.
 
 Las claves JSON de :class:`Riesgo` y :class:`Control` son un contrato público.
 Los valores calculados (zona inherente, valores residuales) son propiedades de solo
 lectura: no se escriben en el JSON y ``model_dump()`` no los incluye, así un riesgo
 volcado se puede volver a leer con ``extra="forbid"``.
+
+Los nombres, clases, tipos y reglas se validan contra el método activo
+(``metodo_riesgo.usar_metodo``); por omisión, el de la guía. Cada riesgo recuerda el
+método con el que se validó y calcula con él.
 """
 
 from __future__ import annotations
@@ -11,11 +15,21 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Annotated, Any
 
-from pydantic import BeforeValidator, field_validator
+from pydantic import BeforeValidator, Field, PrivateAttr, ValidationInfo, field_validator
 from pydantic_core import PydanticCustomError
 
 from . import metodo_riesgo as metodo
-from .comun import FechaOpcional, Modelo, TextoCelda, TextoCeldaObligatorio, campo
+from .comun import (
+    FechaOpcional,
+    Modelo,
+    TextoCelda,
+    TextoCeldaObligatorio,
+    TextoObligatorio,
+    campo,
+    entrada_opciones,
+    patron_nombres,
+)
+from .ficha import Encabezado
 
 
 def _valor_de_lista(valor: Any, sinonimos: dict[str, str] | None = None) -> Any:
@@ -27,28 +41,29 @@ def _valor_de_lista(valor: Any, sinonimos: dict[str, str] | None = None) -> Any:
 
 
 def _tratamiento(valor: Any) -> Any:
-    return _valor_de_lista(valor, metodo.SINONIMOS_TRATAMIENTO)
+    m = metodo.metodo_actual()
+    return _valor_de_lista(valor, {metodo.clave(s): t.clave for t in m.tratamientos for s in t.sinonimos})
+
+
+def _nivel(lector: Any, codigo: str, escala: str) -> Any:
+    def validar_nivel(valor: Any) -> int | None:
+        if valor is None or valor == "":
+            return None
+        nivel = lector(valor)
+        if nivel is None:
+            m = metodo.metodo_actual()
+            nombres = m.nombres_probabilidad if escala == "probabilidad" else m.nombres_impacto
+            raise PydanticCustomError(codigo, "debe ser un nivel de 1 a 5 o su nombre: {nombres}",
+                                      {"nombres": ", ".join(nombres)})
+        return nivel
+    return validar_nivel
 
 
 def _probabilidad(valor: Any) -> int:
     nivel = metodo.nivel_probabilidad(valor)
     if nivel is None:
-        raise PydanticCustomError(
-            "probabilidad_invalida",
-            "debe ser un nivel de 1 a 5 o su nombre: {nombres}",
-            {"nombres": ", ".join(metodo.PROBABILIDADES)},
-        )
-    return nivel
-
-
-def _impacto(valor: Any) -> int:
-    nivel = metodo.nivel_impacto(valor)
-    if nivel is None:
-        raise PydanticCustomError(
-            "impacto_invalido",
-            "debe ser un nivel de 1 a 5 o su nombre: {nombres}",
-            {"nombres": ", ".join(metodo.IMPACTOS)},
-        )
+        raise PydanticCustomError("probabilidad_invalida", "debe ser un nivel de 1 a 5 o su nombre: {nombres}",
+                                  {"nombres": ", ".join(metodo.metodo_actual().nombres_probabilidad)})
     return nivel
 
 
@@ -59,18 +74,84 @@ def _clasificacion(valor: Any) -> Any:
     if canonica is None:
         raise PydanticCustomError(
             "clasificacion_invalida",
-            "debe ser una de las clases del DAFP: {clases}",
-            {"clases": "; ".join(metodo.CLASIFICACIONES)},
+            "debe ser una de las clases del DAFP (o del método propio): {clases}",
+            {"clases": "; ".join(metodo.metodo_actual().clasificaciones)},
         )
     return canonica
 
 
-TipoControl = Annotated[metodo.TipoControl, BeforeValidator(_valor_de_lista)]
-Implementacion = Annotated[metodo.Implementacion, BeforeValidator(_valor_de_lista)]
-Tratamiento = Annotated[metodo.Tratamiento, BeforeValidator(_tratamiento)]
-NivelProbabilidad = Annotated[int, BeforeValidator(_probabilidad)]
-NivelImpacto = Annotated[int, BeforeValidator(_impacto)]
-Clasificacion = Annotated[str, BeforeValidator(_clasificacion)]
+def _tipo_riesgo(valor: Any) -> Any:
+    if valor is None or valor == "":
+        return "gestion" if "gestion" in metodo.metodo_actual().tipo_riesgo_por_clave else \
+            metodo.metodo_actual().tipos_riesgo[0].clave
+    if not isinstance(valor, str):
+        return valor
+    canonico = metodo.tipo_riesgo_canonico(valor)
+    if canonico is None:
+        raise PydanticCustomError(
+            "tipo_riesgo_invalido", "debe ser uno de los tipos de riesgo: {tipos}",
+            {"tipos": ", ".join(t.nombre for t in metodo.metodo_actual().tipos_riesgo)},
+        )
+    return canonico
+
+
+def _nombres(*nombres: str) -> Any:
+    """Tipo de entrada del JSON Schema: los nombres como el modelo los compara (sin tildes ni mayúsculas)."""
+    return Annotated[str, Field(pattern=patron_nombres(nombres))]
+
+
+def _opciones(opciones: tuple[str, ...], sinonimos: dict[str, str] | None = None) -> Any:
+    return entrada_opciones(opciones, sinonimos or {})
+
+
+def _entrada_nivel(nombres: tuple[str, ...]) -> Any:
+    # Un nivel es un entero de 1 a 5 o su nombre («Mayor»): el esquema publicado acepta las dos formas.
+    return Annotated[int, Field(ge=1, le=5)] | _nombres(*nombres, *(str(n) for n in metodo.NIVELES))
+
+
+# Criterios y atributos informativos: el método de la entidad puede nombrarlos a su modo; el esquema
+# publicado acepta el nivel o cualquier texto (el modelo dice cuál no es válido).
+_NIVEL_O_TEXTO = Annotated[int, Field(ge=1, le=5)] | str | None
+
+TipoControl = Annotated[
+    metodo.TipoControl, BeforeValidator(_valor_de_lista, json_schema_input_type=_opciones(metodo.TIPOS_CONTROL))
+]
+Implementacion = Annotated[
+    metodo.Implementacion,
+    BeforeValidator(_valor_de_lista, json_schema_input_type=_opciones(metodo.IMPLEMENTACIONES)),
+]
+Tratamiento = Annotated[
+    metodo.Tratamiento, BeforeValidator(
+        _tratamiento, json_schema_input_type=_opciones(metodo.TRATAMIENTOS, metodo.SINONIMOS_TRATAMIENTO)
+    ),
+]
+_TEXTO_O_NULO = BeforeValidator(_valor_de_lista, json_schema_input_type=str | None)
+Documentacion = Annotated[metodo.Documentacion | None, _TEXTO_O_NULO]
+Frecuencia = Annotated[metodo.Frecuencia | None, _TEXTO_O_NULO]
+Evidencia = Annotated[metodo.Evidencia | None, _TEXTO_O_NULO]
+NivelProbabilidad = Annotated[
+    int, BeforeValidator(_probabilidad, json_schema_input_type=_entrada_nivel(metodo.PROBABILIDADES))
+]
+NivelImpacto = Annotated[int | None, BeforeValidator(
+    _nivel(metodo.nivel_impacto, "impacto_invalido", "impacto"),
+    json_schema_input_type=_entrada_nivel(metodo.IMPACTOS) | None,
+)]
+NivelEconomico = Annotated[int | None, BeforeValidator(
+    _nivel(metodo.nivel_economico, "impacto_economico_invalido", "impacto"), json_schema_input_type=_NIVEL_O_TEXTO,
+)]
+NivelReputacional = Annotated[int | None, BeforeValidator(
+    _nivel(metodo.nivel_reputacional, "impacto_reputacional_invalido", "impacto"),
+    json_schema_input_type=_NIVEL_O_TEXTO,
+)]
+Clasificacion = Annotated[
+    str, BeforeValidator(_clasificacion, json_schema_input_type=_opciones(metodo.CLASIFICACIONES))
+]
+TipoRiesgo = Annotated[str, BeforeValidator(_tipo_riesgo, json_schema_input_type=str | None)]
+
+
+def _valores(nombre: str) -> str:
+    a = metodo.METODO_DAFP.atributo_por_clave[nombre]
+    return " o ".join(f"{v.clave} ({v.nombre.lower()})" for v in a.valores)
 
 
 class Control(Modelo):
@@ -93,11 +174,21 @@ class Control(Modelo):
         "Responsable del control", "Actor o cargo que ejecuta el control (por ejemplo, el id del actor).",
         default="",
     )
+    documentacion: Documentacion = campo(
+        "Documentación", "Atributo informativo (no puntúa): " + _valores("documentacion") + ".", default=None,
+    )
+    frecuencia: Frecuencia = campo(
+        "Frecuencia", "Atributo informativo (no puntúa): " + _valores("frecuencia") + ".", default=None,
+    )
+    evidencia: Evidencia = campo(
+        "Evidencia", "Atributo informativo (no puntúa): " + _valores("evidencia") + ".", default=None,
+    )
+    _metodo: metodo.MetodoRiesgo = PrivateAttr(default_factory=metodo.metodo_actual)
 
     @property
     def calificacion(self) -> float:
-        """Peso del control: tipo + implementación (0.25 a 0.5)."""
-        return metodo.calificacion(self.tipo, self.implementacion)
+        """Peso del control: tipo + implementación (0.25 a 0.5 en la guía); los atributos informativos no cuentan."""
+        return metodo.calificacion(self.tipo, self.implementacion, self._metodo)
 
 
 ETIQUETAS_CALCULADAS: dict[str, tuple[str, str]] = {
@@ -128,9 +219,16 @@ ETIQUETAS_CALCULADAS: dict[str, tuple[str, str]] = {
 
 
 class Riesgo(Modelo):
-    """Un riesgo del desafío, valorado con el método del DAFP."""
+    """Un riesgo del desafío, valorado con el método del DAFP (guía v7, 2025)."""
 
     id: TextoCeldaObligatorio = campo("Referencia", "Identificador corto y único del riesgo, por ejemplo R1.")
+    tipo: TipoRiesgo = campo(
+        "Tipo de riesgo",
+        "Guía v7: " + ", ".join(f"{t.clave} ({t.nombre})" for t in metodo.METODO_DAFP.tipos_riesgo)
+        + ". Por omisión, gestion. Un riesgo de integridad pública (antes corrupción) no se acepta.",
+        default="gestion",
+        examples=list(metodo.TIPOS_RIESGO),
+    )
     descripcion: TextoCeldaObligatorio = campo(
         "Descripción del riesgo",
         "Al estilo DAFP: «Posibilidad de pérdida reputacional por … debido a …».",
@@ -148,19 +246,30 @@ class Riesgo(Modelo):
         ge=1,
         le=5,
     )
+    impacto_economico: NivelEconomico = campo(
+        "Impacto económico",
+        "Criterio económico (tabla 4): nivel 1 a 5, su nombre o la banda: " + "; ".join(metodo.IMPACTO_ECONOMICO)
+        + ".",
+        default=None,
+    )
+    impacto_reputacional: NivelReputacional = campo(
+        "Impacto reputacional",
+        "Criterio reputacional (tabla 4): nivel 1 a 5, su nombre o la redacción oficial del nivel.",
+        default=None,
+    )
     impacto: NivelImpacto = campo(
         "Impacto inherente",
-        "Nivel 1 a 5 o su nombre: Leve (un grupo de trabajo), Menor (la entidad), Moderado (usuarios"
-        " clave), Mayor (la ciudad), Catastrófico (el país).",
-        ge=1,
-        le=5,
+        "Nivel 1 a 5 o su nombre: Leve, Menor, Moderado, Mayor, Catastrófico. Si se dan los criterios"
+        " económico y reputacional, es el mayor de los dos (y puede omitirse).",
+        default=None,
     )
     controles: list[Control] = campo(
         "Controles", "Controles existentes, en el orden en que actúan.", default_factory=list
     )
     tratamiento: Tratamiento = campo(
         "Tratamiento",
-        "aceptar, reducir (mitigar), evitar o compartir (transferir).",
+        "aceptar, reducir (mitigar), evitar o compartir (transferir). Un riesgo de integridad pública no"
+        " se acepta.",
         default="reducir",
     )
     plan_accion: TextoCelda = campo("Plan de acción", "Acciones para tratar el riesgo.", default="")
@@ -168,22 +277,72 @@ class Riesgo(Modelo):
     fecha_seguimiento: FechaOpcional = campo(
         "Fecha de seguimiento", "Fecha de la próxima revisión (24/10/2023 o 2023-10-24).", default=None
     )
+    _metodo: metodo.MetodoRiesgo = PrivateAttr(default_factory=metodo.metodo_actual)
+
+    @field_validator("impacto")
+    @classmethod
+    def _impacto_por_criterios(cls, valor: int | None, info: ValidationInfo) -> int:
+        criterio = metodo.nivel_por_criterios(info.data.get("impacto_economico"), info.data.get("impacto_reputacional"))
+        if valor is None and criterio is None:
+            if "impacto_economico" not in info.data or "impacto_reputacional" not in info.data:
+                return 0  # el criterio ya tiene su propio error
+            raise PydanticCustomError(
+                "impacto_faltante", "falta el impacto: indique el nivel o los criterios económico y reputacional"
+            )
+        if valor is not None and criterio is not None and valor != criterio:
+            raise PydanticCustomError(
+                "impacto_incoherente",
+                "con los criterios dados el impacto es «{nombre}» (el mayor de económico y reputacional)",
+                {"nombre": metodo.nombre_impacto(criterio)},
+            )
+        nivel = valor if valor is not None else criterio
+        assert nivel is not None
+        tipo = info.data.get("tipo")
+        t = metodo.metodo_actual().tipo_riesgo_por_clave.get(tipo or "")
+        if t is not None and t.impacto_minimo is not None and nivel < t.impacto_minimo:
+            raise PydanticCustomError(
+                "impacto_minimo", "el impacto de un riesgo de tipo «{tipo}» es al menos «{minimo}»",
+                {"tipo": t.nombre, "minimo": metodo.nombre_impacto(t.impacto_minimo)},
+            )
+        return nivel
+
+    @field_validator("tratamiento")
+    @classmethod
+    def _tratamiento_admitido(cls, valor: str, info: ValidationInfo) -> str:
+        m = metodo.metodo_actual()
+        t = m.tipo_riesgo_por_clave.get(info.data.get("tipo") or "")
+        if t is not None and valor in t.tratamientos_no_admitidos:
+            raise PydanticCustomError(
+                "tratamiento_no_admitido", "un riesgo de tipo «{tipo}» no se puede tratar con «{trat}»",
+                {"tipo": t.nombre, "trat": m.etiquetas.get(valor, valor)},
+            )
+        return valor
+
+    @property
+    def metodo(self) -> metodo.MetodoRiesgo:
+        """El método con el que se validó (y con el que calcula)."""
+        return self._metodo
+
+    @property
+    def nivel_impacto(self) -> int:
+        assert self.impacto is not None
+        return self.impacto
 
     @property
     def valoracion(self) -> metodo.Valoracion:
-        return metodo.valorar(self.probabilidad, self.impacto, self.controles)
+        return metodo.valorar(self.probabilidad, self.nivel_impacto, self.controles, self._metodo)
 
     @property
     def porcentaje_probabilidad(self) -> float:
-        return metodo.porcentaje(self.probabilidad)
+        return metodo.porcentaje(self.probabilidad, self._metodo)
 
     @property
     def porcentaje_impacto(self) -> float:
-        return metodo.porcentaje(self.impacto)
+        return metodo.porcentaje(self.nivel_impacto, self._metodo, escala="impacto")
 
     @property
     def zona_inherente(self) -> str:
-        return metodo.zona(self.probabilidad, self.impacto)
+        return metodo.zona(self.probabilidad, self.nivel_impacto, self._metodo)
 
     @property
     def porcentaje_probabilidad_residual(self) -> float:
@@ -230,9 +389,28 @@ def verificar_ids_unicos(riesgos: list[Riesgo]) -> list[Riesgo]:
     return riesgos
 
 
-class MatrizRiesgos(Modelo):
-    """Entrada de la matriz de riesgos sin acuerdo: encabezado mínimo y la lista de riesgos."""
+class EncabezadoMatriz(Encabezado):
+    """Encabezado de la matriz: la misma familia de formatos que la ficha y el acuerdo.
 
+    El código no es oficial: la entidad que adopte la matriz escribe el que le asigne.
+    """
+
+    formato: TextoObligatorio = campo("FORMATO", default="Matriz de riesgos del acuerdo simbólico")
+    codigo: TextoObligatorio = campo(
+        "CÓDIGO", "Código del formato en el sistema de gestión de la entidad; por omisión «POR ASIGNAR».",
+        default="POR ASIGNAR",
+    )
+    version: TextoObligatorio = campo("VERSIÓN", default="01")
+
+
+class MatrizRiesgos(Modelo):
+    """Entrada de la matriz de riesgos sin acuerdo: encabezado del formato y la lista de riesgos."""
+
+    encabezado: EncabezadoMatriz = campo(
+        "Encabezado del formato",
+        "Proceso, procedimiento, formato, código y versión; se imprimen en cada página.",
+        default_factory=EncabezadoMatriz,
+    )
     entidad: TextoCelda = campo("Entidad", "Entidad que lidera el desafío.", default="")
     desafio: TextoCelda = campo("Desafío", "Nombre del desafío de innovación.", default="")
     fecha: FechaOpcional = campo("Fecha", "Fecha de elaboración de la matriz.", default=None)
@@ -246,6 +424,7 @@ class MatrizRiesgos(Modelo):
 
 __all__ = [
     "Control",
+    "EncabezadoMatriz",
     "ETIQUETAS_CALCULADAS",
     "MatrizRiesgos",
     "Riesgo",

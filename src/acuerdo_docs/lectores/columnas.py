@@ -21,6 +21,9 @@ from pydantic.fields import FieldInfo
 
 from ..esquemas.comun import normalizar_clave
 
+MARCA_OBLIGATORIA = " *"
+"""Lo que la plantilla de lote agrega a la etiqueta de una columna obligatoria (no es parte de la etiqueta)."""
+
 TipoColumna = Literal["texto", "fecha", "lista", "opcion", "entero", "numero", "booleano"]
 
 
@@ -49,12 +52,18 @@ class Columna:
     @property
     def encabezado(self) -> str:
         """Texto de la fila 1: la etiqueta, con asterisco si es obligatoria."""
-        return f"{self.etiqueta} *" if self.obligatoria else self.etiqueta
+        return f"{self.etiqueta}{MARCA_OBLIGATORIA}" if self.obligatoria else self.etiqueta
 
     def nombres_aceptados(self) -> set[str]:
         """Encabezados que se reconocen como esta columna (normalizados)."""
         crudos = {self.clave, self.etiqueta, ".".join(self.ruta), *self.alias}
         return {normalizar_clave(n) for n in crudos if n} - {""}
+
+
+def sin_marca_obligatoria(encabezado: str) -> str:
+    """La etiqueta de un encabezado sin la estrella de obligatorio: «Conclusiones *» → «Conclusiones»."""
+    texto = encabezado.rstrip()
+    return texto[:-1].rstrip() if texto.endswith("*") else texto
 
 
 def _sin_opcional(anotacion: Any) -> tuple[Any, bool]:

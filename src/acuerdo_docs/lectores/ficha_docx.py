@@ -31,8 +31,8 @@ from datetime import date
 from typing import Any
 
 from ..errores import ErrorCampo, ErrorValidacion, validar
-from ..esquemas.comun import MESES, RESERVADO, es_personal, fecha_corta, normalizar_clave
-from ..esquemas.ficha import CAMPOS_TEXTO_LARGO, SECCIONES, BuenaPractica, Encabezado
+from ..esquemas.comun import MESES, RESERVADO, es_personal, normalizar_clave
+from ..esquemas.ficha import CAMPOS_NO_IMPRESOS, CAMPOS_TEXTO_LARGO, SECCIONES, BuenaPractica, Encabezado
 from ..salida.motor_docx import parrafos
 from .bloques_docx import Bloque, CuadroFecha, Parrafo, Tabla, bloques_cuerpo, tablas_encabezado
 from .docx_seguro import ErrorLectura, Fuente, abrir_docx
@@ -62,7 +62,7 @@ class _Campo:
 def _campos() -> list[_Campo]:
     lista = []
     for indice, (nombre, info) in enumerate(
-        (n, i) for n, i in BuenaPractica.model_fields.items() if n != "encabezado"
+        (n, i) for n, i in BuenaPractica.model_fields.items() if n not in CAMPOS_NO_IMPRESOS
     ):
         etiqueta = (info.title or nombre).rstrip(":").strip()
         lista.append(_Campo(nombre, indice, etiqueta, normalizar_clave(etiqueta),
@@ -558,6 +558,7 @@ def forma_canonica(practica: BuenaPractica) -> BuenaPractica:
         a.model_copy(update={"archivo": None, "descripcion": a.descripcion if a.descripcion.strip() else ""})
         for a in practica.anexos
     ]
+    cambios["valoracion"] = None  # la valoración no se imprime en la ficha
     encabezado = practica.encabezado
     if not encabezado.entidad.strip():
         cambios["encabezado"] = encabezado.model_copy(update={"entidad": ""})
@@ -565,10 +566,10 @@ def forma_canonica(practica: BuenaPractica) -> BuenaPractica:
 
 
 def practica_a_json(practica: BuenaPractica) -> dict[str, Any]:
-    """El JSON de la práctica con fechas día/mes/año (lo acepta ``acuerdo-docs ficha``)."""
+    """El JSON de la práctica, con fechas ISO 8601 como todo JSON del proyecto (lo acepta ``acuerdo-docs ficha``)."""
     datos = practica.model_dump(mode="json")
-    for nombre in _FECHAS:
-        datos[nombre] = fecha_corta(getattr(practica, nombre))
+    if datos.get("valoracion") is None:
+        datos.pop("valoracion", None)
     for anexo in datos.get("anexos", []):
         if anexo.get("archivo") is None:
             anexo.pop("archivo", None)
@@ -577,4 +578,4 @@ def practica_a_json(practica: BuenaPractica) -> dict[str, Any]:
 
 def campos_a_json(campos: dict[str, Any]) -> dict[str, Any]:
     """Los campos crudos de :func:`extraer_campos` listos para ``json.dumps``."""
-    return {k: fecha_corta(v) if isinstance(v, date) else v for k, v in campos.items()}
+    return {k: v.isoformat() if isinstance(v, date) else v for k, v in campos.items()}

@@ -14,7 +14,7 @@ from .unidades import Unidad, desaplanar
 HOJA = "fichas"
 
 COLUMNAS: list[Columna] = columnas_de(
-    BuenaPractica, ocultas={"encabezado"}, listas_en_celda={"anexos": "nombre"}
+    BuenaPractica, omitir={"valoracion"}, ocultas={"encabezado"}, listas_en_celda={"anexos": "nombre"}
 )
 """Columnas de la hoja ``fichas``: los campos de BuenaPractica (el encabezado del formato es opcional
 y no va en la plantilla; los anexos, un nombre por línea)."""

@@ -23,7 +23,7 @@ from openpyxl.utils.datetime import from_excel
 
 from ..errores import ErrorEntrada
 from ..esquemas.comun import normalizar_clave
-from .columnas import Columna
+from .columnas import Columna, sin_marca_obligatoria
 
 MB = 1024 * 1024
 
@@ -52,10 +52,14 @@ class ErrorCelda:
     columna: str
     """Letra de la columna (``C``) o vacío si el error no es de una celda."""
     encabezado: str
-    """Encabezado tal como está en la hoja (o la etiqueta esperada si falta la columna)."""
+    """Encabezado como está en la hoja, sin la estrella de obligatorio (o la etiqueta esperada si falta la columna)."""
     campo: str
     """Ruta del campo en el esquema (``retos[2]``) o vacío."""
     mensaje: str
+
+    def __post_init__(self) -> None:
+        # Los mensajes nombran el campo por su etiqueta, sin la estrella de obligatorio de la plantilla.
+        object.__setattr__(self, "encabezado", sin_marca_obligatoria(self.encabezado))
 
     @property
     def celda(self) -> str:

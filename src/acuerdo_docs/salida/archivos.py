@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+import errno
 import io
 import os
+import secrets
+import stat
 import struct
 import sys
-import tempfile
 import zipfile
 import zlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
+
+from ..errores import ErrorSalida
 
 FECHA_ZIP = (1980, 1, 1, 0, 0, 0)
 """Fecha fija de cada miembro de los .docx/.xlsx: el mismo dato da el mismo archivo, byte a byte."""
@@ -78,27 +82,160 @@ def normalizar_zip(datos: bytes) -> bytes:
     return zip_determinista(miembros)
 
 
+class DestinoNoValido(ErrorSalida):
+    """El destino existe y no es un archivo regular (enlace, carpeta, dispositivo, FIFO, socket)."""
+
+
+_CAUSAS: dict[int, str] = {
+    errno.EACCES: "no hay permiso",
+    errno.EPERM: "no hay permiso",
+    errno.ENOSPC: "no queda espacio en el disco",
+    getattr(errno, "EDQUOT", -1): "se agotó la cuota de disco",
+    errno.EROFS: "el sistema de archivos es de solo lectura",
+    errno.ENOENT: "la ruta no existe (o su carpeta no se puede crear)",
+    errno.ENOTDIR: "una parte de la ruta es un archivo, no una carpeta",
+    errno.EISDIR: "es una carpeta",
+    errno.ENAMETOOLONG: "el nombre es demasiado largo",
+    errno.EIO: "error de lectura o escritura del disco",
+    errno.EFBIG: "el archivo excede el tamaño que admite el sistema de archivos",
+}
+
+
+def error_salida(exc: OSError, ruta: str | os.PathLike[str], accion: str = "escribir") -> ErrorSalida:
+    """Un error del sistema al ``accion`` ``ruta``, en una línea en español (sin la traza ni el inglés)."""
+    if isinstance(exc, ErrorSalida):
+        return exc
+    causa = _CAUSAS.get(exc.errno or 0, f"error del sistema {errno.errorcode.get(exc.errno or 0, exc.errno)}")
+    error = ErrorSalida(f"No se pudo {accion} «{os.fspath(ruta)}»: {causa}.")
+    error.errno = exc.errno
+    return error
+
+
+def revisar_destino(ruta: str | os.PathLike[str], mostrar: str | None = None) -> int | None:
+    """Solo se escribe en archivos regulares o rutas nuevas; devuelve el modo del archivo que se reemplaza.
+
+    Mira la ruta sin seguir enlaces (``lstat``) y sin abrirla: un FIFO no bloquea y un dispositivo
+    como ``/dev/null`` nunca se reemplaza. Lanza :class:`DestinoNoValido` si no sirve; ``mostrar``
+    es la ruta como la escribió el usuario (para el mensaje).
+    """
+    texto = os.fspath(ruta) if mostrar is None else mostrar
+    try:
+        estado = os.lstat(ruta)
+    except FileNotFoundError:
+        return None
+    except NotADirectoryError:
+        raise ErrorSalida(f"No se pudo escribir «{texto}»: {_CAUSAS[errno.ENOTDIR]}.") from None
+    if stat.S_ISLNK(estado.st_mode):
+        raise DestinoNoValido(
+            f"«{texto}» es un enlace simbólico: no se escribe a través de enlaces; quítelo o elija otra ruta."
+        )
+    if stat.S_ISDIR(estado.st_mode):
+        raise DestinoNoValido(f"«{texto}» es una carpeta, no un archivo.")
+    if not stat.S_ISREG(estado.st_mode):
+        raise DestinoNoValido(
+            f"«{texto}» no es un archivo regular (dispositivo, FIFO o socket):"
+            " solo se escribe en archivos regulares o rutas nuevas."
+        )
+    return stat.S_IMODE(estado.st_mode) & 0o777
+
+
+def misma_ruta(a: str | os.PathLike[str], b: str | os.PathLike[str]) -> bool:
+    """``a`` y ``b`` son el mismo archivo (también por enlace duro o simbólico)."""
+    try:
+        return os.path.samefile(a, b)
+    except (OSError, ValueError):
+        return False
+
+
+def _crear_carpeta(carpeta: Path) -> list[Path]:
+    """Crea ``carpeta`` y las que falten encima; devuelve las creadas (para quitarlas si algo falla)."""
+    faltan: list[Path] = []
+    actual = carpeta
+    while not os.path.lexists(actual):
+        faltan.append(actual)
+        if actual.parent == actual:
+            break
+        actual = actual.parent
+    if not os.path.isdir(actual):
+        raise ErrorSalida(f"No se pudo escribir en «{os.fspath(carpeta)}»: «{os.fspath(actual)}» no es una carpeta.")
+    creadas: list[Path] = []
+    try:
+        for nueva in reversed(faltan):
+            os.mkdir(nueva)
+            creadas.append(nueva)
+    except BaseException:
+        _quitar_carpetas(creadas)
+        raise
+    return creadas
+
+
+def _quitar_carpetas(creadas: list[Path]) -> None:
+    for carpeta in reversed(creadas):
+        try:
+            os.rmdir(carpeta)
+        except OSError:
+            return
+
+
+_BANDERAS = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0)
+
+
+def _temporal(carpeta: Path, modo: int | None) -> tuple[int, Path]:
+    """Un temporal nuevo en ``carpeta``; el sistema le aplica la umask (0o666 & ~umask).
+
+    Si se reemplaza un archivo, el temporal nace 0o600 y toma el modo de ese archivo antes de
+    recibir datos: un 0600 nunca se afloja, ni siquiera mientras se escribe.
+    """
+    for _ in range(100):
+        temporal = carpeta / f".~{secrets.token_hex(8)}.tmp"
+        try:
+            fd = os.open(temporal, _BANDERAS, 0o666 if modo is None else 0o600)
+        except FileExistsError:
+            continue
+        if modo is not None:
+            try:
+                os.chmod(temporal, modo)
+            except BaseException:
+                os.close(fd)
+                temporal.unlink(missing_ok=True)
+                raise
+        return fd, temporal
+    raise FileExistsError(errno.EEXIST, "no se pudo crear un archivo temporal", os.fspath(carpeta))
+
+
 def escribir_atomico_con(destino: str | os.PathLike[str], escribir: Callable[[BinaryIO], None], *,
                          sincronizar: bool = True) -> Path:
     """Llama a ``escribir(f)`` sobre un temporal de la misma carpeta y lo renombra a ``destino``.
 
     Para archivos grandes que se escriben por partes: nunca queda uno a medias con el nombre final.
-    ``sincronizar=False`` omite el ``fsync`` del archivo: quien escribe muchos (un lote) llama a
-    :func:`sincronizar_carpeta` una vez al final.
+    Solo escribe en archivos regulares o rutas nuevas (ver :func:`revisar_destino`); un archivo
+    nuevo respeta la umask y uno que se reemplaza conserva su modo. Crea las carpetas que falten
+    (y las quita si la escritura falla). Un error del sistema se lanza como :class:`ErrorSalida`
+    con un mensaje en español. ``sincronizar=False`` omite el ``fsync`` del archivo: quien escribe
+    muchos (un lote) llama a :func:`sincronizar_carpeta` una vez al final.
     """
     ruta = Path(destino)
-    ruta.parent.mkdir(parents=True, exist_ok=True)
-    fd, temporal = tempfile.mkstemp(prefix=".~", suffix=".tmp", dir=ruta.parent)
+    creadas: list[Path] = []
     try:
-        with os.fdopen(fd, "w+b") as f:
-            escribir(f)
-            f.flush()
-            if sincronizar:
-                os.fsync(f.fileno())
-        os.chmod(temporal, 0o644)
-        os.replace(temporal, ruta)
+        creadas = _crear_carpeta(ruta.parent)
+        modo = revisar_destino(ruta)
+        fd, temporal = _temporal(ruta.parent, modo)
+        try:
+            with os.fdopen(fd, "wb") as f:
+                escribir(f)
+                f.flush()
+                if sincronizar:
+                    os.fsync(f.fileno())
+            revisar_destino(ruta)  # otra vez justo antes: pudo aparecer un enlace o un FIFO mientras tanto
+            os.replace(temporal, ruta)
+        except BaseException:
+            temporal.unlink(missing_ok=True)
+            raise
+    except OSError as exc:
+        _quitar_carpetas(creadas)
+        raise error_salida(exc, ruta) from None
     except BaseException:
-        Path(temporal).unlink(missing_ok=True)
+        _quitar_carpetas(creadas)
         raise
     return ruta
 

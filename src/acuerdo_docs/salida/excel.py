@@ -43,6 +43,10 @@ BORDE_FINO = Side(style="thin", color="808080")
 BORDE = Border(left=BORDE_FINO, right=BORDE_FINO, top=BORDE_FINO, bottom=BORDE_FINO)
 FORMATO_FECHA = "DD/MM/YYYY"
 FORMATO_PORCENTAJE = "0.0%"
+FUENTE = "Arial"
+"""Toda fuente lleva nombre: sin él, LibreOffice cae en una con serifa (Liberation Sans sustituye a Arial)."""
+TAMANO_FUENTE = 9.0
+"""Cuerpo de texto: a la escala de impresión de los libros (80 %) queda en 7,2 pt."""
 
 
 def parece_formula(texto: str) -> bool:
@@ -109,7 +113,7 @@ def aplicar_estilo(
     tamano: float | None = None,
 ) -> None:
     if negrita is not None or color_fuente or tamano:
-        celda.font = Font(bold=bool(negrita), color=color_fuente, size=tamano)
+        celda.font = Font(name=FUENTE, bold=bool(negrita), color=color_fuente, size=tamano or TAMANO_FUENTE)
     if fondo:
         celda.fill = relleno(fondo)
     if ajustar is not None or horizontal or vertical:
@@ -143,20 +147,31 @@ def fijar_anchos(ws: Worksheet, anchos: dict[int, float] | Sequence[float], col_
         ws.column_dimensions[get_column_letter(col)].width = ancho
 
 
-def alto_fila(celdas: Iterable[tuple[Any, float]], *, alto_linea: float = 15.0, maximo: float = 409.0) -> float:
+def alto_fila(celdas: Iterable[tuple[Any, float]], *, alto_linea: float | None = None, maximo: float = 409.0,
+              tamano: float = TAMANO_FUENTE) -> float:
     """Alto de fila para texto ajustado, estimado de la longitud (LibreOffice no lo recalcula al abrir).
 
-    ``celdas``: pares (valor, ancho de la columna). Se estima sin medir fuentes, para que
-    el resultado sea el mismo en cualquier máquina.
+    ``celdas``: pares (valor, ancho de la columna); ``tamano``: puntos de la fuente. Se estima
+    sin medir fuentes (con holgura: caben menos caracteres de los que caben de verdad), para
+    que el resultado sea el mismo en cualquier máquina y las filas nunca se solapen.
     """
+    alto_linea = alto_linea or round(max(tamano, 9.0) * 1.5, 1)
     lineas = 1
     for valor, ancho in celdas:
         if not isinstance(valor, str) or not valor:
             continue
-        por_linea = max(1, int(ancho * 1.1))
+        por_linea = max(1, int(ancho * 1.1 * TAMANO_FUENTE / max(tamano, TAMANO_FUENTE)))
         total = sum(max(1, -(-len(parte) // por_linea)) for parte in valor.split("\n"))
         lineas = max(lineas, total)
     return min(maximo, round(alto_linea * lineas + 2, 1))
+
+
+def texto_encabezado_pagina(texto: str, largo: int = 80) -> str:
+    """Texto del usuario para un encabezado o pie de página: ``&`` es un código allí y se duplica."""
+    limpio = " ".join(limpiar_texto(texto).split())
+    if len(limpio) > largo:
+        limpio = limpio[: largo - 1].rstrip() + "…"
+    return limpio.replace("&", "&&")
 
 
 def rango(col1: int, fila1: int, col2: int, fila2: int, *, absoluto: bool = True, hoja: str | None = None) -> str:
@@ -193,9 +208,20 @@ def propiedades_fijas(wb: Workbook, *, titulo: str | None = None) -> None:
     props.contentStatus = None
 
 
+def fuente_por_omision(wb: Workbook) -> None:
+    """Arial en la fuente por omisión y en el estilo «Normal» (openpyxl trae Calibri, que LibreOffice no tiene)."""
+    base = Font(name=FUENTE, size=TAMANO_FUENTE)
+    if wb._fonts and wb._fonts[0].name != FUENTE:  # noqa: SLF001 - openpyxl no expone la fuente por omisión
+        wb._fonts[0] = base  # noqa: SLF001
+    for estilo in wb._named_styles:  # noqa: SLF001
+        if estilo.name == "Normal" and estilo.font.name != FUENTE:
+            estilo.font = base
+
+
 def libro_a_bytes(wb: Workbook, *, titulo: str | None = None) -> bytes:
     """Serializa el libro de forma reproducible (zip con fechas fijas, propiedades fijas)."""
     propiedades_fijas(wb, titulo=titulo)
+    fuente_por_omision(wb)
     buffer = io.BytesIO()
     wb.save(buffer)
     # openpyxl pone la hora actual en "modified" al guardar: se reescribe docProps/core.xml.
@@ -221,6 +247,8 @@ __all__ = [
     "FECHA_LIBRO",
     "FORMATO_FECHA",
     "FORMATO_PORCENTAJE",
+    "FUENTE",
+    "TAMANO_FUENTE",
     "PREFIJOS_FORMULA",
     "alto_fila",
     "aplicar_estilo",
@@ -230,11 +258,13 @@ __all__ = [
     "escribir_formula",
     "estilo_encabezado",
     "fijar_anchos",
+    "fuente_por_omision",
     "guardar_libro",
     "libro_a_bytes",
     "parece_formula",
     "propiedades_fijas",
     "rango",
+    "texto_encabezado_pagina",
     "referencia_hoja",
     "relleno",
     "valor_seguro",

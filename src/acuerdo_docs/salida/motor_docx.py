@@ -9,8 +9,11 @@ Dos caminos que producen el mismo documento:
   con funciones que el camino compilado no admite).
 
 En ambos el texto del usuario es dato: se escapa siempre (autoescape), las variables
-desconocidas fallan con su nombre (StrictUndefined) y Jinja corre en su entorno
-aislado (sandbox), de modo que una plantilla no alcanza el interior de Python.
+desconocidas fallan con su nombre (StrictUndefined), la plantilla solo recibe datos
+planos (:mod:`~acuerdo_docs.salida.datos_planos`) y Jinja corre en el entorno con lista
+blanca y límites de :mod:`~acuerdo_docs.salida.sandbox`. Una plantilla con DTD o
+entidades XML, o que descomprimida pasa de :data:`TAMANO_MAXIMO_PLANTILLA`, se rechaza
+antes de leerla.
 """
 
 from __future__ import annotations
@@ -30,18 +33,28 @@ from docx.image.image import Image as ImagenDocx
 from docx.oxml.shape import CT_Inline
 from docx.shared import Cm
 from docxtpl import DocxTemplate, InlineImage
-from jinja2 import StrictUndefined, TemplateError, UndefinedError
-from jinja2.sandbox import ImmutableSandboxedEnvironment, SandboxedEnvironment, SecurityError
+from jinja2 import StrictUndefined, TemplateError
+from jinja2.runtime import Undefined
+from jinja2.sandbox import SecurityError
 from lxml import etree
 from markupsafe import Markup, escape
 
 from ..errores import ErrorEntrada, ErrorPlantilla
 from ..esquemas.comun import MESES, fecha_corta, fecha_larga
 from .archivos import comprimir, empaquetar, normalizar_zip
+from .datos_planos import ArchivoAnexo, datos_planos
+from .limites import presupuesto, vigilar
+from .mensajes_plantilla import describir, donde, linea_del_fallo, nombre_parte
+from .sandbox import EntornoSeguro, FuncionDelMotor, nombre_tipo
 
 log = logging.getLogger("acuerdo_docs.motor")
 
-_PARTES = re.compile(r"^word/(document|header\d*|footer\d*|footnotes)\.xml$")
+TAMANO_MAXIMO_PLANTILLA = 50 * 1024 * 1024
+"""Bytes descomprimidos que puede ocupar una plantilla (una bomba zip se rechaza antes de leerla)."""
+
+PARTES_CON_MARCAS = re.compile(r"^word/(document|header\d*|footer\d*|footnotes)\.xml$")
+"""Partes del .docx donde pueden ir marcas Jinja."""
+_DTD = re.compile(rb"<!\s*(DOCTYPE|ENTITY)", re.IGNORECASE)
 _RELS_DOC = "word/_rels/document.xml.rels"
 _TIPOS = "[Content_Types].xml"
 _TIPOS_IMAGEN = {"png": "image/png", "jpeg": "image/jpeg", "jpg": "image/jpeg", "gif": "image/gif", "bmp": "image/bmp"}
@@ -61,12 +74,16 @@ def _finalizar(valor: Any) -> Any:
     """
     if valor is None:
         return ""
-    if isinstance(valor, Markup):
-        return valor
-    if hasattr(valor, "__html__"):  # XML ya armado (p. ej. InlineImage de docxtpl)
+    if isinstance(valor, (Markup, Undefined)):
+        return valor  # Undefined: StrictUndefined avisa al convertirlo en texto
+    if isinstance(valor, _ImagenDocxtpl):  # XML ya armado por docxtpl
         return Markup(valor.__html__())
     if isinstance(valor, date):
         valor = fecha_corta(valor)
+    elif isinstance(valor, (list, tuple, dict)):
+        vigilar(valor)
+    elif not isinstance(valor, (str, int, float, range)):
+        raise SecurityError(f"no se puede imprimir un valor de tipo {nombre_tipo(valor)}")
     texto = str(escape(valor))
     if "_" in texto:
         texto = texto.replace("{_", "{&#95;").replace("_}", "&#95;}").replace("%_", "%&#95;")
@@ -111,29 +128,54 @@ def _mes_nombre(v: date | None) -> str:
     return "" if v is None else MESES[v.month - 1]
 
 
-def crear_entorno() -> SandboxedEnvironment:
-    # Inmutable: una plantilla tampoco puede cambiar los datos (practica.retos.pop(), dict.update).
-    entorno = ImmutableSandboxedEnvironment(
-        undefined=StrictUndefined, autoescape=True, finalize=_finalizar, keep_trailing_newline=True
-    )
-    entorno.filters.update(
+def crear_entorno(undefined: type[Undefined] = StrictUndefined) -> EntornoSeguro:
+    """El entorno de todas las plantillas: sandbox inmutable con lista blanca, escape y límites."""
+    entorno = EntornoSeguro(undefined=undefined, autoescape=True, finalize=_finalizar, keep_trailing_newline=True)
+    entorno.agregar_filtros(
         parrafos=parrafos, dia=_dia, mes=_mes, anio=_anio, mes_nombre=_mes_nombre,
         fecha_larga=fecha_larga, fecha_corta=fecha_corta,
     )
-    entorno.globals["parrafos"] = parrafos
+    entorno.agregar_global("parrafos", parrafos)
     return entorno
 
 
-def _mensaje_error(exc: Exception, plantilla: Path) -> str:
-    if isinstance(exc, UndefinedError):
-        nombre = re.search(r"'([^']+)' is undefined|has no attribute '([^']+)'", str(exc))
-        if nombre is None:
-            return f"La plantilla {plantilla.name} usa un dato que no existe ({exc})."
-        campo = next(g for g in nombre.groups() if g)
-        return f"La plantilla {plantilla.name} usa el campo «{campo}», que no existe en los datos."
-    if isinstance(exc, SecurityError):
-        return f"La plantilla {plantilla.name} intenta acceder al interior de Python y se rechaza: {exc}"
-    return f"La plantilla {plantilla.name} tiene un error de sintaxis: {exc}"
+def _mensaje_error(exc: BaseException, plantilla: Path, parte: str | None = None, fuente: str = "") -> str:
+    lugar = f" ({donde(nombre_parte(parte), fuente, linea_del_fallo(exc))})" if parte else ""
+    return f"La plantilla {plantilla.name} {describir(exc)}{lugar}"
+
+
+def leer_plantilla(ruta: Path) -> list[tuple[str, bytes]]:
+    """Los miembros de una plantilla .docx, tras rechazar lo que no es un .docx, una bomba zip o un DTD."""
+    ruta = Path(ruta)
+    if not ruta.is_file():
+        raise ErrorPlantilla(f"No existe la plantilla: {ruta}")
+    try:
+        with zipfile.ZipFile(ruta) as zf:
+            infos = zf.infolist()
+            if sum(i.file_size for i in infos) > TAMANO_MAXIMO_PLANTILLA:
+                raise ErrorPlantilla(
+                    f"La plantilla {ruta.name} ocupa más de {TAMANO_MAXIMO_PLANTILLA // (1024 * 1024)} MB "
+                    "descomprimida: no parece una plantilla de Word y se rechaza"
+                )
+            if "word/document.xml" not in {i.filename for i in infos}:
+                raise ErrorPlantilla(f"La plantilla {ruta.name} no es un documento de Word (.docx)")
+            miembros = [(i.filename, zf.read(i)) for i in infos]
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError):
+        raise ErrorPlantilla(f"La plantilla {ruta.name} no es un .docx válido (no se pudo abrir)") from None
+    for nombre, datos in miembros:
+        if _con_dtd(datos):
+            raise ErrorPlantilla(
+                f"La plantilla {ruta.name} declara un DTD o entidades XML (<!DOCTYPE …>) en {nombre}: "
+                "Word no los usa y se rechaza"
+            )
+    return miembros
+
+
+def _con_dtd(datos: bytes) -> bool:
+    """¿Declara un DTD o entidades? (también en XML codificado en UTF-16)."""
+    if datos[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        datos = datos.decode("utf-16", "replace").encode("utf-8")
+    return bool(_DTD.search(datos))
 
 
 # --------------------------------------------------------------------- imágenes
@@ -152,15 +194,32 @@ def leer_imagen(ruta: Path | str) -> ImagenDocx:
         ) from None
 
 
+ANCHO_MAXIMO_IMAGEN_CM = 50.0
+"""Ancho máximo de una imagen incrustada (más que una hoja no tiene sentido)."""
+
+
+def ruta_del_anexo(archivo: Any, ancho_cm: Any) -> tuple[Path, float]:
+    """Solo las imágenes de los anexos del documento: ``imagen(anexo.archivo, 15)``, nunca una ruta escrita."""
+    if not isinstance(archivo, ArchivoAnexo):
+        raise SecurityError("imagen() solo incrusta las imágenes de los anexos del documento (anexo.archivo), "
+                            "no una ruta ni un texto")
+    if isinstance(ancho_cm, bool) or not isinstance(ancho_cm, (int, float)) \
+            or not 0 < ancho_cm <= ANCHO_MAXIMO_IMAGEN_CM:
+        raise SecurityError(f"el ancho de imagen() debe ser un número de centímetros entre 0 y "
+                            f"{ANCHO_MAXIMO_IMAGEN_CM:g}")
+    return archivo.ruta_imagen(), float(ancho_cm)
+
+
 @dataclass
-class _Imagenes:
-    """Imágenes agregadas durante un renderizado (camino compilado)."""
+class _Imagenes(FuncionDelMotor):
+    """``imagen()`` del camino compilado: las imágenes agregadas durante un renderizado."""
 
     miembros: list[tuple[str, bytes]] = field(default_factory=list)
     relaciones: list[str] = field(default_factory=list)
     extensiones: set[str] = field(default_factory=set)
 
-    def agregar(self, ruta: Path, ancho_cm: float) -> Markup:
+    def __call__(self, archivo: Any, ancho_cm: Any = 15) -> Markup:
+        ruta, ancho_cm = ruta_del_anexo(archivo, ancho_cm)
         imagen = leer_imagen(ruta)
         ext = imagen.ext.lower()
         n = len(self.miembros) + 1
@@ -182,37 +241,50 @@ class _Imagenes:
 # ------------------------------------------------------------ camino compilado
 
 
+def fuentes_jinja(ruta: Path, miembros: list[tuple[str, bytes]]) -> list[tuple[str, str]]:
+    """(parte, fuente Jinja) de cada parte con marcas, ya con el preprocesado de docxtpl (patch_xml).
+
+    Una línea de la fuente es un párrafo de Word: así los mensajes dicen «cerca de «…»».
+    """
+    auxiliar: DocxTemplate | None = None
+    fuentes: list[tuple[str, str]] = []
+    for nombre, datos in miembros:
+        if not PARTES_CON_MARCAS.match(nombre):
+            continue
+        try:
+            fuente = datos.decode("utf-8")
+        except UnicodeDecodeError:
+            raise ErrorPlantilla(f"La plantilla {ruta.name} tiene una parte dañada ({nombre})") from None
+        texto = re.sub(r"<[^>]+>", "", fuente)  # Word parte las marcas en varios fragmentos
+        if "{{" not in texto and "{%" not in texto:
+            continue
+        if auxiliar is None:
+            auxiliar = DocxTemplate(str(ruta))  # solo para usar su preprocesado
+        fuente = auxiliar.patch_xml(fuente)
+        fuentes.append((nombre, re.sub(r"<w:p([ >])", r"\n<w:p\1", fuente)))
+    return fuentes
+
+
 class PlantillaCompilada:
     """Una plantilla .docx preparada una vez y lista para renderizar muchas veces."""
 
     def __init__(self, ruta: Path) -> None:
         self.ruta = Path(ruta)
-        if not self.ruta.is_file():
-            raise ErrorPlantilla(f"No existe la plantilla: {self.ruta}")
-        try:
-            with zipfile.ZipFile(self.ruta) as zf:
-                self._miembros = [(i.filename, zf.read(i)) for i in zf.infolist()]
-        except zipfile.BadZipFile:
-            raise ErrorPlantilla(f"La plantilla {self.ruta.name} no es un .docx válido") from None
+        self._miembros = leer_plantilla(self.ruta)
         self.entorno = crear_entorno()
         self._plantillas: dict[str, Any] = {}
-        self._tablas_dinamicas = False
-        auxiliar = DocxTemplate(str(self.ruta))  # solo para usar su preprocesado (patch_xml)
-        for nombre, datos in self._miembros:
-            if not _PARTES.match(nombre):
-                continue
-            fuente = datos.decode("utf-8")
-            texto = re.sub(r"<[^>]+>", "", fuente)  # Word parte las marcas en varios fragmentos
-            if "{{" not in texto and "{%" not in texto:
-                continue
-            # {%tc %} (columnas dinámicas) necesita el arreglo de tablas de docxtpl.
-            self._tablas_dinamicas |= bool(re.search(r"\{%-?\s*tc\b", texto))
-            fuente = auxiliar.patch_xml(fuente)
-            fuente = re.sub(r"<w:p([ >])", r"\n<w:p\1", fuente)
+        self._fuentes: dict[str, str] = {}
+        # {%tc %} (columnas dinámicas) necesita el arreglo de tablas de docxtpl.
+        self._tablas_dinamicas = any(
+            re.search(r"\{%-?\s*tc\b", re.sub(r"<[^>]+>", "", datos.decode("utf-8", "replace")))
+            for nombre, datos in self._miembros if PARTES_CON_MARCAS.match(nombre)
+        )
+        for nombre, fuente in fuentes_jinja(self.ruta, self._miembros):
+            self._fuentes[nombre] = fuente
             try:
                 self._plantillas[nombre] = self.entorno.from_string(fuente)
-            except TemplateError as exc:
-                raise ErrorPlantilla(_mensaje_error(exc, self.ruta)) from None
+            except (TemplateError, RecursionError, MemoryError) as exc:
+                raise ErrorPlantilla(_mensaje_error(exc, self.ruta, nombre, fuente)) from None
         self._comprimidos = {
             nombre: comprimir(nombre, datos)
             for nombre, datos in self._miembros
@@ -224,27 +296,30 @@ class PlantillaCompilada:
     def renderizar(self, contexto: Mapping[str, Any], *, titulo: str | None = None) -> bytes:
         """Devuelve los bytes del .docx renderizado (determinista); ``titulo`` va a las propiedades."""
         imagenes = _Imagenes()
-        ctx = dict(contexto)
-        ctx["imagen"] = imagenes.agregar
+        ctx = dict(datos_planos(contexto))  # un contexto ya plano no se vuelve a convertir
+        ctx["imagen"] = imagenes
         salida: list[tuple[str, bytes | None]] = []
-        for nombre, datos in self._miembros:
-            plantilla = self._plantillas.get(nombre)
-            if nombre == _NUCLEO and titulo is not None:
-                salida.append((nombre, con_titulo(datos, titulo)))
-                continue
-            if plantilla is None:
-                # Miembro intacto: se reutiliza ya comprimido.
-                salida.append((nombre, None if nombre in self._comprimidos else datos))
-                continue
-            try:
-                xml = plantilla.render(ctx)
-            except (TemplateError, SecurityError) as exc:
-                raise ErrorPlantilla(_mensaje_error(exc, self.ruta)) from None
-            xml = re.sub(r"\n<w:p([ >])", r"<w:p\1", xml)
-            xml = xml.replace("{_{", "{{").replace("}_}", "}}").replace("{_%", "{%").replace("%_}", "%}")
-            if _CONTROL_EN_TEXTO.search(xml):  # saltos o tabuladores literales de la plantilla
-                xml = DocxTemplate.resolve_listing(None, xml)  # type: ignore[arg-type]
-            salida.append((nombre, xml.encode("utf-8")))
+        with presupuesto():  # un presupuesto para todo el documento
+            for nombre, datos in self._miembros:
+                plantilla = self._plantillas.get(nombre)
+                if nombre == _NUCLEO and titulo is not None:
+                    salida.append((nombre, con_titulo(datos, titulo)))
+                    continue
+                if plantilla is None:
+                    # Miembro intacto: se reutiliza ya comprimido.
+                    salida.append((nombre, None if nombre in self._comprimidos else datos))
+                    continue
+                try:
+                    xml = plantilla.render(ctx)
+                except ErrorEntrada:
+                    raise
+                except Exception as exc:  # noqa: BLE001 - una plantilla ajena puede fallar de cualquier modo
+                    raise ErrorPlantilla(_mensaje_error(exc, self.ruta, nombre, self._fuentes[nombre])) from None
+                xml = re.sub(r"\n<w:p([ >])", r"<w:p\1", xml)
+                xml = xml.replace("{_{", "{{").replace("}_}", "}}").replace("{_%", "{%").replace("%_}", "%}")
+                if _CONTROL_EN_TEXTO.search(xml):  # saltos o tabuladores literales de la plantilla
+                    xml = DocxTemplate.resolve_listing(None, xml)  # type: ignore[arg-type]
+                salida.append((nombre, xml.encode("utf-8")))
         if imagenes.miembros:
             salida = self._con_imagenes(salida, imagenes)
         return empaquetar(
@@ -299,20 +374,35 @@ def compilada(ruta: Path) -> PlantillaCompilada:
 # -------------------------------------------------------------- camino docxtpl
 
 
-def renderizar_docxtpl(ruta: Path, contexto: Mapping[str, Any], *, titulo: str | None = None) -> bytes:
-    """docxtpl tal cual, con el mismo entorno (escape, sandbox, StrictUndefined)."""
-    tpl = DocxTemplate(str(ruta))
-    ctx = dict(contexto)
+class _ImagenDocxtpl(InlineImage):
+    """La imagen de docxtpl, reconocible al imprimirla (su XML ya está armado)."""
 
-    def imagen(archivo: Path, ancho_cm: float) -> InlineImage:
-        leer_imagen(archivo)  # error claro antes de que docxtpl la abra
+
+@dataclass
+class _ImagenesDocxtpl(FuncionDelMotor):
+    """``imagen()`` del camino docxtpl."""
+
+    plantilla: DocxTemplate
+
+    def __call__(self, archivo: Any, ancho_cm: Any = 15) -> _ImagenDocxtpl:
+        ruta, ancho_cm = ruta_del_anexo(archivo, ancho_cm)
+        leer_imagen(ruta)  # error claro antes de que docxtpl la abra
         # Desde memoria: python-docx la nombra «image.ext», no con el nombre del archivo.
-        return InlineImage(tpl, io.BytesIO(Path(archivo).read_bytes()), width=Cm(ancho_cm))
+        return _ImagenDocxtpl(self.plantilla, io.BytesIO(ruta.read_bytes()), width=Cm(ancho_cm))
 
-    ctx["imagen"] = imagen
+
+def renderizar_docxtpl(ruta: Path, contexto: Mapping[str, Any], *, titulo: str | None = None) -> bytes:
+    """docxtpl tal cual, con el mismo entorno (escape, lista blanca, límites, StrictUndefined)."""
+    leer_plantilla(Path(ruta))  # lo mismo que el camino compilado: ni bomba zip ni DTD
+    tpl = DocxTemplate(str(ruta))
+    ctx = dict(datos_planos(contexto))  # un contexto ya plano no se vuelve a convertir
+    ctx["imagen"] = _ImagenesDocxtpl(tpl)
     try:
-        tpl.render(ctx, jinja_env=crear_entorno(), autoescape=True)
-    except (TemplateError, SecurityError) as exc:
+        with presupuesto():
+            tpl.render(ctx, jinja_env=crear_entorno(), autoescape=True)
+    except ErrorEntrada:
+        raise
+    except Exception as exc:  # noqa: BLE001 - una plantilla ajena puede fallar de cualquier modo
         raise ErrorPlantilla(_mensaje_error(exc, Path(ruta))) from None
     if titulo is not None:
         tpl.docx.core_properties.title = titulo

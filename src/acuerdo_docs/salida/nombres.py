@@ -4,8 +4,10 @@ El patrón usa la sintaxis de ``str.format`` con nombres de campo simples
 (``{fecha_inicio:%Y}_{nombre}``): no se admite acceso a atributos ni índices
 (``{a.b}``, ``{a[0]}``), así un patrón no puede alcanzar el interior de Python.
 El resultado se sanea para Windows, macOS y Linux: sin separadores ni ``..``, sin
-caracteres prohibidos ni de control, sin nombres reservados (CON, PRN, AUX, NUL,
-COM1-9, LPT1-9), con longitud acotada en bytes UTF-8 y con las tildes intactas.
+caracteres prohibidos, de control ni de formato (marcas bidi como U+202E, que harían que
+``x\u202Excod.exe`` se viera como ``x.exe.docx``; espacios de ancho cero, ZWJ), sin
+nombres reservados (CON, PRN, AUX, NUL, COM1-9, LPT1-9), con longitud acotada en bytes
+UTF-8 (cortada en un límite de palabra) y con las tildes intactas.
 """
 
 from __future__ import annotations
@@ -31,6 +33,11 @@ RESERVADOS: frozenset[str] = frozenset(
 _PROHIBIDOS = re.compile(r'[<>:"/\\|?*\x00-\x1f\x7f-\x9f]')
 _ESPACIOS = re.compile(r"\s+")
 _GUIONES = re.compile(r"_{2,}")
+_MEZCLA = re.compile(r"[ ._-]*_[ ._-]*")  # «._._», «_ », «- _»: un solo guion bajo
+_INVISIBLES = frozenset({"Cf", "Cc", "Cs", "Co", "Cn"})
+"""Categorías Unicode que nunca van en un nombre: formato (bidi, ZWJ), control, sustitutos, privados, sin asignar."""
+_CORTE_PALABRA = 0.6
+"""Al recortar, se retrocede hasta el último separador si así se conserva al menos esta fracción."""
 _BORDES = " ._-"
 NOMBRE_VACIO = "documento"
 
@@ -49,6 +56,24 @@ def _recortar_bytes(texto: str, maximo: int) -> str:
     return recortado
 
 
+def _quitar_invisibles(texto: str) -> str:
+    """Quita los caracteres que no se ven o reordenan lo que se ve (los espacios ya son espacios)."""
+    return "".join(c for c in texto if c.isspace() or unicodedata.category(c) not in _INVISIBLES)
+
+
+def _recortar_palabra(texto: str, maximo: int) -> str:
+    """Recorta a ``maximo`` bytes en un límite de palabra (si no hay uno razonable, en un carácter)."""
+    recortado = _recortar_bytes(texto, maximo)
+    if recortado == texto or not recortado:
+        return recortado
+    if not (recortado[-1].isalnum() and texto[len(recortado)].isalnum()):
+        return recortado.rstrip(_BORDES)  # el corte ya cae entre palabras
+    limite = max(recortado.rfind(c) for c in " _-.")
+    if limite >= len(recortado) * _CORTE_PALABRA:
+        return recortado[:limite].rstrip(_BORDES)
+    return recortado
+
+
 def es_reservado(nombre: str) -> bool:
     """CON, con.docx, Con .tar.gz, COM1… (Windows mira lo que va antes del primer punto)."""
     raiz = nombre.split(".", 1)[0].rstrip(" ")
@@ -58,22 +83,26 @@ def es_reservado(nombre: str) -> bool:
 def sanear(texto: str, *, extension: str = "", max_bytes: int = MAX_BYTES) -> str:
     """Un nombre de archivo válido en todo sistema, con la extensión dada (``.docx``).
 
-    Conserva tildes, eñes y emoji; cambia separadores, caracteres prohibidos y de
-    control por ``_``; quita ``..``, puntos y espacios al principio y al final;
-    antepone ``_`` a los nombres reservados y recorta a ``max_bytes`` (con extensión).
+    Conserva tildes, eñes y emoji; quita los caracteres de formato y de control (bidi, ZWJ);
+    cambia separadores y caracteres prohibidos por ``_``; quita ``..`` y deja un solo ``_``
+    donde había separadores mezclados (``a/../b`` → ``a_b``); quita puntos y espacios al
+    principio y al final; antepone ``_`` a los nombres reservados y recorta a ``max_bytes``
+    (con extensión) en un límite de palabra.
     """
     limpio = unicodedata.normalize("NFC", str(texto))
     limpio = _ESPACIOS.sub(" ", limpio)  # saltos de línea y tabulaciones de una celda
+    limpio = _quitar_invisibles(limpio)
     limpio = _PROHIBIDOS.sub("_", limpio)
     while ".." in limpio:
         limpio = limpio.replace("..", ".")
+    limpio = _MEZCLA.sub("_", limpio)
     limpio = _GUIONES.sub("_", limpio).strip(_BORDES)
     if not limpio:
         limpio = NOMBRE_VACIO
     if es_reservado(limpio):
         limpio = "_" + limpio
     disponible = max_bytes - len(extension.encode("utf-8"))
-    limpio = _recortar_bytes(limpio, disponible).rstrip(" .")
+    limpio = _recortar_palabra(limpio, disponible).rstrip(" .")
     if not limpio.strip(_BORDES):
         limpio = NOMBRE_VACIO
     return limpio + extension
@@ -88,10 +117,11 @@ class Nombres:
 
     def __init__(self, *, max_bytes: int = MAX_BYTES, reservados: Iterable[str] = ()) -> None:
         self.max_bytes = max_bytes
-        self._usados: set[str] = {self._clave(n) for n in reservados}
+        self._usados: set[str] = {self.clave(n) for n in reservados}
 
     @staticmethod
-    def _clave(nombre: str) -> str:
+    def clave(nombre: str) -> str:
+        """Forma de comparar nombres: sin mayúsculas y en NFC (como Windows y macOS)."""
         return unicodedata.normalize("NFC", nombre).casefold()
 
     def reservar(self, base: str, extensiones: Iterable[str] = (".docx",)) -> str:
@@ -106,7 +136,7 @@ class Nombres:
             candidata = _recortar_bytes(raiz, disponible).rstrip(" .") + sufijo
             if n > 1 and es_reservado(candidata):  # "CON" recortado nunca vuelve a ser reservado, pero por si acaso
                 candidata = "_" + candidata
-            claves = [self._clave(candidata + e) for e in extensiones]
+            claves = [self.clave(candidata + e) for e in extensiones]
             if not any(c in self._usados for c in claves):
                 self._usados.update(claves)
                 return candidata

@@ -1,0 +1,60 @@
+"""acuerdo-docs seguimiento: registra un corte con el libro editado y escribe el informe de seguimiento."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from ..documentos.acuerdo import cargar_acuerdo
+from ..seguimiento import registrar_corte
+from . import comun
+
+MAX_CAMBIOS_EN_PANTALLA = 40
+
+
+def registrar(ordenes: argparse._SubParsersAction) -> None:
+    p = ordenes.add_parser(
+        "seguimiento",
+        help="lleva al acuerdo lo editado en la matriz (.xlsx) y escribe el corte con su informe",
+        description=(
+            "Lee el libro de la matriz de riesgos que el equipo actualizó en Excel o LibreOffice (avance y "
+            "fechas de los hitos, riesgos, controles, tratamiento, filas nuevas), lo lleva al acuerdo, guarda la "
+            "foto del corte en la historia del acuerdo («seguimiento») y escribe en CARPETA/corte_AAAA-MM-DD/: "
+            "acuerdo.json (actualizado, fechas ISO), acuerdo.docx, matriz_riesgos.xlsx, infografia.pdf y .png e "
+            "informe_seguimiento.docx, que compara este corte con el anterior (o con --desde).\n\n"
+            "El siguiente corte parte del acuerdo.json y la matriz_riesgos.xlsx de este (cópielos o edítelos "
+            "donde están: la carpeta de un corte nunca se reemplaza mientras sea la entrada)."
+        ),
+        epilog=(
+            "Ejemplos:\n"
+            "  acuerdo-docs seguimiento acuerdo.json matriz.xlsx --corte 2024-03-01 -o seguimiento/\n"
+            "  acuerdo-docs seguimiento seguimiento/corte_2024-03-01/acuerdo.json editada.xlsx \\\n"
+            "      --corte 2024-04-15 -o seguimiento/ --desde 2024-01-15"
+        ),
+    )
+    p.add_argument("acuerdo", type=Path, help="archivo JSON del acuerdo (el original o el de un corte anterior)")
+    p.add_argument("libro", type=Path, help="libro .xlsx de la matriz de riesgos, editado por el equipo")
+    p.add_argument("--corte", type=comun.fecha_argumento, required=True, metavar="AAAA-MM-DD",
+                   help="fecha de corte: los estados de los hitos se calculan a esta fecha")
+    p.add_argument("-o", "--salida", type=Path, required=True, metavar="CARPETA",
+                   help="carpeta donde se crea corte_AAAA-MM-DD/ con los documentos del corte")
+    p.add_argument("--desde", type=comun.fecha_argumento, metavar="AAAA-MM-DD",
+                   help="compara con el corte guardado de esta fecha (por omisión, el anterior)")
+    comun.agregar_publico(p)
+    p.set_defaults(ejecutar=ejecutar)
+
+
+def ejecutar(args: argparse.Namespace) -> int:
+    acuerdo = cargar_acuerdo(comun.leer_json(args.acuerdo))
+    resultado = registrar_corte(acuerdo, args.libro, args.corte, args.salida, desde=args.desde,
+                                publico=args.publico)
+    print(f"Corte del {args.corte.isoformat()}: {len(resultado.cambios)} cambio(s) leídos del libro.")
+    for cambio in resultado.cambios[:MAX_CAMBIOS_EN_PANTALLA]:
+        print(f"  - {comun.seguro(str(cambio))}")
+    if len(resultado.cambios) > MAX_CAMBIOS_EN_PANTALLA:
+        print(f"  … y {len(resultado.cambios) - MAX_CAMBIOS_EN_PANTALLA} más (todos en el informe de seguimiento)")
+    for aviso in resultado.avisos:
+        print(f"Aviso: {comun.seguro(str(aviso))}")
+    for ruta in resultado.archivos:
+        print(f"Escrito: {ruta}")
+    return 0

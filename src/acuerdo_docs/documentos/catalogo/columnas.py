@@ -1,0 +1,90 @@
+"""Las columnas del libro del catálogo, con los títulos del esquema (nada escrito dos veces)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ...esquemas.comun import campos_personales, etiqueta
+from ...esquemas.ficha import CAMPOS_NO_IMPRESOS, CAMPOS_TEXTO_LARGO, BuenaPractica, Encabezado
+from ...esquemas.valoracion import CRITERIOS
+from ...lectores.catalogo_xlsx import (
+    TITULO_ARCHIVO,
+    TITULO_HUELLA,
+    TITULO_NOTAS,
+    TITULO_REVISAR,
+    titulo_criterio,
+    titulo_justificacion,
+)
+from ...lectores.catalogo_xlsx import titulos_humanos as _titulos_humanos
+
+TITULO_NIVEL = "Nivel DAFP"
+TITULO_ESTADO = "Estado"
+TITULO_MOTIVO = "Observaciones"
+TITULO_CAMBIO = "Cambio desde la ejecución anterior"
+
+LARGO = 60.0
+CORTO = 24.0
+
+# Tipos de columna: quién la escribe y cómo se muestra.
+FICHA = "ficha"          # sale de la ficha; se reescribe en cada ejecución
+HERRAMIENTA = "herramienta"  # la escribe acuerdo_docs (estado, cambio, huella)
+HUMANA = "humana"        # la escribe una persona; se conserva entre ejecuciones
+RESPUESTA = "respuesta"  # humana, con lista desplegable Sí / No / Sin valorar
+FECHA = "fecha"          # humana, fecha
+NIVEL = "nivel"          # fórmula
+
+
+@dataclass(frozen=True)
+class Columna:
+    clave: str
+    titulo: str
+    ancho: float
+    tipo: str = FICHA
+
+
+def _ficha(nombre: str) -> Columna:
+    largo = nombre in CAMPOS_TEXTO_LARGO or nombre in ("retos", "anexos")
+    ancho = 12.0 if nombre.startswith("fecha_") else LARGO if largo else CORTO
+    return Columna(nombre, etiqueta(BuenaPractica, nombre), ancho)
+
+
+def columnas_catalogo(datos_personales: bool = False) -> list[Columna]:
+    """Columnas de la hoja «Catálogo», en orden: clave, valoración, avisos y campos de la ficha."""
+    personales = set(campos_personales(BuenaPractica))
+    humanos = _titulos_humanos()
+    columnas = [
+        Columna("archivo", TITULO_ARCHIVO, 32.0, HERRAMIENTA),
+        _ficha("nombre"),
+        Columna("estado", TITULO_ESTADO, 16.0, HERRAMIENTA),
+        Columna("nivel", TITULO_NIVEL, 14.0, NIVEL),
+        Columna("revisar", TITULO_REVISAR, 22.0, HUMANA),
+    ]
+    columnas += [Columna(f"{c}.respuesta", titulo_criterio(c), 13.0, RESPUESTA) for c in CRITERIOS]
+    columnas += [Columna(f"{c}.justificacion", titulo_justificacion(c), 30.0, HUMANA) for c in CRITERIOS]
+    columnas += [
+        Columna("evaluador", humanos["evaluador"], 20.0, HUMANA),
+        Columna("fecha", humanos["fecha"], 12.0, FECHA),
+        Columna("notas", TITULO_NOTAS, 40.0, HUMANA),
+        Columna("motivo", TITULO_MOTIVO, 48.0, HERRAMIENTA),
+        Columna("cambio", TITULO_CAMBIO, 16.0, HERRAMIENTA),
+        Columna("encabezado.codigo", etiqueta(Encabezado, "codigo"), 16.0),
+        Columna("encabezado.version", etiqueta(Encabezado, "version"), 10.0),
+    ]
+    for nombre in BuenaPractica.model_fields:
+        if nombre in CAMPOS_NO_IMPRESOS or nombre == "nombre" or (nombre in personales and not datos_personales):
+            continue
+        columnas.append(_ficha(nombre))
+    columnas.append(Columna("huella", TITULO_HUELLA, 20.0, HERRAMIENTA))
+    return columnas
+
+
+def columnas_retiradas() -> list[Columna]:
+    """Hoja «Fichas retiradas»: la clave y lo que escribieron las personas."""
+    return [c for c in columnas_catalogo() if c.tipo in (HUMANA, RESPUESTA, FECHA, NIVEL)
+            or c.clave in ("archivo", "huella")]
+
+
+__all__ = [
+    "FECHA", "FICHA", "HERRAMIENTA", "HUMANA", "NIVEL", "RESPUESTA", "TITULO_CAMBIO", "TITULO_ESTADO",
+    "TITULO_MOTIVO", "TITULO_NIVEL", "Columna", "columnas_catalogo", "columnas_retiradas",
+]

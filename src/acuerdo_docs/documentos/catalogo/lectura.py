@@ -1,0 +1,231 @@
+"""Lectura de la carpeta de fichas: cada .docx (o .json de una práctica) es una fila.
+
+Una ficha que no se puede leer o que tiene campos inválidos no detiene el catálogo: queda como
+fila con el motivo. Cada fila lleva su huella (SHA-256 del archivo): con la ruta, es la clave que
+conserva las valoraciones entre ejecuciones. Las fichas se leen en paralelo con el mismo gancho
+``executor=`` que el lote, en una ventana acotada (memoria plana) y se entregan en orden de ruta.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import signal
+from collections import deque
+from collections.abc import Iterator
+from concurrent.futures import Executor, Future, ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ...errores import ErrorEntrada, ErrorValidacion, validar
+from ...esquemas.ficha import BuenaPractica, Encabezado
+from ...esquemas.valoracion import Valoracion
+from ...lectores.docx_seguro import LIMITE_ARCHIVO, ErrorLectura
+from ...lectores.ficha_docx import FichaExtraida, extraer_campos
+
+log = logging.getLogger("acuerdo_docs.catalogo")
+
+CORRECTA = "Correcta"
+CON_AVISOS = "Correcta, con avisos"
+CON_ERRORES = "Con errores"
+ILEGIBLE = "No se pudo leer"
+ESTADOS = (CORRECTA, CON_AVISOS, CON_ERRORES, ILEGIBLE)
+EXTENSIONES = (".docx", ".json")
+
+FICHAS_EN_LINEA = 40
+"""Por debajo de este número de fichas no se arranca un grupo de procesos (no compensa)."""
+
+
+@dataclass
+class FilaCatalogo:
+    """Una ficha de la carpeta: de dónde salió, su huella, cómo se leyó y sus valores."""
+
+    archivo: str
+    estado: str
+    motivo: str = ""
+    valores: dict[str, Any] = field(default_factory=dict)
+    huella: str = ""
+    valoracion: Valoracion | None = None
+    """La valoración que trae el archivo (solo los .json de una práctica)."""
+
+    @property
+    def legible(self) -> bool:
+        return self.estado in (CORRECTA, CON_AVISOS)
+
+
+def buscar_fichas(carpeta: Path, *, excluir: frozenset[Path] = frozenset()) -> list[Path]:
+    """Los .docx y .json de la carpeta y sus subcarpetas, en orden estable de ruta.
+
+    Se omiten los archivos de bloqueo de Word (``~$nombre.docx``), las carpetas y archivos
+    ocultos (que empiezan por punto) y las rutas de ``excluir`` (las salidas del propio catálogo).
+    """
+    excluidos = {r.resolve() for r in excluir}
+    encontrados: list[Path] = []
+    for raiz, carpetas, archivos in os.walk(carpeta):
+        carpetas[:] = sorted(c for c in carpetas if not c.startswith("."))
+        for nombre in sorted(archivos):
+            if nombre.lower().endswith(EXTENSIONES) and not nombre.startswith(("~$", ".")):
+                ruta = Path(raiz) / nombre
+                if ruta.resolve() not in excluidos:
+                    encontrados.append(ruta)
+    return sorted(encontrados, key=lambda r: r.relative_to(carpeta).as_posix())
+
+
+def texto_lista(valores: list[Any]) -> str:
+    return "\n".join(f"• {v}" for v in valores)
+
+
+def valores_practica(practica: BuenaPractica) -> dict[str, Any]:
+    """Los valores de una práctica válida, planos (listas como texto con viñetas)."""
+    valores: dict[str, Any] = {
+        nombre: getattr(practica, nombre) for nombre in BuenaPractica.model_fields
+        if nombre not in ("encabezado", "valoracion")
+    }
+    valores["retos"] = texto_lista(practica.retos)
+    valores["anexos"] = texto_lista([a.nombre for a in practica.anexos])
+    valores["encabezado.codigo"] = practica.encabezado.codigo
+    valores["encabezado.version"] = practica.encabezado.version
+    valores["encabezado.entidad"] = practica.encabezado.entidad
+    valores["_retos"] = list(practica.retos)
+    valores["_anexos"] = [a.nombre for a in practica.anexos]
+    return valores
+
+
+def _valores_crudos(campos: dict[str, Any]) -> dict[str, Any]:
+    valores = {k: v for k, v in campos.items() if k not in ("encabezado", "valoracion")}
+    if isinstance(valores.get("retos"), list):
+        valores["retos"] = texto_lista(valores["retos"])
+    if isinstance(valores.get("anexos"), list):
+        valores["anexos"] = texto_lista([a.get("nombre", "") if isinstance(a, dict) else a for a in valores["anexos"]])
+    encabezado = campos.get("encabezado") if isinstance(campos.get("encabezado"), dict) else {}
+    valores["encabezado.codigo"] = encabezado.get("codigo", Encabezado().codigo)
+    valores["encabezado.version"] = encabezado.get("version", Encabezado().version)
+    return {k: v for k, v in valores.items() if isinstance(v, (str, int, float)) or hasattr(v, "isoformat")}
+
+
+def _leer_docx(datos: bytes, archivo: str, huella: str) -> FilaCatalogo:
+    try:
+        extraida: FichaExtraida = extraer_campos(datos, nombre=archivo)
+    except ErrorLectura as exc:
+        return FilaCatalogo(archivo, ILEGIBLE, exc.motivo, huella=huella)
+    except ErrorEntrada as exc:
+        return FilaCatalogo(archivo, ILEGIBLE, str(exc), huella=huella)
+    try:
+        practica = extraida.validar()
+    except ErrorValidacion as exc:
+        motivos = [str(e) for e in exc.errores] + extraida.avisos
+        return FilaCatalogo(archivo, CON_ERRORES, "\n".join(motivos), _valores_crudos(extraida.campos), huella)
+    estado = CON_AVISOS if extraida.avisos else CORRECTA
+    return FilaCatalogo(archivo, estado, "\n".join(extraida.avisos), valores_practica(practica), huella)
+
+
+def _leer_json(datos: bytes, archivo: str, huella: str) -> FilaCatalogo:
+    try:
+        contenido = json.loads(datos.decode("utf-8-sig"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        return FilaCatalogo(archivo, ILEGIBLE, f"no es un JSON válido ({type(exc).__name__})", huella=huella)
+    campos = set(BuenaPractica.model_fields)
+    if not isinstance(contenido, dict) or len(campos & set(contenido)) < 3:
+        return FilaCatalogo(archivo, ILEGIBLE, "no parece una práctica (ficha 4202000-FT-1311) en JSON", huella=huella)
+    if isinstance(contenido.get("anexos"), list):  # las imágenes de los anexos no hacen falta aquí
+        contenido["anexos"] = [{k: v for k, v in a.items() if k != "archivo"} if isinstance(a, dict) else a
+                               for a in contenido["anexos"]]
+    try:
+        practica = validar(BuenaPractica, contenido)
+    except ErrorValidacion as exc:
+        return FilaCatalogo(archivo, CON_ERRORES, "\n".join(str(e) for e in exc.errores),
+                            _valores_crudos(contenido), huella)
+    return FilaCatalogo(archivo, CORRECTA, "", valores_practica(practica), huella, practica.valoracion)
+
+
+def leer_ficha_catalogo(ruta: str | os.PathLike[str], archivo: str) -> FilaCatalogo:
+    """Lee una ficha (.docx o .json) para el catálogo: nunca lanza por un archivo malo.
+
+    Función de módulo con argumentos simples: se envía tal cual a otro proceso o máquina.
+    """
+    try:
+        tamano = os.path.getsize(ruta)
+        if tamano > LIMITE_ARCHIVO:
+            return FilaCatalogo(archivo, ILEGIBLE, f"pesa más de {LIMITE_ARCHIVO // 2**20} MB")
+        with open(ruta, "rb") as f:
+            datos = f.read()
+    except OSError as exc:
+        return FilaCatalogo(archivo, ILEGIBLE, f"no se pudo abrir ({type(exc).__name__})")
+    huella = hashlib.sha256(datos).hexdigest()
+    try:
+        if archivo.lower().endswith(".json"):
+            return _leer_json(datos, archivo, huella)
+        return _leer_docx(datos, archivo, huella)
+    except Exception as exc:  # noqa: BLE001 - un archivo raro no debe tumbar todo el catálogo
+        log.warning("error inesperado al leer una ficha del catálogo (%s)", type(exc).__name__)
+        return FilaCatalogo(archivo, ILEGIBLE, f"error inesperado al leer el archivo ({type(exc).__name__})",
+                            huella=huella)
+
+
+def _iniciar_trabajador() -> None:
+    # Como en el lote: Ctrl-C llega a todo el grupo; solo el proceso principal lo atiende.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def verificar_carpeta(carpeta: str | os.PathLike[str], *, excluir: frozenset[Path] = frozenset()) -> list[Path]:
+    raiz = Path(carpeta)
+    if not raiz.exists():
+        raise ErrorEntrada(f"No existe la carpeta: {raiz}")
+    if not raiz.is_dir():
+        raise ErrorEntrada(f"{raiz} no es una carpeta")
+    rutas = buscar_fichas(raiz, excluir=excluir)
+    if not rutas:
+        raise ErrorEntrada(f"No se encontró ningún archivo .docx ni .json en {raiz} (ni en sus subcarpetas)")
+    return rutas
+
+
+def iterar_carpeta(
+    carpeta: str | os.PathLike[str],
+    rutas: list[Path],
+    *,
+    executor: Executor | None = None,
+    procesos: int | None = None,
+) -> Iterator[FilaCatalogo]:
+    """Las filas en orden de ruta, leídas en paralelo con a lo sumo una ventana de fichas en vuelo.
+
+    ``executor``: cualquier :class:`concurrent.futures.Executor` (no se cierra al terminar); por
+    omisión, un grupo de procesos con un trabajador por núcleo, o en línea si hay pocas fichas.
+    """
+    raiz = Path(carpeta)
+    propio: ProcessPoolExecutor | None = None
+    if executor is None:
+        n = min(procesos or os.cpu_count() or 1, len(rutas))
+        if n > 1 and len(rutas) >= FICHAS_EN_LINEA:
+            propio = ProcessPoolExecutor(max_workers=n, initializer=_iniciar_trabajador)
+        ventana = 8 * n
+    else:
+        ventana = 64
+    try:
+        if executor is None and propio is None:
+            for ruta in rutas:
+                yield leer_ficha_catalogo(ruta, ruta.relative_to(raiz).as_posix())
+            return
+        ejecutor: Executor = executor or propio  # type: ignore[assignment]
+        pendientes: deque[Future[FilaCatalogo]] = deque()
+        for ruta in rutas:
+            pendientes.append(ejecutor.submit(leer_ficha_catalogo, str(ruta), ruta.relative_to(raiz).as_posix()))
+            if len(pendientes) >= ventana:
+                yield pendientes.popleft().result()
+        while pendientes:
+            yield pendientes.popleft().result()
+    finally:
+        if propio is not None:
+            propio.shutdown(wait=True, cancel_futures=True)
+
+
+def leer_carpeta(
+    carpeta: str | os.PathLike[str], *, executor: Executor | None = None, procesos: int | None = None
+) -> list[FilaCatalogo]:
+    """Una fila por cada .docx o .json de la carpeta (recursivo), en orden de ruta."""
+    rutas = verificar_carpeta(carpeta)
+    filas = list(iterar_carpeta(carpeta, rutas, executor=executor, procesos=procesos))
+    log.info("catálogo: %d ficha(s) leída(s)", len(filas))
+    return filas

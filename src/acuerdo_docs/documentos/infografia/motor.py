@@ -1,0 +1,105 @@
+"""Compilación con Typst: plantilla .typ + datos JSON → PDF, PNG o SVG (bytes).
+
+Los datos entran como texto JSON en ``sys.inputs.datos``: la plantilla los lee con
+``json(bytes(sys.inputs.datos))`` y los imprime como cadenas, nunca como marcado
+(``#import``, ``$x$`` o ``*negrita*`` del usuario salen tal cual).
+
+Fuentes: solo las de las carpetas de :func:`carpetas_fuentes` (Liberation Sans, con
+DejaVu Sans para los símbolos que le faltan) y las que Typst trae incorporadas; nunca
+las demás del sistema, así el mismo dato da los mismos bytes en cualquier máquina con
+esas fuentes.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import struct
+import zlib
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from ...errores import ErrorEntrada, ErrorPlantilla
+
+FORMATOS: tuple[str, ...] = ("pdf", "png", "svg")
+PPP_PNG = 150
+"""Puntos por pulgada del PNG: A4 horizontal a 150 ppp son 1754 × 1240 píxeles."""
+
+VARIABLE_FUENTES = "ACUERDO_DOCS_FUENTES"
+"""Carpetas de fuentes propias (separadas por «:»); si está definida, reemplaza a las del sistema."""
+
+_CARPETAS_CONOCIDAS: tuple[str, ...] = (
+    # Debian/Ubuntu (fonts-liberation, fonts-dejavu-core), Fedora/RHEL, Arch, macOS con Homebrew.
+    "/usr/share/fonts/truetype/liberation",
+    "/usr/share/fonts/truetype/liberation2",
+    "/usr/share/fonts/liberation-sans",
+    "/usr/share/fonts/liberation-sans-fonts",
+    "/usr/share/fonts/liberation",
+    "/usr/share/fonts/TTF",
+    "/usr/share/fonts/truetype/dejavu",
+    "/usr/share/fonts/dejavu-sans-fonts",
+    "/usr/share/fonts/dejavu",
+    "/opt/homebrew/share/fonts",
+)
+
+
+def carpetas_fuentes() -> list[str]:
+    """Carpetas donde Typst busca fuentes: ``ACUERDO_DOCS_FUENTES`` o las conocidas que existan."""
+    propia = os.environ.get(VARIABLE_FUENTES, "").strip()
+    if propia:
+        return [c for c in propia.split(os.pathsep) if c]
+    return [c for c in _CARPETAS_CONOCIDAS if Path(c).is_dir()]
+
+
+@lru_cache(maxsize=8)
+def _compilador(plantilla: str, fuentes: tuple[str, ...]) -> Any:
+    # Un compilador por plantilla: las fuentes se leen una vez por proceso, no en cada infografía.
+    import typst
+
+    ruta = Path(plantilla)
+    return typst.Compiler(str(ruta), root=str(ruta.parent), font_paths=list(fuentes), ignore_system_fonts=True)
+
+
+def _mensaje_typst(exc: Exception) -> str:
+    lineas = [linea.strip() for linea in str(exc).splitlines() if linea.strip()]
+    return lineas[0] if lineas else type(exc).__name__
+
+
+def compilar(plantilla: Path, datos: dict[str, Any], formato: str, *, ppp: int = PPP_PNG) -> bytes:
+    """Compila ``plantilla`` con ``datos`` y devuelve los bytes de una sola página."""
+    if formato not in FORMATOS:
+        raise ErrorEntrada(f"Formato de infografía desconocido: «{formato}»; use .pdf, .png o .svg.")
+    if not plantilla.is_file():
+        raise ErrorPlantilla(f"No existe la plantilla de la infografía: {plantilla}")
+    try:
+        import typst
+    except ImportError:  # pragma: no cover - typst es dependencia obligatoria
+        raise ErrorEntrada("La infografía necesita el paquete «typst» (pip install typst).") from None
+    compilador = _compilador(str(plantilla.resolve()), tuple(carpetas_fuentes()))
+    entrada = {"datos": json.dumps(datos, ensure_ascii=False, sort_keys=True)}
+    try:
+        resultado = compilador.compile(format=formato, ppi=float(ppp), sys_inputs=entrada)
+    except typst.TypstError as exc:
+        raise ErrorPlantilla(f"La plantilla {plantilla.name} no compila: {_mensaje_typst(exc)}") from None
+    if isinstance(resultado, list):  # PNG y SVG: una imagen por página
+        if len(resultado) != 1:
+            raise ErrorPlantilla(f"La plantilla {plantilla.name} produjo {len(resultado)} páginas; debe ser una.")
+        resultado = resultado[0]
+    datos_salida = bytes(resultado)
+    if formato == "png":
+        datos_salida = con_resolucion(datos_salida, ppp)
+    return datos_salida
+
+
+def con_resolucion(png: bytes, ppp: int) -> bytes:
+    """Añade al PNG el bloque pHYs (resolución) que Typst no escribe: así se imprime a su tamaño."""
+    firma, resto = png[:8], png[8:]
+    largo = struct.unpack(">I", resto[:4])[0]
+    fin_ihdr = 4 + 4 + largo + 4  # largo, tipo, datos y CRC del bloque IHDR
+    if b"pHYs" in resto[: fin_ihdr + 64]:
+        return png
+    ppm = round(ppp / 0.0254)
+    cuerpo = b"pHYs" + struct.pack(">IIB", ppm, ppm, 1)
+    bloque = struct.pack(">I", 9) + cuerpo + struct.pack(">I", zlib.crc32(cuerpo))
+    return firma + resto[:fin_ihdr] + bloque + resto[fin_ihdr:]

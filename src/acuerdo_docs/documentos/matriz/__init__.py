@@ -1,0 +1,172 @@
+"""Matriz de riesgos en Excel (método DAFP, guía v7 de 2025), con mapa de calor y hoja de ruta vivos.
+
+Hojas (ver docs/riesgos.md, «Diseño del libro»): **Matriz** (``hoja_matriz``), **Mapa de
+calor** por fórmulas (``mapa``), **Hoja de ruta** y **Avance por actor** (``ruta``, solo
+con un acuerdo), **Instrucciones**, **Catálogos** (el método, ``catalogos``) y la hoja
+oculta **Cálculos** (columnas auxiliares del mapa). La impresión (``impresion``) deja cada
+hoja legible en carta u oficio horizontal.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from openpyxl import Workbook
+from openpyxl.utils import get_column_letter
+
+from ...esquemas import metodo_riesgo as metodo
+from ...esquemas.metodo_riesgo import MetodoRiesgo
+from ...salida.archivos import Destino
+from ...salida.excel import guardar_libro
+from . import impresion
+from .catalogos import HOJA_CATALOGOS, hoja_catalogos
+from .entrada import attr, como_fecha, encabezado_matriz, leer_riesgos, texto_desafio
+from .hoja_matriz import (
+    COLUMNAS_CONTROL,
+    FILA_DATOS,
+    FILA_GRUPOS,
+    FILA_TITULOS,
+    FILAS_EXTRA,
+    HOJA_MATRIZ,
+    Columna,
+    columnas_matriz,
+    formulas_fila,
+    hoja_matriz,
+    valores_calculados,
+    valores_riesgo,
+)
+from .instrucciones import HOJA_INSTRUCCIONES, hoja_instrucciones
+from .mapa import HOJA_CALCULOS, HOJA_MAPA, hoja_mapa, posiciones_mapa, valores_mapa
+from .ruta import FILA_RUTA_TITULOS, HOJA_AVANCE, HOJA_RUTA, formula_estado, hoja_avance, hoja_ruta, resumen_avance
+
+
+def _metodo(valor: Any) -> MetodoRiesgo:
+    return metodo.METODO_DAFP if valor is None else metodo.cargar_metodo(valor)
+
+
+def construir_libro(
+    acuerdo_o_riesgos: Any,
+    *,
+    encabezado: Any = None,
+    entidad: str | None = None,
+    desafio: str | None = None,
+    fecha: date | None = None,
+    referencia: date | None = None,
+    columnas_control: int = COLUMNAS_CONTROL,
+    filas_extra: int = FILAS_EXTRA,
+    metodo: Any = None,
+) -> Workbook:
+    """El libro de la matriz, sin guardar (ver :func:`generar_matriz_riesgos`)."""
+    m = _metodo(metodo)
+    riesgos, origen = leer_riesgos(acuerdo_o_riesgos, m)
+    enc = encabezado_matriz(encabezado, origen,
+                            entidad or attr(origen, "facilitador.entidad") or attr(origen, "entidad") or None)
+    desafio = desafio if desafio is not None else texto_desafio(origen)
+    fecha = fecha or como_fecha(attr(origen, "fecha"))
+    controles = max([columnas_control, 1, *(len(r.controles) for r in riesgos)])
+    actores = {str(attr(a, "id", "")): str(attr(a, "entidad", "")) for a in (attr(origen, "actores", []) or [])}
+    con_ruta = origen is not None and hasattr(origen, "hoja_de_ruta")
+    filas_extra = max(filas_extra, 0)
+    ultima = FILA_DATOS + len(riesgos) + filas_extra - 1
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = HOJA_MATRIZ
+    hojas = [(hoja_catalogos(wb, m, list(actores.items())), None, 0)]
+    cols = hoja_matriz(ws, riesgos, controles, filas_extra, enc, desafio, fecha, bool(actores), m)
+    letras = {c.clave: get_column_letter(i) for i, c in enumerate(cols, start=1)}
+    hojas.append((ws, f"{FILA_GRUPOS}:{FILA_TITULOS}", 2))
+    mapa = wb.create_sheet(HOJA_MAPA)
+    hoja_mapa(wb, mapa, m, letras, ultima, desafio)
+    hojas.append((mapa, None, 0))
+    if con_ruta:
+        hitos = list(attr(origen, "hoja_de_ruta", []) or [])
+        corte = (
+            referencia
+            or como_fecha(attr(origen, "fecha_corte"))
+            or fecha
+            or min((como_fecha(attr(h, "inicio")) for h in hitos if attr(h, "inicio")), default=date(2000, 1, 1))
+        )
+        ruta = wb.create_sheet(HOJA_RUTA)
+        ultima_hito = hoja_ruta(ruta, origen, corte, desafio, actores)
+        hojas.append((ruta, f"{FILA_RUTA_TITULOS - 1}:{FILA_RUTA_TITULOS}", 2))
+        avance = wb.create_sheet(HOJA_AVANCE)
+        hoja_avance(avance, actores, FILA_RUTA_TITULOS + 1, ultima_hito)
+        hojas.append((avance, "4:4", 0))
+    instrucciones = wb.create_sheet(HOJA_INSTRUCCIONES)
+    hoja_instrucciones(instrucciones, controles, con_ruta, m)
+    hojas.append((instrucciones, None, 0))
+    for hoja, filas_titulo, columnas_titulo in hojas:
+        anchos = [hoja.column_dimensions[get_column_letter(i)].width or 13
+                  for i in range(1, hoja.max_column + 1)]
+        grupos = [c.grupo for c in cols] if hoja is ws else None
+        impresion.configurar(hoja, enc, hoja.title, anchos=anchos, grupos=grupos, filas_titulo=filas_titulo,
+                             columnas_titulo=columnas_titulo)
+    wb.move_sheet(HOJA_CATALOGOS, offset=len(wb.sheetnames))  # al final, antes de Cálculos
+    wb.move_sheet(HOJA_CALCULOS, offset=len(wb.sheetnames))
+    wb.active = 0
+    # Excel recalcula todo al abrir (openpyxl no guarda valores en caché de las fórmulas).
+    wb.calculation.fullCalcOnLoad = True
+    return wb
+
+
+def generar_matriz_riesgos(
+    acuerdo_o_riesgos: Any,
+    destino: Destino,
+    *,
+    encabezado: Any = None,
+    entidad: str | None = None,
+    desafio: str | None = None,
+    fecha: date | None = None,
+    referencia: date | None = None,
+    columnas_control: int = COLUMNAS_CONTROL,
+    filas_extra: int = FILAS_EXTRA,
+    metodo: Any = None,
+) -> Path | None:
+    """Escribe la matriz de riesgos en ``destino`` (.xlsx) y devuelve la ruta.
+
+    ``acuerdo_o_riesgos``: un acuerdo simbólico (o cualquier objeto con ``riesgos``), un
+    diccionario con la clave ``riesgos`` (ver ``MatrizRiesgos``, que admite ``encabezado``) o
+    una lista de ``Riesgo`` o diccionarios. ``encabezado`` (diccionario u objeto con proceso,
+    procedimiento, formato, codigo, version) reemplaza el del archivo. ``entidad``,
+    ``desafio`` y ``fecha`` reemplazan lo que traiga el acuerdo; ``referencia`` es la fecha
+    de corte de los hitos (por defecto la ``fecha_corte`` del acuerdo, luego ``fecha``; nunca
+    la del reloj, para que el archivo sea reproducible). ``metodo``: un
+    :class:`MetodoRiesgo`, un diccionario o la ruta de un JSON con el método propio de la
+    entidad (por omisión, el de la guía DAFP v7). Devuelve ``None`` si ``destino`` es un
+    archivo abierto.
+    """
+    wb = construir_libro(
+        acuerdo_o_riesgos, encabezado=encabezado, entidad=entidad, desafio=desafio, fecha=fecha,
+        referencia=referencia, columnas_control=columnas_control, filas_extra=filas_extra, metodo=metodo,
+    )
+    return guardar_libro(wb, destino, titulo="Matriz de riesgos")
+
+
+__all__ = [
+    "COLUMNAS_CONTROL",
+    "FILA_DATOS",
+    "FILA_GRUPOS",
+    "FILA_TITULOS",
+    "HOJA_AVANCE",
+    "HOJA_CALCULOS",
+    "HOJA_CATALOGOS",
+    "HOJA_INSTRUCCIONES",
+    "HOJA_MAPA",
+    "HOJA_MATRIZ",
+    "HOJA_RUTA",
+    "Columna",
+    "columnas_matriz",
+    "construir_libro",
+    "formula_estado",
+    "formulas_fila",
+    "generar_matriz_riesgos",
+    "leer_riesgos",
+    "posiciones_mapa",
+    "resumen_avance",
+    "valores_calculados",
+    "valores_mapa",
+    "valores_riesgo",
+]

@@ -1,0 +1,153 @@
+"""Lleva al acuerdo lo que el equipo actualizó en el libro de la matriz (avances, fechas, riesgos).
+
+El libro manda en la hoja de ruta y en los riesgos; el resto del acuerdo (actores, alcance,
+firmas) sigue siendo el del JSON. El resultado se valida entero: un responsable escrito en
+Excel que no es un actor del acuerdo es un error que nombra su celda (``Hoja de ruta!C7``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from ..errores import ErrorCampo, ErrorValidacion, ruta_desde_texto, traducir
+from ..esquemas import metodo_riesgo
+from ..esquemas.acuerdo import AcuerdoSimbolico, Hito
+from ..esquemas.comun import etiqueta, fecha_corta, normalizar_clave
+from ..esquemas.riesgo import Control, Riesgo
+from .matriz_xlsx import AvisoCelda, DatosMatriz, leer_matriz
+
+
+@dataclass(frozen=True)
+class Cambio:
+    """Un cambio que trae el libro: dónde, qué campo, antes y después (como texto para leer)."""
+
+    donde: str
+    campo: str
+    antes: str
+    despues: str
+
+    def __str__(self) -> str:
+        if not self.antes:
+            return f"{self.donde}: {self.campo} (nuevo): {self.despues}"
+        if not self.despues:
+            return f"{self.donde}: {self.campo} (quitado): {self.antes}"
+        return f"{self.donde}: {self.campo}: {self.antes} → {self.despues}"
+
+
+def clave_hito(hito: Hito) -> str:
+    """Un hito se reconoce entre cortes por su actividad (sin tildes ni mayúsculas)."""
+    return normalizar_clave(hito.actividad)
+
+
+def _mostrar(valor: Any) -> str:
+    if isinstance(valor, date):
+        return fecha_corta(valor)
+    if valor is None:
+        return ""
+    return str(valor)
+
+
+# Niveles que se muestran por su nombre, como en el libro.
+_NOMBRES_NIVEL = {"probabilidad": metodo_riesgo.nombre_probabilidad, "impacto": metodo_riesgo.nombre_impacto}
+
+
+def _cambios_campos(donde: str, modelo: type, antes: Any, despues: Any, campos: Iterable[str]) -> list[Cambio]:
+    cambios = []
+    for nombre in campos:
+        a, d = getattr(antes, nombre), getattr(despues, nombre)
+        if a != d:
+            mostrar = _NOMBRES_NIVEL.get(nombre, _mostrar) if modelo is Riesgo else _mostrar
+            cambios.append(Cambio(donde, etiqueta(modelo, nombre), mostrar(a), mostrar(d)))
+    return cambios
+
+
+def cambios_hitos(antes: list[Hito], despues: list[Hito]) -> list[Cambio]:
+    """Hitos nuevos, quitados y campos cambiados, emparejados por actividad."""
+    previos = {clave_hito(h): h for h in antes}
+    cambios: list[Cambio] = []
+    campos = [n for n in Hito.model_fields if n != "actividad"]
+    for hito in despues:
+        donde = f"Hito «{hito.actividad}»"
+        previo = previos.pop(clave_hito(hito), None)
+        if previo is None:
+            cambios.append(Cambio(donde, "Hito", "", f"{hito.responsable}, {hito.avance} %"))
+        else:
+            cambios += _cambios_campos(donde, Hito, previo, hito, campos)
+    cambios += [Cambio(f"Hito «{h.actividad}»", "Hito", f"{h.responsable}, {h.avance} %", "")
+                for h in previos.values()]
+    return cambios
+
+
+def _texto_controles(controles: list[Control]) -> str:
+    return "; ".join(f"{c.descripcion} ({c.tipo}, {c.implementacion})" for c in controles)
+
+
+def cambios_riesgos(antes: list[Riesgo], despues: list[Riesgo]) -> list[Cambio]:
+    """Riesgos nuevos, quitados y campos cambiados (por referencia), con el cambio de zona residual."""
+    previos = {r.id.strip().casefold(): r for r in antes}
+    cambios: list[Cambio] = []
+    campos = [n for n in Riesgo.model_fields if n not in ("id", "controles")]
+    for riesgo in despues:
+        donde = f"Riesgo {riesgo.id}"
+        previo = previos.pop(riesgo.id.strip().casefold(), None)
+        if previo is None:
+            cambios.append(Cambio(donde, "Riesgo", "", f"zona residual {riesgo.zona_residual}"))
+            continue
+        cambios += _cambios_campos(donde, Riesgo, previo, riesgo, campos)
+        if previo.controles != riesgo.controles:
+            cambios.append(Cambio(donde, etiqueta(Riesgo, "controles"), _texto_controles(previo.controles),
+                                  _texto_controles(riesgo.controles)))
+        if previo.zona_residual != riesgo.zona_residual:
+            cambios.append(Cambio(donde, "Zona de riesgo residual", previo.zona_residual, riesgo.zona_residual))
+    cambios += [Cambio(f"Riesgo {r.id}", "Riesgo", f"zona residual {r.zona_residual}", "") for r in previos.values()]
+    return cambios
+
+
+def _errores_en_celdas(exc: ValidationError, datos: DatosMatriz) -> list[ErrorCampo]:
+    return [ErrorCampo(datos.celda(ruta_desde_texto(e.ruta)) or e.ruta, e.etiqueta, e.mensaje)
+            for e in traducir(exc, AcuerdoSimbolico)]
+
+
+def actualizar_acuerdo(
+    acuerdo: AcuerdoSimbolico,
+    origen: str | Path | DatosMatriz,
+    *,
+    cambios: list[Cambio] | None = None,
+    avisos: list[AvisoCelda] | None = None,
+) -> AcuerdoSimbolico:
+    """El acuerdo con la hoja de ruta, los riesgos y la fecha de referencia que dice el libro.
+
+    ``origen`` es el libro .xlsx (o lo ya leído con :func:`leer_matriz`). Si se pasan las listas
+    ``cambios`` y ``avisos``, se llenan con cada cambio encontrado y con los avisos de celda
+    (fórmulas sobrescritas, columnas desconocidas). Con datos inválidos lanza
+    :class:`ErrorValidacion` con la celda de cada error y no devuelve nada.
+    """
+    datos = origen if isinstance(origen, DatosMatriz) else leer_matriz(origen)
+    nuevo = acuerdo.model_dump()
+    nuevo["riesgos"] = [r.model_dump() for r in datos.riesgos]
+    if datos.hay_hoja_ruta:
+        nuevo["hoja_de_ruta"] = [h.model_dump() for h in datos.hitos]
+    if datos.fecha_corte is not None:
+        nuevo["fecha_corte"] = datos.fecha_corte
+    try:
+        resultado = AcuerdoSimbolico.model_validate(nuevo)
+    except ValidationError as exc:
+        raise ErrorValidacion(_errores_en_celdas(exc, datos), "El libro no concuerda con el acuerdo") from None
+    if cambios is not None:
+        cambios += cambios_hitos(acuerdo.hoja_de_ruta, resultado.hoja_de_ruta)
+        cambios += cambios_riesgos(acuerdo.riesgos, resultado.riesgos)
+        if acuerdo.fecha_corte != resultado.fecha_corte:
+            cambios.append(Cambio("Acuerdo", etiqueta(AcuerdoSimbolico, "fecha_corte"),
+                                  _mostrar(acuerdo.fecha_corte), _mostrar(resultado.fecha_corte)))
+    if avisos is not None:
+        avisos += datos.avisos
+    return resultado
+
+
+__all__ = ["Cambio", "actualizar_acuerdo", "cambios_hitos", "cambios_riesgos", "clave_hito"]

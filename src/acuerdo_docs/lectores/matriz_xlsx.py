@@ -1,0 +1,312 @@
+"""Lee de vuelta el libro de la matriz de riesgos que el equipo editó en Excel o LibreOffice.
+
+Las columnas se encuentran por su encabezado (las etiquetas de los esquemas), no por su
+posición: una columna movida, una hoja renombrada o una columna extra no rompen la lectura.
+Las columnas calculadas (zonas, porcentajes, estado del hito) nunca se leen: se recalculan
+desde los datos; si el usuario escribió un valor encima de una fórmula, se avisa.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+from pydantic import BaseModel, ValidationError
+
+from ..errores import ErrorCampo, ErrorEntrada, ErrorValidacion, ruta_desde_texto, traducir
+from ..esquemas.acuerdo import Hito
+from ..esquemas.comun import etiqueta, normalizar_clave
+from ..esquemas.riesgo import ETIQUETAS_CALCULADAS, Control, Riesgo
+from .hoja_calculo import verificar_archivo
+
+FILAS_BUSQUEDA = 40
+"""Filas en las que se busca la fila de títulos de cada hoja."""
+MAX_CONTROLES = 50
+ROTULOS_CORTE = ("fecha de corte", "fecha de referencia")
+"""Rótulos de la celda de fecha de corte en la hoja de ruta (la fecha va a su derecha); el segundo, de libros viejos."""
+
+# Encabezados de la hoja de ruta que no son campos del modelo Hito.
+_RUTA_CALCULADAS = {"estado"}
+_RUTA_IGNORADAS = {"entidad"}
+
+Ruta = tuple[str | int, ...]
+
+
+@dataclass(frozen=True)
+class AvisoCelda:
+    """Algo que se debe saber de una celda (no impide leer): fórmula sobrescrita, columna desconocida."""
+
+    celda: str
+    mensaje: str
+
+    def __str__(self) -> str:
+        return f"{self.celda}: {self.mensaje}"
+
+
+@dataclass
+class DatosMatriz:
+    """Lo que dice el libro: riesgos con sus controles, hitos y la fecha de referencia de la hoja de ruta."""
+
+    riesgos: list[Riesgo]
+    hitos: list[Hito]
+    fecha_corte: date | None = None
+    hay_hoja_ruta: bool = False
+    celdas: dict[Ruta, str] = field(default_factory=dict)
+    """Celda de origen de cada dato: ``("riesgos", 0, "probabilidad") -> "Matriz!F10"``."""
+    avisos: list[AvisoCelda] = field(default_factory=list)
+
+    def celda(self, ruta: Ruta) -> str | None:
+        """La celda de una ruta de error de pydantic (o de su fila, si el campo no tiene celda propia)."""
+        for largo in range(len(ruta), 1, -1):
+            if ruta[:largo] in self.celdas:
+                return self.celdas[ruta[:largo]]
+        return None
+
+
+# ------------------------------------------------------------------ encabezados
+
+
+def _columnas_riesgo() -> dict[str, tuple[str, int | None]]:
+    """Encabezado normalizado → (campo, número de control o None). Incluye las calculadas (campo ``=``)."""
+    columnas: dict[str, tuple[str, int | None]] = {}
+    for nombre in Riesgo.model_fields:
+        if nombre != "controles":
+            columnas[_clave(etiqueta(Riesgo, nombre))] = (nombre, None)
+    for titulo, _ayuda in ETIQUETAS_CALCULADAS.values():
+        columnas[_clave(titulo)] = ("=", None)
+    for k in range(1, MAX_CONTROLES + 1):
+        for nombre in Control.model_fields:
+            columnas[_clave(f"{etiqueta(Control, nombre)} {k}")] = (nombre, k)
+        for clave in ("calificacion", "disminuye"):
+            columnas[_clave(f"{ETIQUETAS_CALCULADAS[clave][0]} {k}")] = ("=", k)
+    return columnas
+
+
+def _columnas_ruta() -> dict[str, str]:
+    columnas = {_clave(etiqueta(Hito, n)): n for n in Hito.model_fields}
+    # Títulos cortos que usa la hoja de ruta del libro.
+    columnas.update({"inicio": "inicio", "fin": "fin", "avance": "avance"})
+    columnas.update({c: "=" for c in _RUTA_CALCULADAS})
+    columnas.update({c: "" for c in _RUTA_IGNORADAS})
+    return columnas
+
+
+def _clave(texto: str) -> str:
+    """Encabezado comparable: sin tildes ni mayúsculas; «% probabilidad» no es «probabilidad»."""
+    return ("%" if "%" in texto else "") + normalizar_clave(texto)
+
+
+def _texto(valor: Any) -> str:
+    return "" if valor is None else str(valor).strip()
+
+
+def _fila_titulos(ws: Worksheet, requeridos: set[str]) -> int | None:
+    for fila in range(1, min(ws.max_row, FILAS_BUSQUEDA) + 1):
+        claves = {_clave(_texto(c.value)) for c in ws[fila] if _texto(c.value)}
+        if requeridos <= claves:
+            return fila
+    return None
+
+
+def _buscar_hoja(libro: Any, preferida: str, requeridos: set[str]) -> tuple[Worksheet, int] | None:
+    hojas = [libro[preferida]] if preferida in libro.sheetnames else []
+    hojas += [h for h in libro.worksheets if h.title != preferida]  # una hoja renombrada también sirve
+    for ws in hojas:
+        fila = _fila_titulos(ws, requeridos)
+        if fila is not None:
+            return ws, fila
+    return None
+
+
+def _celda(ws: Worksheet, fila: int, col: int) -> str:
+    return f"{ws.title}!{get_column_letter(col)}{fila}"
+
+
+def _es_formula(valor: Any) -> bool:
+    return isinstance(valor, str) and valor.startswith("=")
+
+
+def _valor(valor: Any) -> Any:
+    if isinstance(valor, datetime):
+        return valor.date()
+    if isinstance(valor, str):
+        return valor.strip()
+    return valor
+
+
+# ------------------------------------------------------------------ hojas
+
+
+def _mapa_columnas(ws: Worksheet, fila: int, conocidos: Mapping[str, Any], avisos: list[AvisoCelda]) -> dict[int, Any]:
+    mapa: dict[int, Any] = {}
+    for celda in ws[fila]:
+        texto = _texto(celda.value)
+        if not texto or isinstance(celda.value, datetime | date | int | float):
+            continue  # semanas del Gantt y otros rótulos que no son títulos de columna
+        clave = _clave(texto)
+        if clave in conocidos:
+            mapa[celda.column] = conocidos[clave]
+        else:
+            avisos.append(AvisoCelda(_celda(ws, fila, celda.column),
+                                     f"columna «{texto}» no es del formato: se conserva en el libro pero no se lee"))
+    return mapa
+
+
+def _filas(ws: Worksheet, desde: int) -> Iterator[tuple[int, dict[int, Any]]]:
+    for fila in ws.iter_rows(min_row=desde):
+        yield fila[0].row, {c.column: c.value for c in fila if c.value is not None and _texto(c.value) != ""}
+
+
+def _leer_riesgos(ws: Worksheet, titulos: int, datos: DatosMatriz, errores: list[ErrorCampo]) -> list[dict[str, Any]]:
+    conocidos = _columnas_riesgo()
+    mapa = _mapa_columnas(ws, titulos, conocidos, datos.avisos)
+    riesgos: list[dict[str, Any]] = []
+    for numero, valores in _filas(ws, titulos + 1):
+        entrada = {c: v for c, v in valores.items() if c in mapa and mapa[c][0] != "="}
+        for col, valor in valores.items():
+            if col in mapa and mapa[col][0] == "=" and not _es_formula(valor):
+                datos.avisos.append(AvisoCelda(_celda(ws, numero, col),
+                                               "tenía una fórmula y se escribió un valor encima: se recalcula"))
+        if not entrada:
+            continue
+        i = len(riesgos)
+        riesgo: dict[str, Any] = {}
+        controles: dict[int, dict[str, Any]] = {}
+        datos.celdas[("riesgos", i)] = _celda(ws, numero, 1)
+        for col, valor in entrada.items():
+            nombre, k = mapa[col]
+            if k is None:
+                riesgo[nombre] = _valor(valor)
+                datos.celdas[("riesgos", i, nombre)] = _celda(ws, numero, col)
+            else:
+                controles.setdefault(k, {})[nombre] = _valor(valor)
+        riesgo["controles"] = []
+        for n, k in enumerate(sorted(controles)):
+            riesgo["controles"].append(controles[k])
+            for nombre in controles[k]:
+                col = next(c for c, (campo_, kk) in mapa.items() if campo_ == nombre and kk == k)
+                datos.celdas[("riesgos", i, "controles", n, nombre)] = _celda(ws, numero, col)
+        if not _texto(riesgo.get("id")):
+            errores.append(ErrorCampo(_celda(ws, numero, _columna_de(mapa, "id") or 1), etiqueta(Riesgo, "id"),
+                                      "el riesgo de esta fila no tiene referencia (id): escriba una única, p. ej. R9"))
+        riesgos.append(riesgo)
+    return riesgos
+
+
+def _columna_de(mapa: Mapping[int, Any], nombre: str) -> int | None:
+    for col, valor in mapa.items():
+        if valor == nombre or (isinstance(valor, tuple) and valor == (nombre, None)):
+            return col
+    return None
+
+
+def _fecha_referencia(ws: Worksheet, titulos: int) -> tuple[date | None, str | None]:
+    for fila in ws.iter_rows(min_row=1, max_row=titulos - 1):
+        for celda in fila:
+            if normalizar_clave(_texto(celda.value)).startswith(tuple(normalizar_clave(r) for r in ROTULOS_CORTE)):
+                for otra in fila[celda.column:]:
+                    if otra.value is not None and _texto(otra.value):
+                        return _valor(otra.value), _celda(ws, otra.row, otra.column)
+    return None, None
+
+
+def _leer_hitos(ws: Worksheet, titulos: int, datos: DatosMatriz, errores: list[ErrorCampo]) -> list[dict[str, Any]]:
+    conocidos = _columnas_ruta()
+    mapa = _mapa_columnas(ws, titulos, conocidos, datos.avisos)
+    referencia, celda_ref = _fecha_referencia(ws, titulos)
+    if celda_ref is not None:
+        if isinstance(referencia, date):
+            datos.fecha_corte = referencia
+        else:
+            errores.append(ErrorCampo(celda_ref, "Fecha de referencia", "debe ser una fecha"))
+    hitos: list[dict[str, Any]] = []
+    for numero, valores in _filas(ws, titulos + 1):
+        entrada = {c: v for c, v in valores.items() if mapa.get(c) not in (None, "", "=")}
+        for col, valor in valores.items():
+            if mapa.get(col) == "=" and not _es_formula(valor):
+                datos.avisos.append(AvisoCelda(_celda(ws, numero, col),
+                                               "tenía una fórmula y se escribió un valor encima: se recalcula"))
+        if not entrada:
+            continue
+        i = len(hitos)
+        hito: dict[str, Any] = {}
+        datos.celdas[("hoja_de_ruta", i)] = _celda(ws, numero, 1)
+        for col, valor in entrada.items():
+            nombre = mapa[col]
+            hito[nombre] = _avance(valor) if nombre == "avance" else _valor(valor)
+            datos.celdas[("hoja_de_ruta", i, nombre)] = _celda(ws, numero, col)
+        hitos.append(hito)
+    return hitos
+
+
+def _avance(valor: Any) -> Any:
+    """La celda tiene formato de porcentaje: 0,5 es 50 %. Un 50 tecleado sin % también vale 50 %."""
+    if isinstance(valor, bool) or not isinstance(valor, int | float):
+        texto = _texto(valor).rstrip("%").strip().replace(",", ".")
+        try:
+            return round(float(texto))
+        except ValueError:
+            return valor
+    return round(valor * 100) if 0 <= valor <= 1 else round(valor)
+
+
+# ------------------------------------------------------------------ validación
+
+
+def _validar_lista(modelo: type[BaseModel], filas: list[dict[str, Any]], lista: str, datos: DatosMatriz,
+                   errores: list[ErrorCampo]) -> list[Any]:
+    validos: list[Any] = []
+    for i, fila in enumerate(filas):
+        if lista == "riesgos" and not _texto(fila.get("id")):
+            continue  # ya informado: fila de riesgo sin referencia
+        try:
+            validos.append(modelo.model_validate(fila))
+        except ValidationError as exc:
+            for error in traducir(exc, modelo):
+                ruta = (lista, i, *ruta_desde_texto(error.ruta))
+                errores.append(ErrorCampo(datos.celda(ruta) or f"{lista}[{i + 1}]", error.etiqueta, error.mensaje))
+    return validos
+
+
+def leer_matriz(origen: str | Path) -> DatosMatriz:
+    """Lee un libro de matriz de riesgos editado: riesgos con controles, hitos y fecha de referencia.
+
+    Cada error nombra su celda (``Matriz!F12``) y se reúnen todos antes de lanzar
+    :class:`ErrorValidacion`; un libro que no es de la matriz lanza :class:`ErrorEntrada`.
+    """
+    ruta = Path(origen)
+    verificar_archivo(ruta)
+    try:
+        libro = load_workbook(ruta, data_only=False)
+    except Exception:  # openpyxl lanza muchos tipos distintos ante un libro dañado
+        raise ErrorEntrada(f"{ruta.name}: no se pudo abrir como libro de Excel; ábralo y guárdelo de nuevo") from None
+    requeridos_riesgo = {_clave(etiqueta(Riesgo, "id")), _clave(etiqueta(Riesgo, "descripcion"))}
+    hallada = _buscar_hoja(libro, "Matriz", requeridos_riesgo)
+    if hallada is None:
+        raise ErrorEntrada(
+            f"{ruta.name}: no es un libro de matriz de riesgos de acuerdo_docs (ninguna hoja tiene las columnas"
+            f" «{etiqueta(Riesgo, 'id')}» y «{etiqueta(Riesgo, 'descripcion')}»)"
+        )
+    datos = DatosMatriz(riesgos=[], hitos=[])
+    errores: list[ErrorCampo] = []
+    crudos_riesgos = _leer_riesgos(*hallada, datos, errores)
+    requeridos_ruta = {_clave(etiqueta(Hito, "actividad")), _clave(etiqueta(Hito, "responsable"))}
+    ruta_hallada = _buscar_hoja(libro, "Hoja de ruta", requeridos_ruta)
+    crudos_hitos: list[dict[str, Any]] = []
+    if ruta_hallada is not None and ruta_hallada[0] is not hallada[0]:
+        datos.hay_hoja_ruta = True
+        crudos_hitos = _leer_hitos(*ruta_hallada, datos, errores)
+    datos.riesgos = _validar_lista(Riesgo, crudos_riesgos, "riesgos", datos, errores)
+    datos.hitos = _validar_lista(Hito, crudos_hitos, "hoja_de_ruta", datos, errores)
+    if errores:
+        raise ErrorValidacion(errores, f"{ruta.name}: el libro tiene datos inválidos")
+    return datos
+
+
+__all__ = ["AvisoCelda", "DatosMatriz", "leer_matriz"]

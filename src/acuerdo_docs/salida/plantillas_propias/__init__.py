@@ -1,0 +1,1 @@
+"""Verificación de plantillas Word propias: construcciones prohibidas, datos de prueba y ensayo."""

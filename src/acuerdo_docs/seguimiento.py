@@ -1,0 +1,139 @@
+"""Un corte de seguimiento: del acuerdo y el libro editado a la carpeta del corte.
+
+``registrar_corte`` lee el libro (avances, fechas, riesgos), lo lleva al acuerdo, guarda la
+foto del corte en la historia del acuerdo y escribe, en ``carpeta/corte_AAAA-MM-DD/``:
+el acuerdo actualizado (JSON con fechas ISO), el acuerdo en Word, la matriz regenerada, la
+infografía del corte (PDF y PNG) y el informe de seguimiento que compara este corte con el
+anterior (o con ``desde``). Todo se arma en memoria y la carpeta del corte aparece entera o no aparece: nunca queda a medias.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import shutil
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from .documentos.acuerdo import renderizar_acuerdo
+from .documentos.infografia import renderizar_infografia
+from .documentos.matriz import generar_matriz_riesgos
+from .documentos.seguimiento import agregar_corte, linea_base, renderizar_informe_seguimiento
+from .errores import ErrorEntrada
+from .esquemas.acuerdo import AcuerdoSimbolico
+from .lectores.actualizacion import Cambio, actualizar_acuerdo
+from .lectores.matriz_xlsx import AvisoCelda
+
+NOMBRE_JSON = "acuerdo.json"
+NOMBRE_ACUERDO = "acuerdo.docx"
+NOMBRE_MATRIZ = "matriz_riesgos.xlsx"
+NOMBRE_INFORME = "informe_seguimiento.docx"
+NOMBRE_INFOGRAFIA = "infografia"
+
+
+@dataclass
+class ResultadoCorte:
+    """Lo que dejó un corte: la carpeta, los archivos, el acuerdo actualizado, los cambios y los avisos."""
+
+    carpeta: Path
+    archivos: list[Path]
+    acuerdo: AcuerdoSimbolico
+    cambios: list[Cambio] = field(default_factory=list)
+    avisos: list[AvisoCelda] = field(default_factory=list)
+
+
+def nombre_carpeta(corte: date) -> str:
+    return f"corte_{corte.isoformat()}"
+
+
+def _json(acuerdo: AcuerdoSimbolico) -> bytes:
+    datos = acuerdo.model_dump(mode="json", exclude_none=True)
+    return (json.dumps(datos, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+
+
+def _archivos_del_corte(acuerdo: AcuerdoSimbolico, corte: date, desde: date | None,
+                        publico: bool) -> dict[str, bytes]:
+    libro = io.BytesIO()
+    generar_matriz_riesgos(acuerdo, libro, referencia=corte)
+    return {
+        NOMBRE_JSON: _json(acuerdo),
+        NOMBRE_ACUERDO: renderizar_acuerdo(acuerdo, referencia=corte, publico=publico),
+        NOMBRE_MATRIZ: libro.getvalue(),
+        NOMBRE_INFORME: renderizar_informe_seguimiento(acuerdo, desde=desde, hasta=corte),
+        **{f"{NOMBRE_INFOGRAFIA}.{formato}": renderizar_infografia(acuerdo, formato, corte=corte, publico=publico)
+           for formato in ("pdf", "png")},
+    }
+
+
+def _dentro(ruta: Path, carpeta: Path) -> bool:
+    try:
+        ruta.resolve().relative_to(carpeta.resolve())
+    except ValueError:
+        return False
+    return True
+
+
+def _publicar(archivos: dict[str, bytes], destino: Path) -> list[Path]:
+    """Escribe los archivos en una carpeta temporal hermana y la pone en su sitio de un solo paso."""
+    destino.parent.mkdir(parents=True, exist_ok=True)
+    temporal = Path(tempfile.mkdtemp(prefix=".~", dir=destino.parent))
+    try:
+        for nombre, datos in archivos.items():
+            with open(temporal / nombre, "wb") as f:
+                f.write(datos)
+                f.flush()
+                os.fsync(f.fileno())
+        anterior = None
+        if destino.exists():
+            anterior = destino.with_name(f".~{destino.name}.anterior")
+            shutil.rmtree(anterior, ignore_errors=True)
+            os.replace(destino, anterior)
+        os.replace(temporal, destino)
+        if anterior is not None:
+            shutil.rmtree(anterior, ignore_errors=True)
+    except BaseException:
+        shutil.rmtree(temporal, ignore_errors=True)
+        raise
+    return [destino / nombre for nombre in archivos]
+
+
+def registrar_corte(
+    acuerdo: AcuerdoSimbolico,
+    libro: str | Path,
+    corte: date,
+    carpeta: str | Path,
+    *,
+    desde: date | None = None,
+    publico: bool = False,
+    extras: Callable[[AcuerdoSimbolico, date], dict[str, bytes]] | None = None,
+) -> ResultadoCorte:
+    """Registra el corte ``corte`` con lo que dice ``libro`` y escribe su carpeta dentro de ``carpeta``.
+
+    ``desde`` elige el corte guardado con que compara el informe (por omisión, el anterior).
+    ``publico`` escribe el acuerdo en Word sin datos personales (el JSON los conserva: es el
+    dato de trabajo). ``extras`` puede añadir archivos a la carpeta del corte (p. ej. la
+    infografía). Nunca escribe sobre el libro ni el JSON de entrada.
+    """
+    destino = Path(carpeta) / nombre_carpeta(corte)
+    if _dentro(Path(libro), destino):
+        raise ErrorEntrada(
+            f"el libro de entrada está dentro de {destino}, que este corte reemplazaría: "
+            "cópielo a otra carpeta o elija otra salida con -o"
+        )
+    cambios: list[Cambio] = []
+    avisos: list[AvisoCelda] = []
+    base = linea_base(acuerdo, corte)
+    actualizado = actualizar_acuerdo(base, libro, cambios=cambios, avisos=avisos)
+    actualizado = agregar_corte(actualizado, corte)
+    archivos = _archivos_del_corte(actualizado, corte, desde, publico)
+    if extras is not None:
+        archivos.update(extras(actualizado, corte))
+    escritos = _publicar(archivos, destino)
+    return ResultadoCorte(destino, escritos, actualizado, cambios, avisos)
+
+
+__all__ = ["ResultadoCorte", "nombre_carpeta", "registrar_corte"]
