@@ -12,11 +12,23 @@ import sys
 from collections.abc import Sequence
 
 from ..errores import ErrorAcuerdoDocs
+from ..terminal import para_terminal
 from . import acuerdo, catalogo, comun, ejemplo, esquema, extraer, ficha, lote, plantilla, plantilla_lote, riesgos
 
 MODULOS = [ficha, acuerdo, riesgos, esquema, ejemplo, plantilla]
 MODULOS += [lote, plantilla_lote]
 MODULOS += [extraer, catalogo]
+
+
+class _FormatoSeguro(logging.Formatter):
+    """Formato de registro con los caracteres de control escapados (ver :mod:`acuerdo_docs.terminal`)."""
+
+    def __init__(self, base: logging.Formatter | None) -> None:
+        super().__init__()
+        self._base = base or logging.Formatter("%(levelname)s %(name)s: %(message)s")
+
+    def format(self, record: logging.LogRecord) -> str:
+        return para_terminal(self._base.format(record))
 
 
 def construir_parser() -> comun.Parser:
@@ -45,6 +57,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         level=logging.DEBUG if args.detallado else logging.WARNING,
         format="%(levelname)s %(name)s: %(message)s",
     )
+    for manejador in logging.getLogger().handlers:  # los registros también pueden citar datos de una hoja
+        manejador.setFormatter(_FormatoSeguro(manejador.formatter))
     try:
         return int(args.ejecutar(args) or 0)
     except ErrorAcuerdoDocs as exc:

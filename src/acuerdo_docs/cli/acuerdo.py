@@ -57,7 +57,7 @@ def ejecutar(args: argparse.Namespace) -> int:
     salida = Path(args.salida)
     if not _es_carpeta(args.salida):
         ruta = escribir_atomico(salida, documento)
-        print(f"Acuerdo escrito: {ruta}")
+        comun.decir(f"Acuerdo escrito: {ruta}")
         if args.pdf and ruta is not None:
             comun.convertir_pdf([ruta])
         return 0
@@ -69,8 +69,8 @@ def ejecutar(args: argparse.Namespace) -> int:
     generar_matriz_riesgos(acuerdo, libro, referencia=acuerdo.fecha_referencia(args.referencia))
     ruta_docx = escribir_atomico(salida / f"{nombre}.docx", documento)
     ruta_xlsx = escribir_atomico(salida / f"{nombre}_riesgos.xlsx", libro.getvalue())
-    print(f"Acuerdo escrito: {ruta_docx}")
-    print(f"Matriz de riesgos escrita: {ruta_xlsx}")
+    comun.decir(f"Acuerdo escrito: {ruta_docx}")
+    comun.decir(f"Matriz de riesgos escrita: {ruta_xlsx}")
     if args.pdf and ruta_docx is not None:
         comun.convertir_pdf([ruta_docx])
     return 0

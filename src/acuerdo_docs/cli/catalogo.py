@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import argparse
-import sys
 from collections import Counter
 from pathlib import Path
 
 from ..documentos.catalogo import CON_AVISOS, CON_ERRORES, CORRECTA, ILEGIBLE, escribir_catalogo, leer_carpeta
+from . import comun
 
 
 def registrar(ordenes: argparse._SubParsersAction) -> None:
@@ -41,12 +41,12 @@ def ejecutar(args: argparse.Namespace) -> int:
         args.salida = args.salida / "catalogo.xlsx"
     ruta = escribir_catalogo(filas, args.salida, datos_personales=args.con_datos_personales)
     conteo = Counter(f.estado for f in filas)
-    print(
+    comun.decir(
         f"Catálogo escrito: {ruta} ({len(filas)} archivo(s): {conteo[CORRECTA] + conteo[CON_AVISOS]} correcta(s), "
         f"{conteo[CON_ERRORES]} con errores, {conteo[ILEGIBLE]} ilegible(s))"
     )
     for fila in filas:
         if fila.estado in (CON_ERRORES, ILEGIBLE):
             primera = fila.motivo.split("\n")[0]
-            print(f"  {fila.archivo}: {fila.estado.lower()}: {primera}", file=sys.stderr)
+            comun.decir(f"  {fila.archivo}: {fila.estado.lower()}: {primera}", error=True)
     return 1 if conteo[CON_ERRORES] or conteo[ILEGIBLE] else 0

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 from datetime import date
 from importlib.metadata import PackageNotFoundError
@@ -20,6 +21,10 @@ from ..errores import (
     ErrorValidacion,
 )
 from ..esquemas.comun import leer_fecha
+from ..terminal import para_terminal
+
+LIMITE_PROFUNDIDAD_JSON = 64
+"""Niveles máximos de listas u objetos anidados en un JSON de entrada (un documento usa menos de 6)."""
 
 
 def version() -> str:
@@ -58,7 +63,7 @@ class Parser(argparse.ArgumentParser):
         for origen, destino in traducciones.items():
             message = message.replace(origen, destino)
         self.print_usage(sys.stderr)
-        self.exit(2, f"{self.prog}: error: {message}\n")
+        self.exit(2, para_terminal(f"{self.prog}: error: {message}") + "\n")
 
 
 def leer_json(ruta: Path) -> Any:
@@ -73,18 +78,63 @@ def leer_json(ruta: Path) -> Any:
         except UnicodeDecodeError:
             raise ErrorEntrada(f"{ruta}: el archivo no está en UTF-8") from None
     try:
-        return json.loads(texto)
+        datos = json.loads(texto)
     except json.JSONDecodeError as exc:
         raise ErrorEntrada(
             f"{ruta}: JSON mal formado en la línea {exc.lineno}, columna {exc.colno}"
         ) from None
+    except RecursionError:  # el analizador de Python se rinde hacia los 1.000 niveles
+        raise ErrorEntrada(_demasiado_profundo(ruta)) from None
+    revisar_json(datos, ruta)
+    return datos
+
+
+def _demasiado_profundo(ruta: Path) -> str:
+    return (
+        f"{ruta}: el JSON anida listas u objetos a más de {LIMITE_PROFUNDIDAD_JSON} niveles;"
+        " ningún documento necesita tantos"
+    )
+
+
+_SUSTITUTO = re.compile("[\ud800-\udfff]")
+
+
+def revisar_json(datos: Any, ruta: Path) -> None:
+    """Profundidad máxima y claves sin sustitutos UTF-16 sueltos (sin recursión: no agota la pila).
+
+    Un sustituto suelto en un valor de texto se elimina al validar (README); en una clave no
+    hay campo al que atribuirlo, así que se rechaza aquí nombrando dónde está.
+    """
+    pendientes: list[tuple[Any, int, str]] = [(datos, 0, "")]
+    while pendientes:
+        valor, nivel, camino = pendientes.pop()
+        if not isinstance(valor, (dict, list)):
+            continue
+        if nivel + 1 > LIMITE_PROFUNDIDAD_JSON:
+            raise ErrorEntrada(_demasiado_profundo(ruta))
+        if isinstance(valor, list):
+            pendientes.extend((hijo, nivel + 1, f"{camino}[{i + 1}]") for i, hijo in enumerate(valor))
+            continue
+        for clave, hijo in valor.items():
+            if _SUSTITUTO.search(clave):
+                donde = f" (en {camino})" if camino else ""
+                raise ErrorEntrada(
+                    f"{ruta}: una clave del JSON{donde} tiene un carácter inválido (un sustituto UTF-16"
+                    " suelto, \\ud800 a \\udfff); corrija el nombre del campo"
+                )
+            pendientes.append((hijo, nivel + 1, f"{camino}.{clave}" if camino else clave))
+
+
+def decir(texto: Any, *, error: bool = False) -> None:
+    """Imprime un mensaje (en stderr si ``error``) con los caracteres de control escapados."""
+    print(para_terminal(texto), file=sys.stderr if error else sys.stdout)
 
 
 def informar_error(exc: ErrorAcuerdoDocs) -> int:
     """Muestra un error del usuario sin traza y devuelve el código de salida."""
-    print(f"Error: {exc}", file=sys.stderr)
+    decir(f"Error: {exc}", error=True)
     if isinstance(exc, ErrorValidacion):
-        print("No se escribió ningún archivo.", file=sys.stderr)
+        decir("No se escribió ningún archivo.", error=True)
         return 1
     if isinstance(exc, ErrorConversion):
         return 3
@@ -112,7 +162,7 @@ def convertir_pdf(rutas: list[Path]) -> None:
     from ..salida.pdf import a_pdf
 
     for ruta_pdf in a_pdf(rutas).exigir():
-        print(f"PDF escrito: {ruta_pdf}")
+        decir(f"PDF escrito: {ruta_pdf}")
 
 
 def fecha_argumento(texto: str) -> date:

@@ -6,6 +6,7 @@ import argparse
 from pathlib import Path
 
 from ..ejemplos import generar_ejemplos
+from . import comun
 
 
 def registrar(ordenes: argparse._SubParsersAction) -> None:
@@ -22,5 +23,5 @@ def registrar(ordenes: argparse._SubParsersAction) -> None:
 
 def ejecutar(args: argparse.Namespace) -> int:
     for ruta in generar_ejemplos(args.salida):
-        print(f"Escrito: {ruta}")
+        comun.decir(f"Escrito: {ruta}")
     return 0

@@ -10,6 +10,7 @@ from typing import Any
 
 from ..lectores.ficha_docx import campos_a_json, extraer_campos, practica_a_json
 from ..salida.archivos import escribir_atomico
+from . import comun
 
 
 def registrar(ordenes: argparse._SubParsersAction) -> None:
@@ -47,7 +48,7 @@ def _escribir(datos: dict[str, Any], salida: Path | None) -> None:
         sys.stdout.write(texto)
         return
     ruta = escribir_atomico(salida, texto.encode("utf-8"))
-    print(f"JSON escrito: {ruta}", file=sys.stderr)
+    comun.decir(f"JSON escrito: {ruta}", error=True)
 
 
 def ejecutar(args: argparse.Namespace) -> int:
@@ -55,7 +56,7 @@ def ejecutar(args: argparse.Namespace) -> int:
     if args.salida is not None and args.salida.is_dir():  # -o carpeta/: NOMBRE.json dentro
         args.salida = args.salida / f"{args.entrada.stem}.json"
     for aviso in extraida.avisos:
-        print(f"Aviso: {aviso}", file=sys.stderr)
+        comun.decir(f"Aviso: {aviso}", error=True)
     if args.parcial:
         errores = extraida.errores()
         _escribir({
@@ -64,7 +65,7 @@ def ejecutar(args: argparse.Namespace) -> int:
             "errores": [{"ruta": e.ruta, "etiqueta": e.etiqueta, "mensaje": e.mensaje} for e in errores],
         }, args.salida)
         for error in errores:
-            print(f"Error: {error}", file=sys.stderr)
+            comun.decir(f"Error: {error}", error=True)
         return 1 if errores else 0
     practica = extraida.validar()  # ErrorValidacion: la CLI la informa y no escribe nada
     _escribir(practica_a_json(practica), args.salida)

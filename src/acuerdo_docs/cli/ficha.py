@@ -30,7 +30,7 @@ def ejecutar(args: argparse.Namespace) -> int:
     base = args.entrada.parent if str(args.entrada) != "-" else Path.cwd()
     practica = cargar_practica(datos, base=base)
     ruta = generar_ficha(practica, args.salida, plantilla=args.plantilla, publico=args.publico)
-    print(f"Ficha escrita: {ruta}")
+    comun.decir(f"Ficha escrita: {ruta}")
     if args.pdf and ruta is not None:
         comun.convertir_pdf([ruta])
     return 0

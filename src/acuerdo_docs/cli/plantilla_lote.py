@@ -29,5 +29,5 @@ def registrar(ordenes: argparse._SubParsersAction) -> None:
 
 def ejecutar(args: argparse.Namespace) -> int:
     ruta = generar_plantilla_lote(args.tipo, args.salida)
-    print(f"Plantilla escrita: {ruta}")
+    comun.decir(f"Plantilla escrita: {ruta}")
     return 0

@@ -6,7 +6,18 @@ import argparse
 from pathlib import Path
 
 from ..documentos.matriz import generar_matriz_riesgos
+from ..esquemas.riesgo import LIMITE_CONTROLES
 from . import comun
+
+
+def _controles(texto: str) -> int:
+    try:
+        valor = int(texto)
+    except ValueError:
+        raise argparse.ArgumentTypeError("debe ser un número entero") from None
+    if not 1 <= valor <= LIMITE_CONTROLES:
+        raise argparse.ArgumentTypeError(f"debe estar entre 1 y {LIMITE_CONTROLES}")
+    return valor
 
 
 def registrar(ordenes: argparse._SubParsersAction) -> None:
@@ -27,8 +38,9 @@ def registrar(ordenes: argparse._SubParsersAction) -> None:
     comun.agregar_salida(p, "archivo .xlsx de salida")
     p.add_argument("--referencia", type=comun.fecha_argumento, metavar="AAAA-MM-DD",
                    help="fecha para el estado de los hitos (por omisión: fecha_corte del acuerdo o su fecha)")
-    p.add_argument("--controles", type=int, default=3, metavar="N",
-                   help="grupos de columnas de control por riesgo (por omisión 3; crece si algún riesgo trae más)")
+    p.add_argument("--controles", type=_controles, default=3, metavar="N",
+                   help="grupos de columnas de control por riesgo, de 1 a"
+                   f" {LIMITE_CONTROLES} (por omisión 3; crece si algún riesgo trae más)")
     p.set_defaults(ejecutar=ejecutar)
 
 
@@ -37,5 +49,5 @@ def ejecutar(args: argparse.Namespace) -> int:
     ruta = generar_matriz_riesgos(
         datos, args.salida, referencia=args.referencia, columnas_control=max(1, args.controles)
     )
-    print(f"Matriz de riesgos escrita: {ruta}")
+    comun.decir(f"Matriz de riesgos escrita: {ruta}")
     return 0

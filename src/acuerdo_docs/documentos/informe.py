@@ -22,6 +22,7 @@ from ..salida.excel import (
     fijar_anchos,
     guardar_libro,
 )
+from ..terminal import texto_rich
 
 NOMBRE_INFORME = "informe_lote.xlsx"
 
@@ -215,6 +216,11 @@ def imprimir_resumen(informe: InformeLote, consola: Any = None, *, max_errores: 
     from rich.table import Table
 
     consola = consola or Console()
+
+    def decir(texto: str, **opciones: Any) -> None:
+        # Texto de la hoja: los caracteres de control se escapan y nada se lee como marcado de rich.
+        consola.print(texto_rich(texto), markup=False, highlight=False, **opciones)
+
     errores = informe.errores
     mostrados = errores[:max_errores]
     if mostrados and consola.is_terminal:
@@ -222,24 +228,25 @@ def imprimir_resumen(informe: InformeLote, consola: Any = None, *, max_errores: 
         for titulo in ("Hoja", "Fila", "Columna", "Encabezado", "Mensaje"):
             tabla.add_column(titulo, overflow="fold")
         for error in mostrados:
-            tabla.add_row(error.hoja, str(error.fila or ""), error.columna, error.encabezado, error.mensaje)
+            tabla.add_row(*(texto_rich(v) for v in (
+                error.hoja, error.fila or "", error.columna, error.encabezado, error.mensaje,
+            )))
         consola.print(tabla)
     else:  # fuera de una terminal, una línea por error (fácil de filtrar con grep)
         for error in mostrados:
-            consola.print(_texto_error(error), markup=False, highlight=False, soft_wrap=True)
+            decir(_texto_error(error), soft_wrap=True)
     if informe.total_errores > len(mostrados):
-        consola.print(f"{_mas(informe.total_errores - len(mostrados))}: vea el informe.", markup=False)
+        decir(f"{_mas(informe.total_errores - len(mostrados))}: vea el informe.")
     for aviso in informe.avisos:
-        consola.print(f"Aviso: {aviso}", markup=False, highlight=False)
-    linea = (
+        decir(f"Aviso: {aviso}")
+    decir(
         f"{informe.generadas} de {informe.total} documento(s) generado(s);"
         f" {len(informe.fallidas)} con errores."
     )
-    consola.print(linea, markup=False, highlight=False)
     if informe.informe:
-        consola.print(f"Informe: {informe.informe}", markup=False, highlight=False)
+        decir(f"Informe: {informe.informe}")
     if informe.combinado:
-        consola.print(f"Documento combinado: {informe.combinado}", markup=False, highlight=False)
+        decir(f"Documento combinado: {informe.combinado}")
 
 
 def resumen_texto(filas: Iterable[ResultadoFila]) -> str:

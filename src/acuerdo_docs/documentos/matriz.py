@@ -33,10 +33,17 @@ from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
-from ..errores import ErrorCampo, ErrorValidacion, validar
+from ..errores import ErrorCampo, ErrorEntrada, ErrorValidacion, validar
 from ..esquemas import metodo_riesgo as metodo
 from ..esquemas.comun import etiqueta
-from ..esquemas.riesgo import ETIQUETAS_CALCULADAS, Control, MatrizRiesgos, Riesgo, ids_repetidos
+from ..esquemas.riesgo import (
+    ETIQUETAS_CALCULADAS,
+    LIMITE_CONTROLES,
+    Control,
+    MatrizRiesgos,
+    Riesgo,
+    ids_repetidos,
+)
 from ..salida.archivos import Destino
 from ..salida.excel import (
     COLOR_SUBENCABEZADO,
@@ -620,6 +627,8 @@ def _hoja_mapa(ws: Worksheet, riesgos: Sequence[Riesgo], desafio: str) -> None:
 FILA_RUTA_TITULOS = 5
 COL_RUTA_SEMANAS = 9
 """Primera columna de semanas del Gantt (columnas A..H: fase … estado)."""
+LIMITE_SEMANAS_GANTT = 1100
+"""Semanas (columnas) del diagrama de la hoja de ruta: unos 21 años; Excel no admite más de 16.384 columnas."""
 
 
 def formula_estado(fila: int) -> str:
@@ -671,6 +680,12 @@ def _hoja_ruta(ws: Worksheet, acuerdo: Any, referencia: date, desafio: str, acto
     ultimo = max(inicios + fines + [referencia])
     lunes = primero - timedelta(days=primero.weekday())
     semanas = (ultimo - lunes).days // 7 + 1
+    if semanas > LIMITE_SEMANAS_GANTT:
+        raise ErrorEntrada(
+            f"Hoja de ruta: el diagrama iría del {primero:%d/%m/%Y} al {ultimo:%d/%m/%Y} ({semanas} semanas) y admite"
+            f" como máximo {LIMITE_SEMANAS_GANTT}; revise las fechas de inicio y fin de los hitos"
+            " (hoja_de_ruta[].inicio, hoja_de_ruta[].fin) y la fecha de referencia (fecha_corte o --referencia)"
+        )
     for s in range(semanas):
         col = COL_RUTA_SEMANAS + s
         escribir_celda(ws, FILA_RUTA_TITULOS - 1, col, f"S{s + 1}", estilo={"horizontal": "center"})
@@ -794,6 +809,10 @@ def construir_libro(
     enc = _encabezado(encabezado, entidad or _attr(origen, "facilitador.entidad") or _attr(origen, "entidad") or None)
     desafio = desafio if desafio is not None else _texto_desafio(origen)
     fecha = fecha or _fecha(_attr(origen, "fecha"))
+    if columnas_control > LIMITE_CONTROLES:
+        raise ErrorEntrada(
+            f"columnas_control (--controles): como máximo {LIMITE_CONTROLES} grupos de columnas de control"
+        )
     controles = max([columnas_control, 1, *(len(r.controles) for r in riesgos)])
     actores = {str(_attr(a, "id", "")): str(_attr(a, "entidad", "")) for a in (_attr(origen, "actores", []) or [])}
     con_ruta = origen is not None and hasattr(origen, "hoja_de_ruta")
@@ -860,6 +879,7 @@ __all__ = [
     "HOJA_MAPA",
     "HOJA_MATRIZ",
     "HOJA_RUTA",
+    "LIMITE_SEMANAS_GANTT",
     "Columna",
     "columnas_matriz",
     "construir_libro",

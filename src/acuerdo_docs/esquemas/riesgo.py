@@ -17,6 +17,9 @@ from pydantic_core import PydanticCustomError
 from . import metodo_riesgo as metodo
 from .comun import FechaOpcional, Modelo, TextoCelda, TextoCeldaObligatorio, campo
 
+LIMITE_CONTROLES = 10
+"""Controles por riesgo (y grupos de columnas de control de la matriz): cada grupo ocupa 6 columnas."""
+
 
 def _valor_de_lista(valor: Any, sinonimos: dict[str, str] | None = None) -> Any:
     # "Automático", "PREVENTIVO" o "Mitigar" llegan de hojas de cálculo: se comparan sin tildes.
@@ -156,7 +159,8 @@ class Riesgo(Modelo):
         le=5,
     )
     controles: list[Control] = campo(
-        "Controles", "Controles existentes, en el orden en que actúan.", default_factory=list
+        "Controles", f"Controles existentes, en el orden en que actúan (hasta {LIMITE_CONTROLES}).",
+        default_factory=list, max_length=LIMITE_CONTROLES,
     )
     tratamiento: Tratamiento = campo(
         "Tratamiento",
