@@ -236,7 +236,7 @@ def renderizar_acuerdo(
         from ..salida.verificacion import exigir_plantilla_valida
 
         exigir_plantilla_valida(ruta, "acuerdo")
-    return renderizar(ruta, contexto, motor=motor)
+    return renderizar(ruta, contexto, motor=motor, publico=publico)
 
 
 def generar_acuerdo(

@@ -57,7 +57,7 @@ def renderizar_ficha(
         from ..salida.verificacion import exigir_plantilla_valida
 
         exigir_plantilla_valida(ruta, "ficha")
-    return renderizar(ruta, contexto_ficha(modelo, publico=publico), motor=motor)
+    return renderizar(ruta, contexto_ficha(modelo, publico=publico), motor=motor, publico=publico)
 
 
 def generar_ficha(

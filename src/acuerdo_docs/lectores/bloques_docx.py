@@ -170,30 +170,40 @@ class _Estilos:
         return self._cache[ident]
 
 
+_W_VAL = qn("w:val")
+_W_PPR = qn("w:pPr")
+_W_PSTYLE = qn("w:pStyle")
+_W_R = qn("w:r")
+_RUTA_NUMID = f"{qn('w:numPr')}/{qn('w:numId')}"
+_RUTA_NEGRITA = f"{qn('w:rPr')}/{qn('w:b')}"
+
+
 def _activado(elemento: Any) -> bool:
-    return elemento.get(qn("w:val")) not in ("0", "false", "off")
+    return elemento.get(_W_VAL) not in ("0", "false", "off")
 
 
 def _parrafo(p: Any, estilos: _Estilos) -> Parrafo:
     texto, imagen = texto_parrafo(p)
-    ppr = p.find(qn("w:pPr"))
+    ppr = p.find(_W_PPR)
     ident = None
     lista_propia: bool | None = None
     if ppr is not None:
-        pstyle = ppr.find(qn("w:pStyle"))
-        ident = pstyle.get(qn("w:val")) if pstyle is not None else None
-        num = ppr.find(f"{qn('w:numPr')}/{qn('w:numId')}")
+        pstyle = ppr.find(_W_PSTYLE)
+        ident = pstyle.get(_W_VAL) if pstyle is not None else None
+        num = ppr.find(_RUTA_NUMID)
         if num is not None:
-            lista_propia = num.get(qn("w:val")) not in (None, "0")
+            lista_propia = num.get(_W_VAL) not in (None, "0")
     nombre, lista_estilo, negrita_estilo = estilos.datos(ident)
     negrita = negrita_estilo
-    ejecuciones = [r for r in p.iter(qn("w:r")) if r.find(_W_T) is not None and (r.findtext(_W_T) or "").strip()]
-    if ejecuciones:
+    if texto.strip():  # sin texto no hay ejecuciones que mirar
         marcas = []
-        for r in ejecuciones:
-            b = r.find(f"{qn('w:rPr')}/{qn('w:b')}")
+        for r in p.iter(_W_R):
+            if not (r.findtext(_W_T) or "").strip():
+                continue
+            b = r.find(_RUTA_NEGRITA)
             marcas.append(negrita_estilo if b is None else _activado(b))
-        negrita = all(marcas)
+        if marcas:
+            negrita = all(marcas)
     lista = lista_estilo if lista_propia is None else lista_propia
     return Parrafo(texto=texto, estilo=nombre, lista=lista, negrita=negrita, imagen=imagen)
 

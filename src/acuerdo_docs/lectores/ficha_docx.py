@@ -24,6 +24,7 @@ exactamente con una etiqueta, se elige la lectura que encuentra más campos en o
 from __future__ import annotations
 
 import difflib
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -185,6 +186,7 @@ def _corte(texto: str, clave: str) -> int:
 _SEPARADOR_ETIQUETA = re.compile(r"[ \t\xa0]*(?::|\t)[ \t\xa0]*")
 
 
+@functools.lru_cache(maxsize=4096)  # los formularios repiten mucho texto; acota el costo de _corte
 def _etiqueta_en_linea(texto: str) -> tuple[_Campo, str] | None:
     """«Tipo de vinculación: Contratista» → (tipo_vinculacion, "Contratista")."""
     clave = normalizar_clave(texto)

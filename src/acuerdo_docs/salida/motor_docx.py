@@ -35,9 +35,10 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment, SandboxedEnvironment, 
 from lxml import etree
 from markupsafe import Markup, escape
 
-from ..errores import ErrorEntrada, ErrorPlantilla
+from ..errores import ErrorPlantilla
 from ..esquemas.comun import MESES, fecha_corta, fecha_larga
 from .archivos import comprimir, empaquetar, normalizar_zip
+from .imagenes import preparar_imagen
 
 log = logging.getLogger("acuerdo_docs.motor")
 
@@ -129,17 +130,9 @@ def _mensaje_error(exc: Exception, plantilla: Path) -> str:
 # --------------------------------------------------------------------- imágenes
 
 
-def leer_imagen(ruta: Path | str) -> ImagenDocx:
-    """Abre una imagen para incrustarla; si falta o está dañada, un error claro (no una traza)."""
-    ruta = Path(ruta)
-    try:
-        return ImagenDocx.from_file(str(ruta))
-    except FileNotFoundError:
-        raise ErrorEntrada(f"No existe la imagen «{ruta.name}»: no se escribió ningún archivo") from None
-    except Exception:  # python-docx lanza varios tipos según el formato dañado
-        raise ErrorEntrada(
-            f"La imagen «{ruta.name}» está dañada o no es PNG, JPEG, GIF o BMP: no se escribió ningún archivo"
-        ) from None
+def leer_imagen(ruta: Path | str, *, publico: bool = False) -> ImagenDocx:
+    """La imagen lista para incrustar (límites, y sin metadatos si ``publico``; ver :mod:`.imagenes`)."""
+    return preparar_imagen(ruta, publico=publico)
 
 
 @dataclass
@@ -149,9 +142,10 @@ class _Imagenes:
     miembros: list[tuple[str, bytes]] = field(default_factory=list)
     relaciones: list[str] = field(default_factory=list)
     extensiones: set[str] = field(default_factory=set)
+    publico: bool = False
 
     def agregar(self, ruta: Path, ancho_cm: float) -> Markup:
-        imagen = leer_imagen(ruta)
+        imagen = leer_imagen(ruta, publico=self.publico)
         ext = imagen.ext.lower()
         n = len(self.miembros) + 1
         nombre = f"word/media/acuerdo_docs_{n}.{ext}"
@@ -211,9 +205,9 @@ class PlantillaCompilada:
         if not self._plantillas:
             raise ErrorPlantilla(f"La plantilla {self.ruta.name} no tiene ningún campo {{{{ … }}}}")
 
-    def renderizar(self, contexto: Mapping[str, Any]) -> bytes:
-        """Devuelve los bytes del .docx renderizado (determinista)."""
-        imagenes = _Imagenes()
+    def renderizar(self, contexto: Mapping[str, Any], *, publico: bool = False) -> bytes:
+        """Devuelve los bytes del .docx renderizado (determinista); ``publico``: imágenes sin metadatos."""
+        imagenes = _Imagenes(publico=publico)
         ctx = dict(contexto)
         ctx["imagen"] = imagenes.agregar
         salida: list[tuple[str, bytes | None]] = []
@@ -286,15 +280,15 @@ def compilada(ruta: Path) -> PlantillaCompilada:
 # -------------------------------------------------------------- camino docxtpl
 
 
-def renderizar_docxtpl(ruta: Path, contexto: Mapping[str, Any]) -> bytes:
+def renderizar_docxtpl(ruta: Path, contexto: Mapping[str, Any], *, publico: bool = False) -> bytes:
     """docxtpl tal cual, con el mismo entorno (escape, sandbox, StrictUndefined)."""
     tpl = DocxTemplate(str(ruta))
     ctx = dict(contexto)
 
     def imagen(archivo: Path, ancho_cm: float) -> InlineImage:
-        leer_imagen(archivo)  # error claro antes de que docxtpl la abra
+        preparada = leer_imagen(archivo, publico=publico)  # límites y error claro antes de que docxtpl la abra
         # Desde memoria: python-docx la nombra «image.ext», no con el nombre del archivo.
-        return InlineImage(tpl, io.BytesIO(Path(archivo).read_bytes()), width=Cm(ancho_cm))
+        return InlineImage(tpl, io.BytesIO(preparada.blob), width=Cm(ancho_cm))
 
     ctx["imagen"] = imagen
     try:
@@ -309,10 +303,15 @@ def renderizar_docxtpl(ruta: Path, contexto: Mapping[str, Any]) -> bytes:
 Renderizador = Callable[[Path, Mapping[str, Any]], bytes]
 
 
-def renderizar(ruta: Path, contexto: Mapping[str, Any], *, motor: str = "compilado") -> bytes:
-    """Renderiza ``ruta`` con ``contexto`` por el camino pedido ("compilado" o "docxtpl")."""
+def renderizar(
+    ruta: Path, contexto: Mapping[str, Any], *, motor: str = "compilado", publico: bool = False
+) -> bytes:
+    """Renderiza ``ruta`` con ``contexto`` por el camino pedido ("compilado" o "docxtpl").
+
+    ``publico``: las imágenes incrustadas se recodifican sin metadatos (versión pública).
+    """
     if motor == "docxtpl":
-        return renderizar_docxtpl(ruta, contexto)
+        return renderizar_docxtpl(ruta, contexto, publico=publico)
     if motor != "compilado":
         raise ValueError(f"motor desconocido: {motor}")
     plantilla = compilada(ruta)
@@ -320,5 +319,5 @@ def renderizar(ruta: Path, contexto: Mapping[str, Any], *, motor: str = "compila
         if not getattr(plantilla, "_avisado", False):
             log.info("la plantilla %s usa columnas dinámicas ({%%tc}); se renderiza con docxtpl", Path(ruta).name)
             plantilla._avisado = True  # type: ignore[attr-defined]
-        return renderizar_docxtpl(ruta, contexto)
-    return plantilla.renderizar(contexto)
+        return renderizar_docxtpl(ruta, contexto, publico=publico)
+    return plantilla.renderizar(contexto, publico=publico)
