@@ -159,7 +159,7 @@ class Riesgo(Modelo):
         le=5,
     )
     controles: list[Control] = campo(
-        "Controles", f"Controles existentes, en el orden en que actúan (hasta {LIMITE_CONTROLES}).",
+        "Controles", "Controles existentes, en el orden en que actúan.",
         default_factory=list, max_length=LIMITE_CONTROLES,
     )
     tratamiento: Tratamiento = campo(
