@@ -372,7 +372,8 @@ class HojaLeida:
                 continue
             col = aceptados.get(normalizar_clave(texto))
             if col is None:
-                desconocidas.append(f"{letra}1 «{texto}»")
+                corto = texto if len(texto) <= 80 else texto[:79] + "…"
+                desconocidas.append(f"{letra}1 «{corto}»")
                 continue
             if col.clave in self.columnas:
                 previa = self.columnas[col.clave]
@@ -384,7 +385,9 @@ class HojaLeida:
         if desconocidas:
             validas = "; ".join(c.etiqueta for c in columnas if c.en_plantilla)
             raise ErrorEntrada(
-                f"Hoja «{nombre}»: encabezado(s) que no corresponden a ningún campo: {', '.join(desconocidas)}."
+                f"Hoja «{nombre}»: encabezado(s) que no corresponden a ningún campo:"
+                f" {', '.join(desconocidas[:_LETRAS_MOSTRADAS])}"
+                f"{f' y {len(desconocidas) - _LETRAS_MOSTRADAS} más' if len(desconocidas) > _LETRAS_MOSTRADAS else ''}."
                 f" Use la etiqueta del formulario o la clave del campo. Columnas válidas: {validas}."
             )
         faltan = [c for c in columnas if c.obligatoria and c.clave not in self.columnas]
