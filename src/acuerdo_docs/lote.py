@@ -194,18 +194,13 @@ class _EnVuelo:
 
 
 def _contar(lector: Entrada, limite_filas: int) -> dict[str, int | None]:
-    """Filas por hoja sin recorrer dos veces un libro grande.
+    """Filas reales por hoja, antes de escribir nada.
 
-    La dimensión declarada del .xlsx basta si está dentro del límite (al leer, el libro vuelve
-    a contar y corta si la dimensión mentía); si falta, da cero o excede el límite, se cuenta
-    recorriendo las hojas (una fila con formato pero vacía no cuenta).
+    La dimensión que declara el .xlsx no sirve: un libro puede declarar menos filas de las
+    que tiene y pasaría el límite para fallar a mitad del lote. Se recorren las hojas (una
+    fila con formato pero vacía no cuenta) y se deja de contar al pasar del límite.
     """
-    estimado = lector.conteo(exacto=False)
-    valores = list(estimado.values())
-    suma = sum(v or 0 for v in valores)
-    if any(v is None for v in valores) or suma > limite_filas or suma == 0:
-        return lector.conteo(exacto=True)
-    return estimado
+    return lector.conteo(exacto=True, hasta=limite_filas)
 
 
 def _verificar_pdf(tiempo_limite: float | None, pdfa: bool) -> Callable[..., Any]:
@@ -275,7 +270,7 @@ def generar_lote(
         filas = sum(v or 0 for v in conteo.values())
         if filas > limite_filas:
             raise ErrorEntrada(
-                f"{entrada.name}: tiene {filas} filas de datos y el máximo es {limite_filas};"
+                f"{entrada.name}: tiene más de {limite_filas} filas de datos (el máximo);"
                 " divídalo en varios libros o aumente el límite (--limite-filas)."
             )
         if filas == 0:
@@ -332,18 +327,17 @@ def _procesar(
 ) -> None:
     nombres = _nombres_del_lote()
     for unidad in lector.unidades():
-        resultado = ResultadoFila(
-            unidad.hoja, unidad.fila, unidad.clave, "con errores", errores=list(unidad.errores),
-            documento=nombre_documento(lector.tipo, unidad.datos),
-        )
+        resultado = ResultadoFila(unidad.hoja, unidad.fila, unidad.clave, "con errores",
+                                  documento=nombre_documento(lector.tipo, unidad.datos))
         informe.filas.append(resultado)
+        informe.agregar_errores(resultado, unidad.errores)
         modelo = None
         if unidad.datos is not None:
             try:
                 modelo = validar(lector.modelo, unidad.datos)
             except ErrorValidacion as exc:
-                resultado.errores.extend(ubicar(exc.errores, unidad))
-        if modelo is None or resultado.errores:
+                informe.agregar_errores(resultado, ubicar(exc.errores, unidad))
+        if modelo is None or resultado.total_errores:
             canal.avanzar()
             continue
         raiz = _raiz(nombres, lector.tipo, modelo, unidad, columnas, patron, publico)
