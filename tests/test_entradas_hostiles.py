@@ -34,7 +34,8 @@ from acuerdo_docs.documentos.informe import (
     imprimir_resumen,
     libro_informe,
 )
-from acuerdo_docs.documentos.matriz import LIMITE_SEMANAS_GANTT, construir_libro
+from acuerdo_docs.documentos.matriz import construir_libro
+from acuerdo_docs.documentos.matriz.ruta import LIMITE_SEMANAS_GANTT
 from acuerdo_docs.errores import ErrorEntrada, ErrorValidacion
 from acuerdo_docs.esquemas.imagen import LIMITE_BYTES_IMAGEN
 from acuerdo_docs.lectores.bloques_docx import LIMITE_ANIDAMIENTO, Parrafo, bloques_cuerpo
