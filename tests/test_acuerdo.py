@@ -190,14 +190,15 @@ def test_estado_frente_a_fecha_fija(inicio: str, fin: str, avance: int, esperado
 
 def test_referencia_explicita_luego_fecha_corte_luego_hoy() -> None:
     datos = datos_base()
-    datos["hoja_de_ruta"] = [{"actividad": "Vieja", "responsable": "uni", "inicio": "2000-01-01",
-                              "fin": "2000-01-31", "avance": 0}]
+    # Fechas a menos de 10 años de la del acuerdo (límite de la hoja de ruta, docs/limites.md).
+    datos["hoja_de_ruta"] = [{"actividad": "Vieja", "responsable": "uni", "inicio": "2015-01-01",
+                              "fin": "2015-01-31", "avance": 0}]
     sin_corte = AcuerdoSimbolico.model_validate(datos)
     assert sin_corte.fecha_referencia() == date.today()
     assert contexto_acuerdo(sin_corte)["hitos"][0]["estado"] == "Vencido"
-    con_corte = AcuerdoSimbolico.model_validate({**datos, "fecha_corte": "15/01/2000"})
+    con_corte = AcuerdoSimbolico.model_validate({**datos, "fecha_corte": "15/01/2015"})
     assert contexto_acuerdo(con_corte)["hitos"][0]["estado"] == "En curso"
-    assert contexto_acuerdo(con_corte, referencia=date(1999, 12, 1))["hitos"][0]["estado"] == "Sin iniciar"
+    assert contexto_acuerdo(con_corte, referencia=date(2014, 12, 1))["hitos"][0]["estado"] == "Sin iniciar"
 
 
 def test_barra_de_avance() -> None:

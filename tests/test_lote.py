@@ -323,7 +323,7 @@ def test_limites_de_filas_y_tamano(tmp_path: Path, capsys: pytest.CaptureFixture
     entrada = libro_fichas(tmp_path, [fila_base(i) for i in range(6)])
     salida = tmp_path / "salida"
     assert main(["lote", str(entrada), "-o", str(salida), "--limite-filas", "5"]) == 2
-    assert "tiene 6 filas de datos y el máximo es 5" in capsys.readouterr().err
+    assert "tiene más de 5 filas de datos" in capsys.readouterr().err
     grande = tmp_path / "grande.csv"
     grande.write_bytes(b"nombre\n" + b"x" * (1024 * 1024 + 10) + b"\n")
     assert main(["lote", str(grande), "-o", str(salida), "--limite-mb", "1"]) == 2

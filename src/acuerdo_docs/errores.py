@@ -17,6 +17,7 @@ _MENSAJES: dict[str, str] = {
     "missing": "es obligatorio y no viene",
     "extra_forbidden": "no es un campo conocido (revise la ortografía)",
     "string_type": "debe ser texto",
+    "string_unicode": "tiene un carácter inválido (un sustituto UTF-16 suelto, \\ud800 a \\udfff) en una clave",
     "int_type": "debe ser un número entero",
     "int_parsing": "debe ser un número entero",
     "int_from_float": "debe ser un número entero",

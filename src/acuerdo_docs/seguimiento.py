@@ -4,7 +4,8 @@
 foto del corte en la historia del acuerdo y escribe, en ``carpeta/corte_AAAA-MM-DD/``:
 el acuerdo actualizado (JSON con fechas ISO), el acuerdo en Word, la matriz regenerada, la
 infografía del corte (PDF y PNG) y el informe de seguimiento que compara este corte con el
-anterior (o con ``desde``). Todo se arma en memoria y la carpeta del corte aparece entera o no aparece: nunca queda a medias.
+anterior (o con ``desde``). Todo se arma en memoria y la carpeta del corte aparece entera o no
+aparece: nunca queda a medias.
 """
 
 from __future__ import annotations

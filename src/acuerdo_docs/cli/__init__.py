@@ -15,6 +15,7 @@ from types import ModuleType
 
 from ..errores import ErrorAcuerdoDocs
 from ..salida.archivos import error_salida
+from ..terminal import para_terminal
 from . import comun
 
 # Orden → módulo (en el orden de la ayuda). Solo se importa el de la orden pedida: así
@@ -33,6 +34,17 @@ ORDENES: dict[str, str] = {
     "infografia": "infografia",
     "seguimiento": "seguimiento",
 }
+
+
+class _FormatoSeguro(logging.Formatter):
+    """Formato de registro con los caracteres de control escapados (ver :mod:`acuerdo_docs.terminal`)."""
+
+    def __init__(self, base: logging.Formatter | None) -> None:
+        super().__init__()
+        self._base = base or logging.Formatter("%(levelname)s %(name)s: %(message)s")
+
+    def format(self, record: logging.LogRecord) -> str:
+        return para_terminal(self._base.format(record))
 
 
 def _modulos(argv: Sequence[str]) -> list[ModuleType]:
@@ -74,6 +86,8 @@ def _main(argv: list[str], convertidor: object) -> int:
         level=logging.DEBUG if args.detallado else logging.WARNING,
         format="%(levelname)s %(name)s: %(message)s",
     )
+    for manejador in logging.getLogger().handlers:  # los registros también pueden citar datos de una hoja
+        manejador.setFormatter(_FormatoSeguro(manejador.formatter))
     args.convertidor = convertidor
     try:
         return int(args.ejecutar(args) or 0)

@@ -83,9 +83,9 @@ def ejecutar(args: argparse.Namespace) -> int:
     comun.escribir_documento(salida, documento, "Acuerdo escrito", args, ruta_pdf)
     if ruta_xlsx is not None and libro is not None:
         escrita = escribir_atomico(ruta_xlsx, libro.getvalue())
-        print(f"Matriz de riesgos escrita: {escrita}")
+        comun.decir(f"Matriz de riesgos escrita: {escrita}")
         if args.pdf and escrita is not None:  # con --pdf, también el libro (issue 17)
             comun.convertir_pdf([escrita], args)
         for formato, datos in infografias.items():
-            print(f"Infografía escrita: {escribir_atomico(rutas_infografia[formato], datos)}")
+            comun.decir(f"Infografía escrita: {escribir_atomico(rutas_infografia[formato], datos)}")
     return 0

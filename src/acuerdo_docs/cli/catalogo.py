@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 
 from ..documentos.catalogo import CON_AVISOS, CON_ERRORES, CORRECTA, ILEGIBLE, generar_catalogo
@@ -66,25 +65,26 @@ def ejecutar(args: argparse.Namespace) -> int:
         valoraciones_de=args.valoraciones, metadatos=_metadatos(args), procesos=args.procesos,
     )
     conteo = resultado.estados
-    print(
+    comun.decir(
         f"Catálogo escrito: {resultado.ruta} ({resultado.total} archivo(s): "
         f"{conteo[CORRECTA] + conteo[CON_AVISOS]} correcta(s), {conteo[CON_ERRORES]} con errores, "
         f"{conteo[ILEGIBLE]} ilegible(s))"
     )
     for ruta in resultado.escritos[1:]:
-        print(f"Escrito: {ruta}")
+        comun.decir(f"Escrito: {ruta}")
     if resultado.ruta.suffix.lower() != ".xlsx":
-        print(f"Datos abiertos: {resultado.filas_publicadas} práctica(s) publicada(s), sin datos personales")
+        comun.decir(f"Datos abiertos: {resultado.filas_publicadas} práctica(s) publicada(s), sin datos personales")
     informe = resultado.informe
     if informe.anterior is not None:
-        print(f"Respecto a {informe.anterior.name}: {informe.sin_cambios} sin cambios, {len(informe.nuevas)} nueva(s), "
+        comun.decir(f"Respecto a {informe.anterior.name}: {informe.sin_cambios} sin cambios, "
+              f"{len(informe.nuevas)} nueva(s), "
               f"{len(informe.cambiadas)} cambiada(s), {len(informe.movidas)} movida(s), "
               f"{len(informe.desaparecidas)} desaparecida(s); {informe.entradas_conservadas} fila(s) con "
               "valoración o notas conservadas")
         for linea in informe.lineas():
-            print(linea)
+            comun.decir(linea)
     if informe.respaldo is not None:
-        print(f"Versión anterior guardada en: {informe.respaldo}")
+        comun.decir(f"Versión anterior guardada en: {informe.respaldo}")
     for archivo, estado, motivo in resultado.problemas:
-        print(f"  {archivo}: {estado.lower()}: {motivo}", file=sys.stderr)
+        comun.decir(f"  {archivo}: {estado.lower()}: {motivo}", error=True)
     return 1 if conteo[CON_ERRORES] or conteo[ILEGIBLE] else 0

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import io
 import json
+import re
 import signal
 import sys
 import tempfile
@@ -25,6 +26,10 @@ from ..errores import (
 )
 from ..salida.archivos import escribir_atomico
 from ..salida.destinos import Salida, comprobar_archivo
+from ..terminal import para_terminal
+
+LIMITE_PROFUNDIDAD_JSON = 64
+"""Niveles máximos de listas u objetos anidados en un JSON de entrada (un documento usa menos de 6)."""
 
 
 def version() -> str:
@@ -63,7 +68,7 @@ class Parser(argparse.ArgumentParser):
         for origen, destino in traducciones.items():
             message = message.replace(origen, destino)
         self.print_usage(sys.stderr)
-        self.exit(2, f"{self.prog}: error: {message}\n")
+        self.exit(2, para_terminal(f"{self.prog}: error: {message}") + "\n")
 
 
 # Lo que un usuario suele pasar por error donde va un JSON, reconocido por sus primeros bytes.
@@ -114,19 +119,56 @@ def leer_json(ruta: Path) -> Any:
     if not texto.strip():
         raise ErrorEntrada(f"{ruta}: el archivo está vacío; se esperaba un JSON (vea: acuerdo-docs ejemplo)")
     try:
-        return json.loads(texto)
+        datos = json.loads(texto)
     except json.JSONDecodeError as exc:
         raise ErrorEntrada(
             f"{ruta}: JSON mal formado en la línea {exc.lineno}, columna {exc.colno}"
         ) from None
+    except RecursionError:  # el analizador de Python se rinde hacia los 1.000 niveles
+        raise ErrorEntrada(_demasiado_profundo(ruta)) from None
+    revisar_json(datos, ruta)
+    return datos
 
 
-_CONTROL = {c: f"\\x{c:02x}" for c in [*range(0x00, 0x09), *range(0x0b, 0x20), *range(0x7f, 0xa0)]}
+def _demasiado_profundo(ruta: Path) -> str:
+    return (
+        f"{ruta}: el JSON anida listas u objetos a más de {LIMITE_PROFUNDIDAD_JSON} niveles;"
+        " ningún documento necesita tantos"
+    )
 
 
-def seguro(texto: str) -> str:
-    """Texto para la terminal: los caracteres de control (ESC, BEL…) se muestran escapados, nunca se ejecutan."""
-    return texto.translate(_CONTROL)
+_SUSTITUTO = re.compile("[\ud800-\udfff]")
+
+
+def revisar_json(datos: Any, ruta: Path) -> None:
+    """Profundidad máxima y claves sin sustitutos UTF-16 sueltos (sin recursión: no agota la pila).
+
+    Un sustituto suelto en un valor de texto se elimina al validar (README); en una clave no
+    hay campo al que atribuirlo, así que se rechaza aquí nombrando dónde está.
+    """
+    pendientes: list[tuple[Any, int, str]] = [(datos, 0, "")]
+    while pendientes:
+        valor, nivel, camino = pendientes.pop()
+        if not isinstance(valor, (dict, list)):
+            continue
+        if nivel + 1 > LIMITE_PROFUNDIDAD_JSON:
+            raise ErrorEntrada(_demasiado_profundo(ruta))
+        if isinstance(valor, list):
+            pendientes.extend((hijo, nivel + 1, f"{camino}[{i + 1}]") for i, hijo in enumerate(valor))
+            continue
+        for clave, hijo in valor.items():
+            if _SUSTITUTO.search(clave):
+                donde = f" (en {camino})" if camino else ""
+                raise ErrorEntrada(
+                    f"{ruta}: una clave del JSON{donde} tiene un carácter inválido (un sustituto UTF-16"
+                    " suelto, \\ud800 a \\udfff); corrija el nombre del campo"
+                )
+            pendientes.append((hijo, nivel + 1, f"{camino}.{clave}" if camino else clave))
+
+
+def decir(texto: Any, *, error: bool = False) -> None:
+    """Imprime un mensaje (en stderr si ``error``) con los caracteres de control escapados."""
+    print(para_terminal(texto), file=sys.stderr if error else sys.stdout)
 
 
 def informar_error(exc: ErrorAcuerdoDocs) -> int:
@@ -135,11 +177,11 @@ def informar_error(exc: ErrorAcuerdoDocs) -> int:
         # Un solo error: una línea que lo dice todo.
         texto = str(exc.errores[0])
         punto = "" if texto.endswith((".", "?", "!")) else "."
-        print(f"Error: {texto}{punto} No se escribió ningún archivo.", file=sys.stderr)
+        decir(f"Error: {texto}{punto} No se escribió ningún archivo.", error=True)
         return exc.codigo_salida
-    print(f"Error: {exc}", file=sys.stderr)
+    decir(f"Error: {exc}", error=True)
     if isinstance(exc, ErrorValidacion):
-        print("No se escribió ningún archivo.", file=sys.stderr)
+        decir("No se escribió ningún archivo.", error=True)
     return exc.codigo_salida
 
 
@@ -307,7 +349,7 @@ def convertir_pdf(rutas: list[Path], args: argparse.Namespace) -> None:
     with sigterm_como_salida():
         resultado = a_pdf(rutas, tiempo_limite=args.tiempo_limite, pdfa=not args.pdf_simple)
     for ruta_pdf in resultado.exigir():
-        print(f"PDF escrito: {ruta_pdf}")
+        decir(f"PDF escrito: {ruta_pdf}")
 
 
 def fecha_argumento(texto: str) -> date:

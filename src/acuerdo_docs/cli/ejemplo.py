@@ -6,6 +6,7 @@ import argparse
 
 from ..ejemplos import generar_ejemplos
 from ..salida.destinos import resolver_carpeta
+from . import comun
 
 
 def registrar(ordenes: argparse._SubParsersAction) -> None:
@@ -24,5 +25,5 @@ def registrar(ordenes: argparse._SubParsersAction) -> None:
 
 def ejecutar(args: argparse.Namespace) -> int:
     for ruta in generar_ejemplos(resolver_carpeta(args.salida)):
-        print(f"Escrito: {ruta}")
+        comun.decir(f"Escrito: {ruta}")
     return 0

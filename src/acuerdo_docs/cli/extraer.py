@@ -48,7 +48,7 @@ def _escribir(datos: dict[str, Any], salida: Path | None) -> None:
         sys.stdout.write(texto)
         return
     ruta = escribir_atomico(salida, texto.encode("utf-8"))
-    print(f"JSON escrito: {ruta}", file=sys.stderr)
+    comun.decir(f"JSON escrito: {ruta}", error=True)
 
 
 def ejecutar(args: argparse.Namespace) -> int:
@@ -57,7 +57,7 @@ def ejecutar(args: argparse.Namespace) -> int:
                                       extensiones=(".json",), entradas=[args.entrada], que="el JSON").ruta
     extraida = extraer_campos(args.entrada)
     for aviso in extraida.avisos:
-        print(f"Aviso: {aviso}", file=sys.stderr)
+        comun.decir(f"Aviso: {aviso}", error=True)
     if args.parcial:
         errores = extraida.errores()
         _escribir({
@@ -66,7 +66,7 @@ def ejecutar(args: argparse.Namespace) -> int:
             "errores": [{"ruta": e.ruta, "etiqueta": e.etiqueta, "mensaje": e.mensaje} for e in errores],
         }, args.salida)
         for error in errores:
-            print(f"Error: {error}", file=sys.stderr)
+            comun.decir(f"Error: {error}", error=True)
         return 1 if errores else 0
     practica = extraida.validar()  # ErrorValidacion: la CLI la informa y no escribe nada
     _escribir(practica_a_json(practica), args.salida)

@@ -48,5 +48,5 @@ def ejecutar(args: argparse.Namespace) -> int:
     contenido = renderizar_infografia(datos, formato, corte=args.corte, publico=args.publico,
                                       plantilla=args.plantilla)
     ruta = escribir_atomico(args.salida, contenido)
-    print(f"Infografía escrita: {ruta}")
+    comun.decir(f"Infografía escrita: {ruta}")
     return 0

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 
 from ..documentos.tipos_plantilla import TIPOS_PLANTILLA, verificar_plantilla
+from . import comun
 
 
 def registrar(ordenes: argparse._SubParsersAction) -> None:
@@ -41,7 +41,7 @@ def registrar(ordenes: argparse._SubParsersAction) -> None:
 def ejecutar_verificar(args: argparse.Namespace) -> int:
     informe = verificar_plantilla(args.plantilla, args.tipo)
     if informe.valida:
-        print(informe)
+        comun.decir(informe)
         return 0
-    print(informe, file=sys.stderr)
+    comun.decir(informe, error=True)
     return 1 if informe.legible else 2

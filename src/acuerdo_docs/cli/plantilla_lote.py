@@ -33,5 +33,5 @@ def ejecutar(args: argparse.Namespace) -> int:
     salida = resolver_salida(args.salida, nombre=f"plantilla_{args.tipo}", extensiones=(".xlsx",),
                              que="la plantilla de lote")
     ruta = generar_plantilla_lote(args.tipo, salida.ruta)
-    print(f"Plantilla escrita: {ruta}")
+    comun.decir(f"Plantilla escrita: {ruta}")
     return 0

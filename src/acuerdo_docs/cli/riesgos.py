@@ -9,8 +9,19 @@ from ..documentos.matriz import generar_matriz_riesgos
 from ..documentos.matriz.plano import exportar_riesgos_csv
 from ..errores import ErrorEntrada
 from ..esquemas.metodo_riesgo import cargar_metodo
+from ..esquemas.riesgo import LIMITE_CONTROLES
 from ..salida.destinos import resolver_salida
 from . import comun
+
+
+def _controles(texto: str) -> int:
+    try:
+        valor = int(texto)
+    except ValueError:
+        raise argparse.ArgumentTypeError("debe ser un número entero") from None
+    if not 1 <= valor <= LIMITE_CONTROLES:
+        raise argparse.ArgumentTypeError(f"debe estar entre 1 y {LIMITE_CONTROLES}")
+    return valor
 
 
 def registrar(ordenes: argparse._SubParsersAction) -> None:
@@ -36,8 +47,9 @@ def registrar(ordenes: argparse._SubParsersAction) -> None:
                          " existe) para escribir en ella NOMBRE.xlsx")
     p.add_argument("--referencia", type=comun.fecha_argumento, metavar="AAAA-MM-DD",
                    help="fecha de corte para el estado de los hitos (por omisión: fecha_corte del acuerdo o su fecha)")
-    p.add_argument("--controles", type=int, default=3, metavar="N",
-                   help="grupos de columnas de control por riesgo (por omisión 3; crece si algún riesgo trae más)")
+    p.add_argument("--controles", type=_controles, default=3, metavar="N",
+                   help="grupos de columnas de control por riesgo, de 1 a"
+                   f" {LIMITE_CONTROLES} (por omisión 3; crece si algún riesgo trae más)")
     comun.agregar_pdf(p, "el libro")
     p.add_argument("--metodo", type=Path, metavar="JSON",
                    help="método propio de la entidad (escalas, mapa, pesos, clases, tipos, tratamientos); por "
@@ -64,13 +76,13 @@ def ejecutar(args: argparse.Namespace) -> int:
         if args.pdf:
             raise ErrorEntrada("--pdf solo se usa con un libro .xlsx, no con un .csv")
         ruta = exportar_riesgos_csv(datos, salida.ruta, metodo=metodo)
-        print(f"Riesgos exportados (CSV): {ruta}")
+        comun.decir(f"Riesgos exportados (CSV): {ruta}")
         return 0
     ruta = generar_matriz_riesgos(
         datos, salida.ruta, referencia=args.referencia, columnas_control=max(1, args.controles), metodo=metodo,
         encabezado=encabezado,
     )
-    print(f"Matriz de riesgos escrita: {ruta}")
+    comun.decir(f"Matriz de riesgos escrita: {ruta}")
     if args.pdf and ruta is not None:
         comun.convertir_pdf([Path(ruta)], args)
     return 0

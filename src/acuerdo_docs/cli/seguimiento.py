@@ -48,13 +48,14 @@ def ejecutar(args: argparse.Namespace) -> int:
     acuerdo = cargar_acuerdo(comun.leer_json(args.acuerdo))
     resultado = registrar_corte(acuerdo, args.libro, args.corte, args.salida, desde=args.desde,
                                 publico=args.publico)
-    print(f"Corte del {args.corte.isoformat()}: {len(resultado.cambios)} cambio(s) leídos del libro.")
+    comun.decir(f"Corte del {args.corte.isoformat()}: {len(resultado.cambios)} cambio(s) leídos del libro.")
     for cambio in resultado.cambios[:MAX_CAMBIOS_EN_PANTALLA]:
-        print(f"  - {comun.seguro(str(cambio))}")
+        comun.decir(f"  - {str(cambio)}")
     if len(resultado.cambios) > MAX_CAMBIOS_EN_PANTALLA:
-        print(f"  … y {len(resultado.cambios) - MAX_CAMBIOS_EN_PANTALLA} más (todos en el informe de seguimiento)")
+        resto = len(resultado.cambios) - MAX_CAMBIOS_EN_PANTALLA
+        comun.decir(f"  … y {resto} más (todos en el informe de seguimiento)")
     for aviso in resultado.avisos:
-        print(f"Aviso: {comun.seguro(str(aviso))}")
+        comun.decir(f"Aviso: {str(aviso)}")
     for ruta in resultado.archivos:
-        print(f"Escrito: {ruta}")
+        comun.decir(f"Escrito: {ruta}")
     return 0

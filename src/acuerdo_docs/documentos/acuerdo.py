@@ -237,7 +237,8 @@ def renderizar_acuerdo(
     contexto = contexto_acuerdo(acuerdo, referencia=referencia, publico=publico)
     if plantilla is not None:  # plantilla propia: se verifica contra el esquema antes de usarla
         exigir_plantilla_valida(ruta, TIPO_ACUERDO)
-    return renderizar(ruta, contexto, motor=motor, titulo=cargar_acuerdo(acuerdo).desafio.nombre)
+    return renderizar(ruta, contexto, motor=motor, titulo=cargar_acuerdo(acuerdo).desafio.nombre,
+                      publico=publico)
 
 
 def generar_acuerdo(

@@ -61,7 +61,8 @@ def renderizar_ficha(
     ruta = Path(plantilla) if plantilla else ruta_plantilla(PLANTILLA_FICHA)
     if plantilla is not None:  # plantilla propia: se verifica contra el esquema antes de usarla
         exigir_plantilla_valida(ruta, TIPO_FICHA)
-    return renderizar(ruta, contexto_ficha(modelo, publico=publico), motor=motor, titulo=modelo.nombre)
+    return renderizar(ruta, contexto_ficha(modelo, publico=publico), motor=motor, titulo=modelo.nombre,
+                      publico=publico)
 
 
 def generar_ficha(

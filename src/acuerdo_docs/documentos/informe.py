@@ -22,8 +22,15 @@ from ..salida.excel import (
     fijar_anchos,
     guardar_libro,
 )
+from ..terminal import texto_rich
 
 NOMBRE_INFORME = "informe_lote.xlsx"
+
+MAX_ERRORES_FILA = 20
+"""Errores que se guardan de cada fila; los demás solo se cuentan («… y N error(es) más»)."""
+MAX_ERRORES_INFORME = 10_000
+"""Errores que se guardan en todo el lote (hoja Errores); pasado el cupo, uno por fila y el resto se cuenta."""
+_LIMITE_CELDA = 32_767  # caracteres que admite una celda de Excel
 
 Estado = Literal["generado", "con errores", "fallo al generar"]
 
@@ -41,6 +48,8 @@ class ResultadoFila:
     errores: list[ErrorCelda] = field(default_factory=list)
     documento: str = ""
     """Nombre del documento: la práctica o el desafío del acuerdo (vacío si la fila no lo trae)."""
+    omitidos: int = 0
+    """Errores de la fila que no se guardaron (ver :data:`MAX_ERRORES_FILA`)."""
 
     @property
     def correcta(self) -> bool:
@@ -54,6 +63,10 @@ class ResultadoFila:
         if not self.clave or self.clave == f"fila {self.fila}":
             return self.documento
         return f"{self.clave}: {self.documento}"
+
+    @property
+    def total_errores(self) -> int:
+        return len(self.errores) + self.omitidos
 
 
 @dataclass
@@ -70,6 +83,27 @@ class InformeLote:
     avisos: list[str] = field(default_factory=list)
     averia_pdf: str | None = None
     """Si LibreOffice mismo falló (colgado, no arranca) durante --pdf: la causa (código de salida 3)."""
+
+    guardados: int = field(default=0, repr=False)
+    """Errores guardados en todo el lote (para :data:`MAX_ERRORES_INFORME`)."""
+
+    def agregar_errores(self, resultado: ResultadoFila, errores: Iterable[ErrorCelda]) -> None:
+        """Guarda los errores de una fila dentro de los cupos; los que no caben solo se cuentan.
+
+        Así el informe se escribe siempre, aunque cada fila de 100.000 traiga cientos de errores.
+        """
+        for error in errores:
+            cupo = MAX_ERRORES_FILA if self.guardados < MAX_ERRORES_INFORME else 1
+            if len(resultado.errores) < cupo:
+                resultado.errores.append(error)
+                self.guardados += 1
+            else:
+                resultado.omitidos += 1
+
+    @property
+    def total_errores(self) -> int:
+        """Todos los errores del lote, guardados o solo contados."""
+        return sum(f.total_errores for f in self.filas)
 
     @property
     def total(self) -> int:
@@ -121,6 +155,22 @@ def _texto_error(error: ErrorCelda) -> str:
     return str(error)
 
 
+def _mas(omitidos: int) -> str:
+    return f"… y {omitidos} error(es) más" if omitidos else ""
+
+
+def _en_celda(texto: str) -> str:
+    """Un texto que cabe en una celda de Excel (se corta con «…» si no)."""
+    return texto if len(texto) <= _LIMITE_CELDA else texto[: _LIMITE_CELDA - 1] + "…"
+
+
+def _texto_errores(res: ResultadoFila) -> str:
+    lineas = [_texto_error(e) for e in res.errores]
+    if res.omitidos:
+        lineas.append(_mas(res.omitidos))
+    return _en_celda("\n".join(lineas))
+
+
 def libro_informe(informe: InformeLote) -> Workbook:
     """El libro del informe: hojas Resumen, Filas (una por unidad) y Errores (uno por fila)."""
     wb = Workbook()
@@ -146,7 +196,7 @@ def libro_informe(informe: InformeLote) -> Workbook:
     for i, res in enumerate(informe.filas, start=2):
         valores = (
             res.hoja, _numero(res.fila), res.identificador, res.estado, "\n".join(res.archivos),
-            "\n".join(_texto_error(e) for e in res.errores),
+            _texto_errores(res),
         )
         for col, valor in enumerate(valores, start=1):
             escribir_celda(filas, i, col, valor, estilo={"ajustar": True} if col >= 5 else None)
@@ -159,11 +209,15 @@ def libro_informe(informe: InformeLote) -> Workbook:
     errores = wb.create_sheet("Errores")
     escribir_encabezados(errores, 1, _COLUMNAS_ERRORES)
     n = 1
-    for error in informe.errores:
+    for error in informe.errores[:MAX_ERRORES_INFORME]:
         n += 1
-        escribir_fila(errores, n, (
+        escribir_fila(errores, n, tuple(_en_celda(str(v)) if isinstance(v, str) else v for v in (
             error.hoja, _numero(error.fila), error.columna, error.encabezado, error.campo, error.mensaje,
-        ))
+        )))
+    resto = informe.total_errores - (n - 1)
+    if resto:
+        n += 1
+        escribir_fila(errores, n, ("", None, "", "", "", f"{_mas(resto)}: vea la columna Errores de la hoja Filas"))
     errores.freeze_panes = "A2"
     if n > 1:
         errores.auto_filter.ref = f"A1:F{n}"
@@ -188,6 +242,11 @@ def imprimir_resumen(informe: InformeLote, consola: Any = None, *, max_errores: 
     from rich.table import Table
 
     consola = consola or Console()
+
+    def decir(texto: str, **opciones: Any) -> None:
+        # Texto de la hoja: los caracteres de control se escapan y nada se lee como marcado de rich.
+        consola.print(texto_rich(texto), markup=False, highlight=False, **opciones)
+
     errores = informe.errores
     mostrados = errores[:max_errores]
     if mostrados and consola.is_terminal:
@@ -195,24 +254,25 @@ def imprimir_resumen(informe: InformeLote, consola: Any = None, *, max_errores: 
         for titulo in ("Hoja", "Fila", "Columna", "Encabezado", "Mensaje"):
             tabla.add_column(titulo, overflow="fold")
         for error in mostrados:
-            tabla.add_row(error.hoja, str(error.fila or ""), error.columna, error.encabezado, error.mensaje)
+            tabla.add_row(*(texto_rich(v) for v in (
+                error.hoja, error.fila or "", error.columna, error.encabezado, error.mensaje,
+            )))
         consola.print(tabla)
     else:  # fuera de una terminal, una línea por error (fácil de filtrar con grep)
         for error in mostrados:
-            consola.print(_texto_error(error), markup=False, highlight=False, soft_wrap=True)
-    if len(errores) > len(mostrados):
-        consola.print(f"… y {len(errores) - len(mostrados)} error(es) más: vea el informe.", markup=False)
+            decir(_texto_error(error), soft_wrap=True)
+    if informe.total_errores > len(mostrados):
+        decir(f"{_mas(informe.total_errores - len(mostrados))}: vea el informe.")
     for aviso in informe.avisos:
-        consola.print(f"Aviso: {aviso}", markup=False, highlight=False)
-    linea = (
+        decir(f"Aviso: {aviso}")
+    decir(
         f"{informe.generadas} de {informe.total} documento(s) generado(s);"
         f" {len(informe.fallidas)} con errores."
     )
-    consola.print(linea, markup=False, highlight=False)
     if informe.informe:
-        consola.print(f"Informe: {informe.informe}", markup=False, highlight=False)
+        decir(f"Informe: {informe.informe}")
     if informe.combinado:
-        consola.print(f"Documento combinado: {informe.combinado}", markup=False, highlight=False)
+        decir(f"Documento combinado: {informe.combinado}")
 
 
 def resumen_texto(filas: Iterable[ResultadoFila]) -> str:
@@ -221,6 +281,8 @@ def resumen_texto(filas: Iterable[ResultadoFila]) -> str:
 
 
 __all__ = [
+    "MAX_ERRORES_FILA",
+    "MAX_ERRORES_INFORME",
     "NOMBRE_INFORME", "Estado", "InformeLote", "ResultadoFila", "guardar_informe", "imprimir_resumen",
     "libro_informe", "resumen_texto",
 ]

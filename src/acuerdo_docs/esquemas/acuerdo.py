@@ -338,9 +338,29 @@ class AcuerdoSimbolico(Modelo):
         for i, riesgo in enumerate(self.riesgos):
             if riesgo.responsable.strip() and riesgo.responsable.strip() not in ids:
                 errores.append(_error_responsable(("riesgos", i, "responsable"), riesgo.responsable, validos))
+        errores.extend(self._fechas_fuera_de_rango())
         if errores:
             raise ValidationError.from_exception_data(type(self).__name__, errores)
         return self
+
+    def _fechas_fuera_de_rango(self) -> list[InitErrorDetails]:
+        """Fechas de la hoja de ruta y de corte lejos de la del acuerdo (el Gantt sería inmanejable)."""
+        minimo, maximo = _rango_ruta(self.fecha)
+        fechas: list[tuple[tuple[str | int, ...], date | None]] = [(("fecha_corte",), self.fecha_corte)]
+        for i, hito in enumerate(self.hoja_de_ruta):
+            fechas += [(("hoja_de_ruta", i, "inicio"), hito.inicio), (("hoja_de_ruta", i, "fin"), hito.fin)]
+        return [
+            InitErrorDetails(
+                type=PydanticCustomError(
+                    "fecha_fuera_de_rango",
+                    "debe estar a menos de {anios} años de la fecha del acuerdo: entre {minimo} y {maximo}",
+                    {"anios": LIMITE_ANIOS_RUTA, "minimo": minimo.isoformat(), "maximo": maximo.isoformat()},
+                ),
+                loc=loc, input=valor,
+            )
+            for loc, valor in fechas
+            if valor is not None and not minimo <= valor <= maximo
+        ]
 
     def actor(self, id_actor: str) -> Actor | None:
         """El actor con ese id (o ``None``)."""
@@ -355,6 +375,18 @@ class AcuerdoSimbolico(Modelo):
         return hito.estado(self.fecha_referencia(referencia))
 
 
+LIMITE_ANIOS_RUTA = 10
+"""Años que pueden separar cada fecha de la hoja de ruta (y la de corte) de la fecha del acuerdo."""
+
+
+def _rango_ruta(fecha: date) -> tuple[date, date]:
+    def mover(anios: int) -> date:
+        anio = min(max(fecha.year + anios, 1), 9999)
+        return fecha.replace(year=anio, day=min(fecha.day, 28)) if fecha.month == 2 else fecha.replace(year=anio)
+
+    return mover(-LIMITE_ANIOS_RUTA), mover(LIMITE_ANIOS_RUTA)
+
+
 def _error_responsable(loc: tuple[str | int, ...], valor: str, validos: str) -> InitErrorDetails:
     return InitErrorDetails(
         type=PydanticCustomError(
@@ -365,6 +397,7 @@ def _error_responsable(loc: tuple[str | int, ...], valor: str, validos: str) -> 
 
 
 __all__ = [
-    "ESTADOS", "SECTORES", "TIPOS_COMPROMISO", "AcuerdoSimbolico", "Actor", "Compromiso", "Desafio",
-    "Corte", "EncabezadoAcuerdo", "Estado", "Facilitador", "Hito", "Sector", "TipoCompromiso", "estado_hito",
+    "ESTADOS", "LIMITE_ANIOS_RUTA", "SECTORES", "TIPOS_COMPROMISO", "AcuerdoSimbolico", "Actor", "Compromiso",
+    "Desafio", "Corte", "EncabezadoAcuerdo", "Estado", "Facilitador", "Hito", "Sector", "TipoCompromiso",
+    "estado_hito",
 ]

@@ -21,6 +21,7 @@ from .comun import (
     campo,
     lista_de_lineas,
 )
+from .imagen import ImagenInvalida, revisar_imagen
 from .valoracion import Valoracion
 
 S1 = "1. INFORMACIÓN GENERAL"
@@ -86,16 +87,20 @@ class Anexo(Modelo):
             return None
         base = (info.context or {}).get("base")
         ruta = valor if valor.is_absolute() or base is None else Path(base) / valor
+        # Los mensajes nombran el campo (anexos[2].archivo), nunca el archivo: su nombre puede
+        # llevar el nombre o la cédula de una persona.
         if not ruta.is_file():
-            raise PydanticCustomError(
-                "archivo_inexistente", "el archivo de imagen no existe: {ruta}", {"ruta": str(valor)}
-            )
+            raise PydanticCustomError("archivo_inexistente", "el archivo de imagen no existe")
         if ruta.suffix.lower() not in _EXTENSIONES_IMAGEN:
             raise PydanticCustomError("imagen_invalida", "debe ser una imagen PNG, JPEG, GIF o BMP")
         with ruta.open("rb") as f:
             cabeza = f.read(8)
         if not cabeza.startswith(_FIRMAS_IMAGEN):
             raise PydanticCustomError("imagen_invalida", "el archivo no es una imagen válida (PNG, JPEG, GIF o BMP)")
+        try:  # bytes y píxeles, antes de decodificar nada (solo la cabecera)
+            revisar_imagen(ruta)
+        except ImagenInvalida as exc:
+            raise PydanticCustomError("imagen_invalida", str(exc)) from None
         try:  # la firma puede estar bien y el resto dañado: se lee como lo hará el motor
             ImagenDocx.from_file(str(ruta))
         except Exception:

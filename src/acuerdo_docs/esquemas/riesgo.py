@@ -31,6 +31,9 @@ from .comun import (
 )
 from .ficha import Encabezado
 
+LIMITE_CONTROLES = 10
+"""Controles por riesgo (y grupos de columnas de control de la matriz): cada grupo ocupa 6 columnas."""
+
 
 def _valor_de_lista(valor: Any, sinonimos: dict[str, str] | None = None) -> Any:
     # "Automático", "PREVENTIVO" o "Mitigar" llegan de hojas de cálculo: se comparan sin tildes.
@@ -264,7 +267,8 @@ class Riesgo(Modelo):
         default=None,
     )
     controles: list[Control] = campo(
-        "Controles", "Controles existentes, en el orden en que actúan.", default_factory=list
+        "Controles", "Controles existentes, en el orden en que actúan.",
+        default_factory=list, max_length=LIMITE_CONTROLES,
     )
     tratamiento: Tratamiento = campo(
         "Tratamiento",

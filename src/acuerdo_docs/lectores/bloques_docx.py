@@ -20,6 +20,7 @@ from docx.document import Document as DocumentoDocx
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml.ns import qn
 
+from ..errores import ErrorEntrada
 from ..esquemas.comun import normalizar_clave
 
 _W_P = qn("w:p")
@@ -169,30 +170,40 @@ class _Estilos:
         return self._cache[ident]
 
 
+_W_VAL = qn("w:val")
+_W_PPR = qn("w:pPr")
+_W_PSTYLE = qn("w:pStyle")
+_W_R = qn("w:r")
+_RUTA_NUMID = f"{qn('w:numPr')}/{qn('w:numId')}"
+_RUTA_NEGRITA = f"{qn('w:rPr')}/{qn('w:b')}"
+
+
 def _activado(elemento: Any) -> bool:
-    return elemento.get(qn("w:val")) not in ("0", "false", "off")
+    return elemento.get(_W_VAL) not in ("0", "false", "off")
 
 
 def _parrafo(p: Any, estilos: _Estilos) -> Parrafo:
     texto, imagen = texto_parrafo(p)
-    ppr = p.find(qn("w:pPr"))
+    ppr = p.find(_W_PPR)
     ident = None
     lista_propia: bool | None = None
     if ppr is not None:
-        pstyle = ppr.find(qn("w:pStyle"))
-        ident = pstyle.get(qn("w:val")) if pstyle is not None else None
-        num = ppr.find(f"{qn('w:numPr')}/{qn('w:numId')}")
+        pstyle = ppr.find(_W_PSTYLE)
+        ident = pstyle.get(_W_VAL) if pstyle is not None else None
+        num = ppr.find(_RUTA_NUMID)
         if num is not None:
-            lista_propia = num.get(qn("w:val")) not in (None, "0")
+            lista_propia = num.get(_W_VAL) not in (None, "0")
     nombre, lista_estilo, negrita_estilo = estilos.datos(ident)
     negrita = negrita_estilo
-    ejecuciones = [r for r in p.iter(qn("w:r")) if r.find(_W_T) is not None and (r.findtext(_W_T) or "").strip()]
-    if ejecuciones:
+    if texto.strip():  # sin texto no hay ejecuciones que mirar
         marcas = []
-        for r in ejecuciones:
-            b = r.find(f"{qn('w:rPr')}/{qn('w:b')}")
+        for r in p.iter(_W_R):
+            if not (r.findtext(_W_T) or "").strip():
+                continue
+            b = r.find(_RUTA_NEGRITA)
             marcas.append(negrita_estilo if b is None else _activado(b))
-        negrita = all(marcas)
+        if marcas:
+            negrita = all(marcas)
     lista = lista_estilo if lista_propia is None else lista_propia
     return Parrafo(texto=texto, estilo=nombre, lista=lista, negrita=negrita, imagen=imagen)
 
@@ -222,16 +233,37 @@ def _filas(tbl: Any) -> list[list[Any]]:
     return filas
 
 
-def _celda(tc: Any, estilos: _Estilos) -> Celda:
-    parrafos: list[Parrafo] = []
-    _recorrer(tc, estilos, parrafos, None, [])
-    textos = [b.texto for b in parrafos if isinstance(b, Parrafo)]
-    imagen = any(isinstance(b, Parrafo) and b.imagen for b in parrafos)
-    return Celda("\n".join(t for t in textos if t.strip()), imagen)
+LIMITE_ANIDAMIENTO = 8
+"""Niveles máximos de tablas dentro de tablas (un formulario real usa uno o dos)."""
 
 
-def tabla_celdas(tbl: Any, estilos: _Estilos) -> Tabla:
-    return [[_celda(tc, estilos) for tc in fila] for fila in _filas(tbl)]
+class TablasDemasiadoProfundas(ErrorEntrada):
+    """El documento anida tablas a más de :data:`LIMITE_ANIDAMIENTO` niveles."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            f"tiene tablas dentro de tablas a más de {LIMITE_ANIDAMIENTO} niveles; un formulario no las usa"
+            " así: simplifique las tablas anidadas"
+        )
+
+
+@dataclass
+class _Lectura:
+    """Lo leído de un contenedor en una sola pasada (cada elemento se visita una vez).
+
+    ``todos`` son los bloques con todas las tablas aplanadas (de ahí sale el texto de
+    una celda); ``visibles`` los mismos sin las tablas apartadas, que van a ``apartadas``.
+    """
+
+    todos: list[Bloque] = field(default_factory=list)
+    visibles: list[Bloque] = field(default_factory=list)
+    apartadas: list[Tabla] = field(default_factory=list)
+
+
+def _celda_de(lectura: _Lectura) -> Celda:
+    parrafos = [b for b in lectura.todos if isinstance(b, Parrafo)]
+    texto = "\n".join(b.texto for b in parrafos if b.texto.strip())
+    return Celda(texto, any(b.imagen for b in parrafos))
 
 
 _ROTULOS_FECHA = ("dia", "mes", "ano")
@@ -245,60 +277,72 @@ def _triple_fecha(celdas: list[Celda]) -> int | None:
     return None
 
 
-def _recorrer(
-    contenedor: Any,
-    estilos: _Estilos,
-    salida: list[Bloque],
-    apartar: Callable[[Tabla], bool] | None,
-    apartadas: list[Tabla],
-) -> None:
+def _leer(contenedor: Any, estilos: _Estilos, apartar: Callable[[Tabla], bool] | None, nivel: int) -> _Lectura:
+    lectura = _Lectura()
     for hijo in _hijos_contenido(contenedor):
         if hijo.tag == _W_P:
-            salida.append(_parrafo(hijo, estilos))
+            parrafo = _parrafo(hijo, estilos)
+            lectura.todos.append(parrafo)
+            lectura.visibles.append(parrafo)
         elif hijo.tag == _W_TBL:
-            _tabla(hijo, estilos, salida, apartar, apartadas)
+            tabla = _leer_tabla(hijo, estilos, apartar, nivel + 1)
+            lectura.todos.extend(tabla.todos)
+            lectura.visibles.extend(tabla.visibles)
+            lectura.apartadas.extend(tabla.apartadas)
+    return lectura
 
 
-def _tabla(
-    tbl: Any,
-    estilos: _Estilos,
-    salida: list[Bloque],
-    apartar: Callable[[Tabla], bool] | None,
-    apartadas: list[Tabla],
-) -> None:
-    filas = _filas(tbl)
-    celdas = [[_celda(tc, estilos) for tc in fila] for fila in filas]
-    if apartar is not None and apartar(celdas):
-        apartadas.append(celdas)
-        return
+def _leer_tabla(tbl: Any, estilos: _Estilos, apartar: Callable[[Tabla], bool] | None, nivel: int) -> _Lectura:
+    """Una tabla aplanada fila por fila; las cajas día/mes/año se vuelven un :class:`CuadroFecha`."""
+    if nivel > LIMITE_ANIDAMIENTO:
+        raise TablasDemasiadoProfundas()
+    lecturas = [[_leer(tc, estilos, apartar, nivel) for tc in fila] for fila in _filas(tbl)]
+    celdas = [[_celda_de(lectura) for lectura in fila] for fila in lecturas]
+    resultado = _Lectura()
+    apartada = apartar is not None and apartar(celdas)
+    if apartada:
+        resultado.apartadas.append(celdas)
     consumidas: set[tuple[int, int]] = set()
     filas_valores: set[int] = set()
-    for i, fila in enumerate(filas):
+    for i, fila in enumerate(lecturas):
         j = None if i in filas_valores else _triple_fecha(celdas[i])
-        for k, tc in enumerate(fila):
+        for k, lectura in enumerate(fila):
             if (i, k) in consumidas:
                 continue
             if j is not None and k == j:
                 debajo = celdas[i + 1] if i + 1 < len(celdas) else []
                 valores = [debajo[j + d].texto if j + d < len(debajo) else "" for d in range(3)]
-                salida.append(CuadroFecha(*valores))
+                cuadro = CuadroFecha(*valores)
+                resultado.todos.append(cuadro)
+                resultado.visibles.append(cuadro)
                 consumidas.update({(i + 1, j), (i + 1, j + 1), (i + 1, j + 2)})
                 filas_valores.add(i + 1)
                 continue
             if j is not None and j < k <= j + 2:
                 continue
-            _recorrer(tc, estilos, salida, apartar, apartadas)
+            resultado.todos.extend(lectura.todos)
+            if not apartada:
+                resultado.visibles.extend(lectura.visibles)
+                resultado.apartadas.extend(lectura.apartadas)
+    if apartada:
+        resultado.visibles = []
+    return resultado
+
+
+def tabla_celdas(tbl: Any, estilos: _Estilos) -> Tabla:
+    return [[_celda_de(_leer(tc, estilos, None, 1)) for tc in fila] for fila in _filas(tbl)]
 
 
 def bloques_cuerpo(
     documento: DocumentoDocx, apartar: Callable[[Tabla], bool] | None = None
 ) -> tuple[list[Bloque], list[Tabla]]:
-    """Los bloques del cuerpo en orden; las tablas para las que ``apartar`` es cierto se devuelven aparte."""
-    estilos = _Estilos(documento)
-    salida: list[Bloque] = []
-    apartadas: list[Tabla] = []
-    _recorrer(documento.element.body, estilos, salida, apartar, apartadas)
-    return salida, apartadas
+    """Los bloques del cuerpo en orden; las tablas para las que ``apartar`` es cierto se devuelven aparte.
+
+    Tiempo lineal en el tamaño del documento; más de :data:`LIMITE_ANIDAMIENTO` niveles de
+    tablas anidadas es :class:`TablasDemasiadoProfundas`.
+    """
+    lectura = _leer(documento.element.body, _Estilos(documento), apartar, 0)
+    return lectura.visibles, lectura.apartadas
 
 
 def tablas_encabezado(documento: DocumentoDocx) -> list[Tabla]:

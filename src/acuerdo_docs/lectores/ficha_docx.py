@@ -24,6 +24,7 @@ exactamente con una etiqueta, se elige la lectura que encuentra más campos en o
 from __future__ import annotations
 
 import difflib
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -34,7 +35,15 @@ from ..errores import ErrorCampo, ErrorValidacion, validar
 from ..esquemas.comun import MESES, RESERVADO, es_personal, normalizar_clave
 from ..esquemas.ficha import CAMPOS_NO_IMPRESOS, CAMPOS_TEXTO_LARGO, SECCIONES, BuenaPractica, Encabezado
 from ..salida.motor_docx import parrafos
-from .bloques_docx import Bloque, CuadroFecha, Parrafo, Tabla, bloques_cuerpo, tablas_encabezado
+from .bloques_docx import (
+    Bloque,
+    CuadroFecha,
+    Parrafo,
+    Tabla,
+    TablasDemasiadoProfundas,
+    bloques_cuerpo,
+    tablas_encabezado,
+)
 from .docx_seguro import ErrorLectura, Fuente, abrir_docx
 
 __all__ = [
@@ -48,6 +57,12 @@ MINIMO_ETIQUETAS = 3
 _FECHAS = ("fecha_diligenciamiento", "fecha_inicio")
 _LARGOS = frozenset(CAMPOS_TEXTO_LARGO)
 _SIMILITUD_GUIA = 0.85
+_PARRAFOS_GUIA = 3
+"""Párrafos de cada campo que se comparan con su guía editada (la guía va bajo la etiqueta).
+
+Comparar cada párrafo costaría tiempo cuadrático en su longitud por párrafo: con miles
+de párrafos parecidos a la guía la lectura no terminaría.
+"""
 
 
 @dataclass(frozen=True)
@@ -171,6 +186,7 @@ def _corte(texto: str, clave: str) -> int:
 _SEPARADOR_ETIQUETA = re.compile(r"[ \t\xa0]*(?::|\t)[ \t\xa0]*")
 
 
+@functools.lru_cache(maxsize=4096)  # los formularios repiten mucho texto; acota el costo de _corte
 def _etiqueta_en_linea(texto: str) -> tuple[_Campo, str] | None:
     """«Tipo de vinculación: Contratista» → (tipo_vinculacion, "Contratista")."""
     clave = normalizar_clave(texto)
@@ -267,18 +283,28 @@ def _candidatos(bloques: list[Bloque]) -> list[_Candidato]:
 
 
 def _cadena(candidatos: list[_Candidato]) -> list[_Candidato]:
-    """La sucesión de etiquetas en el orden del formato con más peso (más campos, etiquetas exactas)."""
+    """La sucesión de etiquetas en el orden del formato con más peso (más campos, etiquetas exactas).
+
+    Programación dinámica por índice de campo: tiempo lineal en el número de candidatos
+    (por el número fijo de campos), no cuadrático. Los candidatos vienen en orden de
+    posición, uno por bloque; ante empates gana el predecesor más temprano, como antes.
+    """
     if not candidatos:
         return []
-    mejor = [c.peso for c in candidatos]
+    total_campos = len(_CAMPOS)
+    # Por índice de campo: (mejor peso de una cadena que termina en ese campo, candidato más temprano que lo logra).
+    mejor_campo: list[tuple[int, int]] = [(-1, -1)] * total_campos
+    mejor = [0] * len(candidatos)
     previo = [-1] * len(candidatos)
     for k, actual in enumerate(candidatos):
-        for j in range(k):
-            anterior = candidatos[j]
-            en_orden = anterior.posicion < actual.posicion and anterior.campo.indice < actual.campo.indice
-            if en_orden and mejor[j] + actual.peso > mejor[k]:
-                mejor[k] = mejor[j] + actual.peso
-                previo[k] = j
+        eleccion = (-1, -1)
+        for valor, j in mejor_campo[: actual.campo.indice]:
+            if j >= 0 and (valor > eleccion[0] or (valor == eleccion[0] and j < eleccion[1])):
+                eleccion = (valor, j)
+        mejor[k] = actual.peso + max(eleccion[0], 0)
+        previo[k] = eleccion[1]
+        if mejor[k] > mejor_campo[actual.campo.indice][0]:
+            mejor_campo[actual.campo.indice] = (mejor[k], k)
     k = max(range(len(candidatos)), key=lambda i: (mejor[i], -i))
     cadena = []
     while k >= 0:
@@ -290,8 +316,12 @@ def _cadena(candidatos: list[_Candidato]) -> list[_Candidato]:
 # ------------------------------------------------------------------ valores
 
 
-def _util(bloque: Bloque, campo: _Campo) -> Bloque | None:
-    """El bloque sin la guía ni el texto del formato; ``None`` si no aporta nada al valor."""
+def _util(bloque: Bloque, campo: _Campo, guia_aproximada: bool = True) -> Bloque | None:
+    """El bloque sin la guía ni el texto del formato; ``None`` si no aporta nada al valor.
+
+    ``guia_aproximada``: comparar también con la guía editada en parte (costoso; solo se
+    hace con los primeros párrafos del campo, que es donde el formato pone la guía).
+    """
     if isinstance(bloque, CuadroFecha):
         return bloque
     if bloque.vacio:
@@ -304,7 +334,7 @@ def _util(bloque: Bloque, campo: _Campo) -> Bloque | None:
         if not resto.strip():
             return None
         return Parrafo(resto, bloque.estilo, bloque.lista, False, bloque.imagen)
-    if clave in _GUIAS or _parece_guia(clave, campo):
+    if clave in _GUIAS or (guia_aproximada and _parece_guia(clave, campo)):
         return None
     return bloque
 
@@ -430,8 +460,11 @@ def _valor(campo: _Campo, candidato: _Candidato, contenido: list[Bloque], avisos
     bloques: list[Bloque] = []
     if candidato.resto is not None and candidato.resto.strip():
         bloques.append(Parrafo(candidato.resto))
+    revisados = 0
     for bloque in contenido:
-        util = _util(bloque, campo)
+        con_texto = isinstance(bloque, Parrafo) and not bloque.vacio
+        util = _util(bloque, campo, guia_aproximada=con_texto and revisados < _PARRAFOS_GUIA)
+        revisados += con_texto
         if util is not None:
             bloques.append(util)
     nombre = campo.nombre
@@ -499,12 +532,16 @@ def extraer_campos(fuente: Fuente, *, nombre: str | None = None) -> FichaExtraid
     o no parece una ficha FT-1311 (menos de :data:`MINIMO_ETIQUETAS` etiquetas).
     """
     documento, nombre = abrir_docx(fuente, nombre)
-    bloques, tablas_cuerpo = bloques_cuerpo(documento, apartar=_es_encabezado)
+    try:
+        bloques, tablas_cuerpo = bloques_cuerpo(documento, apartar=_es_encabezado)
+        tablas_pagina = tablas_encabezado(documento)
+    except TablasDemasiadoProfundas as exc:
+        raise ErrorLectura(nombre, str(exc)) from None
     cadena = _cadena(_candidatos(bloques))
     if len(cadena) < MINIMO_ETIQUETAS:
         raise ErrorLectura(nombre, "no parece una ficha 4202000-FT-1311: no se encontraron sus etiquetas")
     extraida = FichaExtraida(nombre)
-    encabezado = _leer_encabezado(tablas_encabezado(documento)) or _leer_encabezado(tablas_cuerpo)
+    encabezado = _leer_encabezado(tablas_pagina) or _leer_encabezado(tablas_cuerpo)
     if encabezado:
         extraida.campos["encabezado"] = encabezado
     sueltos = _texto_suelto(bloques[: cadena[0].posicion])

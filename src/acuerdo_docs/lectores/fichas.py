@@ -41,9 +41,9 @@ class EntradaFichas:
             nombre = encontrada
         self.hoja = HojaLeida(libro, nombre, COLUMNAS)
 
-    def conteo(self, *, exacto: bool = True) -> dict[str, int | None]:
-        """Filas de datos por hoja: exactas (recorre la hoja) o estimadas por la dimensión declarada."""
-        return {HOJA: self.hoja.contar() if exacto else self.hoja.estimar()}
+    def conteo(self, *, exacto: bool = True, hasta: int | None = None) -> dict[str, int | None]:
+        """Filas de datos por hoja: exactas (recorre la hoja, hasta pasar de ``hasta``) o estimadas."""
+        return {HOJA: self.hoja.contar(hasta) if exacto else self.hoja.estimar()}
 
     def unidades(self) -> Iterator[Unidad]:
         for fila in self.hoja.filas():

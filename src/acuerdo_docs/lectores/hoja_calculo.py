@@ -376,7 +376,8 @@ class HojaLeida:
                 continue
             col = aceptados.get(normalizar_clave(texto))
             if col is None:
-                desconocidas.append(f"{letra}1 «{texto}»")
+                corto = texto if len(texto) <= 80 else texto[:79] + "…"
+                desconocidas.append(f"{letra}1 «{corto}»")
                 continue
             if col.clave in self.columnas:
                 previa = self.columnas[col.clave]
@@ -388,7 +389,9 @@ class HojaLeida:
         if desconocidas:
             validas = "; ".join(c.etiqueta for c in columnas if c.en_plantilla)
             raise ErrorEntrada(
-                f"Hoja «{nombre}»: encabezado(s) que no corresponden a ningún campo: {', '.join(desconocidas)}."
+                f"Hoja «{nombre}»: encabezado(s) que no corresponden a ningún campo:"
+                f" {', '.join(desconocidas[:_LETRAS_MOSTRADAS])}"
+                f"{f' y {len(desconocidas) - _LETRAS_MOSTRADAS} más' if len(desconocidas) > _LETRAS_MOSTRADAS else ''}."
                 f" Use la etiqueta del formulario o la clave del campo. Columnas válidas: {validas}."
             )
         faltan = [c for c in columnas if c.obligatoria and c.clave not in self.columnas]
@@ -428,16 +431,34 @@ class HojaLeida:
                 if _vacio(valor):
                     continue
                 fila.datos[clave] = convertir(valor, leida.columna)
-            sueltas = sorted(self.sin_encabezado | set(range(self._columnas_encabezado, len(valores))))
-            for indice in sueltas:
-                if indice < len(valores) and not _vacio(valores[indice]):
-                    letra = get_column_letter(indice + 1)
-                    fila.errores.append(ErrorCelda(
-                        self.nombre, numero, letra, "", "",
-                        f"la columna {letra} tiene datos pero no tiene encabezado; escriba el nombre del campo"
-                        f" en {letra}1 o borre la celda",
-                    ))
+            error = self._sin_encabezado(numero, valores)
+            if error is not None:
+                fila.errores.append(error)
             yield fila
+
+    def _sin_encabezado(self, numero: int, valores: tuple[Any, ...]) -> ErrorCelda | None:
+        """Un solo error por fila para las celdas con datos en columnas sin encabezado (pueden ser miles)."""
+        sueltas = self.sin_encabezado | set(range(self._columnas_encabezado, len(valores)))
+        letras = [
+            get_column_letter(i + 1) for i in sorted(sueltas) if i < len(valores) and not _vacio(valores[i])
+        ]
+        if not letras:
+            return None
+        if len(letras) == 1:
+            letra = letras[0]
+            return ErrorCelda(
+                self.nombre, numero, letra, "", "",
+                f"la columna {letra} tiene datos pero no tiene encabezado; escriba el nombre del campo"
+                f" en {letra}1 o borre la celda",
+            )
+        lista = ", ".join(letras[:_LETRAS_MOSTRADAS]) + (
+            f" y {len(letras) - _LETRAS_MOSTRADAS} más" if len(letras) > _LETRAS_MOSTRADAS else ""
+        )
+        return ErrorCelda(
+            self.nombre, numero, letras[0], "", "",
+            f"las columnas {lista} tienen datos pero no tienen encabezado; escriba el nombre del campo"
+            " en la fila 1 o borre esas celdas",
+        )
 
     def estimar(self) -> int | None:
         """Filas de datos según la dimensión declarada (cota superior rápida; None si no hay)."""
@@ -446,15 +467,24 @@ class HojaLeida:
         declaradas = self.libro.filas_declaradas(self.nombre)
         return None if declaradas is None else max(declaradas - 1, 0)
 
-    def contar(self) -> int:
-        """Filas con datos (recorre la hoja; se usa para el límite antes de escribir nada)."""
-        return sum(
-            1 for numero, valores in self.libro.filas(self.nombre)
-            if numero > 1 and not all(_vacio(v) for v in valores)
-        )
+    def contar(self, hasta: int | None = None) -> int:
+        """Filas con datos reales (recorre la hoja; se usa para el límite antes de escribir nada).
+
+        Con ``hasta``, deja de contar al pasar de ese número (basta para saber que excede el límite).
+        """
+        cuenta = 0
+        for numero, valores in self.libro.filas(self.nombre):
+            if numero > 1 and not all(_vacio(v) for v in valores):
+                cuenta += 1
+                if hasta is not None and cuenta > hasta:
+                    break
+        return cuenta
 
 
 # ------------------------------------------------------------ conversión de celdas
+
+_LETRAS_MOSTRADAS = 10
+"""Columnas sin encabezado que se nombran en el error de una fila."""
 
 _VINETA = re.compile(r"^\s*(?:[•·▪◦‣–—]|[-*](?=\s))\s*")
 _VERDADERO = {"si", "s", "x", "verdadero", "true", "1", "yes"}

@@ -43,6 +43,7 @@ from ..errores import ErrorEntrada, ErrorPlantilla
 from ..esquemas.comun import MESES, fecha_corta, fecha_larga
 from .archivos import comprimir, empaquetar, normalizar_zip
 from .datos_planos import ArchivoAnexo, datos_planos
+from .imagenes import preparar_imagen
 from .limites import presupuesto, vigilar
 from .mensajes_plantilla import describir, donde, linea_del_fallo, nombre_parte
 from .sandbox import EntornoSeguro, FuncionDelMotor, nombre_tipo
@@ -181,17 +182,9 @@ def _con_dtd(datos: bytes) -> bool:
 # --------------------------------------------------------------------- imágenes
 
 
-def leer_imagen(ruta: Path | str) -> ImagenDocx:
-    """Abre una imagen para incrustarla; si falta o está dañada, un error claro (no una traza)."""
-    ruta = Path(ruta)
-    try:
-        return ImagenDocx.from_file(str(ruta))
-    except FileNotFoundError:
-        raise ErrorEntrada(f"No existe la imagen «{ruta.name}»: no se escribió ningún archivo") from None
-    except Exception:  # python-docx lanza varios tipos según el formato dañado
-        raise ErrorEntrada(
-            f"La imagen «{ruta.name}» está dañada o no es PNG, JPEG, GIF o BMP: no se escribió ningún archivo"
-        ) from None
+def leer_imagen(ruta: Path | str, *, publico: bool = False) -> ImagenDocx:
+    """La imagen lista para incrustar (límites, y sin metadatos si ``publico``; ver :mod:`.imagenes`)."""
+    return preparar_imagen(ruta, publico=publico)
 
 
 ANCHO_MAXIMO_IMAGEN_CM = 50.0
@@ -217,10 +210,11 @@ class _Imagenes(FuncionDelMotor):
     miembros: list[tuple[str, bytes]] = field(default_factory=list)
     relaciones: list[str] = field(default_factory=list)
     extensiones: set[str] = field(default_factory=set)
+    publico: bool = False
 
     def __call__(self, archivo: Any, ancho_cm: Any = 15) -> Markup:
         ruta, ancho_cm = ruta_del_anexo(archivo, ancho_cm)
-        imagen = leer_imagen(ruta)
+        imagen = leer_imagen(ruta, publico=self.publico)
         ext = imagen.ext.lower()
         n = len(self.miembros) + 1
         nombre = f"word/media/acuerdo_docs_{n}.{ext}"
@@ -293,9 +287,10 @@ class PlantillaCompilada:
         if not self._plantillas:
             raise ErrorPlantilla(f"La plantilla {self.ruta.name} no tiene ningún campo {{{{ … }}}}")
 
-    def renderizar(self, contexto: Mapping[str, Any], *, titulo: str | None = None) -> bytes:
-        """Devuelve los bytes del .docx renderizado (determinista); ``titulo`` va a las propiedades."""
-        imagenes = _Imagenes()
+    def renderizar(self, contexto: Mapping[str, Any], *, titulo: str | None = None, publico: bool = False) -> bytes:
+        """Los bytes del .docx renderizado (determinista); ``titulo`` va a las propiedades; ``publico``: imágenes
+        sin metadatos."""
+        imagenes = _Imagenes(publico=publico)
         ctx = dict(datos_planos(contexto))  # un contexto ya plano no se vuelve a convertir
         ctx["imagen"] = imagenes
         salida: list[tuple[str, bytes | None]] = []
@@ -383,20 +378,22 @@ class _ImagenesDocxtpl(FuncionDelMotor):
     """``imagen()`` del camino docxtpl."""
 
     plantilla: DocxTemplate
+    publico: bool = False
 
     def __call__(self, archivo: Any, ancho_cm: Any = 15) -> _ImagenDocxtpl:
         ruta, ancho_cm = ruta_del_anexo(archivo, ancho_cm)
-        leer_imagen(ruta)  # error claro antes de que docxtpl la abra
+        preparada = leer_imagen(ruta, publico=self.publico)  # límites y error claro antes de que docxtpl la abra
         # Desde memoria: python-docx la nombra «image.ext», no con el nombre del archivo.
-        return _ImagenDocxtpl(self.plantilla, io.BytesIO(ruta.read_bytes()), width=Cm(ancho_cm))
+        return _ImagenDocxtpl(self.plantilla, io.BytesIO(preparada.blob), width=Cm(ancho_cm))
 
 
-def renderizar_docxtpl(ruta: Path, contexto: Mapping[str, Any], *, titulo: str | None = None) -> bytes:
+def renderizar_docxtpl(ruta: Path, contexto: Mapping[str, Any], *, titulo: str | None = None,
+                       publico: bool = False) -> bytes:
     """docxtpl tal cual, con el mismo entorno (escape, lista blanca, límites, StrictUndefined)."""
     leer_plantilla(Path(ruta))  # lo mismo que el camino compilado: ni bomba zip ni DTD
     tpl = DocxTemplate(str(ruta))
     ctx = dict(datos_planos(contexto))  # un contexto ya plano no se vuelve a convertir
-    ctx["imagen"] = _ImagenesDocxtpl(tpl)
+    ctx["imagen"] = _ImagenesDocxtpl(tpl, publico)
     try:
         with presupuesto():
             tpl.render(ctx, jinja_env=crear_entorno(), autoescape=True)
@@ -415,14 +412,15 @@ Renderizador = Callable[[Path, Mapping[str, Any]], bytes]
 
 
 def renderizar(ruta: Path, contexto: Mapping[str, Any], *, motor: str = "compilado",
-               titulo: str | None = None) -> bytes:
+               titulo: str | None = None, publico: bool = False) -> bytes:
     """Renderiza ``ruta`` con ``contexto`` por el camino pedido ("compilado" o "docxtpl").
 
     ``titulo``: el título del documento (propiedades del .docx, /Title del PDF); sin datos
-    personales, porque también va en la versión pública.
+    personales, porque también va en la versión pública. ``publico``: las imágenes incrustadas se
+    recodifican sin metadatos (versión pública).
     """
     if motor == "docxtpl":
-        return renderizar_docxtpl(ruta, contexto, titulo=titulo)
+        return renderizar_docxtpl(ruta, contexto, titulo=titulo, publico=publico)
     if motor != "compilado":
         raise ValueError(f"motor desconocido: {motor}")
     plantilla = compilada(ruta)
@@ -430,5 +428,5 @@ def renderizar(ruta: Path, contexto: Mapping[str, Any], *, motor: str = "compila
         if not getattr(plantilla, "_avisado", False):
             log.info("la plantilla %s usa columnas dinámicas ({%%tc}); se renderiza con docxtpl", Path(ruta).name)
             plantilla._avisado = True  # type: ignore[attr-defined]
-        return renderizar_docxtpl(ruta, contexto, titulo=titulo)
-    return plantilla.renderizar(contexto, titulo=titulo)
+        return renderizar_docxtpl(ruta, contexto, titulo=titulo, publico=publico)
+    return plantilla.renderizar(contexto, titulo=titulo, publico=publico)

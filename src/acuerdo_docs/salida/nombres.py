@@ -175,10 +175,27 @@ class _Formateador(string.Formatter):
             value = ", ".join(str(v) for v in value)
         if isinstance(value, date):
             return value.strftime("%Y-%m-%d")
+        _verificar_ancho(format_spec)
         try:
             return format(value, format_spec)
         except (ValueError, TypeError):
             raise ErrorPatron(f"El formato «{format_spec}» del patrón de nombres no sirve para este campo") from None
+
+
+MAX_ANCHO_FORMATO = 100
+"""Ancho o precisión máximos en el formato de un campo del patrón ({fila:>5}); más pediría gigabytes."""
+MAX_PATRON = 500
+"""Caracteres máximos del patrón de nombres."""
+_NUMEROS = re.compile(r"\d+")
+
+
+def _verificar_ancho(formato: str) -> None:
+    for numero in _NUMEROS.findall(formato):
+        if len(numero) > 3 or int(numero) > MAX_ANCHO_FORMATO:
+            raise ErrorPatron(
+                f"El formato «{formato[:20]}» del patrón de nombres pide un ancho de {numero[:12]} caracteres;"
+                f" el máximo es {MAX_ANCHO_FORMATO}"
+            )
 
 
 _FORMATEADOR = _Formateador()
@@ -186,10 +203,15 @@ _FORMATEADOR = _Formateador()
 
 def campos_del_patron(patron: str) -> list[str]:
     """Los campos que nombra el patrón, en orden (lanza :class:`ErrorPatron` si está mal formado)."""
+    if len(patron) > MAX_PATRON:
+        raise ErrorPatron(f"El patrón de nombres tiene {len(patron)} caracteres; el máximo es {MAX_PATRON}")
     try:
         partes = list(_FORMATEADOR.parse(patron))
     except ValueError:
         raise ErrorPatron("El patrón de nombres está mal formado: revise las llaves { }") from None
+    for _, _, formato, _ in partes:
+        if formato and ("{" in formato or "}" in formato):
+            raise ErrorPatron("El patrón de nombres no admite campos dentro del formato de otro ({a:{b}})")
     return [campo for _, campo, _, _ in partes if campo is not None]
 
 

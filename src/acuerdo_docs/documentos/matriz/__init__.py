@@ -16,8 +16,10 @@ from typing import Any
 from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 
+from ...errores import ErrorEntrada
 from ...esquemas import metodo_riesgo as metodo
 from ...esquemas.metodo_riesgo import MetodoRiesgo
+from ...esquemas.riesgo import LIMITE_CONTROLES
 from ...salida.archivos import Destino
 from ...salida.excel import guardar_libro
 from . import impresion
@@ -65,6 +67,10 @@ def construir_libro(
                             entidad or attr(origen, "facilitador.entidad") or attr(origen, "entidad") or None)
     desafio = desafio if desafio is not None else texto_desafio(origen)
     fecha = fecha or como_fecha(attr(origen, "fecha"))
+    if columnas_control > LIMITE_CONTROLES:
+        raise ErrorEntrada(
+            f"columnas_control (--controles): como máximo {LIMITE_CONTROLES} grupos de columnas de control"
+        )
     controles = max([columnas_control, 1, *(len(r.controles) for r in riesgos)])
     actores = {str(attr(a, "id", "")): str(attr(a, "entidad", "")) for a in (attr(origen, "actores", []) or [])}
     con_ruta = origen is not None and hasattr(origen, "hoja_de_ruta")

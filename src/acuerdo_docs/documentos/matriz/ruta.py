@@ -17,6 +17,7 @@ from openpyxl.formatting.rule import CellIsRule, FormulaRule
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from ...errores import ErrorEntrada
 from ...salida.excel import (
     FORMATO_FECHA,
     alto_fila,
@@ -34,6 +35,8 @@ from .hoja_matriz import COLOR_CALCULADA
 HOJA_RUTA = "Hoja de ruta"
 HOJA_AVANCE = "Avance por actor"
 FILA_RUTA_TITULOS = 5
+LIMITE_SEMANAS_GANTT = 1100
+"""Semanas (columnas) del diagrama de la hoja de ruta: unos 21 años; Excel no admite más de 16.384 columnas."""
 COL_RUTA_SEMANAS = 9
 """Primera columna de semanas del Gantt (columnas A..H: fase … estado)."""
 FILAS_EXTRA_RUTA = 10
@@ -138,6 +141,12 @@ def _gantt(ws: Worksheet, hitos: Sequence[Any], corte: date, f0: int, ultima: in
     primero, ultimo = min([*fechas, corte]), max([*fechas, corte])
     lunes = primero - timedelta(days=primero.weekday())
     semanas = (ultimo - lunes).days // 7 + 1
+    if semanas > LIMITE_SEMANAS_GANTT:
+        raise ErrorEntrada(
+            f"Hoja de ruta: el diagrama iría del {primero:%d/%m/%Y} al {ultimo:%d/%m/%Y} ({semanas} semanas) y admite"
+            f" como máximo {LIMITE_SEMANAS_GANTT}; revise las fechas de inicio y fin de los hitos"
+            " (hoja_de_ruta[].inicio, hoja_de_ruta[].fin) y la fecha de referencia (fecha_corte o --referencia)"
+        )
     for s in range(semanas):
         col = COL_RUTA_SEMANAS + s
         escribir_celda(ws, FILA_RUTA_TITULOS - 1, col, f"S{s + 1}", estilo={"horizontal": "center"})

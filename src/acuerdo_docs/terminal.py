@@ -1,0 +1,38 @@
+"""Texto para la terminal: los caracteres de control de los datos se muestran, no se ejecutan.
+
+Un encabezado de hoja o un valor de un JSON puede traer ESC, BEL, retorno de carro o
+marcas de dirección (U+202E): impresos tal cual cambian el título de la ventana, borran
+la línea o fingen otra salida. Todo mensaje que la CLI imprime pasa por
+:func:`para_terminal`; lo que se imprime con rich va además como texto, nunca como marcado.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+# C0 salvo salto de línea y tabulador, DEL, C1, sustitutos sueltos y marcas de formato
+# bidireccional o invisibles (Cf) que reordenan lo que se ve.
+_CONTROL = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]"
+)
+
+
+def _visible(coincidencia: re.Match[str]) -> str:
+    codigo = ord(coincidencia.group())
+    return f"\\x{codigo:02x}" if codigo < 0x100 else f"\\u{codigo:04x}"
+
+
+def para_terminal(texto: Any) -> str:
+    """``texto`` con cada carácter de control escrito como ``\\x1b`` o ``\\u202e`` (visible e inofensivo)."""
+    return _CONTROL.sub(_visible, str(texto))
+
+
+def texto_rich(texto: Any) -> Any:
+    """Un ``rich.text.Text`` con ``texto`` escapado: rich no lo interpreta como marcado (``[/]``)."""
+    from rich.text import Text
+
+    return Text(para_terminal(texto))
+
+
+__all__ = ["para_terminal", "texto_rich"]
