@@ -72,7 +72,7 @@ def test_cada_tipo_de_documento_es_pdfa(libreoffice: str, tmp_path: Path, monkey
     publica = ad.generar_ficha(practica, fichas / "ficha_publica.docx", publico=True)
     acuerdo_docx = ad.generar_acuerdo(acuerdo, tmp_path / "acuerdo.docx")
     matriz = ad.generar_matriz_riesgos(acuerdo, tmp_path / "matriz.xlsx")
-    catalogo = generar_catalogo(fichas, tmp_path / "catalogo.xlsx")
+    catalogo = generar_catalogo(fichas, tmp_path / "catalogo.xlsx").ruta
     with Combinador() as combinador:
         combinador.agregar(ficha)
         combinador.agregar(acuerdo_docx)
