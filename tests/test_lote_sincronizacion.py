@@ -46,3 +46,28 @@ def test_sincronizar_carpeta_sin_syncfs_sincroniza_cada_archivo(tmp_path: Path,
     archivos.sincronizar_carpeta(tmp_path, [tmp_path / "a.docx", tmp_path / "b.docx"])
     assert len(vistos) == 3  # dos archivos y la carpeta
     assert (tmp_path / "a.docx").read_bytes() == b"x"
+
+
+def test_si_el_disco_falla_al_sincronizar_no_queda_ningun_archivo_a_medias(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import errno
+
+    from acuerdo_docs.errores import ErrorSalida
+
+    entrada = libro_fichas(tmp_path, [fila_base(i) for i in range(3)])
+    malos = {"2023_Práctica 01.docx"}  # solo este no cabe en el disco
+    fsync = os.fsync
+
+    def falla(fd: int) -> None:
+        nombre = os.path.basename(os.readlink(f"/proc/self/fd/{fd}"))
+        if nombre in malos or os.path.isdir(f"/proc/self/fd/{fd}"):
+            raise OSError(errno.ENOSPC, "No space left on device")
+        fsync(fd)
+
+    monkeypatch.setattr(os, "fsync", falla)
+    salida = tmp_path / "salida"
+    with pytest.raises(ErrorSalida, match="no queda espacio"):
+        generar_lote(entrada, salida, procesos=1)
+    quedan = sorted(p.name for p in salida.iterdir())
+    assert "2023_Práctica 01.docx" not in quedan and "informe_lote.xlsx" not in quedan
+    assert quedan == ["2023_Práctica 00.docx", "2023_Práctica 02.docx"], quedan

@@ -339,7 +339,10 @@ def generar_lote(
             flujo.cerrar()
     # Los archivos se escribieron sin fsync uno a uno: una sincronización para todos, antes del
     # informe (si el informe existe, lo que lista está en disco).
-    sincronizar_carpeta(carpeta, [carpeta / a for f in informe.filas for a in f.archivos])
+    try:
+        sincronizar_carpeta(carpeta, [carpeta / a for f in informe.filas for a in f.archivos])
+    except OSError as exc:  # p. ej. disco lleno: lo que no llegó al disco ya se borró
+        raise error_salida(exc, carpeta) from None
     with sin_interrupciones():
         guardar_informe(informe)
     return informe

@@ -255,24 +255,41 @@ def escribir_atomico(destino: Destino, datos: bytes, *, sincronizar: bool = True
 def sincronizar_carpeta(carpeta: str | os.PathLike[str], archivos: Iterable[str | os.PathLike[str]] = ()) -> None:
     """Lleva al disco, de una vez, lo escrito en ``carpeta`` sin ``fsync`` y luego la carpeta misma.
 
-    En Linux, ``syncfs`` del sistema de archivos de la carpeta (una llamada para todo el lote);
-    en otros sistemas, ``fsync`` de cada uno de ``archivos``. Al final, ``fsync`` de la carpeta
-    (los renombrados). Es lo que vuelve durables los archivos de un lote antes de escribir su informe.
+    En Linux, ``syncfs`` del sistema de archivos de la carpeta (una llamada para todo el lote) y
+    ``fsync`` de la carpeta (los renombrados). Sin ``syncfs``, o si el disco falla (p. ej. se llenó
+    y los datos no caben), se pasa archivo por archivo de ``archivos``: el que no llega al disco se
+    borra, para que ninguno quede con su nombre final sin estar entero, y se lanza el primer
+    error. Es lo que vuelve durables los archivos de un lote antes de escribir su informe.
     """
+    error: OSError | None = None
     try:
         fd = os.open(carpeta, os.O_RDONLY)
     except OSError:  # p. ej. Windows no abre carpetas
         fd = -1
     try:
-        if fd < 0 or _syncfs is None or _syncfs(fd) != 0:
-            for archivo in archivos:
+        if fd >= 0 and _syncfs is not None and _syncfs(fd) == 0:
+            try:
+                os.fsync(fd)
+                return
+            except OSError as exc:
+                error = exc
+        for archivo in archivos:
+            try:
                 with open(archivo, "rb") as f:
                     os.fsync(f.fileno())
+            except OSError as exc:
+                error = error or exc
+                Path(archivo).unlink(missing_ok=True)
         if fd >= 0:
-            os.fsync(fd)
+            try:
+                os.fsync(fd)
+            except OSError as exc:
+                error = error or exc
     finally:
         if fd >= 0:
             os.close(fd)
+    if error is not None:
+        raise error
 
 
 def _buscar_syncfs() -> Callable[[int], int] | None:

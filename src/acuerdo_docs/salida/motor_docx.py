@@ -24,6 +24,7 @@ import re
 import threading
 import zipfile
 from collections.abc import Callable, Mapping
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -65,6 +66,16 @@ _SALTO = '</w:t><w:br/><w:t xml:space="preserve">'
 _NUCLEO = "docProps/core.xml"
 _RE_TITULO = re.compile(rb"<dc:title>.*?</dc:title>|<dc:title/>", re.DOTALL)
 _TABULADOR = '</w:t><w:tab/><w:t xml:space="preserve">'
+_MARCA_LINEA = re.compile(r"\n<w:p([ >])")
+"""El salto que se pone delante de cada párrafo de la fuente para que los mensajes digan la línea."""
+_CAPTURA = re.compile(r"\{%-?\s*(?:filter|set|macro|call|raw)\b|\{#")
+_CONTROL_EN_VALOR: ContextVar[bool] = ContextVar("acuerdo_docs_control_en_valor", default=False)
+"""Algún valor impreso llevó un carácter de control a la salida (lo mira _CONTROL_EN_TEXTO)."""
+
+
+def _anotar_control(texto: str, controles: str = "\n\t\a\f") -> None:
+    if any(c in texto for c in controles):
+        _CONTROL_EN_VALOR.set(True)
 
 
 def _finalizar(valor: Any) -> Any:
@@ -75,9 +86,13 @@ def _finalizar(valor: Any) -> Any:
     """
     if valor is None:
         return ""
-    if isinstance(valor, (Markup, Undefined)):
-        return valor  # Undefined: StrictUndefined avisa al convertirlo en texto
+    if isinstance(valor, Undefined):
+        return valor  # StrictUndefined avisa al convertirlo en texto
+    if isinstance(valor, Markup):
+        _anotar_control(valor)  # p. ej. |join("\n") da Markup con saltos literales
+        return valor
     if isinstance(valor, _ImagenDocxtpl):  # XML ya armado por docxtpl
+        _anotar_control(valor.__html__())
         return Markup(valor.__html__())
     if isinstance(valor, date):
         valor = fecha_corta(valor)
@@ -94,6 +109,7 @@ def _finalizar(valor: Any) -> Any:
         texto = texto.replace("\n", _SALTO)
     if "\t" in texto:
         texto = texto.replace("\t", _TABULADOR)
+    _anotar_control(texto, "\a\f")  # los que quedan para resolve_listing
     return Markup(texto)
 
 
@@ -259,6 +275,17 @@ def fuentes_jinja(ruta: Path, miembros: list[tuple[str, bytes]]) -> list[tuple[s
     return fuentes
 
 
+def _fallo_con_linea(plantilla: Any, ctx: dict[str, Any], original: BaseException) -> BaseException:
+    """Repite el llenado con la fuente que tiene un párrafo por línea, para que el mensaje diga dónde."""
+    try:
+        plantilla.render(ctx)
+    except ErrorEntrada:
+        raise
+    except Exception as exc:  # noqa: BLE001 - el mismo fallo, ahora con su línea
+        return exc
+    return original
+
+
 class PlantillaCompilada:
     """Una plantilla .docx preparada una vez y lista para renderizar muchas veces."""
 
@@ -273,16 +300,23 @@ class PlantillaCompilada:
             re.search(r"\{%-?\s*tc\b", re.sub(r"<[^>]+>", "", datos.decode("utf-8", "replace")))
             for nombre, datos in self._miembros if PARTES_CON_MARCAS.match(nombre)
         )
+        self._directas: dict[str, Any] = {}
+        self._control_fijo: dict[str, bool] = {}
         for nombre, fuente in fuentes_jinja(self.ruta, self._miembros):
             self._fuentes[nombre] = fuente
             try:
                 self._plantillas[nombre] = self.entorno.from_string(fuente)
+                self._preparar_directa(nombre, fuente)
             except (TemplateError, RecursionError, MemoryError) as exc:
                 raise ErrorPlantilla(_mensaje_error(exc, self.ruta, nombre, fuente)) from None
         self._comprimidos = {
             nombre: comprimir(nombre, datos)
             for nombre, datos in self._miembros
             if nombre not in self._plantillas and nombre not in (_RELS_DOC, _TIPOS)
+        }
+        # Relaciones y tipos cambian solo si hay imágenes: sin ellas, ya comprimidos.
+        self._sin_imagenes = {
+            nombre: comprimir(nombre, datos) for nombre, datos in self._miembros if nombre in (_RELS_DOC, _TIPOS)
         }
         if not self._plantillas:
             raise ErrorPlantilla(f"La plantilla {self.ruta.name} no tiene ningún campo {{{{ … }}}}")
@@ -304,23 +338,55 @@ class PlantillaCompilada:
                     # Miembro intacto: se reutiliza ya comprimido.
                     salida.append((nombre, None if nombre in self._comprimidos else datos))
                     continue
-                try:
-                    xml = plantilla.render(ctx)
-                except ErrorEntrada:
-                    raise
-                except Exception as exc:  # noqa: BLE001 - una plantilla ajena puede fallar de cualquier modo
-                    raise ErrorPlantilla(_mensaje_error(exc, self.ruta, nombre, self._fuentes[nombre])) from None
-                xml = re.sub(r"\n<w:p([ >])", r"<w:p\1", xml)
+                xml, control = self._llenar(nombre, plantilla, ctx)
                 xml = xml.replace("{_{", "{{").replace("}_}", "}}").replace("{_%", "{%").replace("%_}", "%}")
-                if _CONTROL_EN_TEXTO.search(xml):  # saltos o tabuladores literales de la plantilla
+                if control and _CONTROL_EN_TEXTO.search(xml):  # saltos o tabuladores literales
                     xml = DocxTemplate.resolve_listing(None, xml)  # type: ignore[arg-type]
                 salida.append((nombre, xml.encode("utf-8")))
         if imagenes.miembros:
             salida = self._con_imagenes(salida, imagenes)
+            listos = self._comprimidos
+        else:
+            listos = {**self._comprimidos, **self._sin_imagenes}
+            salida = [(nombre, None if nombre in self._sin_imagenes else datos) for nombre, datos in salida]
         return empaquetar(
-            self._comprimidos[nombre] if datos is None else comprimir(nombre, datos)
+            listos[nombre] if datos is None else comprimir(nombre, datos)
             for nombre, datos in salida
         )
+
+    # ---- el trabajo por documento, con lo posible hecho al compilar
+
+    def _preparar_directa(self, nombre: str, fuente: str) -> None:
+        """La plantilla sin los saltos de línea de los mensajes: su salida ya es la definitiva.
+
+        Así no hay que quitarlos del XML de cada documento. Solo si da los mismos bytes: la fuente
+        no traía saltos propios antes de un párrafo, ni bloques que capturen texto (filter, set,
+        macro, call, raw) o comentarios. Y si la plantilla no tiene caracteres de control fuera de
+        la declaración XML, la búsqueda de resolve_listing solo hace falta si un valor los trae.
+        """
+        directa = _MARCA_LINEA.sub(r"<w:p\1", fuente)
+        cuerpo = directa.split("?>", 1)[1] if directa.startswith("<?xml") else directa
+        propios = _MARCA_LINEA.search(directa) or _CAPTURA.search(directa)
+        self._control_fijo[nombre] = bool(propios or re.search(r"[\n\t\a\f]", cuerpo))
+        if not propios:
+            self._directas[nombre] = self.entorno.from_string(directa)
+
+    def _llenar(self, nombre: str, plantilla: Any, ctx: dict[str, Any]) -> tuple[str, bool]:
+        """El XML de una parte y si puede llevar caracteres de control (para resolve_listing)."""
+        directa = self._directas.get(nombre)
+        marca = _CONTROL_EN_VALOR.set(False)
+        try:
+            if directa is not None:
+                return directa.render(ctx), self._control_fijo[nombre] or _CONTROL_EN_VALOR.get()
+            return _MARCA_LINEA.sub(r"<w:p\1", plantilla.render(ctx)), True
+        except ErrorEntrada:
+            raise
+        except Exception as exc:  # noqa: BLE001 - una plantilla ajena puede fallar de cualquier modo
+            if directa is not None:  # sin saltos no hay línea: la fuente con saltos la dice
+                exc = _fallo_con_linea(plantilla, ctx, exc)
+            raise ErrorPlantilla(_mensaje_error(exc, self.ruta, nombre, self._fuentes[nombre])) from None
+        finally:
+            _CONTROL_EN_VALOR.reset(marca)
 
     def _con_imagenes(
         self, miembros: list[tuple[str, bytes | None]], imagenes: _Imagenes
