@@ -50,6 +50,7 @@ def test_mismos_bytes_que_el_camino_con_saltos(tmp_path: Path, valor: str) -> No
     plantilla = _plantilla(tmp_path, ["Título", "Valor: {{ v }}", "{% for x in lista %}{{ x }};{% endfor %}",
                                       "{{ lista|join(salto) }}", "Fin {_{ literal }_}"])
     assert "word/document.xml" in plantilla._directas  # esta plantilla va por el camino directo
+    assert plantilla._control_fijo["word/document.xml"] is False  # controles solo si un valor los trae
     contexto = {"v": valor, "lista": [valor, "dos", "tres\tcuatro"], "salto": "\n"}
     nuevo = plantilla.renderizar(contexto, titulo="T")
     assert nuevo == _como_antes(plantilla, contexto)

@@ -68,13 +68,14 @@ _RE_TITULO = re.compile(rb"<dc:title>.*?</dc:title>|<dc:title/>", re.DOTALL)
 _TABULADOR = '</w:t><w:tab/><w:t xml:space="preserve">'
 _MARCA_LINEA = re.compile(r"\n<w:p([ >])")
 """El salto que se pone delante de cada párrafo de la fuente para que los mensajes digan la línea."""
+_DECLARACION = re.compile(r"^<\?xml[^>]*\?>\r?\n?")
 _CAPTURA = re.compile(r"\{%-?\s*(?:filter|set|macro|call|raw)\b|\{#")
 _CONTROL_EN_VALOR: ContextVar[bool] = ContextVar("acuerdo_docs_control_en_valor", default=False)
 """Algún valor impreso llevó un carácter de control a la salida (lo mira _CONTROL_EN_TEXTO)."""
 
 
-def _anotar_control(texto: str, controles: str = "\n\t\a\f") -> None:
-    if any(c in texto for c in controles):
+def _anotar_control(texto: str) -> None:
+    if "\n" in texto or "\t" in texto or "\a" in texto or "\f" in texto:
         _CONTROL_EN_VALOR.set(True)
 
 
@@ -109,7 +110,8 @@ def _finalizar(valor: Any) -> Any:
         texto = texto.replace("\n", _SALTO)
     if "\t" in texto:
         texto = texto.replace("\t", _TABULADOR)
-    _anotar_control(texto, "\a\f")  # los que quedan para resolve_listing
+    if "\a" in texto or "\f" in texto:  # los que quedan para resolve_listing
+        _CONTROL_EN_VALOR.set(True)
     return Markup(texto)
 
 
@@ -365,7 +367,7 @@ class PlantillaCompilada:
         la declaración XML, la búsqueda de resolve_listing solo hace falta si un valor los trae.
         """
         directa = _MARCA_LINEA.sub(r"<w:p\1", fuente)
-        cuerpo = directa.split("?>", 1)[1] if directa.startswith("<?xml") else directa
+        cuerpo = _DECLARACION.sub("", directa, count=1)
         propios = _MARCA_LINEA.search(directa) or _CAPTURA.search(directa)
         self._control_fijo[nombre] = bool(propios or re.search(r"[\n\t\a\f]", cuerpo))
         if not propios:
