@@ -2,6 +2,7 @@
 
     python bench/bench.py                 # 1.000 fichas .docx, 200 a PDF, lote de 10.000 filas
     python bench/bench.py --rapido        # tamaños pequeños para probar que corre
+    python bench/bench.py --resumen       # la tabla del PDF y del arranque (docs/pdf.md)
 
 Mide, en la misma corrida y la misma máquina:
 1. .docx: (a) bucle plano de docxtpl (abrir, renderizar, guardar) sobre la plantilla del proyecto,
@@ -90,7 +91,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--arranque", type=int, default=7, help="rondas de arranque en frío de la CLI (7; 0 lo omite)")
     parser.add_argument("--rapido", action="store_true", help="100 .docx, 20 PDF, lote de 500 filas, 3 rondas")
     parser.add_argument("--json", type=Path, help="guarda también los resultados en este archivo")
+    parser.add_argument("--resumen", action="store_true",
+                        help="solo la tabla del PDF y del arranque (bench_resumen.py): frío, caliente, lote, render")
     args = parser.parse_args(argv)
+    if args.resumen:
+        from bench_resumen import main as resumen
+
+        return resumen(["--veces", str(args.arranque or 5)])
     if args.rapido:
         args.docx, args.pdf, args.memoria, args.arranque = 100, 20, 500, 3
 

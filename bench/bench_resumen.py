@@ -1,0 +1,104 @@
+"""La tabla de rendimiento del PDF y del arranque (issue 17), en una sola corrida.
+
+    python bench/bench.py --resumen              # o: python bench/bench_resumen.py --veces 5
+
+Cada parte intercala sus medidas, da mediana y rango y anota la carga media de la máquina
+(``os.getloadavg``) al empezar y al terminar; al final imprime la tabla en Markdown (la de
+docs/pdf.md) con las metas y si se cumplen.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from bench_arranque import imprimir as imprimir_arranque  # noqa: E402
+from bench_arranque import medir_arranque  # noqa: E402
+from bench_flujo import imprimir as imprimir_flujo  # noqa: E402
+from bench_flujo import medir_caliente, medir_lote  # noqa: E402
+from bench_render import imprimir as imprimir_render  # noqa: E402
+from bench_render import medir_render  # noqa: E402
+
+
+def medir(veces: int, docs: int, lote: int, rondas: int) -> dict[str, Any]:
+    resultados: dict[str, Any] = {"arranque": medir_arranque(veces, pdf=True)}
+    imprimir_arranque(resultados["arranque"])
+    with tempfile.TemporaryDirectory(prefix="bench_resumen_") as temporal:
+        carpeta = Path(temporal)
+        (carpeta / "c").mkdir()
+        (carpeta / "l").mkdir()
+        resultados["caliente"] = medir_caliente(docs, carpeta / "c")
+        resultados["lote"] = medir_lote(lote, rondas, carpeta / "l")
+    imprimir_flujo(resultados["caliente"], resultados["lote"])
+    resultados["render"] = medir_render(200, max(rondas, 5))
+    imprimir_render(resultados["render"])
+    return resultados
+
+
+def _fila(medida: str, valor: str, rango: str, carga: str, meta: str, cumple: bool | None) -> str:
+    marca = "—" if cumple is None else ("sí" if cumple else "no")
+    return f"| {medida} | {valor} | {rango} | {carga} | {meta} | {marca} |"
+
+
+def tabla(r: dict[str, Any]) -> str:
+    a, c, lote, render = r["arranque"], r["caliente"], r["lote"], r["render"]
+    carga_a = f"{a['carga'][0]}–{a['carga'][1]}"
+
+    def ms(clave: str) -> tuple[str, str]:
+        return f"{a[clave]['mediana_ms']} ms", f"{a[clave]['min_ms']}–{a[clave]['max_ms']}"
+
+    filas = [
+        "| medida | mediana | rango | carga | meta | ¿cumple? |",
+        "| --- | --- | --- | --- | --- | --- |",
+        _fila("`python -c pass` (el piso del intérprete)", *ms("python_vacio"), carga_a, "", None),
+        _fila("`import acuerdo_docs`", *ms("import"), carga_a, "<= 120 ms", a["import"]["mediana_ms"] <= 120),
+        _fila("`ficha x.json -o y.docx` en frío", *ms("ficha_docx"), carga_a, "<= 250 ms",
+              a["ficha_docx"]["mediana_ms"] <= 250),
+        _fila("`ficha x.json -o y.docx --pdf` en frío", *ms("ficha_pdf"), carga_a, "<= 700 ms",
+              a["ficha_pdf"]["mediana_ms"] <= 700),
+        _fila("`… --pdf --pdf-simple` en frío", *ms("ficha_pdf_simple"), carga_a, "", None),
+        _fila("convertidor caliente, por documento", f"{c['tuberia_ms']['mediana']:.0f} ms",
+              f"{c['tuberia_ms']['min']:.0f}–{c['tuberia_ms']['max']:.0f}", f"{c['carga'][0]}–{c['carga'][1]}",
+              "<= 150 ms", c["tuberia_ms"]["mediana"] <= 150),
+        _fila("  (cliente `soffice --convert-to` contra la instancia viva)", f"{c['cliente_ms']['mediana']:.0f} ms",
+              f"{c['cliente_ms']['min']:.0f}–{c['cliente_ms']['max']:.0f}", f"{c['carga'][0]}–{c['carga'][1]}", "",
+              None),
+        _fila("  CPU de LibreOffice por documento", f"{c['cpu_libreoffice_ms']['mediana']:.0f} ms",
+              f"{c['cpu_libreoffice_ms']['min']:.0f}–{c['cpu_libreoffice_ms']['max']:.0f}",
+              f"{c['carga'][0]}–{c['carga'][1]}", "", None),
+        _fila(f"`lote --pdf` / `a_pdf` ({lote['documentos']} fichas)", f"{lote['razon']['mediana']:.2f}x",
+              f"{lote['razon']['min']}–{lote['razon']['max']}", f"{lote['carga'][0]}–{lote['carga'][1]}",
+              "<= 1,10x", lote["razon"]["mediana"] <= 1.10),
+        _fila("`lote --pdf` de punta a punta, por PDF", f"{lote['lote_ms_pdf']} ms",
+              f"{lote['lote_pdf_s']['min']}–{lote['lote_pdf_s']['max']} s en total",
+              f"{lote['carga'][0]}–{lote['carga'][1]}", "<= 50 ms (máquina tranquila)", lote["lote_ms_pdf"] <= 50),
+        _fila("render / suelo (llenar + zip + escribir), CPU", f"{render['razon'][0]:.2f}x",
+              f"{render['razon'][1]}–{render['razon'][2]}", f"{render['carga'][0]}–{render['carga'][1]}", "<= 1,5x",
+              render["razon"][0] <= 1.5),
+        _fila("  render, CPU por documento", f"{render['camino_ms'][0]:.3f} ms",
+              f"{render['camino_ms'][1]}–{render['camino_ms'][2]}", f"{render['carga'][0]}–{render['carga'][1]}", "",
+              None),
+    ]
+    return "\n".join(filas)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--veces", type=int, default=5, help="rondas del arranque en frío")
+    parser.add_argument("--docs", type=int, default=20, help="documentos del convertidor caliente")
+    parser.add_argument("--lote", type=int, default=100, help="fichas del lote --pdf frente a a_pdf")
+    parser.add_argument("--rondas", type=int, default=3, help="rondas intercaladas del lote y del render")
+    args = parser.parse_args(argv)
+    print(f"Máquina: {os.cpu_count()} núcleos; carga media al empezar {os.getloadavg()[0]:.2f}")
+    print("\n" + tabla(medir(args.veces, args.docs, args.lote, args.rondas)))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
