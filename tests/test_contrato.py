@@ -16,6 +16,7 @@ import acuerdo_docs as ad
 from acuerdo_docs.errores import ErrorTipoDocumento, ErrorValidacion, validar
 from acuerdo_docs.esquemas import ESQUEMAS
 from acuerdo_docs.esquemas.publicado import DIALECTO, esquema_publicado
+from acuerdo_docs.esquemas.tipo_documento import validar_documento
 
 EJEMPLOS = RAIZ / "src" / "acuerdo_docs" / "ejemplos"
 ENTRADAS = {
@@ -115,8 +116,9 @@ ACEPTADOS: list[tuple[str, str, dict[str, Any]]] = [
     ("ficha", "número donde va texto", _ficha(telefono=6013813000, encabezado={"version": 2})),
     ("ficha", "retos en un texto", _ficha(retos="Primer reto\nSegundo reto")),
     ("riesgos", "impacto por nombre", _riesgos(impacto="Mayor")),
-    ("riesgos", "niveles sin tildes ni mayúsculas", _riesgos(impacto="CATASTROFICO", probabilidad="muy alta")),
-    ("riesgos", "nivel como texto", _riesgos(impacto="3")),
+    ("riesgos", "niveles sin tildes ni mayúsculas", _riesgos(impacto="CATASTROFICO", probabilidad="muy alta",
+                                                           impacto_economico=None, impacto_reputacional=None)),
+    ("riesgos", "nivel como texto", _riesgos(impacto="3", impacto_economico=None, impacto_reputacional=None)),
     ("riesgos", "clasificación como se escribe", _riesgos(clasificacion="fraude EXTERNO")),
     ("riesgos", "sinónimo de tratamiento", _riesgos(tratamiento="Mitigar")),
     ("riesgos", "null en opcionales", _riesgos(causa=None, fecha_seguimiento=None, plan_accion=None)),
@@ -215,7 +217,7 @@ def test_clave_mal_escrita_dentro_de_una_lista() -> None:
 ])
 def test_otro_tipo_de_documento_se_nombra(datos: dict[str, Any], modelo: type, parece: str) -> None:
     with pytest.raises(ErrorTipoDocumento) as info:
-        validar(modelo, datos)
+        validar_documento(modelo, datos)
     assert len(info.value.errores) == 1 and f"parece {parece}" in str(info.value)
 
 

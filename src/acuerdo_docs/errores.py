@@ -12,6 +12,8 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
+from .claves import normalizar_clave
+
 # Mensajes para los tipos de error propios de pydantic (los nuestros ya vienen en español).
 _MENSAJES: dict[str, str] = {
     "missing": "es obligatorio y no viene",
@@ -191,8 +193,6 @@ def _modelo_en(modelo: type[BaseModel] | None, loc: tuple[Any, ...]) -> type[Bas
 
 def pista_clave(clave: str, conocidas: list[str]) -> str | None:
     """La clave conocida que quiso escribir el usuario (``descripción`` → ``descripcion``), o ``None``."""
-    from .esquemas.comun import normalizar_clave
-
     normal = normalizar_clave(clave)
     if normal in conocidas:
         return normal
@@ -249,17 +249,12 @@ def traducir(exc: ValidationError, modelo: type[BaseModel] | None = None) -> lis
 def validar(modelo: type[Any], datos: Any, contexto: dict[str, Any] | None = None) -> Any:
     """Valida ``datos`` contra ``modelo``; si fallan, lanza :class:`ErrorValidacion` en español.
 
-    Si los datos son de otro tipo de documento (un acuerdo donde se espera una ficha), lanza
-    :class:`ErrorTipoDocumento` con ese diagnóstico en vez de la lista de campos que no encajan.
+    Para un documento entero que trae el usuario, ``esquemas.tipo_documento.validar_documento``
+    dice además si los datos son de otro tipo de documento (un acuerdo donde va una ficha).
     """
     if isinstance(datos, modelo):
         return datos
     try:
         return modelo.model_validate(datos, context=contexto)
     except ValidationError as exc:
-        from .esquemas.tipo_documento import diagnostico_tipo
-
-        diagnostico = diagnostico_tipo(datos, modelo)
-        if diagnostico:
-            raise ErrorTipoDocumento(diagnostico) from None
         raise ErrorValidacion(traducir(exc, modelo), f"{modelo.__name__}: datos inválidos") from None

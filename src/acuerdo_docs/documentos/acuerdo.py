@@ -13,10 +13,10 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from ..errores import validar
 from ..esquemas import metodo_riesgo
 from ..esquemas.acuerdo import ESTADOS, SECTORES, TIPOS_COMPROMISO, Actor, AcuerdoSimbolico, Hito
 from ..esquemas.comun import RESERVADO, campos_personales, fecha_larga, numero_co
+from ..esquemas.tipo_documento import validar_documento
 from ..rutas import carpeta_ejemplos
 from ..rutas import plantilla as ruta_plantilla
 from ..salida.archivos import Destino, escribir_atomico
@@ -55,7 +55,7 @@ _CONTEO_ESTADOS = {
 
 def cargar_acuerdo(datos: AcuerdoSimbolico | Mapping[str, Any]) -> AcuerdoSimbolico:
     """Valida un dict (o devuelve el modelo tal cual); con datos inválidos lanza ``ErrorValidacion``."""
-    return validar(AcuerdoSimbolico, datos)
+    return validar_documento(AcuerdoSimbolico, datos)
 
 
 def version_publica_acuerdo(acuerdo: AcuerdoSimbolico) -> AcuerdoSimbolico:

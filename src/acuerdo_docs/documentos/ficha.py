@@ -8,9 +8,9 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from ..errores import validar
 from ..esquemas.comun import RESERVADO, campos_personales
 from ..esquemas.ficha import BuenaPractica
+from ..esquemas.tipo_documento import validar_documento
 from ..rutas import carpeta_ejemplos
 from ..rutas import plantilla as ruta_plantilla
 from ..salida.archivos import Destino, escribir_atomico
@@ -25,7 +25,7 @@ PLANTILLA_FICHA = "ficha_4202000-FT-1311.docx"
 
 def cargar_practica(datos: BuenaPractica | Mapping[str, Any], *, base: Path | None = None) -> BuenaPractica:
     """Valida un dict (o devuelve el modelo tal cual); ``base`` resuelve rutas relativas de anexos."""
-    return validar(BuenaPractica, datos, {"base": base} if base else None)
+    return validar_documento(BuenaPractica, datos, {"base": base} if base else None)
 
 
 def version_publica(practica: BuenaPractica) -> BuenaPractica:

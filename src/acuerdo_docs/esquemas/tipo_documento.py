@@ -6,6 +6,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from ..errores import ErrorTipoDocumento, ErrorValidacion, validar
 from . import ESQUEMAS
 
 DESCRIPCIONES: dict[str, str] = {
@@ -47,3 +48,19 @@ def diagnostico_tipo(datos: Any, modelo: type[BaseModel]) -> str | None:
         f"el archivo parece {DESCRIPCIONES[probable]} (claves {muestra}), no {DESCRIPCIONES[esperado]}:"
         f" use la orden «acuerdo-docs {probable}»"
     )
+
+
+def validar_documento(modelo: type[BaseModel], datos: Any, contexto: dict[str, Any] | None = None) -> Any:
+    """:func:`~acuerdo_docs.errores.validar` para un documento entero que trae el usuario.
+
+    Si los datos son de otro tipo de documento (un acuerdo donde se espera una ficha), lanza
+    :class:`~acuerdo_docs.errores.ErrorTipoDocumento` con ese diagnóstico en vez de la lista de
+    campos que no encajan.
+    """
+    try:
+        return validar(modelo, datos, contexto)
+    except ErrorValidacion:
+        diagnostico = diagnostico_tipo(datos, modelo)
+        if diagnostico:
+            raise ErrorTipoDocumento(diagnostico) from None
+        raise

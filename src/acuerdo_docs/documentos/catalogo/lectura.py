@@ -20,8 +20,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ...errores import ErrorEntrada, ErrorValidacion, validar
+from ...errores import ErrorEntrada, ErrorValidacion
 from ...esquemas.ficha import BuenaPractica, Encabezado
+from ...esquemas.tipo_documento import validar_documento
 from ...esquemas.valoracion import Valoracion
 from ...lectores.docx_seguro import LIMITE_ARCHIVO, ErrorLectura
 from ...lectores.ficha_docx import FichaExtraida, extraer_campos
@@ -134,7 +135,7 @@ def _leer_json(datos: bytes, archivo: str, huella: str) -> FilaCatalogo:
         contenido["anexos"] = [{k: v for k, v in a.items() if k != "archivo"} if isinstance(a, dict) else a
                                for a in contenido["anexos"]]
     try:
-        practica = validar(BuenaPractica, contenido)
+        practica = validar_documento(BuenaPractica, contenido)
     except ErrorValidacion as exc:
         return FilaCatalogo(archivo, CON_ERRORES, "\n".join(str(e) for e in exc.errores),
                             _valores_crudos(contenido), huella)

@@ -13,9 +13,10 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from ...errores import ErrorEntrada, validar
+from ...errores import ErrorEntrada
 from ...esquemas.acuerdo import AcuerdoSimbolico
 from ...esquemas.ficha import BuenaPractica
+from ...esquemas.tipo_documento import validar_documento
 from ...rutas import plantilla as ruta_plantilla
 from ...salida.archivos import Destino, escribir_atomico
 from .datos_acuerdo import datos_acuerdo
@@ -50,8 +51,8 @@ def detectar_tipo(datos: Any) -> str:
 def cargar_modelo(datos: Modelo | Mapping[str, Any]) -> Modelo:
     """Valida los datos contra el esquema que corresponde (``ErrorValidacion`` si no cumplen)."""
     if detectar_tipo(datos) == "acuerdo":
-        return validar(AcuerdoSimbolico, datos)
-    return validar(BuenaPractica, datos)
+        return validar_documento(AcuerdoSimbolico, datos)
+    return validar_documento(BuenaPractica, datos)
 
 
 def formato_de(destino: str | Path) -> str:

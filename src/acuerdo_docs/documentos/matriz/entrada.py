@@ -9,6 +9,7 @@ from typing import Any
 from ...errores import ErrorCampo, ErrorValidacion, validar
 from ...esquemas import metodo_riesgo as metodo
 from ...esquemas.riesgo import EncabezadoMatriz, MatrizRiesgos, Riesgo, ids_repetidos
+from ...esquemas.tipo_documento import validar_documento
 
 
 def attr(obj: Any, ruta: str, defecto: Any = None) -> Any:
@@ -33,7 +34,7 @@ def como_fecha(valor: Any) -> date | None:
 def _validar_acuerdo(datos: Mapping[str, Any]) -> Any:
     from ...esquemas.acuerdo import AcuerdoSimbolico
 
-    return validar(AcuerdoSimbolico, datos)
+    return validar_documento(AcuerdoSimbolico, datos)
 
 
 def _item(riesgo: Any, m: metodo.MetodoRiesgo) -> Any:
@@ -49,7 +50,7 @@ def leer_riesgos(datos: Any, metodo_: metodo.MetodoRiesgo | None = None) -> tupl
         origen: Any | None = None
         if isinstance(datos, Mapping):
             es_acuerdo = "hoja_de_ruta" in datos or "actores" in datos
-            origen = _validar_acuerdo(datos) if es_acuerdo else validar(MatrizRiesgos, datos)
+            origen = _validar_acuerdo(datos) if es_acuerdo else validar_documento(MatrizRiesgos, datos)
             lista: Iterable[Any] = origen.riesgos
         elif hasattr(datos, "riesgos"):
             origen = datos
