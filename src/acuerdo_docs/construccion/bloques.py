@@ -26,7 +26,8 @@ from docx.shared import Cm, Pt, RGBColor
 from docx.table import Table, _Cell
 from docx.text.paragraph import Paragraph
 
-from ..salida.archivos import normalizar_zip
+from ..paquete.escritor import normalizar_zip
+from ..paquete.espacios import REL_ESTILOS_CON_EFECTOS, REL_MINIATURA, REL_TEMA, REL_XML_PROPIO
 
 FUENTE = "Arial"
 FECHA_PLANTILLA = datetime(2024, 1, 1)
@@ -276,13 +277,13 @@ def cuadro_fecha(doc: DocumentoDocx, expresion: str) -> Table:
 
 
 _SOBRANTES = (
-    "http://schemas.microsoft.com/office/2007/relationships/stylesWithEffects",
+    REL_ESTILOS_CON_EFECTOS,
     # El tema de Office (colores y fuentes del tema): los estilos ya fijan Arial y colores;
     # sin él LibreOffice convierte cada documento un 10-15 % más rápido. Word lo repone si se
     # elige un tema en Diseño.
-    "http://schemas.openxmlformats.org/officeDocument/2006/relationships/theme",
-    "http://schemas.openxmlformats.org/package/2006/relationships/metadata/thumbnail",
-    "http://schemas.openxmlformats.org/officeDocument/2006/relationships/customXml",
+    REL_TEMA,
+    REL_MINIATURA,
+    REL_XML_PROPIO,
 )
 
 

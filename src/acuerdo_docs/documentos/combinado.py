@@ -17,7 +17,6 @@ from __future__ import annotations
 import copy
 import io
 import posixpath
-import shutil
 import tempfile
 import zipfile
 from collections.abc import Iterable
@@ -26,14 +25,10 @@ from typing import BinaryIO
 
 from lxml import etree
 
-from ..salida.archivos import FECHA_ZIP, escribir_atomico_con
+from ..paquete.escritor import EscritorZip, leer_miembros
+from ..paquete.espacios import CT, PR, REL_NOTAS_AL_PIE, WP, R, W
+from ..salida.archivos import escribir_atomico_con
 
-W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
-R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
-PR = "http://schemas.openxmlformats.org/package/2006/relationships"
-CT = "http://schemas.openxmlformats.org/package/2006/content-types"
-WP = "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"
-TIPO_FOOTNOTES = R + "/footnotes"
 _DOCUMENTO = "word/document.xml"
 
 # Orden de los hijos de w:sectPr (CT_SectPr): pgNumType y type deben ir en su sitio.
@@ -67,25 +62,6 @@ def _resolver(origen: str, destino: str) -> str:
     return posixpath.normpath(posixpath.join(posixpath.dirname(origen), destino))
 
 
-_NIVEL = 6
-
-
-def _info(nombre: str) -> zipfile.ZipInfo:
-    """Miembro con fecha y permisos fijos, como :func:`~acuerdo_docs.salida.archivos.zip_determinista`."""
-    info = zipfile.ZipInfo(nombre, date_time=FECHA_ZIP)
-    info.compress_type = zipfile.ZIP_DEFLATED
-    info.external_attr = 0o600 << 16
-    info.create_system = 3
-    # zipfile.open("w") toma el nivel del ZipInfo: compress_level (3.13+) o _compresslevel (3.11-3.12).
-    for atributo in ("compress_level", "_compresslevel"):
-        try:
-            setattr(info, atributo, _NIVEL)
-            break
-        except AttributeError:
-            continue
-    return info
-
-
 def _interior(cuerpo: etree._Element) -> bytes:
     """El contenido de w:body serializado, sin la etiqueta de apertura ni la de cierre.
 
@@ -104,9 +80,9 @@ class _Paquete:
     """Los miembros de un .docx y su tabla de tipos de contenido."""
 
     def __init__(self, datos: bytes) -> None:
-        with zipfile.ZipFile(io.BytesIO(datos)) as zf:
-            self.nombres = [i.filename for i in zf.infolist()]
-            self.miembros = {i.filename: zf.read(i) for i in zf.infolist()}
+        miembros = leer_miembros(datos)
+        self.nombres = [nombre for nombre, _ in miembros]
+        self.miembros = dict(miembros)
         self.tipos = _xml(self.miembros["[Content_Types].xml"])
 
     def tipo_de(self, parte: str) -> tuple[str, str] | None:
@@ -292,21 +268,18 @@ class Combinador:
             self._partes.close()
             self._cerrado = True
         previo, resto = self._documento_partido()
-        with zipfile.ZipFile(salida, "w", zipfile.ZIP_DEFLATED) as zf:
-            for nombre in self._base.nombres:
-                if nombre == _DOCUMENTO:
-                    grande = self._cuerpos.tell() > 1 << 30
-                    with zf.open(_info(nombre), "w", force_zip64=grande) as destino:
-                        destino.write(previo)
-                        self._cuerpos.seek(0)
-                        shutil.copyfileobj(self._cuerpos, destino, 1 << 20)
-                        destino.write(resto)
-                    continue
-                zf.writestr(_info(nombre), self._miembro_base(nombre), compresslevel=_NIVEL)
-            self._partes_archivo.seek(0)
-            with zipfile.ZipFile(self._partes_archivo) as partes:
-                for info in partes.infolist():
-                    zf.writestr(_info(info.filename), partes.read(info), compresslevel=_NIVEL)
+        paquete = EscritorZip(salida)
+        for nombre in self._base.nombres:
+            if nombre == _DOCUMENTO:
+                self._cuerpos.seek(0)
+                paquete.agregar_trozos(nombre, (previo, self._cuerpos, resto))
+            else:
+                paquete.agregar_datos(nombre, self._miembro_base(nombre))
+        self._partes_archivo.seek(0)
+        with zipfile.ZipFile(self._partes_archivo) as partes:
+            for info in partes.infolist():
+                paquete.agregar_datos(info.filename, partes.read(info))
+        paquete.cerrar()
 
     def resultado(self) -> bytes:
         """Los bytes del .docx combinado (para combinados pequeños; use :meth:`guardar` para grandes)."""
@@ -330,7 +303,7 @@ class Combinador:
         self._nsmap = dict(doc.nsmap)
         self._rels = _xml(paquete.miembros[_rels_de(_DOCUMENTO)])
         for rel in self._rels.iter(f"{{{PR}}}Relationship"):
-            if rel.get("Type") == TIPO_FOOTNOTES:
+            if rel.get("Type") == REL_NOTAS_AL_PIE:
                 self._ruta_notas = _resolver(_DOCUMENTO, rel.get("Target", ""))
                 self._notas = _xml(paquete.miembros[self._ruta_notas])
                 ids = [int(n.get(_w("id"), "0")) for n in self._notas.iter(_w("footnote"))]
@@ -458,7 +431,7 @@ class Combinador:
         return nueva
 
     def _guardar_nueva(self, nombre: str, datos: bytes) -> None:
-        self._partes.writestr(_info(nombre), datos)
+        self._partes.writestr(nombre, datos)  # almacén temporal: solo importan nombre y datos
 
     def _importar(self, paquete: _Paquete, contenido: list[etree._Element], seccion: etree._Element) -> None:
         """Reasigna las relaciones (imágenes, vínculos) y las notas al pie del contenido importado."""
@@ -488,7 +461,7 @@ class Combinador:
         if not referencias:
             return
         ruta = next(
-            (_resolver(_DOCUMENTO, r.get("Target", "")) for r in rels.values() if r.get("Type") == TIPO_FOOTNOTES),
+            (_resolver(_DOCUMENTO, r.get("Target", "")) for r in rels.values() if r.get("Type") == REL_NOTAS_AL_PIE),
             None,
         )
         if ruta is None or self._notas is None:

@@ -22,6 +22,7 @@ from docx.oxml.ns import qn
 
 from ..errores import ErrorEntrada
 from ..esquemas.comun import normalizar_clave
+from ..paquete.espacios import MC
 
 _W_P = qn("w:p")
 _W_TBL = qn("w:tbl")
@@ -34,7 +35,7 @@ _W_CUSTOM_XML = qn("w:customXml")
 _SALTOS = {qn("w:br"), qn("w:cr")}
 _TABULADORES = {qn("w:tab"), qn("w:ptab")}
 _IMAGENES = {qn("w:drawing"), qn("w:pict"), qn("w:object"),
-             "{http://schemas.openxmlformats.org/markup-compatibility/2006}AlternateContent"}
+             f"{{{MC}}}AlternateContent"}
 # Lo que un lector no ve: texto borrado, código de campos, propiedades, datos ocultos.
 _OMITIR = {
     qn("w:del"), qn("w:moveFrom"), qn("w:delText"), qn("w:instrText"), qn("w:delInstrText"),
