@@ -7,10 +7,13 @@ Los mensajes nunca repiten el valor recibido: puede ser un dato personal
 from __future__ import annotations
 
 import difflib
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
+
+from .claves import normalizar_clave
 
 # Mensajes para los tipos de error propios de pydantic (los nuestros ya vienen en español).
 _MENSAJES: dict[str, str] = {
@@ -191,8 +194,6 @@ def _modelo_en(modelo: type[BaseModel] | None, loc: tuple[Any, ...]) -> type[Bas
 
 def pista_clave(clave: str, conocidas: list[str]) -> str | None:
     """La clave conocida que quiso escribir el usuario (``descripción`` → ``descripcion``), o ``None``."""
-    from .esquemas.comun import normalizar_clave
-
     normal = normalizar_clave(clave)
     if normal in conocidas:
         return normal
@@ -246,6 +247,18 @@ def traducir(exc: ValidationError, modelo: type[BaseModel] | None = None) -> lis
     return errores
 
 
+_DIAGNOSTICOS: list[Callable[[Any, type[Any]], str | None]] = []
+
+
+def registrar_diagnostico(diagnostico: Callable[[Any, type[Any]], str | None]) -> None:
+    """Añade una función que dice si unos datos inválidos son de otro tipo de documento.
+
+    La registran los esquemas al cargarse: así esta capa, la más baja, no los importa.
+    """
+    if diagnostico not in _DIAGNOSTICOS:
+        _DIAGNOSTICOS.append(diagnostico)
+
+
 def validar(modelo: type[Any], datos: Any, contexto: dict[str, Any] | None = None) -> Any:
     """Valida ``datos`` contra ``modelo``; si fallan, lanza :class:`ErrorValidacion` en español.
 
@@ -257,9 +270,7 @@ def validar(modelo: type[Any], datos: Any, contexto: dict[str, Any] | None = Non
     try:
         return modelo.model_validate(datos, context=contexto)
     except ValidationError as exc:
-        from .esquemas.tipo_documento import diagnostico_tipo
-
-        diagnostico = diagnostico_tipo(datos, modelo)
+        diagnostico = next(filter(None, (d(datos, modelo) for d in _DIAGNOSTICOS)), None)
         if diagnostico:
             raise ErrorTipoDocumento(diagnostico) from None
         raise ErrorValidacion(traducir(exc, modelo), f"{modelo.__name__}: datos inválidos") from None

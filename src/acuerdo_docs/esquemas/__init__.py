@@ -9,6 +9,8 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
+from ..errores import registrar_diagnostico
+
 _ORIGEN: dict[str, str] = {
     "Actor": ".acuerdo",
     "AcuerdoSimbolico": ".acuerdo",
@@ -30,18 +32,23 @@ __all__ = [
 ]
 
 
-def _esquemas() -> dict[str, Any]:
-    from .acuerdo import AcuerdoSimbolico
-    from .ficha import BuenaPractica
-    from .riesgo import MatrizRiesgos
+def _diagnostico(datos: Any, modelo: type) -> str | None:
+    """¿Son datos de otro tipo de documento? (lo pregunta :func:`acuerdo_docs.errores.validar`)."""
+    from .tipo_documento import diagnostico_tipo
 
-    return {"ficha": BuenaPractica, "acuerdo": AcuerdoSimbolico, "riesgos": MatrizRiesgos}
+    return diagnostico_tipo(datos, modelo)
+
+
+# errores (capa más baja) no importa los esquemas: estos le dejan su diagnóstico al cargarse.
+registrar_diagnostico(_diagnostico)
 
 
 def __getattr__(nombre: str) -> Any:
     if nombre == "ESQUEMAS":
         # Tipos de documento por nombre (los usan ``acuerdo-docs esquema`` y el README).
-        valor: Any = _esquemas()
+        from .tipo_documento import ESQUEMAS
+
+        valor: Any = ESQUEMAS
     elif nombre in _ORIGEN:
         valor = getattr(importlib.import_module(_ORIGEN[nombre], __name__), nombre)
     else:

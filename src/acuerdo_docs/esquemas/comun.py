@@ -18,6 +18,8 @@ from email_validator import EmailNotValidError, validate_email
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 from pydantic_core import PydanticCustomError
 
+from ..claves import normalizar_clave
+
 # Caracteres de control que Word deja al pegar: \x0b (salto de línea manual) y
 # \x0c (salto de página) se vuelven salto de línea; \r\n y \r se normalizan a \n;
 # el resto de C0/C1, sustitutos sueltos y no-caracteres se eliminan (XML 1.0 los prohíbe).
@@ -343,12 +345,6 @@ def entrada_opciones(opciones: Iterable[str], otras: Iterable[str] = ()) -> Any:
     formularios y documentación) o cualquier grafía que el modelo acepta (:func:`patron_nombres`)."""
     canonicas = tuple(opciones)
     return Literal[canonicas] | Annotated[str, Field(pattern=patron_nombres([*canonicas, *otras]))]
-
-
-def normalizar_clave(texto: str) -> str:
-    """Compara encabezados sin tildes, mayúsculas ni puntuación ("Fecha de inicio:" == "fecha_inicio")."""
-    sin_tildes = unicodedata.normalize("NFKD", texto).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "_", sin_tildes.lower()).strip("_")
 
 
 RutaArchivo = Annotated[Path, BeforeValidator(limpiar_texto)]

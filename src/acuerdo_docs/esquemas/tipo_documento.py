@@ -6,7 +6,12 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from . import ESQUEMAS
+from .acuerdo import AcuerdoSimbolico
+from .ficha import BuenaPractica
+from .riesgo import MatrizRiesgos
+
+ESQUEMAS: dict[str, type[BaseModel]] = {"ficha": BuenaPractica, "acuerdo": AcuerdoSimbolico, "riesgos": MatrizRiesgos}
+"""Tipos de documento por nombre (los usan ``acuerdo-docs esquema`` y el README)."""
 
 DESCRIPCIONES: dict[str, str] = {
     "ficha": "una ficha 4202000-FT-1311",
