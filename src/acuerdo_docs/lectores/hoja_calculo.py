@@ -21,9 +21,9 @@ from openpyxl.utils import get_column_letter
 from openpyxl.utils.datetime import from_excel
 
 from ..errores import ErrorEntrada
+from ..esquemas.columna import Columna, sin_marca_obligatoria
 from ..esquemas.comun import normalizar_clave
 from ..paquete.seguridad import LimitesZip, Motivo, ZipRechazado, abrir_zip, buscar_dtd, revisar_partes
-from .columnas import Columna, sin_marca_obligatoria
 
 MB = 1024 * 1024
 

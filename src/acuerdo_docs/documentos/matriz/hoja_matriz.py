@@ -9,7 +9,6 @@ lectores leen la hoja por encabezados.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -20,6 +19,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ...esquemas import metodo_riesgo as metodo
+from ...esquemas.columna import Columna
 from ...esquemas.comun import etiqueta
 from ...esquemas.metodo_riesgo import MetodoRiesgo
 from ...esquemas.riesgo import ETIQUETAS_CALCULADAS, Control, Riesgo
@@ -52,16 +52,6 @@ COLOR_CALCULADA = "F2F2F2"
 ATRIBUTOS = ("documentacion", "frecuencia", "evidencia")
 
 
-@dataclass(frozen=True)
-class Columna:
-    clave: str
-    titulo: str
-    grupo: str
-    ancho: float
-    calculada: bool = False
-    ayuda: str = ""
-
-
 def columnas_matriz(controles: int = COLUMNAS_CONTROL) -> list[Columna]:
     """Columnas de la hoja Matriz, en orden; las etiquetas salen de los esquemas."""
 
@@ -69,11 +59,12 @@ def columnas_matriz(controles: int = COLUMNAS_CONTROL) -> list[Columna]:
              sufijo: str = "") -> Columna:
         nombre = nombre or clave
         info = modelo.model_fields[nombre]
-        return Columna(clave, etiqueta(modelo, nombre) + sufijo, grupo, ancho, False, info.description or "")
+        return Columna(clave=clave, etiqueta=etiqueta(modelo, nombre) + sufijo, grupo=grupo, ancho=ancho,
+                       ayuda=info.description or "")
 
     def calc(clave: str, grupo: str, ancho: float, nombre: str | None = None, sufijo: str = "") -> Columna:
         titulo, ayuda = ETIQUETAS_CALCULADAS[nombre or clave]
-        return Columna(clave, titulo + sufijo, grupo, ancho, True, ayuda)
+        return Columna(clave=clave, etiqueta=titulo + sufijo, grupo=grupo, ancho=ancho, calculada=True, ayuda=ayuda)
 
     g1, g2, g4, g5 = "Identificación del riesgo", "Riesgo inherente", "Riesgo residual", "Tratamiento"
     cols = [
@@ -262,12 +253,12 @@ def hoja_matriz(ws: Worksheet, riesgos: Sequence[Riesgo], controles: int, filas_
             if i - 1 > inicio:
                 ws.merge_cells(start_row=FILA_GRUPOS, start_column=inicio, end_row=FILA_GRUPOS, end_column=i - 1)
             inicio = i
-    escribir_encabezados(ws, FILA_TITULOS, [c.titulo for c in cols])
+    escribir_encabezados(ws, FILA_TITULOS, [c.etiqueta for c in cols])
     for i, c in enumerate(cols, start=1):
         if c.calculada:
             estilo_encabezado(ws.cell(FILA_TITULOS, i), fondo="595959")
     fijar_anchos(ws, [c.ancho for c in cols])
-    ws.row_dimensions[FILA_TITULOS].height = alto_fila((c.titulo, c.ancho) for c in cols)
+    ws.row_dimensions[FILA_TITULOS].height = alto_fila((c.etiqueta, c.ancho) for c in cols)
 
     for n in range(ultima_fila - FILA_DATOS + 1):
         fila = FILA_DATOS + n
@@ -290,7 +281,7 @@ def hoja_matriz(ws: Worksheet, riesgos: Sequence[Riesgo], controles: int, filas_
         return f"{letras[clave]}{FILA_DATOS}:{letras[clave]}{ultima_fila}"
 
     # Listas desplegables alimentadas por los nombres definidos de Catálogos.
-    ayudas = {c.clave: (c.titulo, c.ayuda) for c in cols}
+    ayudas = {c.clave: (c.etiqueta, c.ayuda) for c in cols}
     rango_k = range(1, controles + 1)
     listas: list[tuple[str, list[str], bool]] = [
         (cat.N_TIPOS_RIESGO, ["tipo"], True),
