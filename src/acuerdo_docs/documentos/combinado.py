@@ -92,7 +92,7 @@ class Combinador:
         """Agrega un documento al final; ``paginas`` (si se conoce) queda como total guardado en su encabezado."""
         if self._cerrado:
             raise ValueError("el combinado ya se escribió; cree otro Combinador")
-        datos = Path(fuente).readxml_a_bytes() if isinstance(fuente, (str, Path)) else fuente
+        datos = Path(fuente).read_bytes() if isinstance(fuente, (str, Path)) else fuente
         paquete = PaqueteOffice(datos)
         doc = leer_xml(paquete.miembros[_DOCUMENTO])
         cuerpo = doc.find(w("body"))
@@ -379,7 +379,7 @@ def paginas_pdf(ruta: str | Path) -> int | None:
     import re
 
     try:
-        datos = Path(ruta).readxml_a_bytes()
+        datos = Path(ruta).read_bytes()
     except OSError:
         return None
     n = len(re.findall(rb"/Type\s*/Page(?![s\w])", datos))
