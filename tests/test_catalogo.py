@@ -109,7 +109,7 @@ def test_catalogo_texto_que_parece_formula_queda_como_texto(carpeta: Path, tmp_p
     destino = tmp_path / "catalogo.xlsx"
     generar_catalogo(carpeta, destino)
     ws = load_workbook(destino)[HOJA_CATALOGO]
-    columna = [c.titulo for c in columnas_catalogo()].index(etiqueta(BuenaPractica, "nombre")) + 1
+    columna = [c.etiqueta for c in columnas_catalogo()].index(etiqueta(BuenaPractica, "nombre")) + 1
     celda = next(ws.cell(row=r, column=columna) for r in range(2, ws.max_row + 1)
                  if ws.cell(row=r, column=1).value == "2023/ejemplo.docx")
     assert celda.data_type == "s" and celda.value == "=HIPERVINCULO(\"http://x\")"

@@ -1,6 +1,6 @@
 """Reglas de importación: los datos van en un solo sentido (como ``tests/test_imports.py`` de click).
 
-esquemas → lectores | salida | construccion → documentos → lote, seguimiento, ejemplos → cli.
+esquemas | paquete → lectores | salida | construccion → documentos → lote, seguimiento, ejemplos → cli.
 Se leen todas las importaciones (también las de dentro de funciones) con ``ast``.
 """
 
@@ -15,7 +15,7 @@ PAQUETE = Path(__file__).resolve().parents[1] / "src" / "acuerdo_docs"
 
 CAPAS: dict[str, int] = {
     "errores": 0, "rutas": 0, "terminal": 0, "claves": 0,
-    "esquemas": 1,
+    "esquemas": 1, "paquete": 1,  # paquete: zip de Office en bruto, lo usan lectores y salida
     "lectores": 2, "salida": 2, "construccion": 2,
     "documentos": 3,
     "lote": 4, "seguimiento": 4, "ejemplos": 4, "documentacion": 4,
@@ -27,6 +27,7 @@ PROHIBIDAS: dict[str, set[str]] = {
     "lectores": {"salida.archivos", "salida.pdf", "salida.excel", "construccion", "documentos"},
     "salida": {"lectores", "construccion", "documentos"},
     "construccion": {"lectores", "documentos"},
+    "paquete": {"esquemas"},
 }
 """Entre partes de la misma capa: un lector nunca escribe ni construye; la salida nunca lee entradas."""
 

@@ -179,7 +179,7 @@ def _columnas(ws: Any) -> dict[str, int]:
     """Índice de cada columna por su clave (se valida contra los títulos de la hoja)."""
     ncontroles = sum(1 for c in ws[FILA_TITULOS] if str(c.value).startswith("Tipo de control"))
     cols = columnas_matriz(ncontroles)
-    assert [c.value for c in ws[FILA_TITULOS]][: len(cols)] == [c.titulo for c in cols]
+    assert [c.value for c in ws[FILA_TITULOS]][: len(cols)] == [c.etiqueta for c in cols]
     return {c.clave: i for i, c in enumerate(cols, start=1)}
 
 

@@ -208,42 +208,58 @@ def _mensaje_desconocida(modelo: type[BaseModel] | None, loc: tuple[Any, ...]) -
     return _MENSAJES["extra_forbidden"]
 
 
+def _loc_visible(loc: tuple[Any, ...]) -> tuple[Any, ...]:
+    """La ruta del error sin los pasos internos de pydantic (``function-after[…]``, ``tagged-union[…]``)."""
+    return tuple(p for p in loc if not (isinstance(p, str) and ("[" in p or p.startswith("function-"))))
+
+
+def _mensaje_de(err: Any, loc: tuple[Any, ...], modelo: type[BaseModel] | None) -> str:
+    """El mensaje en español de un error de pydantic."""
+    tipo = err["type"]
+    ctx = err.get("ctx") or {}
+    mensaje = _MENSAJES[tipo] if tipo in _MENSAJES else (_mensaje_rango(tipo, ctx) or err["msg"])
+    if tipo == "value_error":  # ValueError lanzado por un validador nuestro: ya está en español
+        mensaje = str(ctx.get("error", err["msg"]))
+    if tipo == "extra_forbidden":
+        return _mensaje_desconocida(modelo, loc)
+    if not loc and tipo in ("model_type", "dict_type", "model_attributes_type"):
+        return "los datos deben ser un objeto JSON {…} con las claves del documento (vea: acuerdo-docs esquema)"
+    if err.get("input", ...) is None and tipo != "missing":
+        # null en un campo opcional vale su valor por omisión; en uno obligatorio falta el dato.
+        return "es obligatorio y viene vacío (null)"
+    return mensaje
+
+
+def _sin_falta_de_la_pista(
+    errores: list[ErrorCampo], vistos: set[tuple[str, str]], loc: tuple[Any, ...], mensaje: str
+) -> list[ErrorCampo]:
+    """«descripción» con pista «descripcion»: el «falta descripcion» es el mismo error, no otro."""
+    pista = mensaje.split("«")[1].split("»")[0]
+    faltante = ruta_texto((*loc[:-1], pista))
+    vistos.add((faltante, _MENSAJES["missing"]))
+    return [e for e in errores if not (e.ruta == faltante and e.mensaje == _MENSAJES["missing"])]
+
+
 def traducir(exc: ValidationError, modelo: type[BaseModel] | None = None) -> list[ErrorCampo]:
     """Convierte los errores de pydantic en errores en español, uno por campo."""
     errores: list[ErrorCampo] = []
     vistos: set[tuple[str, str]] = set()
     for err in exc.errors(include_url=False, include_input=True):
-        loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and ("[" in p or p.startswith("function-"))))
-        tipo = err["type"]
-        ctx = err.get("ctx") or {}
-        if tipo in _MENSAJES:
-            mensaje = _MENSAJES[tipo]
-        else:
-            mensaje = _mensaje_rango(tipo, ctx) or err["msg"]
-        if tipo == "value_error":  # ValueError lanzado por un validador nuestro: ya está en español
-            mensaje = str(ctx.get("error", err["msg"]))
-        if tipo == "extra_forbidden":
-            mensaje = _mensaje_desconocida(modelo, loc)
-        elif not loc and tipo in ("model_type", "dict_type", "model_attributes_type"):
-            mensaje = "los datos deben ser un objeto JSON {…} con las claves del documento (vea: acuerdo-docs esquema)"
-        elif err.get("input", ...) is None and tipo != "missing":
-            # null en un campo opcional vale su valor por omisión; en uno obligatorio falta el dato.
-            mensaje = "es obligatorio y viene vacío (null)"
+        loc = _loc_visible(err["loc"])
+        desconocida = err["type"] == "extra_forbidden"
+        mensaje = _mensaje_de(err, loc, modelo)
         ruta = ruta_texto(loc)
-        if tipo == "extra_forbidden" and "«" in mensaje:
-            # «descripción» con pista «descripcion»: el «falta descripcion» es el mismo error, no otro.
-            pista = mensaje.split("«")[1].split("»")[0]
-            faltante = ruta_texto((*loc[:-1], pista))
-            errores = [e for e in errores if not (e.ruta == faltante and e.mensaje == _MENSAJES["missing"])]
-            vistos.add((faltante, _MENSAJES["missing"]))
-        clave = (ruta, mensaje)
-        if clave in vistos:
+        if desconocida and "«" in mensaje:
+            errores = _sin_falta_de_la_pista(errores, vistos, loc, mensaje)
+        if (ruta, mensaje) in vistos:
             continue
-        vistos.add(clave)
+        vistos.add((ruta, mensaje))
         # Una clave desconocida no tiene etiqueta propia (la del campo que la contiene confundiría).
-        etiqueta = "" if tipo == "extra_forbidden" else _etiqueta_de_ruta(modelo, loc)
+        etiqueta = "" if desconocida else _etiqueta_de_ruta(modelo, loc)
         errores.append(ErrorCampo(ruta, etiqueta, mensaje))
     return errores
+
+
 
 
 def validar(modelo: type[Any], datos: Any, contexto: dict[str, Any] | None = None) -> Any:

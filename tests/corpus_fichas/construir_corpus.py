@@ -40,8 +40,8 @@ from docx.text.paragraph import Paragraph
 
 from acuerdo_docs.documentos.ficha import PLANTILLA_FICHA
 from acuerdo_docs.esquemas.ficha import S5, BuenaPractica, Encabezado
+from acuerdo_docs.paquete.escritor import normalizar_zip
 from acuerdo_docs.rutas import plantilla
-from acuerdo_docs.salida.archivos import normalizar_zip
 
 CARPETA = Path(__file__).resolve().parent
 

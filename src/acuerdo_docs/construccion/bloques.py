@@ -25,8 +25,10 @@ from docx.oxml.ns import nsdecls, qn
 from docx.shared import Cm, Pt, RGBColor
 from docx.table import Table, _Cell
 from docx.text.paragraph import Paragraph
+from lxml import etree
 
-from ..salida.archivos import normalizar_zip
+from ..paquete.escritor import normalizar_zip
+from ..paquete.espacios import REL_ESTILOS_CON_EFECTOS, REL_MINIATURA, REL_TEMA, REL_XML_PROPIO
 
 FUENTE = "Arial"
 FECHA_PLANTILLA = datetime(2024, 1, 1)
@@ -276,30 +278,26 @@ def cuadro_fecha(doc: DocumentoDocx, expresion: str) -> Table:
 
 
 _SOBRANTES = (
-    "http://schemas.microsoft.com/office/2007/relationships/stylesWithEffects",
+    REL_ESTILOS_CON_EFECTOS,
     # El tema de Office (colores y fuentes del tema): los estilos ya fijan Arial y colores;
     # sin él LibreOffice convierte cada documento un 10-15 % más rápido. Word lo repone si se
     # elige un tema en Diseño.
-    "http://schemas.openxmlformats.org/officeDocument/2006/relationships/theme",
-    "http://schemas.openxmlformats.org/package/2006/relationships/metadata/thumbnail",
-    "http://schemas.openxmlformats.org/officeDocument/2006/relationships/customXml",
+    REL_TEMA,
+    REL_MINIATURA,
+    REL_XML_PROPIO,
 )
 
 
-def podar(doc: DocumentoDocx) -> None:
-    """Quita lo que la plantilla de python-docx trae y no se usa.
-
-    Unos 800 KB de estilos (styles.xml con cientos de estilos sin usar y stylesWithEffects.xml)
-    que Word y LibreOffice leen en cada documento: sin ellos el .docx pesa menos y la conversión
-    a PDF es mucho más rápida. Los estilos integrados que falten, Word los vuelve a ofrecer.
-    """
+def _quitar_relaciones_sobrantes(doc: DocumentoDocx) -> None:
     for paquete_rels in (doc.part.rels, doc.part.package.rels):
         for rid, rel in list(paquete_rels.items()):
             if rel.reltype in _SOBRANTES:
                 del paquete_rels[rid]
-    estilos = doc.styles.element
-    # Sin referencias al tema: en Word un atributo de tema (asciiTheme, themeColor) manda sobre
-    # la fuente o el color explícitos, y los títulos saldrían en Cambria en vez de Arial.
+
+
+def _fuentes_sin_tema(estilos: etree._Element) -> None:
+    """Sin referencias al tema: en Word un atributo de tema (asciiTheme, themeColor) manda sobre
+    la fuente o el color explícitos, y los títulos saldrían en Cambria en vez de Arial."""
     for elemento in estilos.iter(qn("w:rFonts"), qn("w:color")):
         for atributo in list(elemento.attrib):
             if "heme" in atributo:  # asciiTheme, hAnsiTheme, eastAsiaTheme, cstheme, themeColor…
@@ -311,15 +309,19 @@ def podar(doc: DocumentoDocx) -> None:
     latentes = estilos.find(qn("w:latentStyles"))
     if latentes is not None:
         estilos.remove(latentes)
+
+
+def _estilos_usados(doc: DocumentoDocx) -> set[str]:
+    """Los estilos que citan el cuerpo, la numeración y los encabezados."""
     referencias = {qn("w:pStyle"), qn("w:rStyle"), qn("w:tblStyle"), qn("w:numStyle")}
-    usados: set[str] = set()
     partes = [doc.part.element, doc.part.numbering_part.element]
     partes += [r.target_part.element for r in doc.part.rels.values()
                if not r.is_external and hasattr(r.target_part, "element") and "header" in r.reltype]
-    for raiz in partes:
-        for elemento in raiz.iter(*referencias):
-            usados.add(elemento.get(qn("w:val")))
-    por_id = {e.get(qn("w:styleId")): e for e in estilos.iterchildren(qn("w:style"))}
+    return {elemento.get(qn("w:val")) for raiz in partes for elemento in raiz.iter(*referencias)}
+
+
+def _con_sus_bases(usados: set[str], por_id: dict[str, etree._Element]) -> set[str]:
+    """Los estilos usados, los predeterminados y todos los que estos nombran (basedOn, link, next)."""
     pendientes = list(usados) + [i for i, e in por_id.items() if e.get(qn("w:default")) in ("1", "true")]
     conservar: set[str] = set()
     while pendientes:
@@ -331,6 +333,21 @@ def podar(doc: DocumentoDocx) -> None:
             hijo = por_id[estilo_id].find(qn(enlace))
             if hijo is not None:
                 pendientes.append(hijo.get(qn("w:val")))
+    return conservar
+
+
+def podar(doc: DocumentoDocx) -> None:
+    """Quita lo que la plantilla de python-docx trae y no se usa.
+
+    Unos 800 KB de estilos (styles.xml con cientos de estilos sin usar y stylesWithEffects.xml)
+    que Word y LibreOffice leen en cada documento: sin ellos el .docx pesa menos y la conversión
+    a PDF es mucho más rápida. Los estilos integrados que falten, Word los vuelve a ofrecer.
+    """
+    _quitar_relaciones_sobrantes(doc)
+    estilos = doc.styles.element
+    _fuentes_sin_tema(estilos)
+    por_id = {e.get(qn("w:styleId")): e for e in estilos.iterchildren(qn("w:style"))}
+    conservar = _con_sus_bases(_estilos_usados(doc), por_id)
     for estilo_id, elemento in por_id.items():
         if estilo_id not in conservar:
             estilos.remove(elemento)

@@ -109,18 +109,15 @@ def construir() -> bytes:
     doc.add_paragraph("{%p else %}", style="Valor")
     doc.add_paragraph("Ningún riesgo cambió de zona residual.", style="Valor")
     doc.add_paragraph("{%p endif %}", style="Valor")
-    doc.add_paragraph("{%p if riesgos.nuevos %}", style="Valor")
-    doc.add_paragraph("Riesgos nuevos:", style="Etiqueta")
-    _tabla_bucle(doc, "x in riesgos.nuevos", [
-        ("Ref.", 1.3, "x.id"), ("Riesgo", 13.2, "x.descripcion"), ("Zona residual", 3.0, "x.ahora")],
-        {2: "x.fondo_ahora"})
-    doc.add_paragraph("{%p endif %}", style="Valor")
-    doc.add_paragraph("{%p if riesgos.cerrados %}", style="Valor")
-    doc.add_paragraph("Riesgos que ya no están en la matriz (cerrados):", style="Etiqueta")
-    _tabla_bucle(doc, "x in riesgos.cerrados", [
-        ("Ref.", 1.3, "x.id"), ("Riesgo", 13.2, "x.descripcion"), ("Última zona", 3.0, "x.antes")],
-        {2: "x.fondo_antes"})
-    doc.add_paragraph("{%p endif %}", style="Valor")
+    for lista, rotulo, zona, clave in (("riesgos.nuevos", "Riesgos nuevos:", "Zona residual", "ahora"),
+                                       ("riesgos.cerrados", "Riesgos que ya no están en la matriz (cerrados):",
+                                        "Última zona", "antes")):
+        doc.add_paragraph(f"{{%p if {lista} %}}", style="Valor")
+        doc.add_paragraph(rotulo, style="Etiqueta")
+        _tabla_bucle(doc, f"x in {lista}", [
+            ("Ref.", 1.3, "x.id"), ("Riesgo", 13.2, "x.descripcion"), (zona, 3.0, f"x.{clave}")],
+            {2: f"x.fondo_{clave}"})
+        doc.add_paragraph("{%p endif %}", style="Valor")
 
     doc.add_paragraph("7. VALIDACIÓN DE LOS ACTORES", style="Heading 1")
     _tabla_bucle(doc, "x in validacion", [

@@ -17,7 +17,6 @@ from __future__ import annotations
 import copy
 import io
 import posixpath
-import shutil
 import tempfile
 import zipfile
 from collections.abc import Iterable
@@ -26,174 +25,13 @@ from typing import BinaryIO
 
 from lxml import etree
 
-from ..salida.archivos import FECHA_ZIP, escribir_atomico_con
+from ..paquete.escritor import EscritorZip
+from ..paquete.espacios import CT, PR, REL_NOTAS_AL_PIE, WP, R
+from ..paquete.partes import PaqueteOffice, es_cabecera, leer_xml, rels_de, resolver, xml_a_bytes
+from ..salida.archivos import escribir_atomico_con
+from .secciones import a_sectionpages, interior, seccion_nueva, w
 
-W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
-R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
-PR = "http://schemas.openxmlformats.org/package/2006/relationships"
-CT = "http://schemas.openxmlformats.org/package/2006/content-types"
-WP = "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"
-TIPO_FOOTNOTES = R + "/footnotes"
 _DOCUMENTO = "word/document.xml"
-
-# Orden de los hijos de w:sectPr (CT_SectPr): pgNumType y type deben ir en su sitio.
-_ORDEN_SECTPR = [
-    "headerReference", "footerReference", "footnotePr", "endnotePr", "type", "pgSz", "pgMar", "paperSrc",
-    "pgBorders", "lnNumType", "pgNumType", "cols", "formProt", "vAlign", "noEndnote", "titlePg",
-    "textDirection", "bidi", "rtlGutter", "docGrid", "printerSettings", "sectPrChange",
-]
-
-
-def _w(nombre: str) -> str:
-    return f"{{{W}}}{nombre}"
-
-
-def _xml(datos: bytes) -> etree._Element:
-    return etree.fromstring(datos, etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True))
-
-
-def _bytes(elemento: etree._Element) -> bytes:
-    return etree.tostring(elemento, xml_declaration=True, encoding="UTF-8", standalone=True)
-
-
-def _rels_de(parte: str) -> str:
-    carpeta, nombre = posixpath.split(parte)
-    return posixpath.join(carpeta, "_rels", nombre + ".rels")
-
-
-def _resolver(origen: str, destino: str) -> str:
-    if destino.startswith("/"):
-        return destino.lstrip("/")
-    return posixpath.normpath(posixpath.join(posixpath.dirname(origen), destino))
-
-
-_NIVEL = 6
-
-
-def _info(nombre: str) -> zipfile.ZipInfo:
-    """Miembro con fecha y permisos fijos, como :func:`~acuerdo_docs.salida.archivos.zip_determinista`."""
-    info = zipfile.ZipInfo(nombre, date_time=FECHA_ZIP)
-    info.compress_type = zipfile.ZIP_DEFLATED
-    info.external_attr = 0o600 << 16
-    info.create_system = 3
-    # zipfile.open("w") toma el nivel del ZipInfo: compress_level (3.13+) o _compresslevel (3.11-3.12).
-    for atributo in ("compress_level", "_compresslevel"):
-        try:
-            setattr(info, atributo, _NIVEL)
-            break
-        except AttributeError:
-            continue
-    return info
-
-
-def _interior(cuerpo: etree._Element) -> bytes:
-    """El contenido de w:body serializado, sin la etiqueta de apertura ni la de cierre.
-
-    Los prefijos de espacio de nombres quedan declarados en la raíz del documento base
-    (todos los documentos salen de la misma plantilla: se verifica al agregarlos).
-    """
-    texto = etree.tostring(cuerpo, encoding="UTF-8")
-    if texto.endswith(b"/>") and b"</" not in texto:
-        return b""
-    inicio = texto.index(b">") + 1
-    fin = texto.rindex(b"</")
-    return texto[inicio:fin]
-
-
-class _Paquete:
-    """Los miembros de un .docx y su tabla de tipos de contenido."""
-
-    def __init__(self, datos: bytes) -> None:
-        with zipfile.ZipFile(io.BytesIO(datos)) as zf:
-            self.nombres = [i.filename for i in zf.infolist()]
-            self.miembros = {i.filename: zf.read(i) for i in zf.infolist()}
-        self.tipos = _xml(self.miembros["[Content_Types].xml"])
-
-    def tipo_de(self, parte: str) -> tuple[str, str] | None:
-        """("Override", tipo) o ("Default", tipo) de la parte."""
-        for o in self.tipos.iter(f"{{{CT}}}Override"):
-            if o.get("PartName") == "/" + parte:
-                return "Override", o.get("ContentType", "")
-        ext = posixpath.splitext(parte)[1].lstrip(".").lower()
-        for d in self.tipos.iter(f"{{{CT}}}Default"):
-            if d.get("Extension", "").lower() == ext:
-                return "Default", d.get("ContentType", "")
-        return None
-
-    def relaciones(self, parte: str) -> dict[str, etree._Element]:
-        ruta = _rels_de(parte)
-        if ruta not in self.miembros:
-            return {}
-        return {r.get("Id"): r for r in _xml(self.miembros[ruta]).iter(f"{{{PR}}}Relationship")}
-
-
-def _a_sectionpages(raiz: etree._Element, paginas: int | None = None) -> None:
-    """NUMPAGES (todo el archivo) → SECTIONPAGES (la sección: un documento del lote).
-
-    El resultado guardado del campo pasa a ser ``paginas`` (o queda vacío si no se conoce):
-    Word lo recalcula al paginar, pero LibreOffice 7 no calcula SECTIONPAGES y muestra lo guardado.
-    """
-    guardado = "" if paginas is None else str(paginas)
-    for parrafo in raiz.iter(_w("p")):
-        estado: str | None = None
-        es_total = primero = False
-        for run in parrafo.iter(_w("r")):
-            marca = run.find(_w("fldChar"))
-            if marca is not None:
-                tipo = marca.get(_w("fldCharType"))
-                if tipo == "begin":
-                    estado, es_total = "instruccion", False
-                elif tipo == "separate":
-                    estado, primero = "resultado", True
-                elif tipo == "end":
-                    estado, es_total = None, False
-                continue
-            instr = run.find(_w("instrText"))
-            if (
-                instr is not None
-                and estado == "instruccion"
-                and instr.text
-                and ("NUMPAGES" in instr.text or "SECTIONPAGES" in instr.text)
-            ):
-                instr.text = instr.text.replace("NUMPAGES", "SECTIONPAGES")
-                es_total = True
-            if estado == "resultado" and es_total:
-                for texto in run.findall(_w("t")):
-                    texto.text = guardado if primero else ""
-                    primero = False
-    for simple in raiz.iter(_w("fldSimple")):
-        instr = simple.get(_w("instr"))
-        if instr and ("NUMPAGES" in instr or "SECTIONPAGES" in instr):
-            simple.set(_w("instr"), instr.replace("NUMPAGES", "SECTIONPAGES"))
-            textos = list(simple.iter(_w("t")))
-            for i, texto in enumerate(textos):
-                texto.text = guardado if i == 0 else ""
-
-
-def _insertar_en_orden(sect: etree._Element, hijo: etree._Element) -> None:
-    nombre = etree.QName(hijo).localname
-    posicion = _ORDEN_SECTPR.index(nombre)
-    for i, existente in enumerate(sect):
-        local = etree.QName(existente).localname
-        if local in _ORDEN_SECTPR and _ORDEN_SECTPR.index(local) > posicion:
-            sect.insert(i, hijo)
-            return
-    sect.append(hijo)
-
-
-def _seccion_nueva(sect: etree._Element) -> None:
-    """Página nueva y numeración desde 1."""
-    for viejo in sect.findall(_w("pgNumType")):
-        sect.remove(viejo)
-    for viejo in sect.findall(_w("type")):
-        sect.remove(viejo)
-    num = etree.Element(_w("pgNumType"))
-    num.set(_w("start"), "1")
-    _insertar_en_orden(sect, num)
-    tipo = etree.Element(_w("type"))
-    tipo.set(_w("val"), "nextPage")
-    _insertar_en_orden(sect, tipo)
-
 
 class Combinador:
     """Acumula documentos y produce el .docx combinado (determinista).
@@ -204,7 +42,7 @@ class Combinador:
     """
 
     def __init__(self) -> None:
-        self._base: _Paquete | None = None
+        self._base: PaqueteOffice | None = None
         self._doc: etree._Element | None = None
         self._nsmap: dict[str | None, str] = {}
         self._rels: etree._Element | None = None
@@ -255,12 +93,12 @@ class Combinador:
         if self._cerrado:
             raise ValueError("el combinado ya se escribió; cree otro Combinador")
         datos = Path(fuente).read_bytes() if isinstance(fuente, (str, Path)) else fuente
-        paquete = _Paquete(datos)
-        doc = _xml(paquete.miembros[_DOCUMENTO])
-        cuerpo = doc.find(_w("body"))
+        paquete = PaqueteOffice(datos)
+        doc = leer_xml(paquete.miembros[_DOCUMENTO])
+        cuerpo = doc.find(w("body"))
         if cuerpo is None:
             raise ValueError("el documento no tiene cuerpo (w:body)")
-        seccion = cuerpo[-1] if len(cuerpo) and cuerpo[-1].tag == _w("sectPr") else etree.Element(_w("sectPr"))
+        seccion = cuerpo[-1] if len(cuerpo) and cuerpo[-1].tag == w("sectPr") else etree.Element(w("sectPr"))
         if seccion.getparent() is not None:
             cuerpo.remove(seccion)
         contenido = list(cuerpo)
@@ -275,11 +113,11 @@ class Combinador:
             self._importar(paquete, contenido, seccion)
         self._renumerar_dibujos(contenido)
         if self._n > 0:
-            for sect in [s for el in contenido for s in el.iter(_w("sectPr"))] + [seccion]:
+            for sect in [s for el in contenido for s in el.iter(w("sectPr"))] + [seccion]:
                 self._copiar_cabeceras(paquete, sect)
-        _seccion_nueva(seccion)
+        seccion_nueva(seccion)
         for el in contenido:
-            _a_sectionpages(el, paginas)
+            a_sectionpages(el, paginas)
         self._anterior = (cuerpo, seccion)
         self._n += 1
 
@@ -292,21 +130,18 @@ class Combinador:
             self._partes.close()
             self._cerrado = True
         previo, resto = self._documento_partido()
-        with zipfile.ZipFile(salida, "w", zipfile.ZIP_DEFLATED) as zf:
-            for nombre in self._base.nombres:
-                if nombre == _DOCUMENTO:
-                    grande = self._cuerpos.tell() > 1 << 30
-                    with zf.open(_info(nombre), "w", force_zip64=grande) as destino:
-                        destino.write(previo)
-                        self._cuerpos.seek(0)
-                        shutil.copyfileobj(self._cuerpos, destino, 1 << 20)
-                        destino.write(resto)
-                    continue
-                zf.writestr(_info(nombre), self._miembro_base(nombre), compresslevel=_NIVEL)
-            self._partes_archivo.seek(0)
-            with zipfile.ZipFile(self._partes_archivo) as partes:
-                for info in partes.infolist():
-                    zf.writestr(_info(info.filename), partes.read(info), compresslevel=_NIVEL)
+        paquete = EscritorZip(salida)
+        for nombre in self._base.nombres:
+            if nombre == _DOCUMENTO:
+                self._cuerpos.seek(0)
+                paquete.agregar_trozos(nombre, (previo, self._cuerpos, resto))
+            else:
+                paquete.agregar_datos(nombre, self._miembro_base(nombre))
+        self._partes_archivo.seek(0)
+        with zipfile.ZipFile(self._partes_archivo) as partes:
+            for info in partes.infolist():
+                paquete.agregar_datos(info.filename, partes.read(info))
+        paquete.cerrar()
 
     def resultado(self) -> bytes:
         """Los bytes del .docx combinado (para combinados pequeños; use :meth:`guardar` para grandes)."""
@@ -321,19 +156,18 @@ class Combinador:
     # -------------------------------------------------------------- interno
 
     def _es_cabecera(self, nombre: str) -> bool:
-        tipo = self._base.tipo_de(nombre) if self._base else None
-        return bool(tipo and (tipo[1].endswith("header+xml") or tipo[1].endswith("footer+xml")))
+        return es_cabecera(self._base.tipo_de(nombre) if self._base else None)
 
-    def _iniciar(self, paquete: _Paquete, doc: etree._Element) -> None:
+    def _iniciar(self, paquete: PaqueteOffice, doc: etree._Element) -> None:
         self._base = paquete
         self._doc = doc
         self._nsmap = dict(doc.nsmap)
-        self._rels = _xml(paquete.miembros[_rels_de(_DOCUMENTO)])
+        self._rels = leer_xml(paquete.miembros[rels_de(_DOCUMENTO)])
         for rel in self._rels.iter(f"{{{PR}}}Relationship"):
-            if rel.get("Type") == TIPO_FOOTNOTES:
-                self._ruta_notas = _resolver(_DOCUMENTO, rel.get("Target", ""))
-                self._notas = _xml(paquete.miembros[self._ruta_notas])
-                ids = [int(n.get(_w("id"), "0")) for n in self._notas.iter(_w("footnote"))]
+            if rel.get("Type") == REL_NOTAS_AL_PIE:
+                self._ruta_notas = resolver(_DOCUMENTO, rel.get("Target", ""))
+                self._notas = leer_xml(paquete.miembros[self._ruta_notas])
+                ids = [int(n.get(w("id"), "0")) for n in self._notas.iter(w("footnote"))]
                 self._id_nota = max([0, *ids])
         for dibujo in doc.iter(f"{{{WP}}}docPr"):
             self._id_dibujo = max(self._id_dibujo, int(dibujo.get("id", "0") or 0))
@@ -350,45 +184,45 @@ class Combinador:
             cuerpo.append(seccion)
         else:
             final = cuerpo[-1] if len(cuerpo) else None
-            if final is None or final.tag != _w("p") or final.find(f"{_w('pPr')}/{_w('sectPr')}") is not None:
-                final = etree.SubElement(cuerpo, _w("p"))
-            ppr = final.find(_w("pPr"))
+            if final is None or final.tag != w("p") or final.find(f"{w('pPr')}/{w('sectPr')}") is not None:
+                final = etree.SubElement(cuerpo, w("p"))
+            ppr = final.find(w("pPr"))
             if ppr is None:
-                ppr = etree.Element(_w("pPr"))
+                ppr = etree.Element(w("pPr"))
                 final.insert(0, ppr)
-            cambio = ppr.find(_w("pPrChange"))
+            cambio = ppr.find(w("pPrChange"))
             if cambio is not None:
                 cambio.addprevious(seccion)
             else:
                 ppr.append(seccion)
-        self._cuerpos.write(_interior(cuerpo))
+        self._cuerpos.write(interior(cuerpo))
         cuerpo.clear()
         self._anterior = None
 
     def _documento_partido(self) -> tuple[bytes, bytes]:
         """document.xml de la base partido donde va el cuerpo: (hasta <w:body>, desde </w:body>)."""
         assert self._doc is not None
-        cuerpo = self._doc.find(_w("body"))
+        cuerpo = self._doc.find(w("body"))
         assert cuerpo is not None
         cuerpo.clear()
         marca = etree.Comment("CUERPO_LOTE")
         cuerpo.append(marca)
-        previo, resto = _bytes(self._doc).split(b"<!--CUERPO_LOTE-->")
+        previo, resto = xml_a_bytes(self._doc).split(b"<!--CUERPO_LOTE-->")
         cuerpo.remove(marca)
         return previo, resto
 
     def _miembro_base(self, nombre: str) -> bytes:
         assert self._base is not None
-        if nombre == _rels_de(_DOCUMENTO):
-            return _bytes(self._rels)  # type: ignore[arg-type]
+        if nombre == rels_de(_DOCUMENTO):
+            return xml_a_bytes(self._rels)  # type: ignore[arg-type]
         if nombre == "[Content_Types].xml":
-            return _bytes(self._base.tipos)
+            return xml_a_bytes(self._base.tipos)
         if nombre == self._ruta_notas and self._notas is not None:
-            return _bytes(self._notas)
+            return xml_a_bytes(self._notas)
         if self._es_cabecera(nombre):
-            raiz = _xml(self._base.miembros[nombre])
-            _a_sectionpages(raiz, self._paginas_base)
-            return _bytes(raiz)
+            raiz = leer_xml(self._base.miembros[nombre])
+            a_sectionpages(raiz, self._paginas_base)
+            return xml_a_bytes(raiz)
         return self._base.miembros[nombre]
 
     def _nuevo_id_rel(self) -> str:
@@ -413,7 +247,7 @@ class Combinador:
             rel.set("TargetMode", "External")
         return rid
 
-    def _registrar_tipo(self, fuente: _Paquete, parte_fuente: str, parte_nueva: str) -> None:
+    def _registrar_tipo(self, fuente: PaqueteOffice, parte_fuente: str, parte_nueva: str) -> None:
         assert self._base is not None
         tipo = fuente.tipo_de(parte_fuente)
         if tipo is None:
@@ -429,7 +263,7 @@ class Combinador:
             d.set("ContentType", contenido)
             self._base.tipos.insert(0, d)
 
-    def _copiar_parte(self, fuente: _Paquete, parte: str, copiadas: dict[str, str]) -> str:
+    def _copiar_parte(self, fuente: PaqueteOffice, parte: str, copiadas: dict[str, str]) -> str:
         """Copia una parte (y lo que ella relaciona) con nombre nuevo; devuelve el nombre nuevo."""
         if parte in copiadas:
             return copiadas[parte]
@@ -437,30 +271,29 @@ class Combinador:
         nueva = posixpath.join(carpeta, f"lote{self._n + 1}_{nombre}")
         copiadas[parte] = nueva
         datos = fuente.miembros[parte]
-        rels = _rels_de(parte)
+        rels = rels_de(parte)
         if rels in fuente.miembros:
-            raiz = _xml(fuente.miembros[rels])
+            raiz = leer_xml(fuente.miembros[rels])
             for rel in raiz.iter(f"{{{PR}}}Relationship"):
                 if rel.get("TargetMode") == "External":
                     continue
-                destino = _resolver(parte, rel.get("Target", ""))
+                destino = resolver(parte, rel.get("Target", ""))
                 if destino in fuente.miembros:
                     copia = self._copiar_parte(fuente, destino, copiadas)
                     rel.set("Target", posixpath.relpath(copia, carpeta))
-            self._guardar_nueva(_rels_de(nueva), _bytes(raiz))
-        tipo = fuente.tipo_de(parte)
-        if tipo and (tipo[1].endswith("header+xml") or tipo[1].endswith("footer+xml")):
-            raiz = _xml(datos)
-            _a_sectionpages(raiz, self._paginas)
-            datos = _bytes(raiz)
+            self._guardar_nueva(rels_de(nueva), xml_a_bytes(raiz))
+        if es_cabecera(fuente.tipo_de(parte)):
+            raiz = leer_xml(datos)
+            a_sectionpages(raiz, self._paginas)
+            datos = xml_a_bytes(raiz)
         self._guardar_nueva(nueva, datos)
         self._registrar_tipo(fuente, parte, nueva)
         return nueva
 
     def _guardar_nueva(self, nombre: str, datos: bytes) -> None:
-        self._partes.writestr(_info(nombre), datos)
+        self._partes.writestr(nombre, datos)  # almacén temporal: solo importan nombre y datos
 
-    def _importar(self, paquete: _Paquete, contenido: list[etree._Element], seccion: etree._Element) -> None:
+    def _importar(self, paquete: PaqueteOffice, contenido: list[etree._Element], seccion: etree._Element) -> None:
         """Reasigna las relaciones (imágenes, vínculos) y las notas al pie del contenido importado."""
         rels = paquete.relaciones(_DOCUMENTO)
         self._copiadas = {}
@@ -475,48 +308,48 @@ class Combinador:
                         externo = rel.get("TargetMode") == "External"
                         destino = rel.get("Target", "")
                         if not externo:
-                            parte = self._copiar_parte(paquete, _resolver(_DOCUMENTO, destino), self._copiadas)
+                            parte = self._copiar_parte(paquete, resolver(_DOCUMENTO, destino), self._copiadas)
                             destino = posixpath.relpath(parte, "word")
                         nuevos[valor] = self._agregar_rel(rel.get("Type", ""), destino, externo)
                     nodo.set(atributo, nuevos[valor])
         self._importar_notas(paquete, rels, contenido)
 
     def _importar_notas(
-        self, paquete: _Paquete, rels: dict[str, etree._Element], contenido: list[etree._Element]
+        self, paquete: PaqueteOffice, rels: dict[str, etree._Element], contenido: list[etree._Element]
     ) -> None:
-        referencias = [r for el in contenido for r in el.iter(_w("footnoteReference"))]
+        referencias = [r for el in contenido for r in el.iter(w("footnoteReference"))]
         if not referencias:
             return
         ruta = next(
-            (_resolver(_DOCUMENTO, r.get("Target", "")) for r in rels.values() if r.get("Type") == TIPO_FOOTNOTES),
+            (resolver(_DOCUMENTO, r.get("Target", "")) for r in rels.values() if r.get("Type") == REL_NOTAS_AL_PIE),
             None,
         )
         if ruta is None or self._notas is None:
             return
-        fuente = {n.get(_w("id")): n for n in _xml(paquete.miembros[ruta]).iter(_w("footnote"))}
+        fuente = {n.get(w("id")): n for n in leer_xml(paquete.miembros[ruta]).iter(w("footnote"))}
         nuevos: dict[str, str] = {}
         for ref in referencias:
-            viejo = ref.get(_w("id"))
+            viejo = ref.get(w("id"))
             if viejo not in fuente:
                 continue
             if viejo not in nuevos:
                 self._id_nota += 1
                 nuevos[viejo] = str(self._id_nota)
                 nota = copy.deepcopy(fuente[viejo])
-                nota.set(_w("id"), nuevos[viejo])
+                nota.set(w("id"), nuevos[viejo])
                 self._notas.append(nota)
-            ref.set(_w("id"), nuevos[viejo])
+            ref.set(w("id"), nuevos[viejo])
 
-    def _copiar_cabeceras(self, paquete: _Paquete, sect: etree._Element) -> None:
+    def _copiar_cabeceras(self, paquete: PaqueteOffice, sect: etree._Element) -> None:
         """Los encabezados y pies de la sección pasan a ser partes propias del combinado."""
         rels = paquete.relaciones(_DOCUMENTO)
         copiadas = self._copiadas
-        for ref in [*sect.findall(_w("headerReference")), *sect.findall(_w("footerReference"))]:
+        for ref in [*sect.findall(w("headerReference")), *sect.findall(w("footerReference"))]:
             viejo = ref.get(f"{{{R}}}id")
             if viejo not in rels:
                 continue
             rel = rels[viejo]
-            parte = self._copiar_parte(paquete, _resolver(_DOCUMENTO, rel.get("Target", "")), copiadas)
+            parte = self._copiar_parte(paquete, resolver(_DOCUMENTO, rel.get("Target", "")), copiadas)
             ref.set(f"{{{R}}}id", self._agregar_rel(rel.get("Type", ""), posixpath.relpath(parte, "word"), False))
 
     def _renumerar_dibujos(self, contenido: list[etree._Element]) -> None:

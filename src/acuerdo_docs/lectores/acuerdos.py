@@ -79,6 +79,51 @@ def _datos(fila: FilaLeida, hoja: str) -> dict[str, Any]:
     return desaplanar({k: v for k, v in fila.datos.items() if k not in _ENLACES}, HOJAS[hoja])
 
 
+
+@dataclasses.dataclass(frozen=True)
+class _Anidado:
+    """Una hoja cuyas filas llevan dentro las de otra (actores → compromisos, riesgos → controles)."""
+
+    hoja: str
+    hoja_hija: str
+    campo: str
+    """Campo del acuerdo (``actores``), que es también el comienzo de la ruta de la traza."""
+    lista: str
+    """Campo de cada elemento que recibe las filas hijas (``compromisos``)."""
+    enlace: str
+    """Columna de la hoja hija con el id del padre (``actor_id``)."""
+    sin_padre: str
+
+
+_ACTORES = _Anidado(ACTORES, COMPROMISOS, "actores", "compromisos", "actor_id",
+                    "no hay ningún actor con este id en este acuerdo (hoja «actores»)")
+_RIESGOS = _Anidado(RIESGOS, CONTROLES, "riesgos", "controles", "riesgo_id",
+                    "no hay ningún riesgo con esta referencia en este acuerdo (hoja «riesgos»)")
+
+
+def _anidar(anidado: _Anidado, hijas: dict[str, list[FilaLeida]], errores: list[ErrorCelda],
+            traza: dict[Ruta, FilaLeida]) -> list[dict[str, Any]]:
+    """Las filas de ``anidado.hoja`` con sus filas hijas dentro; anota errores y traza de cada fila."""
+    padres: list[dict[str, Any]] = []
+    indices: dict[str, int] = {}
+    for i, f in enumerate(hijas.get(anidado.hoja, [])):
+        errores.extend(f.errores)
+        padre = _datos(f, anidado.hoja)
+        padre[anidado.lista] = []
+        padres.append(padre)
+        traza[(anidado.campo, i)] = f
+        indices.setdefault(clave_id(padre.get("id")), i)
+    for f in hijas.get(anidado.hoja_hija, []):
+        errores.extend(f.errores)
+        indice = indices.get(clave_id(f.datos.get(anidado.enlace)))
+        if indice is None:
+            errores.append(_error(f, anidado.enlace, anidado.sin_padre))
+            continue
+        lista = padres[indice][anidado.lista]
+        traza[(anidado.campo, indice, anidado.lista, len(lista))] = f
+        lista.append(_datos(f, anidado.hoja_hija))
+    return padres
+
 class EntradaAcuerdos:
     """Los acuerdos del libro, cada uno armado con sus filas hijas."""
 
@@ -154,56 +199,14 @@ class EntradaAcuerdos:
         if not clave:
             errores.append(_error(fila, "acuerdo_id", "falta el id del acuerdo (acuerdo_id)"))
 
-        actores: list[dict[str, Any]] = []
-        por_actor: dict[str, dict[str, Any]] = {}
-        for i, f in enumerate(hijas.get(ACTORES, [])):
-            errores += f.errores
-            actor = _datos(f, ACTORES)
-            actor["compromisos"] = []
-            actores.append(actor)
-            traza[("actores", i)] = f
-            por_actor.setdefault(clave_id(actor.get("id")), {"datos": actor, "indice": i})
-        for f in hijas.get(COMPROMISOS, []):
-            errores += f.errores
-            destino = por_actor.get(clave_id(f.datos.get("actor_id")))
-            if destino is None:
-                errores.append(
-                    _error(f, "actor_id", "no hay ningún actor con este id en este acuerdo (hoja «actores»)")
-                )
-                continue
-            lista = destino["datos"]["compromisos"]
-            traza[("actores", destino["indice"], "compromisos", len(lista))] = f
-            lista.append(_datos(f, COMPROMISOS))
-        datos["actores"] = actores
-
+        datos["actores"] = _anidar(_ACTORES, hijas, errores, traza)
         hitos = []
         for i, f in enumerate(hijas.get(HITOS, [])):
             errores += f.errores
             traza[("hoja_de_ruta", i)] = f
             hitos.append(_datos(f, HITOS))
         datos["hoja_de_ruta"] = hitos
-
-        riesgos: list[dict[str, Any]] = []
-        por_riesgo: dict[str, int] = {}
-        for i, f in enumerate(hijas.get(RIESGOS, [])):
-            errores += f.errores
-            riesgo = _datos(f, RIESGOS)
-            riesgo["controles"] = []
-            riesgos.append(riesgo)
-            traza[("riesgos", i)] = f
-            por_riesgo.setdefault(clave_id(riesgo.get("id")), i)
-        for f in hijas.get(CONTROLES, []):
-            errores += f.errores
-            indice = por_riesgo.get(clave_id(f.datos.get("riesgo_id")))
-            if indice is None:
-                errores.append(
-                    _error(f, "riesgo_id", "no hay ningún riesgo con esta referencia en este acuerdo (hoja «riesgos»)")
-                )
-                continue
-            lista = riesgos[indice]["controles"]
-            traza[("riesgos", indice, "controles", len(lista))] = f
-            lista.append(_datos(f, CONTROLES))
-        datos["riesgos"] = riesgos
+        datos["riesgos"] = _anidar(_RIESGOS, hijas, errores, traza)
 
         id_texto = fila.datos.get("acuerdo_id")
         return Unidad(

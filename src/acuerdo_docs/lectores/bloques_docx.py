@@ -22,6 +22,7 @@ from docx.oxml.ns import qn
 
 from ..errores import ErrorEntrada
 from ..esquemas.comun import normalizar_clave
+from ..paquete.espacios import MC
 
 _W_P = qn("w:p")
 _W_TBL = qn("w:tbl")
@@ -34,7 +35,7 @@ _W_CUSTOM_XML = qn("w:customXml")
 _SALTOS = {qn("w:br"), qn("w:cr")}
 _TABULADORES = {qn("w:tab"), qn("w:ptab")}
 _IMAGENES = {qn("w:drawing"), qn("w:pict"), qn("w:object"),
-             "{http://schemas.openxmlformats.org/markup-compatibility/2006}AlternateContent"}
+             f"{{{MC}}}AlternateContent"}
 # Lo que un lector no ve: texto borrado, código de campos, propiedades, datos ocultos.
 _OMITIR = {
     qn("w:del"), qn("w:moveFrom"), qn("w:delText"), qn("w:instrText"), qn("w:delInstrText"),
@@ -292,6 +293,33 @@ def _leer(contenedor: Any, estilos: _Estilos, apartar: Callable[[Tabla], bool] |
     return lectura
 
 
+def _cuadro_debajo(celdas: Tabla, i: int, j: int) -> CuadroFecha:
+    """Los valores día/mes/año escritos en la fila de debajo de los rótulos (columnas ``j`` a ``j + 2``)."""
+    debajo = celdas[i + 1] if i + 1 < len(celdas) else []
+    return CuadroFecha(*[debajo[j + d].texto if j + d < len(debajo) else "" for d in range(3)])
+
+
+def _agregar(resultado: _Lectura, lectura: _Lectura, apartada: bool) -> None:
+    resultado.todos.extend(lectura.todos)
+    if not apartada:
+        resultado.visibles.extend(lectura.visibles)
+        resultado.apartadas.extend(lectura.apartadas)
+
+
+def _leer_fila(resultado: _Lectura, fila: list[_Lectura], cuadro: tuple[int, CuadroFecha] | None,
+               saltar: set[int], apartada: bool) -> None:
+    """Las celdas de una fila en orden; el cuadro de fecha (columna, valor) ocupa sus tres rótulos."""
+    for k, lectura in enumerate(fila):
+        if k in saltar:
+            continue
+        if cuadro is not None and cuadro[0] <= k <= cuadro[0] + 2:
+            if k == cuadro[0]:
+                resultado.todos.append(cuadro[1])
+                resultado.visibles.append(cuadro[1])
+            continue
+        _agregar(resultado, lectura, apartada)
+
+
 def _leer_tabla(tbl: Any, estilos: _Estilos, apartar: Callable[[Tabla], bool] | None, nivel: int) -> _Lectura:
     """Una tabla aplanada fila por fila; las cajas día/mes/año se vuelven un :class:`CuadroFecha`."""
     if nivel > LIMITE_ANIDAMIENTO:
@@ -302,28 +330,14 @@ def _leer_tabla(tbl: Any, estilos: _Estilos, apartar: Callable[[Tabla], bool] | 
     apartada = apartar is not None and apartar(celdas)
     if apartada:
         resultado.apartadas.append(celdas)
-    consumidas: set[tuple[int, int]] = set()
-    filas_valores: set[int] = set()
+    # Por fila, las celdas ya leídas como valores de un cuadro de fecha de la fila de arriba.
+    consumidas: dict[int, set[int]] = {}
     for i, fila in enumerate(lecturas):
-        j = None if i in filas_valores else _triple_fecha(celdas[i])
-        for k, lectura in enumerate(fila):
-            if (i, k) in consumidas:
-                continue
-            if j is not None and k == j:
-                debajo = celdas[i + 1] if i + 1 < len(celdas) else []
-                valores = [debajo[j + d].texto if j + d < len(debajo) else "" for d in range(3)]
-                cuadro = CuadroFecha(*valores)
-                resultado.todos.append(cuadro)
-                resultado.visibles.append(cuadro)
-                consumidas.update({(i + 1, j), (i + 1, j + 1), (i + 1, j + 2)})
-                filas_valores.add(i + 1)
-                continue
-            if j is not None and j < k <= j + 2:
-                continue
-            resultado.todos.extend(lectura.todos)
-            if not apartada:
-                resultado.visibles.extend(lectura.visibles)
-                resultado.apartadas.extend(lectura.apartadas)
+        j = None if i in consumidas else _triple_fecha(celdas[i])
+        cuadro = None if j is None else (j, _cuadro_debajo(celdas, i, j))
+        if j is not None:
+            consumidas[i + 1] = {j, j + 1, j + 2}
+        _leer_fila(resultado, fila, cuadro, consumidas.get(i, set()), apartada)
     if apartada:
         resultado.visibles = []
     return resultado

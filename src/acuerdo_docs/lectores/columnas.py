@@ -12,58 +12,13 @@ import enum
 import types
 import typing
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, Literal, Union
 
 from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
-from ..esquemas.comun import normalizar_clave
-
-MARCA_OBLIGATORIA = " *"
-"""Lo que la plantilla de lote agrega a la etiqueta de una columna obligatoria (no es parte de la etiqueta)."""
-
-TipoColumna = Literal["texto", "fecha", "lista", "opcion", "entero", "numero", "booleano"]
-
-
-@dataclass(frozen=True)
-class Columna:
-    """Una columna de la hoja: de dónde sale en el modelo y cómo se muestra."""
-
-    clave: str
-    """Clave plana (``fecha_inicio``, ``desafio_nombre``): también vale como encabezado."""
-    ruta: tuple[str, ...]
-    """Camino en el modelo: ``("desafio", "nombre")``."""
-    etiqueta: str
-    ayuda: str | None
-    obligatoria: bool
-    tipo: TipoColumna = "texto"
-    opciones: tuple[str, ...] = ()
-    """Valores admitidos (Literal/Enum) o sugeridos (``examples``, ver ``opciones_abiertas``)."""
-    opciones_abiertas: bool = False
-    personal: bool = False
-    en_plantilla: bool = True
-    """False: columna aceptada al leer, pero que la plantilla de lote no trae (p. ej. el encabezado del formato)."""
-    subcampo: str | None = None
-    """Para listas de modelos escritas como una celda: el campo que recibe cada línea (``anexos`` → ``nombre``)."""
-    alias: tuple[str, ...] = field(default=())
-
-    @property
-    def encabezado(self) -> str:
-        """Texto de la fila 1: la etiqueta, con asterisco si es obligatoria."""
-        return f"{self.etiqueta}{MARCA_OBLIGATORIA}" if self.obligatoria else self.etiqueta
-
-    def nombres_aceptados(self) -> set[str]:
-        """Encabezados que se reconocen como esta columna (normalizados)."""
-        crudos = {self.clave, self.etiqueta, ".".join(self.ruta), *self.alias}
-        return {normalizar_clave(n) for n in crudos if n} - {""}
-
-
-def sin_marca_obligatoria(encabezado: str) -> str:
-    """La etiqueta de un encabezado sin la estrella de obligatorio: «Conclusiones *» → «Conclusiones»."""
-    texto = encabezado.rstrip()
-    return texto[:-1].rstrip() if texto.endswith("*") else texto
+from ..esquemas.columna import Columna, TipoColumna
 
 
 def _sin_opcional(anotacion: Any) -> tuple[Any, bool]:

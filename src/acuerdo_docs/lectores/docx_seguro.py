@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import io
 import os
-import re
-import zipfile
 from pathlib import Path
 from typing import BinaryIO
 
@@ -19,6 +17,7 @@ from docx import Document
 from docx.document import Document as DocumentoDocx
 
 from ..errores import ErrorEntrada
+from ..paquete.seguridad import LimitesZip, Motivo, ZipRechazado, revisar_zip
 
 Fuente = str | os.PathLike[str] | bytes | bytearray | BinaryIO
 """Una ruta, los bytes del archivo o un archivo binario abierto."""
@@ -32,7 +31,6 @@ LIMITE_PARTES = 5000
 LIMITE_PROPORCION = 200
 """Proporción máxima descomprimido/comprimido de una parte grande (bombas zip)."""
 
-_DTD = re.compile(rb"<!(?:DOCTYPE|ENTITY)", re.IGNORECASE)
 _MB = 1024 * 1024
 
 
@@ -93,49 +91,28 @@ def _tipo_no_docx(datos: bytes) -> str:
     return "no es un documento de Word .docx (Word 2007 o posterior)"
 
 
+_MOTIVOS = {
+    Motivo.DANADO: "está dañado: el contenedor zip no se puede leer",
+    Motivo.CIFRADO: "está cifrado: guárdelo sin contraseña",
+    Motivo.MIEMBROS: "tiene demasiadas partes internas para ser un .docx",
+    Motivo.PROPORCION: "su contenido descomprimido es demasiado grande (posible bomba zip); no se abre",
+    Motivo.DESCOMPRIMIDO: "su contenido descomprimido es demasiado grande (posible bomba zip); no se abre",
+    Motivo.PARTE_XML: "tiene una parte XML demasiado grande; no se abre",
+    Motivo.DTD: "contiene declaraciones DTD o entidades XML, que un .docx legítimo no usa; no se abre",
+}
+
+
 def comprobar_zip(datos: bytes, nombre: str) -> None:
     """Rechaza lo que no es un zip, los zip cifrados o dañados, las bombas y las DTD."""
     if not datos.startswith(b"PK\x03\x04"):
         raise ErrorLectura(nombre, _tipo_no_docx(datos))
     try:
-        with zipfile.ZipFile(io.BytesIO(datos)) as zf:
-            partes = zf.infolist()
-            if len(partes) > LIMITE_PARTES:
-                raise ErrorLectura(nombre, "tiene demasiadas partes internas para ser un .docx")
-            total = 0
-            for info in partes:
-                if info.flag_bits & 0x1:
-                    raise ErrorLectura(nombre, "está cifrado: guárdelo sin contraseña")
-                total += info.file_size
-                grande = info.file_size > 10 * _MB
-                if total > LIMITE_DESCOMPRIMIDO or (
-                    grande and info.file_size > LIMITE_PROPORCION * max(info.compress_size, 1)
-                ):
-                    raise ErrorLectura(
-                        nombre, "su contenido descomprimido es demasiado grande (posible bomba zip); no se abre"
-                    )
-            for info in partes:
-                if not info.filename.lower().endswith((".xml", ".rels")):
-                    continue
-                if info.file_size > LIMITE_PARTE_XML:
-                    raise ErrorLectura(nombre, "tiene una parte XML demasiado grande; no se abre")
-                if _declara_dtd(zf.read(info)):
-                    raise ErrorLectura(
-                        nombre, "contiene declaraciones DTD o entidades XML, que un .docx legítimo no usa; no se abre"
-                    )
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, NotImplementedError):
-        raise ErrorLectura(nombre, "está dañado: el contenedor zip no se puede leer") from None
-    except (RuntimeError, ValueError, OSError):  # CRC errónea, método de compresión desconocido…
-        raise ErrorLectura(nombre, "está dañado: el contenedor zip no se puede leer") from None
-
-
-def _declara_dtd(xml: bytes) -> bool:
-    if xml.startswith((b"\xff\xfe", b"\xfe\xff")):  # UTF-16 con marca de orden
-        try:
-            xml = xml.decode("utf-16").encode("utf-8")
-        except UnicodeDecodeError:
-            return True
-    return bool(_DTD.search(xml))
+        revisar_zip(datos, LimitesZip(  # los límites del módulo se leen al llamar (las pruebas los cambian)
+            descomprimido=LIMITE_DESCOMPRIMIDO, partes=LIMITE_PARTES, proporcion=LIMITE_PROPORCION,
+            grande=10 * _MB, parte_xml=LIMITE_PARTE_XML,
+        ))
+    except ZipRechazado as exc:
+        raise ErrorLectura(nombre, _MOTIVOS[exc.motivo]) from None
 
 
 def abrir_docx(fuente: Fuente, nombre: str | None = None) -> tuple[DocumentoDocx, str]:

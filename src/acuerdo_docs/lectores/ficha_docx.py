@@ -32,19 +32,19 @@ from datetime import date
 from typing import Any
 
 from ..errores import ErrorCampo, ErrorValidacion, validar
-from ..esquemas.comun import MESES, RESERVADO, es_personal, normalizar_clave
-from ..esquemas.ficha import CAMPOS_NO_IMPRESOS, CAMPOS_TEXTO_LARGO, SECCIONES, BuenaPractica, Encabezado
+from ..esquemas.comun import RESERVADO, es_personal, normalizar_clave
+from ..esquemas.ficha import CAMPOS_NO_IMPRESOS, CAMPOS_TEXTO_LARGO, SECCIONES, BuenaPractica
 from ..salida.motor_docx import parrafos
 from .bloques_docx import (
     Bloque,
     CuadroFecha,
     Parrafo,
-    Tabla,
     TablasDemasiadoProfundas,
     bloques_cuerpo,
     tablas_encabezado,
 )
 from .docx_seguro import ErrorLectura, Fuente, abrir_docx
+from .valores_ficha import es_encabezado, leer_anexos, leer_encabezado, leer_fecha, leer_retos, textos_de
 
 __all__ = [
     "FichaExtraida", "campos_a_json", "choca_con_formato", "extraer_campos", "forma_canonica",
@@ -117,9 +117,6 @@ def _textos_fijos() -> frozenset[str]:
 
 
 _FIJOS = _textos_fijos()
-_ENCABEZADO = {
-    normalizar_clave(info.title or n): n for n, info in Encabezado.model_fields.items() if n != "entidad"
-}
 
 
 # ------------------------------------------------------------------ resultado
@@ -339,123 +336,6 @@ def _util(bloque: Bloque, campo: _Campo, guia_aproximada: bool = True) -> Bloque
     return bloque
 
 
-def _textos(bloques: list[Bloque]) -> list[str]:
-    return [b.texto for b in bloques if isinstance(b, Parrafo) and not b.vacio]
-
-
-_TOKEN = re.compile(r"\d+|[^\W\d_]+")
-_IGNORAR_FECHA = {"dia", "mes", "ano", "de", "del", "el"}
-_MES_POR_NOMBRE = {normalizar_clave(m): i for i, m in enumerate(MESES, start=1)}
-_MES_POR_NOMBRE.update({normalizar_clave(m)[:3]: i for i, m in enumerate(MESES, start=1)})
-_MES_POR_NOMBRE["setiembre"] = 9
-
-
-def _fecha_de_partes(texto: str) -> date | None:
-    partes = [normalizar_clave(t) for t in _TOKEN.findall(texto)]
-    partes = [p for p in partes if p and p not in _IGNORAR_FECHA]
-    if len(partes) != 3:
-        return None
-    if len(partes[0]) == 4 and partes[0].isdigit():  # año-mes-día
-        partes = [partes[2], partes[1], partes[0]]
-    dia, mes, anio = partes
-    if not dia.isdigit() or not anio.isdigit():
-        return None
-    numero_mes = int(mes) if mes.isdigit() else _MES_POR_NOMBRE.get(mes)
-    if numero_mes is None:
-        return None
-    numero_anio = int(anio)
-    if len(anio) == 2:  # 24/10/23 → 2023
-        numero_anio += 2000
-    try:
-        return date(numero_anio, numero_mes, int(dia))
-    except ValueError:
-        return None
-
-
-def _leer_fecha(bloques: list[Bloque]) -> date | str | None:
-    """La fecha de las cajas día/mes/año o escrita; el texto tal cual si no se entiende."""
-    for bloque in bloques:
-        if isinstance(bloque, CuadroFecha) and any(v.strip() for v in (bloque.dia, bloque.mes, bloque.anio)):
-            texto = " / ".join(v.strip() for v in (bloque.dia, bloque.mes, bloque.anio) if v.strip())
-            return _fecha_de_partes(texto) or texto
-    texto = " ".join(t.strip() for t in _textos(bloques))
-    if not texto:
-        return None
-    return _fecha_de_partes(texto) or texto
-
-
-_VINETA = re.compile(
-    r"^[ \t\xa0]*(?:[-–—•·▪►●○■◦‣⁃*](?!\d)[ \t\xa0]*"  # viñeta o guion (no un número negativo)
-    r"|\d{1,2}[.)][ \t\xa0]+"  # 1. 2)
-    r"|[a-zA-Z]\)[ \t\xa0]+)"  # a)
-)
-
-
-def _leer_retos(bloques: list[Bloque]) -> list[str]:
-    parrafos_utiles = [b for b in bloques if isinstance(b, Parrafo) and not b.vacio]
-    marcados = any(b.lista or any(_VINETA.match(linea) for linea in b.texto.split("\n")) for b in parrafos_utiles)
-    retos: list[str] = []
-    for bloque in parrafos_utiles:
-        if bloque.lista:
-            retos.append(bloque.texto)  # la viñeta es de Word: el texto va tal cual
-            continue
-        if not marcados:
-            retos.append(bloque.texto.strip("\n"))
-            continue
-        for linea in bloque.texto.split("\n"):
-            if not linea.strip():
-                continue
-            marca = _VINETA.match(linea)
-            if marca:
-                retos.append(linea[marca.end():].rstrip())
-            elif retos:
-                retos[-1] = f"{retos[-1]}\n{linea}"  # continuación del reto anterior
-            else:
-                retos.append(linea)
-    return [r for r in retos if r.strip()]
-
-
-_ANEXO_GENERADO = re.compile(r"^(\d+)\. (.*)$", re.DOTALL)
-
-
-def _leer_anexos(bloques: list[Bloque], avisos: list[str], etiqueta: str) -> list[dict[str, Any]]:
-    utiles = [b for b in bloques if isinstance(b, Parrafo)]
-    # Fichas de esta biblioteca: «N. nombre» en estilo de etiqueta y la descripción debajo.
-    generada = any(b.estilo == "Etiqueta" and _ANEXO_GENERADO.match(b.texto) for b in utiles)
-    marcados = any(b.lista or _VINETA.match(b.texto) for b in utiles if not b.vacio)
-    anexos: list[dict[str, Any]] = []
-    descripciones: list[list[str]] = []
-    imagenes = 0
-    for bloque in utiles:
-        if bloque.imagen:
-            imagenes += 1
-        if bloque.vacio:
-            continue
-        nombre: str | None = None
-        if generada:
-            coincide = _ANEXO_GENERADO.match(bloque.texto) if bloque.estilo == "Etiqueta" else None
-            nombre = coincide.group(2) if coincide else None
-        else:
-            # A mano: con viñetas, cada ítem marcado es un anexo y lo demás su descripción;
-            # sin viñetas, cada párrafo es un anexo.
-            marca = None if bloque.lista else _VINETA.match(bloque.texto)
-            if bloque.lista or marca or not marcados or not anexos:
-                nombre = (bloque.texto[marca.end():] if marca else bloque.texto).strip()
-        if nombre is not None:
-            anexos.append({"nombre": nombre, "descripcion": ""})
-            descripciones.append([])
-        elif anexos:
-            descripciones[-1].append(bloque.texto)
-    for anexo, partes in zip(anexos, descripciones):
-        anexo["descripcion"] = "\n\n".join(partes)
-    if imagenes:
-        avisos.append(
-            f"{etiqueta}: {imagenes} imagen(es) en los anexos; se leen el nombre y la descripción, "
-            "no el archivo de imagen"
-        )
-    return anexos
-
-
 def _valor(campo: _Campo, candidato: _Candidato, contenido: list[Bloque], avisos: list[str]) -> Any:
     bloques: list[Bloque] = []
     if candidato.resto is not None and candidato.resto.strip():
@@ -469,14 +349,14 @@ def _valor(campo: _Campo, candidato: _Candidato, contenido: list[Bloque], avisos
             bloques.append(util)
     nombre = campo.nombre
     if nombre in _FECHAS:
-        return _leer_fecha(bloques)
+        return leer_fecha(bloques)
     if nombre == "retos":
-        return _leer_retos(bloques)
+        return leer_retos(bloques)
     if nombre == "anexos":
-        return _leer_anexos(bloques, avisos, campo.etiqueta)
+        return leer_anexos(bloques, avisos, campo.etiqueta)
     if any(isinstance(b, CuadroFecha) for b in bloques):
         avisos.append(f"{campo.etiqueta}: hay una tabla de fecha dentro del campo; se ignora")
-    textos = _textos(bloques)
+    textos = textos_de(bloques)
     if nombre in _LARGOS:
         return "\n\n".join(t.strip("\n") for t in textos if t.strip("\n").strip())
     valor = "\n".join(textos)
@@ -499,29 +379,6 @@ def _texto_suelto(bloques: list[Bloque]) -> int:
     return cuenta
 
 
-def _es_encabezado(tabla: Tabla) -> bool:
-    claves = {c.clave for fila in tabla for c in fila}
-    return len(claves & set(_ENCABEZADO)) >= 3
-
-
-def _leer_encabezado(tablas: list[Tabla]) -> dict[str, str]:
-    for tabla in tablas:
-        if not _es_encabezado(tabla):
-            continue
-        datos: dict[str, str] = {}
-        for fila in tabla:
-            for j, celda in enumerate(fila[:-1]):
-                clave = _ENCABEZADO.get(celda.clave)
-                if clave and clave not in datos and fila[j + 1].texto.strip():
-                    datos[clave] = fila[j + 1].texto
-        logo = tabla[0][0] if tabla and tabla[0] else None
-        # Celda del logo: su texto; si solo tiene la imagen, queda la entidad por omisión.
-        if logo is not None and logo.clave not in _ENCABEZADO and (logo.texto.strip() or not logo.imagen):
-            datos["entidad"] = logo.texto if logo.texto.strip() else ""
-        return datos
-    return {}
-
-
 # ------------------------------------------------------------------ API
 
 
@@ -533,7 +390,7 @@ def extraer_campos(fuente: Fuente, *, nombre: str | None = None) -> FichaExtraid
     """
     documento, nombre = abrir_docx(fuente, nombre)
     try:
-        bloques, tablas_cuerpo = bloques_cuerpo(documento, apartar=_es_encabezado)
+        bloques, tablas_cuerpo = bloques_cuerpo(documento, apartar=es_encabezado)
         tablas_pagina = tablas_encabezado(documento)
     except TablasDemasiadoProfundas as exc:
         raise ErrorLectura(nombre, str(exc)) from None
@@ -541,7 +398,7 @@ def extraer_campos(fuente: Fuente, *, nombre: str | None = None) -> FichaExtraid
     if len(cadena) < MINIMO_ETIQUETAS:
         raise ErrorLectura(nombre, "no parece una ficha 4202000-FT-1311: no se encontraron sus etiquetas")
     extraida = FichaExtraida(nombre)
-    encabezado = _leer_encabezado(tablas_pagina) or _leer_encabezado(tablas_cuerpo)
+    encabezado = leer_encabezado(tablas_pagina) or leer_encabezado(tablas_cuerpo)
     if encabezado:
         extraida.campos["encabezado"] = encabezado
     sueltos = _texto_suelto(bloques[: cadena[0].posicion])

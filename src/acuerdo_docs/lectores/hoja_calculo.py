@@ -10,20 +10,18 @@ lee con defusedxml instalado (sin entidades externas) y en modo de solo lectura
 from __future__ import annotations
 
 import csv
-import re
-import zipfile
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any
 
 from openpyxl.utils import get_column_letter
-from openpyxl.utils.datetime import from_excel
 
 from ..errores import ErrorEntrada
+from ..esquemas.columna import Columna, sin_marca_obligatoria
 from ..esquemas.comun import normalizar_clave
-from .columnas import Columna, sin_marca_obligatoria
+from ..paquete.seguridad import LimitesZip, Motivo, ZipRechazado, abrir_zip, buscar_dtd, revisar_partes
+from .celdas import convertir, lineas
 
 MB = 1024 * 1024
 
@@ -124,56 +122,37 @@ def verificar_archivo(
 
 
 def _verificar_zip(ruta: Path, limite_descomprimido: int) -> None:
-    danado = f"{ruta.name}: no es un libro .xlsx válido o está dañado; ábralo y guárdelo de nuevo como .xlsx."
-    try:
-        with zipfile.ZipFile(ruta) as zf:
-            miembros = zf.infolist()
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
-        raise ErrorEntrada(danado) from None
-    if len(miembros) > LIMITE_MIEMBROS:
-        raise ErrorEntrada(f"{ruta.name}: el libro tiene demasiadas partes internas ({len(miembros)}); se rechaza.")
-    total = 0
-    for m in miembros:
-        total += m.file_size
-        # zipfile nunca entrega más bytes de los declarados: basta revisar lo declarado.
-        if m.file_size > MB and m.file_size > LIMITE_PROPORCION * max(m.compress_size, 1):
-            raise ErrorEntrada(
-                f"{ruta.name}: una parte interna se expande más de {LIMITE_PROPORCION} veces al descomprimirse"
-                " (posible bomba zip); se rechaza."
-            )
-    if total > limite_descomprimido:
-        raise ErrorEntrada(
-            f"{ruta.name}: descomprimido ocuparía {_tamano_mb(total)} MB, más del máximo de"
-            f" {_tamano_mb(limite_descomprimido)} MB (posible bomba zip); se rechaza."
-        )
-    nombres = {m.filename for m in miembros}
-    if "xl/workbook.xml" not in nombres and not any(n.endswith("workbook.xml") for n in nombres):
-        raise ErrorEntrada(danado)
-    _sin_dtd(ruta, miembros)
-
-
-def _sin_dtd(ruta: Path, miembros: list[zipfile.ZipInfo]) -> None:
-    """Un libro de Excel nunca trae <!DOCTYPE>: se rechaza antes de que lo vea un analizador XML.
+    """Tamaños, partes y DTD del libro (:mod:`~acuerdo_docs.paquete.seguridad`), con el mensaje del libro.
 
     openpyxl ya no resuelve entidades (defusedxml en las hojas, lxml sin entidades en el resto);
-    esto es una defensa más, con un mensaje claro (XXE, «billion laughs»).
+    rechazar las DTD es una defensa más, con un mensaje claro (XXE, «billion laughs»).
     """
-    with zipfile.ZipFile(ruta) as zf:
-        for m in miembros:
-            if not m.filename.lower().endswith((".xml", ".rels", ".vml")):
-                continue
-            try:
-                with zf.open(m) as parte:
-                    cabeza = parte.read(4096).upper()
-            except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError):
-                raise ErrorEntrada(
-                    f"{ruta.name}: no es un libro .xlsx válido o está dañado; ábralo y guárdelo de nuevo como .xlsx."
-                ) from None
-            if b"<!DOCTYPE" in cabeza or b"<!ENTITY" in cabeza:
-                raise ErrorEntrada(
-                    f"{ruta.name}: la parte interna {m.filename} trae declaraciones <!DOCTYPE>, que un libro de Excel"
-                    " no usa (posible ataque XXE); se rechaza."
-                )
+    limites = LimitesZip(descomprimido=limite_descomprimido, partes=LIMITE_MIEMBROS, proporcion=LIMITE_PROPORCION)
+    try:
+        with abrir_zip(ruta) as zf:
+            miembros = zf.infolist()
+            revisar_partes(miembros, limites)
+            nombres = {m.filename for m in miembros}
+            if "xl/workbook.xml" not in nombres and not any(n.endswith("workbook.xml") for n in nombres):
+                raise ZipRechazado(Motivo.DANADO)
+            buscar_dtd(zf, miembros)
+    except ZipRechazado as exc:
+        raise ErrorEntrada(f"{ruta.name}: {_mensaje_zip(exc, limite_descomprimido)}") from None
+
+
+def _mensaje_zip(exc: ZipRechazado, limite_descomprimido: int) -> str:
+    if exc.motivo is Motivo.MIEMBROS:
+        return f"el libro tiene demasiadas partes internas ({exc.partes}); se rechaza."
+    if exc.motivo is Motivo.PROPORCION:
+        return (f"una parte interna se expande más de {LIMITE_PROPORCION} veces al descomprimirse"
+                " (posible bomba zip); se rechaza.")
+    if exc.motivo is Motivo.DESCOMPRIMIDO:
+        return (f"descomprimido ocuparía {_tamano_mb(exc.total)} MB, más del máximo de"
+                f" {_tamano_mb(limite_descomprimido)} MB (posible bomba zip); se rechaza.")
+    if exc.motivo is Motivo.DTD:
+        return (f"la parte interna {exc.miembro} trae declaraciones <!DOCTYPE>, que un libro de Excel"
+                " no usa (posible ataque XXE); se rechaza.")
+    return "no es un libro .xlsx válido o está dañado; ábralo y guárdelo de nuevo como .xlsx."
 
 
 # ------------------------------------------------------------ libros
@@ -485,68 +464,6 @@ class HojaLeida:
 
 _LETRAS_MOSTRADAS = 10
 """Columnas sin encabezado que se nombran en el error de una fila."""
-
-_VINETA = re.compile(r"^\s*(?:[•·▪◦‣–—]|[-*](?=\s))\s*")
-_VERDADERO = {"si", "s", "x", "verdadero", "true", "1", "yes"}
-_FALSO = {"no", "n", "falso", "false", "0"}
-_DECIMAL_CO = re.compile(r"^-?\d{1,3}(?:\.\d{3})*(?:,\d+)?$|^-?\d+,\d+$")
-
-
-def _texto_de(valor: Any) -> Any:
-    if isinstance(valor, datetime):
-        # Excel convierte "24/10/2023" en fecha aun en columnas de texto: se devuelve como se vio.
-        if valor.time() == time(0, 0):
-            return valor.strftime("%d/%m/%Y")
-        return valor.strftime("%d/%m/%Y %H:%M")
-    if isinstance(valor, date):
-        return valor.strftime("%d/%m/%Y")
-    if isinstance(valor, time):
-        return valor.strftime("%H:%M")
-    if isinstance(valor, float) and not valor.is_integer():
-        return repr(valor).replace(".", ",")
-    return valor
-
-
-def lineas(valor: Any) -> list[str]:
-    """Una celda de lista: un elemento por línea, sin viñetas pegadas ni líneas vacías."""
-    texto = str(_texto_de(valor))
-    elementos = (
-        _VINETA.sub("", linea).strip() for linea in texto.replace("\r\n", "\n").replace("\r", "\n").split("\n")
-    )
-    return [e for e in elementos if e]
-
-
-def convertir(valor: Any, columna: Columna) -> Any:
-    """El valor de la celda en la forma que espera el esquema (la validación la hace pydantic)."""
-    tipo = columna.tipo
-    if tipo == "lista":
-        elementos = lineas(valor)
-        if columna.subcampo:
-            return [{columna.subcampo: e} for e in elementos]
-        return elementos
-    if tipo == "fecha":
-        if isinstance(valor, (int, float)) and not isinstance(valor, bool):
-            try:
-                return from_excel(valor).date()  # número de serie de Excel sin formato de fecha
-            except (ValueError, OverflowError):
-                return str(valor)
-        return valor
-    if tipo == "booleano":
-        if isinstance(valor, str):
-            clave = normalizar_clave(valor)
-            if clave in _VERDADERO:
-                return True
-            if clave in _FALSO:
-                return False
-        return valor
-    if tipo in ("entero", "numero"):
-        if isinstance(valor, str) and _DECIMAL_CO.match(valor.strip()):
-            return valor.strip().replace(".", "").replace(",", ".")
-        return valor
-    if tipo == "opcion":
-        return _texto_de(valor) if not isinstance(valor, (int, float)) else valor
-    return _texto_de(valor)
-
 
 __all__ = [
     "EXTENSIONES_CSV", "EXTENSIONES_LIBRO", "LIMITE_BYTES", "LIMITE_DESCOMPRIMIDO", "LIMITE_FILAS",

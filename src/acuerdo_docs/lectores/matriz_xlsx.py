@@ -163,16 +163,27 @@ def _filas(ws: Worksheet, desde: int) -> Iterator[tuple[int, dict[int, Any]]]:
         yield fila[0].row, {c.column: c.value for c in fila if c.value is not None and _texto(c.value) != ""}
 
 
+def _calculada(destino: Any) -> bool:
+    """La columna la llena una fórmula: ``"="`` (hoja de ruta) o ``("=", control)`` (matriz)."""
+    return destino == "=" or (isinstance(destino, tuple) and destino[0] == "=")
+
+
+def _entrada(ws: Worksheet, numero: int, valores: dict[int, Any], mapa: Mapping[int, Any],
+             avisos: list[AvisoCelda]) -> dict[int, Any]:
+    """Los valores de datos de la fila; avisa de cada fórmula que se pisó con un valor (se recalcula)."""
+    for col, valor in valores.items():
+        if _calculada(mapa.get(col)) and not _es_formula(valor):
+            avisos.append(AvisoCelda(_celda(ws, numero, col),
+                                     "tenía una fórmula y se escribió un valor encima: se recalcula"))
+    return {c: v for c, v in valores.items() if mapa.get(c) not in (None, "") and not _calculada(mapa[c])}
+
+
 def _leer_riesgos(ws: Worksheet, titulos: int, datos: DatosMatriz, errores: list[ErrorCampo]) -> list[dict[str, Any]]:
     conocidos = _columnas_riesgo()
     mapa = _mapa_columnas(ws, titulos, conocidos, datos.avisos)
     riesgos: list[dict[str, Any]] = []
     for numero, valores in _filas(ws, titulos + 1):
-        entrada = {c: v for c, v in valores.items() if c in mapa and mapa[c][0] != "="}
-        for col, valor in valores.items():
-            if col in mapa and mapa[col][0] == "=" and not _es_formula(valor):
-                datos.avisos.append(AvisoCelda(_celda(ws, numero, col),
-                                               "tenía una fórmula y se escribió un valor encima: se recalcula"))
+        entrada = _entrada(ws, numero, valores, mapa, datos.avisos)
         if not entrada:
             continue
         i = len(riesgos)
@@ -227,11 +238,7 @@ def _leer_hitos(ws: Worksheet, titulos: int, datos: DatosMatriz, errores: list[E
             errores.append(ErrorCampo(celda_ref, "Fecha de referencia", "debe ser una fecha"))
     hitos: list[dict[str, Any]] = []
     for numero, valores in _filas(ws, titulos + 1):
-        entrada = {c: v for c, v in valores.items() if mapa.get(c) not in (None, "", "=")}
-        for col, valor in valores.items():
-            if mapa.get(col) == "=" and not _es_formula(valor):
-                datos.avisos.append(AvisoCelda(_celda(ws, numero, col),
-                                               "tenía una fórmula y se escribió un valor encima: se recalcula"))
+        entrada = _entrada(ws, numero, valores, mapa, datos.avisos)
         if not entrada:
             continue
         i = len(hitos)

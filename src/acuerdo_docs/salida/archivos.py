@@ -1,85 +1,19 @@
-"""Escritura segura y reproducible de archivos: temporal + renombrado, zip con fechas fijas."""
+"""Escritura segura de archivos: temporal + renombrado (el zip reproducible está en :mod:`acuerdo_docs.paquete`)."""
 
 from __future__ import annotations
 
 import errno
-import io
 import os
 import secrets
 import stat
-import struct
 import sys
-import zipfile
-import zlib
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
 from ..errores import ErrorSalida
 
-FECHA_ZIP = (1980, 1, 1, 0, 0, 0)
-"""Fecha fija de cada miembro de los .docx/.xlsx: el mismo dato da el mismo archivo, byte a byte."""
-
 Destino = str | os.PathLike[str] | BinaryIO
-
-
-@dataclass(frozen=True)
-class Miembro:
-    """Un miembro de zip ya comprimido (se reutiliza tal cual entre documentos)."""
-
-    nombre: str
-    crc: int
-    tamano: int
-    datos_comprimidos: bytes
-
-
-def comprimir(nombre: str, datos: bytes, nivel: int = 6) -> Miembro:
-    compresor = zlib.compressobj(nivel, zlib.DEFLATED, -15)
-    comprimido = compresor.compress(datos) + compresor.flush()
-    return Miembro(nombre, zlib.crc32(datos), len(datos), comprimido)
-
-
-_HORA_DOS = 0
-_FECHA_DOS = ((FECHA_ZIP[0] - 1980) << 9) | (FECHA_ZIP[1] << 5) | FECHA_ZIP[2]
-
-
-def empaquetar(miembros: Iterable[Miembro]) -> bytes:
-    """Escribe el zip con miembros ya comprimidos: fechas y permisos fijos, sin extras."""
-    cuerpo = bytearray()
-    directorio = bytearray()
-    cuenta = 0
-    for m in miembros:
-        nombre = m.nombre.encode("utf-8")
-        banderas = 0x800 if not m.nombre.isascii() else 0
-        desplazamiento = len(cuerpo)
-        cuerpo += struct.pack(
-            "<IHHHHHIIIHH", 0x04034B50, 20, banderas, 8, _HORA_DOS, _FECHA_DOS,
-            m.crc, len(m.datos_comprimidos), m.tamano, len(nombre), 0,
-        )
-        cuerpo += nombre
-        cuerpo += m.datos_comprimidos
-        directorio += struct.pack(
-            "<IHHHHHHIIIHHHHHII", 0x02014B50, (3 << 8) | 20, 20, banderas, 8, _HORA_DOS, _FECHA_DOS,
-            m.crc, len(m.datos_comprimidos), m.tamano, len(nombre), 0, 0, 0, 0, 0o100644 << 16,
-            desplazamiento,
-        )
-        directorio += nombre
-        cuenta += 1
-    fin = struct.pack("<IHHHHIIH", 0x06054B50, 0, 0, cuenta, cuenta, len(directorio), len(cuerpo), 0)
-    return bytes(cuerpo + directorio + fin)
-
-
-def zip_determinista(miembros: Iterable[tuple[str, bytes]], nivel: int = 6) -> bytes:
-    """Empaqueta los miembros en orden, con fecha y permisos fijos."""
-    return empaquetar(comprimir(nombre, datos, nivel) for nombre, datos in miembros)
-
-
-def normalizar_zip(datos: bytes) -> bytes:
-    """Reescribe un zip (p. ej. el que guarda python-docx u openpyxl) con fechas fijas."""
-    with zipfile.ZipFile(io.BytesIO(datos)) as zf:
-        miembros = [(i.filename, zf.read(i)) for i in zf.infolist()]
-    return zip_determinista(miembros)
 
 
 class DestinoNoValido(ErrorSalida):

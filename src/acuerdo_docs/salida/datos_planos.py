@@ -56,20 +56,11 @@ def _modelo(modelo: BaseModel, profundidad: int) -> dict[str, Any]:
     return resultado
 
 
-def datos_planos(valor: Any, profundidad: int = 0) -> Any:
-    """Copia de ``valor`` hecha solo de str, int, float, bool, None, fechas, listas y dicts.
+_NO_ES_SIMPLE = object()
 
-    Los modelos pasan a dicts con sus campos (sin métodos ni propiedades), las rutas a
-    :class:`ArchivoAnexo`, los conjuntos a listas ordenadas. Cualquier otro tipo es un error
-    de programación (``TypeError``): no se deja pasar nada que la plantilla pueda invocar.
-    """
-    if profundidad > PROFUNDIDAD_DATOS:
-        raise TypeError("el contexto de la plantilla está demasiado anidado")
-    tipo = type(valor)
-    if tipo in _DIRECTOS or tipo is ArchivoAnexo:
-        return valor
-    if isinstance(valor, Enum):
-        return datos_planos(valor.value, profundidad + 1)
+
+def _simple(valor: Any) -> Any:
+    """Un valor que no contiene otros, ya plano (subclases a su tipo base); ``_NO_ES_SIMPLE`` si no lo es."""
     if isinstance(valor, ArchivoAnexo):
         return valor
     if isinstance(valor, (int, float)):
@@ -80,6 +71,11 @@ def datos_planos(valor: Any, profundidad: int = 0) -> Any:
         return valor
     if isinstance(valor, PurePath):
         return ArchivoAnexo(valor)
+    return _NO_ES_SIMPLE
+
+
+def _compuesto(valor: Any, profundidad: int) -> Any:
+    """Modelos, diccionarios, listas y conjuntos, con sus valores convertidos."""
     if isinstance(valor, BaseModel):
         return _modelo(valor, profundidad)
     if isinstance(valor, ContextoPlano):
@@ -91,4 +87,21 @@ def datos_planos(valor: Any, profundidad: int = 0) -> Any:
         return [v if type(v) in _DIRECTOS else datos_planos(v, profundidad + 1) for v in valor]
     if isinstance(valor, (set, frozenset)):
         return sorted((datos_planos(v, profundidad + 1) for v in valor), key=str)
-    raise TypeError(f"una plantilla solo recibe datos planos; «{tipo.__name__}» no lo es")
+    raise TypeError(f"una plantilla solo recibe datos planos; «{type(valor).__name__}» no lo es")
+
+
+def datos_planos(valor: Any, profundidad: int = 0) -> Any:
+    """Copia de ``valor`` hecha solo de str, int, float, bool, None, fechas, listas y dicts.
+
+    Los modelos pasan a dicts con sus campos (sin métodos ni propiedades), las rutas a
+    :class:`ArchivoAnexo`, los conjuntos a listas ordenadas. Cualquier otro tipo es un error
+    de programación (``TypeError``): no se deja pasar nada que la plantilla pueda invocar.
+    """
+    if profundidad > PROFUNDIDAD_DATOS:
+        raise TypeError("el contexto de la plantilla está demasiado anidado")
+    if type(valor) in _DIRECTOS or type(valor) is ArchivoAnexo:
+        return valor
+    if isinstance(valor, Enum):
+        return datos_planos(valor.value, profundidad + 1)
+    simple = _simple(valor)
+    return _compuesto(valor, profundidad) if simple is _NO_ES_SIMPLE else simple

@@ -11,7 +11,6 @@
 from __future__ import annotations
 
 import io
-import zipfile
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from pathlib import Path
@@ -25,7 +24,8 @@ from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.xml.functions import tostring
 
 from ..esquemas.comun import limpiar_texto
-from .archivos import Destino, escribir_atomico, zip_determinista
+from ..paquete.escritor import leer_miembros, zip_determinista
+from .archivos import Destino, escribir_atomico
 
 FECHA_LIBRO = datetime(2000, 1, 1, 0, 0, 0)
 """Fecha fija de creación y modificación en las propiedades del libro (determinismo)."""
@@ -227,11 +227,8 @@ def libro_a_bytes(wb: Workbook, *, titulo: str | None = None) -> bytes:
     # openpyxl pone la hora actual en "modified" al guardar: se reescribe docProps/core.xml.
     wb.properties.modified = FECHA_LIBRO
     nucleo = tostring(wb.properties.to_tree())
-    with zipfile.ZipFile(io.BytesIO(buffer.getvalue())) as zf:
-        miembros = [
-            (i.filename, nucleo if i.filename == "docProps/core.xml" else zf.read(i)) for i in zf.infolist()
-        ]
-    return zip_determinista(miembros)
+    miembros = leer_miembros(buffer.getvalue())
+    return zip_determinista((n, nucleo if n == "docProps/core.xml" else datos) for n, datos in miembros)
 
 
 def guardar_libro(wb: Workbook, destino: Destino, *, titulo: str | None = None) -> Path | None:

@@ -162,31 +162,36 @@ def formato_printf(plantilla: str, argumentos: Any) -> None:
     gastar(len(plantilla) + sum(medida(a) for a in (argumentos if isinstance(argumentos, tuple) else (argumentos,))))
 
 
+def _potencia(base: Any, exponente: Any) -> None:
+    if isinstance(base, int) and isinstance(exponente, int) and exponente > 0:
+        bits = max(base.bit_length(), 1) * exponente
+        if bits > LIMITE_BITS:
+            raise ErrorLimite(f"una potencia daría un número de más de {LIMITE_BITS} bits")
+
+
+def _multiplicacion(izquierda: Any, derecha: Any, numeros: bool) -> None:
+    """Dos números (bits del resultado) o una secuencia repetida (su tamaño)."""
+    if numeros:
+        if isinstance(izquierda, int) and isinstance(derecha, int) \
+                and izquierda.bit_length() + derecha.bit_length() > LIMITE_BITS:
+            raise ErrorLimite(f"una multiplicación daría un número de más de {LIMITE_BITS} bits")
+        return
+    veces = derecha if isinstance(derecha, int) else izquierda
+    serie = izquierda if isinstance(derecha, int) else derecha
+    if isinstance(veces, int) and hasattr(serie, "__len__"):
+        gastar(max(veces, 0) * len(serie))
+        if not isinstance(serie, str) and max(veces, 0) * medida(serie) > LIMITE_TEXTO:
+            raise ErrorLimite("una lista repetida pasaría el límite de tamaño")
+
+
 def operador(simbolo: str, izquierda: Any, derecha: Any) -> None:
     """Mide ``*``, ``**``, ``+`` y ``%`` antes de calcularlos."""
     numeros = all(isinstance(v, (int, float)) for v in (izquierda, derecha))
     if simbolo == "**" and numeros:
-        if isinstance(izquierda, int) and isinstance(derecha, int) and derecha > 0:
-            bits = max(izquierda.bit_length(), 1) * derecha
-            if bits > LIMITE_BITS:
-                raise ErrorLimite(f"una potencia daría un número de más de {LIMITE_BITS} bits")
-        return
-    if simbolo == "*":
-        if numeros:
-            if isinstance(izquierda, int) and isinstance(derecha, int) \
-                    and izquierda.bit_length() + derecha.bit_length() > LIMITE_BITS:
-                raise ErrorLimite(f"una multiplicación daría un número de más de {LIMITE_BITS} bits")
-            return
-        veces = derecha if isinstance(derecha, int) else izquierda
-        serie = izquierda if isinstance(derecha, int) else derecha
-        if isinstance(veces, int) and hasattr(serie, "__len__"):
-            total = max(veces, 0) * len(serie)
-            gastar(total)
-            if not isinstance(serie, str) and max(veces, 0) * medida(serie) > LIMITE_TEXTO:
-                raise ErrorLimite("una lista repetida pasaría el límite de tamaño")
-        return
-    if simbolo == "+" and hasattr(izquierda, "__len__") and hasattr(derecha, "__len__"):
+        _potencia(izquierda, derecha)
+    elif simbolo == "*":
+        _multiplicacion(izquierda, derecha, numeros)
+    elif simbolo == "+" and hasattr(izquierda, "__len__") and hasattr(derecha, "__len__"):
         gastar(len(izquierda) + len(derecha))
-        return
-    if simbolo == "%" and isinstance(izquierda, str):
+    elif simbolo == "%" and isinstance(izquierda, str):
         formato_printf(izquierda, derecha)

@@ -22,7 +22,6 @@ import io
 import logging
 import re
 import threading
-import zipfile
 from collections.abc import Callable, Mapping
 from contextvars import ContextVar
 from dataclasses import dataclass, field
@@ -42,7 +41,9 @@ from markupsafe import Markup, escape
 
 from ..errores import ErrorEntrada, ErrorPlantilla
 from ..esquemas.comun import MESES, fecha_corta, fecha_larga
-from .archivos import comprimir, empaquetar, normalizar_zip
+from ..paquete.escritor import comprimir, empaquetar, normalizar_zip
+from ..paquete.espacios import REL_IMAGEN as _REL_IMAGEN
+from ..paquete.seguridad import LimitesZip, Motivo, ZipRechazado, abrir_zip, buscar_dtd, revisar_partes
 from .datos_planos import ArchivoAnexo, datos_planos
 from .imagenes import preparar_imagen
 from .limites import presupuesto, vigilar
@@ -56,11 +57,9 @@ TAMANO_MAXIMO_PLANTILLA = 50 * 1024 * 1024
 
 PARTES_CON_MARCAS = re.compile(r"^word/(document|header\d*|footer\d*|footnotes)\.xml$")
 """Partes del .docx donde pueden ir marcas Jinja."""
-_DTD = re.compile(rb"<!\s*(DOCTYPE|ENTITY)", re.IGNORECASE)
 _RELS_DOC = "word/_rels/document.xml.rels"
 _TIPOS = "[Content_Types].xml"
 _TIPOS_IMAGEN = {"png": "image/png", "jpeg": "image/jpeg", "jpg": "image/jpeg", "gif": "image/gif", "bmp": "image/bmp"}
-_REL_IMAGEN = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/image"
 _CONTROL_EN_TEXTO = re.compile(r"<w:t(?:\s[^>]*)?>[^<]*[\n\t\a\f]")
 _SALTO = '</w:t><w:br/><w:t xml:space="preserve">'
 _NUCLEO = "docProps/core.xml"
@@ -168,33 +167,23 @@ def leer_plantilla(ruta: Path) -> list[tuple[str, bytes]]:
     ruta = Path(ruta)
     if not ruta.is_file():
         raise ErrorPlantilla(f"No existe la plantilla: {ruta}")
+    maximo = TAMANO_MAXIMO_PLANTILLA
     try:
-        with zipfile.ZipFile(ruta) as zf:
+        with abrir_zip(ruta) as zf:
             infos = zf.infolist()
-            if sum(i.file_size for i in infos) > TAMANO_MAXIMO_PLANTILLA:
-                raise ErrorPlantilla(
-                    f"La plantilla {ruta.name} ocupa más de {TAMANO_MAXIMO_PLANTILLA // (1024 * 1024)} MB "
-                    "descomprimida: no parece una plantilla de Word y se rechaza"
-                )
+            revisar_partes(infos, LimitesZip(descomprimido=maximo, proporcion=None))
             if "word/document.xml" not in {i.filename for i in infos}:
                 raise ErrorPlantilla(f"La plantilla {ruta.name} no es un documento de Word (.docx)")
-            miembros = [(i.filename, zf.read(i)) for i in infos]
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError):
+            buscar_dtd(zf, infos)
+            return [(i.filename, zf.read(i)) for i in infos]
+    except ZipRechazado as exc:
+        if exc.motivo is Motivo.DESCOMPRIMIDO:
+            raise ErrorPlantilla(f"La plantilla {ruta.name} ocupa más de {maximo // (1024 * 1024)} MB "
+                                 "descomprimida: no parece una plantilla de Word y se rechaza") from None
+        if exc.motivo is Motivo.DTD:
+            raise ErrorPlantilla(f"La plantilla {ruta.name} declara un DTD o entidades XML (<!DOCTYPE …>) en "
+                                 f"{exc.miembro}: Word no los usa y se rechaza") from None
         raise ErrorPlantilla(f"La plantilla {ruta.name} no es un .docx válido (no se pudo abrir)") from None
-    for nombre, datos in miembros:
-        if _con_dtd(datos):
-            raise ErrorPlantilla(
-                f"La plantilla {ruta.name} declara un DTD o entidades XML (<!DOCTYPE …>) en {nombre}: "
-                "Word no los usa y se rechaza"
-            )
-    return miembros
-
-
-def _con_dtd(datos: bytes) -> bool:
-    """¿Declara un DTD o entidades? (también en XML codificado en UTF-16)."""
-    if datos[:2] in (b"\xff\xfe", b"\xfe\xff"):
-        datos = datos.decode("utf-16", "replace").encode("utf-8")
-    return bool(_DTD.search(datos))
 
 
 # --------------------------------------------------------------------- imágenes

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
+from ...esquemas.columna import Columna
 from ...esquemas.comun import campos_personales, etiqueta
 from ...esquemas.ficha import CAMPOS_NO_IMPRESOS, CAMPOS_TEXTO_LARGO, BuenaPractica, Encabezado
 from ...esquemas.valoracion import CRITERIOS
@@ -34,18 +33,14 @@ FECHA = "fecha"          # humana, fecha
 NIVEL = "nivel"          # fórmula
 
 
-@dataclass(frozen=True)
-class Columna:
-    clave: str
-    titulo: str
-    ancho: float
-    tipo: str = FICHA
+def _columna(clave: str, titulo: str, ancho: float, rol: str = FICHA) -> Columna:
+    return Columna(clave=clave, etiqueta=titulo, ancho=ancho, rol=rol)
 
 
 def _ficha(nombre: str) -> Columna:
     largo = nombre in CAMPOS_TEXTO_LARGO or nombre in ("retos", "anexos")
     ancho = 12.0 if nombre.startswith("fecha_") else LARGO if largo else CORTO
-    return Columna(nombre, etiqueta(BuenaPractica, nombre), ancho)
+    return _columna(nombre, etiqueta(BuenaPractica, nombre), ancho)
 
 
 def columnas_catalogo(datos_personales: bool = False) -> list[Columna]:
@@ -53,34 +48,34 @@ def columnas_catalogo(datos_personales: bool = False) -> list[Columna]:
     personales = set(campos_personales(BuenaPractica))
     humanos = _titulos_humanos()
     columnas = [
-        Columna("archivo", TITULO_ARCHIVO, 32.0, HERRAMIENTA),
+        _columna("archivo", TITULO_ARCHIVO, 32.0, HERRAMIENTA),
         _ficha("nombre"),
-        Columna("estado", TITULO_ESTADO, 16.0, HERRAMIENTA),
-        Columna("nivel", TITULO_NIVEL, 14.0, NIVEL),
-        Columna("revisar", TITULO_REVISAR, 22.0, HUMANA),
+        _columna("estado", TITULO_ESTADO, 16.0, HERRAMIENTA),
+        _columna("nivel", TITULO_NIVEL, 14.0, NIVEL),
+        _columna("revisar", TITULO_REVISAR, 22.0, HUMANA),
     ]
-    columnas += [Columna(f"{c}.respuesta", titulo_criterio(c), 13.0, RESPUESTA) for c in CRITERIOS]
-    columnas += [Columna(f"{c}.justificacion", titulo_justificacion(c), 30.0, HUMANA) for c in CRITERIOS]
+    columnas += [_columna(f"{c}.respuesta", titulo_criterio(c), 13.0, RESPUESTA) for c in CRITERIOS]
+    columnas += [_columna(f"{c}.justificacion", titulo_justificacion(c), 30.0, HUMANA) for c in CRITERIOS]
     columnas += [
-        Columna("evaluador", humanos["evaluador"], 20.0, HUMANA),
-        Columna("fecha", humanos["fecha"], 12.0, FECHA),
-        Columna("notas", TITULO_NOTAS, 40.0, HUMANA),
-        Columna("motivo", TITULO_MOTIVO, 48.0, HERRAMIENTA),
-        Columna("cambio", TITULO_CAMBIO, 16.0, HERRAMIENTA),
-        Columna("encabezado.codigo", etiqueta(Encabezado, "codigo"), 16.0),
-        Columna("encabezado.version", etiqueta(Encabezado, "version"), 10.0),
+        _columna("evaluador", humanos["evaluador"], 20.0, HUMANA),
+        _columna("fecha", humanos["fecha"], 12.0, FECHA),
+        _columna("notas", TITULO_NOTAS, 40.0, HUMANA),
+        _columna("motivo", TITULO_MOTIVO, 48.0, HERRAMIENTA),
+        _columna("cambio", TITULO_CAMBIO, 16.0, HERRAMIENTA),
+        _columna("encabezado.codigo", etiqueta(Encabezado, "codigo"), 16.0),
+        _columna("encabezado.version", etiqueta(Encabezado, "version"), 10.0),
     ]
     for nombre in BuenaPractica.model_fields:
         if nombre in CAMPOS_NO_IMPRESOS or nombre == "nombre" or (nombre in personales and not datos_personales):
             continue
         columnas.append(_ficha(nombre))
-    columnas.append(Columna("huella", TITULO_HUELLA, 20.0, HERRAMIENTA))
+    columnas.append(_columna("huella", TITULO_HUELLA, 20.0, HERRAMIENTA))
     return columnas
 
 
 def columnas_retiradas() -> list[Columna]:
     """Hoja «Fichas retiradas»: la clave y lo que escribieron las personas."""
-    return [c for c in columnas_catalogo() if c.tipo in (HUMANA, RESPUESTA, FECHA, NIVEL)
+    return [c for c in columnas_catalogo() if c.rol in (HUMANA, RESPUESTA, FECHA, NIVEL)
             or c.clave in ("archivo", "huella")]
 
 

@@ -75,15 +75,15 @@ class _Hoja:
         self.ws.append([self._titulo(c) for c in columnas])
 
     def _titulo(self, columna: Columna) -> WriteOnlyCell:
-        celda = WriteOnlyCell(self.ws, columna.titulo)
-        humana = columna.tipo in (HUMANA, RESPUESTA, FECHA)  # fondo amarillo: la escribe una persona
+        celda = WriteOnlyCell(self.ws, columna.etiqueta)
+        humana = columna.rol in (HUMANA, RESPUESTA, FECHA)  # fondo amarillo: la escribe una persona
         celda.font = Font(bold=True) if humana else _TITULO
         celda.fill = _FONDO_HUMANO if humana else _FONDO_TITULO
         celda.alignment = _CENTRO
         return celda
 
     def _celda(self, columna: Columna, valor: Any) -> WriteOnlyCell:
-        if columna.tipo == NIVEL:
+        if columna.rol == NIVEL:
             refs = {c: f"{self.letras[f'{c}.respuesta']}{self.filas + 1}" for c in CRITERIOS}
             celda = WriteOnlyCell(self.ws, formula_nivel(refs))
             celda.alignment = _ARRIBA
@@ -110,7 +110,7 @@ class _Hoja:
         self.ws.auto_filter.ref = f"A1:{ultima}{max(self.filas, 2)}"
         if self.filas < 2:
             return
-        respuestas = [c for c in self.columnas if c.tipo == RESPUESTA]
+        respuestas = [c for c in self.columnas if c.rol == RESPUESTA]
         lista = DataValidation(type="list", formula1='"' + ",".join(RESPUESTAS) + '"', allow_blank=True,
                                showErrorMessage=True, showInputMessage=True, errorStyle="stop")
         lista.errorTitle = "Valor no válido"
@@ -120,7 +120,7 @@ class _Hoja:
         for c in respuestas:
             lista.add(f"{self.letras[c.clave]}2:{self.letras[c.clave]}{self.filas}")
         self.ws.data_validations.append(lista)
-        fechas = [c for c in self.columnas if c.tipo == FECHA]
+        fechas = [c for c in self.columnas if c.rol == FECHA]
         if fechas:
             dv = DataValidation(type="date", operator="greaterThan", formula1="36526", allow_blank=True,
                                 showErrorMessage=True, errorStyle="stop")

@@ -48,6 +48,49 @@ def _metodo(valor: Any) -> MetodoRiesgo:
     return metodo.METODO_DAFP if valor is None else metodo.cargar_metodo(valor)
 
 
+def _controles(columnas_control: int, riesgos: list[Any]) -> int:
+    """Grupos de columnas de control: los pedidos, o más si algún riesgo trae más controles."""
+    if columnas_control > LIMITE_CONTROLES:
+        raise ErrorEntrada(
+            f"columnas_control (--controles): como máximo {LIMITE_CONTROLES} grupos de columnas de control"
+        )
+    return max([columnas_control, 1, *(len(r.controles) for r in riesgos)])
+
+
+def _fecha_de_corte(origen: Any, referencia: date | None, fecha: date | None) -> date:
+    """La fecha contra la que se miden los hitos: la dada, el corte del acuerdo, su fecha o el primer hito."""
+    hitos = list(attr(origen, "hoja_de_ruta", []) or [])
+    return (
+        referencia
+        or como_fecha(attr(origen, "fecha_corte"))
+        or fecha
+        or min((como_fecha(attr(h, "inicio")) for h in hitos if attr(h, "inicio")), default=date(2000, 1, 1))
+    )
+
+
+_Hoja = tuple[Any, str | None, int]
+"""(hoja, filas de título que se repiten al imprimir, columnas de título)."""
+
+
+def _hojas_de_ruta(wb: Workbook, origen: Any, corte: date, desafio: str, actores: dict[str, str]) -> list[_Hoja]:
+    """Hoja de ruta y Avance por actor (solo con un acuerdo)."""
+    ruta = wb.create_sheet(HOJA_RUTA)
+    ultima_hito = hoja_ruta(ruta, origen, corte, desafio, actores)
+    avance = wb.create_sheet(HOJA_AVANCE)
+    hoja_avance(avance, actores, FILA_RUTA_TITULOS + 1, ultima_hito)
+    return [(ruta, f"{FILA_RUTA_TITULOS - 1}:{FILA_RUTA_TITULOS}", 2), (avance, "4:4", 0)]
+
+
+def _imprimir(hojas: list[_Hoja], matriz: Any, cols: list[Columna], enc: dict[str, str]) -> None:
+    """Cada hoja legible en carta u oficio horizontal (la Matriz, con sus grupos de columnas)."""
+    for hoja, filas_titulo, columnas_titulo in hojas:
+        anchos = [hoja.column_dimensions[get_column_letter(i)].width or 13
+                  for i in range(1, hoja.max_column + 1)]
+        grupos = [c.grupo for c in cols] if hoja is matriz else None
+        impresion.configurar(hoja, enc, hoja.title, anchos=anchos, grupos=grupos, filas_titulo=filas_titulo,
+                             columnas_titulo=columnas_titulo)
+
+
 def construir_libro(
     acuerdo_o_riesgos: Any,
     *,
@@ -67,49 +110,28 @@ def construir_libro(
                             entidad or attr(origen, "facilitador.entidad") or attr(origen, "entidad") or None)
     desafio = desafio if desafio is not None else texto_desafio(origen)
     fecha = fecha or como_fecha(attr(origen, "fecha"))
-    if columnas_control > LIMITE_CONTROLES:
-        raise ErrorEntrada(
-            f"columnas_control (--controles): como máximo {LIMITE_CONTROLES} grupos de columnas de control"
-        )
-    controles = max([columnas_control, 1, *(len(r.controles) for r in riesgos)])
+    controles = _controles(columnas_control, riesgos)
     actores = {str(attr(a, "id", "")): str(attr(a, "entidad", "")) for a in (attr(origen, "actores", []) or [])}
-    con_ruta = origen is not None and hasattr(origen, "hoja_de_ruta")
     filas_extra = max(filas_extra, 0)
     ultima = FILA_DATOS + len(riesgos) + filas_extra - 1
 
     wb = Workbook()
     ws = wb.active
     ws.title = HOJA_MATRIZ
-    hojas = [(hoja_catalogos(wb, m, list(actores.items())), None, 0)]
+    hojas: list[_Hoja] = [(hoja_catalogos(wb, m, list(actores.items())), None, 0)]
     cols = hoja_matriz(ws, riesgos, controles, filas_extra, enc, desafio, fecha, bool(actores), m)
     letras = {c.clave: get_column_letter(i) for i, c in enumerate(cols, start=1)}
     hojas.append((ws, f"{FILA_GRUPOS}:{FILA_TITULOS}", 2))
     mapa = wb.create_sheet(HOJA_MAPA)
     hoja_mapa(wb, mapa, m, letras, ultima, desafio)
     hojas.append((mapa, None, 0))
+    con_ruta = origen is not None and hasattr(origen, "hoja_de_ruta")
     if con_ruta:
-        hitos = list(attr(origen, "hoja_de_ruta", []) or [])
-        corte = (
-            referencia
-            or como_fecha(attr(origen, "fecha_corte"))
-            or fecha
-            or min((como_fecha(attr(h, "inicio")) for h in hitos if attr(h, "inicio")), default=date(2000, 1, 1))
-        )
-        ruta = wb.create_sheet(HOJA_RUTA)
-        ultima_hito = hoja_ruta(ruta, origen, corte, desafio, actores)
-        hojas.append((ruta, f"{FILA_RUTA_TITULOS - 1}:{FILA_RUTA_TITULOS}", 2))
-        avance = wb.create_sheet(HOJA_AVANCE)
-        hoja_avance(avance, actores, FILA_RUTA_TITULOS + 1, ultima_hito)
-        hojas.append((avance, "4:4", 0))
+        hojas += _hojas_de_ruta(wb, origen, _fecha_de_corte(origen, referencia, fecha), desafio, actores)
     instrucciones = wb.create_sheet(HOJA_INSTRUCCIONES)
     hoja_instrucciones(instrucciones, controles, con_ruta, m)
     hojas.append((instrucciones, None, 0))
-    for hoja, filas_titulo, columnas_titulo in hojas:
-        anchos = [hoja.column_dimensions[get_column_letter(i)].width or 13
-                  for i in range(1, hoja.max_column + 1)]
-        grupos = [c.grupo for c in cols] if hoja is ws else None
-        impresion.configurar(hoja, enc, hoja.title, anchos=anchos, grupos=grupos, filas_titulo=filas_titulo,
-                             columnas_titulo=columnas_titulo)
+    _imprimir(hojas, ws, cols, enc)
     wb.move_sheet(HOJA_CATALOGOS, offset=len(wb.sheetnames))  # al final, antes de Cálculos
     wb.move_sheet(HOJA_CALCULOS, offset=len(wb.sheetnames))
     wb.active = 0

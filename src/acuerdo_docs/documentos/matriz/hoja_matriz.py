@@ -8,8 +8,7 @@ lectores leen la hoja por encabezados.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date
 from typing import Any
 
@@ -20,6 +19,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ...esquemas import metodo_riesgo as metodo
+from ...esquemas.columna import Columna
 from ...esquemas.comun import etiqueta
 from ...esquemas.metodo_riesgo import MetodoRiesgo
 from ...esquemas.riesgo import ETIQUETAS_CALCULADAS, Control, Riesgo
@@ -52,16 +52,6 @@ COLOR_CALCULADA = "F2F2F2"
 ATRIBUTOS = ("documentacion", "frecuencia", "evidencia")
 
 
-@dataclass(frozen=True)
-class Columna:
-    clave: str
-    titulo: str
-    grupo: str
-    ancho: float
-    calculada: bool = False
-    ayuda: str = ""
-
-
 def columnas_matriz(controles: int = COLUMNAS_CONTROL) -> list[Columna]:
     """Columnas de la hoja Matriz, en orden; las etiquetas salen de los esquemas."""
 
@@ -69,11 +59,12 @@ def columnas_matriz(controles: int = COLUMNAS_CONTROL) -> list[Columna]:
              sufijo: str = "") -> Columna:
         nombre = nombre or clave
         info = modelo.model_fields[nombre]
-        return Columna(clave, etiqueta(modelo, nombre) + sufijo, grupo, ancho, False, info.description or "")
+        return Columna(clave=clave, etiqueta=etiqueta(modelo, nombre) + sufijo, grupo=grupo, ancho=ancho,
+                       ayuda=info.description or "")
 
     def calc(clave: str, grupo: str, ancho: float, nombre: str | None = None, sufijo: str = "") -> Columna:
         titulo, ayuda = ETIQUETAS_CALCULADAS[nombre or clave]
-        return Columna(clave, titulo + sufijo, grupo, ancho, True, ayuda)
+        return Columna(clave=clave, etiqueta=titulo + sufijo, grupo=grupo, ancho=ancho, calculada=True, ayuda=ayuda)
 
     g1, g2, g4, g5 = "Identificación del riesgo", "Riesgo inherente", "Riesgo residual", "Tratamiento"
     cols = [
@@ -242,18 +233,9 @@ def _lista(formula: str, titulo: str, ayuda: str, *, estricta: bool = True) -> D
     return dv
 
 
-def hoja_matriz(ws: Worksheet, riesgos: Sequence[Riesgo], controles: int, filas_extra: int,
-                enc: dict[str, str], desafio: str, fecha: date | None, hay_actores: bool,
-                m: MetodoRiesgo) -> list[Columna]:
-    """Escribe la hoja Matriz y devuelve sus columnas."""
-    cols = columnas_matriz(controles)
-    letras = {c.clave: get_column_letter(i) for i, c in enumerate(cols, start=1)}
+def _titulos(ws: Worksheet, cols: list[Columna]) -> None:
+    """Títulos de grupo (combinados) y de columna; las calculadas en gris oscuro."""
     ultima_col = len(cols)
-    ultima_fila = FILA_DATOS + len(riesgos) + filas_extra - 1
-
-    bloque_encabezado(ws, enc, desafio, fecha, "MATRIZ DE RIESGOS", m)
-
-    # Títulos de grupo (combinados) y de columna.
     inicio = 1
     for i in range(1, ultima_col + 2):
         if i > ultima_col or cols[i - 1].grupo != cols[inicio - 1].grupo:
@@ -262,35 +244,32 @@ def hoja_matriz(ws: Worksheet, riesgos: Sequence[Riesgo], controles: int, filas_
             if i - 1 > inicio:
                 ws.merge_cells(start_row=FILA_GRUPOS, start_column=inicio, end_row=FILA_GRUPOS, end_column=i - 1)
             inicio = i
-    escribir_encabezados(ws, FILA_TITULOS, [c.titulo for c in cols])
+    escribir_encabezados(ws, FILA_TITULOS, [c.etiqueta for c in cols])
     for i, c in enumerate(cols, start=1):
         if c.calculada:
             estilo_encabezado(ws.cell(FILA_TITULOS, i), fondo="595959")
     fijar_anchos(ws, [c.ancho for c in cols])
-    ws.row_dimensions[FILA_TITULOS].height = alto_fila((c.titulo, c.ancho) for c in cols)
+    ws.row_dimensions[FILA_TITULOS].height = alto_fila((c.etiqueta, c.ancho) for c in cols)
 
-    for n in range(ultima_fila - FILA_DATOS + 1):
-        fila = FILA_DATOS + n
-        valores = valores_riesgo(riesgos[n], m) if n < len(riesgos) else {}
-        formulas = formulas_fila(fila, letras, controles, m.decimales)
-        for i, c in enumerate(cols, start=1):
-            if c.calculada:
-                celda = escribir_formula(ws, fila, i, formulas[c.clave])
-                aplicar_estilo(celda, fondo=COLOR_CALCULADA, borde=True, ajustar=True)
-                if c.clave.startswith("porcentaje") or c.clave.endswith("calificacion"):
-                    celda.number_format = FORMATO_PORCENTAJE
-            else:
-                celda = escribir_celda(ws, fila, i, valores.get(c.clave), estilo={"borde": True, "ajustar": True})
-                if c.clave == "fecha_seguimiento":
-                    celda.number_format = FORMATO_FECHA
-        if valores:
-            ws.row_dimensions[fila].height = alto_fila((valores.get(c.clave), c.ancho) for c in cols)
 
-    def columna(clave: str) -> str:
-        return f"{letras[clave]}{FILA_DATOS}:{letras[clave]}{ultima_fila}"
+def _fila(ws: Worksheet, fila: int, cols: list[Columna], valores: dict[str, Any], formulas: dict[str, str]) -> None:
+    """Una fila de la matriz: datos del riesgo (o vacía) y fórmulas en las columnas calculadas."""
+    for i, c in enumerate(cols, start=1):
+        if c.calculada:
+            celda = escribir_formula(ws, fila, i, formulas[c.clave])
+            aplicar_estilo(celda, fondo=COLOR_CALCULADA, borde=True, ajustar=True)
+            if c.clave.startswith("porcentaje") or c.clave.endswith("calificacion"):
+                celda.number_format = FORMATO_PORCENTAJE
+        else:
+            celda = escribir_celda(ws, fila, i, valores.get(c.clave), estilo={"borde": True, "ajustar": True})
+            if c.clave == "fecha_seguimiento":
+                celda.number_format = FORMATO_FECHA
+    if valores:
+        ws.row_dimensions[fila].height = alto_fila((valores.get(c.clave), c.ancho) for c in cols)
 
-    # Listas desplegables alimentadas por los nombres definidos de Catálogos.
-    ayudas = {c.clave: (c.titulo, c.ayuda) for c in cols}
+
+def _listas(controles: int, hay_actores: bool) -> list[tuple[str, list[str], bool]]:
+    """(nombre definido de Catálogos, columnas, estricta) de cada lista desplegable."""
     rango_k = range(1, controles + 1)
     listas: list[tuple[str, list[str], bool]] = [
         (cat.N_TIPOS_RIESGO, ["tipo"], True),
@@ -306,12 +285,19 @@ def hoja_matriz(ws: Worksheet, riesgos: Sequence[Riesgo], controles: int, filas_
     ]
     if hay_actores:  # otros responsables se admiten con advertencia
         listas.append((cat.N_ACTORES, ["responsable", *(f"control{k}_responsable" for k in rango_k)], False))
-    for nombre, claves, estricta in listas:
+    return listas
+
+
+def _validaciones(ws: Worksheet, cols: list[Columna], rango: Callable[[str], str], controles: int,
+                  hay_actores: bool) -> None:
+    """Listas desplegables alimentadas por los nombres definidos de Catálogos, y la fecha de seguimiento."""
+    ayudas = {c.clave: (c.etiqueta, c.ayuda or "") for c in cols}
+    for nombre, claves, estricta in _listas(controles, hay_actores):
         titulo, ayuda = ayudas[claves[0]]
         dv = _lista(nombre, titulo.removesuffix(" 1"), ayuda, estricta=estricta)
         ws.add_data_validation(dv)
         for clave in claves:
-            dv.add(columna(clave))
+            dv.add(rango(clave))
     dv_fecha = DataValidation(type="date", operator="greaterThan", formula1="36526", allow_blank=True,
                               showErrorMessage=True, showInputMessage=True)
     dv_fecha.errorTitle = "Fecha no válida"
@@ -319,16 +305,34 @@ def hoja_matriz(ws: Worksheet, riesgos: Sequence[Riesgo], controles: int, filas_
     dv_fecha.promptTitle = ayudas["fecha_seguimiento"][0][:32]
     dv_fecha.prompt = ayudas["fecha_seguimiento"][1][:255]
     ws.add_data_validation(dv_fecha)
-    dv_fecha.add(columna("fecha_seguimiento"))
+    dv_fecha.add(rango("fecha_seguimiento"))
 
+
+def hoja_matriz(ws: Worksheet, riesgos: Sequence[Riesgo], controles: int, filas_extra: int,
+                enc: dict[str, str], desafio: str, fecha: date | None, hay_actores: bool,
+                m: MetodoRiesgo) -> list[Columna]:
+    """Escribe la hoja Matriz y devuelve sus columnas."""
+    cols = columnas_matriz(controles)
+    letras = {c.clave: get_column_letter(i) for i, c in enumerate(cols, start=1)}
+    ultima_fila = FILA_DATOS + len(riesgos) + filas_extra - 1
+
+    def rango(clave: str) -> str:
+        return f"{letras[clave]}{FILA_DATOS}:{letras[clave]}{ultima_fila}"
+
+    bloque_encabezado(ws, enc, desafio, fecha, "MATRIZ DE RIESGOS", m)
+    _titulos(ws, cols)
+    for n in range(ultima_fila - FILA_DATOS + 1):
+        fila = FILA_DATOS + n
+        valores = valores_riesgo(riesgos[n], m) if n < len(riesgos) else {}
+        _fila(ws, fila, cols, valores, formulas_fila(fila, letras, controles, m.decimales))
+    _validaciones(ws, cols, rango, controles, hay_actores)
     # Relleno por zona con formato condicional (sigue a las fórmulas si el usuario cambia datos).
     for clave in ("zona_inherente", "zona_residual"):
         for z in m.zonas:
-            ws.conditional_formatting.add(columna(clave), CellIsRule(
+            ws.conditional_formatting.add(rango(clave), CellIsRule(
                 operator="equal", formula=[f'"{z.nombre}"'], fill=relleno(z.color),
                 font=Font(name=FUENTE, bold=True, color=z.color_texto),
             ))
-
     ws.freeze_panes = ws.cell(FILA_DATOS, 3)  # títulos y referencia/descripción siempre visibles
-    ws.auto_filter.ref = f"A{FILA_TITULOS}:{get_column_letter(ultima_col)}{ultima_fila}"
+    ws.auto_filter.ref = f"A{FILA_TITULOS}:{get_column_letter(len(cols))}{ultima_fila}"
     return cols

@@ -84,7 +84,7 @@ def hoja_instrucciones(ws: Worksheet, controles: int, con_ruta: bool, m: MetodoR
     vistas: set[str] = set()
     n = fila + 2
     for c in columnas_matriz(controles):
-        titulo = c.titulo.removesuffix(" 1") if c.clave.startswith("control1_") else c.titulo
+        titulo = c.etiqueta.removesuffix(" 1") if c.clave.startswith("control1_") else c.etiqueta
         if c.clave.startswith("control") and not c.clave.startswith("control1_"):
             continue
         if titulo in vistas:

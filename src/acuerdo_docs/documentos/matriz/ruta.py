@@ -48,14 +48,9 @@ TITULOS_AVANCE = ["Actor", "Entidad", "Hitos", "Completados", "Vencidos", "Avanc
 
 def estado_hito(inicio: date, fin: date, avance: float, corte: date) -> str:
     """La regla de ``esquemas.acuerdo.estado_hito`` (``avance`` en fracción 0..1 o en 0..100)."""
-    avance = avance / 100 if avance > 1 else avance
-    if avance >= 1:
-        return "completado"
-    if fin < corte:
-        return "vencido"
-    if inicio > corte and avance == 0:
-        return "sin iniciar"
-    return "en curso"
+    from ...esquemas.acuerdo import estado_hito as regla  # perezoso: la matriz sola no construye el acuerdo
+
+    return regla(inicio, fin, avance * 100 if avance <= 1 else avance, corte)  # type: ignore[arg-type]
 
 
 def formula_estado(fila: int) -> str:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import errno
 import os
-import zipfile
 from pathlib import Path
 
+from ...paquete.seguridad import ZipRechazado, abrir_zip
 from ..archivos import escribir_atomico
 
 # Extensiones que son paquetes zip de Office: se revisan antes de enviarlas, porque LibreOffice
@@ -27,9 +27,9 @@ def revisar_entrada(ruta: Path) -> str | None:
     if tipo is None:
         return None
     try:
-        with zipfile.ZipFile(ruta) as paquete:
+        with abrir_zip(ruta) as paquete:
             nombres = set(paquete.namelist())
-    except (zipfile.BadZipFile, OSError, ValueError):
+    except ZipRechazado:
         return f"El archivo está dañado o no es un documento {tipo} ({ruta.suffix.lower()} válido)."
     if "[Content_Types].xml" not in nombres:
         return f"El archivo está dañado o no es un documento {tipo} (le falta [Content_Types].xml)."
