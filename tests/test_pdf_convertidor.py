@@ -20,7 +20,7 @@ from test_pdfa import afirmar_pdfa
 
 import acuerdo_docs as ad
 from acuerdo_docs.errores import ErrorConversion
-from acuerdo_docs.salida.pdf import VARIABLE_SOFFICE
+from acuerdo_docs.salida.pdf import VARIABLE_SOFFICE, ipc
 from acuerdo_docs.salida.pdf.cache import carpeta_cache
 
 pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="usa /proc y la tubería de Linux")
@@ -77,6 +77,7 @@ def test_tres_documentos_seguidos_pdfa_y_sin_procesos_al_salir(libreoffice: str,
     afirmar_pdfa(pdfs[1], practica.nombre)
     afirmar_pdfa(pdfs[2], acuerdo.desafio.nombre)
     assert _esperar(lambda: not _procesos_con(perfil)), "quedó LibreOffice vivo al salir del with"
+    assert not ipc.ruta_tuberia(Path(perfil)).exists(), "quedó el socket de LibreOffice en /tmp"
     assert perfil.startswith(str(cache)), "el perfil debía estar en XDG_CACHE_HOME"
     assert (Path(perfil) / "listo").is_file()
     assert list(tmp_path.glob("**/*.tmp")) == []

@@ -101,3 +101,7 @@ class InstanciaViva:
         """Mata el grupo entero (lanzador, oosplash y soffice.bin) y espera a que termine."""
         matar_grupo(self.proceso)
         self._lector.join(timeout=2)
+        try:  # matado, LibreOffice no borra su socket de /tmp: se borra aquí (el perfil es solo nuestro)
+            self.tuberia.unlink(missing_ok=True)
+        except OSError:
+            pass
