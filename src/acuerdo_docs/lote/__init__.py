@@ -1,0 +1,226 @@
+"""Generación por lotes desde hojas de cálculo: un documento por fila válida y un informe por fila.
+
+Flujo de cada unidad (una fila de ``fichas``, un acuerdo con sus filas hijas):
+leer → validar UNA vez (en este proceso, para ubicar cada error en su hoja, fila y columna)
+→ renderizar los bytes en un trabajador (recibe el modelo validado, no archivos abiertos)
+→ escribir de forma atómica aquí. Las filas se leen en flujo y hay un número acotado
+de documentos en vuelo: un lote de 10.000 filas no se guarda entero en memoria.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from concurrent.futures import Executor
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from ..documentos.informe import NOMBRE_INFORME, InformeLote, ResultadoFila, guardar_informe
+from ..errores import ErrorEntrada, ErrorValidacion, validar
+from ..lectores import Entrada, abrir_entrada, abrir_libro, ubicar
+from ..lectores.columnas import Columna
+from ..lectores.hoja_calculo import LIMITE_BYTES, LIMITE_FILAS
+from ..salida.archivos import error_salida, sincronizar_carpeta
+from ..salida.destinos import resolver_carpeta
+from ..salida.nombres import verificar_patron
+from .canal import Canal
+from .comun import EXTENSIONES, FILAS_EN_LINEA, NOMBRE_COMBINADO, PATRONES, SUFIJO_INFOGRAFIA, Progreso
+from .nombres import (
+    campos_ejemplo,
+    campos_nombre,
+    exigir_nombres_fuera_de_la_entrada,
+    nombre_documento,
+    nombres_del_lote,
+    raiz_unidad,
+)
+from .pdf import abrir_flujo, convertir_combinado, escribir_combinado, recoger_pdf, verificar_pdf
+from .trabajo import EnLinea, detener_grupo, grupo_procesos, renderizar_unidad, sin_interrupciones
+
+
+def _contar(lector: Entrada, limite_filas: int) -> dict[str, int | None]:
+    """Filas reales por hoja, antes de escribir nada.
+
+    La dimensión que declara el .xlsx no sirve: un libro puede declarar menos filas de las
+    que tiene y pasaría el límite para fallar a mitad del lote. Se recorren las hojas (una
+    fila con formato pero vacía no cuenta) y se deja de contar al pasar del límite.
+    """
+    return lector.conteo(exacto=True, hasta=limite_filas)
+
+
+def generar_lote(
+    entrada: str | os.PathLike[str],
+    carpeta: str | os.PathLike[str],
+    *,
+    tipo: str | None = None,
+    nombre: str | None = None,
+    combinado: bool = False,
+    executor: Executor | None = None,
+    procesos: int | None = None,
+    publico: bool = False,
+    pdf: bool = False,
+    progreso: Progreso | None = None,
+    tiempo_limite_pdf: float | None = None,
+    pdfa: bool = True,
+    limite_filas: int = LIMITE_FILAS,
+    limite_bytes: int = LIMITE_BYTES,
+    infografia: bool = False,
+) -> InformeLote:
+    """Genera un documento por cada fila válida de ``entrada`` (.xlsx o .csv) en ``carpeta``.
+
+    - ``tipo``: ``"fichas"`` o ``"acuerdos"``; por omisión se deduce de las hojas del libro.
+    - ``nombre``: patrón de nombres sobre los campos (``"{fecha_inicio:%Y}_{nombre}"``); el resultado
+      se sanea para cualquier sistema y las colisiones se numeran (``_2``, ``_3``).
+    - ``combinado``: además, ``lote_combinado.docx`` con todos los documentos en orden.
+    - ``executor``: cualquier :class:`concurrent.futures.Executor` (un grupo de procesos, o uno de
+      dask.distributed o Ray para repartir el lote entre máquinas); no se cierra al terminar.
+      Por omisión, un grupo de procesos con un trabajador por núcleo (``procesos``), o en línea
+      si el lote es pequeño o ``procesos=1``.
+    - ``publico``: versión sin datos personales (Ley 1581 de 2012), también en los nombres.
+    - ``pdf``: convierte además cada .docx a PDF con LibreOffice (una tanda para todo el lote).
+    - ``progreso``: función ``(terminadas, total)``.
+    - ``tiempo_limite_pdf``: segundos sin avance para dar a LibreOffice por colgado (ver ``a_pdf``);
+      si pasa, el lote se detiene con la avería en ``informe.averia_pdf`` (código de salida 3).
+    - ``pdfa``: PDF/A-2b etiquetado (por omisión) o PDF normal.
+    - ``infografia``: además, la infografía de una página de cada unidad (``NOMBRE_infografia.pdf``).
+
+    Escribe ``informe_lote.xlsx`` en ``carpeta`` y devuelve el :class:`InformeLote`. Si la entrada
+    no se puede usar (no existe, está dañada o cifrada, le falta una hoja o una columna obligatoria,
+    excede los límites) lanza :class:`~acuerdo_docs.errores.ErrorEntrada` sin escribir nada.
+    """
+    fijos = [NOMBRE_INFORME, NOMBRE_COMBINADO] if combinado else [NOMBRE_INFORME]
+    carpeta = resolver_carpeta(carpeta, entradas=[entrada], fijos=fijos)
+    entrada = Path(entrada)
+    if pdf:
+        verificar_pdf(tiempo_limite_pdf, pdfa)  # sin LibreOffice, error antes de leer nada
+    flujo = None
+    with abrir_libro(entrada, limite_bytes=limite_bytes, limite_filas=limite_filas) as libro:
+        lector = abrir_entrada(libro, tipo)
+        columnas = next(iter(lector.hojas_esquema.values()))
+        patron = nombre or PATRONES[lector.tipo]
+        total = _revisar_antes_de_escribir(lector, columnas, patron, publico, entrada, carpeta, limite_filas)
+        informe = InformeLote(entrada=entrada, carpeta=carpeta, tipo=lector.tipo)
+        extensiones = EXTENSIONES[lector.tipo] + ((SUFIJO_INFOGRAFIA,) if infografia else ())
+        with _ejecutor(executor, procesos, total) as (ejecutor, ventana):
+            canal = Canal(carpeta, extensiones, ejecutor, ventana, progreso, total, entrada)
+            canal.infografia = infografia
+            if pdf:
+                flujo = abrir_flujo(tiempo_limite_pdf, pdfa)
+                canal.al_escribir = flujo.enviar
+            try:
+                _procesar(lector, columnas, patron, canal, informe, publico)
+            except BaseException:
+                if flujo is not None:
+                    flujo.cerrar()
+                canal.abortar()
+                raise
+    _terminar(informe, flujo, combinado)
+    return informe
+
+
+def _revisar_antes_de_escribir(
+    lector: Entrada, columnas: list[Columna], patron: str, publico: bool, entrada: Path, carpeta: Path,
+    limite_filas: int,
+) -> int:
+    """Todo lo que puede hacer fallar el lote entero, antes de escribir nada; devuelve las unidades estimadas."""
+    extra = ("acuerdo_id",) if lector.tipo == "acuerdos" else ()
+    verificar_patron(patron, campos_ejemplo(columnas, extra))
+    conteo = _contar(lector, limite_filas)
+    filas = sum(v or 0 for v in conteo.values())
+    if filas > limite_filas:
+        raise ErrorEntrada(
+            f"{entrada.name}: tiene más de {limite_filas} filas de datos (el máximo);"
+            " divídalo en varios libros o aumente el límite (--limite-filas)."
+        )
+    if filas == 0:
+        raise ErrorEntrada(f"{entrada.name}: no tiene filas con datos debajo de los encabezados.")
+    exigir_nombres_fuera_de_la_entrada(lector, columnas, patron, publico, entrada, carpeta)
+    try:
+        carpeta.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise error_salida(exc, carpeta) from None
+    return next(iter(conteo.values())) or 0
+
+
+@contextmanager
+def _ejecutor(executor: Executor | None, procesos: int | None, total: int) -> Iterator[tuple[Executor, int]]:
+    """El ejecutor del lote y su ventana de unidades en vuelo; el grupo propio se detiene al salir."""
+    if executor is not None:
+        yield executor, 64
+        return
+    n = min(procesos or os.cpu_count() or 1, total)
+    propio = grupo_procesos(n) if n > 1 and total >= FILAS_EN_LINEA else None
+    if propio is None:
+        yield EnLinea(), 1
+        return
+    try:
+        yield propio, 4 * n
+    except BaseException:
+        detener_grupo(propio)  # interrupción: se descartan las tareas pendientes
+        raise
+    propio.shutdown(wait=True)
+
+
+def _terminar(informe: InformeLote, flujo: Any, combinado: bool) -> None:
+    """PDF en flujo, documento combinado, una sola sincronización de la carpeta y el informe."""
+    carpeta = informe.carpeta
+    try:
+        paginas = recoger_pdf(informe, flujo) if flujo is not None else {}
+        if combinado:
+            escribir_combinado(informe, paginas)
+            if flujo is not None and informe.combinado is not None and informe.averia_pdf is None:
+                convertir_combinado(informe, flujo.convertir_ahora)
+    finally:
+        if flujo is not None:
+            flujo.cerrar()
+    # Los archivos se escribieron sin fsync uno a uno: una sincronización para todos, antes del
+    # informe (si el informe existe, lo que lista está en disco).
+    try:
+        sincronizar_carpeta(carpeta, [carpeta / a for f in informe.filas for a in f.archivos])
+    except OSError as exc:  # p. ej. disco lleno: lo que no llegó al disco ya se borró
+        raise error_salida(exc, carpeta) from None
+    with sin_interrupciones():
+        guardar_informe(informe)
+
+
+def _procesar(
+    lector: Entrada,
+    columnas: list[Columna],
+    patron: str,
+    canal: Canal,
+    informe: InformeLote,
+    publico: bool,
+) -> None:
+    nombres = nombres_del_lote()
+    for unidad in lector.unidades():
+        resultado = ResultadoFila(unidad.hoja, unidad.fila, unidad.clave, "con errores",
+                                  documento=nombre_documento(lector.tipo, unidad.datos))
+        informe.filas.append(resultado)
+        informe.agregar_errores(resultado, unidad.errores)
+        modelo = None
+        if unidad.datos is not None:
+            try:
+                modelo = validar(lector.modelo, unidad.datos)
+            except ErrorValidacion as exc:
+                informe.agregar_errores(resultado, ubicar(exc.errores, unidad))
+        if modelo is None or resultado.total_errores:
+            canal.avanzar()
+            continue
+        raiz = raiz_unidad(nombres, lector.tipo, modelo, unidad, columnas, patron, publico)
+        canal.enviar(resultado, raiz, lector.tipo, modelo, publico)
+    canal.vaciar()
+
+
+__all__ = [
+    "EXTENSIONES",
+    "FILAS_EN_LINEA",
+    "NOMBRE_COMBINADO",
+    "PATRONES",
+    "Progreso",
+    "SUFIJO_INFOGRAFIA",
+    "campos_nombre",
+    "generar_lote",
+    "nombre_documento",
+    "renderizar_unidad",
+    "sin_interrupciones",
+]

@@ -1,0 +1,164 @@
+"""Unidades en vuelo: el renderizado en el ejecutor y la escritura atómica en hilos de este proceso."""
+
+from __future__ import annotations
+
+import os
+from collections import deque
+from collections.abc import Callable
+from concurrent.futures import Executor, Future, ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+from pydantic import BaseModel
+
+from ..documentos.informe import ResultadoFila
+from ..errores import ErrorAcuerdoDocs
+from ..lectores.hoja_calculo import ErrorCelda
+from ..salida.archivos import DestinoNoValido, error_salida, escribir_atomico, misma_ruta, revisar_destino
+from .comun import Progreso, log
+from .trabajo import renderizar_unidad
+
+
+@dataclass
+class _EnVuelo:
+    resultado: ResultadoFila
+    raiz: str
+    futuro: Future[list[bytes]]
+
+
+def _escribir_partes(
+    carpeta: Path, raiz: str, extensiones: tuple[str, ...], partes: list[bytes], entrada: Path | None = None,
+) -> list[str]:
+    """Escribe los archivos de una unidad (cada uno atómico); corre en un hilo de escritura.
+
+    Antes de escribir la primera parte se revisan todas: un enlace simbólico, una carpeta o un
+    FIFO con el nombre de una de ellas (o el libro de entrada) deja la unidad sin escribir
+    (:class:`DestinoNoValido`, que el lote informa en la fila) y nunca se sigue.
+    """
+    destinos = [carpeta / f"{raiz}{extension}" for extension in extensiones[: len(partes)]]
+    for destino in destinos:
+        if os.sep in destino.name or (os.altsep and os.altsep in destino.name):  # el nombre ya viene saneado
+            raise DestinoNoValido(f"«{destino.name}» saldría de la carpeta de salida.")
+        revisar_destino(destino, destino.name)
+        if entrada is not None and misma_ruta(destino, entrada):
+            raise DestinoNoValido(f"«{destino.name}» es el libro de entrada: nunca se escribe sobre una entrada.")
+    for destino, datos in zip(destinos, partes):
+        escribir_atomico(destino, datos, sincronizar=False)  # sincronizar_carpeta al final del lote
+    return [d.name for d in destinos]
+
+
+class Canal:
+    """Unidades en vuelo: renderizado (en el ejecutor) y escritura (en hilos de este proceso).
+
+    La escritura va en hilos porque fsync espera al disco sin ocupar la CPU; los hilos no
+    atienden señales, así que un Ctrl-C nunca corta un archivo a medio escribir: al
+    interrumpir se terminan las escrituras en curso y se descartan las pendientes.
+    """
+
+    HILOS_ESCRITURA = 2
+    MAX_ESCRITURAS = 16
+
+    def __init__(
+        self, carpeta: Path, extensiones: tuple[str, ...], ejecutor: Executor, ventana: int,
+        progreso: Progreso | None, total: int, entrada: Path | None = None,
+    ) -> None:
+        self.carpeta = carpeta
+        self.entrada = entrada
+        self.extensiones = extensiones
+        self.ejecutor = ejecutor
+        self.ventana = ventana
+        self.progreso = progreso
+        self.total = total
+        self.hechas = 0
+        self._render: deque[_EnVuelo] = deque()
+        self._escritura: deque[tuple[ResultadoFila, Future[list[str]]]] = deque()
+        self._escritor: ThreadPoolExecutor | None = None
+        self.infografia = False
+        self.al_escribir: Callable[[Path], None] | None = None  # p. ej. la conversión a PDF en flujo
+
+    def avanzar(self) -> None:
+        self.hechas += 1
+        self.total = max(self.total, self.hechas)
+        if self.progreso is not None:
+            self.progreso(self.hechas, self.total)
+
+    def enviar(self, resultado: ResultadoFila, raiz: str, tipo: str, modelo: BaseModel, publico: bool) -> None:
+        # El modelo ya validado viaja tal cual (pickle no vuelve a validar): se valida una sola vez.
+        futuro = self.ejecutor.submit(renderizar_unidad, tipo, modelo, publico, self.infografia)
+        self._render.append(_EnVuelo(resultado, raiz, futuro))
+        while len(self._render) >= self.ventana:
+            self._recoger()
+
+    def _recoger(self) -> None:
+        """Espera los bytes de la unidad más antigua y encarga su escritura."""
+        trabajo = self._render.popleft()
+        resultado = trabajo.resultado
+        try:
+            partes = trabajo.futuro.result()
+        except ErrorAcuerdoDocs as exc:
+            resultado.estado = "fallo al generar"
+            resultado.errores.append(ErrorCelda(resultado.hoja, resultado.fila, "", "", "", str(exc)))
+            self.avanzar()
+            return
+        except Exception as exc:
+            log.error("fallo interno al generar %s fila %s: %s", resultado.hoja, resultado.fila, type(exc).__name__)
+            resultado.estado = "fallo al generar"
+            resultado.errores.append(ErrorCelda(
+                resultado.hoja, resultado.fila, "", "", "",
+                f"error interno al generar el documento ({type(exc).__name__}); informe al equipo de soporte",
+            ))
+            self.avanzar()
+            return
+        if self._escritor is None:  # después del primer envío: los trabajadores ya nacieron
+            self._escritor = ThreadPoolExecutor(self.HILOS_ESCRITURA, thread_name_prefix="acuerdo_docs_escritura")
+        futuro = self._escritor.submit(
+            _escribir_partes, self.carpeta, trabajo.raiz, self.extensiones, partes, self.entrada
+        )
+        if self.al_escribir is not None:
+            futuro.add_done_callback(self._avisar_escrito)
+        self._escritura.append((resultado, futuro))
+        while len(self._escritura) > self.MAX_ESCRITURAS:
+            self._terminar_escritura()
+
+    def _avisar_escrito(self, futuro: Future[list[str]]) -> None:
+        """En el hilo de escritura, apenas se escribió: cada .docx pasa a ``al_escribir``."""
+        if futuro.cancelled() or futuro.exception() is not None or self.al_escribir is None:
+            return
+        for nombre in futuro.result():
+            if nombre.endswith(".docx"):
+                self.al_escribir(self.carpeta / nombre)
+
+    def _terminar_escritura(self) -> None:
+        resultado, futuro = self._escritura.popleft()
+        try:
+            resultado.archivos = futuro.result()
+        except DestinoNoValido as exc:  # solo esta unidad: el lote sigue y el informe dice por qué
+            resultado.estado = "fallo al generar"
+            resultado.errores.append(ErrorCelda(resultado.hoja, resultado.fila, "", "", "", f"no se escribió: {exc}"))
+            self.avanzar()
+            return
+        except OSError as exc:  # disco lleno, sin permiso: afecta a todo el lote
+            raise error_salida(exc, self.carpeta) from None
+        resultado.estado = "generado"
+        self.avanzar()
+
+    def vaciar(self) -> None:
+        while self._render:
+            self._recoger()
+        while self._escritura:
+            self._terminar_escritura()
+        self.cerrar()
+        if self.progreso is not None and self.hechas != self.total:
+            self.progreso(self.hechas, self.hechas)  # el total era una estimación
+
+    def abortar(self) -> None:
+        """Interrupción: descarta lo pendiente y deja terminar las escrituras ya empezadas."""
+        for trabajo in self._render:
+            trabajo.futuro.cancel()
+        self._render.clear()
+        self.cerrar(cancelar=True)
+
+    def cerrar(self, *, cancelar: bool = False) -> None:
+        if self._escritor is not None:
+            self._escritor.shutdown(wait=True, cancel_futures=cancelar)
+            self._escritor = None

@@ -1,0 +1,27 @@
+"""Constantes y tipos que comparten las partes del lote."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+
+log = logging.getLogger("acuerdo_docs.lote")
+
+NOMBRE_COMBINADO = "lote_combinado.docx"
+
+PATRONES: dict[str, str] = {
+    "fichas": "{fecha_inicio:%Y}_{nombre}",
+    "acuerdos": "{fecha:%Y}_{acuerdo_id}_{desafio_nombre}",
+}
+"""Patrón de nombres por omisión de cada tipo de lote."""
+
+EXTENSIONES: dict[str, tuple[str, ...]] = {"fichas": (".docx",), "acuerdos": (".docx", ".xlsx")}
+"""Archivos de cada unidad: fichas, un .docx; acuerdos, el .docx y su matriz de riesgos."""
+SUFIJO_INFOGRAFIA = "_infografia.pdf"
+"""Con ``infografia=True`` cada unidad escribe además NOMBRE_infografia.pdf (va al final de sus archivos)."""
+
+FILAS_EN_LINEA = 20
+"""Por debajo de este número de unidades no se arranca un grupo de procesos (no compensa)."""
+
+Progreso = Callable[[int, int], None]
+"""Se llama con (unidades terminadas, total) cada vez que una unidad termina."""

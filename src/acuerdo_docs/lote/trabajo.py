@@ -1,0 +1,98 @@
+"""Lo que corre en los trabajadores del lote (bytes de cada unidad) y cómo se arrancan y detienen."""
+
+from __future__ import annotations
+
+import os
+import signal
+import threading
+from collections.abc import Callable, Iterator
+from concurrent.futures import Executor, Future, ProcessPoolExecutor
+from contextlib import contextmanager
+from typing import Any
+
+from pydantic import BaseModel
+
+from ..salida.hijos import morir_con_el_padre
+
+
+def renderizar_unidad(tipo: str, datos: BaseModel, publico: bool, infografia: bool = False) -> list[bytes]:
+    """Los bytes de los archivos de una unidad (en el orden de :data:`EXTENSIONES`; la infografía al final).
+
+    Función de módulo: se envía tal cual a otro proceso o máquina con el modelo ya validado
+    (``BuenaPractica`` o ``AcuerdoSimbolico``), que no se vuelve a validar.
+    """
+    partes = _renderizar_documentos(tipo, datos, publico)
+    if infografia:
+        from ..documentos.infografia import renderizar_infografia
+
+        partes.append(renderizar_infografia(datos, "pdf", publico=publico))
+    return partes
+
+
+def _renderizar_documentos(tipo: str, datos: BaseModel, publico: bool) -> list[bytes]:
+    if tipo == "fichas":
+        from ..documentos.ficha import renderizar_ficha
+
+        return [renderizar_ficha(datos, publico=publico)]
+    if tipo == "acuerdos":
+        from ..documentos.acuerdo import cargar_acuerdo, renderizar_acuerdo, version_publica_acuerdo
+        from ..documentos.matriz import construir_libro
+        from ..salida.excel import libro_a_bytes
+
+        acuerdo = cargar_acuerdo(datos)
+        visible = version_publica_acuerdo(acuerdo) if publico else acuerdo
+        matriz = libro_a_bytes(construir_libro(visible), titulo="Matriz de riesgos")
+        return [renderizar_acuerdo(acuerdo, publico=publico), matriz]
+    raise ValueError(f"tipo de lote desconocido: {tipo}")
+
+
+def iniciar_trabajador(padre: int | None = None) -> None:
+    # Ctrl-C llega a todo el grupo de procesos: solo el proceso principal lo atiende y cierra el lote.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # Un kill -9 al lote no deja trabajadores huérfanos (Linux; en otros sistemas no hace nada).
+    morir_con_el_padre(signal.SIGKILL, padre)
+
+
+class EnLinea(Executor):
+    """Ejecuta cada tarea al enviarla (lotes pequeños o ``procesos=1``)."""
+
+    def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future[Any]:
+        futuro: Future[Any] = Future()
+        try:
+            futuro.set_result(fn(*args, **kwargs))
+        except BaseException as exc:
+            if isinstance(exc, (KeyboardInterrupt, SystemExit)):
+                raise
+            futuro.set_exception(exc)
+        return futuro
+
+
+def grupo_procesos(procesos: int) -> ProcessPoolExecutor:
+    # Método de arranque por omisión de la plataforma (o el que fije el programa con
+    # multiprocessing.set_start_method): con spawn/forkserver, un script que llame a
+    # generar_lote necesita el bloque «if __name__ == "__main__":», como todo multiprocessing.
+    return ProcessPoolExecutor(max_workers=procesos, initializer=iniciar_trabajador, initargs=(os.getpid(),))
+
+
+def detener_grupo(grupo: ProcessPoolExecutor) -> None:
+    """Detiene el grupo: se descartan las tareas pendientes y cada trabajador sale al terminar la
+    que tiene entre manos (milisegundos; ignora Ctrl-C y solo calcula bytes, así que no deja
+    archivos a medias). Se espera a que salgan: si el intérprete termina con el hilo de gestión
+    del grupo aún vivo, Python puede quejarse al cerrar («Bad file descriptor»). Matarlos con
+    terminate() puede dejar colgado el hilo que les envía trabajo (la tubería queda sin lector).
+    """
+    grupo.shutdown(wait=True, cancel_futures=True)
+
+
+@contextmanager
+def sin_interrupciones() -> Iterator[None]:
+    """Difiere Ctrl-C y SIGTERM mientras se escribe un archivo: llegan justo después del renombrado."""
+    bloquear = getattr(signal, "pthread_sigmask", None)
+    if bloquear is None or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    anterior = bloquear(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
+    try:
+        yield
+    finally:
+        bloquear(signal.SIG_SETMASK, anterior)
