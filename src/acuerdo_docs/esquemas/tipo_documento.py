@@ -7,7 +7,6 @@ from typing import Any
 from pydantic import BaseModel
 
 from ..errores import ErrorTipoDocumento, ErrorValidacion, validar
-from . import ESQUEMAS
 
 DESCRIPCIONES: dict[str, str] = {
     "ficha": "una ficha 4202000-FT-1311",
@@ -17,8 +16,15 @@ DESCRIPCIONES: dict[str, str] = {
 """Cómo se nombra cada tipo de documento en los mensajes."""
 
 
+def _esquemas() -> dict[str, type[BaseModel]]:
+    # Al pedirlo, no al importar: validar una ficha no construye los esquemas del acuerdo y los riesgos.
+    from . import ESQUEMAS
+
+    return ESQUEMAS
+
+
 def _desconocidas(claves: set[str], tipo: str) -> set[str]:
-    return claves - set(ESQUEMAS[tipo].model_fields)
+    return claves - set(_esquemas()[tipo].model_fields)
 
 
 def tipo_probable(datos: Any) -> str | None:
@@ -28,7 +34,7 @@ def tipo_probable(datos: Any) -> str | None:
     claves = {str(c) for c in datos}
     # Menos claves desconocidas primero; a igualdad, más claves propias del tipo.
     puntajes = sorted(
-        (len(_desconocidas(claves, t)), -len(claves & set(ESQUEMAS[t].model_fields)), t) for t in ESQUEMAS
+        (len(_desconocidas(claves, t)), -len(claves & set(_esquemas()[t].model_fields)), t) for t in _esquemas()
     )
     desconocidas, propias, tipo = puntajes[0]
     return tipo if -propias >= 2 and desconocidas <= len(claves) // 4 else None
@@ -36,7 +42,7 @@ def tipo_probable(datos: Any) -> str | None:
 
 def diagnostico_tipo(datos: Any, modelo: type[BaseModel]) -> str | None:
     """Si ``datos`` parece otro tipo de documento que el de ``modelo``, el mensaje que lo dice."""
-    esperado = next((t for t, m in ESQUEMAS.items() if m is modelo), None)
+    esperado = next((t for t, m in _esquemas().items() if m is modelo), None)
     probable = tipo_probable(datos)
     if esperado is None or probable is None or probable == esperado:
         return None
