@@ -11,9 +11,9 @@ Garantías:
 
 - Cada PDF se escribe en una carpeta privada y se mueve con ``os.replace`` al destino: nunca
   queda un PDF a medias con el nombre final.
-- Un documento que bloquea a LibreOffice se detiene al vencer ``tiempo_limite`` (se mata todo el
-  grupo de procesos) y solo ese documento se informa como fallido; los demás de su tanda se
-  aprovechan o se reintentan.
+- Un LibreOffice que no avanza en ``tiempo_limite`` se trata como avería de LibreOffice, no del
+  documento: se mata todo el grupo de procesos, se entrega lo ya convertido y la causa queda en
+  ``ResultadoPdf.averia`` (la CLI sale con 3). Un LibreOffice que se cae se reinicia.
 - Un documento dañado se informa en su fila; el resto del lote sigue.
 - Es seguro llamar a :func:`a_pdf` desde varios hilos a la vez.
 
