@@ -6,7 +6,6 @@ import io
 import json
 import re
 import zipfile
-from dataclasses import dataclass, field
 from datetime import date
 from itertools import cycle
 from pathlib import Path
@@ -34,6 +33,7 @@ from acuerdo_docs.documentos.matriz import (
 from acuerdo_docs.errores import ErrorValidacion, validar
 from acuerdo_docs.esquemas import Riesgo
 from acuerdo_docs.esquemas import metodo_riesgo as metodo
+from acuerdo_docs.esquemas.acuerdo import AcuerdoSimbolico, EncabezadoAcuerdo
 from acuerdo_docs.esquemas.comun import limpiar_texto
 from acuerdo_docs.salida.excel import escribir_celda, libro_a_bytes
 
@@ -80,60 +80,38 @@ def _riesgos() -> list[Riesgo]:
     return riesgos
 
 
-@dataclass
-class Actor:
-    id: str
-    entidad: str
+def acuerdo_de_prueba(riesgos: list[Riesgo]) -> AcuerdoSimbolico:
+    """Un AcuerdoSimbolico sin validar (model_construct): los riesgos traen texto hostil que un acuerdo
+    real rechazaría (un responsable «=HYPERLINK(…)»), y la matriz debe escribirlo como texto igual."""
+    from acuerdo_docs.esquemas.acuerdo import Actor, AcuerdoSimbolico, Desafio, Facilitador, Hito
 
+    def actor(id_: str, entidad: str) -> Actor:
+        return Actor.model_construct(id=id_, entidad=entidad, sector="publico", rol="", responsabilidades=[],
+                                     compromisos=[], representante="", cargo="", correo=None, validado=False)
 
-@dataclass
-class Hito:
-    actividad: str
-    fase: str
-    responsable: str
-    inicio: date
-    fin: date
-    avance: int
+    def hito(actividad: str, fase: str, responsable: str, inicio: date, fin: date, avance: int) -> Hito:
+        return Hito.model_construct(actividad=actividad, fase=fase, responsable=responsable, inicio=inicio,
+                                    fin=fin, avance=avance)
 
-
-@dataclass
-class Desafio:
-    nombre: str
-
-
-@dataclass
-class Facilitador:
-    entidad: str
-
-
-@dataclass
-class AcuerdoDePrueba:
-    """Sustituto del AcuerdoSimbolico (mismos atributos que usa la matriz)."""
-
-    riesgos: list[Riesgo]
-    desafio: Desafio = field(default_factory=lambda: Desafio("Movilidad segura en entornos escolares"))
-    fecha: date = date(2023, 10, 24)
-    facilitador: Facilitador = field(default_factory=lambda: Facilitador("Alta Consejería Distrital de TIC"))
-    actores: list[Actor] = field(default_factory=lambda: [
-        Actor("act", "Alta Consejería Distrital de TIC"), Actor("sdm", "Secretaría Distrital de Movilidad"),
-        Actor("univ", "Universidad aliada"),
-    ])
-    hoja_de_ruta: list[Hito] = field(default_factory=lambda: [
-        Hito("Reunión de inicio y acuerdo simbólico", "Descubrimiento", "act",
-             date(2023, 10, 2), date(2023, 10, 6), 100),
-        Hito("Diagnóstico con datos de siniestralidad", "Descubrimiento", "sdm",
-             date(2023, 10, 9), date(2023, 10, 20), 40),
-        Hito("Prototipo de señalización", "Prototipado", "univ", date(2023, 10, 23), date(2023, 11, 17), 10),
-        Hito("Pruebas con la comunidad", "Validación", "sdm", date(2023, 11, 20), date(2023, 12, 15), 0),
-    ])
-
-    def estado_hito(self, hito: Hito, referencia: date) -> str:
-        # La regla documentada de esquemas.acuerdo.estado_hito.
-        if hito.avance >= 100:
-            return "completado"
-        if hito.fin < referencia:
-            return "vencido"
-        return "sin iniciar" if hito.inicio > referencia and hito.avance == 0 else "en curso"
+    return AcuerdoSimbolico.model_construct(
+        riesgos=riesgos,
+        desafio=Desafio.model_construct(nombre="Movilidad segura en entornos escolares", descripcion=""),
+        fecha=date(2023, 10, 24),
+        fecha_corte=None,
+        facilitador=Facilitador(entidad="Alta Consejería Distrital de TIC"),
+        encabezado=EncabezadoAcuerdo(),
+        actores=[actor("act", "Alta Consejería Distrital de TIC"), actor("sdm", "Secretaría Distrital de Movilidad"),
+                 actor("univ", "Universidad aliada")],
+        hoja_de_ruta=[
+            hito("Reunión de inicio y acuerdo simbólico", "Descubrimiento", "act",
+                 date(2023, 10, 2), date(2023, 10, 6), 100),
+            hito("Diagnóstico con datos de siniestralidad", "Descubrimiento", "sdm",
+                 date(2023, 10, 9), date(2023, 10, 20), 40),
+            hito("Prototipo de señalización", "Prototipado", "univ", date(2023, 10, 23), date(2023, 11, 17), 10),
+            hito("Pruebas con la comunidad", "Validación", "sdm", date(2023, 11, 20), date(2023, 12, 15), 0),
+        ],
+        seguimiento=[],
+    )
 
 
 @pytest.fixture(scope="module")
@@ -142,12 +120,12 @@ def riesgos() -> list[Riesgo]:
 
 
 @pytest.fixture(scope="module")
-def acuerdo(riesgos: list[Riesgo]) -> AcuerdoDePrueba:
-    return AcuerdoDePrueba(riesgos=riesgos)
+def acuerdo(riesgos: list[Riesgo]) -> AcuerdoSimbolico:
+    return acuerdo_de_prueba(riesgos)
 
 
 @pytest.fixture(scope="module")
-def ruta_libro(tmp_path_factory: pytest.TempPathFactory, acuerdo: AcuerdoDePrueba) -> Path:
+def ruta_libro(tmp_path_factory: pytest.TempPathFactory, acuerdo: AcuerdoSimbolico) -> Path:
     destino = tmp_path_factory.mktemp("matriz") / "matriz.xlsx"
     ruta = generar_matriz_riesgos(acuerdo, destino, referencia=date(2023, 10, 24))
     assert ruta == destino
@@ -338,7 +316,7 @@ def test_mapa_de_calor_es_formula(libro: openpyxl.Workbook) -> None:
     assert all("MapaZonas" in r.formula[0] for r in reglas)
 
 
-def test_hoja_de_ruta(libro: openpyxl.Workbook, acuerdo: AcuerdoDePrueba) -> None:
+def test_hoja_de_ruta(libro: openpyxl.Workbook, acuerdo: AcuerdoSimbolico) -> None:
     ws = libro[HOJA_RUTA]
     filas = {c.value: c.row for c in ws["B"] if c.value in [h.actividad for h in acuerdo.hoja_de_ruta]}
     assert len(filas) == 4
@@ -399,7 +377,7 @@ def test_caracteres_ilegales_se_quitan_sin_perder_el_resto() -> None:
     assert ws["A1"].value == "abc\nd" + "ef"
 
 
-def test_determinista_y_sin_metadatos_personales(tmp_path: Path, acuerdo: AcuerdoDePrueba, ruta_libro: Path) -> None:
+def test_determinista_y_sin_metadatos_personales(tmp_path: Path, acuerdo: AcuerdoSimbolico, ruta_libro: Path) -> None:
     otra = generar_matriz_riesgos(acuerdo, tmp_path / "otra.xlsx", referencia=date(2023, 10, 24))
     assert otra is not None and otra.read_bytes() == ruta_libro.read_bytes()
     buffer = io.BytesIO()
@@ -528,7 +506,7 @@ def _bytes_minimos() -> bytes:
 
 
 @pytest.mark.libreoffice
-def test_libreoffice_estado_de_los_hitos(recalculado: openpyxl.Workbook, acuerdo: AcuerdoDePrueba) -> None:
+def test_libreoffice_estado_de_los_hitos(recalculado: openpyxl.Workbook, acuerdo: AcuerdoSimbolico) -> None:
     ws = recalculado[HOJA_RUTA]
     actividades = [h.actividad for h in acuerdo.hoja_de_ruta]
     estados = {c.value: ws.cell(c.row, 8).value for c in ws["B"] if c.value in actividades}

@@ -18,13 +18,14 @@ from openpyxl.utils import get_column_letter
 
 from ...errores import ErrorEntrada
 from ...esquemas import metodo_riesgo as metodo
+from ...esquemas.acuerdo import AcuerdoSimbolico
 from ...esquemas.metodo_riesgo import MetodoRiesgo
 from ...esquemas.riesgo import LIMITE_CONTROLES
 from ...salida.archivos import Destino
 from ...salida.excel import guardar_libro
 from . import impresion
 from .catalogos import HOJA_CATALOGOS, hoja_catalogos
-from .entrada import attr, como_fecha, encabezado_matriz, leer_riesgos, texto_desafio
+from .entrada import como_fecha, encabezado_matriz, entidad_de, leer_riesgos, texto_desafio
 from .hoja_matriz import (
     COLUMNAS_CONTROL,
     FILA_DATOS,
@@ -57,14 +58,13 @@ def _controles(columnas_control: int, riesgos: list[Any]) -> int:
     return max([columnas_control, 1, *(len(r.controles) for r in riesgos)])
 
 
-def _fecha_de_corte(origen: Any, referencia: date | None, fecha: date | None) -> date:
+def _fecha_de_corte(origen: AcuerdoSimbolico, referencia: date | None, fecha: date | None) -> date:
     """La fecha contra la que se miden los hitos: la dada, el corte del acuerdo, su fecha o el primer hito."""
-    hitos = list(attr(origen, "hoja_de_ruta", []) or [])
     return (
         referencia
-        or como_fecha(attr(origen, "fecha_corte"))
+        or origen.fecha_corte
         or fecha
-        or min((como_fecha(attr(h, "inicio")) for h in hitos if attr(h, "inicio")), default=date(2000, 1, 1))
+        or min((h.inicio for h in origen.hoja_de_ruta), default=date(2000, 1, 1))
     )
 
 
@@ -72,7 +72,9 @@ _Hoja = tuple[Any, str | None, int]
 """(hoja, filas de título que se repiten al imprimir, columnas de título)."""
 
 
-def _hojas_de_ruta(wb: Workbook, origen: Any, corte: date, desafio: str, actores: dict[str, str]) -> list[_Hoja]:
+def _hojas_de_ruta(
+    wb: Workbook, origen: AcuerdoSimbolico, corte: date, desafio: str, actores: dict[str, str]
+) -> list[_Hoja]:
     """Hoja de ruta y Avance por actor (solo con un acuerdo)."""
     ruta = wb.create_sheet(HOJA_RUTA)
     ultima_hito = hoja_ruta(ruta, origen, corte, desafio, actores)
@@ -106,12 +108,12 @@ def construir_libro(
     """El libro de la matriz, sin guardar (ver :func:`generar_matriz_riesgos`)."""
     m = _metodo(metodo)
     riesgos, origen = leer_riesgos(acuerdo_o_riesgos, m)
-    enc = encabezado_matriz(encabezado, origen,
-                            entidad or attr(origen, "facilitador.entidad") or attr(origen, "entidad") or None)
+    enc = encabezado_matriz(encabezado, origen, entidad or entidad_de(origen))
     desafio = desafio if desafio is not None else texto_desafio(origen)
-    fecha = fecha or como_fecha(attr(origen, "fecha"))
+    fecha = fecha or (como_fecha(origen.fecha) if origen is not None else None)
     controles = _controles(columnas_control, riesgos)
-    actores = {str(attr(a, "id", "")): str(attr(a, "entidad", "")) for a in (attr(origen, "actores", []) or [])}
+    acuerdo = origen if isinstance(origen, AcuerdoSimbolico) else None
+    actores = {a.id: a.entidad for a in acuerdo.actores} if acuerdo is not None else {}
     filas_extra = max(filas_extra, 0)
     ultima = FILA_DATOS + len(riesgos) + filas_extra - 1
 
@@ -125,9 +127,9 @@ def construir_libro(
     mapa = wb.create_sheet(HOJA_MAPA)
     hoja_mapa(wb, mapa, m, letras, ultima, desafio)
     hojas.append((mapa, None, 0))
-    con_ruta = origen is not None and hasattr(origen, "hoja_de_ruta")
-    if con_ruta:
-        hojas += _hojas_de_ruta(wb, origen, _fecha_de_corte(origen, referencia, fecha), desafio, actores)
+    con_ruta = acuerdo is not None
+    if acuerdo is not None:
+        hojas += _hojas_de_ruta(wb, acuerdo, _fecha_de_corte(acuerdo, referencia, fecha), desafio, actores)
     instrucciones = wb.create_sheet(HOJA_INSTRUCCIONES)
     hoja_instrucciones(instrucciones, controles, con_ruta, m)
     hojas.append((instrucciones, None, 0))

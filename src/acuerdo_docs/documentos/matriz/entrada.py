@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any, Union
 
 from ...errores import ErrorCampo, ErrorValidacion, validar
 from ...esquemas import metodo_riesgo as metodo
@@ -12,23 +12,14 @@ from ...esquemas.riesgo import EncabezadoMatriz, MatrizRiesgos, Riesgo, ids_repe
 from ...esquemas.tipo_documento import validar_documento
 
 
-def attr(obj: Any, ruta: str, defecto: Any = None) -> Any:
-    """``facilitador.entidad`` en objetos o diccionarios; ``defecto`` si falta algo."""
-    actual = obj
-    for parte in ruta.split("."):
-        if actual is None:
-            return defecto
-        if isinstance(actual, Mapping):
-            actual = actual.get(parte)
-        else:
-            actual = getattr(actual, parte, None)
-    return defecto if actual is None else actual
-
-
 def como_fecha(valor: Any) -> date | None:
     if isinstance(valor, datetime):
         return valor.date()
     return valor if isinstance(valor, date) else None
+
+
+if TYPE_CHECKING:
+    from ...esquemas.acuerdo import AcuerdoSimbolico
 
 
 def _validar_acuerdo(datos: Mapping[str, Any]) -> Any:
@@ -44,17 +35,27 @@ def _item(riesgo: Any, m: metodo.MetodoRiesgo) -> Any:
     return riesgo
 
 
-def leer_riesgos(datos: Any, metodo_: metodo.MetodoRiesgo | None = None) -> tuple[list[Riesgo], Any | None]:
-    """Los riesgos validados con ``metodo_`` y el objeto que los trae (acuerdo o matriz), o ``None`` si es lista."""
+Origen = Union["AcuerdoSimbolico", MatrizRiesgos, None]
+"""De dónde vienen los riesgos: un acuerdo (con hoja de ruta y actores), una matriz, o nada (una lista)."""
+
+
+def leer_riesgos(datos: Any, metodo_: metodo.MetodoRiesgo | None = None) -> tuple[list[Riesgo], Origen]:
+    """Los riesgos validados con ``metodo_`` y el modelo que los trae (acuerdo o matriz), o ``None`` si es lista.
+
+    ``datos``: un :class:`AcuerdoSimbolico`, una :class:`MatrizRiesgos`, un diccionario con las claves
+    de uno de ellos, o una lista de riesgos (modelos o diccionarios). Lo que no es un modelo se valida.
+    """
+    from ...esquemas.acuerdo import AcuerdoSimbolico
+
     with metodo.usar_metodo(metodo_) as m:
-        origen: Any | None = None
-        if isinstance(datos, Mapping):
+        origen: Origen = None
+        if isinstance(datos, AcuerdoSimbolico | MatrizRiesgos):
+            origen = datos
+            lista: Iterable[Any] = datos.riesgos
+        elif isinstance(datos, Mapping):
             es_acuerdo = "hoja_de_ruta" in datos or "actores" in datos
             origen = _validar_acuerdo(datos) if es_acuerdo else validar_documento(MatrizRiesgos, datos)
-            lista: Iterable[Any] = origen.riesgos
-        elif hasattr(datos, "riesgos"):
-            origen = datos
-            lista = datos.riesgos or []
+            lista = origen.riesgos
         elif isinstance(datos, Iterable) and not isinstance(datos, (str, bytes)):
             lista = datos
         else:
@@ -82,32 +83,42 @@ def leer_riesgos(datos: Any, metodo_: metodo.MetodoRiesgo | None = None) -> tupl
 CLAVES_ENCABEZADO = ("entidad", "proceso", "procedimiento", "formato", "codigo", "version")
 
 
-def encabezado_matriz(encabezado: Any, origen: Any, entidad: str | None) -> dict[str, str]:
+def encabezado_matriz(encabezado: EncabezadoMatriz | Mapping[str, Any] | None, origen: Origen,
+                      entidad: str | None) -> dict[str, str]:
     """Encabezado del formato: el dado, o el de la matriz, o el proceso del acuerdo; lo demás por omisión.
 
     Del encabezado de un acuerdo se toman entidad, proceso y procedimiento: el formato, el
     código y la versión de la matriz son otros (los de :class:`EncabezadoMatriz`).
     """
     datos = {k: str(getattr(EncabezadoMatriz(), k)) for k in CLAVES_ENCABEZADO}
-    fuente = encabezado
-    if fuente is None and isinstance(origen, MatrizRiesgos):
-        fuente = origen.encabezado
-    elif fuente is None and attr(origen, "encabezado") is not None:
-        fuente = {k: attr(origen, f"encabezado.{k}") for k in ("entidad", "proceso", "procedimiento")}
-    if fuente is not None:
-        for k in CLAVES_ENCABEZADO:
-            valor = attr(fuente, k)
-            if valor is not None and str(valor).strip():
-                datos[k] = str(valor)
+    fuente: dict[str, Any] = {}
+    if encabezado is not None:
+        fuente = validar(EncabezadoMatriz, encabezado).model_dump()
+    elif isinstance(origen, MatrizRiesgos):
+        fuente = origen.encabezado.model_dump()
+    elif origen is not None:
+        fuente = origen.encabezado.model_dump(include={"entidad", "proceso", "procedimiento"})
+    for k in CLAVES_ENCABEZADO:
+        valor = fuente.get(k)
+        if valor is not None and str(valor).strip():
+            datos[k] = str(valor)
     if entidad:
         datos["entidad"] = entidad
     return datos
 
 
-def texto_desafio(origen: Any) -> str:
-    valor = attr(origen, "desafio")
-    if valor is None:
+def texto_desafio(origen: Origen) -> str:
+    if origen is None:
         return ""
-    if isinstance(valor, str):
-        return valor
-    return str(attr(valor, "nombre", ""))
+    if isinstance(origen, MatrizRiesgos):
+        return origen.desafio
+    return origen.desafio.nombre
+
+
+def entidad_de(origen: Origen) -> str | None:
+    """La entidad del encabezado: la facilitadora del acuerdo o la de la matriz."""
+    if origen is None:
+        return None
+    if isinstance(origen, MatrizRiesgos):
+        return origen.entidad or None
+    return origen.facilitador.entidad or None

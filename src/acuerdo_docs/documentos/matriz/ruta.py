@@ -11,13 +11,13 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Any
 
 from openpyxl.formatting.rule import CellIsRule, FormulaRule
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ...errores import ErrorEntrada
+from ...esquemas.acuerdo import AcuerdoSimbolico, Hito
 from ...salida.excel import (
     FORMATO_FECHA,
     alto_fila,
@@ -29,7 +29,6 @@ from ...salida.excel import (
     fijar_anchos,
     relleno,
 )
-from .entrada import attr, como_fecha
 from .hoja_matriz import COLOR_CALCULADA
 
 HOJA_RUTA = "Hoja de ruta"
@@ -84,9 +83,9 @@ def resumen_avance(hitos: Sequence[tuple[str, date, date, float]], corte: date,
     return global_, por_actor
 
 
-def hoja_ruta(ws: Worksheet, acuerdo: Any, corte: date, desafio: str, actores: Mapping[str, str]) -> int:
+def hoja_ruta(ws: Worksheet, acuerdo: AcuerdoSimbolico, corte: date, desafio: str, actores: Mapping[str, str]) -> int:
     """Escribe la hoja de ruta; devuelve la última fila de hitos (con las vacías preparadas)."""
-    hitos = list(attr(acuerdo, "hoja_de_ruta", []) or [])
+    hitos = list(acuerdo.hoja_de_ruta)
     escribir_celda(ws, 1, 1, "Hoja de ruta" + (f" — {desafio}" if desafio else ""),
                    estilo={"negrita": True, "tamano": 13})
     ws.row_dimensions[1].height = 20
@@ -108,10 +107,9 @@ def hoja_ruta(ws: Worksheet, acuerdo: Any, corte: date, desafio: str, actores: M
     for n in range(ultima - FILA_RUTA_TITULOS):
         fila = f0 + n
         hito = hitos[n] if n < len(hitos) else None
-        responsable = str(attr(hito, "responsable", "")) if hito else None
-        valores = [attr(hito, "fase", ""), attr(hito, "actividad", ""), responsable,
-                   actores.get(responsable or "", ""), como_fecha(attr(hito, "inicio")), como_fecha(attr(hito, "fin")),
-                   (attr(hito, "avance", 0) or 0) / 100] if hito else [None] * 7
+        responsable = hito.responsable if hito else None
+        valores = [hito.fase, hito.actividad, responsable, actores.get(responsable or "", ""), hito.inicio, hito.fin,
+                   hito.avance / 100] if hito else [None] * 7
         for i, valor in enumerate(valores, start=1):
             celda = escribir_celda(ws, fila, i, valor, estilo={"borde": True, "ajustar": True})
             if i == 7:
@@ -130,9 +128,9 @@ def hoja_ruta(ws: Worksheet, acuerdo: Any, corte: date, desafio: str, actores: M
     return ultima
 
 
-def _gantt(ws: Worksheet, hitos: Sequence[Any], corte: date, f0: int, ultima: int) -> None:
+def _gantt(ws: Worksheet, hitos: Sequence[Hito], corte: date, f0: int, ultima: int) -> None:
     # Semanas de lunes a domingo que cubren todos los hitos y la fecha de corte.
-    fechas = [d for h in hitos for d in (como_fecha(attr(h, "inicio")), como_fecha(attr(h, "fin"))) if d]
+    fechas = [d for h in hitos for d in (h.inicio, h.fin)]
     primero, ultimo = min([*fechas, corte]), max([*fechas, corte])
     lunes = primero - timedelta(days=primero.weekday())
     semanas = (ultimo - lunes).days // 7 + 1
