@@ -28,6 +28,8 @@ from .errores import ErrorEntrada
 from .esquemas.acuerdo import AcuerdoSimbolico
 from .lectores.actualizacion import Cambio, actualizar_acuerdo
 from .lectores.matriz_xlsx import AvisoCelda
+from .salida.archivos import escribir_atomico, sincronizar_carpeta
+from .salida.destinos import resolver_carpeta
 
 NOMBRE_JSON = "acuerdo.json"
 NOMBRE_ACUERDO = "acuerdo.docx"
@@ -84,10 +86,8 @@ def _publicar(archivos: dict[str, bytes], destino: Path) -> list[Path]:
     temporal = Path(tempfile.mkdtemp(prefix=".~", dir=destino.parent))
     try:
         for nombre, datos in archivos.items():
-            with open(temporal / nombre, "wb") as f:
-                f.write(datos)
-                f.flush()
-                os.fsync(f.fileno())
+            escribir_atomico(temporal / nombre, datos, sincronizar=False)
+        sincronizar_carpeta(temporal, [temporal / nombre for nombre in archivos])
         anterior = None
         if destino.exists():
             anterior = destino.with_name(f".~{destino.name}.anterior")
@@ -119,7 +119,8 @@ def registrar_corte(
     dato de trabajo). ``extras`` puede añadir archivos a la carpeta del corte (p. ej. la
     infografía). Nunca escribe sobre el libro ni el JSON de entrada.
     """
-    destino = Path(carpeta) / nombre_carpeta(corte)
+    # La carpeta del corte es una carpeta (o nueva) en la que se puede escribir, como toda salida de carpeta.
+    destino = resolver_carpeta(Path(carpeta) / nombre_carpeta(corte), entradas=[libro])
     if _dentro(Path(libro), destino):
         raise ErrorEntrada(
             f"el libro de entrada está dentro de {destino}, que este corte reemplazaría: "
