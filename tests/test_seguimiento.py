@@ -314,6 +314,12 @@ def test_no_escribe_sobre_su_entrada(acuerdo: AcuerdoSimbolico, libro: Path, tmp
     with pytest.raises(ErrorEntrada, match="que este corte reemplazaría"):
         registrar_corte(primero.acuerdo, libro_en_corte, CORTE_1, tmp_path / "seg")
     assert libro_en_corte.read_bytes() == antes
+    # Tampoco el JSON del acuerdo, si se lee desde la carpeta que el corte reemplazaría.
+    json_en_corte = primero.carpeta / "acuerdo.json"
+    antes_json = json_en_corte.read_bytes()
+    with pytest.raises(ErrorEntrada, match="acuerdo.json está dentro"):
+        registrar_corte(primero.acuerdo, libro, CORTE_1, tmp_path / "seg", entradas=[json_en_corte])
+    assert json_en_corte.read_bytes() == antes_json
 
 
 # ------------------------------------------------------------------ línea de órdenes

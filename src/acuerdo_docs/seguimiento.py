@@ -15,7 +15,7 @@ import json
 import os
 import shutil
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -111,21 +111,25 @@ def registrar_corte(
     desde: date | None = None,
     publico: bool = False,
     extras: Callable[[AcuerdoSimbolico, date], dict[str, bytes]] | None = None,
+    entradas: Iterable[str | Path] = (),
 ) -> ResultadoCorte:
     """Registra el corte ``corte`` con lo que dice ``libro`` y escribe su carpeta dentro de ``carpeta``.
 
     ``desde`` elige el corte guardado con que compara el informe (por omisión, el anterior).
     ``publico`` escribe el acuerdo en Word sin datos personales (el JSON los conserva: es el
     dato de trabajo). ``extras`` puede añadir archivos a la carpeta del corte (p. ej. la
-    infografía). Nunca escribe sobre el libro ni el JSON de entrada.
+    infografía). ``entradas``: otros archivos que se leyeron (el JSON del acuerdo). Nunca escribe sobre
+    ellos ni sobre el libro: si están dentro de la carpeta del corte que se reemplazaría, no escribe nada.
     """
     # La carpeta del corte es una carpeta (o nueva) en la que se puede escribir, como toda salida de carpeta.
-    destino = resolver_carpeta(Path(carpeta) / nombre_carpeta(corte), entradas=[libro])
-    if _dentro(Path(libro), destino):
-        raise ErrorEntrada(
-            f"el libro de entrada está dentro de {destino}, que este corte reemplazaría: "
-            "cópielo a otra carpeta o elija otra salida con -o"
-        )
+    leidas = [Path(libro), *(Path(e) for e in entradas if str(e) != "-")]
+    destino = resolver_carpeta(Path(carpeta) / nombre_carpeta(corte), entradas=leidas)
+    for leida in leidas:
+        if _dentro(leida, destino):
+            raise ErrorEntrada(
+                f"la entrada {leida.name} está dentro de {destino}, que este corte reemplazaría: "
+                "cópiela a otra carpeta o elija otra salida con -o"
+            )
     cambios: list[Cambio] = []
     avisos: list[AvisoCelda] = []
     base = linea_base(acuerdo, corte)

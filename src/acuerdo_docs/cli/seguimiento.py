@@ -47,7 +47,7 @@ def registrar(ordenes: argparse._SubParsersAction) -> None:
 def ejecutar(args: argparse.Namespace) -> int:
     acuerdo = cargar_acuerdo(comun.leer_json(args.acuerdo))
     resultado = registrar_corte(acuerdo, args.libro, args.corte, args.salida, desde=args.desde,
-                                publico=args.publico)
+                                publico=args.publico, entradas=[args.acuerdo])
     comun.decir(f"Corte del {args.corte.isoformat()}: {len(resultado.cambios)} cambio(s) leídos del libro.")
     for cambio in resultado.cambios[:MAX_CAMBIOS_EN_PANTALLA]:
         comun.decir(f"  - {str(cambio)}")
