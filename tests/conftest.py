@@ -13,7 +13,8 @@ import shutil
 import subprocess
 import sys
 import tempfile
-from collections.abc import Iterable
+import time
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 import pytest
@@ -64,6 +65,16 @@ def texto_pdf(pdf: Path) -> list[str]:
 @pytest.fixture(scope="session")
 def libreoffice() -> str:
     return exigir_libreoffice()
+
+
+def esperar(condicion: Callable[[], object], segundos: float) -> bool:
+    """Espera hasta ``segundos`` a que ``condicion()`` sea verdadera (procesos que arrancan o mueren)."""
+    limite = time.monotonic() + segundos
+    while time.monotonic() < limite:
+        if condicion():
+            return True
+        time.sleep(0.05)
+    return bool(condicion())
 
 
 def cli(*args: str, entrada: str | None = None) -> subprocess.CompletedProcess[str]:

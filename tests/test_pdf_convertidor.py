@@ -14,7 +14,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import texto_pdf
+from conftest import esperar, texto_pdf
 from test_pdf import soffice_falso, vivo
 from test_pdfa import afirmar_pdfa
 
@@ -45,12 +45,7 @@ def _procesos_con(texto: str) -> list[int]:
 
 
 def _esperar(condicion, segundos: float = 15) -> bool:  # noqa: ANN001
-    limite = time.monotonic() + segundos
-    while time.monotonic() < limite:
-        if condicion():
-            return True
-        time.sleep(0.05)
-    return condicion()
+    return esperar(condicion, segundos)
 
 
 @pytest.fixture()

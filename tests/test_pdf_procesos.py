@@ -15,6 +15,7 @@ import time
 from pathlib import Path
 
 import pytest
+from conftest import esperar
 from test_lote import CLAVES, _hijos, _vivo, fila_base
 from test_pdf import soffice_falso
 
@@ -24,12 +25,7 @@ EJEMPLO = Path(__file__).resolve().parents[1] / "src" / "acuerdo_docs" / "ejempl
 
 
 def _esperar(condicion, segundos: float = 20) -> bool:  # noqa: ANN001
-    limite = time.monotonic() + segundos
-    while time.monotonic() < limite:
-        if condicion():
-            return True
-        time.sleep(0.05)
-    return condicion()
+    return esperar(condicion, segundos)
 
 
 def _pids(registro: Path, sufijo: str = "") -> list[int]:

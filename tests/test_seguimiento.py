@@ -36,20 +36,21 @@ def _titulos(ws: openpyxl.worksheet.worksheet.Worksheet, requerido: str) -> tupl
     raise AssertionError(f"no hay títulos con {requerido} en {ws.title}")
 
 
-def _fila_riesgo(ws, id_riesgo: str) -> int:
-    fila_t, cols = _titulos(ws, "Referencia")
+def _fila(ws, titulo: str, valor: str) -> int:
+    """La fila cuya columna ``titulo`` vale ``valor`` (la referencia de un riesgo, la actividad de un hito)."""
+    fila_t, cols = _titulos(ws, titulo)
     for fila in range(fila_t + 1, ws.max_row + 1):
-        if ws.cell(fila, cols["Referencia"]).value == id_riesgo:
+        if ws.cell(fila, cols[titulo]).value == valor:
             return fila
-    raise AssertionError(id_riesgo)
+    raise AssertionError(valor)
+
+
+def _fila_riesgo(ws, id_riesgo: str) -> int:
+    return _fila(ws, "Referencia", id_riesgo)
 
 
 def _fila_hito(ws, actividad: str) -> int:
-    fila_t, cols = _titulos(ws, "Actividad")
-    for fila in range(fila_t + 1, ws.max_row + 1):
-        if ws.cell(fila, cols["Actividad"]).value == actividad:
-            return fila
-    raise AssertionError(actividad)
+    return _fila(ws, "Actividad", actividad)
 
 
 def _poner(ws, fila: int, titulo: str, valor: object, requerido: str) -> str:
