@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import io
 import json
 import re
@@ -11,7 +12,7 @@ import sys
 import tempfile
 import threading
 import zipfile
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date
 from importlib.metadata import PackageNotFoundError
@@ -275,20 +276,25 @@ def agregar_pdf(parser: argparse.ArgumentParser, que: str = "el documento") -> N
 
 
 @contextmanager
-def sigterm_como_salida() -> Iterator[None]:
-    """SIGTERM durante la conversión sale por las vías normales: se mata LibreOffice y se borra su temporal."""
+def sigterm_lanza(excepcion: Callable[[int], BaseException]) -> Iterator[None]:
+    """Mientras dura, SIGTERM lanza ``excepcion(señal)``: se sale por las vías normales (limpieza incluida)."""
     if threading.current_thread() is not threading.main_thread():
         yield
         return
 
     def manejador(signum: int, _frame: Any) -> None:
-        raise SystemExit(128 + signum)
+        raise excepcion(signum)
 
     anterior = signal.signal(signal.SIGTERM, manejador)
     try:
         yield
     finally:
         signal.signal(signal.SIGTERM, anterior)
+
+
+def sigterm_como_salida() -> contextlib.AbstractContextManager[None]:
+    """SIGTERM durante la conversión sale por las vías normales: se mata LibreOffice y se borra su temporal."""
+    return sigterm_lanza(lambda signum: SystemExit(128 + signum))
 
 
 ORDENES_PDF_ANTICIPADO = frozenset({"ficha", "acuerdo", "riesgos"})

@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import argparse
-import signal
 import sys
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
 
 from ..lectores import LECTORES
 from ..lectores.hoja_calculo import LIMITE_BYTES, LIMITE_FILAS, MB
@@ -76,20 +74,6 @@ def registrar(ordenes: argparse._SubParsersAction) -> None:
 
 
 @contextmanager
-def _sigterm_como_interrupcion() -> Iterator[None]:
-    """SIGTERM se trata como Ctrl-C: se detiene el lote sin dejar archivos a medias."""
-
-    def manejador(signum: int, _frame: Any) -> None:
-        raise KeyboardInterrupt
-
-    anterior = signal.signal(signal.SIGTERM, manejador)
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGTERM, anterior)
-
-
-@contextmanager
 def _barra(activa: bool) -> Iterator[Callable[[int, int], None] | None]:
     if not activa:
         yield None
@@ -123,7 +107,8 @@ def ejecutar(args: argparse.Namespace) -> int:
     from ..documentos.informe import imprimir_resumen
 
     barra = not args.silencioso and sys.stderr.isatty()
-    with _sigterm_como_interrupcion(), _barra(barra) as progreso:
+    # SIGTERM se trata como Ctrl-C: se detiene el lote sin dejar archivos a medias.
+    with comun.sigterm_lanza(lambda _signum: KeyboardInterrupt()), _barra(barra) as progreso:
         informe = generar_lote(
             args.entrada, args.salida, tipo=args.tipo, nombre=args.nombre, combinado=args.combinado,
             procesos=args.procesos, publico=args.publico, pdf=args.pdf, progreso=progreso,
