@@ -195,9 +195,7 @@ def contexto_seguimiento(acuerdo: AcuerdoSimbolico, *, desde: date | None = None
                          hasta: date | None = None) -> dict[str, Any]:
     """Lo que ve la plantilla del informe (solo datos planos: textos, números, listas y dicts)."""
     anterior, actual = cortes_a_comparar(acuerdo, desde, hasta)
-    base = anterior or Corte(fecha=actual.fecha, hoja_de_ruta=actual.hoja_de_ruta, riesgos=actual.riesgos,
-                             validados=actual.validados)
-    comparacion = comparar_cortes(acuerdo, base, actual)
+    comparacion = comparar_cortes(acuerdo, anterior or actual, actual)  # primer corte: consigo mismo
     encabezado = acuerdo.encabezado.model_dump()
     encabezado["formato"] = FORMATO_INFORME
     periodo = (f"Del {comparacion['desde']} al {comparacion['hasta']}." if anterior else
