@@ -20,7 +20,7 @@ from docxtpl import DocxTemplate
 
 from acuerdo_docs.documentos.ficha import PLANTILLA_FICHA, cargar_practica, contexto_ficha, generar_ficha
 from acuerdo_docs.rutas import plantilla
-from acuerdo_docs.salida.motor_docx import crear_entorno
+from acuerdo_docs.salida.entorno_word import crear_entorno
 
 Tramo = list[tuple[int, dict[str, Any]]]
 

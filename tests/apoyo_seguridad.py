@@ -7,7 +7,7 @@ Lo que se compara al releer un documento (la «correspondencia documentada», RE
   sustitutos sueltos y U+FFFE/U+FFFF se eliminan;
 * python-docx devuelve ``\\n`` por cada ``w:br`` y ``\\t`` por cada ``w:tab``: así que el texto
   de un párrafo es el valor tal cual;
-* los campos largos se parten en párrafos por las líneas en blanco (``motor_docx.parrafos``).
+* los campos largos se parten en párrafos por las líneas en blanco (``entorno_word.parrafos``).
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ from docx.table import Table
 from docx.text.paragraph import Paragraph
 
 from acuerdo_docs.esquemas.ficha import CAMPOS_TEXTO_LARGO, S5, BuenaPractica
-from acuerdo_docs.salida.motor_docx import parrafos
+from acuerdo_docs.salida.entorno_word import parrafos
 
 HOSTILES = Path(__file__).resolve().parent / "hostiles"
 PLANTILLA_FICHA = Path(__file__).resolve().parents[1] / "plantillas" / "ficha_4202000-FT-1311.docx"

@@ -33,7 +33,7 @@ from acuerdo_docs.lectores.ficha_docx import (
     leer_ficha,
     practica_a_json,
 )
-from acuerdo_docs.salida.motor_docx import parrafos
+from acuerdo_docs.salida.entorno_word import parrafos
 
 CORPUS = Path(__file__).resolve().parent / "corpus_fichas"
 

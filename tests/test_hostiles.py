@@ -20,7 +20,7 @@ from acuerdo_docs.errores import ErrorEntrada, ErrorPlantilla, ErrorValidacion
 from acuerdo_docs.esquemas.comun import RESERVADO, limpiar_texto
 from acuerdo_docs.esquemas.comun import limpiar_texto as limpiar_xml
 from acuerdo_docs.lote import generar_lote
-from acuerdo_docs.salida.motor_docx import parrafos
+from acuerdo_docs.salida.entorno_word import parrafos
 
 sys.path.insert(0, str(HOSTILES))
 import construir
@@ -184,7 +184,7 @@ def test_imagen_que_cambia_despues_de_validar(motor: str, tmp_path: Path) -> Non
 
 def test_csv_con_comillas_dobladas_como_lo_guarda_excel(tmp_path: Path) -> None:
     """Las comillas dentro de una celda («""» en el CSV) no parten la celda ni se duplican."""
-    from acuerdo_docs.salida.motor_docx import parrafos
+    from acuerdo_docs.salida.entorno_word import parrafos
 
     informe = generar_lote(HOSTILES / "fichas_comillas.csv", tmp_path / "salida", procesos=1)
     assert informe.codigo_salida == 0, [str(e) for e in informe.errores]

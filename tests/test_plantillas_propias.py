@@ -30,7 +30,7 @@ from docx.shared import RGBColor
 from acuerdo_docs.documentos.ficha import contexto_ficha, ejemplo_ficha, generar_ficha, renderizar_ficha
 from acuerdo_docs.documentos.tipos_plantilla import exigir_plantilla_valida, verificar_plantilla
 from acuerdo_docs.errores import ErrorPlantilla
-from acuerdo_docs.salida import motor_docx
+from acuerdo_docs.salida import plantilla_word
 from acuerdo_docs.salida.motor_docx import renderizar
 
 NOMBRE = "{{ practica.nombre }}"
@@ -231,7 +231,7 @@ def test_archivo_que_no_es_docx(tmp_path: Path) -> None:
 
 
 def test_plantilla_bomba_zip_se_rechaza_sin_descomprimir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(motor_docx, "TAMANO_MAXIMO_PLANTILLA", 1024 * 1024)
+    monkeypatch.setattr(plantilla_word, "TAMANO_MAXIMO_PLANTILLA", 1024 * 1024)
     bomba = tmp_path / "bomba.docx"
     with zipfile.ZipFile(bomba, "w", zipfile.ZIP_DEFLATED) as zf:
         zf.writestr("[Content_Types].xml", "<Types/>")

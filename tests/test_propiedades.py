@@ -221,7 +221,7 @@ def test_acuerdo_cualquier_texto_se_lee_tal_cual(datos: dict[str, Any]) -> None:
     from apoyo_seguridad import textos_docx
 
     from acuerdo_docs.documentos.acuerdo import cargar_acuerdo, renderizar_acuerdo
-    from acuerdo_docs.salida.motor_docx import parrafos
+    from acuerdo_docs.salida.entorno_word import parrafos
 
     acuerdo = cargar_acuerdo(datos)
     for ruta in (*CAMPOS_ACUERDO_CORTOS, *CAMPOS_ACUERDO_LARGOS):
@@ -308,7 +308,7 @@ def test_lote_cualquier_texto_de_la_hoja_llega_al_documento(formato: str, cambio
         esperado = limpiar_texto(cambios[campo])
         # Un opcional solo de espacios (p. ej. NEL → salto) queda vacío: no hay texto que mostrar.
         assert vistos[campo] == [esperado if esperado.strip() else ""], campo
-    from acuerdo_docs.salida.motor_docx import parrafos
+    from acuerdo_docs.salida.entorno_word import parrafos
 
     for campo in ("descripcion", "conclusiones"):
         assert vistos[campo] == parrafos(limpiar_texto(cambios[campo])), campo

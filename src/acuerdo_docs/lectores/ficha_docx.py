@@ -34,7 +34,7 @@ from typing import Any
 from ..errores import ErrorCampo, ErrorValidacion, validar
 from ..esquemas.comun import RESERVADO, es_personal, normalizar_clave
 from ..esquemas.ficha import CAMPOS_NO_IMPRESOS, CAMPOS_TEXTO_LARGO, SECCIONES, BuenaPractica
-from ..salida.motor_docx import parrafos
+from ..salida.entorno_word import parrafos
 from .bloques_docx import (
     Bloque,
     CuadroFecha,

@@ -5,209 +5,54 @@ Dos caminos que producen el mismo documento:
 * :class:`PlantillaCompilada` (por omisión): prepara la plantilla una vez por proceso
   (preprocesado de docxtpl + compilación Jinja) y por documento solo renderiza las
   partes que cambian y escribe el zip reutilizando los miembros intactos.
-* :func:`renderizar_docxtpl`: docxtpl tal cual (referencia y respaldo para plantillas
-  con funciones que el camino compilado no admite).
+* :func:`~.motor_docxtpl.renderizar_docxtpl`: docxtpl tal cual (referencia y respaldo para
+  plantillas con funciones que el camino compilado no admite).
 
 En ambos el texto del usuario es dato: se escapa siempre (autoescape), las variables
 desconocidas fallan con su nombre (StrictUndefined), la plantilla solo recibe datos
 planos (:mod:`~acuerdo_docs.salida.datos_planos`) y Jinja corre en el entorno con lista
-blanca y límites de :mod:`~acuerdo_docs.salida.sandbox`. Una plantilla con DTD o
-entidades XML, o que descomprimida pasa de :data:`TAMANO_MAXIMO_PLANTILLA`, se rechaza
-antes de leerla.
+blanca y límites de :mod:`~acuerdo_docs.salida.sandbox` (armado en :mod:`.entorno_word`). Una
+plantilla con DTD o entidades XML, o demasiado grande, se rechaza antes de leerla
+(:mod:`.plantilla_word`).
 """
 
 from __future__ import annotations
 
-import io
 import logging
 import re
 import threading
 from collections.abc import Callable, Mapping
-from contextvars import ContextVar
 from dataclasses import dataclass, field
-from datetime import date
 from pathlib import Path
 from typing import Any
 
-from docx.image.image import Image as ImagenDocx
 from docx.oxml.shape import CT_Inline
 from docx.shared import Cm
-from docxtpl import DocxTemplate, InlineImage
-from jinja2 import StrictUndefined, TemplateError
-from jinja2.runtime import Undefined
-from jinja2.sandbox import SecurityError
+from jinja2 import TemplateError
 from lxml import etree
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 from ..errores import ErrorEntrada, ErrorPlantilla
-from ..esquemas.comun import MESES, fecha_corta, fecha_larga
-from ..paquete.escritor import comprimir, empaquetar, normalizar_zip
+from ..paquete.escritor import comprimir, empaquetar
 from ..paquete.espacios import REL_IMAGEN as _REL_IMAGEN
-from ..paquete.seguridad import LimitesZip, Motivo, ZipRechazado, abrir_zip, buscar_dtd, revisar_partes
-from .datos_planos import ArchivoAnexo, datos_planos
-from .imagenes import preparar_imagen
-from .limites import presupuesto, vigilar
-from .mensajes_plantilla import describir, donde, linea_del_fallo, nombre_parte
-from .sandbox import EntornoSeguro, FuncionDelMotor, nombre_tipo
+from .datos_planos import datos_planos
+from .entorno_word import CONTROL_EN_VALOR, con_titulo, crear_entorno, mensaje_error
+from .limites import presupuesto
+from .motor_docxtpl import fuentes_jinja, renderizar_docxtpl, resolver_saltos
+from .plantilla_word import PARTES_CON_MARCAS, leer_imagen, leer_plantilla, ruta_del_anexo
+from .sandbox import FuncionDelMotor
 
 log = logging.getLogger("acuerdo_docs.motor")
 
-TAMANO_MAXIMO_PLANTILLA = 50 * 1024 * 1024
-"""Bytes descomprimidos que puede ocupar una plantilla (una bomba zip se rechaza antes de leerla)."""
-
-PARTES_CON_MARCAS = re.compile(r"^word/(document|header\d*|footer\d*|footnotes)\.xml$")
-"""Partes del .docx donde pueden ir marcas Jinja."""
 _RELS_DOC = "word/_rels/document.xml.rels"
 _TIPOS = "[Content_Types].xml"
 _TIPOS_IMAGEN = {"png": "image/png", "jpeg": "image/jpeg", "jpg": "image/jpeg", "gif": "image/gif", "bmp": "image/bmp"}
 _CONTROL_EN_TEXTO = re.compile(r"<w:t(?:\s[^>]*)?>[^<]*[\n\t\a\f]")
-_SALTO = '</w:t><w:br/><w:t xml:space="preserve">'
 _NUCLEO = "docProps/core.xml"
-_RE_TITULO = re.compile(rb"<dc:title>.*?</dc:title>|<dc:title/>", re.DOTALL)
-_TABULADOR = '</w:t><w:tab/><w:t xml:space="preserve">'
 _MARCA_LINEA = re.compile(r"\n<w:p([ >])")
 """El salto que se pone delante de cada párrafo de la fuente para que los mensajes digan la línea."""
 _DECLARACION = re.compile(r"^<\?xml[^>]*\?>\r?\n?")
 _CAPTURA = re.compile(r"\{%-?\s*(?:filter|set|macro|call|raw)\b|\{#")
-_CONTROL_EN_VALOR: ContextVar[bool] = ContextVar("acuerdo_docs_control_en_valor", default=False)
-"""Algún valor impreso llevó un carácter de control a la salida (lo mira _CONTROL_EN_TEXTO)."""
-
-
-def _anotar_control(texto: str) -> None:
-    if "\n" in texto or "\t" in texto or "\a" in texto or "\f" in texto:
-        _CONTROL_EN_VALOR.set(True)
-
-
-def _finalizar(valor: Any) -> Any:
-    """Todo valor impreso: None -> vacío, texto escapado y a salvo de las marcas de docxtpl.
-
-    docxtpl reescribe «{_{» como «{{» en la salida; en el texto del usuario el guion bajo
-    va como referencia de carácter (&#95;) para que salga tal como se escribió.
-    """
-    if valor is None:
-        return ""
-    if isinstance(valor, Undefined):
-        return valor  # StrictUndefined avisa al convertirlo en texto
-    if isinstance(valor, Markup):
-        _anotar_control(valor)  # p. ej. |join("\n") da Markup con saltos literales
-        return valor
-    if isinstance(valor, _ImagenDocxtpl):  # XML ya armado por docxtpl
-        _anotar_control(valor.__html__())
-        return Markup(valor.__html__())
-    if isinstance(valor, date):
-        valor = fecha_corta(valor)
-    elif isinstance(valor, (list, tuple, dict)):
-        vigilar(valor)
-    elif not isinstance(valor, (str, int, float, range)):
-        raise SecurityError(f"no se puede imprimir un valor de tipo {nombre_tipo(valor)}")
-    texto = str(escape(valor))
-    if "_" in texto:
-        texto = texto.replace("{_", "{&#95;").replace("_}", "&#95;}").replace("%_", "%&#95;")
-    # Saltos y tabuladores del usuario: lo mismo que resolve_listing de docxtpl, hecho aquí
-    # una vez por valor en lugar de recorrer todo el XML con expresiones regulares.
-    if "\n" in texto:
-        texto = texto.replace("\n", _SALTO)
-    if "\t" in texto:
-        texto = texto.replace("\t", _TABULADOR)
-    if "\a" in texto or "\f" in texto:  # los que quedan para resolve_listing
-        _CONTROL_EN_VALOR.set(True)
-    return Markup(texto)
-
-
-def con_titulo(nucleo: bytes, titulo: str) -> bytes:
-    """``docProps/core.xml`` con ``titulo`` (escapado: es texto del usuario); el PDF lo usa como /Title."""
-    nuevo = f"<dc:title>{escape(titulo)}</dc:title>".encode()
-    if _RE_TITULO.search(nucleo):
-        return _RE_TITULO.sub(lambda _: nuevo, nucleo, count=1)
-    return nucleo.replace(b"</cp:coreProperties>", nuevo + b"</cp:coreProperties>", 1)
-
-
-def parrafos(texto: str | None) -> list[str]:
-    """Parte un texto largo en párrafos: una línea en blanco inicia un párrafo nuevo."""
-    if not texto:
-        return []
-    bloques = re.split(r"\n[ \t]*\n", texto)
-    return [b.strip("\n") for b in bloques if b.strip()]
-
-
-def _dia(v: date | None) -> str:
-    return "" if v is None else f"{v.day:02d}"
-
-
-def _mes(v: date | None) -> str:
-    return "" if v is None else f"{v.month:02d}"
-
-
-def _anio(v: date | None) -> str:
-    return "" if v is None else str(v.year)
-
-
-def _mes_nombre(v: date | None) -> str:
-    return "" if v is None else MESES[v.month - 1]
-
-
-def crear_entorno(undefined: type[Undefined] = StrictUndefined) -> EntornoSeguro:
-    """El entorno de todas las plantillas: sandbox inmutable con lista blanca, escape y límites."""
-    entorno = EntornoSeguro(undefined=undefined, autoescape=True, finalize=_finalizar, keep_trailing_newline=True)
-    entorno.agregar_filtros(
-        parrafos=parrafos, dia=_dia, mes=_mes, anio=_anio, mes_nombre=_mes_nombre,
-        fecha_larga=fecha_larga, fecha_corta=fecha_corta,
-    )
-    entorno.agregar_global("parrafos", parrafos)
-    return entorno
-
-
-def _mensaje_error(exc: BaseException, plantilla: Path, parte: str | None = None, fuente: str = "") -> str:
-    lugar = f" ({donde(nombre_parte(parte), fuente, linea_del_fallo(exc))})" if parte else ""
-    return f"La plantilla {plantilla.name} {describir(exc)}{lugar}"
-
-
-def leer_plantilla(ruta: Path) -> list[tuple[str, bytes]]:
-    """Los miembros de una plantilla .docx, tras rechazar lo que no es un .docx, una bomba zip o un DTD."""
-    ruta = Path(ruta)
-    if not ruta.is_file():
-        raise ErrorPlantilla(f"No existe la plantilla: {ruta}")
-    maximo = TAMANO_MAXIMO_PLANTILLA
-    try:
-        with abrir_zip(ruta) as zf:
-            infos = zf.infolist()
-            revisar_partes(infos, LimitesZip(descomprimido=maximo, proporcion=None))
-            if "word/document.xml" not in {i.filename for i in infos}:
-                raise ErrorPlantilla(f"La plantilla {ruta.name} no es un documento de Word (.docx)")
-            buscar_dtd(zf, infos)
-            return [(i.filename, zf.read(i)) for i in infos]
-    except ZipRechazado as exc:
-        if exc.motivo is Motivo.DESCOMPRIMIDO:
-            raise ErrorPlantilla(f"La plantilla {ruta.name} ocupa más de {maximo // (1024 * 1024)} MB "
-                                 "descomprimida: no parece una plantilla de Word y se rechaza") from None
-        if exc.motivo is Motivo.DTD:
-            raise ErrorPlantilla(f"La plantilla {ruta.name} declara un DTD o entidades XML (<!DOCTYPE …>) en "
-                                 f"{exc.miembro}: Word no los usa y se rechaza") from None
-        raise ErrorPlantilla(f"La plantilla {ruta.name} no es un .docx válido (no se pudo abrir)") from None
-
-
-# --------------------------------------------------------------------- imágenes
-
-
-def leer_imagen(ruta: Path | str, *, publico: bool = False) -> ImagenDocx:
-    """La imagen lista para incrustar (límites, y sin metadatos si ``publico``; ver :mod:`.imagenes`)."""
-    return preparar_imagen(ruta, publico=publico)
-
-
-ANCHO_MAXIMO_IMAGEN_CM = 50.0
-"""Ancho máximo de una imagen incrustada (más que una hoja no tiene sentido)."""
-
-
-def ruta_del_anexo(archivo: Any, ancho_cm: Any) -> tuple[Path, float]:
-    """Solo las imágenes de los anexos del documento: ``imagen(anexo.archivo, 15)``, nunca una ruta escrita."""
-    if not isinstance(archivo, ArchivoAnexo):
-        raise SecurityError("imagen() solo incrusta las imágenes de los anexos del documento (anexo.archivo), "
-                            "no una ruta ni un texto")
-    if isinstance(ancho_cm, bool) or not isinstance(ancho_cm, (int, float)) \
-            or not 0 < ancho_cm <= ANCHO_MAXIMO_IMAGEN_CM:
-        raise SecurityError(f"el ancho de imagen() debe ser un número de centímetros entre 0 y "
-                            f"{ANCHO_MAXIMO_IMAGEN_CM:g}")
-    return archivo.ruta_imagen(), float(ancho_cm)
 
 
 @dataclass
@@ -240,30 +85,6 @@ class _Imagenes(FuncionDelMotor):
 
 
 # ------------------------------------------------------------ camino compilado
-
-
-def fuentes_jinja(ruta: Path, miembros: list[tuple[str, bytes]]) -> list[tuple[str, str]]:
-    """(parte, fuente Jinja) de cada parte con marcas, ya con el preprocesado de docxtpl (patch_xml).
-
-    Una línea de la fuente es un párrafo de Word: así los mensajes dicen «cerca de «…»».
-    """
-    auxiliar: DocxTemplate | None = None
-    fuentes: list[tuple[str, str]] = []
-    for nombre, datos in miembros:
-        if not PARTES_CON_MARCAS.match(nombre):
-            continue
-        try:
-            fuente = datos.decode("utf-8")
-        except UnicodeDecodeError:
-            raise ErrorPlantilla(f"La plantilla {ruta.name} tiene una parte dañada ({nombre})") from None
-        texto = re.sub(r"<[^>]+>", "", fuente)  # Word parte las marcas en varios fragmentos
-        if "{{" not in texto and "{%" not in texto:
-            continue
-        if auxiliar is None:
-            auxiliar = DocxTemplate(str(ruta))  # solo para usar su preprocesado
-        fuente = auxiliar.patch_xml(fuente)
-        fuentes.append((nombre, re.sub(r"<w:p([ >])", r"\n<w:p\1", fuente)))
-    return fuentes
 
 
 def _fallo_con_linea(plantilla: Any, ctx: dict[str, Any], original: BaseException) -> BaseException:
@@ -299,7 +120,7 @@ class PlantillaCompilada:
                 self._plantillas[nombre] = self.entorno.from_string(fuente)
                 self._preparar_directa(nombre, fuente)
             except (TemplateError, RecursionError, MemoryError) as exc:
-                raise ErrorPlantilla(_mensaje_error(exc, self.ruta, nombre, fuente)) from None
+                raise ErrorPlantilla(mensaje_error(exc, self.ruta, nombre, fuente)) from None
         self._comprimidos = {
             nombre: comprimir(nombre, datos)
             for nombre, datos in self._miembros
@@ -332,7 +153,7 @@ class PlantillaCompilada:
                 xml, control = self._llenar(nombre, plantilla, ctx)
                 xml = xml.replace("{_{", "{{").replace("}_}", "}}").replace("{_%", "{%").replace("%_}", "%}")
                 if control and _CONTROL_EN_TEXTO.search(xml):  # saltos o tabuladores literales
-                    xml = DocxTemplate.resolve_listing(None, xml)  # type: ignore[arg-type]
+                    xml = resolver_saltos(xml)
                 salida.append((nombre, xml.encode("utf-8")))
         if imagenes.miembros:
             salida = self._con_imagenes(salida, imagenes)
@@ -365,19 +186,19 @@ class PlantillaCompilada:
     def _llenar(self, nombre: str, plantilla: Any, ctx: dict[str, Any]) -> tuple[str, bool]:
         """El XML de una parte y si puede llevar caracteres de control (para resolve_listing)."""
         directa = self._directas.get(nombre)
-        marca = _CONTROL_EN_VALOR.set(False)
+        marca = CONTROL_EN_VALOR.set(False)
         try:
             if directa is not None:
-                return directa.render(ctx), self._control_fijo[nombre] or _CONTROL_EN_VALOR.get()
+                return directa.render(ctx), self._control_fijo[nombre] or CONTROL_EN_VALOR.get()
             return _MARCA_LINEA.sub(r"<w:p\1", plantilla.render(ctx)), True
         except ErrorEntrada:
             raise
         except Exception as exc:  # noqa: BLE001 - una plantilla ajena puede fallar de cualquier modo
             if directa is not None:  # sin saltos no hay línea: la fuente con saltos la dice
                 exc = _fallo_con_linea(plantilla, ctx, exc)
-            raise ErrorPlantilla(_mensaje_error(exc, self.ruta, nombre, self._fuentes[nombre])) from None
+            raise ErrorPlantilla(mensaje_error(exc, self.ruta, nombre, self._fuentes[nombre])) from None
         finally:
-            _CONTROL_EN_VALOR.reset(marca)
+            CONTROL_EN_VALOR.reset(marca)
 
     def _con_imagenes(
         self, miembros: list[tuple[str, bytes | None]], imagenes: _Imagenes
@@ -421,48 +242,6 @@ def compilada(ruta: Path) -> PlantillaCompilada:
             plantilla = _CACHE[clave] = PlantillaCompilada(resuelta)
             log.debug("plantilla compilada: %s", resuelta.name)
     return plantilla
-
-
-# -------------------------------------------------------------- camino docxtpl
-
-
-class _ImagenDocxtpl(InlineImage):
-    """La imagen de docxtpl, reconocible al imprimirla (su XML ya está armado)."""
-
-
-@dataclass
-class _ImagenesDocxtpl(FuncionDelMotor):
-    """``imagen()`` del camino docxtpl."""
-
-    plantilla: DocxTemplate
-    publico: bool = False
-
-    def __call__(self, archivo: Any, ancho_cm: Any = 15) -> _ImagenDocxtpl:
-        ruta, ancho_cm = ruta_del_anexo(archivo, ancho_cm)
-        preparada = leer_imagen(ruta, publico=self.publico)  # límites y error claro antes de que docxtpl la abra
-        # Desde memoria: python-docx la nombra «image.ext», no con el nombre del archivo.
-        return _ImagenDocxtpl(self.plantilla, io.BytesIO(preparada.blob), width=Cm(ancho_cm))
-
-
-def renderizar_docxtpl(ruta: Path, contexto: Mapping[str, Any], *, titulo: str | None = None,
-                       publico: bool = False) -> bytes:
-    """docxtpl tal cual, con el mismo entorno (escape, lista blanca, límites, StrictUndefined)."""
-    leer_plantilla(Path(ruta))  # lo mismo que el camino compilado: ni bomba zip ni DTD
-    tpl = DocxTemplate(str(ruta))
-    ctx = dict(datos_planos(contexto))  # un contexto ya plano no se vuelve a convertir
-    ctx["imagen"] = _ImagenesDocxtpl(tpl, publico)
-    try:
-        with presupuesto():
-            tpl.render(ctx, jinja_env=crear_entorno(), autoescape=True)
-    except ErrorEntrada:
-        raise
-    except Exception as exc:  # noqa: BLE001 - una plantilla ajena puede fallar de cualquier modo
-        raise ErrorPlantilla(_mensaje_error(exc, Path(ruta))) from None
-    if titulo is not None:
-        tpl.docx.core_properties.title = titulo
-    buffer = io.BytesIO()
-    tpl.save(buffer)
-    return normalizar_zip(buffer.getvalue())
 
 
 Renderizador = Callable[[Path, Mapping[str, Any]], bytes]

@@ -29,9 +29,11 @@ from jinja2 import TemplateError, meta
 from pydantic import BaseModel
 
 from ..errores import ErrorPlantilla
+from .entorno_word import crear_entorno
 from .limites import ErrorLimite
 from .mensajes_plantilla import describir, donde, nombre_parte, traducir_sintaxis
-from .motor_docx import PARTES_CON_MARCAS, crear_entorno, fuentes_jinja, leer_plantilla
+from .motor_docxtpl import fuentes_jinja
+from .plantilla_word import PARTES_CON_MARCAS, leer_plantilla
 from .plantillas_propias import prohibidas
 from .plantillas_propias.ensayo import Parte, ensayar
 

@@ -25,7 +25,9 @@ from jinja2.runtime import Undefined
 from markupsafe import Markup
 
 from ...errores import ErrorPlantilla
-from ..motor_docx import crear_entorno, renderizar, ruta_del_anexo
+from ..entorno_word import crear_entorno
+from ..motor_docx import renderizar
+from ..plantilla_word import ruta_del_anexo
 from ..sandbox import FILTRO_VUELTAS, FuncionDelMotor, nombre_tipo
 from . import datos_prueba
 from .datos_prueba import marcado, variantes

@@ -1,0 +1,77 @@
+"""Leer una plantilla .docx con cuidado, y las imágenes que una plantilla puede incrustar.
+
+Una plantilla con DTD o entidades XML, o que descomprimida pasa de :data:`TAMANO_MAXIMO_PLANTILLA`,
+se rechaza antes de leerla. ``imagen()`` solo incrusta las imágenes de los anexos del documento.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from jinja2.sandbox import SecurityError
+
+from ..errores import ErrorPlantilla
+from ..paquete.seguridad import LimitesZip, Motivo, ZipRechazado, abrir_zip, buscar_dtd, revisar_partes
+from .datos_planos import ArchivoAnexo
+from .imagenes import preparar_imagen
+
+if TYPE_CHECKING:
+    from docx.image.image import Image as ImagenDocx
+
+TAMANO_MAXIMO_PLANTILLA = 50 * 1024 * 1024
+"""Bytes descomprimidos que puede ocupar una plantilla (una bomba zip se rechaza antes de leerla)."""
+
+PARTES_CON_MARCAS = re.compile(r"^word/(document|header\d*|footer\d*|footnotes)\.xml$")
+"""Partes del .docx donde pueden ir marcas Jinja."""
+
+
+def leer_plantilla(ruta: Path) -> list[tuple[str, bytes]]:
+    """Los miembros de una plantilla .docx, tras rechazar lo que no es un .docx, una bomba zip o un DTD."""
+    ruta = Path(ruta)
+    if not ruta.is_file():
+        raise ErrorPlantilla(f"No existe la plantilla: {ruta}")
+    maximo = TAMANO_MAXIMO_PLANTILLA
+    try:
+        with abrir_zip(ruta) as zf:
+            infos = zf.infolist()
+            revisar_partes(infos, LimitesZip(descomprimido=maximo, proporcion=None))
+            if "word/document.xml" not in {i.filename for i in infos}:
+                raise ErrorPlantilla(f"La plantilla {ruta.name} no es un documento de Word (.docx)")
+            buscar_dtd(zf, infos)
+            return [(i.filename, zf.read(i)) for i in infos]
+    except ZipRechazado as exc:
+        if exc.motivo is Motivo.DESCOMPRIMIDO:
+            raise ErrorPlantilla(f"La plantilla {ruta.name} ocupa más de {maximo // (1024 * 1024)} MB "
+                                 "descomprimida: no parece una plantilla de Word y se rechaza") from None
+        if exc.motivo is Motivo.DTD:
+            raise ErrorPlantilla(f"La plantilla {ruta.name} declara un DTD o entidades XML (<!DOCTYPE …>) en "
+                                 f"{exc.miembro}: Word no los usa y se rechaza") from None
+        raise ErrorPlantilla(f"La plantilla {ruta.name} no es un .docx válido (no se pudo abrir)") from None
+
+
+
+# --------------------------------------------------------------------- imágenes
+
+
+def leer_imagen(ruta: Path | str, *, publico: bool = False) -> ImagenDocx:
+    """La imagen lista para incrustar (límites, y sin metadatos si ``publico``; ver :mod:`.imagenes`)."""
+    return preparar_imagen(ruta, publico=publico)
+
+
+ANCHO_MAXIMO_IMAGEN_CM = 50.0
+"""Ancho máximo de una imagen incrustada (más que una hoja no tiene sentido)."""
+
+
+def ruta_del_anexo(archivo: Any, ancho_cm: Any) -> tuple[Path, float]:
+    """Solo las imágenes de los anexos del documento: ``imagen(anexo.archivo, 15)``, nunca una ruta escrita."""
+    if not isinstance(archivo, ArchivoAnexo):
+        raise SecurityError("imagen() solo incrusta las imágenes de los anexos del documento (anexo.archivo), "
+                            "no una ruta ni un texto")
+    if isinstance(ancho_cm, bool) or not isinstance(ancho_cm, (int, float)) \
+            or not 0 < ancho_cm <= ANCHO_MAXIMO_IMAGEN_CM:
+        raise SecurityError(f"el ancho de imagen() debe ser un número de centímetros entre 0 y "
+                            f"{ANCHO_MAXIMO_IMAGEN_CM:g}")
+    return archivo.ruta_imagen(), float(ancho_cm)
+
