@@ -20,8 +20,8 @@ from test_pdfa import afirmar_pdfa
 
 import acuerdo_docs as ad
 from acuerdo_docs.errores import ErrorConversion
+from acuerdo_docs.rutas import carpeta_cache
 from acuerdo_docs.salida.pdf import VARIABLE_SOFFICE, ipc
-from acuerdo_docs.salida.pdf.cache import carpeta_cache
 
 pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="usa /proc y la tubería de Linux")
 

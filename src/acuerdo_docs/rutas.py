@@ -1,7 +1,8 @@
-"""Dónde están las plantillas y los ejemplos incorporados."""
+"""Dónde están las plantillas y los ejemplos incorporados, y la caché del usuario."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 _PAQUETE = Path(__file__).resolve().parent
@@ -21,3 +22,10 @@ def plantilla(nombre: str) -> Path:
 
 def carpeta_ejemplos() -> Path:
     return _PAQUETE / "ejemplos"
+
+
+def carpeta_cache() -> Path:
+    """``$XDG_CACHE_HOME/acuerdo_docs`` o, si no está definida (o no es absoluta), ``~/.cache/acuerdo_docs``."""
+    base = os.environ.get("XDG_CACHE_HOME", "")
+    raiz = Path(base) if base and os.path.isabs(base) else Path.home() / ".cache"
+    return raiz / "acuerdo_docs"

@@ -63,8 +63,7 @@ def construir_parser(argv: Sequence[str] | None = None) -> comun.Parser:
         ),
         epilog="Ayuda de cada orden: acuerdo-docs ORDEN --help",
     )
-    parser.add_argument("--version", action="version", version=f"acuerdo-docs {comun.version()}",
-                        help="muestra la versión y termina")
+    parser.add_argument("--version", action=comun.AccionVersion, help="muestra la versión y termina")
     parser.add_argument("-v", "--detallado", action="store_true", help="muestra mensajes de diagnóstico")
     ordenes = parser.add_subparsers(dest="orden", metavar="ORDEN", title="órdenes", parser_class=comun.Parser)
     ordenes.required = True

@@ -15,8 +15,6 @@ import zipfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date
-from importlib.metadata import PackageNotFoundError
-from importlib.metadata import version as _version
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -34,10 +32,24 @@ LIMITE_PROFUNDIDAD_JSON = 64
 
 
 def version() -> str:
+    from importlib.metadata import PackageNotFoundError
+    from importlib.metadata import version as version_instalada  # ~10 ms: solo con --version
+
     try:
-        return _version("acuerdo-docs")
+        return version_instalada("acuerdo-docs")
     except PackageNotFoundError:
         return "desarrollo"
+
+
+class AccionVersion(argparse.Action):
+    """``--version``: la versión se busca solo si se pide (leer los metadatos del paquete cuesta)."""
+
+    def __init__(self, option_strings: Sequence[str], dest: str = argparse.SUPPRESS, **opciones: Any) -> None:
+        super().__init__(option_strings, dest, nargs=0, default=argparse.SUPPRESS, **opciones)
+
+    def __call__(self, parser: argparse.ArgumentParser, *_: Any) -> NoReturn:
+        sys.stdout.write(f"acuerdo-docs {version()}\n")
+        parser.exit()
 
 
 class Formato(argparse.RawDescriptionHelpFormatter):

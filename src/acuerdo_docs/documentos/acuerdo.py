@@ -22,7 +22,7 @@ from ..rutas import plantilla as ruta_plantilla
 from ..salida.archivos import Destino, escribir_atomico
 from ..salida.datos_planos import ContextoPlano, datos_planos
 from ..salida.motor_docx import renderizar
-from ..salida.verificacion import TipoPlantilla, exigir_plantilla_valida
+from ..salida.tipo_plantilla import TipoPlantilla
 
 log = logging.getLogger("acuerdo_docs.acuerdo")
 
@@ -236,6 +236,8 @@ def renderizar_acuerdo(
     ruta = Path(plantilla) if plantilla else ruta_plantilla(PLANTILLA_ACUERDO)
     contexto = contexto_acuerdo(acuerdo, referencia=referencia, publico=publico)
     if plantilla is not None:  # plantilla propia: se verifica contra el esquema antes de usarla
+        from ..salida.verificacion import exigir_plantilla_valida  # solo con plantilla propia (arranque)
+
         exigir_plantilla_valida(ruta, TIPO_ACUERDO)
     return renderizar(ruta, contexto, motor=motor, titulo=cargar_acuerdo(acuerdo).desafio.nombre,
                       publico=publico)

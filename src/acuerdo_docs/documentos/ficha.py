@@ -16,7 +16,7 @@ from ..rutas import plantilla as ruta_plantilla
 from ..salida.archivos import Destino, escribir_atomico
 from ..salida.datos_planos import ContextoPlano, datos_planos
 from ..salida.motor_docx import renderizar
-from ..salida.verificacion import TipoPlantilla, exigir_plantilla_valida
+from ..salida.tipo_plantilla import TipoPlantilla
 
 log = logging.getLogger("acuerdo_docs.ficha")
 
@@ -60,6 +60,8 @@ def renderizar_ficha(
     modelo = cargar_practica(practica)
     ruta = Path(plantilla) if plantilla else ruta_plantilla(PLANTILLA_FICHA)
     if plantilla is not None:  # plantilla propia: se verifica contra el esquema antes de usarla
+        from ..salida.verificacion import exigir_plantilla_valida  # solo con plantilla propia (arranque)
+
         exigir_plantilla_valida(ruta, TIPO_FICHA)
     return renderizar(ruta, contexto_ficha(modelo, publico=publico), motor=motor, titulo=modelo.nombre,
                       publico=publico)

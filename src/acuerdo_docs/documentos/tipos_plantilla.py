@@ -6,7 +6,8 @@ from pathlib import Path
 
 from ..errores import ErrorPlantilla
 from ..salida import verificacion
-from ..salida.verificacion import InformePlantilla, TipoPlantilla
+from ..salida.tipo_plantilla import TipoPlantilla
+from ..salida.verificacion import InformePlantilla
 from .acuerdo import TIPO_ACUERDO
 from .ficha import TIPO_FICHA
 

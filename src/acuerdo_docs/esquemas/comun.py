@@ -14,7 +14,6 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from email_validator import EmailNotValidError, validate_email
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 from pydantic_core import PydanticCustomError
 
@@ -184,6 +183,9 @@ FechaOpcional = Annotated[
 def _validar_correo(valor: str | None) -> str | None:
     if valor is None:
         return None
+    # Al validar el primer correo, no al importar: sus expresiones tardan ~20 ms en compilarse.
+    from email_validator import EmailNotValidError, validate_email
+
     try:
         validate_email(valor.strip(), check_deliverability=False)
     except EmailNotValidError:

@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from docx.image.image import Image as ImagenDocx
 from pydantic import Field, ValidationError, ValidationInfo, field_validator, model_validator
 from pydantic_core import InitErrorDetails, PydanticCustomError
 
@@ -101,6 +100,8 @@ class Anexo(Modelo):
             revisar_imagen(ruta)
         except ImagenInvalida as exc:
             raise PydanticCustomError("imagen_invalida", str(exc)) from None
+        from docx.image.image import Image as ImagenDocx  # python-docx solo si hay imágenes (arranque)
+
         try:  # la firma puede estar bien y el resto dañado: se lee como lo hará el motor
             ImagenDocx.from_file(str(ruta))
         except Exception:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import errno
 import os
-import secrets
 import stat
 import sys
 from collections.abc import Callable, Iterable
@@ -121,7 +120,7 @@ def _temporal(carpeta: Path, modo: int | None) -> tuple[int, Path]:
     recibir datos: un 0600 nunca se afloja, ni siquiera mientras se escribe.
     """
     for _ in range(100):
-        temporal = carpeta / f".~{secrets.token_hex(8)}.tmp"
+        temporal = carpeta / f".~{os.urandom(8).hex()}.tmp"  # lo mismo que secrets.token_hex, sin importarlo
         try:
             fd = os.open(temporal, _BANDERAS, 0o666 if modo is None else 0o600)
         except FileExistsError:

@@ -24,21 +24,18 @@ import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import CodeType
 from typing import Any
 
-from docx.oxml.shape import CT_Inline
-from docx.shared import Cm
-from jinja2 import TemplateError
-from lxml import etree
+from jinja2 import Template, TemplateError
 from markupsafe import Markup
 
 from ..errores import ErrorEntrada, ErrorPlantilla
 from ..paquete.escritor import comprimir, empaquetar
-from ..paquete.espacios import REL_IMAGEN as _REL_IMAGEN
+from . import cache_codigo
 from .datos_planos import datos_planos
 from .entorno_word import CONTROL_EN_VALOR, con_titulo, crear_entorno, mensaje_error
 from .limites import presupuesto
-from .motor_docxtpl import fuentes_jinja, renderizar_docxtpl, resolver_saltos
 from .plantilla_word import PARTES_CON_MARCAS, leer_imagen, leer_plantilla, ruta_del_anexo
 from .sandbox import FuncionDelMotor
 
@@ -65,6 +62,13 @@ class _Imagenes(FuncionDelMotor):
     publico: bool = False
 
     def __call__(self, archivo: Any, ancho_cm: Any = 15) -> Markup:
+        # python-docx y lxml solo si la plantilla incrusta imágenes (arranque).
+        from docx.oxml.shape import CT_Inline
+        from docx.shared import Cm
+        from lxml import etree
+
+        from ..paquete.espacios import REL_IMAGEN
+
         ruta, ancho_cm = ruta_del_anexo(archivo, ancho_cm)
         imagen = leer_imagen(ruta, publico=self.publico)
         ext = imagen.ext.lower()
@@ -74,7 +78,7 @@ class _Imagenes(FuncionDelMotor):
         self.miembros.append((nombre, imagen.blob))
         self.extensiones.add(ext)
         self.relaciones.append(
-            f'<Relationship Id="{rid}" Type="{_REL_IMAGEN}" Target="media/acuerdo_docs_{n}.{ext}"/>'
+            f'<Relationship Id="{rid}" Type="{REL_IMAGEN}" Target="media/acuerdo_docs_{n}.{ext}"/>'
         )
         ancho = int(Cm(ancho_cm))
         alto = int(ancho * imagen.px_height / max(imagen.px_width, 1))
@@ -98,40 +102,113 @@ def _fallo_con_linea(plantilla: Any, ctx: dict[str, Any], original: BaseExceptio
     return original
 
 
+Parte = tuple[str, str, "CodeType | None", "CodeType | None", bool]
+"""Una parte compilada: (nombre, fuente con un párrafo por línea, código directo, código con líneas, control fijo).
+
+Solo tipos de ``marshal``: así se guarda en la caché de disco (:mod:`.cache_codigo`) tal cual.
+"""
+
+
+def _es_compilado(valor: Any) -> bool:
+    """Lo leído de la caché tiene la forma de :meth:`PlantillaCompilada._compilar` (si no, se compila de nuevo)."""
+    if not (isinstance(valor, tuple) and len(valor) == 2 and isinstance(valor[0], bool)
+            and isinstance(valor[1], tuple)):
+        return False
+    return all(
+        isinstance(p, tuple) and len(p) == 5 and isinstance(p[0], str) and isinstance(p[1], str)
+        and all(c is None or isinstance(c, CodeType) for c in p[2:4]) and isinstance(p[4], bool)
+        for p in valor[1]
+    )
+
+
 class PlantillaCompilada:
-    """Una plantilla .docx preparada una vez y lista para renderizar muchas veces."""
+    """Una plantilla .docx preparada una vez y lista para renderizar muchas veces.
+
+    El código compilado de sus partes se guarda en la caché de disco del usuario
+    (:mod:`.cache_codigo`): otro proceso con la misma plantilla no la vuelve a compilar.
+    """
 
     def __init__(self, ruta: Path) -> None:
         self.ruta = Path(ruta)
         self._miembros = leer_plantilla(self.ruta)
         self.entorno = crear_entorno()
-        self._plantillas: dict[str, Any] = {}
-        self._fuentes: dict[str, str] = {}
+        clave = cache_codigo.clave(self._miembros) if cache_codigo.activa() else None
+        compilado = cache_codigo.leer(clave) if clave else None
+        if not _es_compilado(compilado):
+            compilado = self._compilar()
+            if clave:
+                cache_codigo.guardar(clave, compilado)
         # {%tc %} (columnas dinámicas) necesita el arreglo de tablas de docxtpl.
-        self._tablas_dinamicas = any(
-            re.search(r"\{%-?\s*tc\b", re.sub(r"<[^>]+>", "", datos.decode("utf-8", "replace")))
-            for nombre, datos in self._miembros if PARTES_CON_MARCAS.match(nombre)
-        )
-        self._directas: dict[str, Any] = {}
+        self._tablas_dinamicas: bool = compilado[0]
+        self._fuentes: dict[str, str] = {}
+        self._directas: dict[str, Template] = {}
+        self._con_lineas: dict[str, Template] = {}
         self._control_fijo: dict[str, bool] = {}
-        for nombre, fuente in fuentes_jinja(self.ruta, self._miembros):
+        for nombre, fuente, directa, con_lineas, control_fijo in compilado[1]:
             self._fuentes[nombre] = fuente
+            self._control_fijo[nombre] = control_fijo
             try:
-                self._plantillas[nombre] = self.entorno.from_string(fuente)
-                self._preparar_directa(nombre, fuente)
+                if directa is not None:
+                    self._directas[nombre] = self._desde_codigo(directa)
+                if con_lineas is not None:
+                    self._con_lineas[nombre] = self._desde_codigo(con_lineas)
             except (TemplateError, RecursionError, MemoryError) as exc:
                 raise ErrorPlantilla(mensaje_error(exc, self.ruta, nombre, fuente)) from None
         self._comprimidos = {
             nombre: comprimir(nombre, datos)
             for nombre, datos in self._miembros
-            if nombre not in self._plantillas and nombre not in (_RELS_DOC, _TIPOS)
+            if nombre not in self._fuentes and nombre not in (_RELS_DOC, _TIPOS)
         }
         # Relaciones y tipos cambian solo si hay imágenes: sin ellas, ya comprimidos.
         self._sin_imagenes = {
             nombre: comprimir(nombre, datos) for nombre, datos in self._miembros if nombre in (_RELS_DOC, _TIPOS)
         }
-        if not self._plantillas:
+        if not self._fuentes:
             raise ErrorPlantilla(f"La plantilla {self.ruta.name} no tiene ningún campo {{{{ … }}}}")
+
+    def _compilar(self) -> tuple[bool, tuple[Parte, ...]]:
+        """Preprocesado de docxtpl y compilación Jinja de cada parte con marcas (lo que guarda la caché)."""
+        from .motor_docxtpl import fuentes_jinja  # docxtpl solo cuando hay que compilar
+
+        tablas_dinamicas = any(
+            re.search(r"\{%-?\s*tc\b", re.sub(r"<[^>]+>", "", datos.decode("utf-8", "replace")))
+            for nombre, datos in self._miembros if PARTES_CON_MARCAS.match(nombre)
+        )
+        return tablas_dinamicas, tuple(self._compilar_parte(n, f) for n, f in fuentes_jinja(self.ruta, self._miembros))
+
+    def _compilar_parte(self, nombre: str, fuente: str) -> Parte:
+        """La parte sin los saltos de línea de los mensajes («directa»): su salida ya es la definitiva.
+
+        Así no hay que quitarlos del XML de cada documento. Solo si da los mismos bytes: la fuente
+        no traía saltos propios antes de un párrafo, ni bloques que capturen texto (filter, set,
+        macro, call, raw) o comentarios; si no, se compila la fuente con líneas. Y si la plantilla no
+        tiene caracteres de control fuera de la declaración XML, la búsqueda de resolve_listing
+        solo hace falta si un valor los trae. La fuente con líneas de una parte directa se compila
+        solo si hace falta decir la línea de un error.
+        """
+        directa = _MARCA_LINEA.sub(r"<w:p\1", fuente)
+        cuerpo = _DECLARACION.sub("", directa, count=1)
+        propios = bool(_MARCA_LINEA.search(directa) or _CAPTURA.search(directa))
+        control_fijo = propios or bool(re.search(r"[\n\t\a\f]", cuerpo))
+        try:
+            if propios:
+                return nombre, fuente, None, self.entorno.compile(fuente), control_fijo
+            try:
+                return nombre, fuente, self.entorno.compile(directa), None, control_fijo
+            except (TemplateError, RecursionError, MemoryError):
+                self.entorno.compile(fuente)  # el mismo error, ahora con su línea
+                raise
+        except (TemplateError, RecursionError, MemoryError) as exc:
+            raise ErrorPlantilla(mensaje_error(exc, self.ruta, nombre, fuente)) from None
+
+    def _desde_codigo(self, codigo: CodeType) -> Template:
+        return self.entorno.template_class.from_code(self.entorno, codigo, self.entorno.make_globals(None), None)
+
+    def _plantilla_con_lineas(self, nombre: str) -> Template:
+        plantilla = self._con_lineas.get(nombre)
+        if plantilla is None:
+            plantilla = self._con_lineas[nombre] = self.entorno.from_string(self._fuentes[nombre])
+        return plantilla
 
     def renderizar(self, contexto: Mapping[str, Any], *, titulo: str | None = None, publico: bool = False) -> bytes:
         """Los bytes del .docx renderizado (determinista); ``titulo`` va a las propiedades; ``publico``: imágenes
@@ -142,17 +219,18 @@ class PlantillaCompilada:
         salida: list[tuple[str, bytes | None]] = []
         with presupuesto():  # un presupuesto para todo el documento
             for nombre, datos in self._miembros:
-                plantilla = self._plantillas.get(nombre)
                 if nombre == _NUCLEO and titulo is not None:
                     salida.append((nombre, con_titulo(datos, titulo)))
                     continue
-                if plantilla is None:
+                if nombre not in self._fuentes:
                     # Miembro intacto: se reutiliza ya comprimido.
                     salida.append((nombre, None if nombre in self._comprimidos else datos))
                     continue
-                xml, control = self._llenar(nombre, plantilla, ctx)
+                xml, control = self._llenar(nombre, ctx)
                 xml = xml.replace("{_{", "{{").replace("}_}", "}}").replace("{_%", "{%").replace("%_}", "%}")
                 if control and _CONTROL_EN_TEXTO.search(xml):  # saltos o tabuladores literales
+                    from .motor_docxtpl import resolver_saltos  # docxtpl solo si hay saltos literales
+
                     xml = resolver_saltos(xml)
                 salida.append((nombre, xml.encode("utf-8")))
         if imagenes.miembros:
@@ -168,34 +246,19 @@ class PlantillaCompilada:
 
     # ---- el trabajo por documento, con lo posible hecho al compilar
 
-    def _preparar_directa(self, nombre: str, fuente: str) -> None:
-        """La plantilla sin los saltos de línea de los mensajes: su salida ya es la definitiva.
-
-        Así no hay que quitarlos del XML de cada documento. Solo si da los mismos bytes: la fuente
-        no traía saltos propios antes de un párrafo, ni bloques que capturen texto (filter, set,
-        macro, call, raw) o comentarios. Y si la plantilla no tiene caracteres de control fuera de
-        la declaración XML, la búsqueda de resolve_listing solo hace falta si un valor los trae.
-        """
-        directa = _MARCA_LINEA.sub(r"<w:p\1", fuente)
-        cuerpo = _DECLARACION.sub("", directa, count=1)
-        propios = _MARCA_LINEA.search(directa) or _CAPTURA.search(directa)
-        self._control_fijo[nombre] = bool(propios or re.search(r"[\n\t\a\f]", cuerpo))
-        if not propios:
-            self._directas[nombre] = self.entorno.from_string(directa)
-
-    def _llenar(self, nombre: str, plantilla: Any, ctx: dict[str, Any]) -> tuple[str, bool]:
+    def _llenar(self, nombre: str, ctx: dict[str, Any]) -> tuple[str, bool]:
         """El XML de una parte y si puede llevar caracteres de control (para resolve_listing)."""
         directa = self._directas.get(nombre)
         marca = CONTROL_EN_VALOR.set(False)
         try:
             if directa is not None:
                 return directa.render(ctx), self._control_fijo[nombre] or CONTROL_EN_VALOR.get()
-            return _MARCA_LINEA.sub(r"<w:p\1", plantilla.render(ctx)), True
+            return _MARCA_LINEA.sub(r"<w:p\1", self._plantilla_con_lineas(nombre).render(ctx)), True
         except ErrorEntrada:
             raise
         except Exception as exc:  # noqa: BLE001 - una plantilla ajena puede fallar de cualquier modo
             if directa is not None:  # sin saltos no hay línea: la fuente con saltos la dice
-                exc = _fallo_con_linea(plantilla, ctx, exc)
+                exc = _fallo_con_linea(self._plantilla_con_lineas(nombre), ctx, exc)
             raise ErrorPlantilla(mensaje_error(exc, self.ruta, nombre, self._fuentes[nombre])) from None
         finally:
             CONTROL_EN_VALOR.reset(marca)
@@ -255,14 +318,14 @@ def renderizar(ruta: Path, contexto: Mapping[str, Any], *, motor: str = "compila
     personales, porque también va en la versión pública. ``publico``: las imágenes incrustadas se
     recodifican sin metadatos (versión pública).
     """
-    if motor == "docxtpl":
-        return renderizar_docxtpl(ruta, contexto, titulo=titulo, publico=publico)
-    if motor != "compilado":
+    if motor not in ("compilado", "docxtpl"):
         raise ValueError(f"motor desconocido: {motor}")
-    plantilla = compilada(ruta)
-    if plantilla._tablas_dinamicas:
-        if not getattr(plantilla, "_avisado", False):
-            log.info("la plantilla %s usa columnas dinámicas ({%%tc}); se renderiza con docxtpl", Path(ruta).name)
-            plantilla._avisado = True  # type: ignore[attr-defined]
-        return renderizar_docxtpl(ruta, contexto, titulo=titulo, publico=publico)
-    return plantilla.renderizar(contexto, titulo=titulo, publico=publico)
+    plantilla = compilada(ruta) if motor == "compilado" else None
+    if plantilla is not None and not plantilla._tablas_dinamicas:
+        return plantilla.renderizar(contexto, titulo=titulo, publico=publico)
+    if plantilla is not None and not getattr(plantilla, "_avisado", False):
+        log.info("la plantilla %s usa columnas dinámicas ({%%tc}); se renderiza con docxtpl", Path(ruta).name)
+        plantilla._avisado = True  # type: ignore[attr-defined]
+    from .motor_docxtpl import renderizar_docxtpl  # docxtpl (y python-docx) solo en ese camino
+
+    return renderizar_docxtpl(ruta, contexto, titulo=titulo, publico=publico)

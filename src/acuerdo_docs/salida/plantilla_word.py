@@ -15,7 +15,6 @@ from jinja2.sandbox import SecurityError
 from ..errores import ErrorPlantilla
 from ..paquete.seguridad import LimitesZip, Motivo, ZipRechazado, abrir_zip, buscar_dtd, revisar_partes
 from .datos_planos import ArchivoAnexo
-from .imagenes import preparar_imagen
 
 if TYPE_CHECKING:
     from docx.image.image import Image as ImagenDocx
@@ -57,6 +56,8 @@ def leer_plantilla(ruta: Path) -> list[tuple[str, bytes]]:
 
 def leer_imagen(ruta: Path | str, *, publico: bool = False) -> ImagenDocx:
     """La imagen lista para incrustar (límites, y sin metadatos si ``publico``; ver :mod:`.imagenes`)."""
+    from .imagenes import preparar_imagen  # python-docx y Pillow solo si hay imágenes (arranque)
+
     return preparar_imagen(ruta, publico=publico)
 
 

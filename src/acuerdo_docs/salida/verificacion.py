@@ -20,13 +20,10 @@ from __future__ import annotations
 
 import re
 import threading
-from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from jinja2 import TemplateError, meta
-from pydantic import BaseModel
 
 from ..errores import ErrorPlantilla
 from .entorno_word import crear_entorno
@@ -36,20 +33,7 @@ from .motor_docxtpl import fuentes_jinja
 from .plantilla_word import PARTES_CON_MARCAS, leer_plantilla
 from .plantillas_propias import prohibidas
 from .plantillas_propias.ensayo import Parte, ensayar
-
-
-@dataclass(frozen=True)
-class TipoPlantilla:
-    """Lo que la verificación necesita saber de un tipo de documento (lo arma ``documentos/``)."""
-
-    nombre: str
-    """«ficha», «acuerdo»."""
-    raiz: str
-    """Nombre del modelo completo en el contexto («practica», «acuerdo»)."""
-    contexto: Callable[..., Mapping[str, Any]]
-    """``contexto(modelo, publico=False)``: lo que ve la plantilla (datos planos)."""
-    ejemplo: Callable[[], BaseModel]
-    """Un modelo válido completo (el ejemplo incorporado)."""
+from .tipo_plantilla import TipoPlantilla
 
 
 @dataclass(frozen=True)

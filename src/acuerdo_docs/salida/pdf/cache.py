@@ -11,11 +11,11 @@ interrumpió) o con el que LibreOffice falla se borra y se crea de nuevo.
 from __future__ import annotations
 
 import logging
-import os
 import shutil
 from pathlib import Path
 from typing import IO
 
+from ...rutas import carpeta_cache
 from .soffice import version_libreoffice, xcu_perfil
 
 try:
@@ -29,13 +29,6 @@ PERFILES_CACHE = 8
 """Perfiles en caché como máximo (ejecuciones simultáneas); más allá, perfiles temporales."""
 
 _MARCA = "listo"
-
-
-def carpeta_cache() -> Path:
-    """``$XDG_CACHE_HOME/acuerdo_docs`` o, si no está definida (o no es absoluta), ``~/.cache/acuerdo_docs``."""
-    base = os.environ.get("XDG_CACHE_HOME", "")
-    raiz = Path(base) if base and os.path.isabs(base) else Path.home() / ".cache"
-    return raiz / "acuerdo_docs"
 
 
 class PerfilCache:
