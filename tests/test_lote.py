@@ -620,3 +620,60 @@ def test_libro_guardado_por_libreoffice_da_el_mismo_lote(tmp_path: Path) -> None
     assert [(e.hoja, e.fila, e.columna) for e in calc.errores] == [("fichas", 3, letra("fecha_inicio"))]
     for archivo in directo.archivos:
         assert texto_docx(archivo) == texto_docx(calc.carpeta / archivo.name)
+
+
+# ------------------------------------------------------------------ leer una vez, generar en línea con --pdf
+
+
+def _lecturas_de_hoja(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Anota cada recorrido de openpyxl por una hoja (el encabezado cuenta como uno)."""
+    from openpyxl.worksheet._read_only import ReadOnlyWorksheet
+
+    recorridos: list[str] = []
+    original = ReadOnlyWorksheet._cells_by_row
+
+    def anotado(self: Any, *args: Any, **kwargs: Any) -> Any:
+        recorridos.append(self.title)
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(ReadOnlyWorksheet, "_cells_by_row", anotado)
+    return recorridos
+
+
+def test_el_libro_se_analiza_una_vez_y_da_lo_mismo_que_releerlo(tmp_path: Path,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    from acuerdo_docs.lectores import hoja_calculo
+
+    filas = [fila_base(i) for i in range(25)]
+    filas[7]["correo"] = "no-es-correo"
+    entrada = libro_fichas(tmp_path, filas)
+    recorridos = _lecturas_de_hoja(monkeypatch)
+    una = generar_lote(entrada, tmp_path / "una", procesos=1)
+    assert recorridos == ["fichas", "fichas"]  # el encabezado y el conteo; las filas salen de lo contado
+    recorridos.clear()
+    monkeypatch.setattr(hoja_calculo, "MEMORIA_FILAS", 2000)  # no caben: se vuelve a leer la hoja
+    dos = generar_lote(entrada, tmp_path / "dos", procesos=1)
+    assert recorridos == ["fichas", "fichas", "fichas"]
+    assert [(f.fila, f.estado, f.archivos) for f in una.filas] == [(f.fila, f.estado, f.archivos) for f in dos.filas]
+    assert una.generadas == 24
+    for archivo in (tmp_path / "una").glob("*.docx"):
+        assert archivo.read_bytes() == (tmp_path / "dos" / archivo.name).read_bytes()
+
+
+@pytest.mark.libreoffice
+def test_con_pdf_se_genera_en_linea_sin_grupo_de_procesos(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """LibreOffice ocupa todos los núcleos: un grupo de procesos solo le quitaría CPU (docs/pdf.md)."""
+    import acuerdo_docs.lote as lote
+
+    def sin_grupo(*_: Any) -> None:
+        raise AssertionError("con --pdf no se arranca un grupo de procesos")
+
+    monkeypatch.setattr(lote, "grupo_procesos", sin_grupo)
+    entrada = libro_fichas(tmp_path, [fila_base(i) for i in range(lote.FILAS_EN_LINEA)])
+    informe = generar_lote(entrada, tmp_path / "salida", pdf=True)
+    assert informe.codigo_salida == 0 and len(informe.pdf) == lote.FILAS_EN_LINEA
+    assert all(texto_pdf(p) for p in informe.pdf[:2])
+    llamadas: list[int] = []
+    monkeypatch.setattr(lote, "grupo_procesos", lambda n: llamadas.append(n) or ThreadPoolExecutor(n))
+    generar_lote(entrada, tmp_path / "sin_pdf")  # sin --pdf, el grupo de siempre
+    assert llamadas

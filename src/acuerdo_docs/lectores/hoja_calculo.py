@@ -34,6 +34,8 @@ LIMITE_DESCOMPRIMIDO = 500 * MB
 LIMITE_PROPORCION = 200
 """Proporción máxima descomprimido/comprimido de un miembro grande (más es una bomba zip)."""
 LIMITE_MIEMBROS = 10_000
+MEMORIA_FILAS = 64 * MB
+"""Texto (aprox.) de las filas que un libro guarda al contarlas para no leer sus hojas dos veces."""
 
 _FIRMA_OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _CIFRADO = "EncryptionInfo".encode("utf-16-le")
@@ -169,6 +171,8 @@ class LibroEntrada:
         self.filas_leidas = 0
         self._libro: Any = None
         self._dimensiones: dict[str, int | None] = {}
+        self._guardadas: dict[str, list[tuple[Any, ...]]] = {}
+        self._memoria = MEMORIA_FILAS  # lo que aún se puede guardar
         if formato == "xlsx":
             self._abrir_xlsx()
             self.hojas: list[str] = list(self._libro.sheetnames)
@@ -214,6 +218,7 @@ class LibroEntrada:
         self.cerrar()
 
     def cerrar(self) -> None:
+        self._guardadas.clear()
         if self._libro is not None:
             self._libro.close()
             self._libro = None
@@ -226,19 +231,39 @@ class LibroEntrada:
                 return hoja
         return None
 
-    def filas(self, hoja: str) -> Iterator[tuple[int, tuple[Any, ...]]]:
-        """(número de fila de Excel, valores) de cada fila, desde la 1."""
+    def filas(self, hoja: str, *, guardar: bool = False) -> Iterator[tuple[int, tuple[Any, ...]]]:
+        """(número de fila de Excel, valores) de cada fila, desde la 1.
+
+        Con ``guardar``, un recorrido completo queda en memoria (hasta :data:`MEMORIA_FILAS` por
+        libro) y los siguientes no vuelven a leer la hoja: el lote la cuenta antes de escribir nada
+        y luego la lee, y así el .xlsx se descomprime y se analiza una sola vez.
+        """
         if self.formato == "csv":
             yield from self._filas_csv()
             return
+        guardadas = self._guardadas.get(hoja)
+        if guardadas is not None:
+            yield from enumerate(guardadas, start=1)
+            return
         ws = self._libro[hoja]
+        lista: list[tuple[Any, ...]] | None = [] if guardar else None
         try:
             # En solo lectura openpyxl rellena las filas vacías intermedias: el contador es la fila de Excel.
-            yield from enumerate(ws.iter_rows(values_only=True), start=1)
+            for numero, valores in enumerate(ws.iter_rows(values_only=True), start=1):
+                if lista is not None:
+                    self._memoria -= _memoria_fila(valores)
+                    if self._memoria < 0:  # no cabe: se suelta y la próxima vez se lee de nuevo
+                        self._memoria += sum(_memoria_fila(v) for v in lista) + _memoria_fila(valores)
+                        lista = None
+                    else:
+                        lista.append(valores)
+                yield numero, valores
         except ErrorEntrada:
             raise
         except Exception:
             raise ErrorEntrada(f"{self.ruta.name}: la hoja «{hoja}» está dañada y no se puede leer.") from None
+        if lista is not None:  # solo un recorrido completo (no uno que se cortó)
+            self._guardadas[hoja] = lista
 
     def _codificacion_csv(self) -> str:
         """UTF-8 (con o sin BOM) si todo el archivo lo es; si no, Windows-1252 (Excel en español)."""
@@ -273,6 +298,11 @@ class LibroEntrada:
                 raise ErrorEntrada(
                     f"{self.ruta.name}: el CSV está mal formado (comillas sin cerrar o una celda demasiado grande)."
                 ) from None
+
+
+def _memoria_fila(valores: tuple[Any, ...]) -> int:
+    """Bytes aproximados de una fila en memoria (el texto más lo fijo de cada celda)."""
+    return 64 + sum(len(v) if isinstance(v, str) else 32 for v in valores)
 
 
 def abrir_libro(
@@ -452,7 +482,7 @@ class HojaLeida:
         Con ``hasta``, deja de contar al pasar de ese número (basta para saber que excede el límite).
         """
         cuenta = 0
-        for numero, valores in self.libro.filas(self.nombre):
+        for numero, valores in self.libro.filas(self.nombre, guardar=True):
             if numero > 1 and not all(_vacio(v) for v in valores):
                 cuenta += 1
                 if hasta is not None and cuenta > hasta:
