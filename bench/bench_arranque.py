@@ -4,7 +4,8 @@
 
 Mide, intercalando las órdenes en cada ronda (la carga de la máquina afecta a todas por igual):
 ``python -c pass`` (el piso del intérprete), ``import acuerdo_docs``, ``acuerdo-docs ficha x.json
--o y.docx`` y ``acuerdo-docs ficha x.json -o y.docx --pdf`` (y ``--pdf-simple``). Da mediana y
+-o y.docx`` (con la caché de plantillas compiladas, y sin ella: lo que cuesta la primera vez) y
+``acuerdo-docs ficha x.json -o y.docx --pdf`` (y ``--pdf-simple``). Da mediana y
 rango, y la carga media de la máquina al empezar y al terminar (``os.getloadavg``).
 """
 
@@ -30,6 +31,7 @@ def _ordenes(carpeta: Path, pdf: bool) -> dict[str, list[str]]:
         "python_vacio": [sys.executable, "-c", "pass"],
         "import": [sys.executable, "-c", "import acuerdo_docs"],
         "ficha_docx": [*cli, str(carpeta / "a.docx")],
+        "ficha_docx_sin_cache": ["env", "ACUERDO_DOCS_SIN_CACHE=1", *cli, str(carpeta / "d.docx")],
     }
     if pdf:
         ordenes["ficha_pdf"] = [*cli, str(carpeta / "b.docx"), "--pdf"]

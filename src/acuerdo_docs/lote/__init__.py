@@ -93,31 +93,34 @@ def generar_lote(
     fijos = [NOMBRE_INFORME, NOMBRE_COMBINADO] if combinado else [NOMBRE_INFORME]
     carpeta = resolver_carpeta(carpeta, entradas=[entrada], fijos=fijos)
     entrada = Path(entrada)
+    flujo = None
     if pdf:
         verificar_pdf(tiempo_limite_pdf, pdfa)  # sin LibreOffice, error antes de leer nada
-    flujo = None
-    with abrir_libro(entrada, limite_bytes=limite_bytes, limite_filas=limite_filas) as libro:
-        lector = abrir_entrada(libro, tipo)
-        columnas = next(iter(lector.hojas_esquema.values()))
-        patron = nombre or PATRONES[lector.tipo]
-        total = _revisar_antes_de_escribir(lector, columnas, patron, publico, entrada, carpeta, limite_filas)
-        informe = InformeLote(entrada=entrada, carpeta=carpeta, tipo=lector.tipo)
-        extensiones = EXTENSIONES[lector.tipo] + ((SUFIJO_INFOGRAFIA,) if infografia else ())
-        # Con --pdf, LibreOffice es el cuello de botella y usa todos los núcleos: se genera en línea.
-        en_proceso = procesos if procesos is not None or not pdf else 1
-        with _ejecutor(executor, en_proceso, total) as (ejecutor, ventana):
-            canal = Canal(carpeta, extensiones, ejecutor, ventana, progreso, total, entrada)
-            canal.infografia = infografia
-            if pdf:
-                flujo = abrir_flujo(tiempo_limite_pdf, pdfa)
-                canal.al_escribir = flujo.enviar
-            try:
-                _procesar(lector, columnas, patron, canal, informe, publico)
-            except BaseException:
+        flujo = abrir_flujo(tiempo_limite_pdf, pdfa)  # LibreOffice arranca mientras se lee el libro
+    try:
+        with abrir_libro(entrada, limite_bytes=limite_bytes, limite_filas=limite_filas) as libro:
+            lector = abrir_entrada(libro, tipo)
+            columnas = next(iter(lector.hojas_esquema.values()))
+            patron = nombre or PATRONES[lector.tipo]
+            total = _revisar_antes_de_escribir(lector, columnas, patron, publico, entrada, carpeta, limite_filas)
+            informe = InformeLote(entrada=entrada, carpeta=carpeta, tipo=lector.tipo)
+            extensiones = EXTENSIONES[lector.tipo] + ((SUFIJO_INFOGRAFIA,) if infografia else ())
+            # Con --pdf, LibreOffice es el cuello de botella y usa todos los núcleos: se genera en línea.
+            en_proceso = procesos if procesos is not None or not pdf else 1
+            with _ejecutor(executor, en_proceso, total) as (ejecutor, ventana):
+                canal = Canal(carpeta, extensiones, ejecutor, ventana, progreso, total, entrada)
+                canal.infografia = infografia
                 if flujo is not None:
-                    flujo.cerrar()
-                canal.abortar()
-                raise
+                    canal.al_escribir = flujo.enviar
+                try:
+                    _procesar(lector, columnas, patron, canal, informe, publico)
+                except BaseException:
+                    canal.abortar()
+                    raise
+    except BaseException:
+        if flujo is not None:
+            flujo.cerrar()
+        raise
     _terminar(informe, flujo, combinado)
     return informe
 
@@ -169,7 +172,7 @@ def _terminar(informe: InformeLote, flujo: Any, combinado: bool) -> None:
     """PDF en flujo, documento combinado, una sola sincronización de la carpeta y el informe."""
     carpeta = informe.carpeta
     try:
-        paginas = recoger_pdf(informe, flujo) if flujo is not None else {}
+        paginas = recoger_pdf(informe, flujo, paginas=combinado) if flujo is not None else {}
         if combinado:
             escribir_combinado(informe, paginas)
             if flujo is not None and informe.combinado is not None and informe.averia_pdf is None:

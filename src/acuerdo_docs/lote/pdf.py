@@ -49,12 +49,13 @@ def escribir_combinado(informe: InformeLote, paginas: dict[str, int | None]) -> 
         informe.combinado = combinador.guardar(informe.carpeta / NOMBRE_COMBINADO)
 
 
-def recoger_pdf(informe: InformeLote, flujo: Any) -> dict[str, int | None]:
+def recoger_pdf(informe: InformeLote, flujo: Any, *, paginas: bool = True) -> dict[str, int | None]:
     """Los PDF del flujo, en el orden de las filas (cada uno se encargó al escribirse su .docx).
 
-    Devuelve las páginas de cada .docx convertido (las usa el combinado en «Página X de Y»).
+    Con ``paginas``, devuelve las páginas de cada .docx convertido (las usa el combinado en
+    «Página X de Y»); sin combinado no hace falta leer cada PDF.
     """
-    paginas: dict[str, int | None] = {}
+    cuenta: dict[str, int | None] = {}
     for fila in informe.filas:
         if not fila.correcta:
             continue
@@ -63,7 +64,8 @@ def recoger_pdf(informe: InformeLote, flujo: Any) -> dict[str, int | None]:
             if doc.pdf is not None:
                 informe.pdf.append(doc.pdf)
                 fila.archivos.append(doc.pdf.name)
-                paginas[nombre] = paginas_pdf(doc.pdf)
+                if paginas:
+                    cuenta[nombre] = paginas_pdf(doc.pdf)
             else:
                 fila.estado = "fallo al generar"
                 fila.errores.append(
@@ -72,7 +74,7 @@ def recoger_pdf(informe: InformeLote, flujo: Any) -> dict[str, int | None]:
     if flujo.averia is not None:  # LibreOffice mismo falló: la causa va una vez, no como culpa de cada fila
         informe.averia_pdf = flujo.averia
         informe.avisos.append(f"Conversión a PDF detenida: {flujo.averia}")
-    return paginas
+    return cuenta
 
 
 def convertir_combinado(informe: InformeLote, convertir: Callable[[Path], Any]) -> None:
