@@ -152,13 +152,17 @@ def test_combinado_trae_cada_documento_en_orden_con_su_encabezado(lote_50: dict[
     xml = zipfile.ZipFile(combinado).read("word/document.xml").decode()
     assert xml.count('w:pgNumType w:start="1"') == 47
     assert xml.count('w:type w:val="nextPage"') == 47
-    for seccion in doc.sections:
+    # El total de cada documento: SECTIONPAGES (Word) con un PAGEREF anidado a su marcador final (LibreOffice).
+    marcadores = re.findall(r'<w:bookmarkStart [^>]*w:name="(_AcuerdoDocsFin\d+)"', xml)
+    assert marcadores == [f"_AcuerdoDocsFin{k}" for k in range(1, 48)]
+    for k, seccion in enumerate(doc.sections, start=1):
         cabecera = seccion.header
         assert not cabecera.is_linked_to_previous
         assert "GESTIÓN DEL CONOCIMIENTO" in cabecera.tables[0].cell(0, 2).text
         instrucciones = "".join(t.text or "" for t in cabecera._element.iter(
             "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}instrText"))
         assert "SECTIONPAGES" in instrucciones and "NUMPAGES" not in instrucciones.replace("SECTIONPAGES", "")
+        assert f"PAGEREF _AcuerdoDocsFin{k} " in instrucciones
     partes = {s.header.part.partname for s in doc.sections}
     assert len(partes) == 47  # cada documento con su propio encabezado
 
@@ -553,10 +557,13 @@ def test_combinado_en_pdf_pagina_x_de_y_por_documento(tmp_path: Path) -> None:
     leidos = [tuple(map(int, re.search(r"Página\s*(\d+)\s*de\s*(\d+)", p).groups())) for p in paginas]
     esperados = [(n, total) for total in totales for n in range(1, total + 1)]
     assert leidos == esperados
-    # Sin --pdf, LibreOffice abre el combinado y reinicia la numeración en cada documento.
-    convertir_con_libreoffice([salida / NOMBRE_COMBINADO], "pdf", tmp_path / "lo")
-    numeros = [int(re.search(r"Página\s*(\d+)", p).group(1)) for p in texto_pdf(tmp_path / "lo" / "lote_combinado.pdf")]
-    assert numeros == [n for n, _ in esperados]
+    # Sin --pdf: LibreOffice abre el combinado .docx, reinicia la numeración en cada documento y
+    # calcula el total de cada uno (el PAGEREF anidado en SECTIONPAGES), sin ningún total guardado.
+    sin_pdf = generar_lote(entrada, tmp_path / "sin_pdf", combinado=True)
+    convertir_con_libreoffice([sin_pdf.combinado], "pdf", tmp_path / "lo")
+    paginas_lo = texto_pdf(tmp_path / "lo" / "lote_combinado.pdf")
+    leidos_lo = [tuple(map(int, re.search(r"Página\s*(\d+)\s*de\s*(\d+)", p).groups())) for p in paginas_lo]
+    assert leidos_lo == esperados
 
 
 def _dimension_falsa(ruta: Path, ref: str) -> None:

@@ -206,6 +206,27 @@ def test_paginas_y_campos_de_pagina(libreoffice: str, tmp_path: Path, monkeypatc
 
 
 @pytest.mark.libreoffice
+@pytest.mark.parametrize("guardados", [False, True])
+def test_combinado_docx_abierto_en_libreoffice_dice_el_total_de_cada_documento(
+    libreoffice: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, guardados: bool
+) -> None:
+    """Campos complejos y simples: LibreOffice calcula el PAGEREF anidado (sin totales guardados, o con ellos)."""
+    from acuerdo_docs.documentos.combinado import combinar
+
+    monkeypatch.setenv(VARIABLE_SOFFICE, libreoffice)
+    totales = [2, 4, 3]
+    docs = [documento(tmp_path / f"d{i}.docx", n, campos="simple" if i == 1 else "complejo")
+            for i, n in enumerate(totales)]
+    combinado = tmp_path / "combinado.docx"
+    combinado.write_bytes(combinar(docs, totales if guardados else None))
+    resultado = a_pdf([combinado], tmp_path / "pdf")
+    assert resultado.ok, resultado.fallidos
+    paginas = texto_pdf(tmp_path / "pdf" / "combinado.pdf")
+    leidos = [re.search(r"Página (\d+) de (\d+)", plano(t)).groups() for t in paginas]
+    assert [(int(a), int(b)) for a, b in leidos] == [(n, total) for total in totales for n in range(1, total + 1)]
+
+
+@pytest.mark.libreoffice
 def test_lote_con_pocos_arranques(libreoffice: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     # Envoltorio que anota cada arranque y ejecuta el soffice real.
     registro = tmp_path / "arranques.log"

@@ -3,8 +3,9 @@
 Cada documento conserva su encabezado (la tabla PROCESO / CÓDIGO / Página X de Y con
 sus propios valores) y empieza en página nueva con la numeración reiniciada en 1
 (``w:pgNumType w:start="1"``). Como NUMPAGES cuenta las páginas de todo el archivo,
-en el combinado los encabezados usan SECTIONPAGES (páginas de la sección), de modo
-que cada documento sigue diciendo «Página 1 de 3» como en su archivo suelto.
+en el combinado los encabezados usan SECTIONPAGES (páginas de la sección, que Word calcula),
+con un PAGEREF anidado al marcador del final de cada documento (que LibreOffice calcula),
+de modo que cada documento sigue diciendo «Página 1 de 3» como en su archivo suelto.
 
 Se trabaja sobre el XML del paquete: el primer documento es la base; de los demás se
 copian el cuerpo, los encabezados y pies (como partes nuevas), las imágenes y las
@@ -29,7 +30,7 @@ from ..paquete.escritor import EscritorZip
 from ..paquete.espacios import CT, PR, REL_NOTAS_AL_PIE, WP, R
 from ..paquete.partes import PaqueteOffice, es_cabecera, leer_xml, rels_de, resolver, xml_a_bytes
 from ..salida.archivos import escribir_atomico_con
-from .secciones import a_sectionpages, interior, seccion_nueva, w
+from .secciones import a_sectionpages, interior, marcador_fin, marcar_fin, seccion_nueva, w
 
 _DOCUMENTO = "word/document.xml"
 
@@ -101,6 +102,9 @@ class Combinador:
         seccion = cuerpo[-1] if len(cuerpo) and cuerpo[-1].tag == w("sectPr") else etree.Element(w("sectPr"))
         if seccion.getparent() is not None:
             cuerpo.remove(seccion)
+        if not len(cuerpo) or cuerpo[-1].tag != w("p"):  # el marcador del final va en un párrafo
+            etree.SubElement(cuerpo, w("p"))
+        marcar_fin(cuerpo[-1], self._n)
         contenido = list(cuerpo)
         self._paginas = paginas
         if self._base is None:
@@ -117,7 +121,7 @@ class Combinador:
                 self._copiar_cabeceras(paquete, sect)
         seccion_nueva(seccion)
         for el in contenido:
-            a_sectionpages(el, paginas)
+            a_sectionpages(el, paginas, marcador_fin(self._n))
         self._anterior = (cuerpo, seccion)
         self._n += 1
 
@@ -221,7 +225,7 @@ class Combinador:
             return xml_a_bytes(self._notas)
         if self._es_cabecera(nombre):
             raiz = leer_xml(self._base.miembros[nombre])
-            a_sectionpages(raiz, self._paginas_base)
+            a_sectionpages(raiz, self._paginas_base, marcador_fin(0))
             return xml_a_bytes(raiz)
         return self._base.miembros[nombre]
 
@@ -284,7 +288,7 @@ class Combinador:
             self._guardar_nueva(rels_de(nueva), xml_a_bytes(raiz))
         if es_cabecera(fuente.tipo_de(parte)):
             raiz = leer_xml(datos)
-            a_sectionpages(raiz, self._paginas)
+            a_sectionpages(raiz, self._paginas, marcador_fin(self._n))
             datos = xml_a_bytes(raiz)
         self._guardar_nueva(nueva, datos)
         self._registrar_tipo(fuente, parte, nueva)

@@ -1,10 +1,13 @@
 """Secciones y campos de Word para el combinado: página nueva, numeración desde 1 y «Página X de Y».
 
 Como NUMPAGES cuenta las páginas de todo el archivo, en el combinado los encabezados usan
-SECTIONPAGES (páginas de la sección), de modo que cada documento sigue diciendo «Página 1 de 3».
+SECTIONPAGES (páginas de la sección) con un PAGEREF anidado al final de cada documento (para
+LibreOffice), de modo que cada documento sigue diciendo «Página 1 de 3».
 """
 
 from __future__ import annotations
+
+import copy
 
 from lxml import etree
 
@@ -27,51 +30,130 @@ def _cuenta_paginas(instruccion: str | None) -> bool:
     return bool(instruccion and ("NUMPAGES" in instruccion or "SECTIONPAGES" in instruccion))
 
 
-def _campos_complejos_a_sectionpages(parrafo: etree._Element, guardado: str) -> None:
-    """Campos ``fldChar``: la instrucción pasa a SECTIONPAGES y el primer texto del resultado a ``guardado``."""
-    estado: str | None = None
-    es_total = primero = False
-    for run in parrafo.iter(w("r")):
-        marca = run.find(w("fldChar"))
-        if marca is not None:
-            tipo = marca.get(w("fldCharType"))
+def marcador_fin(n: int) -> str:
+    """El marcador al final del documento ``n`` (desde 0) del combinado; con «_» delante Word lo oculta."""
+    return f"_AcuerdoDocsFin{n + 1}"
+
+
+def marcar_fin(parrafo: etree._Element, n: int) -> None:
+    """Pone el marcador :func:`marcador_fin` al final de ``parrafo`` (el último del documento ``n``)."""
+    identificador = str(_ID_MARCADOR + n)
+    inicio = etree.SubElement(parrafo, w("bookmarkStart"))
+    inicio.set(w("id"), identificador)
+    inicio.set(w("name"), marcador_fin(n))
+    etree.SubElement(parrafo, w("bookmarkEnd")).set(w("id"), identificador)
+
+
+_ID_MARCADOR = 1_900_000_000
+"""Identificadores de los marcadores propios, lejos de los que traigan las plantillas."""
+
+
+def _run(propiedades: etree._Element | None, hijo: etree._Element) -> etree._Element:
+    run = etree.Element(w("r"))
+    if propiedades is not None:
+        run.append(copy.deepcopy(propiedades))
+    run.append(hijo)
+    return run
+
+
+def _marca(tipo: str) -> etree._Element:
+    marca = etree.Element(w("fldChar"))
+    marca.set(w("fldCharType"), tipo)
+    return marca
+
+
+def _campo_pageref(propiedades: etree._Element | None, marcador: str, guardado: str) -> list[etree._Element]:
+    """Los runs de un campo ``PAGEREF marcador`` con ``guardado`` como resultado."""
+    instruccion = etree.Element(w("instrText"))
+    instruccion.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+    instruccion.text = f" PAGEREF {marcador} "
+    texto = etree.Element(w("t"))
+    texto.text = guardado
+    return [_run(propiedades, _marca("begin")), _run(propiedades, instruccion), _run(propiedades, _marca("separate")),
+            _run(propiedades, texto), _run(propiedades, _marca("end"))]
+
+
+def _campo_pageref_en_run(texto: etree._Element, marcador: str) -> None:
+    """Cambia ``texto`` (un ``w:t``) por un campo ``PAGEREF marcador`` con ese texto como resultado.
+
+    Dentro del mismo run: varias marcas ``fldChar`` en un run son válidas y así se conserva su formato.
+    """
+    instruccion = etree.Element(w("instrText"))
+    instruccion.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+    instruccion.text = f" PAGEREF {marcador} "
+    texto.addprevious(_marca("begin"))
+    texto.addprevious(instruccion)
+    texto.addprevious(_marca("separate"))
+    texto.addnext(_marca("end"))
+
+
+def _campos_complejos_a_sectionpages(parrafo: etree._Element, guardado: str, marcador: str | None) -> None:
+    """Campos ``fldChar``: la instrucción pasa a SECTIONPAGES y el resultado a ``guardado``.
+
+    Se recorren las marcas en el orden del documento (un campo puede ir en un run o repartido en
+    varios, y anidado). Con ``marcador``, el resultado es además un campo ``PAGEREF marcador``
+    anidado: la página del final del documento, que LibreOffice sí calcula (SECTIONPAGES no).
+    """
+    abiertos: list[dict[str, bool]] = []  # por campo abierto: total, en_resultado, primero
+    primeros: list[etree._Element] = []
+    for el in parrafo.iter(w("fldChar"), w("instrText"), w("t")):
+        if el.tag == w("fldChar"):
+            tipo = el.get(w("fldCharType"))
             if tipo == "begin":
-                estado, es_total = "instruccion", False
-            elif tipo == "separate":
-                estado, primero = "resultado", True
-            elif tipo == "end":
-                estado, es_total = None, False
+                abiertos.append({"total": False, "en_resultado": False, "primero": True})
+            elif tipo == "separate" and abiertos:
+                abiertos[-1]["en_resultado"] = True
+            elif tipo == "end" and abiertos:
+                abiertos.pop()
             continue
-        instr = run.find(w("instrText"))
-        if instr is not None and estado == "instruccion" and _cuenta_paginas(instr.text):
-            instr.text = (instr.text or "").replace("NUMPAGES", "SECTIONPAGES")
-            es_total = True
-        if estado == "resultado" and es_total:
-            for texto in run.findall(w("t")):
-                texto.text = guardado if primero else ""
-                primero = False
+        if not abiertos:
+            continue
+        campo = abiertos[-1]
+        if el.tag == w("instrText"):
+            if not campo["en_resultado"] and _cuenta_paginas(el.text):
+                el.text = (el.text or "").replace("NUMPAGES", "SECTIONPAGES")
+                campo["total"] = True
+        elif campo["total"] and campo["en_resultado"]:
+            el.text = guardado if campo["primero"] else ""
+            if campo["primero"]:
+                primeros.append(el)
+            campo["primero"] = False
+    if marcador is not None:
+        for texto in primeros:  # después de recorrer: las marcas nuevas no se vuelven a mirar
+            _campo_pageref_en_run(texto, marcador)
 
 
-def _campos_simples_a_sectionpages(raiz: etree._Element, guardado: str) -> None:
-    """Campos ``fldSimple``: lo mismo, con la instrucción en un atributo."""
-    for simple in raiz.iter(w("fldSimple")):
+def _campos_simples_a_sectionpages(raiz: etree._Element, guardado: str, marcador: str | None) -> None:
+    """Campos ``fldSimple``: lo mismo, con la instrucción en un atributo (y el PAGEREF como runs dentro)."""
+    for simple in list(raiz.iter(w("fldSimple"))):
         instr = simple.get(w("instr"))
-        if instr and _cuenta_paginas(instr):
-            simple.set(w("instr"), instr.replace("NUMPAGES", "SECTIONPAGES"))
-            for i, texto in enumerate(simple.iter(w("t"))):
-                texto.text = guardado if i == 0 else ""
+        if not (instr and _cuenta_paginas(instr)):
+            continue
+        simple.set(w("instr"), instr.replace("NUMPAGES", "SECTIONPAGES"))
+        propiedades = next(simple.iter(w("rPr")), None)
+        if marcador is not None:
+            propiedades = copy.deepcopy(propiedades) if propiedades is not None else None
+            for hijo in list(simple):
+                simple.remove(hijo)
+            simple.extend(_campo_pageref(propiedades, marcador, guardado))
+            continue
+        for i, texto in enumerate(simple.iter(w("t"))):
+            texto.text = guardado if i == 0 else ""
 
 
-def a_sectionpages(raiz: etree._Element, paginas: int | None = None) -> None:
+def a_sectionpages(raiz: etree._Element, paginas: int | None = None, marcador: str | None = None) -> None:
     """NUMPAGES (todo el archivo) → SECTIONPAGES (la sección: un documento del lote).
 
-    El resultado guardado del campo pasa a ser ``paginas`` (o queda vacío si no se conoce):
-    Word lo recalcula al paginar, pero LibreOffice 7 no calcula SECTIONPAGES y muestra lo guardado.
+    Word calcula SECTIONPAGES al paginar. LibreOffice 7 no: muestra el resultado guardado. Por
+    eso, con ``marcador`` (ver :func:`marcador_fin`), el resultado es un campo ``PAGEREF`` a la
+    última página del documento, que LibreOffice calcula (la numeración empieza en 1 en cada
+    documento, así que esa página es su total). Lo guardado es ``paginas`` (o vacío si no se
+    conoce): lo que muestra un visor que no calcula campos.
     """
     guardado = "" if paginas is None else str(paginas)
     for parrafo in raiz.iter(w("p")):
-        _campos_complejos_a_sectionpages(parrafo, guardado)
-    _campos_simples_a_sectionpages(raiz, guardado)
+        _campos_complejos_a_sectionpages(parrafo, guardado, marcador)
+    _campos_simples_a_sectionpages(raiz, guardado, marcador)
 
 
 def _insertar_en_orden(sect: etree._Element, hijo: etree._Element) -> None:
