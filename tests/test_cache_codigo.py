@@ -197,3 +197,25 @@ def test_error_de_sintaxis_dice_la_linea_y_no_se_guarda(cache: Path, tmp_path: P
     with pytest.raises(ErrorPlantilla, match="Dos"):
         PlantillaCompilada(ruta)
     assert not cache.exists() or not list(cache.iterdir())
+
+
+@pytest.mark.parametrize("caso", ["archivo", "solo_lectura"])
+def test_cache_inutilizable_no_impide_generar(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caso: str) -> None:
+    """Una caché que no se puede crear ni escribir solo cuesta la compilación: el documento sale igual."""
+    monkeypatch.delenv("ACUERDO_DOCS_SIN_CACHE", raising=False)
+    ruta = _plantilla(tmp_path / "a.docx", "Hola {{ nombre }}")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "limpia"))
+    esperado = PlantillaCompilada(ruta).renderizar({"nombre": "Ana"})
+    base = tmp_path / "xdg"
+    if caso == "archivo":
+        base.write_text("no soy una carpeta")
+    else:
+        (base / "acuerdo_docs" / "plantillas").mkdir(parents=True, mode=0o700)
+        (base / "acuerdo_docs" / "plantillas").chmod(0o500)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(base))
+    try:
+        assert PlantillaCompilada(ruta).renderizar({"nombre": "Ana"}) == esperado
+        assert PlantillaCompilada(ruta).renderizar({"nombre": "Ana"}) == esperado
+    finally:
+        if caso != "archivo":
+            (base / "acuerdo_docs" / "plantillas").chmod(0o700)
