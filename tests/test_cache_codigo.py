@@ -219,3 +219,16 @@ def test_cache_inutilizable_no_impide_generar(tmp_path: Path, monkeypatch: pytes
     finally:
         if caso != "archivo":
             (base / "acuerdo_docs" / "plantillas").chmod(0o700)
+
+
+def test_la_cache_no_guarda_datos_del_documento(cache: Path) -> None:
+    """Solo el código de la plantilla: ni nombres ni correos de quien diligencia (Ley 1581 de 2012)."""
+    from acuerdo_docs.documentos.ficha import renderizar_ficha
+
+    practica = ejemplo_ficha().model_copy(update={"colaborador": "Zoraida Secreta Quintero",
+                                                  "correo": "zoraida.secreta@entidad.gov.co"})
+    renderizar_ficha(practica)
+    PlantillaCompilada(plantilla(PLANTILLA_FICHA))  # por si la de este proceso ya estaba en memoria
+    (entrada,) = cache.iterdir()
+    datos = entrada.read_bytes()
+    assert b"Zoraida" not in datos and b"zoraida" not in datos and "Zoraida".encode("utf-16-le") not in datos
