@@ -16,6 +16,7 @@ import argparse
 import json
 import os
 import shutil
+import signal
 import statistics
 import subprocess
 import sys
@@ -44,7 +45,7 @@ def _uno(docs: list[str], salida: str, rondas: int, soffice: str) -> dict[str, A
     proceso = subprocess.Popen(
         [soffice, "--headless", "--norestore", "--nologo", "--nodefault", "--nolockcheck",
          f"-env:UserInstallation=file://{perfil}", f"--accept=socket,host=127.0.0.1,port={puerto};urp;"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
     try:
         local = uno.getComponentContext()
         resolvedor = local.ServiceManager.createInstanceWithContext("com.sun.star.bridge.UnoUrlResolver", local)
@@ -79,7 +80,7 @@ def _uno(docs: list[str], salida: str, rondas: int, soffice: str) -> dict[str, A
             tiempos.append((time.perf_counter() - inicio) / len(docs) * 1000)
         return {"ms_por_doc": tiempos}
     finally:
-        proceso.kill()
+        os.killpg(proceso.pid, signal.SIGKILL)  # el grupo entero: el lanzador y soffice.bin
         proceso.wait()
         shutil.rmtree(perfil, ignore_errors=True)
 
