@@ -382,3 +382,57 @@ def test_plantilla_propia_reestilizada_y_plantilla_rota(tmp_path: Path) -> None:
     rota.write_text("#let x = (", encoding="utf-8")
     with pytest.raises(ErrorPlantilla, match="rota.typ no compila"):
         renderizar_infografia(ejemplo_acuerdo(), "pdf", plantilla=rota)
+
+
+def test_pdf_es_pdfa_2b_etiquetado_con_titulo_idioma_y_fecha_del_documento(tmp_path: Path) -> None:
+    """Como los demás PDF del proyecto (tests/test_pdfa.py): PDF/A-2b, etiquetas, es-CO, fuentes y título."""
+    import pikepdf
+    from test_pdfa import afirmar_pdfa
+
+    acuerdo, practica = ejemplo_acuerdo(), ejemplo_ficha()
+    corte = date(2023, 10, 24)
+    casos = {
+        "acuerdo": (acuerdo, f"Infografía del acuerdo simbólico: {acuerdo.desafio.nombre}", corte),
+        "practica": (practica, f"Buena práctica: {practica.nombre}", practica.fecha_diligenciamiento),
+    }
+    for nombre, (modelo, titulo, fecha) in casos.items():
+        ruta = generar_infografia(modelo, tmp_path / f"{nombre}.pdf", corte=corte)
+        afirmar_pdfa(ruta, titulo)
+        with pikepdf.open(ruta) as pdf:  # la fecha del dato, no la de hoy: mismos datos, mismos bytes
+            assert str(pdf.docinfo.get("/CreationDate")).startswith(f"D:{fecha:%Y%m%d}"), nombre
+        simple = renderizar_infografia(modelo, "pdf", corte=corte, pdfa=False)
+        with pikepdf.open(io.BytesIO(simple)) as pdf:
+            assert pdf.open_metadata().get("pdfaid:part") is None, nombre
+    r = cli("infografia", str(RAIZ / "src" / "acuerdo_docs" / "ejemplos" / "acuerdo_ejemplo.json"),
+            "-o", str(tmp_path / "cli.pdf"), "--pdf-simple")
+    assert r.returncode == 0, r.stderr
+    with pikepdf.open(tmp_path / "cli.pdf") as pdf:
+        assert pdf.open_metadata().get("pdfaid:part") is None
+
+
+def test_plantilla_propia_que_no_da_pdfa_lo_dice_y_con_pdf_simple_sirve(tmp_path: Path) -> None:
+    original = (RAIZ / "plantillas" / "infografia_acuerdo.typ").read_text(encoding="utf-8")
+    sin_fecha = tmp_path / "sin_fecha.typ"
+    sin_fecha.write_text(original.replace("date: auto)", "date: none)"), encoding="utf-8")
+    with pytest.raises(ErrorPlantilla, match=r"sin_fecha.typ no da un PDF/A-2b: .*--pdf-simple"):
+        renderizar_infografia(ejemplo_acuerdo(), "pdf", plantilla=sin_fecha)
+    assert renderizar_infografia(ejemplo_acuerdo(), "pdf", plantilla=sin_fecha, pdfa=False).startswith(b"%PDF")
+    assert renderizar_infografia(ejemplo_acuerdo(), "png", plantilla=sin_fecha).startswith(b"\x89PNG")
+
+
+def test_caracter_sin_glifo_da_pdf_normal_con_aviso_y_no_un_error(caplog: pytest.LogCaptureFixture) -> None:
+    """PDF/A no admite un carácter que ninguna fuente tiene: el texto del usuario manda, con aviso."""
+    import pikepdf
+
+    acuerdo = ejemplo_acuerdo()
+    con_emoji = acuerdo.model_copy(update={"objetivo": acuerdo.objetivo + " 👩‍🚒🚦"})
+    with caplog.at_level("WARNING", logger="acuerdo_docs.infografia"):
+        pdf = renderizar_infografia(con_emoji, "pdf")
+    with pikepdf.open(io.BytesIO(pdf)) as documento:
+        assert documento.open_metadata().get("pdfaid:part") is None
+    assert "PDF normal, no PDF/A-2b" in caplog.text and "👩" not in caplog.text
+    assert "Reducir el riesgo" in pagina_unica(pdf).extract_text()
+    caplog.clear()
+    with caplog.at_level("WARNING", logger="acuerdo_docs.infografia"):
+        renderizar_infografia(acuerdo, "pdf")
+    assert "PDF normal" not in caplog.text  # sin emoji, PDF/A sin aviso

@@ -42,7 +42,7 @@ def registrar(ordenes: argparse._SubParsersAction) -> None:
     )
     p.add_argument("--plantilla", type=Path, metavar="DOCX", help="plantilla Word propia (por omisión, la incorporada)")
     comun.agregar_publico(p)
-    comun.agregar_pdf(p)
+    comun.agregar_pdf(p, infografias=True)
     p.set_defaults(ejecutar=ejecutar)
 
 
@@ -50,7 +50,8 @@ def _infografias(acuerdo: AcuerdoSimbolico, args: argparse.Namespace) -> dict[st
     from ..documentos.infografia import renderizar_infografia
 
     corte = acuerdo.fecha_referencia(args.referencia)
-    return {f: renderizar_infografia(acuerdo, f, corte=corte, publico=args.publico) for f in ("pdf", "png")}
+    return {f: renderizar_infografia(acuerdo, f, corte=corte, publico=args.publico, pdfa=not args.pdf_simple)
+            for f in ("pdf", "png")}
 
 
 def ejecutar(args: argparse.Namespace) -> int:

@@ -277,11 +277,12 @@ def segundos_argumento(texto: str) -> float:
     return valor
 
 
-def agregar_pdf(parser: argparse.ArgumentParser, que: str = "el documento") -> None:
+def agregar_pdf(parser: argparse.ArgumentParser, que: str = "el documento", *, infografias: bool = False) -> None:
     parser.add_argument("--pdf", action="store_true",
                         help=f"convierte además {que} a PDF/A-2b etiquetado (requiere LibreOffice)")
+    tambien = "; también las infografías" if infografias else ""
     parser.add_argument("--pdf-simple", action="store_true",
-                        help="con --pdf: PDF normal en vez de PDF/A-2b etiquetado (archivo y accesibilidad)")
+                        help=f"con --pdf: PDF normal en vez de PDF/A-2b etiquetado (archivo y accesibilidad){tambien}")
     parser.add_argument("--tiempo-limite", type=segundos_argumento, default=TIEMPO_LIMITE_PDF, metavar="SEGUNDOS",
                         help="con --pdf: segundos sin avance tras los que LibreOffice se da por colgado y se "
                              f"detiene (salida 3); por omisión {TIEMPO_LIMITE_PDF:g}")

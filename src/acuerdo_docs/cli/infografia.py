@@ -39,6 +39,8 @@ def registrar(ordenes: argparse._SubParsersAction) -> None:
     p.add_argument("--plantilla", type=Path, metavar="TYP",
                    help="plantilla Typst propia (copia reestilizada de plantillas/infografia_*.typ)")
     comun.agregar_publico(p)
+    p.add_argument("--pdf-simple", action="store_true",
+                   help="con .pdf: PDF normal en vez de PDF/A-2b etiquetado (archivo y accesibilidad)")
     p.set_defaults(ejecutar=ejecutar)
 
 
@@ -46,7 +48,7 @@ def ejecutar(args: argparse.Namespace) -> int:
     formato = formato_de(args.salida)  # antes de leer: una extensión errada no hace trabajo en vano
     datos = comun.leer_json(args.entrada)
     contenido = renderizar_infografia(datos, formato, corte=args.corte, publico=args.publico,
-                                      plantilla=args.plantilla)
+                                      plantilla=args.plantilla, pdfa=not args.pdf_simple)
     ruta = escribir_atomico(args.salida, contenido)
     comun.decir(f"Infografía escrita: {ruta}")
     return 0

@@ -60,7 +60,7 @@ def registrar(ordenes: argparse._SubParsersAction) -> None:
                    help="además, lote_combinado.docx con todos los documentos en orden (cada uno desde página nueva)")
     p.add_argument("--publico", action="store_true",
                    help="versión para publicar: sin nombres, teléfonos ni correos de personas (Ley 1581 de 2012)")
-    comun.agregar_pdf(p, "cada documento")
+    comun.agregar_pdf(p, "cada documento", infografias=True)
     p.add_argument("--infografia", action="store_true",
                    help="escribe además la infografía de una página de cada fila (NOMBRE_infografia.pdf)")
     p.add_argument("--silencioso", action="store_true", help="sin barra de progreso")

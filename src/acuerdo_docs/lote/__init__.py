@@ -83,7 +83,7 @@ def generar_lote(
     - ``progreso``: función ``(terminadas, total)``.
     - ``tiempo_limite_pdf``: segundos sin avance para dar a LibreOffice por colgado (ver ``a_pdf``);
       si pasa, el lote se detiene con la avería en ``informe.averia_pdf`` (código de salida 3).
-    - ``pdfa``: PDF/A-2b etiquetado (por omisión) o PDF normal.
+    - ``pdfa``: PDF/A-2b etiquetado (por omisión) o PDF normal, en la conversión y en las infografías.
     - ``infografia``: además, la infografía de una página de cada unidad (``NOMBRE_infografia.pdf``).
 
     Escribe ``informe_lote.xlsx`` en ``carpeta`` y devuelve el :class:`InformeLote`. Si la entrada
@@ -110,6 +110,7 @@ def generar_lote(
             with _ejecutor(executor, en_proceso, total) as (ejecutor, ventana):
                 canal = Canal(carpeta, extensiones, ejecutor, ventana, progreso, total, entrada)
                 canal.infografia = infografia
+                canal.pdfa = pdfa
                 if flujo is not None:
                     canal.al_escribir = flujo.enviar
                 try:

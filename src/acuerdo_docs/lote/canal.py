@@ -74,6 +74,7 @@ class Canal:
         self._escritura: deque[tuple[ResultadoFila, Future[list[str]]]] = deque()
         self._escritor: ThreadPoolExecutor | None = None
         self.infografia = False
+        self.pdfa = True  # PDF/A-2b también en las infografías (generar_lote lo pone desde ``pdfa``)
         self.al_escribir: Callable[[Path], None] | None = None  # p. ej. la conversión a PDF en flujo
 
     def avanzar(self) -> None:
@@ -84,7 +85,7 @@ class Canal:
 
     def enviar(self, resultado: ResultadoFila, raiz: str, tipo: str, modelo: BaseModel, publico: bool) -> None:
         # El modelo ya validado viaja tal cual (pickle no vuelve a validar): se valida una sola vez.
-        futuro = self.ejecutor.submit(renderizar_unidad, tipo, modelo, publico, self.infografia)
+        futuro = self.ejecutor.submit(renderizar_unidad, tipo, modelo, publico, self.infografia, self.pdfa)
         self._render.append(_EnVuelo(resultado, raiz, futuro))
         while len(self._render) >= self.ventana:
             self._recoger()

@@ -15,7 +15,8 @@ from pydantic import BaseModel
 from ..salida.hijos import morir_con_el_padre
 
 
-def renderizar_unidad(tipo: str, datos: BaseModel, publico: bool, infografia: bool = False) -> list[bytes]:
+def renderizar_unidad(tipo: str, datos: BaseModel, publico: bool, infografia: bool = False,
+                      pdfa: bool = True) -> list[bytes]:
     """Los bytes de los archivos de una unidad (en el orden de :data:`EXTENSIONES`; la infografía al final).
 
     Función de módulo: se envía tal cual a otro proceso o máquina con el modelo ya validado
@@ -25,7 +26,7 @@ def renderizar_unidad(tipo: str, datos: BaseModel, publico: bool, infografia: bo
     if infografia:
         from ..documentos.infografia import renderizar_infografia
 
-        partes.append(renderizar_infografia(datos, "pdf", publico=publico))
+        partes.append(renderizar_infografia(datos, "pdf", publico=publico, pdfa=pdfa))
     return partes
 
 

@@ -81,11 +81,18 @@ def renderizar_infografia(
     publico: bool = False,
     plantilla: str | Path | None = None,
     ppp: int = PPP_PNG,
+    pdfa: bool = True,
 ) -> bytes:
-    """Los bytes de la infografía (una página) en ``formato`` (pdf, png o svg), sin escribir nada."""
-    datos = datos_infografia(modelo, corte=corte, publico=publico)
+    """Los bytes de la infografía (una página) en ``formato`` (pdf, png o svg), sin escribir nada.
+
+    El PDF es PDF/A-2b etiquetado (``pdfa=False``: PDF normal), fechado con la fecha de corte (acuerdo)
+    o de diligenciamiento (práctica).
+    """
+    valido = cargar_modelo(modelo)
+    datos = datos_infografia(valido, corte=corte, publico=publico)
+    fecha = valido.fecha_referencia(corte) if isinstance(valido, AcuerdoSimbolico) else valido.fecha_diligenciamiento
     ruta = Path(plantilla) if plantilla else ruta_plantilla(PLANTILLAS[datos["tipo"]])
-    return compilar(ruta, datos, formato.lower().lstrip("."), ppp=ppp)
+    return compilar(ruta, datos, formato.lower().lstrip("."), ppp=ppp, fecha=fecha, pdfa=pdfa)
 
 
 def generar_infografia(
@@ -96,6 +103,7 @@ def generar_infografia(
     publico: bool = False,
     formato: str | None = None,
     plantilla: str | Path | None = None,
+    pdfa: bool = True,
 ) -> Path | None:
     """Genera la infografía de una página de un acuerdo simbólico o de una buena práctica.
 
@@ -105,13 +113,14 @@ def generar_infografia(
     páselo en ``formato``. ``corte`` fija la fecha de los estados de la hoja de ruta (por
     omisión ``fecha_corte`` y, si falta, hoy). ``publico=True`` deja fuera los datos de
     contacto de personas (Ley 1581 de 2012). ``plantilla`` es un .typ propio (colores, logo,
-    fuentes). Valida antes de escribir y no deja archivos a medias.
+    fuentes). El PDF es PDF/A-2b etiquetado, con /Lang es-CO y el título del documento;
+    ``pdfa=False`` da un PDF normal. Valida antes de escribir y no deja archivos a medias.
     """
     if formato is None:
         if hasattr(destino, "write"):
             raise ErrorEntrada("Con un archivo abierto como destino, indique formato='pdf', 'png' o 'svg'.")
         formato = formato_de(destino)  # type: ignore[arg-type]
-    datos = renderizar_infografia(modelo, formato, corte=corte, publico=publico, plantilla=plantilla)
+    datos = renderizar_infografia(modelo, formato, corte=corte, publico=publico, plantilla=plantilla, pdfa=pdfa)
     ruta = escribir_atomico(destino, datos)
     if ruta is not None:
         log.info("infografía escrita: %s", ruta)

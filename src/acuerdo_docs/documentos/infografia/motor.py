@@ -13,14 +13,18 @@ esas fuentes.
 from __future__ import annotations
 
 import json
+import logging
 import os
 import struct
 import zlib
+from datetime import UTC, date, datetime
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from ...errores import ErrorEntrada, ErrorPlantilla
+
+log = logging.getLogger("acuerdo_docs.infografia")
 
 FORMATOS: tuple[str, ...] = ("pdf", "png", "svg")
 PPP_PNG = 150
@@ -61,13 +65,22 @@ def _compilador(plantilla: str, fuentes: tuple[str, ...]) -> Any:
     return typst.Compiler(str(ruta), root=str(ruta.parent), font_paths=list(fuentes), ignore_system_fonts=True)
 
 
+_SIN_GLIFO = "could not be displayed with font"
+"""Lo que dice Typst cuando PDF/A rechaza un carácter que ninguna fuente tiene."""
+
+
 def _mensaje_typst(exc: Exception) -> str:
     lineas = [linea.strip() for linea in str(exc).splitlines() if linea.strip()]
     return lineas[0] if lineas else type(exc).__name__
 
 
-def compilar(plantilla: Path, datos: dict[str, Any], formato: str, *, ppp: int = PPP_PNG) -> bytes:
-    """Compila ``plantilla`` con ``datos`` y devuelve los bytes de una sola página."""
+def compilar(plantilla: Path, datos: dict[str, Any], formato: str, *, ppp: int = PPP_PNG,
+             fecha: date | None = None, pdfa: bool = True) -> bytes:
+    """Compila ``plantilla`` con ``datos`` y devuelve los bytes de una sola página.
+
+    El PDF es PDF/A-2b etiquetado (``pdfa=False``: PDF normal) con ``fecha`` como fecha del
+    documento (la de corte o de diligenciamiento, no la de hoy: mismo dato, mismos bytes).
+    """
     if formato not in FORMATOS:
         raise ErrorEntrada(f"Formato de infografía desconocido: «{formato}»; use .pdf, .png o .svg.")
     if not plantilla.is_file():
@@ -78,10 +91,30 @@ def compilar(plantilla: Path, datos: dict[str, Any], formato: str, *, ppp: int =
         raise ErrorEntrada("La infografía necesita el paquete «typst» (pip install typst).") from None
     compilador = _compilador(str(plantilla.resolve()), tuple(carpetas_fuentes()))
     entrada = {"datos": json.dumps(datos, ensure_ascii=False, sort_keys=True)}
+
+    def compilar_con(estandares: list[str]) -> Any:
+        return compilador.compile(format=formato, ppi=float(ppp), sys_inputs=entrada,
+                                  timestamp=_marca_de_tiempo(fecha), pdf_standards=estandares)
+
     try:
-        resultado = compilador.compile(format=formato, ppi=float(ppp), sys_inputs=entrada)
+        try:
+            resultado = compilar_con(["a-2b"] if pdfa and formato == "pdf" else [])
+        except typst.TypstError as exc:
+            if not (pdfa and formato == "pdf" and _SIN_GLIFO in str(exc)):
+                raise
+            # PDF/A no admite un carácter sin glifo (un emoji que ninguna fuente tiene): el texto del
+            # usuario se conserva tal cual y el PDF sale normal, con aviso (sin citar el texto).
+            log.warning("La infografía lleva caracteres que sus fuentes no tienen (emoji u otros símbolos): "
+                        "se escribe como PDF normal, no PDF/A-2b.")
+            resultado = compilar_con([])
     except typst.TypstError as exc:
-        raise ErrorPlantilla(f"La plantilla {plantilla.name} no compila: {_mensaje_typst(exc)}") from None
+        mensaje = _mensaje_typst(exc)
+        if "PDF/A" in mensaje:
+            raise ErrorPlantilla(
+                f"La plantilla {plantilla.name} no da un PDF/A-2b: {mensaje}. Corríjala (p. ej. «date: auto» en"
+                " «set document», no «date: none») o pida un PDF normal (--pdf-simple)."
+            ) from None
+        raise ErrorPlantilla(f"La plantilla {plantilla.name} no compila: {mensaje}") from None
     if isinstance(resultado, list):  # PNG y SVG: una imagen por página
         if len(resultado) != 1:
             raise ErrorPlantilla(f"La plantilla {plantilla.name} produjo {len(resultado)} páginas; debe ser una.")
@@ -90,6 +123,12 @@ def compilar(plantilla: Path, datos: dict[str, Any], formato: str, *, ppp: int =
     if formato == "png":
         datos_salida = con_resolucion(datos_salida, ppp)
     return datos_salida
+
+
+def _marca_de_tiempo(fecha: date | None) -> int:
+    """Segundos Unix de ``fecha`` a medianoche UTC (la fecha del documento en el PDF y su XMP)."""
+    dia = fecha or date(2000, 1, 1)
+    return int(datetime(dia.year, dia.month, dia.day, tzinfo=UTC).timestamp())
 
 
 def con_resolucion(png: bytes, ppp: int) -> bytes:
