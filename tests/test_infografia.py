@@ -436,3 +436,14 @@ def test_caracter_sin_glifo_da_pdf_normal_con_aviso_y_no_un_error(caplog: pytest
     with caplog.at_level("WARNING", logger="acuerdo_docs.infografia"):
         renderizar_infografia(acuerdo, "pdf")
     assert "PDF normal" not in caplog.text  # sin emoji, PDF/A sin aviso
+
+
+def test_cli_avisa_en_espanol_sin_citar_el_texto(tmp_path: Path) -> None:
+    datos = json.loads((RAIZ / "src" / "acuerdo_docs" / "ejemplos" / "acuerdo_ejemplo.json").read_text("utf-8"))
+    datos["objetivo"] += " 🚦"
+    entrada = tmp_path / "emoji.json"
+    entrada.write_text(json.dumps(datos, ensure_ascii=False), encoding="utf-8")
+    r = cli("infografia", str(entrada), "-o", str(tmp_path / "i.pdf"))
+    assert r.returncode == 0, r.stderr
+    assert r.stderr.strip() == ("Aviso: La infografía lleva caracteres que sus fuentes no tienen (emoji u otros"
+                                " símbolos): se escribe como PDF normal, no PDF/A-2b.")

@@ -36,15 +36,29 @@ ORDENES: dict[str, str] = {
 }
 
 
+_NIVELES = {"DEBUG": "Detalle", "INFO": "Información", "WARNING": "Aviso", "ERROR": "Error", "CRITICAL": "Error"}
+
+
 class _FormatoSeguro(logging.Formatter):
-    """Formato de registro con los caracteres de control escapados (ver :mod:`acuerdo_docs.terminal`)."""
+    """Registro para la terminal: en español («Aviso: …») y con los caracteres de control escapados.
+
+    ``base``: el formato que ya tenía el manejador (si quien llama configuró el registro), que se
+    respeta; sin él, el propio (el nombre del módulo solo en los mensajes de diagnóstico, con -v).
+    """
 
     def __init__(self, base: logging.Formatter | None) -> None:
         super().__init__()
-        self._base = base or logging.Formatter("%(levelname)s %(name)s: %(message)s")
+        self._base = base
 
     def format(self, record: logging.LogRecord) -> str:
-        return para_terminal(self._base.format(record))
+        if self._base is not None:
+            return para_terminal(self._base.format(record))
+        nivel = _NIVELES.get(record.levelname, record.levelname)
+        lugar = f" ({record.name})" if record.levelno < logging.WARNING else ""
+        texto = f"{nivel}{lugar}: {record.getMessage()}"
+        if record.exc_info:
+            texto += "\n" + self.formatException(record.exc_info)
+        return para_terminal(texto)
 
 
 def _modulos(argv: Sequence[str]) -> list[ModuleType]:
@@ -81,12 +95,11 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _main(argv: list[str], convertidor: object) -> int:
     parser = construir_parser(argv)
     args = parser.parse_args(argv)
-    logging.basicConfig(
-        level=logging.DEBUG if args.detallado else logging.WARNING,
-        format="%(levelname)s %(name)s: %(message)s",
-    )
-    for manejador in logging.getLogger().handlers:  # los registros también pueden citar datos de una hoja
-        manejador.setFormatter(_FormatoSeguro(manejador.formatter))
+    raiz = logging.getLogger()
+    propio = not raiz.handlers  # si quien llama ya configuró el registro, se respeta su formato
+    logging.basicConfig(level=logging.DEBUG if args.detallado else logging.WARNING)
+    for manejador in raiz.handlers:  # los registros también pueden citar datos de una hoja
+        manejador.setFormatter(_FormatoSeguro(None if propio else manejador.formatter))
     args.convertidor = convertidor
     try:
         return int(args.ejecutar(args) or 0)
