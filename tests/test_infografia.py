@@ -374,7 +374,8 @@ def test_plantilla_propia_reestilizada_y_plantilla_rota(tmp_path: Path) -> None:
     original = (RAIZ / "plantillas" / "infografia_acuerdo.typ").read_text(encoding="utf-8")
     propia = tmp_path / "mia.typ"
     propia.write_text(original.replace('rgb("#1F4E79")', 'rgb("#006633")')
-                      .replace('("Liberation Sans", "DejaVu Sans")', '("DejaVu Sans",)'), encoding="utf-8")
+                      .replace('("Liberation Sans", "DejaVu Sans", "Noto Color Emoji")', '("DejaVu Sans",)'),
+                      encoding="utf-8")
     pdf = renderizar_infografia(ejemplo_acuerdo(), "pdf", plantilla=propia)
     assert pdf != renderizar_infografia(ejemplo_acuerdo(), "pdf")
     assert {c["fontname"].split("+")[-1].split("-")[0] for c in pagina_unica(pdf).chars} == {"DejaVuSans"}
@@ -420,27 +421,48 @@ def test_plantilla_propia_que_no_da_pdfa_lo_dice_y_con_pdf_simple_sirve(tmp_path
     assert renderizar_infografia(ejemplo_acuerdo(), "png", plantilla=sin_fecha).startswith(b"\x89PNG")
 
 
+SIN_GLIFO = "\U0010fffd"
+"""Un carácter de uso privado que ninguna fuente tiene."""
+
+
 def test_caracter_sin_glifo_da_pdf_normal_con_aviso_y_no_un_error(caplog: pytest.LogCaptureFixture) -> None:
     """PDF/A no admite un carácter que ninguna fuente tiene: el texto del usuario manda, con aviso."""
     import pikepdf
 
     acuerdo = ejemplo_acuerdo()
-    con_emoji = acuerdo.model_copy(update={"objetivo": acuerdo.objetivo + " 👩‍🚒🚦"})
+    raro = acuerdo.model_copy(update={"objetivo": acuerdo.objetivo + f" {SIN_GLIFO}"})
     with caplog.at_level("WARNING", logger="acuerdo_docs.infografia"):
-        pdf = renderizar_infografia(con_emoji, "pdf")
+        pdf = renderizar_infografia(raro, "pdf")
     with pikepdf.open(io.BytesIO(pdf)) as documento:
         assert documento.open_metadata().get("pdfaid:part") is None
-    assert "PDF normal, no PDF/A-2b" in caplog.text and "👩" not in caplog.text
+    assert "PDF normal, no PDF/A-2b" in caplog.text and SIN_GLIFO not in caplog.text
     assert "Reducir el riesgo" in pagina_unica(pdf).extract_text()
-    caplog.clear()
+
+
+def test_emoji_en_color_y_pdfa_con_noto_color_emoji(caplog: pytest.LogCaptureFixture) -> None:
+    """Con fonts-noto-color-emoji (lo instala .ci/run) el emoji se ve en color y el PDF sigue siendo PDF/A."""
+    import pikepdf
+
+    acuerdo = ejemplo_acuerdo()
+    con_emoji = acuerdo.model_copy(update={"desafio": acuerdo.desafio.model_copy(
+        update={"nombre": "🚦🚦🚦🚦🚦🚦🚦🚦 " + acuerdo.desafio.nombre})})
     with caplog.at_level("WARNING", logger="acuerdo_docs.infografia"):
-        renderizar_infografia(acuerdo, "pdf")
-    assert "PDF normal" not in caplog.text  # sin emoji, PDF/A sin aviso
+        pdf = renderizar_infografia(con_emoji, "pdf")
+        png = renderizar_infografia(con_emoji, "png")
+    assert "PDF normal" not in caplog.text
+    with pikepdf.open(io.BytesIO(pdf)) as documento:
+        assert documento.open_metadata().get("pdfaid:part") == "2"
+    # Los semáforos del título: píxeles rojos, amarillos y verdes sobre la franja azul del encabezado.
+    imagen = Image.open(io.BytesIO(png)).convert("RGB")
+    franja = imagen.crop((0, 0, imagen.width // 2, imagen.height // 8))
+    colores = {(r > 180 and g < 90 and b < 90, r > 180 and g > 150 and b < 90, g > 150 and r < 120 and b < 120)
+               for _, (r, g, b) in franja.getcolors(franja.width * franja.height)}
+    assert (True, False, False) in colores and (False, True, False) in colores
 
 
 def test_cli_avisa_en_espanol_sin_citar_el_texto(tmp_path: Path) -> None:
     datos = json.loads((RAIZ / "src" / "acuerdo_docs" / "ejemplos" / "acuerdo_ejemplo.json").read_text("utf-8"))
-    datos["objetivo"] += " 🚦"
+    datos["objetivo"] += f" {SIN_GLIFO}"
     entrada = tmp_path / "emoji.json"
     entrada.write_text(json.dumps(datos, ensure_ascii=False), encoding="utf-8")
     r = cli("infografia", str(entrada), "-o", str(tmp_path / "i.pdf"))

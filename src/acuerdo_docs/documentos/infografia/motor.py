@@ -44,6 +44,10 @@ _CARPETAS_CONOCIDAS: tuple[str, ...] = (
     "/usr/share/fonts/truetype/dejavu",
     "/usr/share/fonts/dejavu-sans-fonts",
     "/usr/share/fonts/dejavu",
+    # Emoji en color (fonts-noto-color-emoji; en Fedora google-noto-color-emoji-fonts; en Arch noto-fonts-emoji).
+    "/usr/share/fonts/truetype/noto",
+    "/usr/share/fonts/google-noto-color-emoji-fonts",
+    "/usr/share/fonts/noto",
     "/opt/homebrew/share/fonts",
 )
 
