@@ -684,3 +684,21 @@ def test_con_pdf_se_genera_en_linea_sin_grupo_de_procesos(tmp_path: Path, monkey
     monkeypatch.setattr(lote, "grupo_procesos", lambda n: llamadas.append(n) or ThreadPoolExecutor(n))
     generar_lote(entrada, tmp_path / "sin_pdf")  # sin --pdf, el grupo de siempre
     assert llamadas
+
+
+def test_un_recorrido_cortado_no_gasta_la_memoria_de_las_filas_guardadas(tmp_path: Path,
+                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    from acuerdo_docs.lectores import hoja_calculo
+
+    entrada = libro_fichas(tmp_path, [fila_base(i) for i in range(6)])
+    with hoja_calculo.abrir_libro(entrada) as libro:
+        completas = list(libro.filas("fichas"))
+        monkeypatch.setattr(libro, "_memoria", sum(hoja_calculo._memoria_fila(v) for _, v in completas))
+        recorridos = _lecturas_de_hoja(monkeypatch)
+        for _ in range(3):  # tres recorridos cortados (como contar(hasta=...) al pasar del límite)
+            for numero, _valores in libro.filas("fichas", guardar=True):
+                if numero == 4:
+                    break
+        assert list(libro.filas("fichas", guardar=True)) == completas  # aún cabe entera: se guarda
+        assert list(libro.filas("fichas")) == completas
+    assert recorridos == ["fichas"] * 4  # los tres cortados y el completo; el último, de memoria

@@ -234,10 +234,8 @@ class LibroEntrada:
     def filas(self, hoja: str, *, guardar: bool = False) -> Iterator[tuple[int, tuple[Any, ...]]]:
         """(número de fila de Excel, valores) de cada fila, desde la 1.
 
-        Con ``guardar``, un recorrido completo queda en memoria (hasta :data:`MEMORIA_FILAS` por
-        libro) y los siguientes no vuelven a leer la hoja: el lote la cuenta antes de escribir nada
-        y luego la lee, y así el .xlsx se descomprime y se analiza una sola vez.
-        """
+        Con ``guardar``, un recorrido completo queda en memoria (hasta :data:`MEMORIA_FILAS` por libro):
+        el lote cuenta la hoja antes de escribir nada y luego la lee sin analizar el .xlsx otra vez."""
         if self.formato == "csv":
             yield from self._filas_csv()
             return
@@ -247,23 +245,23 @@ class LibroEntrada:
             return
         ws = self._libro[hoja]
         lista: list[tuple[Any, ...]] | None = [] if guardar else None
+        usada = 0
         try:
             # En solo lectura openpyxl rellena las filas vacías intermedias: el contador es la fila de Excel.
             for numero, valores in enumerate(ws.iter_rows(values_only=True), start=1):
+                usada += _memoria_fila(valores) if lista is not None else 0
+                if lista is not None and usada > self._memoria:  # no cabe: la próxima vez se lee de nuevo
+                    lista = None
                 if lista is not None:
-                    self._memoria -= _memoria_fila(valores)
-                    if self._memoria < 0:  # no cabe: se suelta y la próxima vez se lee de nuevo
-                        self._memoria += sum(_memoria_fila(v) for v in lista) + _memoria_fila(valores)
-                        lista = None
-                    else:
-                        lista.append(valores)
+                    lista.append(valores)
                 yield numero, valores
         except ErrorEntrada:
             raise
         except Exception:
             raise ErrorEntrada(f"{self.ruta.name}: la hoja «{hoja}» está dañada y no se puede leer.") from None
-        if lista is not None:  # solo un recorrido completo (no uno que se cortó)
+        if lista is not None:  # solo un recorrido completo (uno que se cortó no gasta memoria)
             self._guardadas[hoja] = lista
+            self._memoria -= usada
 
     def _codificacion_csv(self) -> str:
         """UTF-8 (con o sin BOM) si todo el archivo lo es; si no, Windows-1252 (Excel en español)."""
