@@ -7,8 +7,6 @@ LibreOffice), de modo que cada documento sigue diciendo «Página 1 de 3».
 
 from __future__ import annotations
 
-import copy
-
 from lxml import etree
 
 from ..paquete.espacios import W
@@ -48,29 +46,10 @@ _ID_MARCADOR = 1_900_000_000
 """Identificadores de los marcadores propios, lejos de los que traigan las plantillas."""
 
 
-def _run(propiedades: etree._Element | None, hijo: etree._Element) -> etree._Element:
-    run = etree.Element(w("r"))
-    if propiedades is not None:
-        run.append(copy.deepcopy(propiedades))
-    run.append(hijo)
-    return run
-
-
 def _marca(tipo: str) -> etree._Element:
     marca = etree.Element(w("fldChar"))
     marca.set(w("fldCharType"), tipo)
     return marca
-
-
-def _campo_pageref(propiedades: etree._Element | None, marcador: str, guardado: str) -> list[etree._Element]:
-    """Los runs de un campo ``PAGEREF marcador`` con ``guardado`` como resultado."""
-    instruccion = etree.Element(w("instrText"))
-    instruccion.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
-    instruccion.text = f" PAGEREF {marcador} "
-    texto = etree.Element(w("t"))
-    texto.text = guardado
-    return [_run(propiedades, _marca("begin")), _run(propiedades, instruccion), _run(propiedades, _marca("separate")),
-            _run(propiedades, texto), _run(propiedades, _marca("end"))]
 
 
 def _campo_pageref_en_run(texto: etree._Element, marcador: str) -> None:
@@ -124,21 +103,19 @@ def _campos_complejos_a_sectionpages(parrafo: etree._Element, guardado: str, mar
 
 
 def _campos_simples_a_sectionpages(raiz: etree._Element, guardado: str, marcador: str | None) -> None:
-    """Campos ``fldSimple``: lo mismo, con la instrucción en un atributo (y el PAGEREF como runs dentro)."""
+    """Campos ``fldSimple``: lo mismo, con la instrucción en un atributo."""
     for simple in list(raiz.iter(w("fldSimple"))):
         instr = simple.get(w("instr"))
         if not (instr and _cuenta_paginas(instr)):
             continue
         simple.set(w("instr"), instr.replace("NUMPAGES", "SECTIONPAGES"))
-        propiedades = next(simple.iter(w("rPr")), None)
-        if marcador is not None:
-            propiedades = copy.deepcopy(propiedades) if propiedades is not None else None
-            for hijo in list(simple):
-                simple.remove(hijo)
-            simple.extend(_campo_pageref(propiedades, marcador, guardado))
-            continue
-        for i, texto in enumerate(simple.iter(w("t"))):
+        textos = list(simple.iter(w("t")))
+        if not textos and marcador is not None:  # sin resultado guardado: un run para el PAGEREF
+            textos = [etree.SubElement(etree.SubElement(simple, w("r")), w("t"))]
+        for i, texto in enumerate(textos):
             texto.text = guardado if i == 0 else ""
+        if marcador is not None:
+            _campo_pageref_en_run(textos[0], marcador)
 
 
 def a_sectionpages(raiz: etree._Element, paginas: int | None = None, marcador: str | None = None) -> None:
