@@ -50,7 +50,7 @@ def carpeta() -> Path:
     return carpeta_cache() / "plantillas"
 
 
-def activa() -> bool:
+def _activa() -> bool:
     return os.environ.get("ACUERDO_DOCS_SIN_CACHE", "") in ("", "0") and hasattr(os, "geteuid")
 
 
@@ -75,8 +75,11 @@ def _huella_del_entorno() -> bytes:
     return _huella_entorno
 
 
-def clave(miembros: list[tuple[str, bytes]]) -> str:
-    """La clave de una plantilla: sus miembros (nombre y bytes) y la huella del entorno."""
+def clave(miembros: list[tuple[str, bytes]]) -> str | None:
+    """La clave de una plantilla: sus miembros (nombre y bytes) y la huella del entorno; ``None`` si la
+    caché está desactivada (entonces no se calcula nada)."""
+    if not _activa():
+        return None
     h = hashlib.sha256(_huella_del_entorno())
     for nombre, datos in miembros:
         h.update(f"{nombre}\0{len(datos)}\0".encode())
@@ -104,8 +107,6 @@ def _carpeta_confiable(crear: bool) -> Path | None:
 
 def leer(clave_: str) -> Any | None:
     """Lo guardado con ``clave_``, o ``None`` (no está, está dañado, o no es de confianza)."""
-    if not activa():
-        return None
     ruta_carpeta = _carpeta_confiable(crear=False)
     if ruta_carpeta is None:
         return None
@@ -129,8 +130,6 @@ def leer(clave_: str) -> Any | None:
 
 def guardar(clave_: str, valor: Any) -> None:
     """Guarda ``valor`` (tipos de ``marshal``: código, texto, tuplas…) de forma atómica; si no se puede, nada."""
-    if not activa():
-        return
     ruta_carpeta = _carpeta_confiable(crear=True)
     if ruta_carpeta is None:
         return

@@ -132,7 +132,7 @@ class PlantillaCompilada:
         self.ruta = Path(ruta)
         self._miembros = leer_plantilla(self.ruta)
         self.entorno = crear_entorno()
-        clave = cache_codigo.clave(self._miembros) if cache_codigo.activa() else None
+        clave = cache_codigo.clave(self._miembros)
         compilado = cache_codigo.leer(clave) if clave else None
         if not _es_compilado(compilado):
             compilado = self._compilar()
