@@ -249,9 +249,8 @@ class LibroEntrada:
         try:
             # En solo lectura openpyxl rellena las filas vacías intermedias: el contador es la fila de Excel.
             for numero, valores in enumerate(ws.iter_rows(values_only=True), start=1):
-                usada += _memoria_fila(valores) if lista is not None else 0
-                if lista is not None and usada > self._memoria:  # no cabe: la próxima vez se lee de nuevo
-                    lista = None
+                if lista is not None and (usada := usada + _memoria_fila(valores)) > self._memoria:
+                    lista = None  # no cabe: la próxima vez se lee de nuevo
                 if lista is not None:
                     lista.append(valores)
                 yield numero, valores
