@@ -23,6 +23,7 @@ import pytest
 from apoyo_seguridad import cli
 from PIL import Image, PngImagePlugin
 from rich.console import Console
+from test_lote import dimension_falsa, fila_base, libro_fichas
 
 from acuerdo_docs.documentos import informe as modulo_informe
 from acuerdo_docs.documentos.acuerdo import cargar_acuerdo, ejemplo_acuerdo
@@ -220,38 +221,8 @@ def test_lote_con_muchos_errores_escribe_el_informe(tmp_path: Path, monkeypatch:
 # ------------------------------------------------------------------ 3. dimensión declarada falsa
 
 
-def libro_fichas(ruta: Path, filas: int) -> Path:
-    from acuerdo_docs.lectores.columnas import valores_de
-    from acuerdo_docs.lectores.fichas import COLUMNAS
-
-    visibles = [c for c in COLUMNAS if c.en_plantilla]
-    assert cli("plantilla-lote", "fichas", "-o", str(ruta)).returncode == 0
-    wb = openpyxl.load_workbook(ruta)
-    ws = wb["fichas"]
-    for i in range(filas):
-        valores = valores_de(ejemplo_ficha(), visibles)
-        valores["nombre"] = f"Práctica {i}"
-        ws.append([valores.get(c.clave) for c in visibles])
-    wb.save(ruta)
-    return ruta
-
-
-def dimension_falsa(ruta: Path, ref: str) -> None:
-    with zipfile.ZipFile(ruta) as zf:
-        miembros = [(i, zf.read(i)) for i in zf.infolist()]
-        hojas = [i.filename for i in zf.infolist() if i.filename.startswith("xl/worksheets/sheet")]
-        hoja = max(hojas, key=lambda n: zf.read(n).count(b"<row "))  # la de datos: la que tiene más filas
-    with zipfile.ZipFile(ruta, "w", zipfile.ZIP_DEFLATED) as zf:
-        for info, datos in miembros:
-            if info.filename == hoja:
-                inicio = datos.index(b"<dimension")
-                fin = datos.index(b"/>", inicio) + 2
-                datos = datos[:inicio] + f'<dimension ref="{ref}"/>'.encode() + datos[fin:]
-            zf.writestr(info, datos)
-
-
 def test_hoja_que_declara_menos_filas_no_escribe_nada(tmp_path: Path) -> None:
-    entrada = libro_fichas(tmp_path / "entrada.xlsx", 4)
+    entrada = libro_fichas(tmp_path, [fila_base(i) for i in range(4)])
     dimension_falsa(entrada, "A1:B2")  # dice 1 fila de datos; tiene 4
     salida = cli("lote", str(entrada), "-o", str(tmp_path / "salida"), "--limite-filas", "3")
     assert salida.returncode == 2
@@ -352,7 +323,7 @@ def test_patron_de_nombres_con_anchos_enormes(patron: str, mensaje: str) -> None
 
 
 def test_patron_enorme_por_la_cli(tmp_path: Path) -> None:
-    entrada = libro_fichas(tmp_path / "entrada.xlsx", 1)
+    entrada = libro_fichas(tmp_path, [fila_base(1)])
     with plazo():
         salida = cli("lote", str(entrada), "-o", str(tmp_path / "salida"), "--nombre", "{fila:>3000000000}")
     assert salida.returncode == 2 and "el máximo es 100" in salida.stderr

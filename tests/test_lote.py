@@ -566,13 +566,15 @@ def test_combinado_en_pdf_pagina_x_de_y_por_documento(tmp_path: Path) -> None:
     assert leidos_lo == esperados
 
 
-def _dimension_falsa(ruta: Path, ref: str) -> None:
-    """Reescribe la dimensión declarada de la hoja fichas (hay programas que la escriben mal)."""
+def dimension_falsa(ruta: Path, ref: str) -> None:
+    """Reescribe la dimensión declarada de la hoja de datos (hay programas que la escriben mal)."""
     with zipfile.ZipFile(ruta) as zf:
         miembros = [(i, zf.read(i)) for i in zf.infolist()]
+        hojas = [i.filename for i in zf.infolist() if i.filename.startswith("xl/worksheets/sheet")]
+        hoja = max(hojas, key=lambda n: zf.read(n).count(b"<row "))  # la de datos: la que tiene más filas
     with zipfile.ZipFile(ruta, "w", zipfile.ZIP_DEFLATED) as zf:
         for info, datos in miembros:
-            if info.filename == "xl/worksheets/sheet2.xml":
+            if info.filename == hoja:
                 datos, n = re.subn(rb'<dimension ref="[^"]+"', f'<dimension ref="{ref}"'.encode(), datos)
                 assert n == 1
             zf.writestr(info, datos)
@@ -582,7 +584,7 @@ def test_dimension_declarada_falsa_no_corta_la_lectura_ni_evita_el_limite(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     entrada = libro_fichas(tmp_path, [fila_base(i) for i in range(4)])
-    _dimension_falsa(entrada, "A1:B2")  # dice 1 fila de datos y 2 columnas; tiene 4 filas completas
+    dimension_falsa(entrada, "A1:B2")  # dice 1 fila de datos y 2 columnas; tiene 4 filas completas
     informe = generar_lote(entrada, tmp_path / "salida")
     assert informe.generadas == 4 and informe.codigo_salida == 0
     assert main(["lote", str(entrada), "-o", str(tmp_path / "otra"), "--limite-filas", "3"]) == 2

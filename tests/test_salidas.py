@@ -18,32 +18,16 @@ from pathlib import Path
 import openpyxl
 import pytest
 from conftest import cli
+from test_lote import fila_base, libro_fichas
 
 from acuerdo_docs.cli import main
 from acuerdo_docs.documentos.acuerdo import ejemplo_acuerdo
 from acuerdo_docs.documentos.ficha import ejemplo_ficha, generar_ficha
 from acuerdo_docs.errores import ErrorSalida
-from acuerdo_docs.lectores.columnas import valores_de
-from acuerdo_docs.lectores.fichas import COLUMNAS
 from acuerdo_docs.salida import archivos
 from acuerdo_docs.salida.archivos import escribir_atomico, escribir_atomico_con
 
-VISIBLES = [c for c in COLUMNAS if c.en_plantilla]
-
-
 # ------------------------------------------------------------------ el escenario
-
-
-def _libro_fichas(ruta: Path, filas: int = 1) -> Path:
-    assert main(["plantilla-lote", "fichas", "-o", str(ruta)]) == 0
-    wb = openpyxl.load_workbook(ruta)
-    ws = wb["fichas"]
-    for i in range(filas):
-        fila = valores_de(ejemplo_ficha(), VISIBLES)
-        fila["nombre"] = f"Práctica {i + 1}"
-        ws.append([fila.get(c.clave) for c in VISIBLES])
-    wb.save(ruta)
-    return ruta
 
 
 @pytest.fixture
@@ -54,7 +38,7 @@ def escenario(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     Path("a.json").write_text(ejemplo_acuerdo().model_dump_json(), encoding="utf-8")
     Path("fichas").mkdir()
     generar_ficha(ejemplo_ficha(), "fichas/f.docx")
-    _libro_fichas(Path("e.xlsx"))
+    libro_fichas(Path("."), [fila_base(1)], "e.xlsx")
     # Entradas con la extensión de la salida (el contenido es el que la orden lee): -o igual a la entrada.
     Path("q.docx").write_text(Path("p.json").read_text(encoding="utf-8"), encoding="utf-8")
     Path("b.xlsx").write_text(Path("a.json").read_text(encoding="utf-8"), encoding="utf-8")
