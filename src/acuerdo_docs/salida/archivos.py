@@ -137,7 +137,7 @@ def _temporal(carpeta: Path, modo: int | None) -> tuple[int, Path]:
 
 
 def escribir_atomico_con(destino: str | os.PathLike[str], escribir: Callable[[BinaryIO], None], *,
-                         sincronizar: bool = True) -> Path:
+                         sincronizar: bool = True, modo_nuevo: int | None = None) -> Path:
     """Llama a ``escribir(f)`` sobre un temporal de la misma carpeta y lo renombra a ``destino``.
 
     Para archivos grandes que se escriben por partes: nunca queda uno a medias con el nombre final.
@@ -145,14 +145,15 @@ def escribir_atomico_con(destino: str | os.PathLike[str], escribir: Callable[[Bi
     nuevo respeta la umask y uno que se reemplaza conserva su modo. Crea las carpetas que falten
     (y las quita si la escritura falla). Un error del sistema se lanza como :class:`ErrorSalida`
     con un mensaje en español. ``sincronizar=False`` omite el ``fsync`` del archivo: quien escribe
-    muchos (un lote) llama a :func:`sincronizar_carpeta` una vez al final.
+    muchos (un lote) llama a :func:`sincronizar_carpeta` una vez al final. ``modo_nuevo``: el modo de
+    un archivo nuevo en vez del de la umask (p. ej. 0o600 para uno privado).
     """
     ruta = Path(destino)
     creadas: list[Path] = []
     try:
         creadas = _crear_carpeta(ruta.parent)
         modo = revisar_destino(ruta)
-        fd, temporal = _temporal(ruta.parent, modo)
+        fd, temporal = _temporal(ruta.parent, modo_nuevo if modo is None else modo)
         try:
             with os.fdopen(fd, "wb") as f:
                 escribir(f)
@@ -173,7 +174,8 @@ def escribir_atomico_con(destino: str | os.PathLike[str], escribir: Callable[[Bi
     return ruta
 
 
-def escribir_atomico(destino: Destino, datos: bytes, *, sincronizar: bool = True) -> Path | None:
+def escribir_atomico(destino: Destino, datos: bytes, *, sincronizar: bool = True,
+                     modo_nuevo: int | None = None) -> Path | None:
     """Escribe ``datos`` en ``destino`` sin dejar nunca un archivo a medias.
 
     Si ``destino`` es un objeto binario abierto, escribe en él y devuelve ``None``.
@@ -182,7 +184,8 @@ def escribir_atomico(destino: Destino, datos: bytes, *, sincronizar: bool = True
     if hasattr(destino, "write"):
         destino.write(datos)  # type: ignore[union-attr]
         return None
-    return escribir_atomico_con(destino, lambda f: f.write(datos), sincronizar=sincronizar)  # type: ignore[arg-type]
+    return escribir_atomico_con(destino, lambda f: f.write(datos), sincronizar=sincronizar,  # type: ignore[arg-type]
+                                modo_nuevo=modo_nuevo)
 
 
 def sincronizar_carpeta(carpeta: str | os.PathLike[str], archivos: Iterable[str | os.PathLike[str]] = ()) -> None:

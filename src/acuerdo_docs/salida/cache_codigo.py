@@ -24,13 +24,14 @@ import marshal
 import os
 import stat
 import sys
-import tempfile
 from pathlib import Path
 from typing import Any
 
 import jinja2
 
+from ..errores import ErrorSalida
 from ..rutas import carpeta_cache
+from .archivos import escribir_atomico
 
 log = logging.getLogger("acuerdo_docs.motor")
 
@@ -134,19 +135,12 @@ def guardar(clave_: str, valor: Any) -> None:
     if ruta_carpeta is None:
         return
     contenido = marshal.dumps(valor)
-    temporal = None
-    try:
-        descriptor, temporal = tempfile.mkstemp(dir=ruta_carpeta, prefix=".nuevo-")  # 0600
-        with os.fdopen(descriptor, "wb") as f:
-            f.write(_MAGIA + hashlib.sha256(contenido).digest() + contenido)
-        os.replace(temporal, ruta_carpeta / clave_)
-        temporal = None
+    try:  # sin fsync: una entrada perdida o dañada solo cuesta volver a compilar
+        escribir_atomico(ruta_carpeta / clave_, _MAGIA + hashlib.sha256(contenido).digest() + contenido,
+                         sincronizar=False, modo_nuevo=0o600)
         _podar(ruta_carpeta)
-    except OSError as exc:  # disco lleno, carpeta de solo lectura: solo se pierde la caché
-        log.debug("caché de plantillas: no se pudo guardar (%s)", exc.strerror)
-    finally:
-        if temporal is not None:
-            Path(temporal).unlink(missing_ok=True)
+    except (ErrorSalida, OSError) as exc:  # disco lleno, carpeta de solo lectura: solo se pierde la caché
+        log.debug("caché de plantillas: no se pudo guardar (%s)", exc)
 
 
 def _podar(ruta_carpeta: Path) -> None:
