@@ -28,33 +28,14 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_arranque import imprimir as imprimir_arranque  # noqa: E402
 from bench_arranque import medir_arranque  # noqa: E402
 from bench_docx import medir_docx  # noqa: E402
-from datos import fichas  # noqa: E402
+from datos import fichas, libro_fichas  # noqa: E402
 from memoria import PicoRss  # noqa: E402
-
-
-def _libro_lote(ruta: Path, n: int) -> None:
-    """Un libro de fichas de n filas con las columnas de plantilla-lote (modo de solo escritura)."""
-    from openpyxl import Workbook
-
-    from acuerdo_docs.lectores.fichas import COLUMNAS
-
-    visibles = [c for c in COLUMNAS if c.en_plantilla]
-    wb = Workbook(write_only=True)
-    ws = wb.create_sheet("fichas")
-    ws.append([c.encabezado for c in visibles])
-    for datos in fichas(n, semilla=2024):
-        fila = []
-        for c in visibles:
-            valor = datos.get(c.clave)
-            fila.append("\n".join(valor) if isinstance(valor, list) else valor)
-        ws.append(fila)
-    wb.save(str(ruta))
 
 
 def medir_memoria(n: int) -> dict[str, Any]:
     with tempfile.TemporaryDirectory() as tmp:
         entrada = Path(tmp) / "lote.xlsx"
-        _libro_lote(entrada, n)
+        libro_fichas(entrada, n)
         salida = Path(tmp) / "salida"
         inicio = time.perf_counter()
         proceso = subprocess.Popen(

@@ -26,7 +26,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from datos import fichas  # noqa: E402
+from datos import fichas, libro_fichas  # noqa: E402
 
 
 def _carga() -> float:
@@ -113,7 +113,7 @@ def medir_lote(n: int, rondas: int, carpeta: Path) -> dict[str, Any]:
     from acuerdo_docs.lote import generar_lote
 
     libro = carpeta / "lote.xlsx"
-    libro_lote(libro, n)
+    libro_fichas(libro, n)
     docx = carpeta / "docx"
     generar_lote(libro, docx)
     documentos = sorted(docx.glob("*.docx"))
@@ -130,21 +130,6 @@ def medir_lote(n: int, rondas: int, carpeta: Path) -> dict[str, Any]:
             "razon": {"mediana": round(statistics.median(razones), 2), "min": round(min(razones), 2),
                       "max": round(max(razones), 2)},
             "lote_ms_pdf": round(statistics.median(lote) / len(documentos) * 1000, 1), "carga": carga}
-
-
-def libro_lote(ruta: Path, n: int) -> None:
-    """Un libro de fichas de n filas con las columnas de plantilla-lote (modo de solo escritura)."""
-    from openpyxl import Workbook
-
-    from acuerdo_docs.lectores.fichas import COLUMNAS
-
-    visibles = [c for c in COLUMNAS if c.en_plantilla]
-    wb = Workbook(write_only=True)
-    ws = wb.create_sheet("fichas")
-    ws.append([c.encabezado for c in visibles])
-    for datos in fichas(n, semilla=2024):
-        ws.append(["\n".join(v) if isinstance(v := datos.get(c.clave), list) else v for c in visibles])
-    wb.save(str(ruta))
 
 
 def imprimir(caliente: dict[str, Any] | None, lote: dict[str, Any] | None) -> None:

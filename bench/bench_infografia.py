@@ -27,7 +27,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from datos import fichas  # noqa: E402
+from datos import libro_fichas  # noqa: E402
 
 from acuerdo_docs.documentos.acuerdo import ejemplo_acuerdo  # noqa: E402
 from acuerdo_docs.documentos.ficha import ejemplo_ficha  # noqa: E402
@@ -84,26 +84,11 @@ def medir_primera(veces: int, carpeta: Path) -> list[float]:
     return [float(s.strip()) for s in salidas]
 
 
-def _libro(ruta: Path, n: int, semilla: int) -> Path:
-    """Un libro de fichas de n filas (semilla distinta por ronda: Typst recuerda lo ya compilado)."""
-    from openpyxl import Workbook
-
-    from acuerdo_docs.lectores.fichas import COLUMNAS
-
-    visibles = [c for c in COLUMNAS if c.en_plantilla]
-    wb = Workbook(write_only=True)
-    ws = wb.create_sheet("fichas")
-    ws.append([c.encabezado for c in visibles])
-    for datos in fichas(n, semilla=semilla):
-        ws.append(["\n".join(v) if isinstance(v := datos.get(c.clave), list) else v for c in visibles])
-    wb.save(str(ruta))
-    return ruta
-
-
 def medir_lote(rondas: int, filas: int, carpeta: Path) -> dict[str, list[float]]:
     tiempos: dict[str, list[float]] = {"sin infografía": [], "con infografía": []}
     for ronda in range(rondas):
-        libro = _libro(carpeta / f"fichas_{ronda}.xlsx", filas, semilla=100 + ronda)
+        # Semilla distinta por ronda: Typst recuerda lo ya compilado.
+        libro = libro_fichas(carpeta / f"fichas_{ronda}.xlsx", filas, semilla=100 + ronda)
         for nombre, con in (("sin infografía", False), ("con infografía", True)):
             destino = carpeta / f"lote_{ronda}_{int(con)}"
             tiempos[nombre].append(_ms(lambda d=destino, c=con, e=libro: generar_lote(e, d, procesos=1, infografia=c)))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 from datetime import date, timedelta
+from pathlib import Path
 from typing import Any
 
 _PALABRAS = [
@@ -57,3 +58,19 @@ def ficha_aleatoria(rng: random.Random, n: int) -> dict[str, Any]:
 def fichas(n: int, semilla: int = 1311) -> list[dict[str, Any]]:
     rng = random.Random(semilla)
     return [ficha_aleatoria(rng, i + 1) for i in range(n)]
+
+
+def libro_fichas(ruta: Path, n: int, semilla: int = 2024) -> Path:
+    """Un libro de n fichas con las columnas de plantilla-lote (openpyxl en modo de solo escritura)."""
+    from openpyxl import Workbook
+
+    from acuerdo_docs.lectores.fichas import COLUMNAS
+
+    visibles = [c for c in COLUMNAS if c.en_plantilla]
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet("fichas")
+    ws.append([c.encabezado for c in visibles])
+    for datos in fichas(n, semilla=semilla):
+        ws.append(["\n".join(v) if isinstance(v := datos.get(c.clave), list) else v for c in visibles])
+    wb.save(str(ruta))
+    return ruta
