@@ -12,9 +12,6 @@ from __future__ import annotations
 
 import io
 import json
-import os
-import shutil
-import tempfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
@@ -28,7 +25,7 @@ from .errores import ErrorEntrada
 from .esquemas.acuerdo import AcuerdoSimbolico
 from .lectores.actualizacion import Cambio, actualizar_acuerdo
 from .lectores.matriz_xlsx import AvisoCelda
-from .salida.archivos import escribir_atomico, sincronizar_carpeta
+from .salida.archivos import publicar_carpeta
 from .salida.destinos import resolver_carpeta
 
 NOMBRE_JSON = "acuerdo.json"
@@ -80,28 +77,6 @@ def _dentro(ruta: Path, carpeta: Path) -> bool:
     return True
 
 
-def _publicar(archivos: dict[str, bytes], destino: Path) -> list[Path]:
-    """Escribe los archivos en una carpeta temporal hermana y la pone en su sitio de un solo paso."""
-    destino.parent.mkdir(parents=True, exist_ok=True)
-    temporal = Path(tempfile.mkdtemp(prefix=".~", dir=destino.parent))
-    try:
-        for nombre, datos in archivos.items():
-            escribir_atomico(temporal / nombre, datos, sincronizar=False)
-        sincronizar_carpeta(temporal, [temporal / nombre for nombre in archivos])
-        anterior = None
-        if destino.exists():
-            anterior = destino.with_name(f".~{destino.name}.anterior")
-            shutil.rmtree(anterior, ignore_errors=True)
-            os.replace(destino, anterior)
-        os.replace(temporal, destino)
-        if anterior is not None:
-            shutil.rmtree(anterior, ignore_errors=True)
-    except BaseException:
-        shutil.rmtree(temporal, ignore_errors=True)
-        raise
-    return [destino / nombre for nombre in archivos]
-
-
 def registrar_corte(
     acuerdo: AcuerdoSimbolico,
     libro: str | Path,
@@ -138,7 +113,7 @@ def registrar_corte(
     archivos = _archivos_del_corte(actualizado, corte, desde, publico)
     if extras is not None:
         archivos.update(extras(actualizado, corte))
-    escritos = _publicar(archivos, destino)
+    escritos = publicar_carpeta(archivos, destino)
     return ResultadoCorte(destino, escritos, actualizado, cambios, avisos)
 
 

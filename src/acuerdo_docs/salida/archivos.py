@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import errno
 import os
+import shutil
 import stat
 import sys
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import BinaryIO
 
@@ -110,6 +111,7 @@ def _quitar_carpetas(creadas: list[Path]) -> None:
             return
 
 
+_NO_SEGUIR = getattr(os, "O_NOFOLLOW", 0)
 _BANDERAS = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0)
 
 
@@ -188,6 +190,202 @@ def escribir_atomico(destino: Destino, datos: bytes, *, sincronizar: bool = True
                                 modo_nuevo=modo_nuevo)
 
 
+def copiar_atomico(origen: str | os.PathLike[str], destino: str | os.PathLike[str], *,
+                   sincronizar: bool = True) -> Path:
+    """Copia el archivo regular ``origen`` a ``destino`` con la escritura atómica (p. ej. un respaldo).
+
+    ``origen`` se abre sin seguir enlaces y sin bloquear (un FIFO no cuelga la copia) y debe ser
+    un archivo regular; ``destino`` sigue las reglas de :func:`escribir_atomico_con` (nunca se
+    sigue ni se reemplaza un enlace, un FIFO, un dispositivo ni una carpeta con ese nombre, y no
+    queda temporal). La copia conserva la fecha de modificación; si es nueva, nace con el modo de
+    ``origen`` (nunca más abierta que él).
+    """
+    try:
+        fd = os.open(origen, os.O_RDONLY | _NO_SEGUIR | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise DestinoNoValido(f"«{os.fspath(origen)}» es un enlace simbólico: no se copia.") from None
+        raise error_salida(exc, origen, "leer") from None
+    with os.fdopen(fd, "rb") as fuente:
+        estado = os.fstat(fuente.fileno())
+        if not stat.S_ISREG(estado.st_mode):
+            raise DestinoNoValido(f"«{os.fspath(origen)}» no es un archivo regular: no se copia.")
+
+        def escribir(f: BinaryIO) -> None:
+            shutil.copyfileobj(fuente, f, 1 << 20)
+            f.flush()
+            os.utime(f.fileno(), ns=(estado.st_atime_ns, estado.st_mtime_ns))
+
+        return escribir_atomico_con(destino, escribir, sincronizar=sincronizar,
+                                    modo_nuevo=stat.S_IMODE(estado.st_mode) & 0o777)
+
+
+def mover_atomico(origen: str | os.PathLike[str], destino: str | os.PathLike[str], *,
+                  sincronizar: bool = True) -> Path:
+    """Pone el archivo ``origen`` (un temporal propio, p. ej. un PDF) en ``destino`` de una vez.
+
+    Quien mire ve el archivo viejo o el nuevo, nunca medio. ``destino`` debe ser un archivo
+    regular o una ruta nueva (:func:`revisar_destino`); en otro sistema de archivos se copia con
+    :func:`copiar_atomico`. ``sincronizar=False`` omite el ``fsync`` (quien llama sincroniza la carpeta).
+    """
+    ruta = Path(destino)
+    creadas = _crear_carpeta(ruta.parent)
+    try:
+        revisar_destino(ruta)
+        if sincronizar:
+            fd = os.open(origen, os.O_RDONLY | _NO_SEGUIR)
+            try:
+                os.fsync(fd)  # los datos en disco antes de que el nombre final sea visible
+            finally:
+                os.close(fd)
+        try:
+            os.replace(origen, ruta)
+        except OSError as exc:
+            if exc.errno != errno.EXDEV:
+                raise
+            copiar_atomico(origen, ruta, sincronizar=sincronizar)  # otro sistema de archivos
+            Path(origen).unlink(missing_ok=True)
+    except OSError as exc:
+        _quitar_carpetas(creadas)
+        raise error_salida(exc, ruta) from None
+    return ruta
+
+
+# -- Carpetas enteras (el corte de seguimiento) ---------------------------------------------------
+
+_RESTO_NUEVA = "nueva"
+_RESTO_ANTERIOR = "anterior"
+
+
+def _nombre_resto(destino: Path, clase: str) -> Path:
+    # El pid en el nombre: solo se limpia lo que dejó un proceso que ya no vive.
+    return destino.with_name(f".~{destino.name}.{clase}.{os.getpid()}.{os.urandom(4).hex()}")
+
+
+def proceso_vivo(pid: int) -> bool:
+    """``True`` si el proceso ``pid`` existe (o no se puede saber): entonces lo suyo no se toca."""
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (OSError, ValueError, OverflowError):
+        return True
+    return True
+
+
+def _es_carpeta_propia(ruta: Path) -> bool:
+    try:
+        estado = os.lstat(ruta)
+    except OSError:
+        return False
+    return stat.S_ISDIR(estado.st_mode) and (not hasattr(os, "geteuid") or estado.st_uid == os.geteuid())
+
+
+def limpiar_restos_carpeta(destino: str | os.PathLike[str]) -> None:
+    """Recupera o borra lo que dejó una :func:`publicar_carpeta` de ``destino`` interrumpida (kill -9).
+
+    Si ``destino`` falta y quedó su versión anterior apartada, esta vuelve a su sitio (el corte
+    nunca se pierde); las demás carpetas ``.~NOMBRE.nueva.*`` / ``.~NOMBRE.anterior.*`` de procesos
+    muertos se borran. Solo se tocan carpetas del usuario, nunca enlaces.
+    """
+    ruta = Path(destino)
+    prefijo = f".~{ruta.name}."
+    try:
+        nombres = sorted(os.listdir(ruta.parent))
+    except OSError:
+        return
+    restos: list[tuple[str, Path]] = []
+    for nombre in nombres:
+        if not nombre.startswith(prefijo):
+            continue
+        partes = nombre[len(prefijo):].split(".")
+        if len(partes) != 3 or partes[0] not in (_RESTO_NUEVA, _RESTO_ANTERIOR) or not partes[1].isdigit():
+            continue
+        resto = ruta.parent / nombre
+        if proceso_vivo(int(partes[1])) or not _es_carpeta_propia(resto):
+            continue
+        restos.append((partes[0], resto))
+    for clase, resto in restos:
+        if clase == _RESTO_ANTERIOR and not os.path.lexists(ruta):
+            try:
+                os.rename(resto, ruta)  # murió entre los dos renombrados: la versión anterior vuelve
+                continue
+            except OSError:
+                pass
+        shutil.rmtree(resto, ignore_errors=True)
+
+
+def _crear_carpeta_temporal(destino: Path) -> Path:
+    """Una carpeta nueva junto a ``destino``; nace con el modo de la umask, como toda carpeta que se crea."""
+    for _ in range(100):
+        temporal = _nombre_resto(destino, _RESTO_NUEVA)
+        try:
+            os.mkdir(temporal, 0o777)
+        except FileExistsError:
+            continue
+        return temporal
+    raise FileExistsError(errno.EEXIST, "no se pudo crear una carpeta temporal", os.fspath(destino.parent))
+
+
+def _intercambiar(a: Path, b: Path) -> bool:
+    """Intercambia ``a`` y ``b`` en un solo paso (``renameat2`` con ``RENAME_EXCHANGE``); ``False`` si no se puede."""
+    if _renameat2 is None:
+        return False
+    import ctypes
+
+    if _renameat2(-100, os.fsencode(a), -100, os.fsencode(b), 2) == 0:  # AT_FDCWD, RENAME_EXCHANGE
+        return True
+    codigo = ctypes.get_errno()
+    if codigo in (errno.EINVAL, errno.ENOSYS, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EPERM):
+        return False  # el sistema de archivos no lo admite: se usan dos renombrados
+    raise OSError(codigo, os.strerror(codigo), os.fspath(b))
+
+
+def publicar_carpeta(archivos: Mapping[str, bytes], destino: str | os.PathLike[str]) -> list[Path]:
+    """Escribe ``archivos`` (nombre → bytes) en la carpeta ``destino``, entera o nada.
+
+    Se escriben en una carpeta temporal hermana y esta se pone en su sitio de un paso. Si
+    ``destino`` ya existe, se intercambian las dos de forma atómica (Linux: ``RENAME_EXCHANGE``):
+    en todo instante existe la carpeta anterior o la nueva. Donde no se puede, la anterior se
+    aparta con un nombre que :func:`limpiar_restos_carpeta` reconoce y devuelve a su sitio si el
+    proceso muere entre los dos renombrados. Antes de empezar se limpian los restos de una
+    ejecución interrumpida. La carpeta nueva respeta la umask.
+    """
+    ruta = Path(destino)
+    creadas: list[Path] = []
+    try:
+        creadas = _crear_carpeta(ruta.parent)
+        limpiar_restos_carpeta(ruta)
+        temporal = _crear_carpeta_temporal(ruta)
+        apartada: Path | None = None
+        try:
+            for nombre, datos in archivos.items():
+                escribir_atomico(temporal / nombre, datos, sincronizar=False)
+            sincronizar_carpeta(temporal, [temporal / nombre for nombre in archivos])
+            if os.path.lexists(ruta) and _intercambiar(temporal, ruta):
+                apartada = temporal  # ahora guarda la versión anterior
+            else:
+                if os.path.lexists(ruta):
+                    apartada = _nombre_resto(ruta, _RESTO_ANTERIOR)
+                    os.rename(ruta, apartada)
+                os.rename(temporal, ruta)
+        except BaseException:
+            if apartada is not temporal:
+                shutil.rmtree(temporal, ignore_errors=True)
+            if apartada is not None and apartada is not temporal and not os.path.lexists(ruta):
+                os.rename(apartada, ruta)  # falló el segundo renombrado: la anterior vuelve
+                apartada = None
+            raise
+        if apartada is not None:
+            shutil.rmtree(apartada, ignore_errors=True)
+    except OSError as exc:
+        _quitar_carpetas(creadas)
+        raise error_salida(exc, ruta) from None
+    return [ruta / nombre for nombre in archivos]
+
+
 def sincronizar_carpeta(carpeta: str | os.PathLike[str], archivos: Iterable[str | os.PathLike[str]] = ()) -> None:
     """Lleva al disco, de una vez, lo escrito en ``carpeta`` sin ``fsync`` y luego la carpeta misma.
 
@@ -239,4 +437,16 @@ def _buscar_syncfs() -> Callable[[int], int] | None:
         return None
 
 
+def _buscar_renameat2() -> Callable[..., int] | None:
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        import ctypes
+
+        return ctypes.CDLL(None, use_errno=True).renameat2  # type: ignore[no-any-return]
+    except (OSError, AttributeError):
+        return None
+
+
 _syncfs = _buscar_syncfs()
+_renameat2 = _buscar_renameat2()
