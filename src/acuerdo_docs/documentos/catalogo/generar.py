@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import logging
 import os
-import shutil
 from collections import Counter
 from collections.abc import Iterator
 from concurrent.futures import Executor
@@ -21,7 +20,7 @@ from ...errores import ErrorEntrada
 from ...esquemas.publicacion import Metadatos
 from ...esquemas.valoracion import Valoracion
 from ...lectores.catalogo_xlsx import EntradaHumana, leer_catalogo
-from ...salida.archivos import escribir_atomico
+from ...salida.archivos import copiar_atomico, escribir_atomico, revisar_destino
 from .abiertos import escribir_abiertos, rutas_anexas
 from .fusion import EntradaCatalogo, Fusion, InformeCatalogo
 from .lectura import iterar_carpeta, verificar_carpeta
@@ -56,11 +55,9 @@ def ruta_respaldo(destino: Path) -> Path:
 
 
 def _respaldar(destino: Path) -> Path:
-    respaldo = ruta_respaldo(destino)
-    temporal = respaldo.with_name(f".~{respaldo.name}.tmp")
-    shutil.copy2(destino, temporal)
-    os.replace(temporal, respaldo)
-    return respaldo
+    # Como toda escritura: temporal exclusivo, sin seguir enlaces; un enlace, FIFO, dispositivo o
+    # carpeta con el nombre del respaldo se rechaza (ErrorSalida) y no queda temporal.
+    return copiar_atomico(destino, ruta_respaldo(destino))
 
 
 def _formato(destino: Path) -> str:
@@ -106,6 +103,8 @@ def generar_catalogo(
         origen_previo = Path(valoraciones_de)
         if not origen_previo.is_file():
             raise ErrorEntrada(f"No existe el catálogo de valoraciones: {origen_previo}")
+    if formato == ".xlsx" and destino.exists():
+        revisar_destino(ruta_respaldo(destino))  # antes de leer nada: el respaldo también es una salida
     previas: list[EntradaHumana] = leer_catalogo(origen_previo) if origen_previo else []
     excluir = frozenset({destino, ruta_respaldo(destino), *rutas_anexas(destino).values()})
     rutas = verificar_carpeta(carpeta, excluir=excluir)

@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import errno
-import os
 from pathlib import Path
 
 from ...paquete.seguridad import ZipRechazado, abrir_zip
-from ..archivos import escribir_atomico
 
 # Extensiones que son paquetes zip de Office: se revisan antes de enviarlas, porque LibreOffice
 # abre como texto plano cualquier .docx que no sea zip y «convierte» basura sin quejarse.
@@ -49,20 +46,3 @@ def error_pdf(ruta: Path) -> str | None:
     if cabeza != b"%PDF-" or b"%%EOF" not in cola:
         return "LibreOffice produjo un PDF incompleto o inválido."
     return None
-
-
-def mover_atomico(origen: Path, destino: Path, *, sincronizar: bool = True) -> None:
-    """Pone ``origen`` en ``destino`` de una vez: quien mire ve el PDF viejo o el nuevo, nunca medio.
-
-    ``sincronizar=False`` omite el ``fsync`` (quien llama sincroniza toda la carpeta al final).
-    """
-    destino.parent.mkdir(parents=True, exist_ok=True)
-    if sincronizar:
-        with origen.open("rb") as f:
-            os.fsync(f.fileno())  # los datos en disco antes de que el nombre final sea visible
-    try:
-        os.replace(origen, destino)
-    except OSError as exc:
-        if exc.errno != errno.EXDEV:
-            raise
-        escribir_atomico(destino, origen.read_bytes())  # otro sistema de archivos: temporal + rename allí

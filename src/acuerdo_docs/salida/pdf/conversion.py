@@ -10,7 +10,8 @@ import threading
 import time
 from pathlib import Path
 
-from .comprobaciones import error_pdf, mover_atomico
+from ..archivos import mover_atomico
+from .comprobaciones import error_pdf
 from .perfiles import RESERVA
 from .procesos import lanzar, leer_lineas, matar_grupo, matar_restos
 from .resultado import Progreso, ResultadoDocumento

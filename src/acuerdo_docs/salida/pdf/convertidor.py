@@ -26,7 +26,8 @@ from types import TracebackType
 from ...errores import ErrorConversion
 from . import ipc
 from .cache import PerfilCache, tomar_perfil_cache
-from .comprobaciones import error_pdf, mover_atomico, revisar_entrada
+from ..archivos import mover_atomico
+from .comprobaciones import error_pdf, revisar_entrada
 from .conversion import mensaje_colgado
 from .entrada import TIEMPO_LIMITE, a_pdf
 from .instancia import Caido, Colgado, InstanciaViva, SinTuberia
