@@ -11,19 +11,20 @@ perder lo que alguien escribió, no se escribe nada.
 from __future__ import annotations
 
 import os
-import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter
 from pydantic import ValidationError
 
 from ..errores import ErrorCampo, ErrorEntrada, ErrorValidacion, traducir
 from ..esquemas.comun import etiqueta, normalizar_clave
 from ..esquemas.valoracion import CRITERIOS, Valoracion
+from ..limites_entrada import LIMITE_FILAS_LOTE, miles, recortar
+from .hoja_calculo import abrir_xlsx, elegir_hoja, hojas_visibles, verificar_archivo
 
 HOJA_CATALOGO = "Catálogo"
 HOJA_RETIRADAS = "Fichas retiradas"
@@ -129,14 +130,28 @@ def _filas(ws: Any, hoja: str) -> Iterator[EntradaHumana]:
     encabezado = next(filas, None)
     if encabezado is None:
         return
-    columnas = {i: por_titulo[normalizar_clave(_texto(t))] for i, t in enumerate(encabezado)
-                if t is not None and normalizar_clave(_texto(t)) in por_titulo}
+    columnas: dict[int, str] = {}
+    for i, t in enumerate(encabezado):
+        clave = por_titulo.get(normalizar_clave(_texto(t))) if t is not None else None
+        if clave is None:
+            continue
+        if clave in columnas.values():  # como en lote: dos columnas con el mismo título no se adivinan
+            previa = next(j for j, c in columnas.items() if c == clave)
+            raise ErrorEntrada(
+                f"hoja «{hoja}»: las columnas {get_column_letter(previa + 1)} y {get_column_letter(i + 1)} tienen"
+                f" el mismo título «{recortar(_texto(t))}»; deje solo una (no se sabe cuál conservar) y no se"
+                " escribió nada"
+            )
+        columnas[i] = clave
     if "archivo" not in columnas.values() or "huella" not in columnas.values():
         raise ErrorEntrada(
             f"hoja «{hoja}»: faltan las columnas «{TITULO_ARCHIVO}» y «{TITULO_HUELLA}»; no parece un catálogo "
             "escrito por acuerdo-docs (elija otra salida o recupere la copia .bak)"
         )
     for numero, fila in enumerate(filas, start=2):
+        if numero > LIMITE_FILAS_LOTE + 1:
+            raise ErrorEntrada(f"hoja «{hoja}»: tiene más de {miles(LIMITE_FILAS_LOTE)} filas (el máximo de un"
+                               " catálogo); divida la carpeta de fichas")
         datos = {clave: fila[i] for i, clave in columnas.items() if i < len(fila)}
         archivo, huella = _texto(datos.get("archivo")).strip(), _texto(datos.get("huella")).strip()
         if not archivo and not huella:
@@ -151,21 +166,20 @@ def _filas(ws: Any, hoja: str) -> Iterator[EntradaHumana]:
 def leer_catalogo(ruta: str | os.PathLike[str]) -> list[EntradaHumana]:
     """Las entradas humanas de un catálogo (hojas «Catálogo» y «Fichas retiradas»), en orden."""
     ruta = Path(ruta)
+    verificar_archivo(ruta)
+    wb = abrir_xlsx(ruta, formulas=True)
     try:
-        wb = load_workbook(ruta, read_only=True, data_only=False)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
-        raise ErrorEntrada(
-            f"{ruta.name}: no se pudo abrir como catálogo .xlsx ({type(exc).__name__}); no se escribió nada"
-        ) from None
-    try:
-        if HOJA_CATALOGO not in wb.sheetnames:
+        ocultas = [(ws.title, ws not in hojas_visibles(wb)) for ws in wb.worksheets]
+        principal = elegir_hoja(ruta.name, ocultas, HOJA_CATALOGO)
+        if principal is None:
             raise ErrorEntrada(
                 f"{ruta.name}: no tiene la hoja «{HOJA_CATALOGO}»; no parece un catálogo de acuerdo-docs"
                 " y no se sobrescribe"
             )
-        entradas = list(_filas(wb[HOJA_CATALOGO], HOJA_CATALOGO))
-        if HOJA_RETIRADAS in wb.sheetnames:
-            entradas += list(_filas(wb[HOJA_RETIRADAS], HOJA_RETIRADAS))
+        entradas = list(_filas(wb[principal], principal))
+        retiradas = elegir_hoja(ruta.name, ocultas, HOJA_RETIRADAS)
+        if retiradas is not None:
+            entradas += list(_filas(wb[retiradas], retiradas))
     finally:
         wb.close()
     return entradas

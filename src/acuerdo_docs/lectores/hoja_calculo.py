@@ -18,16 +18,15 @@ from typing import Any
 from openpyxl.utils import get_column_letter
 
 from ..errores import ErrorEntrada
+from ..limites_entrada import LIMITE_BYTES_LIBRO, LIMITE_FILAS_LOTE, MB
 from ..esquemas.columna import Columna, sin_marca_obligatoria
 from ..esquemas.comun import normalizar_clave
 from ..paquete.seguridad import LimitesZip, Motivo, ZipRechazado, abrir_zip, buscar_dtd, revisar_partes
 from .celdas import convertir, lineas
 
-MB = 1024 * 1024
-
-LIMITE_BYTES = 50 * MB
-"""Tamaño máximo del archivo de entrada."""
-LIMITE_FILAS = 100_000
+LIMITE_BYTES = LIMITE_BYTES_LIBRO
+"""Tamaño máximo del archivo de entrada (de ``limites_entrada``)."""
+LIMITE_FILAS = LIMITE_FILAS_LOTE
 """Filas de datos máximas (sumando todas las hojas leídas)."""
 LIMITE_DESCOMPRIMIDO = 500 * MB
 """Suma máxima de los tamaños descomprimidos que declaran los miembros del zip."""
@@ -160,6 +159,66 @@ def _mensaje_zip(exc: ZipRechazado, limite_descomprimido: int) -> str:
 # ------------------------------------------------------------ libros
 
 
+def abrir_xlsx(ruta: Path, *, formulas: bool = False) -> Any:
+    """Abre un .xlsx ya verificado en flujo (solo lectura), sin vínculos externos y con defusedxml.
+
+    Es la única forma de abrir un libro de entrada: nunca se carga una hoja entera en memoria
+    (100.000 filas se rechazan al pasar el límite, no después de leerlas). Con ``formulas`` las
+    celdas con fórmula dan su texto (``=SUMA(…)``) en vez del valor guardado. La dimensión
+    declarada de cada hoja queda en ``ws.filas_declaradas`` como estimación; la lectura la ignora.
+    """
+    import openpyxl
+    import openpyxl.xml
+
+    if not openpyxl.xml.DEFUSEDXML:  # dependencia declarada: sin ella no se abre nada de terceros
+        raise ErrorEntrada("Falta el paquete defusedxml: instálelo para leer libros de Excel con seguridad.")
+    try:
+        libro = openpyxl.load_workbook(ruta, read_only=True, data_only=not formulas, keep_links=False)
+        for ws in libro.worksheets:
+            # En solo lectura openpyxl corta la lectura donde dice la dimensión, y hay programas que la
+            # escriben mal: se guarda como estimación y se lee la hoja entera.
+            ws.filas_declaradas = getattr(ws, "max_row", None)
+            if hasattr(ws, "reset_dimensions"):
+                ws.reset_dimensions()
+    except ErrorEntrada:
+        raise
+    except Exception:  # openpyxl lanza KeyError, ValueError, TypeError… según la parte dañada
+        raise ErrorEntrada(f"{ruta.name}: no es un libro .xlsx válido o está dañado; ábralo y guárdelo de nuevo.") \
+            from None
+    return libro
+
+
+def _oculta(ws: Any) -> bool:
+    return getattr(ws, "sheet_state", "visible") in ("hidden", "veryHidden")
+
+
+def hojas_visibles(libro: Any) -> list[Any]:
+    """Las hojas de un libro abierto que un revisor ve (las ocultas y «muy ocultas» no se leen)."""
+    return [ws for ws in libro.worksheets if not _oculta(ws)]
+
+
+def elegir_hoja(archivo: str, hojas: Sequence[tuple[str, bool]], nombre: str, *,
+                rechazar_oculta: bool = True) -> str | None:
+    """La hoja visible que se llama ``nombre`` (sin mayúsculas ni tildes), de ``(nombre, oculta)``.
+
+    Es el único lugar que busca una hoja por su nombre: una hoja oculta (o «muy oculta», que
+    Excel no deja mostrar) nunca se lee en lugar de la que ven los revisores. Si la única que se
+    llama así está oculta, se rechaza el libro con un mensaje que lo dice (o, sin
+    ``rechazar_oculta``, se devuelve None: quien llama busca otra hoja visible y avisa).
+    """
+    buscado = normalizar_clave(nombre)
+    iguales = [(h, oculta) for h, oculta in hojas if normalizar_clave(h) == buscado]
+    visibles = [h for h, oculta in iguales if not oculta]
+    if visibles:
+        return visibles[0]
+    if iguales and rechazar_oculta:
+        raise ErrorEntrada(
+            f"{archivo}: la hoja «{iguales[0][0]}» está oculta; lo que se lee debe ser lo que ven los revisores:"
+            " muéstrela (clic derecho en las pestañas › Mostrar) o bórrela y use una hoja visible."
+        )
+    return None
+
+
 class LibroEntrada:
     """Un .xlsx (openpyxl, solo lectura) o un .csv visto como un libro de una sola hoja."""
 
@@ -176,27 +235,15 @@ class LibroEntrada:
         if formato == "xlsx":
             self._abrir_xlsx()
             self.hojas: list[str] = list(self._libro.sheetnames)
+            self.ocultas: set[str] = {ws.title for ws in self._libro.worksheets if _oculta(ws)}
         else:
             self.hojas = [ruta.stem]
+            self.ocultas = set()
 
     def _abrir_xlsx(self) -> None:
-        import openpyxl
-        import openpyxl.xml
-
-        if not openpyxl.xml.DEFUSEDXML:  # dependencia declarada: sin ella no se abre nada de terceros
-            raise ErrorEntrada("Falta el paquete defusedxml: instálelo para leer libros de Excel con seguridad.")
-        try:
-            self._libro = openpyxl.load_workbook(self.ruta, read_only=True, data_only=True, keep_links=False)
-            for ws in self._libro.worksheets:
-                # La dimensión declarada solo sirve de estimación: en solo lectura openpyxl corta la lectura
-                # donde ella dice, y hay programas que la escriben mal. Se lee la hoja entera.
-                self._dimensiones[ws.title] = getattr(ws, "max_row", None)
-                if hasattr(ws, "reset_dimensions"):
-                    ws.reset_dimensions()
-        except Exception:  # openpyxl lanza KeyError, ValueError, TypeError… según la parte dañada
-            raise ErrorEntrada(
-                f"{self.ruta.name}: no es un libro .xlsx válido o está dañado; ábralo y guárdelo de nuevo."
-            ) from None
+        self._libro = abrir_xlsx(self.ruta)
+        for ws in self._libro.worksheets:
+            self._dimensiones[ws.title] = ws.filas_declaradas
 
     def filas_declaradas(self, hoja: str) -> int | None:
         """Filas que la hoja dice tener (dimensión del .xlsx; sin verificar) o None si no lo dice."""
@@ -224,12 +271,8 @@ class LibroEntrada:
             self._libro = None
 
     def buscar_hoja(self, nombre: str) -> str | None:
-        """El nombre real de la hoja ``nombre`` (sin distinguir mayúsculas ni tildes)."""
-        buscado = normalizar_clave(nombre)
-        for hoja in self.hojas:
-            if normalizar_clave(hoja) == buscado:
-                return hoja
-        return None
+        """El nombre real de la hoja visible ``nombre`` (sin distinguir mayúsculas ni tildes); ver :func:`elegir_hoja`."""
+        return elegir_hoja(self.ruta.name, [(h, h in self.ocultas) for h in self.hojas], nombre)
 
     def filas(self, hoja: str, *, guardar: bool = False) -> Iterator[tuple[int, tuple[Any, ...]]]:
         """(número de fila de Excel, valores) de cada fila, desde la 1.
@@ -494,6 +537,6 @@ _LETRAS_MOSTRADAS = 10
 
 __all__ = [
     "EXTENSIONES_CSV", "EXTENSIONES_LIBRO", "LIMITE_BYTES", "LIMITE_DESCOMPRIMIDO", "LIMITE_FILAS",
-    "ColumnaLeida", "ErrorCelda", "FilaLeida", "HojaLeida", "LibroEntrada", "abrir_libro", "convertir",
-    "lineas", "verificar_archivo",
+    "ColumnaLeida", "ErrorCelda", "FilaLeida", "HojaLeida", "LibroEntrada", "abrir_libro", "abrir_xlsx", "convertir",
+    "elegir_hoja", "hojas_visibles", "lineas", "verificar_archivo",
 ]

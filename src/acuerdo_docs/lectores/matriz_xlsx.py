@@ -11,19 +11,19 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from itertools import islice
 from pathlib import Path
 from typing import Any
 
-from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.worksheet import Worksheet
 from pydantic import BaseModel, ValidationError
 
 from ..errores import ErrorCampo, ErrorEntrada, ErrorValidacion, ruta_desde_texto, traducir
 from ..esquemas.acuerdo import Hito
 from ..esquemas.comun import etiqueta, normalizar_clave
 from ..esquemas.riesgo import ETIQUETAS_CALCULADAS, Control, Riesgo
-from .hoja_calculo import verificar_archivo
+from ..limites_entrada import LIMITE_HITOS, LIMITE_RIESGOS, miles, recortar
+from .hoja_calculo import abrir_xlsx, elegir_hoja, hojas_visibles, verificar_archivo
 
 FILAS_BUSQUEDA = 40
 """Filas en las que se busca la fila de títulos de cada hoja."""
@@ -36,6 +36,41 @@ _RUTA_CALCULADAS = {"estado"}
 _RUTA_IGNORADAS = {"entidad"}
 
 Ruta = tuple[str | int, ...]
+
+
+@dataclass
+class Hoja:
+    """Una hoja del libro leída en flujo: sus primeras filas guardadas (títulos y fecha de corte)."""
+
+    ws: Any
+    archivo: str
+    cabeza: list[tuple[Any, ...]]
+    """Valores de las filas 1 a :data:`FILAS_BUSQUEDA`."""
+
+    @property
+    def title(self) -> str:
+        return str(self.ws.title)
+
+    def fila(self, numero: int) -> tuple[Any, ...]:
+        return self.cabeza[numero - 1] if 0 < numero <= len(self.cabeza) else ()
+
+    def filas(self, desde: int) -> Iterator[tuple[int, tuple[Any, ...]]]:
+        """(número de fila, valores) desde ``desde``, en flujo (la hoja nunca se carga entera)."""
+        try:
+            for numero, valores in enumerate(self.ws.iter_rows(min_row=desde, values_only=True), start=desde):
+                yield numero, valores
+        except ErrorEntrada:
+            raise
+        except Exception:  # una hoja dañada a mitad de camino
+            raise ErrorEntrada(f"{self.archivo}: la hoja «{self.title}» está dañada y no se puede leer.") from None
+
+
+def _hoja(ws: Any, archivo: str) -> Hoja:
+    hoja = Hoja(ws, archivo, [])
+    recorrido = hoja.filas(1)
+    hoja.cabeza = [valores for _, valores in islice(recorrido, FILAS_BUSQUEDA)]
+    recorrido.close()
+    return hoja
 
 
 @dataclass(frozen=True)
@@ -106,25 +141,38 @@ def _texto(valor: Any) -> str:
     return "" if valor is None else str(valor).strip()
 
 
-def _fila_titulos(ws: Worksheet, requeridos: set[str]) -> int | None:
-    for fila in range(1, min(ws.max_row, FILAS_BUSQUEDA) + 1):
-        claves = {_clave(_texto(c.value)) for c in ws[fila] if _texto(c.value)}
+def _fila_titulos(hoja: Hoja, requeridos: set[str]) -> int | None:
+    for fila, valores in enumerate(hoja.cabeza, start=1):
+        claves = {_clave(_texto(v)) for v in valores if _texto(v)}
         if requeridos <= claves:
             return fila
     return None
 
 
-def _buscar_hoja(libro: Any, preferida: str, requeridos: set[str]) -> tuple[Worksheet, int] | None:
-    hojas = [libro[preferida]] if preferida in libro.sheetnames else []
-    hojas += [h for h in libro.worksheets if h.title != preferida]  # una hoja renombrada también sirve
+def _buscar_hoja(libro: Any, archivo: str, preferida: str, requeridos: set[str],
+                 avisos: list[AvisoCelda]) -> tuple[Hoja, int] | None:
+    """La hoja visible ``preferida`` o, si no tiene las columnas, otra visible que las tenga (renombrada).
+
+    Una hoja oculta nunca se lee: el informe debe decir lo que ven los revisores (``elegir_hoja``);
+    si una oculta se llama como la buscada, se avisa.
+    """
+    visibles = hojas_visibles(libro)
+    nombre = elegir_hoja(archivo, [(ws.title, ws not in visibles) for ws in libro.worksheets], preferida,
+                         rechazar_oculta=False)
+    for ws in libro.worksheets:
+        if ws not in visibles and normalizar_clave(ws.title) == normalizar_clave(preferida):
+            avisos.append(AvisoCelda(recortar(ws.title), "la hoja está oculta y no se lee: se leyó la hoja visible"
+                                     " con las columnas de la matriz (muestre o borre la oculta)"))
+    hojas = [ws for ws in visibles if ws.title == nombre] + [ws for ws in visibles if ws.title != nombre]
     for ws in hojas:
-        fila = _fila_titulos(ws, requeridos)
+        hoja = _hoja(ws, archivo)
+        fila = _fila_titulos(hoja, requeridos)
         if fila is not None:
-            return ws, fila
+            return hoja, fila
     return None
 
 
-def _celda(ws: Worksheet, fila: int, col: int) -> str:
+def _celda(ws: Hoja, fila: int, col: int) -> str:
     return f"{ws.title}!{get_column_letter(col)}{fila}"
 
 
@@ -143,24 +191,36 @@ def _valor(valor: Any) -> Any:
 # ------------------------------------------------------------------ hojas
 
 
-def _mapa_columnas(ws: Worksheet, fila: int, conocidos: Mapping[str, Any], avisos: list[AvisoCelda]) -> dict[int, Any]:
+def _mapa_columnas(ws: Hoja, fila: int, conocidos: Mapping[str, Any], avisos: list[AvisoCelda]) -> dict[int, Any]:
     mapa: dict[int, Any] = {}
-    for celda in ws[fila]:
-        texto = _texto(celda.value)
-        if not texto or isinstance(celda.value, datetime | date | int | float):
+    for columna, valor in enumerate(ws.fila(fila), start=1):
+        texto = _texto(valor)
+        if not texto or isinstance(valor, datetime | date | int | float):
             continue  # semanas del Gantt y otros rótulos que no son títulos de columna
         clave = _clave(texto)
         if clave in conocidos:
-            mapa[celda.column] = conocidos[clave]
+            mapa[columna] = conocidos[clave]
         else:
-            avisos.append(AvisoCelda(_celda(ws, fila, celda.column),
-                                     f"columna «{texto}» no es del formato: se conserva en el libro pero no se lee"))
+            avisos.append(AvisoCelda(_celda(ws, fila, columna),
+                                     f"columna «{recortar(texto)}» no es del formato: se conserva en el libro"
+                                     " pero no se lee"))
     return mapa
 
 
-def _filas(ws: Worksheet, desde: int) -> Iterator[tuple[int, dict[int, Any]]]:
-    for fila in ws.iter_rows(min_row=desde):
-        yield fila[0].row, {c.column: c.value for c in fila if c.value is not None and _texto(c.value) != ""}
+def _filas(ws: Hoja, desde: int, limite: int, que: str) -> Iterator[tuple[int, dict[int, Any]]]:
+    """Las filas con datos desde ``desde``; pasar de ``limite`` detiene la lectura (sin leer el resto)."""
+    con_datos = 0
+    for numero, fila in ws.filas(desde):
+        valores = {c: v for c, v in enumerate(fila, start=1) if v is not None and _texto(v) != ""}
+        if not valores:
+            continue
+        con_datos += 1
+        if con_datos > limite:
+            raise ErrorEntrada(
+                f"{ws.archivo}: la hoja «{ws.title}» tiene más de {miles(limite)} filas de {que} (el máximo);"
+                f" la lectura se detuvo en la fila {numero}. Divida la matriz o borre las filas que sobran."
+            )
+        yield numero, valores
 
 
 def _calculada(destino: Any) -> bool:
@@ -168,7 +228,7 @@ def _calculada(destino: Any) -> bool:
     return destino == "=" or (isinstance(destino, tuple) and destino[0] == "=")
 
 
-def _entrada(ws: Worksheet, numero: int, valores: dict[int, Any], mapa: Mapping[int, Any],
+def _entrada(ws: Hoja, numero: int, valores: dict[int, Any], mapa: Mapping[int, Any],
              avisos: list[AvisoCelda]) -> dict[int, Any]:
     """Los valores de datos de la fila; avisa de cada fórmula que se pisó con un valor (se recalcula)."""
     for col, valor in valores.items():
@@ -178,11 +238,11 @@ def _entrada(ws: Worksheet, numero: int, valores: dict[int, Any], mapa: Mapping[
     return {c: v for c, v in valores.items() if mapa.get(c) not in (None, "") and not _calculada(mapa[c])}
 
 
-def _leer_riesgos(ws: Worksheet, titulos: int, datos: DatosMatriz, errores: list[ErrorCampo]) -> list[dict[str, Any]]:
+def _leer_riesgos(ws: Hoja, titulos: int, datos: DatosMatriz, errores: list[ErrorCampo]) -> list[dict[str, Any]]:
     conocidos = _columnas_riesgo()
     mapa = _mapa_columnas(ws, titulos, conocidos, datos.avisos)
     riesgos: list[dict[str, Any]] = []
-    for numero, valores in _filas(ws, titulos + 1):
+    for numero, valores in _filas(ws, titulos + 1, LIMITE_RIESGOS, "riesgos"):
         entrada = _entrada(ws, numero, valores, mapa, datos.avisos)
         if not entrada:
             continue
@@ -217,17 +277,18 @@ def _columna_de(mapa: Mapping[int, Any], nombre: str) -> int | None:
     return None
 
 
-def _fecha_referencia(ws: Worksheet, titulos: int) -> tuple[date | None, str | None]:
-    for fila in ws.iter_rows(min_row=1, max_row=titulos - 1):
-        for celda in fila:
-            if normalizar_clave(_texto(celda.value)).startswith(tuple(normalizar_clave(r) for r in ROTULOS_CORTE)):
-                for otra in fila[celda.column:]:
-                    if otra.value is not None and _texto(otra.value):
-                        return _valor(otra.value), _celda(ws, otra.row, otra.column)
+def _fecha_referencia(ws: Hoja, titulos: int) -> tuple[date | None, str | None]:
+    rotulos = tuple(normalizar_clave(r) for r in ROTULOS_CORTE)
+    for numero, fila in enumerate(ws.cabeza[: titulos - 1], start=1):
+        for columna, valor in enumerate(fila, start=1):
+            if normalizar_clave(_texto(valor)).startswith(rotulos):
+                for otra, dato in enumerate(fila[columna:], start=columna + 1):
+                    if dato is not None and _texto(dato):
+                        return _valor(dato), _celda(ws, numero, otra)
     return None, None
 
 
-def _leer_hitos(ws: Worksheet, titulos: int, datos: DatosMatriz, errores: list[ErrorCampo]) -> list[dict[str, Any]]:
+def _leer_hitos(ws: Hoja, titulos: int, datos: DatosMatriz, errores: list[ErrorCampo]) -> list[dict[str, Any]]:
     conocidos = _columnas_ruta()
     mapa = _mapa_columnas(ws, titulos, conocidos, datos.avisos)
     referencia, celda_ref = _fecha_referencia(ws, titulos)
@@ -237,7 +298,7 @@ def _leer_hitos(ws: Worksheet, titulos: int, datos: DatosMatriz, errores: list[E
         else:
             errores.append(ErrorCampo(celda_ref, "Fecha de referencia", "debe ser una fecha"))
     hitos: list[dict[str, Any]] = []
-    for numero, valores in _filas(ws, titulos + 1):
+    for numero, valores in _filas(ws, titulos + 1, LIMITE_HITOS, "hitos"):
         entrada = _entrada(ws, numero, valores, mapa, datos.avisos)
         if not entrada:
             continue
@@ -288,25 +349,30 @@ def leer_matriz(origen: str | Path) -> DatosMatriz:
     :class:`ErrorValidacion`; un libro que no es de la matriz lanza :class:`ErrorEntrada`.
     """
     ruta = Path(origen)
-    verificar_archivo(ruta)
+    if verificar_archivo(ruta) != "xlsx":
+        raise ErrorEntrada(f"{ruta.name}: la matriz editada debe ser el libro .xlsx que escribió acuerdo-docs")
+    libro = abrir_xlsx(ruta, formulas=True)
     try:
-        libro = load_workbook(ruta, data_only=False)
-    except Exception:  # openpyxl lanza muchos tipos distintos ante un libro dañado
-        raise ErrorEntrada(f"{ruta.name}: no se pudo abrir como libro de Excel; ábralo y guárdelo de nuevo") from None
+        return _leer_libro(libro, ruta)
+    finally:
+        libro.close()
+
+
+def _leer_libro(libro: Any, ruta: Path) -> DatosMatriz:
     requeridos_riesgo = {_clave(etiqueta(Riesgo, "id")), _clave(etiqueta(Riesgo, "descripcion"))}
-    hallada = _buscar_hoja(libro, "Matriz", requeridos_riesgo)
+    datos = DatosMatriz(riesgos=[], hitos=[])
+    hallada = _buscar_hoja(libro, ruta.name, "Matriz", requeridos_riesgo, datos.avisos)
     if hallada is None:
         raise ErrorEntrada(
             f"{ruta.name}: no es un libro de matriz de riesgos de acuerdo_docs (ninguna hoja tiene las columnas"
             f" «{etiqueta(Riesgo, 'id')}» y «{etiqueta(Riesgo, 'descripcion')}»)"
         )
-    datos = DatosMatriz(riesgos=[], hitos=[])
     errores: list[ErrorCampo] = []
     crudos_riesgos = _leer_riesgos(*hallada, datos, errores)
     requeridos_ruta = {_clave(etiqueta(Hito, "actividad")), _clave(etiqueta(Hito, "responsable"))}
-    ruta_hallada = _buscar_hoja(libro, "Hoja de ruta", requeridos_ruta)
+    ruta_hallada = _buscar_hoja(libro, ruta.name, "Hoja de ruta", requeridos_ruta, datos.avisos)
     crudos_hitos: list[dict[str, Any]] = []
-    if ruta_hallada is not None and ruta_hallada[0] is not hallada[0]:
+    if ruta_hallada is not None and ruta_hallada[0].ws is not hallada[0].ws:
         datos.hay_hoja_ruta = True
         crudos_hitos = _leer_hitos(*ruta_hallada, datos, errores)
     datos.riesgos = _validar_lista(Riesgo, crudos_riesgos, "riesgos", datos, errores)

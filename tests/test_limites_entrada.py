@@ -1,0 +1,165 @@
+"""Límites de las entradas (``limites_entrada``): cada entrada tiene tope, y pasarlo da un mensaje claro.
+
+Se prueba la clase, no el caso: cada lector de libros lee en flujo y se detiene al pasar su límite,
+nombrando la hoja y el límite; ninguna hoja oculta se lee en lugar de la visible.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+import acuerdo_docs as ad
+from acuerdo_docs import limites_entrada
+from acuerdo_docs.errores import ErrorEntrada
+from acuerdo_docs.lectores import matriz_xlsx
+from acuerdo_docs.lectores.matriz_xlsx import leer_matriz
+
+
+def _matriz(tmp_path: Path) -> Path:
+    ruta = tmp_path / "matriz.xlsx"
+    ad.generar_matriz_riesgos(ad.ejemplo_acuerdo(), ruta)
+    return ruta
+
+
+def _titulos(ws: openpyxl.worksheet.worksheet.Worksheet, requerido: str) -> tuple[int, dict[str, int]]:
+    for fila in ws.iter_rows(min_row=1, max_row=40):
+        textos = {str(c.value).strip(): c.column for c in fila if isinstance(c.value, str)}
+        if requerido in textos:
+            return fila[0].row, textos
+    raise AssertionError(requerido)
+
+
+def _con_riesgos(origen: Path, destino: Path, cantidad: int) -> Path:
+    """El libro con ``cantidad`` filas de riesgos más (id y descripción), como las pegaría alguien."""
+    libro = openpyxl.load_workbook(origen)
+    ws = libro["Matriz"]
+    fila, cols = _titulos(ws, "Referencia")
+    inicio = ws.max_row + 1
+    for i in range(cantidad):
+        ws.cell(inicio + i, cols["Referencia"], f"X{i}")
+        ws.cell(inicio + i, cols["Descripción del riesgo"], "Riesgo pegado")
+    libro.save(destino)
+    return destino
+
+
+def test_filas_de_riesgos_sobre_el_limite_se_rechazan_nombrando_hoja_y_limite(tmp_path: Path) -> None:
+    # Límite real (1.000): el libro trae 1.200 filas de riesgos; se detiene en la 1.001.ª con datos.
+    ruta = _con_riesgos(_matriz(tmp_path), tmp_path / "grande.xlsx", 1_200)
+    with pytest.raises(ErrorEntrada) as exc:
+        leer_matriz(ruta)
+    mensaje = str(exc.value)
+    assert "«Matriz»" in mensaje and "1.000 filas de riesgos" in mensaje
+    assert "plantilla" not in mensaje.lower()
+
+
+def test_el_limite_de_filas_se_aplica_a_la_hoja_de_ruta(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(matriz_xlsx, "LIMITE_HITOS", 2)
+    with pytest.raises(ErrorEntrada, match=r"«Hoja de ruta» tiene más de 2 filas de hitos"):
+        leer_matriz(_matriz(tmp_path))
+
+
+def test_seguimiento_rechaza_la_matriz_enorme_sin_culpar_a_la_plantilla(tmp_path: Path,
+                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    from conftest import cli
+
+    ruta = _con_riesgos(_matriz(tmp_path), tmp_path / "grande.xlsx", 1_100)
+    acuerdo = tmp_path / "acuerdo.json"
+    acuerdo.write_text(ad.ejemplo_acuerdo().model_dump_json(), encoding="utf-8")
+    r = cli("seguimiento", str(acuerdo), str(ruta), "-o", str(tmp_path / "cortes"), "--corte", "2024-03-01")
+    assert r.returncode == 2, r.stderr
+    assert "«Matriz»" in r.stderr and "1.000" in r.stderr and "Traceback" not in r.stderr
+    assert "plantilla" not in r.stderr.lower()
+    assert not (tmp_path / "cortes").exists() or not any((tmp_path / "cortes").iterdir())
+
+
+def test_una_hoja_oculta_nunca_se_lee_en_lugar_de_la_visible(tmp_path: Path) -> None:
+    # La hoja «Matriz» queda oculta con otros datos y la visible se llama distinto (renombrada).
+    origen = _matriz(tmp_path)
+    libro = openpyxl.load_workbook(origen)
+    visible = libro["Matriz"]
+    visible.title = "Matriz revisada"
+    falsa = libro.copy_worksheet(visible)
+    falsa.title = "Matriz"
+    fila, cols = _titulos(falsa, "Referencia")
+    falsa.cell(fila + 1, cols["Descripción del riesgo"], "Texto que nadie ve")
+    falsa.sheet_state = "veryHidden"
+    libro.save(tmp_path / "oculta.xlsx")
+    datos = leer_matriz(tmp_path / "oculta.xlsx")
+    assert "Texto que nadie ve" not in {r.descripcion for r in datos.riesgos}
+    assert all(c.startswith(("Matriz revisada!", "Hoja de ruta!")) for c in datos.celdas.values())
+
+
+def test_si_la_unica_hoja_con_el_nombre_esta_oculta_se_rechaza(tmp_path: Path) -> None:
+    from acuerdo_docs.lectores.hoja_calculo import elegir_hoja
+
+    assert elegir_hoja("a.xlsx", [("fichas", True), ("Fichas", False)], "FICHAS") == "Fichas"
+    with pytest.raises(ErrorEntrada, match=r"a\.xlsx: la hoja «fichas» está oculta"):
+        elegir_hoja("a.xlsx", [("fichas", True), ("Otra", False)], "Fichas")
+    assert elegir_hoja("a.xlsx", [("Otra", False)], "Fichas") is None
+
+
+def test_lote_no_lee_la_hoja_de_datos_oculta(tmp_path: Path) -> None:
+    from conftest import cli
+
+    from test_lote import fila_base, libro_fichas
+
+    ruta = libro_fichas(tmp_path, [fila_base(1)])
+    libro = openpyxl.load_workbook(ruta)
+    libro["fichas"].sheet_state = "veryHidden"
+    libro.create_sheet("Visible")
+    libro.active = len(libro.sheetnames) - 1
+    libro.save(ruta)
+    r = cli("lote", str(ruta), "-o", str(tmp_path / "salida"))
+    assert r.returncode == 2 and "la hoja «fichas» está oculta" in r.stderr and "Traceback" not in r.stderr
+    assert not (tmp_path / "salida").exists()
+
+
+def test_recortar_resume_listas_y_textos_largos() -> None:
+    recortar = limites_entrada.recortar
+    assert recortar("corto") == "corto"
+    largo = recortar("x" * 10_000_000)
+    assert len(largo) <= limites_entrada.LARGO_ECO and "10000000 caracteres" in largo
+    assert recortar(list(range(10**6))) == "[lista de 1000000 elemento(s)]"
+    assert recortar({"a": 1}) == "{objeto con 1 clave(s)}"
+
+
+def _catalogo(tmp_path: Path) -> Path:
+    from acuerdo_docs import ejemplo_ficha, renderizar_ficha
+    from acuerdo_docs.documentos.catalogo import generar_catalogo
+
+    raiz = tmp_path / "fichas"
+    raiz.mkdir()
+    (raiz / "A.docx").write_bytes(renderizar_ficha(ejemplo_ficha()))
+    destino = tmp_path / "catalogo.xlsx"
+    generar_catalogo(raiz, destino)
+    return destino
+
+
+def test_catalogo_con_dos_columnas_del_mismo_titulo_se_rechaza(tmp_path: Path) -> None:
+    from acuerdo_docs.lectores.catalogo_xlsx import TITULO_NOTAS, leer_catalogo
+
+    ruta = _catalogo(tmp_path)
+    libro = openpyxl.load_workbook(ruta)
+    ws = libro["Catálogo"]
+    ws.cell(1, ws.max_column + 1, TITULO_NOTAS.upper())  # mismo título (sin mayúsculas ni tildes)
+    libro.save(ruta)
+    antes = ruta.read_bytes()
+    with pytest.raises(ErrorEntrada, match=r"hoja «Catálogo»: las columnas [A-Z]+ y [A-Z]+ tienen el mismo título"):
+        leer_catalogo(ruta)
+    assert ruta.read_bytes() == antes
+
+
+def test_catalogo_con_la_hoja_oculta_se_rechaza(tmp_path: Path) -> None:
+    from acuerdo_docs.lectores.catalogo_xlsx import leer_catalogo
+
+    ruta = _catalogo(tmp_path)
+    libro = openpyxl.load_workbook(ruta)
+    libro["Catálogo"].sheet_state = "veryHidden"
+    libro.create_sheet("Otra")
+    libro.active = len(libro.sheetnames) - 1
+    libro.save(ruta)
+    with pytest.raises(ErrorEntrada, match="la hoja «Catálogo» está oculta"):
+        leer_catalogo(ruta)
