@@ -18,6 +18,7 @@ from typing import Annotated, Any, Literal, Union, get_args, get_origin
 from pydantic import BaseModel
 
 from .esquemas import ESQUEMAS
+from .salida.archivos import escribir_atomico
 
 
 def _tipo(anotacion: Any) -> str:
@@ -104,7 +105,7 @@ def main() -> int:
         texto = ruta.read_text(encoding="utf-8")
         nuevo = actualizar(texto)
         if nuevo != texto:
-            ruta.write_text(nuevo, encoding="utf-8")
+            escribir_atomico(ruta, nuevo.encode("utf-8"))
             print(f"tablas de campos actualizadas en {ruta}")
     return 0
 

@@ -227,7 +227,7 @@ def escribir_pdf(docx: bytes, destino: Path, args: argparse.Namespace) -> Path:
     """
     with tempfile.TemporaryDirectory(prefix="acuerdo_docs_pdf_") as temporal, sigterm_como_salida():
         origen = Path(temporal) / "documento.docx"
-        origen.write_bytes(docx)
+        escribir_atomico(origen, docx, sincronizar=False)
         escribir_atomico(destino, _a_pdf_uno(origen, args).read_bytes())
     return destino
 

@@ -81,12 +81,11 @@ def _catalogo(carpeta: Path) -> list[Path]:
     escritos: list[Path] = []
     with tempfile.TemporaryDirectory(prefix="catalogo_ejemplo_") as temporal:
         fichas = Path(temporal) / "fichas"
-        (fichas / "2023").mkdir(parents=True)
-        (fichas / "2024").mkdir()
-        (fichas / "2023" / "acuerdo_simbolico.docx").write_bytes(renderizar_ficha(ejemplo_ficha()))
+        escribir_atomico(fichas / "2023" / "acuerdo_simbolico.docx", renderizar_ficha(ejemplo_ficha()),
+                         sincronizar=False)
         for i, practica in enumerate(practicas, start=1):
-            (fichas / "2024" / f"practica_{i}.json").write_text(json.dumps(practica, ensure_ascii=False),
-                                                                encoding="utf-8")
+            escribir_atomico(fichas / "2024" / f"practica_{i}.json",
+                             json.dumps(practica, ensure_ascii=False).encode("utf-8"), sincronizar=False)
         valoraciones = {"2023/acuerdo_simbolico.docx": desde_python}
         salidas = Path(temporal) / "salidas"
         libro = generar_catalogo(fichas, salidas / f"{CATALOGO_EJEMPLO}.xlsx", valoraciones=valoraciones)
@@ -153,7 +152,13 @@ def _editar_libro(ruta: Path, cambios: dict[str, dict[str, dict[str, object]]], 
             for titulo, valor in filas.get(clave, {}).items():
                 es_fecha = isinstance(valor, str) and valor[:4].isdigit() and valor[4:5] == "-"
                 ws.cell(fila, columnas[titulo]).value = date.fromisoformat(valor) if es_fecha else valor
-    libro.save(destino)
+    import io
+
+    from ..salida.archivos import escribir_atomico
+
+    buffer = io.BytesIO()
+    libro.save(buffer)
+    escribir_atomico(destino, buffer.getvalue(), sincronizar=False)
 
 
 def _seguimiento(carpeta: Path) -> list[Path]:

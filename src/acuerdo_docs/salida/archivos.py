@@ -251,6 +251,36 @@ def mover_atomico(origen: str | os.PathLike[str], destino: str | os.PathLike[str
     return ruta
 
 
+def abrir_candado(ruta: str | os.PathLike[str]) -> BinaryIO:
+    """Abre (o crea, 0600) un archivo de candado para ``fcntl.flock``, sin seguir enlaces ni vaciarlo.
+
+    Solo un archivo regular: un enlace, un FIFO o un dispositivo con ese nombre lanza
+    :class:`DestinoNoValido` (y un FIFO no bloquea).
+    """
+    banderas = os.O_RDWR | os.O_CREAT | _NO_SEGUIR | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
+    try:
+        fd = os.open(ruta, banderas, 0o600)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise DestinoNoValido(f"«{os.fspath(ruta)}» es un enlace simbólico: no se usa como candado.") from None
+        raise
+    if not stat.S_ISREG(os.fstat(fd).st_mode):
+        os.close(fd)
+        raise DestinoNoValido(f"«{os.fspath(ruta)}» no es un archivo regular: no se usa como candado.")
+    return os.fdopen(fd, "r+b", buffering=0)
+
+
+def enlazar_o_copiar(origen: str | os.PathLike[str], destino: str | os.PathLike[str]) -> Path:
+    """Pone ``origen`` en ``destino`` (una ruta nueva de una carpeta de trabajo propia): un enlace
+    simbólico, o una copia con :func:`copiar_atomico` donde no hay enlaces (Windows sin permiso)."""
+    ruta = Path(destino)
+    try:
+        ruta.symlink_to(os.path.abspath(origen))
+    except OSError:
+        copiar_atomico(origen, ruta, sincronizar=False)
+    return ruta
+
+
 # -- Carpetas enteras (el corte de seguimiento) ---------------------------------------------------
 
 _RESTO_NUEVA = "nueva"

@@ -9,7 +9,9 @@ compilado se guarda (``marshal``, como los ``.pyc`` de Python) en
   (Python, Jinja, docxtpl y el código fuente de los módulos que arman el entorno). Una plantilla
   editada, otra versión del programa o de una biblioteca dan otra clave: nunca se usa código viejo.
 * **Confianza**: ese código se ejecuta, así que la carpeta es privada (0700) y solo se usa si es del
-  usuario y nadie más puede escribir en ella; lo mismo cada archivo. Un archivo dañado, truncado o
+  usuario, no hay enlaces en su ruta y nadie más puede escribir en ella
+  (:mod:`~acuerdo_docs.salida.carpeta_privada`, la misma regla que los perfiles de LibreOffice); lo
+  mismo cada archivo. Un archivo dañado, truncado o
   ajeno se ignora: se compila como siempre. Nada de esto cambia un byte de los documentos.
 * **Tamaño**: a lo sumo :data:`ENTRADAS_MAXIMAS` plantillas; al guardar se borran las más viejas.
 * ``ACUERDO_DOCS_SIN_CACHE=1`` la desactiva (también sin ``os.geteuid``, p. ej. en Windows).
@@ -32,6 +34,7 @@ import jinja2
 from ..errores import ErrorSalida
 from ..rutas import carpeta_cache
 from .archivos import escribir_atomico
+from .carpeta_privada import carpeta_privada
 
 log = logging.getLogger("acuerdo_docs.motor")
 
@@ -93,17 +96,8 @@ def _propio_y_privado(estado: os.stat_result) -> bool:
 
 
 def _carpeta_confiable(crear: bool) -> Path | None:
-    ruta = carpeta()
-    try:
-        if crear:
-            ruta.mkdir(mode=0o700, parents=True, exist_ok=True)
-        estado = ruta.lstat()
-    except OSError:
-        return None
-    if not stat.S_ISDIR(estado.st_mode) or not _propio_y_privado(estado):
-        log.debug("caché de plantillas sin usar: %s no es una carpeta privada del usuario", ruta)
-        return None
-    return ruta
+    # La misma regla que los perfiles de LibreOffice: del usuario, sin enlaces, sin escritura de otros.
+    return carpeta_privada(carpeta(), "plantillas compiladas", crear=crear)
 
 
 def leer(clave_: str) -> Any | None:

@@ -6,16 +6,24 @@ siguiente ejecución arranca ya caliente. Cada perfil tiene un candado (``fcntl.
 ejecuciones a la vez toman perfiles distintos (dos LibreOffice no comparten perfil), y el
 candado se suelta solo si el proceso muere. Un perfil sin la marca ``listo`` (su creación se
 interrumpió) o con el que LibreOffice falla se borra y se crea de nuevo.
+
+Un perfil lleva contenido que LibreOffice ejecuta (macros de Basic, eventos): la carpeta de la
+caché y cada perfil pasan por :mod:`acuerdo_docs.salida.carpeta_privada` (del usuario, sin
+enlaces, sin escritura de otros; el perfil entero, 0700). Un perfil que no cumple se borra y se
+crea de nuevo; si no se puede, se usa un perfil temporal privado (con un aviso sin rutas).
 """
 
 from __future__ import annotations
 
 import logging
-import shutil
+import os
 from pathlib import Path
 from typing import IO
 
 from ...rutas import carpeta_cache
+from ..archivos import DestinoNoValido, abrir_candado, escribir_atomico
+from ..carpeta_privada import arbol_privado, carpeta_privada, quitar
+from .perfiles import sembrar_perfil
 from .soffice import version_libreoffice, xcu_perfil
 
 try:
@@ -29,6 +37,7 @@ PERFILES_CACHE = 8
 """Perfiles en caché como máximo (ejecuciones simultáneas); más allá, perfiles temporales."""
 
 _MARCA = "listo"
+QUE = "perfiles de LibreOffice"
 
 
 class PerfilCache:
@@ -46,12 +55,12 @@ class PerfilCache:
     def marcar_listo(self) -> None:
         """Tras la primera conversión buena: el perfil ya está completo."""
         if self.nuevo:
-            (self.ruta / _MARCA).write_text(self._marca, encoding="utf-8")
+            escribir_atomico(self.ruta / _MARCA, self._marca.encode("utf-8"), sincronizar=False, modo_nuevo=0o600)
 
     def rehacer(self) -> None:
         """LibreOffice falló con este perfil: se borra y se prepara uno nuevo en el mismo sitio."""
-        shutil.rmtree(self.ruta, ignore_errors=True)
-        _sembrar(self.ruta, self._marca_version())
+        quitar(self.ruta)
+        sembrar_perfil(self.ruta, self._marca_version())
 
     def _marca_version(self) -> str | None:
         return self._marca.split("\n", 1)[0] or None
@@ -62,28 +71,22 @@ class PerfilCache:
             self._candado = None
 
 
-def _sembrar(ruta: Path, version: str | None) -> None:
-    usuario = ruta / "user"
-    usuario.mkdir(parents=True, exist_ok=True)
-    (usuario / "registrymodifications.xcu").write_text(xcu_perfil(version), encoding="utf-8")
-
-
 def tomar_perfil_cache(soffice: str) -> PerfilCache | None:
     """Un perfil libre de la caché (creado si hace falta), o ``None`` si no se puede usar la caché."""
     if fcntl is None:
         return None
     version = version_libreoffice(soffice)
     marca = f"{version or ''}\n{xcu_perfil(version)}"
-    carpeta = carpeta_cache() / f"libreoffice-{version or 'x'}"
-    try:
-        carpeta.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        log.info("Sin caché de perfiles (%s): se usa un perfil temporal", exc.strerror or exc)
+    carpeta = carpeta_privada(carpeta_cache() / f"libreoffice-{version or 'x'}", QUE)
+    if carpeta is None:
         return None
     for numero in range(PERFILES_CACHE):
         ruta = carpeta / f"perfil{numero}"
         try:
-            candado = open(carpeta / f"perfil{numero}.candado", "ab")  # noqa: SIM115 - vive con el perfil
+            candado = abrir_candado(carpeta / f"perfil{numero}.candado")
+        except DestinoNoValido:  # un enlace o un FIFO puesto como candado: ese puesto no se usa
+            log.warning("Un candado de la caché de %s no es un archivo regular: se omite ese perfil.", QUE)
+            continue
         except OSError:
             return None
         try:
@@ -96,19 +99,21 @@ def tomar_perfil_cache(soffice: str) -> PerfilCache | None:
             _preparar(perfil, marca, version)
         except OSError as exc:
             perfil.soltar()
-            log.info("No se pudo preparar el perfil en caché %s (%s)", ruta, exc.strerror or exc)
+            log.info("No se pudo preparar un perfil en caché (%s)", exc.strerror or type(exc).__name__)
             return None
         return perfil
     return None
 
 
 def _preparar(perfil: PerfilCache, marca: str, version: str | None) -> None:
-    """Un perfil sin marca, o con otra marca (otra versión de LibreOffice), se crea de cero."""
-    archivo = perfil.ruta / _MARCA
-    try:
-        vigente = archivo.read_text(encoding="utf-8") == marca
-    except (OSError, UnicodeDecodeError):
-        vigente = False
+    """Un perfil ajeno (otro dueño, enlaces, abierto a otros) o sin la marca de esta versión se crea de cero."""
+    vigente = False
+    if os.path.lexists(perfil.ruta) and arbol_privado(perfil.ruta, QUE):
+        try:
+            vigente = (perfil.ruta / _MARCA).read_text(encoding="utf-8") == marca
+        except (OSError, UnicodeDecodeError):
+            vigente = False
     if not vigente:
-        shutil.rmtree(perfil.ruta, ignore_errors=True)
-        _sembrar(perfil.ruta, version)
+        if not quitar(perfil.ruta):
+            raise PermissionError(13, "no se pudo borrar un perfil ajeno")
+        sembrar_perfil(perfil.ruta, version)

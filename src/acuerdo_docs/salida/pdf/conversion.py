@@ -10,7 +10,7 @@ import threading
 import time
 from pathlib import Path
 
-from ..archivos import mover_atomico
+from ..archivos import enlazar_o_copiar, mover_atomico
 from .comprobaciones import error_pdf
 from .perfiles import RESERVA
 from .procesos import lanzar, leer_lineas, matar_grupo, matar_restos
@@ -160,10 +160,7 @@ class Conversion:
         for doc in docs:
             enlace = entrada / doc.nombre
             try:
-                try:
-                    enlace.symlink_to(doc.entrada)
-                except OSError:  # sin enlaces simbólicos (p. ej. Windows sin permiso): copia
-                    shutil.copyfile(doc.entrada, enlace)
+                enlazar_o_copiar(doc.entrada, enlace)
             except OSError as exc:
                 self.cerrar_doc(doc, None, f"No se pudo leer el documento ({exc.strerror or exc}).")
                 continue

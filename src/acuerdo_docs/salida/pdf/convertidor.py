@@ -26,7 +26,7 @@ from types import TracebackType
 from ...errores import ErrorConversion
 from . import ipc
 from .cache import PerfilCache, tomar_perfil_cache
-from ..archivos import mover_atomico
+from ..archivos import enlazar_o_copiar, mover_atomico
 from .comprobaciones import error_pdf, revisar_entrada
 from .conversion import mensaje_colgado
 from .entrada import TIEMPO_LIMITE, a_pdf
@@ -217,10 +217,7 @@ class ConvertidorPdf:
         carpeta.mkdir()
         try:
             enlace = carpeta / f"d{numero:06d}{absoluta.suffix.lower()}"
-            try:
-                enlace.symlink_to(absoluta)
-            except OSError:
-                shutil.copyfile(absoluta, enlace)
+            enlazar_o_copiar(absoluta, enlace)
             pdf = self._con_reintento(puesto, enlace, carpeta, original)
             if pdf is None:
                 self._sin_tuberia = True

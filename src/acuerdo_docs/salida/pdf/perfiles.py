@@ -10,6 +10,7 @@ import tempfile
 import threading
 from pathlib import Path
 
+from ..archivos import escribir_atomico
 from .procesos import matar_grupo
 from .soffice import version_libreoffice, xcu_perfil
 
@@ -46,10 +47,7 @@ class Reserva:
                     return perfil
             self._contador += 1
             perfil = self._carpeta_base() / f"perfil{self._contador}"
-        usuario = perfil / "user"
-        usuario.mkdir(parents=True, exist_ok=True)
-        xcu = xcu_perfil(version_libreoffice(soffice))
-        (usuario / "registrymodifications.xcu").write_text(xcu, encoding="utf-8")
+        sembrar_perfil(perfil, version_libreoffice(soffice))
         return perfil
 
     def devolver_perfil(self, soffice: str, perfil: Path, sano: bool) -> None:
@@ -94,6 +92,14 @@ class Reserva:
         self._base = None
         self._libres = {}
         self._vivos = set()
+
+
+def sembrar_perfil(perfil: Path, version: str | None) -> None:
+    """Un perfil nuevo, privado (0700): solo la configuración que fija ``xcu_perfil``."""
+    os.makedirs(perfil, 0o700, exist_ok=True)
+    os.chmod(perfil, 0o700)
+    escribir_atomico(perfil / "user" / "registrymodifications.xcu", xcu_perfil(version).encode("utf-8"),
+                     sincronizar=False, modo_nuevo=0o600)
 
 
 def borrar_huerfanas(carpeta: Path) -> None:
