@@ -163,3 +163,118 @@ def test_catalogo_con_la_hoja_oculta_se_rechaza(tmp_path: Path) -> None:
     libro.save(ruta)
     with pytest.raises(ErrorEntrada, match="la hoja «Catálogo» está oculta"):
         leer_catalogo(ruta)
+
+
+# ------------------------------------------------------------------ números no finitos
+
+NO_FINITOS = [float("inf"), float("-inf"), float("nan"), "inf", "1e999", "nan", "Infinity"]
+
+
+def test_todos_los_modelos_rechazan_numeros_no_finitos() -> None:
+    # La clase: toda configuración de modelo de los esquemas lleva NUMEROS_FINITOS.
+    import importlib
+    import pkgutil
+
+    from pydantic import BaseModel
+
+    import acuerdo_docs.esquemas as esquemas
+
+    modelos = set()
+    for info in pkgutil.iter_modules(esquemas.__path__):
+        modulo = importlib.import_module(f"acuerdo_docs.esquemas.{info.name}")
+        modelos |= {v for v in vars(modulo).values()
+                    if isinstance(v, type) and issubclass(v, BaseModel) and v.__module__.startswith("acuerdo_docs")}
+    assert len(modelos) > 20
+    sin = sorted(m.__name__ for m in modelos if m.model_config.get("allow_inf_nan") is not False)
+    assert not sin, f"modelos que aceptan inf/nan: {sin}"
+
+
+@pytest.mark.parametrize("valor", NO_FINITOS)
+def test_avance_no_finito_en_json_da_error_del_campo(valor: object) -> None:
+    from acuerdo_docs.errores import ErrorValidacion, validar
+    from acuerdo_docs.esquemas.acuerdo import AcuerdoSimbolico
+
+    datos = ad.ejemplo_acuerdo().model_dump(mode="json")
+    datos["hoja_de_ruta"][0]["avance"] = valor
+    with pytest.raises(ErrorValidacion) as exc:
+        validar(AcuerdoSimbolico, datos)
+    assert [str(e) for e in exc.value.errores] == [
+        "hoja_de_ruta[1].avance (Avance (%)): "
+        + ("debe ser un número finito (no se admiten inf, 1e999 ni nan)" if isinstance(valor, float)
+           else "debe ser un número entero")
+    ]
+
+
+def test_porcentaje_no_finito_en_un_metodo_da_error_del_campo() -> None:
+    from acuerdo_docs.errores import ErrorValidacion
+    import json
+
+    from acuerdo_docs.esquemas.metodo_riesgo import ARCHIVO_METODO, cargar_metodo
+
+    datos = json.loads(ARCHIVO_METODO.read_text(encoding="utf-8"))
+    datos["tipos_control"][0]["peso"] = float("nan")
+    with pytest.raises(ErrorValidacion, match=r"tipos_control\[1\]\.peso \(peso\): debe ser un número finito"):
+        cargar_metodo(datos)
+
+
+def _cambiar_numero(ruta: Path, centinela: int, numero: str) -> None:
+    """Escribe ``numero`` tal cual en el XML de la celda numérica (Excel guarda 1e999 o NaN si se edita el XML)."""
+    import zipfile
+
+    with zipfile.ZipFile(ruta) as zf:
+        partes = {i.filename: zf.read(i.filename) for i in zf.infolist()}
+    cambiadas = 0
+    for nombre, contenido in partes.items():
+        if nombre.startswith("xl/worksheets/") and f"<v>{centinela}</v>".encode() in contenido:
+            partes[nombre] = contenido.replace(f"<v>{centinela}</v>".encode(), f"<v>{numero}</v>".encode())
+            cambiadas += 1
+    assert cambiadas == 1
+    with zipfile.ZipFile(ruta, "w") as zf:
+        for nombre, contenido in partes.items():
+            zf.writestr(nombre, contenido)
+
+
+def test_nan_en_una_celda_numerica_da_error_de_la_hoja_sin_traza(tmp_path: Path) -> None:
+    # openpyxl no lee «NaN» como número: la hoja se informa dañada (ErrorEntrada), nunca con una traza.
+    origen = _matriz(tmp_path)
+    libro = openpyxl.load_workbook(origen)
+    ws = libro["Hoja de ruta"]
+    fila, cols = _titulos(ws, "Actividad")
+    ws.cell(fila + 1, cols["Avance"], 987654321)
+    libro.save(origen)
+    _cambiar_numero(origen, 987654321, "NaN")
+    with pytest.raises(ErrorEntrada, match="la hoja «Hoja de ruta» está dañada"):
+        leer_matriz(origen)
+
+
+@pytest.mark.parametrize("valor", ["<v>1e999</v>", "<v>-1e999</v>", "<v>1E400</v>", "inf", "1e999", "nan", "-1e999 %"])
+def test_avance_no_finito_en_la_matriz_editada_nombra_la_celda(tmp_path: Path, valor: str) -> None:
+    from acuerdo_docs.errores import ErrorValidacion
+
+    origen = _matriz(tmp_path)
+    libro = openpyxl.load_workbook(origen)
+    ws = libro["Hoja de ruta"]
+    fila, cols = _titulos(ws, "Actividad")
+    ws.cell(fila + 1, cols["Avance"], 987654321 if valor.startswith("<v>") else valor)
+    libro.save(origen)
+    if valor.startswith("<v>"):  # una celda numérica con un número que no es finito
+        _cambiar_numero(origen, 987654321, valor[3:-4])
+    with pytest.raises(ErrorValidacion) as exc:
+        leer_matriz(origen)
+    (error,) = exc.value.errores
+    assert error.ruta == f"Hoja de ruta!{openpyxl.utils.get_column_letter(cols['Avance'])}{fila + 1}"
+    assert "número" in error.mensaje
+
+
+def test_cli_con_1e999_en_un_avance_sale_con_1_y_nombra_el_campo(tmp_path: Path) -> None:
+    from conftest import cli
+
+    import json
+
+    datos = json.loads(ad.ejemplo_acuerdo().model_dump_json())
+    datos["hoja_de_ruta"][0]["avance"] = "AVANCE"
+    entrada = tmp_path / "a.json"
+    entrada.write_text(json.dumps(datos).replace('"AVANCE"', "1e999"), encoding="utf-8")
+    r = cli("acuerdo", str(entrada), "-o", str(tmp_path / "a.docx"))
+    assert r.returncode == 1, r.stderr
+    assert "hoja_de_ruta[1].avance" in r.stderr and "finito" in r.stderr and "Traceback" not in r.stderr

@@ -25,6 +25,7 @@ _MENSAJES: dict[str, str] = {
     "int_from_float": "debe ser un número entero",
     "float_type": "debe ser un número",
     "float_parsing": "debe ser un número",
+    "finite_number": "debe ser un número finito (no se admiten inf, 1e999 ni nan)",
     "bool_type": "debe ser sí o no (verdadero/falso)",
     "bool_parsing": "debe ser sí o no (verdadero/falso)",
     "list_type": "debe ser una lista",

@@ -265,6 +265,10 @@ def _nulo_admitido(esquema: dict[str, Any], modelo: type[BaseModel]) -> None:
         prop["anyOf"] = [*(forma["anyOf"] if list(forma) == ["anyOf"] else [forma]), {"type": "null"}]
 
 
+NUMEROS_FINITOS = ConfigDict(allow_inf_nan=False)
+"""Toda configuración de modelo la incluye: ``inf``, ``1e999`` o ``nan`` en un número es un error del campo."""
+
+
 class Modelo(BaseModel):
     """Base de todos los esquemas: rechaza claves desconocidas (un error de digitación no se pierde).
 
@@ -272,7 +276,8 @@ class Modelo(BaseModel):
     """
 
     model_config = ConfigDict(
-        extra="forbid", str_strip_whitespace=False, validate_default=True, json_schema_extra=_nulo_admitido
+        extra="forbid", str_strip_whitespace=False, validate_default=True, json_schema_extra=_nulo_admitido,
+        **NUMEROS_FINITOS,
     )
 
     @model_validator(mode="before")

@@ -39,6 +39,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from .comun import NUMEROS_FINITOS
+
 NIVELES: tuple[int, ...] = (1, 2, 3, 4, 5)
 ARCHIVO_METODO = Path(__file__).with_name("metodos") / "dafp_v7_2025.json"
 """Archivo de datos del método de la guía, versionado dentro del paquete."""
@@ -54,7 +56,7 @@ def clave(texto: str) -> str:
 
 
 class _Parte(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, **NUMEROS_FINITOS)
 
 
 class NivelProb(_Parte):

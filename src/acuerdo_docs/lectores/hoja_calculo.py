@@ -18,9 +18,9 @@ from typing import Any
 from openpyxl.utils import get_column_letter
 
 from ..errores import ErrorEntrada
-from ..limites_entrada import LIMITE_BYTES_LIBRO, LIMITE_FILAS_LOTE, MB
 from ..esquemas.columna import Columna, sin_marca_obligatoria
 from ..esquemas.comun import normalizar_clave
+from ..limites_entrada import LIMITE_BYTES_LIBRO, LIMITE_FILAS_LOTE, MB
 from ..paquete.seguridad import LimitesZip, Motivo, ZipRechazado, abrir_zip, buscar_dtd, revisar_partes
 from .celdas import convertir, lineas
 

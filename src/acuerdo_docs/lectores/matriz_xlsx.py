@@ -8,6 +8,7 @@ desde los datos; si el usuario escribió un valor encima de una fórmula, se avi
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -318,9 +319,12 @@ def _avance(valor: Any) -> Any:
     if isinstance(valor, bool) or not isinstance(valor, int | float):
         texto = _texto(valor).rstrip("%").strip().replace(",", ".")
         try:
-            return round(float(texto))
+            numero = float(texto)
         except ValueError:
             return valor
+        return round(numero) if math.isfinite(numero) else numero  # inf, 1e999, nan: el modelo los rechaza
+    if not math.isfinite(valor):
+        return valor
     return round(valor * 100) if 0 <= valor <= 1 else round(valor)
 
 
