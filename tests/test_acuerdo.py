@@ -105,11 +105,12 @@ def tabla_firmas(doc: docx.document.Document) -> Table:
 
 
 def bloques_firma(doc: docx.document.Document) -> list[list[str]]:
-    """Cada bloque de firma: los párrafos no vacíos de su celda."""
+    """Cada bloque de firma: los párrafos no vacíos de su columna en un par de filas (datos arriba, líneas abajo)."""
     bloques = []
-    for fila in tabla_firmas(doc).rows:
-        for celda in fila.cells:
-            textos = [p.text for p in celda.paragraphs if p.text.strip()]
+    filas = tabla_firmas(doc).rows
+    for datos, lineas in zip(filas[::2], filas[1::2], strict=True):
+        for arriba, abajo in zip(datos.cells, lineas.cells, strict=True):
+            textos = [p.text for c in (arriba, abajo) for p in c.paragraphs if p.text.strip()]
             if textos:
                 bloques.append(textos)
     return bloques
@@ -413,10 +414,12 @@ def test_un_bloque_de_firma_por_actor_dos_por_fila(ejemplo_bytes: bytes) -> None
             assert bloque[3] == "_" * 34 and bloque[4] == "Firma simbólica"
             assert bloque[5] == "Fecha: ____ / ____ / ________"
         tabla = tabla_firmas(doc)
-        assert len(tabla.rows) == (len(acuerdo.actores) + 1) // 2
-        for fila in tabla.rows:
+        assert len(tabla.rows) == 2 * ((len(acuerdo.actores) + 1) // 2)  # datos y líneas de firma en filas aparte
+        for i, fila in enumerate(tabla.rows):
             assert len(fila.cells) == 2
             assert fila._tr.trPr.find(qn("w:cantSplit")) is not None  # la fila no se parte entre páginas
+            if i % 2 == 0:  # la fila de datos va con la de sus líneas de firma
+                assert all(p.paragraph_format.keep_with_next for c in fila.cells for p in c.paragraphs)
 
 
 def test_version_publica_sin_datos_personales(tmp_path: Path) -> None:

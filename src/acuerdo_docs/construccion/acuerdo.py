@@ -7,6 +7,8 @@ simbólico del acuerdo, firma) están aquí. La plantilla recibe el contexto que
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from docx.document import Document as DocumentoDocx
 from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.table import WD_TABLE_ALIGNMENT
@@ -152,7 +154,6 @@ def _texto_largo(doc: DocumentoDocx, expresion: str) -> None:
 def _datos_generales(doc: DocumentoDocx) -> None:
     a = AcuerdoSimbolico
     _tabla_datos(doc, [
-        (etiqueta(a, "desafio"), "{{ acuerdo.desafio.nombre }}"),
         (etiqueta(Desafio, "descripcion"), "{{ acuerdo.desafio.descripcion }}"),
         (etiqueta(a, "fecha"), "{{ acuerdo.fecha|fecha_larga }}"),
         (etiqueta(a, "lugar"), "{{ acuerdo.lugar }}"),
@@ -307,35 +308,50 @@ def _riesgos(doc: DocumentoDocx) -> None:
     doc.add_paragraph("{%p endif %}", style="Valor")
 
 
-def _bloque_firma(celda: _Cell, variable: str) -> None:
+def _datos_firma(celda: _Cell, variable: str) -> None:
     _parrafo(celda, f"{{{{ {variable}.entidad }}}}", "Firma", negrita=True)
     _parrafo(celda, f"Representante: {{{{ {variable}.representante }}}}", "Firma")
     _parrafo(celda, f"Cargo: {{{{ {variable}.cargo }}}}", "Firma")
+
+
+def _lineas_firma(celda: _Cell, variable: str) -> None:
     linea = _parrafo(celda, LINEA_FIRMA, "Firma")
     linea.paragraph_format.space_before = Pt(30)
     _parrafo(celda, "Firma simbólica", "Firma")
     _parrafo(celda, LINEA_FECHA, "Firma").paragraph_format.space_before = Pt(6)
 
 
+def _celda_firma(celda: _Cell, variable: str, escribir: Callable[[_Cell, str], None], *, opcional: bool) -> None:
+    """Un bloque (o su mitad) en la celda; la de la derecha solo si el par tiene segundo actor."""
+    if opcional:
+        _parrafo(celda, f"{{%p if {variable} %}}")
+    escribir(celda, variable)
+    if opcional:
+        _parrafo(celda, "{%p endif %}")
+        _parrafo(celda, "", "Firma")  # la celda conserva un párrafo aunque no haya segundo bloque
+
+
 def _firmas(doc: DocumentoDocx) -> None:
     doc.add_paragraph("{{ numero_firmas }}. FIRMA SIMBÓLICA", style="Heading 1")
     texto = doc.add_paragraph(TEXTO_FIRMAS, style="Valor")
     texto.paragraph_format.keep_with_next = True
-    # Dos bloques por fila; la fila no se parte entre páginas (w:cantSplit).
-    tabla = doc.add_table(3, 2)
+    # Dos bloques por par de filas: arriba entidad, representante y cargo; abajo las líneas de firma y
+    # fecha, en su propia fila para que queden a la misma altura aunque el texto de arriba ocupe más
+    # líneas en un bloque que en el otro. Las filas no se parten y la de datos va con la de firma.
+    tabla = doc.add_table(4, 2)
     tabla.alignment = WD_TABLE_ALIGNMENT.CENTER
     _fila_control(tabla, 0, "{%tr for par in firmas %}")
-    fila = tabla.rows[1]
-    _bloque_firma(fila.cells[0], "par.izquierda")
-    derecha = fila.cells[1]
-    _parrafo(derecha, "{%p if par.derecha %}")
-    _bloque_firma(derecha, "par.derecha")
-    _parrafo(derecha, "{%p endif %}")
-    _parrafo(derecha, "", "Firma")  # la celda conserva un párrafo aunque no haya segundo bloque
-    for celda in fila.cells:
+    datos, lineas = tabla.rows[1], tabla.rows[2]
+    for fila, escribir in ((datos, _datos_firma), (lineas, _lineas_firma)):
+        _celda_firma(fila.cells[0], "par.izquierda", escribir, opcional=False)
+        _celda_firma(fila.cells[1], "par.derecha", escribir, opcional=True)
+        _fila(fila)
+    for celda in datos.cells:
+        for parrafo in celda.paragraphs:
+            parrafo.paragraph_format.keep_with_next = True
+    for celda in lineas.cells:
         celda.paragraphs[-1].paragraph_format.space_after = Pt(14)
-    _fila(fila)
-    _fila_control(tabla, 2, "{%tr endfor %}")
+    _fila_control(tabla, 3, "{%tr endfor %}")
     bloques.anchos(tabla, [ANCHO_UTIL / 2, ANCHO_UTIL / 2])
     doc.add_paragraph(style="Nota")  # el cuerpo termina en párrafo, no en tabla (así lo guarda Word)
 

@@ -15,7 +15,7 @@ from docx.document import Document as DocumentoDocx
 from docx.enum.section import WD_ORIENT
 from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
 from docx.opc.constants import CONTENT_TYPE as CT
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.opc.packuri import PackURI
@@ -34,6 +34,8 @@ FUENTE = "Arial"
 FECHA_PLANTILLA = datetime(2024, 1, 1)
 GRIS_GUIA = RGBColor(0x59, 0x59, 0x59)
 SOMBRA_ETIQUETA = "D9E2F3"
+AIRE_ENCABEZADO = 12
+"""Puntos entre la tabla del encabezado y la primera línea del cuerpo de cada página."""
 
 
 def documento_base(*, titulo: str, horizontal: bool = False) -> DocumentoDocx:
@@ -218,8 +220,15 @@ def encabezado_formato(doc: DocumentoDocx, prefijo: str = "encabezado") -> Table
         sombrear(tabla.cell(i, 1), SOMBRA_ETIQUETA)
         sombrear(tabla.cell(i, 3), SOMBRA_ETIQUETA)
     anchos(tabla, medidas)
-    # Un párrafo vacío tras la tabla: Word exige que el encabezado termine en párrafo.
-    cabecera.paragraphs[0].paragraph_format.space_after = Pt(6)  # aire entre el encabezado y el cuerpo
+    # El párrafo vacío que trae el encabezado va después de la tabla: Word exige que el encabezado
+    # termine en párrafo, y su alto (una línea de 6 pt) es el aire entre la tabla y el cuerpo en
+    # todas las páginas. Un espacio antes en los títulos no sirve: en la cabeza de página se suprime.
+    aire = cabecera.paragraphs[0]
+    tabla._tbl.addnext(aire._p)
+    aire.paragraph_format.space_before = Pt(0)
+    aire.paragraph_format.space_after = Pt(0)
+    aire.paragraph_format.line_spacing = Pt(AIRE_ENCABEZADO)
+    aire.paragraph_format.line_spacing_rule = WD_LINE_SPACING.EXACTLY
     return tabla
 
 

@@ -39,10 +39,13 @@ def _campo(doc, nombre: str) -> None:
         doc.add_paragraph(f"{{%p for anexo in {expresion} %}}", style="Valor")
         doc.add_paragraph("{{ loop.index }}. {{ anexo.nombre }}", style="Etiqueta")
         doc.add_paragraph("{%p if anexo.descripcion %}", style="Valor")
-        doc.add_paragraph("{{ anexo.descripcion }}", style="Valor")
+        # Nombre y descripción van con la imagen (el nombre ya es «Etiqueta», que sigue al siguiente).
+        doc.add_paragraph("{{ anexo.descripcion }}", style="Valor").paragraph_format.keep_with_next = True
         doc.add_paragraph("{%p endif %}", style="Valor")
         doc.add_paragraph("{%p if anexo.archivo %}", style="Valor")
-        doc.add_paragraph("{{ imagen(anexo.archivo, 15) }}", style="Valor").alignment = WD_ALIGN_PARAGRAPH.CENTER
+        figura = doc.add_paragraph("{{ imagen(anexo.archivo, 15) }}", style="Valor")
+        figura.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        figura.paragraph_format.keep_together = True
         doc.add_paragraph("{%p endif %}", style="Valor")
         doc.add_paragraph("{%p endfor %}", style="Valor")
     elif nombre in CAMPOS_TEXTO_LARGO:

@@ -42,7 +42,7 @@ def _propiedad_fila(tabla: Table, indice: int, etiqueta_xml: str) -> None:
 
 
 def _tabla_bucle(doc: DocumentoDocx, bucle: str, columnas: list[tuple[str, float, str]],
-                 fondos: dict[int, str] | None = None) -> None:
+                 fondos: dict[int, str] | None = None, *, con_lo_siguiente: bool = False) -> None:
     """Tabla de títulos + una fila repetida por elemento (``{%tr for … %}``)."""
     tabla = doc.add_table(4, len(columnas))
     tabla.style = "Table Grid"
@@ -59,6 +59,11 @@ def _tabla_bucle(doc: DocumentoDocx, bucle: str, columnas: list[tuple[str, float
     _propiedad_fila(tabla, 2, "cantSplit")
     _parrafo(tabla.rows[3].cells[0], "{%tr endfor %}")
     bloques.anchos(tabla, [c[1] for c in columnas])
+    if con_lo_siguiente:  # la tabla no se separa de lo que sigue (subtítulos de la misma sección)
+        for fila in (tabla.rows[0], tabla.rows[2]):
+            for celda in fila.cells:
+                for parrafo in celda.paragraphs:
+                    parrafo.paragraph_format.keep_with_next = True
 
 
 def _seccion(doc: DocumentoDocx, titulo: str, lista: str, columnas: list[tuple[str, float, str]], vacio: str,
@@ -105,9 +110,10 @@ def construir() -> bytes:
     doc.add_paragraph("{%p if riesgos.movidos %}", style="Valor")
     _tabla_bucle(doc, "x in riesgos.movidos", [
         ("Ref.", 1.3, "x.id"), ("Riesgo", 8.2, "x.descripcion"), ("Antes", 2.5, "x.antes"),
-        ("Ahora", 2.5, "x.ahora"), ("Sentido", 3.0, "x.sentido")], {2: "x.fondo_antes", 3: "x.fondo_ahora"})
+        ("Ahora", 2.5, "x.ahora"), ("Sentido", 3.0, "x.sentido")], {2: "x.fondo_antes", 3: "x.fondo_ahora"},
+        con_lo_siguiente=True)
     doc.add_paragraph("{%p else %}", style="Valor")
-    doc.add_paragraph("Ningún riesgo cambió de zona residual.", style="Valor")
+    doc.add_paragraph("Ningún riesgo cambió de zona residual.", style="Valor").paragraph_format.keep_with_next = True
     doc.add_paragraph("{%p endif %}", style="Valor")
     for lista, rotulo, zona, clave in (("riesgos.nuevos", "Riesgos nuevos:", "Zona residual", "ahora"),
                                        ("riesgos.cerrados", "Riesgos que ya no están en la matriz (cerrados):",
@@ -116,7 +122,7 @@ def construir() -> bytes:
         doc.add_paragraph(rotulo, style="Etiqueta")
         _tabla_bucle(doc, f"x in {lista}", [
             ("Ref.", 1.3, "x.id"), ("Riesgo", 13.2, "x.descripcion"), (zona, 3.0, f"x.{clave}")],
-            {2: f"x.fondo_{clave}"})
+            {2: f"x.fondo_{clave}"}, con_lo_siguiente=lista != "riesgos.cerrados")
         doc.add_paragraph("{%p endif %}", style="Valor")
 
     doc.add_paragraph("7. VALIDACIÓN DE LOS ACTORES", style="Heading 1")
