@@ -533,7 +533,7 @@ def test_cli_errores(tmp_path: Path) -> None:
     bueno = tmp_path / "bueno.json"
     bueno.write_text(json.dumps(datos_base()), encoding="utf-8")
     r = cli("acuerdo", str(bueno), "-o", str(tmp_path / "x.docx"), "--referencia", "2024-02-30")
-    assert r.returncode == 2 and "fecha no válida" in r.stderr and not (tmp_path / "x.docx").exists()
+    assert r.returncode == 2 and "ese día no existe" in r.stderr and not (tmp_path / "x.docx").exists()
     r = cli("acuerdo", str(tmp_path / "no_existe.json"), "-o", str(tmp_path / "x.docx"))
     assert r.returncode == 2 and "No existe el archivo de entrada" in r.stderr
 

@@ -7,6 +7,8 @@ Los mensajes nunca repiten el valor recibido: puede ser un dato personal
 from __future__ import annotations
 
 import difflib
+import errno
+import json
 from dataclasses import dataclass
 from typing import Any
 
@@ -26,8 +28,8 @@ _MENSAJES: dict[str, str] = {
     "float_type": "debe ser un número",
     "float_parsing": "debe ser un número",
     "finite_number": "debe ser un número finito (no se admiten inf, 1e999 ni nan)",
-    "bool_type": "debe ser sí o no (verdadero/falso)",
-    "bool_parsing": "debe ser sí o no (verdadero/falso)",
+    "bool_type": "debe ser sí o no: escriba true o false (o el texto \"sí\" o \"no\")",
+    "bool_parsing": "debe ser sí o no: escriba true o false (o el texto \"sí\" o \"no\")",
     "list_type": "debe ser una lista",
     "dict_type": "debe ser un objeto con campos",
     "model_type": "debe ser un objeto con campos",
@@ -39,6 +41,102 @@ _MENSAJES: dict[str, str] = {
     "none_required": "debe quedar vacío",
     "string_pattern_mismatch": "no tiene el formato esperado",
 }
+
+
+# Errores del sistema operativo en español: su texto propio (``strerror``) llega en inglés.
+_CAUSAS_SISTEMA: dict[int, str] = {
+    errno.EACCES: "no hay permiso",
+    errno.EPERM: "no hay permiso",
+    errno.ENOSPC: "no queda espacio en el disco",
+    getattr(errno, "EDQUOT", -1): "se agotó la cuota de disco",
+    errno.EROFS: "el sistema de archivos es de solo lectura",
+    errno.ENOENT: "no existe el archivo",
+    errno.ENOTDIR: "una parte de la ruta es un archivo, no una carpeta",
+    errno.EISDIR: "es una carpeta, no un archivo",
+    errno.ENAMETOOLONG: "el nombre es demasiado largo",
+    errno.EIO: "error de lectura o escritura del disco",
+    errno.EFBIG: "el archivo excede el tamaño que admite el sistema de archivos",
+    errno.EEXIST: "ya existe",
+    errno.ELOOP: "demasiados enlaces simbólicos encadenados",
+    errno.EMFILE: "demasiados archivos abiertos",
+    errno.ENFILE: "demasiados archivos abiertos en el sistema",
+    errno.ENOMEM: "no hay memoria suficiente",
+    errno.EBUSY: "el archivo está en uso",
+    errno.ETXTBSY: "el archivo está en uso",
+    errno.EXDEV: "está en otro sistema de archivos",
+    errno.ENOEXEC: "no es un programa ejecutable",
+    errno.EAGAIN: "el recurso no está disponible por ahora; intente de nuevo",
+    errno.EPIPE: "se cerró la salida",
+    errno.ETIMEDOUT: "se agotó el tiempo de espera",
+}
+
+
+def causa_sistema(exc: OSError, *, escribir: bool = False) -> str:
+    """Por qué falló una operación del sistema, en español (sin el texto en inglés de ``strerror``).
+
+    ``escribir``: el archivo era un destino, así que «no existe» se refiere a su carpeta.
+    """
+    numero = exc.errno or 0
+    if escribir and numero == errno.ENOENT:
+        return "la ruta no existe (o su carpeta no se puede crear)"
+    if numero in _CAUSAS_SISTEMA:
+        return _CAUSAS_SISTEMA[numero]
+    if isinstance(exc, TimeoutError):
+        return _CAUSAS_SISTEMA[errno.ETIMEDOUT]
+    nombre = errno.errorcode.get(numero) if numero else None
+    return f"error del sistema {nombre or type(exc).__name__}"
+
+
+def _posicion(texto: str, pos: int) -> tuple[int, int]:
+    linea = texto.count("\n", 0, pos) + 1
+    return linea, pos - (texto.rfind("\n", 0, pos) + 1) + 1
+
+
+def causa_json(exc: json.JSONDecodeError) -> str:
+    """Qué está mal en un JSON y dónde (línea y columna), con el arreglo: «sobra una coma…».
+
+    Reconoce lo que un humano suele escribir al editar un JSON a mano: coma final, comentarios,
+    comillas simples, claves sin comillas, ``True``/``None`` de Python, textos sin cerrar.
+    """
+    texto, pos = exc.doc, exc.pos
+    siguiente = texto[pos:pos + 1]
+    anterior = texto[:pos].rstrip()
+    if siguiente in ("}", "]") and anterior.endswith(","):
+        pos = len(anterior) - 1  # se señala la coma, no el cierre
+        causa = f"sobra la coma antes de «{siguiente}» (el último elemento no lleva coma)"
+    elif texto.startswith(("//", "/*"), pos) or siguiente == "#":
+        causa = "el JSON no admite comentarios (// … , /* … */ o #): bórrelos"
+    elif siguiente == "'":
+        causa = "los textos y las claves van entre comillas dobles (\"…\"), no simples ('…')"
+    elif siguiente in ("“", "”", "«"):
+        causa = "comillas tipográficas (“…” o «…»): use comillas dobles rectas (\"…\")"
+    elif not siguiente and not exc.msg.startswith("Unterminated"):
+        causa = "el JSON termina antes de tiempo (falta cerrar un objeto {…} o una lista […])"
+    elif exc.msg.startswith("Expecting property name"):
+        causa = "cada clave va entre comillas dobles (\"clave\": valor)"
+    elif exc.msg.startswith("Expecting value"):
+        if texto.startswith(("True", "False", "None"), pos):
+            causa = "true, false y null van en minúsculas (no True, False ni None)"
+        elif siguiente.isalpha():
+            causa = "un texto sin comillas: escríbalo entre comillas dobles (\"…\")"
+        else:
+            causa = "falta un valor (texto entre comillas, número, true, false, null, objeto o lista)"
+    elif exc.msg.startswith("Expecting ',' delimiter"):
+        causa = "falta una coma entre dos elementos (o sobran unas comillas dentro de un texto: escríbalas \\\")"
+    elif exc.msg.startswith("Expecting ':' delimiter"):
+        causa = "falta «:» entre la clave y su valor"
+    elif exc.msg.startswith("Extra data"):
+        causa = "sobra texto después del final del JSON (¿dos objetos seguidos, o una llave de más?)"
+    elif exc.msg.startswith("Unterminated string"):
+        causa = "un texto no cierra sus comillas"
+    elif exc.msg.startswith("Invalid control character"):
+        causa = "un salto de línea o tabulador dentro de un texto: escríbalo como \\n o \\t"
+    elif exc.msg.startswith("Invalid \\escape") or exc.msg.startswith("Invalid \\uXXXX"):
+        causa = "una barra invertida suelta dentro de un texto: escríbala doble (\\\\), p. ej. en rutas de Windows"
+    else:
+        causa = "no es JSON válido"
+    linea, columna = _posicion(texto, pos)
+    return f"JSON mal formado en la línea {linea}, columna {columna}: {causa}"
 
 
 def _mensaje_rango(tipo: str, ctx: dict[str, Any]) -> str | None:

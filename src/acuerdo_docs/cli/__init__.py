@@ -7,6 +7,7 @@ Códigos de salida: 0 bien; 1 datos inválidos (o filas con error en un lote);
 
 from __future__ import annotations
 
+import argparse
 import importlib
 import logging
 import sys
@@ -83,6 +84,9 @@ def construir_parser(argv: Sequence[str] | None = None) -> comun.Parser:
     ordenes.required = True
     for modulo in _modulos([] if argv is None else argv):
         modulo.registrar(ordenes)
+    for sub in ordenes.choices.values():  # -v vale también después de la orden
+        sub.add_argument("-v", "--detallado", action="store_true", default=argparse.SUPPRESS,
+                         help="muestra mensajes de diagnóstico")
     return parser
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import difflib
 import io
 import json
 import re
@@ -22,6 +23,8 @@ from ..errores import (
     ErrorAcuerdoDocs,
     ErrorEntrada,
     ErrorValidacion,
+    causa_json,
+    causa_sistema,
 )
 from ..salida.archivos import escribir_atomico
 from ..salida.destinos import Salida, comprobar_archivo
@@ -69,8 +72,49 @@ class Parser(argparse.ArgumentParser):
         self.add_argument("-h", "--help", action="help", default=argparse.SUPPRESS,
                           help="muestra esta ayuda y termina")
 
+    def parse_args(self, args: Sequence[str] | None = None,  # type: ignore[override]
+                   namespace: argparse.Namespace | None = None) -> argparse.Namespace:
+        """Como el de argparse, pero un argumento desconocido lo informa la orden que lo recibió:
+        con su propio «Uso:» y la opción más parecida («¿quiso decir --publico?»)."""
+        resultado, sobrantes = self.parse_known_args(args, namespace)
+        if sobrantes:
+            destino = self.suborden(getattr(resultado, "orden", None)) or self
+            destino.error(destino.sobrantes(sobrantes))
+        return resultado
+
+    def suborden(self, nombre: str | None) -> Parser | None:
+        """El parser de la orden ``nombre`` (``None`` si no hay órdenes o no es una)."""
+        for accion in self._actions:
+            if isinstance(accion, argparse._SubParsersAction) and nombre in accion.choices:
+                sub = accion.choices[nombre]
+                return sub if isinstance(sub, Parser) else None
+        return None
+
+    def opciones(self) -> list[str]:
+        return [o for accion in self._actions for o in accion.option_strings if accion.help != argparse.SUPPRESS]
+
+    def sobrantes(self, sobrantes: Sequence[str]) -> str:
+        """El mensaje para lo que la orden no reconoce: la opción parecida o por qué sobra un argumento."""
+        opcion = next((s for s in sobrantes if s.startswith("-") and len(s) > 1), None)
+        if opcion is None:
+            lista = ", ".join(f"«{s}»" for s in sobrantes)
+            return (f"sobra {lista}: la orden no recibe más archivos o valores que los que muestra «Uso:»"
+                    " (¿un nombre con espacios sin comillas?)")
+        nombre = opcion.split("=", 1)[0]
+        parecidas = difflib.get_close_matches(nombre, self.opciones(), n=1, cutoff=0.6)
+        pista = f"; ¿quiso decir {parecidas[0]}?" if parecidas else ""
+        return f"opción desconocida {nombre}{pista} (vea: {self.prog} --help)"
+
     def error(self, message: str) -> NoReturn:
+        eleccion = re.search(r"invalid choice: '([^']*)' \(choose from (.*)\)", message)
+        if eleccion:
+            validas = re.findall(r"'([^']*)'", eleccion.group(2))
+            parecidas = difflib.get_close_matches(eleccion.group(1), validas, n=1, cutoff=0.6)
+            if parecidas:
+                message += f"; ¿quiso decir «{parecidas[0]}»?"
         traducciones = {
+            "the following arguments are required: ORDEN": (
+                "falta la orden (ficha, acuerdo, riesgos, lote…; vea: acuerdo-docs --help)"),
             "the following arguments are required": "faltan los argumentos",
             "unrecognized arguments": "argumentos desconocidos",
             "invalid choice": "opción no válida",
@@ -122,7 +166,10 @@ def leer_json(ruta: Path) -> Any:
             raise ErrorEntrada(f"{ruta} es una carpeta: se esperaba un archivo JSON")
         if not ruta.is_file():
             raise ErrorEntrada(f"No existe el archivo de entrada: {ruta}")
-        datos = ruta.read_bytes()
+        try:
+            datos = ruta.read_bytes()
+        except OSError as exc:
+            raise ErrorEntrada(f"No se pudo leer {ruta}: {causa_sistema(exc)}") from None
     if motivo := _no_es_json(ruta, datos):
         raise ErrorEntrada(f"{ruta}: {motivo}")
     try:
@@ -134,9 +181,7 @@ def leer_json(ruta: Path) -> Any:
     try:
         datos = json.loads(texto)
     except json.JSONDecodeError as exc:
-        raise ErrorEntrada(
-            f"{ruta}: JSON mal formado en la línea {exc.lineno}, columna {exc.colno}"
-        ) from None
+        raise ErrorEntrada(f"{ruta}: {causa_json(exc)}") from None
     except RecursionError:  # el analizador de Python se rinde hacia los 1.000 niveles
         raise ErrorEntrada(_demasiado_profundo(ruta)) from None
     revisar_json(datos, ruta)
@@ -277,12 +322,24 @@ def segundos_argumento(texto: str) -> float:
     return valor
 
 
+class AccionPdfSimple(argparse.Action):
+    """``--pdf-simple`` pide un PDF (normal): implica ``--pdf``, en vez de no hacer nada sin él."""
+
+    def __init__(self, option_strings: Sequence[str], dest: str, **opciones: Any) -> None:
+        super().__init__(option_strings, dest, nargs=0, default=False, **opciones)
+
+    def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace, *_: Any) -> None:
+        namespace.pdf_simple = True
+        namespace.pdf = True
+
+
 def agregar_pdf(parser: argparse.ArgumentParser, que: str = "el documento", *, infografias: bool = False) -> None:
     parser.add_argument("--pdf", action="store_true",
                         help=f"convierte además {que} a PDF/A-2b etiquetado (requiere LibreOffice)")
     tambien = "; también las infografías" if infografias else ""
-    parser.add_argument("--pdf-simple", action="store_true",
-                        help=f"con --pdf: PDF normal en vez de PDF/A-2b etiquetado (archivo y accesibilidad){tambien}")
+    parser.add_argument("--pdf-simple", action=AccionPdfSimple,
+                        help=f"PDF normal en vez de PDF/A-2b etiquetado (archivo y accesibilidad){tambien};"
+                             " implica --pdf")
     parser.add_argument("--tiempo-limite", type=segundos_argumento, default=TIEMPO_LIMITE_PDF, metavar="SEGUNDOS",
                         help="con --pdf: segundos sin avance tras los que LibreOffice se da por colgado y se "
                              f"detiene (salida 3); por omisión {TIEMPO_LIMITE_PDF:g}")
@@ -345,7 +402,7 @@ def pdf_anticipado(argv: Sequence[str]) -> Iterator[Any]:
 
 def _pide_pdf(argv: Sequence[str]) -> bool:
     """--pdf, o una salida -o que termina en .pdf."""
-    if "--pdf" in argv:
+    if "--pdf" in argv or "--pdf-simple" in argv:
         return True
     for i, arg in enumerate(argv):
         valor = argv[i + 1] if arg in ("-o", "--salida") and i + 1 < len(argv) else None
@@ -379,7 +436,9 @@ def fecha_argumento(texto: str) -> date:
 
     try:
         valor = leer_fecha(texto)
-    except (ValueError, PydanticCustomError):
+    except PydanticCustomError as exc:  # el motivo del esquema: el formato, o «ese día no existe»
+        raise argparse.ArgumentTypeError(exc.message()) from None
+    except ValueError:
         raise argparse.ArgumentTypeError("fecha no válida: use AAAA-MM-DD (por ejemplo 2023-10-24)") from None
     if not isinstance(valor, date):
         raise argparse.ArgumentTypeError("fecha no válida: use AAAA-MM-DD (por ejemplo 2023-10-24)")

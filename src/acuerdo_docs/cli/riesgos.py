@@ -63,7 +63,7 @@ def registrar(ordenes: argparse._SubParsersAction) -> None:
 def ejecutar(args: argparse.Namespace) -> int:
     salida = resolver_salida(args.salida, nombre=comun.nombre_de(args.entrada, "riesgos"),
                              extensiones=(".xlsx", ".csv"), entradas=[args.entrada, args.metodo, args.encabezado],
-                             que="la matriz de riesgos")
+                             que="la matriz de riesgos", pdf_aparte=True)
     datos = comun.leer_json(args.entrada)
     metodo = cargar_metodo(args.metodo) if args.metodo else None
     encabezado = comun.leer_json(args.encabezado) if args.encabezado else None
@@ -74,7 +74,7 @@ def ejecutar(args: argparse.Namespace) -> int:
         encabezado = validar(EncabezadoMatriz, encabezado)
     if salida.formato == ".csv":
         if args.pdf:
-            raise ErrorEntrada("--pdf solo se usa con un libro .xlsx, no con un .csv")
+            raise ErrorEntrada("--pdf (o --pdf-simple) solo se usa con un libro .xlsx, no con un .csv")
         ruta = exportar_riesgos_csv(datos, salida.ruta, metodo=metodo)
         comun.decir(f"Riesgos exportados (CSV): {ruta}")
         return 0

@@ -6,6 +6,7 @@ import argparse
 from pathlib import Path
 
 from ..documentos.acuerdo import cargar_acuerdo
+from ..errores import ErrorEntrada
 from ..seguimiento import registrar_corte
 from . import comun
 
@@ -44,7 +45,25 @@ def registrar(ordenes: argparse._SubParsersAction) -> None:
     p.set_defaults(ejecutar=ejecutar)
 
 
+_ORDEN = "acuerdo-docs seguimiento ACUERDO.json LIBRO.xlsx --corte AAAA-MM-DD -o CARPETA/"
+_LIBROS = (".xlsx", ".xlsm")
+
+
+def _revisar_orden(acuerdo: Path, libro: Path) -> None:
+    """El libro y el acuerdo al revés (o dos de lo mismo): se dice el orden en vez de fallar al leer."""
+    if acuerdo.suffix.lower() in _LIBROS:
+        invertidos = " (están al revés)" if libro.suffix.lower() == ".json" else ""
+        raise ErrorEntrada(
+            f"{acuerdo} es un libro de Excel, y el primer argumento es el JSON del acuerdo{invertidos}."
+            f" El orden es: {_ORDEN}"
+        )
+    if libro.suffix.lower() == ".json":
+        raise ErrorEntrada(f"{libro} es un JSON, y el segundo argumento es el libro .xlsx de la matriz que editó el"
+                           f" equipo. El orden es: {_ORDEN}")
+
+
 def ejecutar(args: argparse.Namespace) -> int:
+    _revisar_orden(args.acuerdo, args.libro)
     acuerdo = cargar_acuerdo(comun.leer_json(args.acuerdo))
     resultado = registrar_corte(acuerdo, args.libro, args.corte, args.salida, desde=args.desde,
                                 publico=args.publico, entradas=[args.acuerdo])

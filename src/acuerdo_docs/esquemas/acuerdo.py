@@ -23,6 +23,7 @@ from pydantic import (
 from pydantic_core import InitErrorDetails, PydanticCustomError
 
 from .comun import (
+    SiNo,
     LISTA_DE_LINEAS,
     Correo,
     Fecha,
@@ -201,7 +202,7 @@ class Actor(Modelo):
     compromisos: list[Compromiso] = campo(
         "Compromisos", "Aportes del actor: talento humano, equipo, recursos u otros.", default_factory=list
     )
-    validado: bool = campo(
+    validado: SiNo = campo(
         "Validado en la reunión de inicio", "Verdadero cuando el actor confirmó su rol y sus compromisos.",
         default=False,
     )

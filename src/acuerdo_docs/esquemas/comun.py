@@ -7,6 +7,7 @@ hojas de cálculo, la tabla del README y el JSON Schema.
 
 from __future__ import annotations
 
+import calendar
 import re
 import unicodedata
 from collections.abc import Iterable
@@ -133,17 +134,26 @@ def _sin_tildes(texto: str) -> str:
     return unicodedata.normalize("NFKD", texto).encode("ascii", "ignore").decode()
 
 
-def _fecha_de_partes(dia: int, mes: int, anio: str) -> date:
+def _fecha_de_partes(dia: int, mes: int, anio: str, forma: str = "día/mes/año (24/10/2023)") -> date:
     if len(anio) != 4:
         # 05/03/24: ¿1924 o 2024? Se pide el año completo en vez de adivinar.
         raise PydanticCustomError(
             "fecha_anio_corto", "el año debe tener cuatro dígitos (05/03/2024): con dos es ambiguo (¿1924 o 2024?)"
         )
+    if not 1 <= mes <= 12:
+        orden = f"{forma}, no mes/día/año" if dia <= 12 and forma.startswith("día") else forma
+        raise PydanticCustomError(
+            "fecha_invalida", "no es una fecha válida: no hay mes {mes}; escriba la fecha como {orden}",
+            {"mes": mes, "orden": orden},
+        )
     try:
         return date(int(anio), mes, dia)
     except ValueError:
+        dias = calendar.monthrange(int(anio), mes)[1]
         raise PydanticCustomError(
-            "fecha_invalida", "no es una fecha válida: ese día no existe en el calendario"
+            "fecha_invalida",
+            "no es una fecha válida: ese día no existe en el calendario ({mes} de {anio} tiene {dias} días)",
+            {"mes": MESES[mes - 1], "anio": anio, "dias": dias},
         ) from None
 
 
@@ -161,7 +171,7 @@ def leer_fecha(valor: Any) -> Any:
     if ("T" in texto or " " in texto) and texto[:1].isdigit() and not _LARGA.fullmatch(_sin_tildes(texto.lower())):
         texto = texto.replace("T", " ").split(" ")[0]  # fecha y hora de Excel o ISO completo
     if m := _AMD.fullmatch(texto):
-        return _fecha_de_partes(int(m[3]), int(m[2]), m[1])
+        return _fecha_de_partes(int(m[3]), int(m[2]), m[1], "año-mes-día (2023-10-24)")
     if m := _DMA.fullmatch(texto):
         return _fecha_de_partes(int(m[1]), int(m[2]), m[3])
     if (m := _LARGA.fullmatch(_sin_tildes(texto.lower()))) and m[2] in _MESES_NUMERO:
@@ -353,5 +363,30 @@ def entrada_opciones(opciones: Iterable[str], otras: Iterable[str] = ()) -> Any:
     canonicas = tuple(opciones)
     return Literal[canonicas] | Annotated[str, Field(pattern=patron_nombres([*canonicas, *otras]))]
 
+
+PALABRAS_SI: tuple[str, ...] = ("sí", "verdadero", "true")
+PALABRAS_NO: tuple[str, ...] = ("no", "falso", "false")
+"""Las palabras de un campo sí/no en un JSON (sin distinguir mayúsculas ni tildes: «Sí», «si», «SI»)."""
+
+
+def leer_si_no(valor: Any) -> Any:
+    """true/false de JSON, o sí/no escrito como texto (lo que el mensaje de error sugiere, se acepta)."""
+    if isinstance(valor, bool):
+        return valor
+    if isinstance(valor, str):
+        clave = normalizar_clave(valor)
+        if clave in {normalizar_clave(p) for p in PALABRAS_SI}:
+            return True
+        if clave in {normalizar_clave(p) for p in PALABRAS_NO}:
+            return False
+    raise PydanticCustomError("si_no", "debe ser sí o no: escriba true o false (o el texto \"sí\" o \"no\")")
+
+
+SiNo = Annotated[
+    bool,
+    BeforeValidator(leer_si_no, json_schema_input_type=bool | Annotated[
+        str, Field(pattern=patron_nombres([*PALABRAS_SI, *PALABRAS_NO]))]),
+]
+"""Un campo sí/no: el JSON Schema publicado acepta lo mismo que el modelo (true, false, "sí", "No"…)."""
 
 RutaArchivo = Annotated[Path, BeforeValidator(limpiar_texto)]

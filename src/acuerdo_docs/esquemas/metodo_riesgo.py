@@ -205,7 +205,7 @@ class MetodoRiesgo(_Parte):
 
 def cargar_metodo(origen: Path | str | dict[str, Any] | MetodoRiesgo) -> MetodoRiesgo:
     """Lee y valida un método (ruta a un JSON, diccionario u objeto); errores en español."""
-    from ..errores import ErrorEntrada, validar
+    from ..errores import ErrorEntrada, causa_json, causa_sistema, validar
 
     if isinstance(origen, MetodoRiesgo):
         return origen
@@ -215,9 +215,11 @@ def cargar_metodo(origen: Path | str | dict[str, Any] | MetodoRiesgo) -> MetodoR
     try:
         datos = json.loads(ruta.read_text(encoding="utf-8"))
     except OSError as exc:
-        raise ErrorEntrada(f"No se pudo leer el método {ruta.name}: {exc.strerror or exc}") from None
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise ErrorEntrada(f"El método {ruta.name} no es un JSON válido: {exc}") from None
+        raise ErrorEntrada(f"No se pudo leer el método {ruta}: {causa_sistema(exc)}") from None
+    except json.JSONDecodeError as exc:
+        raise ErrorEntrada(f"El método {ruta}: {causa_json(exc)}") from None
+    except UnicodeDecodeError:
+        raise ErrorEntrada(f"El método {ruta} no está en UTF-8 (guárdelo como JSON en UTF-8)") from None
     return validar(MetodoRiesgo, datos)
 
 

@@ -16,7 +16,7 @@ from typing import BinaryIO
 from docx import Document
 from docx.document import Document as DocumentoDocx
 
-from ..errores import ErrorEntrada
+from ..errores import ErrorEntrada, causa_sistema
 from ..paquete.seguridad import LimitesZip, Motivo, ZipRechazado, revisar_zip
 
 Fuente = str | os.PathLike[str] | bytes | bytearray | BinaryIO
@@ -68,7 +68,7 @@ def leer_bytes(fuente: Fuente, nombre: str) -> bytes:
         try:
             datos = ruta.read_bytes()
         except OSError as exc:
-            raise ErrorLectura(nombre, f"no se pudo abrir ({exc.strerror or 'error de lectura'})") from None
+            raise ErrorLectura(nombre, f"no se pudo abrir ({causa_sistema(exc)})") from None
     else:
         datos = fuente.read(LIMITE_ARCHIVO + 1)
     if len(datos) > LIMITE_ARCHIVO:

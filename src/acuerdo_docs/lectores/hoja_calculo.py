@@ -117,9 +117,26 @@ def verificar_archivo(
     if sufijo in EXTENSIONES_CSV:
         return "csv"
     if sufijo not in EXTENSIONES_LIBRO:
-        raise ErrorEntrada(f"{ruta.name}: formato no admitido; use un libro .xlsx o un archivo .csv.")
+        raise ErrorEntrada(f"{ruta.name}: {_otro_formato(sufijo)}")
     _verificar_zip(ruta, limite_descomprimido)
     return "xlsx"
+
+
+_OTROS_FORMATOS = {
+    ".json": "es un JSON, y un lote lee un libro .xlsx o un .csv (un documento por fila). Un documento desde"
+             " un JSON: «acuerdo-docs ficha ARCHIVO.json -o ficha.docx» o «acuerdo-docs acuerdo ARCHIVO.json"
+             " -o salidas/»; el libro para un lote: «acuerdo-docs plantilla-lote fichas -o entrada.xlsx».",
+    ".docx": "es un documento de Word, y un lote lee un libro .xlsx o un .csv. Para leer una ficha"
+             " diligenciada: «acuerdo-docs extraer ARCHIVO.docx -o ficha.json»; para varias, «acuerdo-docs"
+             " catalogo CARPETA/ -o catalogo.xlsx».",
+    ".ods": "formato no admitido (hoja de LibreOffice .ods): guárdela como libro de Excel (.xlsx) o como CSV.",
+}
+
+
+def _otro_formato(sufijo: str) -> str:
+    """Qué hacer con un archivo que no es un libro ni un CSV (un JSON, un .docx)."""
+    return _OTROS_FORMATOS.get(sufijo, "formato no admitido; use un libro .xlsx o un archivo .csv"
+                               " (vea: acuerdo-docs plantilla-lote).")
 
 
 def _verificar_zip(ruta: Path, limite_descomprimido: int) -> None:

@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import BinaryIO
 
-from ..errores import ErrorSalida
+from ..errores import ErrorSalida, causa_sistema
 
 Destino = str | os.PathLike[str] | BinaryIO
 
@@ -20,26 +20,13 @@ class DestinoNoValido(ErrorSalida):
     """El destino existe y no es un archivo regular (enlace, carpeta, dispositivo, FIFO, socket)."""
 
 
-_CAUSAS: dict[int, str] = {
-    errno.EACCES: "no hay permiso",
-    errno.EPERM: "no hay permiso",
-    errno.ENOSPC: "no queda espacio en el disco",
-    getattr(errno, "EDQUOT", -1): "se agotó la cuota de disco",
-    errno.EROFS: "el sistema de archivos es de solo lectura",
-    errno.ENOENT: "la ruta no existe (o su carpeta no se puede crear)",
-    errno.ENOTDIR: "una parte de la ruta es un archivo, no una carpeta",
-    errno.EISDIR: "es una carpeta",
-    errno.ENAMETOOLONG: "el nombre es demasiado largo",
-    errno.EIO: "error de lectura o escritura del disco",
-    errno.EFBIG: "el archivo excede el tamaño que admite el sistema de archivos",
-}
 
 
 def error_salida(exc: OSError, ruta: str | os.PathLike[str], accion: str = "escribir") -> ErrorSalida:
     """Un error del sistema al ``accion`` ``ruta``, en una línea en español (sin la traza ni el inglés)."""
     if isinstance(exc, ErrorSalida):
         return exc
-    causa = _CAUSAS.get(exc.errno or 0, f"error del sistema {errno.errorcode.get(exc.errno or 0, exc.errno)}")
+    causa = causa_sistema(exc, escribir=accion == "escribir")
     error = ErrorSalida(f"No se pudo {accion} «{os.fspath(ruta)}»: {causa}.")
     error.errno = exc.errno
     return error
@@ -58,7 +45,8 @@ def revisar_destino(ruta: str | os.PathLike[str], mostrar: str | None = None) ->
     except FileNotFoundError:
         return None
     except NotADirectoryError:
-        raise ErrorSalida(f"No se pudo escribir «{texto}»: {_CAUSAS[errno.ENOTDIR]}.") from None
+        causa = causa_sistema(NotADirectoryError(errno.ENOTDIR, ""))
+        raise ErrorSalida(f"No se pudo escribir «{texto}»: {causa}.") from None
     if stat.S_ISLNK(estado.st_mode):
         raise DestinoNoValido(
             f"«{texto}» es un enlace simbólico: no se escribe a través de enlaces; quítelo o elija otra ruta."

@@ -24,6 +24,7 @@ import shutil
 import stat
 from pathlib import Path
 
+from ..errores import causa_sistema
 from ..rutas import carpeta_cache
 
 log = logging.getLogger("acuerdo_docs.cache")
@@ -103,7 +104,7 @@ def carpeta_privada(ruta: str | os.PathLike[str], que: str, *, crear: bool = Tru
                     pass  # otra ejecución la creó a la vez: se revisa igual
                 estado = os.lstat(carpeta)
         except OSError as exc:
-            log.info("Sin caché de %s (%s)", que, exc.strerror or type(exc).__name__)
+            log.info("Sin caché de %s (%s)", que, causa_sistema(exc))
             return None
         motivo = _motivo(estado)
     if motivo is not None:

@@ -92,6 +92,7 @@ def resolver_salida(
     extensiones: Sequence[str],
     entradas: Iterable[Ruta | None] = (),
     que: str = "el documento",
+    pdf_aparte: bool = False,
 ) -> Salida:
     """El archivo que escribe una orden con ``-o salida``.
 
@@ -99,6 +100,7 @@ def resolver_salida(
       primera de ``extensiones``).
     - ``extensiones``: formatos que la orden sabe escribir (``(".docx", ".pdf")``).
     - ``entradas``: archivos que la orden lee; el destino nunca puede ser uno de ellos.
+    - ``pdf_aparte``: el PDF se pide con ``--pdf`` junto al archivo (la matriz): un ``-o x.pdf`` lo dice.
 
     Lanza :class:`~acuerdo_docs.errores.ErrorSalida` (código 2) sin escribir nada.
     """
@@ -116,6 +118,11 @@ def resolver_salida(
         formato = ruta.suffix.lower()
         if formato not in extensiones:
             cual = f"tiene la extensión «{ruta.suffix}»" if ruta.suffix else "no tiene extensión"
+            if pdf_aparte and formato == ".pdf":
+                raise ErrorSalida(
+                    f"«{texto}»: {que} se escribe como {_lista(extensiones)}, no como PDF; para tener también"
+                    f" el PDF, escriba -o {ruta.with_suffix(extensiones[0])} --pdf (deja los dos archivos)."
+                )
             raise ErrorSalida(
                 f"«{texto}» {cual}, pero {que} se escribe como {_lista(extensiones)}:"
                 f" use una ruta que termine en {_lista(extensiones)}, o en / para escribir en una carpeta."

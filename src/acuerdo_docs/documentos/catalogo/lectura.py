@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ...errores import ErrorEntrada, ErrorValidacion
+from ...errores import ErrorEntrada, ErrorValidacion, causa_sistema
 from ...esquemas.ficha import BuenaPractica, Encabezado
 from ...esquemas.tipo_documento import validar_documento
 from ...esquemas.valoracion import Valoracion
@@ -154,7 +154,7 @@ def leer_ficha_catalogo(ruta: str | os.PathLike[str], archivo: str) -> FilaCatal
         with open(ruta, "rb") as f:
             datos = f.read()
     except OSError as exc:
-        return FilaCatalogo(archivo, ILEGIBLE, f"no se pudo abrir ({type(exc).__name__})")
+        return FilaCatalogo(archivo, ILEGIBLE, f"no se pudo abrir ({causa_sistema(exc)})")
     huella = hashlib.sha256(datos).hexdigest()
     try:
         if archivo.lower().endswith(".json"):

@@ -20,6 +20,7 @@ import os
 from pathlib import Path
 from typing import IO
 
+from ...errores import causa_sistema
 from ...rutas import carpeta_cache
 from ..archivos import DestinoNoValido, abrir_candado, escribir_atomico
 from ..carpeta_privada import arbol_privado, carpeta_privada, quitar
@@ -99,7 +100,7 @@ def tomar_perfil_cache(soffice: str) -> PerfilCache | None:
             _preparar(perfil, marca, version)
         except OSError as exc:
             perfil.soltar()
-            log.info("No se pudo preparar un perfil en caché (%s)", exc.strerror or type(exc).__name__)
+            log.info("No se pudo preparar un perfil en caché (%s)", causa_sistema(exc))
             return None
         return perfil
     return None

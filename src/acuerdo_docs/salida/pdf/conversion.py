@@ -10,6 +10,7 @@ import threading
 import time
 from pathlib import Path
 
+from ...errores import causa_sistema
 from ..archivos import enlazar_o_copiar, mover_atomico
 from .comprobaciones import error_pdf
 from .perfiles import RESERVA
@@ -88,7 +89,7 @@ class Conversion:
         try:
             mover_atomico(pdf, doc.destino)
         except OSError as exc:
-            motivo = exc.strerror or type(exc).__name__
+            motivo = causa_sistema(exc)
             self.cerrar_doc(doc, None, f"No se pudo guardar el PDF en la carpeta de destino ({motivo}).")
             return
         self.cerrar_doc(doc, doc.destino, None)
@@ -137,7 +138,7 @@ class Conversion:
             perfil = RESERVA.tomar_perfil(self.soffice)
         except OSError as exc:  # p. ej. el temporal lleno: falla la tanda, no la llamada entera
             for doc in tanda.docs:
-                self.cerrar_doc(doc, None, f"No se pudo preparar la conversión ({exc.strerror or exc}).")
+                self.cerrar_doc(doc, None, f"No se pudo preparar la conversión ({causa_sistema(exc)}).")
             return
         perfil_sano = True
         try:
@@ -162,7 +163,7 @@ class Conversion:
             try:
                 enlazar_o_copiar(doc.entrada, enlace)
             except OSError as exc:
-                self.cerrar_doc(doc, None, f"No se pudo leer el documento ({exc.strerror or exc}).")
+                self.cerrar_doc(doc, None, f"No se pudo leer el documento ({causa_sistema(exc)}).")
                 continue
             listos.append(doc)
         return listos
@@ -171,7 +172,7 @@ class Conversion:
         try:
             proceso = lanzar(orden, entorno_soffice(self.asignador))
         except OSError as exc:
-            self.averia = f"No se pudo ejecutar LibreOffice ({exc.strerror or exc})."
+            self.averia = f"No se pudo ejecutar LibreOffice ({causa_sistema(exc)})."
             for doc in docs:
                 self.cerrar_doc(doc, None, self.averia)
             return None
