@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ...errores import ErrorEntrada, ErrorValidacion, causa_sistema
+from ...errores import ErrorEntrada, ErrorValidacion, causa_json, causa_sistema
 from ...esquemas.ficha import BuenaPractica, Encabezado
 from ...esquemas.tipo_documento import validar_documento
 from ...esquemas.valoracion import Valoracion
@@ -126,8 +126,10 @@ def _leer_docx(datos: bytes, archivo: str, huella: str) -> FilaCatalogo:
 def _leer_json(datos: bytes, archivo: str, huella: str) -> FilaCatalogo:
     try:
         contenido = json.loads(datos.decode("utf-8-sig"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        return FilaCatalogo(archivo, ILEGIBLE, f"no es un JSON válido ({type(exc).__name__})", huella=huella)
+    except UnicodeDecodeError:
+        return FilaCatalogo(archivo, ILEGIBLE, "no está en UTF-8 (guárdelo como JSON en UTF-8)", huella=huella)
+    except json.JSONDecodeError as exc:
+        return FilaCatalogo(archivo, ILEGIBLE, causa_json(exc), huella=huella)
     campos = set(BuenaPractica.model_fields)
     if not isinstance(contenido, dict) or len(campos & set(contenido)) < 3:
         return FilaCatalogo(archivo, ILEGIBLE, "no parece una práctica (ficha 4202000-FT-1311) en JSON", huella=huella)
