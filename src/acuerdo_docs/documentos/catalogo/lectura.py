@@ -20,12 +20,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ...errores import ErrorEntrada, ErrorValidacion, causa_json, causa_sistema
+from ...errores import ErrorEntrada, ErrorValidacion, causa_json
 from ...esquemas.ficha import BuenaPractica, Encabezado
 from ...esquemas.tipo_documento import validar_documento
 from ...esquemas.valoracion import Valoracion
 from ...lectores.docx_seguro import LIMITE_ARCHIVO, ErrorLectura
 from ...lectores.ficha_docx import FichaExtraida, extraer_campos
+from ...lectores.recorrido import ArchivoNoLegible, leer_archivo, recorrer
 
 log = logging.getLogger("acuerdo_docs.catalogo")
 
@@ -60,19 +61,12 @@ class FilaCatalogo:
 def buscar_fichas(carpeta: Path, *, excluir: frozenset[Path] = frozenset()) -> list[Path]:
     """Los .docx y .json de la carpeta y sus subcarpetas, en orden estable de ruta.
 
-    Se omiten los archivos de bloqueo de Word (``~$nombre.docx``), las carpetas y archivos
-    ocultos (que empiezan por punto) y las rutas de ``excluir`` (las salidas del propio catálogo).
+    Es :func:`acuerdo_docs.lectores.recorrido.recorrer`: se omiten los bloqueos de Word
+    (``~$nombre.docx``), lo oculto (que empieza por punto), los enlaces a carpetas (con aviso) y las
+    rutas de ``excluir`` (las salidas del propio catálogo). Un FIFO, un dispositivo o un enlace
+    roto o en bucle con nombre de ficha se lista: su fila dice por qué no se lee.
     """
-    excluidos = {r.resolve() for r in excluir}
-    encontrados: list[Path] = []
-    for raiz, carpetas, archivos in os.walk(carpeta):
-        carpetas[:] = sorted(c for c in carpetas if not c.startswith("."))
-        for nombre in sorted(archivos):
-            if nombre.lower().endswith(EXTENSIONES) and not nombre.startswith(("~$", ".")):
-                ruta = Path(raiz) / nombre
-                if ruta.resolve() not in excluidos:
-                    encontrados.append(ruta)
-    return sorted(encontrados, key=lambda r: r.relative_to(carpeta).as_posix())
+    return recorrer(carpeta, EXTENSIONES, excluir=excluir).archivos
 
 
 def texto_lista(valores: list[Any]) -> str:
@@ -150,13 +144,9 @@ def leer_ficha_catalogo(ruta: str | os.PathLike[str], archivo: str) -> FilaCatal
     Función de módulo con argumentos simples: se envía tal cual a otro proceso o máquina.
     """
     try:
-        tamano = os.path.getsize(ruta)
-        if tamano > LIMITE_ARCHIVO:
-            return FilaCatalogo(archivo, ILEGIBLE, f"pesa más de {LIMITE_ARCHIVO // 2**20} MB")
-        with open(ruta, "rb") as f:
-            datos = f.read()
-    except OSError as exc:
-        return FilaCatalogo(archivo, ILEGIBLE, f"no se pudo abrir ({causa_sistema(exc)})")
+        datos = leer_archivo(ruta, LIMITE_ARCHIVO)  # solo archivos regulares, sin bloquear, tamaño antes de leer
+    except ArchivoNoLegible as exc:
+        return FilaCatalogo(archivo, ILEGIBLE, exc.motivo)
     huella = hashlib.sha256(datos).hexdigest()
     try:
         if archivo.lower().endswith(".json"):
