@@ -2,7 +2,8 @@
 
 Cada orden vive en su propio módulo con una función ``registrar(subparsers)``.
 Códigos de salida: 0 bien; 1 datos inválidos (o filas con error en un lote);
-2 uso incorrecto o entrada inutilizable; 3 fallo de conversión.
+2 uso incorrecto o entrada inutilizable; 3 fallo de conversión; 4 error interno (un fallo del
+programa: una línea «Error interno: …», sin traza salvo con -v); 130 interrumpido (Ctrl-C).
 """
 
 from __future__ import annotations
@@ -76,7 +77,9 @@ def construir_parser(argv: Sequence[str] | None = None) -> comun.Parser:
             "Genera los documentos de una buena práctica de gestión pública: ficha 4202000-FT-1311, "
             "acuerdo simbólico, matriz de riesgos y lotes desde hojas de cálculo."
         ),
-        epilog="Ayuda de cada orden: acuerdo-docs ORDEN --help",
+        epilog=("Ayuda de cada orden: acuerdo-docs ORDEN --help. Códigos de salida: 0 bien; 1 datos inválidos; "
+                "2 uso incorrecto o entrada inutilizable; 3 fallo de PDF; 4 error interno (informe el caso); "
+                "130 interrumpido."),
     )
     parser.add_argument("--version", action=comun.AccionVersion, help="muestra la versión y termina")
     parser.add_argument("-v", "--detallado", action="store_true", help="muestra mensajes de diagnóstico")
@@ -90,10 +93,40 @@ def construir_parser(argv: Sequence[str] | None = None) -> comun.Parser:
     return parser
 
 
+CODIGO_INTERNO = 4
+"""Código de salida de un error interno (un fallo del programa, no de los datos del usuario)."""
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
-    with comun.pdf_anticipado(argv) as convertidor:  # LibreOffice arranca mientras se hace lo demás
-        return _main(argv, convertidor)
+    try:
+        with comun.pdf_anticipado(argv) as convertidor:  # LibreOffice arranca mientras se hace lo demás
+            return _main(argv, convertidor)
+    except KeyboardInterrupt:  # también si llega al arrancar o al cerrar LibreOffice
+        print("Interrumpido: no quedó ningún archivo a medias.", file=sys.stderr)
+        return 130
+    except Exception as exc:  # noqa: BLE001 - la última defensa: nunca una traza para el usuario
+        return error_interno(exc, argv)
+
+
+def error_interno(exc: BaseException, argv: Sequence[str]) -> int:
+    """Una línea en español con el tipo de la excepción (nunca su texto: puede citar un dato personal).
+
+    Con ``-v``/``--detallado`` se muestra además la traza, para informar el caso.
+    """
+    orden = next((a for a in argv if a in ORDENES), "acuerdo-docs")
+    detallado = any(a in ("-v", "--detallado") for a in argv)
+    if detallado:
+        import traceback
+
+        traceback.print_exception(exc, file=sys.stderr)
+    ayuda = "" if detallado else " (repita la orden con -v para ver el detalle)"
+    try:
+        print(f"Error interno: {type(exc).__name__} en «{orden}»; no es un problema de sus datos. "
+              f"Informe el caso{ayuda}. No quedó ningún archivo a medias.", file=sys.stderr)
+    except (OSError, ValueError):  # la salida de errores cerrada: solo queda el código
+        pass
+    return CODIGO_INTERNO
 
 
 def _main(argv: list[str], convertidor: object) -> int:
