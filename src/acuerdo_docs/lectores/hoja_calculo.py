@@ -79,6 +79,15 @@ def _tamano_mb(n: int) -> str:
     return f"{n / MB:.1f}".replace(".", ",")
 
 
+def exigir_tamano(nombre: str, tamano: int, limite_bytes: int) -> None:
+    """El límite de tamaño de la entrada, antes de leerla (local o en almacenamiento de objetos)."""
+    if tamano > limite_bytes:
+        raise ErrorEntrada(
+            f"{nombre}: pesa {_tamano_mb(tamano)} MB y el máximo admitido es {_tamano_mb(limite_bytes)} MB;"
+            " divídalo en varios libros o aumente el límite (--limite-mb)."
+        )
+
+
 def verificar_archivo(
     ruta: Path,
     *,
@@ -90,12 +99,7 @@ def verificar_archivo(
         raise ErrorEntrada(f"No existe el archivo de entrada: {ruta}")
     if not ruta.is_file():
         raise ErrorEntrada(f"La entrada no es un archivo: {ruta}")
-    tamano = ruta.stat().st_size
-    if tamano > limite_bytes:
-        raise ErrorEntrada(
-            f"{ruta.name}: pesa {_tamano_mb(tamano)} MB y el máximo admitido es {_tamano_mb(limite_bytes)} MB;"
-            " divídalo en varios libros o aumente el límite (--limite-mb)."
-        )
+    exigir_tamano(ruta.name, ruta.stat().st_size, limite_bytes)
     sufijo = ruta.suffix.lower()
     with ruta.open("rb") as f:
         cabeza = f.read(8)
@@ -555,5 +559,5 @@ _LETRAS_MOSTRADAS = 10
 __all__ = [
     "EXTENSIONES_CSV", "EXTENSIONES_LIBRO", "LIMITE_BYTES", "LIMITE_DESCOMPRIMIDO", "LIMITE_FILAS",
     "ColumnaLeida", "ErrorCelda", "FilaLeida", "HojaLeida", "LibroEntrada", "abrir_libro", "abrir_xlsx", "convertir",
-    "elegir_hoja", "hojas_visibles", "lineas", "verificar_archivo",
+    "elegir_hoja", "exigir_tamano", "hojas_visibles", "lineas", "verificar_archivo",
 ]
