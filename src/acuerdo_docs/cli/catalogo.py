@@ -32,7 +32,8 @@ def registrar(ordenes: argparse._SubParsersAction) -> None:
             "(no se escribe nada); 2 la carpeta no existe o no tiene fichas, o la salida no es un catálogo."
         ),
     )
-    p.add_argument("carpeta", type=Path, help="carpeta con las fichas .docx o .json (se recorre con sus subcarpetas)")
+    p.add_argument("carpeta", help="carpeta con las fichas .docx o .json (se recorre con sus subcarpetas), o un"
+                   " prefijo en almacenamiento de objetos (s3://cubo/fichas/)")
     comun.agregar_salida(p, "catalogo.xlsx (libro de la oficina), o .csv / .json (datos abiertos); si es una "
                          "carpeta, catalogo.xlsx dentro")
     p.add_argument("--valoraciones", type=Path, metavar="LIBRO",

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 from collections.abc import Callable, Iterator
+from concurrent.futures import Executor
 from contextlib import contextmanager
-from pathlib import Path
 
+from ..errores import ErrorEntrada
 from ..lectores import LECTORES
 from ..lectores.hoja_calculo import LIMITE_BYTES, LIMITE_FILAS, MB
 from ..lote import PATRONES, generar_lote
@@ -45,10 +47,12 @@ def registrar(ordenes: argparse._SubParsersAction) -> None:
             " 2 entrada inutilizable (no existe, dañada, cifrada, sin la hoja o columnas obligatorias, límites)."
         ),
     )
-    p.add_argument("entrada", type=Path,
-                   help="libro .xlsx (hojas fichas, o acuerdos y sus hojas hijas) o .csv de fichas")
+    p.add_argument("entrada",
+                   help="libro .xlsx (hojas fichas, o acuerdos y sus hojas hijas) o .csv de fichas;"
+                        " también una URL (s3://cubo/entrada.xlsx)")
     p.add_argument("-o", "--salida", required=True, metavar="CARPETA",
-                   help="carpeta de salida (se crea si falta)")
+                   help="carpeta de salida (se crea si falta) o prefijo en almacenamiento de objetos"
+                        " (s3://cubo/lotes/2026-12/, con pip install \"acuerdo-docs[s3]\"; credenciales del entorno)")
     p.add_argument("--tipo", choices=sorted(LECTORES), help="tipo de lote (por omisión, según las hojas del libro)")
     por_omision = ", ".join(f"{t} «{PATRONES[t]}»" for t in sorted(PATRONES)).replace("%", "%%")
     p.add_argument(
@@ -71,7 +75,37 @@ def registrar(ordenes: argparse._SubParsersAction) -> None:
                    help=f"máximo de filas de datos (por omisión {LIMITE_FILAS})")
     p.add_argument("--limite-mb", type=_positivo, default=LIMITE_BYTES // MB, metavar="MB",
                    help=f"tamaño máximo del archivo de entrada (por omisión {LIMITE_BYTES // MB} MB)")
+    remoto = p.add_argument_group("almacenamiento de objetos y clúster")
+    remoto.add_argument("--reemplazar", action="store_true",
+                        help="si el prefijo de salida ya tiene objetos, los borra antes (primero su manifiesto);"
+                             " sin esta opción un prefijo con objetos es un error")
+    remoto.add_argument("--planificador", metavar="DIRECCIÓN", default=os.environ.get("DASK_SCHEDULER_ADDRESS"),
+                        help="reparte el lote en un clúster dask.distributed (tcp://host:8786; por omisión"
+                             " DASK_SCHEDULER_ADDRESS)")
+    remoto.add_argument("--escribir-en-trabajadores", action="store_true",
+                        help="con --planificador y destino s3://…: cada trabajador escribe sus documentos"
+                             " (el manifiesto lo escribe esta máquina al final)")
     p.set_defaults(ejecutar=ejecutar)
+
+
+@contextmanager
+def _cluster(direccion: str | None) -> Iterator[Executor | None]:
+    """El ejecutor de un clúster dask.distributed, si se pidió; se desconecta al terminar."""
+    if not direccion:
+        yield None
+        return
+    try:
+        from distributed import Client
+    except ImportError:
+        raise ErrorEntrada('--planificador necesita dask.distributed: pip install "dask[distributed]"') from None
+    try:
+        cliente = Client(direccion, timeout=30)
+    except (OSError, TimeoutError) as exc:
+        raise ErrorEntrada(f"No se pudo conectar con el planificador «{direccion}» ({type(exc).__name__}).") from None
+    try:
+        yield cliente.get_executor(pure=False)
+    finally:
+        cliente.close()
 
 
 @contextmanager
@@ -109,12 +143,16 @@ def ejecutar(args: argparse.Namespace) -> int:
 
     barra = not args.silencioso and sys.stderr.isatty()
     # SIGTERM se trata como Ctrl-C: se detiene el lote sin dejar archivos a medias.
-    with comun.sigterm_lanza(lambda _signum: KeyboardInterrupt()), _barra(barra) as progreso:
+    if args.escribir_en_trabajadores and not args.planificador:
+        raise ErrorEntrada("--escribir-en-trabajadores necesita un clúster: indique --planificador tcp://host:8786.")
+    with comun.sigterm_lanza(lambda _signum: KeyboardInterrupt()), _cluster(args.planificador) as ejecutor, \
+            _barra(barra) as progreso:
         informe = generar_lote(
             args.entrada, args.salida, tipo=args.tipo, nombre=args.nombre, combinado=args.combinado,
-            procesos=args.procesos, publico=args.publico, pdf=args.pdf, progreso=progreso,
+            executor=ejecutor, procesos=args.procesos, publico=args.publico, pdf=args.pdf, progreso=progreso,
             tiempo_limite_pdf=args.tiempo_limite, pdfa=not args.pdf_simple,
             limite_filas=args.limite_filas, limite_bytes=args.limite_mb * MB, infografia=args.infografia,
+            reemplazar=args.reemplazar, escribir_en_trabajadores=args.escribir_en_trabajadores,
         )
     imprimir_resumen(informe, Console(soft_wrap=False))
     return informe.codigo_salida

@@ -15,6 +15,7 @@ from typing import Any, Literal
 from openpyxl import Workbook
 
 from ..lectores.hoja_calculo import ErrorCelda
+from ..remoto import MANIFIESTO
 from ..salida.excel import (
     escribir_celda,
     escribir_encabezados,
@@ -83,6 +84,8 @@ class InformeLote:
     avisos: list[str] = field(default_factory=list)
     averia_pdf: str | None = None
     """Si LibreOffice mismo falló (colgado, no arranca) durante --pdf: la causa (código de salida 3)."""
+    destino: str | None = None
+    """Con destino en almacenamiento de objetos: la URL del prefijo (el informe y el manifiesto están ahí)."""
 
     guardados: int = field(default=0, repr=False)
     """Errores guardados en todo el lote (para :data:`MAX_ERRORES_INFORME`)."""
@@ -269,6 +272,8 @@ def imprimir_resumen(informe: InformeLote, consola: Any = None, *, max_errores: 
         f"{informe.generadas} de {informe.total} documento(s) generado(s);"
         f" {len(informe.fallidas)} con errores."
     )
+    if informe.destino:
+        decir(f"Destino: {informe.destino} (informe: {NOMBRE_INFORME}; manifiesto: {MANIFIESTO})")
     if informe.informe:
         decir(f"Informe: {informe.informe}")
     if informe.combinado:

@@ -10,9 +10,11 @@ de documentos en vuelo: un lote de 10.000 filas no se guarda entero en memoria.
 from __future__ import annotations
 
 import os
+import tempfile
 from collections.abc import Iterator
 from concurrent.futures import Executor
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -21,9 +23,12 @@ from ..errores import ErrorEntrada, ErrorValidacion, validar
 from ..lectores import Entrada, abrir_entrada, abrir_libro, ubicar
 from ..lectores.columnas import Columna
 from ..lectores.hoja_calculo import LIMITE_BYTES, LIMITE_FILAS
+from ..lectores.remoto import copia_local
+from ..remoto import es_url, exigir_no_casi_url
 from ..salida.archivos import error_salida, sincronizar_carpeta
 from ..salida.destinos import resolver_carpeta
 from ..salida.nombres import verificar_patron
+from ..salida.remoto import DestinoRemoto
 from .canal import Canal
 from .comun import EXTENSIONES, FILAS_EN_LINEA, NOMBRE_COMBINADO, PATRONES, SUFIJO_INFOGRAFIA, Progreso
 from .nombres import (
@@ -35,6 +40,7 @@ from .nombres import (
     raiz_unidad,
 )
 from .pdf import abrir_flujo, convertir_combinado, escribir_combinado, recoger_pdf, verificar_pdf
+from .remoto import destino_remoto, publicar_final
 from .trabajo import EnLinea, detener_grupo, grupo_procesos, renderizar_unidad, sin_interrupciones
 
 
@@ -65,6 +71,8 @@ def generar_lote(
     limite_filas: int = LIMITE_FILAS,
     limite_bytes: int = LIMITE_BYTES,
     infografia: bool = False,
+    reemplazar: bool = False,
+    escribir_en_trabajadores: bool = False,
 ) -> InformeLote:
     """Genera un documento por cada fila válida de ``entrada`` (.xlsx o .csv) en ``carpeta``.
 
@@ -85,24 +93,69 @@ def generar_lote(
       si pasa, el lote se detiene con la avería en ``informe.averia_pdf`` (código de salida 3).
     - ``pdfa``: PDF/A-2b etiquetado (por omisión) o PDF normal, en la conversión y en las infografías.
     - ``infografia``: además, la infografía de una página de cada unidad (``NOMBRE_infografia.pdf``).
+    - ``entrada`` y ``carpeta`` pueden ser URL de fsspec (``s3://cubo/lotes/2026-12/``; requiere
+      ``pip install "acuerdo-docs[s3]"``); las credenciales salen del entorno. Un destino remoto se
+      escribe entero o nada (ver docs/lotes.md): prefijo vacío (``reemplazar=True`` borra lo que
+      haya), un PUT por objeto y ``manifiesto_lote.json`` al final; la URL queda en ``informe.destino``.
+    - ``escribir_en_trabajadores``: con destino remoto, cada trabajador del ``executor`` escribe sus
+      documentos y devuelve solo sus huellas (la red de quien llama no lleva cada documento).
 
     Escribe ``informe_lote.xlsx`` en ``carpeta`` y devuelve el :class:`InformeLote`. Si la entrada
     no se puede usar (no existe, está dañada o cifrada, le falta una hoja o una columna obligatoria,
     excede los límites) lanza :class:`~acuerdo_docs.errores.ErrorEntrada` sin escribir nada.
     """
-    fijos = [NOMBRE_INFORME, NOMBRE_COMBINADO] if combinado else [NOMBRE_INFORME]
-    carpeta = resolver_carpeta(carpeta, entradas=[entrada], fijos=fijos)
-    entrada = Path(entrada)
+    remoto = destino_remoto(carpeta, entrada, reemplazar=reemplazar, en_trabajadores=escribir_en_trabajadores)
+    with ExitStack() as pila:
+        if remoto is not None:  # lo que se arma en local (PDF, combinado, informe) antes de subirlo
+            carpeta = Path(pila.enter_context(tempfile.TemporaryDirectory(prefix="acuerdo_docs_lote_")))
+        else:
+            fijos = [NOMBRE_INFORME, NOMBRE_COMBINADO] if combinado else [NOMBRE_INFORME]
+            carpeta = resolver_carpeta(carpeta, entradas=[entrada], fijos=fijos)
+        if es_url(os.fspath(entrada)):
+            entrada = pila.enter_context(copia_local(os.fspath(entrada), limite_bytes=limite_bytes))
+        else:
+            exigir_no_casi_url(os.fspath(entrada), ErrorEntrada)
+        opciones = _Opciones(tipo, nombre, combinado, executor, procesos, publico, pdf, progreso, tiempo_limite_pdf,
+                             pdfa, limite_filas, limite_bytes, infografia, escribir_en_trabajadores)
+        return _generar(Path(entrada), carpeta, remoto, opciones)
+
+
+@dataclass(frozen=True)
+class _Opciones:
+    tipo: str | None
+    nombre: str | None
+    combinado: bool
+    executor: Executor | None
+    procesos: int | None
+    publico: bool
+    pdf: bool
+    progreso: Progreso | None
+    tiempo_limite_pdf: float | None
+    pdfa: bool
+    limite_filas: int
+    limite_bytes: int
+    infografia: bool
+    en_trabajadores: bool
+
+
+def _generar(entrada: Path, carpeta: Path, remoto: DestinoRemoto | None, o: _Opciones) -> InformeLote:
+    tipo, nombre, combinado, executor, procesos = o.tipo, o.nombre, o.combinado, o.executor, o.procesos
+    publico, pdf, progreso, tiempo_limite_pdf, pdfa = o.publico, o.pdf, o.progreso, o.tiempo_limite_pdf, o.pdfa
+    limite_filas, limite_bytes, infografia = o.limite_filas, o.limite_bytes, o.infografia
     flujo = None
     if pdf:
         verificar_pdf(tiempo_limite_pdf, pdfa)  # sin LibreOffice, error antes de leer nada
         flujo = abrir_flujo(tiempo_limite_pdf, pdfa)  # LibreOffice arranca mientras se lee el libro
+    escrito = False  # desde que se prepara el destino remoto, un fallo lo deshace
     try:
         with abrir_libro(entrada, limite_bytes=limite_bytes, limite_filas=limite_filas) as libro:
             lector = abrir_entrada(libro, tipo)
             columnas = next(iter(lector.hojas_esquema.values()))
             patron = nombre or PATRONES[lector.tipo]
             total = _revisar_antes_de_escribir(lector, columnas, patron, publico, entrada, carpeta, limite_filas)
+            if remoto is not None:
+                remoto.preparar()  # si rechaza el prefijo, lo que había no se toca
+                escrito = True
             informe = InformeLote(entrada=entrada, carpeta=carpeta, tipo=lector.tipo)
             extensiones = EXTENSIONES[lector.tipo] + ((SUFIJO_INFOGRAFIA,) if infografia else ())
             # Con --pdf, LibreOffice es el cuello de botella y usa todos los núcleos: se genera en línea.
@@ -113,16 +166,22 @@ def generar_lote(
                 canal.pdfa = pdfa
                 if flujo is not None:
                     canal.al_escribir = flujo.enviar
+                if remoto is not None:
+                    canal.remoto = remoto
+                    canal.copia_local = pdf or combinado
+                    canal.en_trabajadores = o.en_trabajadores
                 try:
                     _procesar(lector, columnas, patron, canal, informe, publico)
                 except BaseException:
                     canal.abortar()
                     raise
+        _terminar(informe, flujo, combinado, remoto)
     except BaseException:
         if flujo is not None:
             flujo.cerrar()
+        if remoto is not None and escrito:
+            remoto.deshacer()  # sin manifiesto nadie confía en el prefijo; se borra lo escrito en lo posible
         raise
-    _terminar(informe, flujo, combinado)
     return informe
 
 
@@ -169,8 +228,9 @@ def _ejecutor(executor: Executor | None, procesos: int | None, total: int) -> It
     propio.shutdown(wait=True)
 
 
-def _terminar(informe: InformeLote, flujo: Any, combinado: bool) -> None:
-    """PDF en flujo, documento combinado, una sola sincronización de la carpeta y el informe."""
+def _terminar(informe: InformeLote, flujo: Any, combinado: bool, remoto: DestinoRemoto | None) -> None:
+    """PDF en flujo, documento combinado, una sola sincronización de la carpeta y el informe
+    (con destino remoto: se suben el PDF, el combinado, el informe y, el último, el manifiesto)."""
     carpeta = informe.carpeta
     try:
         paginas = recoger_pdf(informe, flujo, paginas=combinado) if flujo is not None else {}
@@ -181,6 +241,10 @@ def _terminar(informe: InformeLote, flujo: Any, combinado: bool) -> None:
     finally:
         if flujo is not None:
             flujo.cerrar()
+    if remoto is not None:
+        with sin_interrupciones():
+            publicar_final(informe, remoto)
+        return
     # Los archivos se escribieron sin fsync uno a uno: una sincronización para todos, antes del
     # informe (si el informe existe, lo que lista está en disco).
     try:

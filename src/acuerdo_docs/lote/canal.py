@@ -14,9 +14,11 @@ from pydantic import BaseModel
 from ..documentos.informe import ResultadoFila
 from ..errores import ErrorAcuerdoDocs
 from ..lectores.hoja_calculo import ErrorCelda
+from ..remoto import ErrorAlmacen
 from ..salida.archivos import DestinoNoValido, error_salida, escribir_atomico, misma_ruta, revisar_destino
+from ..salida.remoto import DestinoRemoto, Objeto
 from .comun import Progreso, log
-from .trabajo import renderizar_unidad
+from .trabajo import renderizar_unidad, renderizar_y_publicar
 
 
 @dataclass
@@ -76,6 +78,12 @@ class Canal:
         self.infografia = False
         self.pdfa = True  # PDF/A-2b también en las infografías (generar_lote lo pone desde ``pdfa``)
         self.al_escribir: Callable[[Path], None] | None = None  # p. ej. la conversión a PDF en flujo
+        self.remoto: DestinoRemoto | None = None
+        """Destino en almacenamiento de objetos; ``carpeta`` es entonces una carpeta temporal local."""
+        self.copia_local = False
+        """Con destino remoto: además cada .docx en ``carpeta`` (para --pdf y --combinado)."""
+        self.en_trabajadores = False
+        """Con destino remoto: los trabajadores escriben los objetos y devuelven sus huellas."""
 
     def avanzar(self) -> None:
         self.hechas += 1
@@ -85,7 +93,11 @@ class Canal:
 
     def enviar(self, resultado: ResultadoFila, raiz: str, tipo: str, modelo: BaseModel, publico: bool) -> None:
         # El modelo ya validado viaja tal cual (pickle no vuelve a validar): se valida una sola vez.
-        futuro = self.ejecutor.submit(renderizar_unidad, tipo, modelo, publico, self.infografia, self.pdfa)
+        if self.en_trabajadores and self.remoto is not None:
+            futuro = self.ejecutor.submit(renderizar_y_publicar, self.remoto.url, raiz, self.extensiones, tipo, modelo,
+                                          publico, self.infografia, self.pdfa)
+        else:
+            futuro = self.ejecutor.submit(renderizar_unidad, tipo, modelo, publico, self.infografia, self.pdfa)
         self._render.append(_EnVuelo(resultado, raiz, futuro))
         while len(self._render) >= self.ventana:
             self._recoger()
@@ -96,6 +108,8 @@ class Canal:
         resultado = trabajo.resultado
         try:
             partes = trabajo.futuro.result()
+        except ErrorAlmacen:  # el almacenamiento falló en un trabajador: no es culpa de la fila, se detiene el lote
+            raise
         except ErrorAcuerdoDocs as exc:
             resultado.estado = "fallo al generar"
             resultado.errores.append(ErrorCelda(resultado.hoja, resultado.fila, "", "", "", str(exc)))
@@ -111,15 +125,38 @@ class Canal:
             self.avanzar()
             return
         if self._escritor is None:  # después del primer envío: los trabajadores ya nacieron
-            self._escritor = ThreadPoolExecutor(self.HILOS_ESCRITURA, thread_name_prefix="acuerdo_docs_escritura")
-        futuro = self._escritor.submit(
-            _escribir_partes, self.carpeta, trabajo.raiz, self.extensiones, partes, self.entrada
-        )
+            # Un PUT espera a la red, no a la CPU: con destino remoto, más hilos (uno por escritura en vuelo).
+            hilos = self.MAX_ESCRITURAS if self.remoto is not None else self.HILOS_ESCRITURA
+            self._escritor = ThreadPoolExecutor(hilos, thread_name_prefix="acuerdo_docs_escritura")
+        if self.remoto is not None:
+            futuro = self._escritor.submit(self._escribir_remoto, trabajo.raiz, partes)
+        else:
+            futuro = self._escritor.submit(
+                _escribir_partes, self.carpeta, trabajo.raiz, self.extensiones, partes, self.entrada
+            )
         if self.al_escribir is not None:
             futuro.add_done_callback(self._avisar_escrito)
         self._escritura.append((resultado, futuro))
         while len(self._escritura) > self.MAX_ESCRITURAS:
             self._terminar_escritura()
+
+    def _escribir_remoto(self, raiz: str, partes: list[bytes] | list[Objeto]) -> list[str]:
+        """En un hilo de escritura: cada parte de un solo PUT (o, si la escribió un trabajador, se anota)."""
+        assert self.remoto is not None
+        nombres = [f"{raiz}{extension}" for extension in self.extensiones[: len(partes)]]
+        docx: list[tuple[str, bytes]] = []
+        for nombre, parte in zip(nombres, partes):
+            if isinstance(parte, Objeto):
+                self.remoto.registrar(parte)
+                if self.copia_local and nombre.endswith(".docx"):
+                    docx.append((nombre, self.remoto.leer(nombre)))
+            else:
+                self.remoto.escribir(nombre, parte)
+                if self.copia_local and nombre.endswith(".docx"):
+                    docx.append((nombre, parte))
+        for nombre, datos in docx:
+            escribir_atomico(self.carpeta / nombre, datos, sincronizar=False)
+        return nombres
 
     def _avisar_escrito(self, futuro: Future[list[str]]) -> None:
         """En el hilo de escritura, apenas se escribió: cada .docx pasa a ``al_escribir``."""

@@ -13,6 +13,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from ..salida.hijos import morir_con_el_padre
+from ..salida.remoto import Objeto, publicar
 
 
 def renderizar_unidad(tipo: str, datos: BaseModel, publico: bool, infografia: bool = False,
@@ -28,6 +29,17 @@ def renderizar_unidad(tipo: str, datos: BaseModel, publico: bool, infografia: bo
 
         partes.append(renderizar_infografia(datos, "pdf", publico=publico, pdfa=pdfa))
     return partes
+
+
+def renderizar_y_publicar(url: str, raiz: str, extensiones: tuple[str, ...], tipo: str, datos: BaseModel,
+                          publico: bool, infografia: bool = False, pdfa: bool = True) -> list[Objeto]:
+    """Renderiza una unidad y escribe sus archivos en ``url`` desde el trabajador (un PUT por objeto).
+
+    Solo viajan la URL (sin credenciales: el trabajador usa las de su entorno), los nombres y el
+    modelo; vuelven los nombres, tamaños y SHA-256 para el manifiesto que escribe quien llama.
+    """
+    partes = renderizar_unidad(tipo, datos, publico, infografia, pdfa)
+    return [publicar(url, f"{raiz}{extension}", parte) for extension, parte in zip(extensiones, partes)]
 
 
 def _renderizar_documentos(tipo: str, datos: BaseModel, publico: bool) -> list[bytes]:

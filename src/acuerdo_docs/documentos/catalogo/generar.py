@@ -81,7 +81,7 @@ def generar_catalogo(
     executor: Executor | None = None,
     procesos: int | None = None,
 ) -> ResultadoCatalogo:
-    """Lee las fichas (.docx y .json) de ``carpeta`` y escribe el catálogo en ``destino``.
+    """Lee las fichas (.docx y .json) de ``carpeta`` (o de un prefijo ``s3://…/fichas/``) y escribe el catálogo.
 
     - ``.xlsx``: el libro de la oficina. Si ya existe, conserva cada valoración, nota y marca que
       una persona escribió en él (ver :mod:`.fusion`) y deja la versión anterior en ``.bak``.
@@ -108,14 +108,13 @@ def generar_catalogo(
     previas: list[EntradaHumana] = leer_catalogo(origen_previo) if origen_previo else []
     excluir = frozenset({destino, ruta_respaldo(destino), *rutas_anexas(destino).values()})
     rutas = verificar_carpeta(carpeta, excluir=excluir)
-    raiz = Path(carpeta)
-    actuales = {r.relative_to(raiz).as_posix() for r in rutas}
+    actuales = {archivo for _, archivo in rutas}
     informe = InformeCatalogo(anterior=origen_previo)
     fusion = Fusion(previas, actuales, valoraciones, informe)
     resultado = ResultadoCatalogo(destino, informe=informe)
 
     def entradas() -> Iterator[EntradaCatalogo]:
-        for fila in iterar_carpeta(raiz, rutas, executor=executor, procesos=procesos):
+        for fila in iterar_carpeta(rutas, executor=executor, procesos=procesos):
             resultado.estados[fila.estado] += 1
             if not fila.legible:
                 resultado.problemas.append((fila.archivo, fila.estado, (fila.motivo.splitlines() or [""])[0]))

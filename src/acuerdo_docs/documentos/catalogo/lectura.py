@@ -27,6 +27,8 @@ from ...esquemas.valoracion import Valoracion
 from ...lectores.docx_seguro import LIMITE_ARCHIVO, ErrorLectura
 from ...lectores.ficha_docx import FichaExtraida, extraer_campos
 from ...lectores.recorrido import ArchivoNoLegible, leer_archivo, recorrer
+from ...lectores.remoto import ObjetoGrande, leer_limitado, listar
+from ...remoto import es_url, exigir_no_casi_url
 
 log = logging.getLogger("acuerdo_docs.catalogo")
 
@@ -139,14 +141,21 @@ def _leer_json(datos: bytes, archivo: str, huella: str) -> FilaCatalogo:
 
 
 def leer_ficha_catalogo(ruta: str | os.PathLike[str], archivo: str) -> FilaCatalogo:
-    """Lee una ficha (.docx o .json) para el catálogo: nunca lanza por un archivo malo.
+    """Lee una ficha (.docx o .json, local o una URL) para el catálogo: nunca lanza por un archivo malo.
 
     Función de módulo con argumentos simples: se envía tal cual a otro proceso o máquina.
     """
     try:
-        datos = leer_archivo(ruta, LIMITE_ARCHIVO)  # solo archivos regulares, sin bloquear, tamaño antes de leer
+        if es_url(ruta):  # almacenamiento de objetos: el tamaño se mira antes de leer y la lectura se corta
+            datos = leer_limitado(ruta, LIMITE_ARCHIVO)
+        else:
+            datos = leer_archivo(ruta, LIMITE_ARCHIVO)  # solo archivos regulares, sin bloquear, tamaño antes de leer
     except ArchivoNoLegible as exc:
         return FilaCatalogo(archivo, ILEGIBLE, exc.motivo)
+    except ObjetoGrande:
+        return FilaCatalogo(archivo, ILEGIBLE, f"pesa más de {LIMITE_ARCHIVO // 2**20} MB (el máximo): no se lee")
+    except ErrorEntrada as exc:
+        return FilaCatalogo(archivo, ILEGIBLE, str(exc))
     huella = hashlib.sha256(datos).hexdigest()
     try:
         if archivo.lower().endswith(".json"):
@@ -163,21 +172,30 @@ def _iniciar_trabajador() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
-def verificar_carpeta(carpeta: str | os.PathLike[str], *, excluir: frozenset[Path] = frozenset()) -> list[Path]:
-    raiz = Path(carpeta)
-    if not raiz.exists():
-        raise ErrorEntrada(f"No existe la carpeta: {raiz}")
-    if not raiz.is_dir():
-        raise ErrorEntrada(f"{raiz} no es una carpeta")
-    rutas = buscar_fichas(raiz, excluir=excluir)
-    if not rutas:
-        raise ErrorEntrada(f"No se encontró ningún archivo .docx ni .json en {raiz} (ni en sus subcarpetas)")
-    return rutas
+Ficha = tuple[str, str]
+"""(de dónde leerla: ruta local o URL, su ruta relativa a la carpeta con ``/``)."""
+
+
+def verificar_carpeta(carpeta: str | os.PathLike[str], *, excluir: frozenset[Path] = frozenset()) -> list[Ficha]:
+    """Las fichas de la carpeta (o del prefijo ``s3://…/fichas/``); lanza :class:`ErrorEntrada` si no hay."""
+    texto = os.fspath(carpeta)
+    if es_url(texto):
+        fichas = listar(texto, EXTENSIONES)
+    else:
+        exigir_no_casi_url(texto, ErrorEntrada)
+        raiz = Path(carpeta)
+        if not raiz.exists():
+            raise ErrorEntrada(f"No existe la carpeta: {raiz}")
+        if not raiz.is_dir():
+            raise ErrorEntrada(f"{raiz} no es una carpeta")
+        fichas = [(str(r), r.relative_to(raiz).as_posix()) for r in buscar_fichas(raiz, excluir=excluir)]
+    if not fichas:
+        raise ErrorEntrada(f"No se encontró ningún archivo .docx ni .json en {texto} (ni en sus subcarpetas)")
+    return fichas
 
 
 def iterar_carpeta(
-    carpeta: str | os.PathLike[str],
-    rutas: list[Path],
+    rutas: list[Ficha],
     *,
     executor: Executor | None = None,
     procesos: int | None = None,
@@ -187,7 +205,6 @@ def iterar_carpeta(
     ``executor``: cualquier :class:`concurrent.futures.Executor` (no se cierra al terminar); por
     omisión, un grupo de procesos con un trabajador por núcleo, o en línea si hay pocas fichas.
     """
-    raiz = Path(carpeta)
     propio: ProcessPoolExecutor | None = None
     if executor is None:
         n = min(procesos or os.cpu_count() or 1, len(rutas))
@@ -198,13 +215,13 @@ def iterar_carpeta(
         ventana = 64
     try:
         if executor is None and propio is None:
-            for ruta in rutas:
-                yield leer_ficha_catalogo(ruta, ruta.relative_to(raiz).as_posix())
+            for ruta, archivo in rutas:
+                yield leer_ficha_catalogo(ruta, archivo)
             return
         ejecutor: Executor = executor or propio  # type: ignore[assignment]
         pendientes: deque[Future[FilaCatalogo]] = deque()
-        for ruta in rutas:
-            pendientes.append(ejecutor.submit(leer_ficha_catalogo, str(ruta), ruta.relative_to(raiz).as_posix()))
+        for ruta, archivo in rutas:
+            pendientes.append(ejecutor.submit(leer_ficha_catalogo, ruta, archivo))
             if len(pendientes) >= ventana:
                 yield pendientes.popleft().result()
         while pendientes:
@@ -219,6 +236,6 @@ def leer_carpeta(
 ) -> list[FilaCatalogo]:
     """Una fila por cada .docx o .json de la carpeta (recursivo), en orden de ruta."""
     rutas = verificar_carpeta(carpeta)
-    filas = list(iterar_carpeta(carpeta, rutas, executor=executor, procesos=procesos))
+    filas = list(iterar_carpeta(rutas, executor=executor, procesos=procesos))
     log.info("catálogo: %d ficha(s) leída(s)", len(filas))
     return filas
