@@ -278,3 +278,74 @@ def test_cli_con_1e999_en_un_avance_sale_con_1_y_nombra_el_campo(tmp_path: Path)
     r = cli("acuerdo", str(entrada), "-o", str(tmp_path / "a.docx"))
     assert r.returncode == 1, r.stderr
     assert "hoja_de_ruta[1].avance" in r.stderr and "finito" in r.stderr and "Traceback" not in r.stderr
+
+
+# ------------------------------------------------------------------ --metodo
+
+
+def _metodo_datos() -> dict:
+    import json
+
+    from acuerdo_docs.esquemas.metodo_riesgo import ARCHIVO_METODO
+
+    return json.loads(ARCHIVO_METODO.read_text(encoding="utf-8"))
+
+
+def test_metodo_anidado_sin_fin_da_error_de_entrada_no_recursion(tmp_path: Path) -> None:
+    from conftest import cli
+
+    ruta = tmp_path / "metodo.json"
+    ruta.write_text("[" * 200_000 + "]" * 200_000, encoding="utf-8")
+    acuerdo = tmp_path / "a.json"
+    acuerdo.write_text(ad.ejemplo_acuerdo().model_dump_json(), encoding="utf-8")
+    r = cli("riesgos", str(acuerdo), "-o", str(tmp_path / "m.xlsx"), "--metodo", str(ruta))
+    assert r.returncode == 2 and "Traceback" not in r.stderr and "RecursionError" not in r.stderr
+    assert "anida listas u objetos a más de 64 niveles" in r.stderr
+    assert not (tmp_path / "m.xlsx").exists()
+
+
+def test_metodo_demasiado_grande_se_rechaza_antes_de_leerlo(tmp_path: Path) -> None:
+    from acuerdo_docs.esquemas.metodo_riesgo import cargar_metodo
+
+    ruta = tmp_path / "metodo.json"
+    ruta.write_text(" " * (limites_entrada.LIMITE_BYTES_METODO + 1), encoding="utf-8")
+    with pytest.raises(ErrorEntrada, match="pesa más de 1 MB"):
+        cargar_metodo(ruta)
+
+
+def test_listas_de_un_metodo_tienen_tope_y_el_error_no_repite_la_lista() -> None:
+    from acuerdo_docs.errores import ErrorValidacion
+    from acuerdo_docs.esquemas.metodo_riesgo import cargar_metodo
+
+    datos = _metodo_datos()
+    datos["clasificaciones"] = [f"Clase {i}" for i in range(1_000_000)]
+    datos["tipos_riesgo"][0]["sinonimos"] = ["x"] * 100_000
+    with pytest.raises(ErrorValidacion) as exc:
+        cargar_metodo(datos)
+    mensaje = str(exc.value)
+    assert "clasificaciones: admite como máximo 50 elemento(s)" in mensaje
+    assert len(mensaje) < 1_000 and "Clase 999" not in mensaje
+
+
+def test_un_nombre_enorme_no_se_repite_entero() -> None:
+    from acuerdo_docs.errores import ErrorValidacion
+    from acuerdo_docs.esquemas.metodo_riesgo import cargar_metodo
+
+    datos = _metodo_datos()
+    datos["mapa_calor"][0][0] = "Gris" + "x" * 10_000_000
+    with pytest.raises(ErrorValidacion, match=r"mapa_calor\[1\]\[1\].*admite como máximo 80 caracteres") as exc:
+        cargar_metodo(datos)
+    assert len(str(exc.value)) < 2_000
+    datos["mapa_calor"][0][0] = "Gris" + "x" * 76  # cabe en el límite, pero no es una zona: se cita recortado
+    with pytest.raises(ErrorValidacion, match="nombra la zona «Grisx+… \\(80 caracteres\\)»"):
+        cargar_metodo(datos)
+
+
+def test_los_errores_de_validacion_se_cuentan_pasado_el_cupo() -> None:
+    from acuerdo_docs.errores import ErrorCampo, ErrorValidacion
+
+    exc = ErrorValidacion([ErrorCampo(f"x[{i}]", "", "mal" + "!" * 10_000) for i in range(10_000)])
+    texto = str(exc)
+    assert texto.count("\n  - ") == limites_entrada.ERRORES_MOSTRADOS
+    assert texto.endswith(f"… y {10_000 - limites_entrada.ERRORES_MOSTRADOS} error(es) más")
+    assert len(exc.errores) == 10_000 and len(texto) < 50_000

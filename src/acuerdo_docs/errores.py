@@ -15,6 +15,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from .claves import normalizar_clave
+from .limites_entrada import ERRORES_MOSTRADOS, LARGO_ECO, LARGO_MENSAJE, recortar
 
 # Mensajes para los tipos de error propios de pydantic (los nuestros ya vienen en español).
 _MENSAJES: dict[str, str] = {
@@ -171,6 +172,12 @@ class ErrorCampo:
     etiqueta: str
     mensaje: str
 
+    def __post_init__(self) -> None:
+        # Un error repite a veces una parte de la entrada (una clave, un nombre): nunca entera.
+        object.__setattr__(self, "ruta", recortar(self.ruta, 2 * LARGO_ECO))
+        object.__setattr__(self, "etiqueta", recortar(self.etiqueta, LARGO_ECO))
+        object.__setattr__(self, "mensaje", recortar(self.mensaje, LARGO_MENSAJE // 4))
+
     def __str__(self) -> str:
         if self.etiqueta and self.etiqueta != self.ruta:
             return f"{self.ruta} ({self.etiqueta}): {self.mensaje}"
@@ -186,6 +193,10 @@ class ErrorAcuerdoDocs(Exception):
 
     codigo_salida: int = 2
 
+    def __str__(self) -> str:
+        # El único lugar por el que pasa todo mensaje de error: lo que repite de la entrada queda acotado.
+        return recortar(super().__str__(), LARGO_MENSAJE)
+
 
 class ErrorValidacion(ErrorAcuerdoDocs, ValueError):
     """Datos inválidos: lleva la lista de errores, uno por campo."""
@@ -195,8 +206,13 @@ class ErrorValidacion(ErrorAcuerdoDocs, ValueError):
     def __init__(self, errores: list[ErrorCampo], titulo: str = "Datos inválidos") -> None:
         self.errores = errores
         self.titulo = titulo
-        detalle = "\n".join(f"  - {e}" for e in errores)
-        super().__init__(f"{titulo} ({len(errores)} error(es)):\n{detalle}")
+        detalle = "\n".join(f"  - {e}" for e in errores[:ERRORES_MOSTRADOS])
+        if len(errores) > ERRORES_MOSTRADOS:
+            detalle += f"\n  … y {len(errores) - ERRORES_MOSTRADOS} error(es) más"
+        super().__init__(f"{recortar(titulo, LARGO_ECO * 2)} ({len(errores)} error(es)):\n{detalle}")
+
+    def __str__(self) -> str:
+        return Exception.__str__(self)  # ya acotado: cada error y su número
 
 
 class ErrorTipoDocumento(ErrorValidacion):

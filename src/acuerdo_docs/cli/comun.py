@@ -6,7 +6,6 @@ import argparse
 import contextlib
 import difflib
 import io
-import json
 import re
 import signal
 import sys
@@ -23,15 +22,14 @@ from ..errores import (
     ErrorAcuerdoDocs,
     ErrorEntrada,
     ErrorValidacion,
-    causa_json,
     causa_sistema,
 )
+from ..esquemas.entrada_json import cargar_json
+from ..limites_entrada import LIMITE_BYTES_JSON, MB
 from ..salida.archivos import escribir_atomico
 from ..salida.destinos import Salida, comprobar_archivo
 from ..terminal import para_terminal
 
-LIMITE_PROFUNDIDAD_JSON = 64
-"""Niveles máximos de listas u objetos anidados en un JSON de entrada (un documento usa menos de 6)."""
 
 
 def version() -> str:
@@ -166,6 +164,8 @@ def leer_json(ruta: Path) -> Any:
             raise ErrorEntrada(f"{ruta} es una carpeta: se esperaba un archivo JSON")
         if not ruta.is_file():
             raise ErrorEntrada(f"No existe el archivo de entrada: {ruta}")
+        if ruta.stat().st_size > LIMITE_BYTES_JSON:
+            raise ErrorEntrada(f"{ruta}: pesa más de {LIMITE_BYTES_JSON // MB} MB, el máximo de un JSON de datos")
         try:
             datos = ruta.read_bytes()
         except OSError as exc:
@@ -178,50 +178,7 @@ def leer_json(ruta: Path) -> Any:
         raise ErrorEntrada(f"{ruta}: el archivo no está en UTF-8 (guárdelo como JSON en UTF-8)") from None
     if not texto.strip():
         raise ErrorEntrada(f"{ruta}: el archivo está vacío; se esperaba un JSON (vea: acuerdo-docs ejemplo)")
-    try:
-        datos = json.loads(texto)
-    except json.JSONDecodeError as exc:
-        raise ErrorEntrada(f"{ruta}: {causa_json(exc)}") from None
-    except RecursionError:  # el analizador de Python se rinde hacia los 1.000 niveles
-        raise ErrorEntrada(_demasiado_profundo(ruta)) from None
-    revisar_json(datos, ruta)
-    return datos
-
-
-def _demasiado_profundo(ruta: Path) -> str:
-    return (
-        f"{ruta}: el JSON anida listas u objetos a más de {LIMITE_PROFUNDIDAD_JSON} niveles;"
-        " ningún documento necesita tantos"
-    )
-
-
-_SUSTITUTO = re.compile("[\ud800-\udfff]")
-
-
-def revisar_json(datos: Any, ruta: Path) -> None:
-    """Profundidad máxima y claves sin sustitutos UTF-16 sueltos (sin recursión: no agota la pila).
-
-    Un sustituto suelto en un valor de texto se elimina al validar (README); en una clave no
-    hay campo al que atribuirlo, así que se rechaza aquí nombrando dónde está.
-    """
-    pendientes: list[tuple[Any, int, str]] = [(datos, 0, "")]
-    while pendientes:
-        valor, nivel, camino = pendientes.pop()
-        if not isinstance(valor, (dict, list)):
-            continue
-        if nivel + 1 > LIMITE_PROFUNDIDAD_JSON:
-            raise ErrorEntrada(_demasiado_profundo(ruta))
-        if isinstance(valor, list):
-            pendientes.extend((hijo, nivel + 1, f"{camino}[{i + 1}]") for i, hijo in enumerate(valor))
-            continue
-        for clave, hijo in valor.items():
-            if _SUSTITUTO.search(clave):
-                donde = f" (en {camino})" if camino else ""
-                raise ErrorEntrada(
-                    f"{ruta}: una clave del JSON{donde} tiene un carácter inválido (un sustituto UTF-16"
-                    " suelto, \\ud800 a \\udfff); corrija el nombre del campo"
-                )
-            pendientes.append((hijo, nivel + 1, f"{camino}.{clave}" if camino else clave))
+    return cargar_json(texto, str(ruta))
 
 
 def decir(texto: Any, *, error: bool = False) -> None:

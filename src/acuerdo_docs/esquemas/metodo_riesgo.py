@@ -25,7 +25,6 @@ Las funciones son puras y reciben ``metodo`` opcional; sin él usan el método a
 
 from __future__ import annotations
 
-import json
 import re
 import unicodedata
 from collections.abc import Iterable, Iterator
@@ -35,11 +34,20 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from functools import cached_property
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
+from ..limites_entrada import (
+    LARGO_NOMBRE_METODO,
+    LARGO_TEXTO_METODO,
+    LIMITE_BYTES_METODO,
+    LIMITE_OPCIONES_METODO,
+    MB,
+    recortar,
+)
 from .comun import NUMEROS_FINITOS
+from .entrada_json import cargar_json
 
 NIVELES: tuple[int, ...] = (1, 2, 3, 4, 5)
 ARCHIVO_METODO = Path(__file__).with_name("metodos") / "dafp_v7_2025.json"
@@ -54,36 +62,69 @@ def clave(texto: str) -> str:
 
 # ---------------------------------------------------------------- modelo del archivo
 
+_NOMBRE_VALIDO = re.compile(r"^[^\W_][^\x00-\x1f\x7f<>{}\[\]\\|*?~]*$")
+"""Un nombre del método: empieza por letra o dígito (nunca ``= + - @``, que abren una fórmula en una
+hoja de cálculo) y no lleva caracteres de control ni ``< > { } [ ] \\ |``, ni los comodines ``* ? ~``
+de MATCH y COUNTIF (un nombre «A*» encontraría otro). Las comillas se admiten: en una fórmula van
+escapadas (``formulas.texto_formula``)."""
+
+
+def _nombre_metodo(valor: str) -> str:
+    if not _NOMBRE_VALIDO.match(valor):
+        raise ValueError(
+            f"el nombre «{recortar(valor, 40)}» no es válido: debe empezar por una letra o un número y no llevar"
+            " caracteres de control ni < > { } [ ] \\ | * ? ~"
+        )
+    return valor
+
+
+def _texto_metodo(valor: str) -> str:
+    if any(ord(c) < 32 and c not in "\n\t" or c == "\x7f" for c in valor):
+        raise ValueError("no puede llevar caracteres de control")
+    return valor
+
+
+NombreMetodo = Annotated[str, Field(min_length=1, max_length=LARGO_NOMBRE_METODO), AfterValidator(_nombre_metodo)]
+"""Nombre de un nivel, una zona, una clase o una opción: va en listas, catálogos y fórmulas del libro."""
+TextoMetodo = Annotated[str, Field(max_length=LARGO_TEXTO_METODO), AfterValidator(_texto_metodo)]
+"""Texto descriptivo de un método (criterios, descripciones, fuente)."""
+
+
+def _lista(tipo: Any, minimo: int = 0) -> Any:
+    """Tupla de a lo sumo :data:`LIMITE_OPCIONES_METODO` elementos."""
+    return Annotated[tuple[tipo, ...], Field(min_length=minimo, max_length=LIMITE_OPCIONES_METODO)]
+
+
 
 class _Parte(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, **NUMEROS_FINITOS)
 
 
 class NivelProb(_Parte):
-    nombre: str = Field(min_length=1)
-    frecuencia: str
+    nombre: NombreMetodo
+    frecuencia: TextoMetodo
     porcentaje: float = Field(gt=0, le=1)
 
 
 class NivelImp(_Parte):
-    nombre: str = Field(min_length=1)
-    economico: str = Field(description="Banda de afectación económica (SMLMV).")
-    reputacional: str = Field(description="Redacción oficial del criterio reputacional.")
+    nombre: NombreMetodo
+    economico: TextoMetodo = Field(description="Banda de afectación económica (SMLMV).")
+    reputacional: TextoMetodo = Field(description="Redacción oficial del criterio reputacional.")
     porcentaje: float = Field(gt=0, le=1)
 
 
 class ZonaRiesgo(_Parte):
-    nombre: str = Field(min_length=1)
+    nombre: NombreMetodo
     color: str = Field(pattern=r"^[0-9A-Fa-f]{6}$")
     color_texto: str = Field(default="000000", pattern=r"^[0-9A-Fa-f]{6}$")
-    nombre_color: str = ""
+    nombre_color: Annotated[str, Field(max_length=LARGO_NOMBRE_METODO), AfterValidator(_texto_metodo)] = ""
 
 
 class Opcion(_Parte):
-    clave: str = Field(pattern=r"^[a-z0-9_]+$")
-    nombre: str = Field(min_length=1)
-    descripcion: str = ""
-    sinonimos: tuple[str, ...] = ()
+    clave: str = Field(pattern=r"^[a-z0-9_]+$", max_length=LARGO_NOMBRE_METODO)
+    nombre: NombreMetodo
+    descripcion: TextoMetodo = ""
+    sinonimos: _lista(NombreMetodo) = ()  # type: ignore[valid-type]
 
 
 class TipoControlM(Opcion):
@@ -96,11 +137,11 @@ class ImplementacionM(Opcion):
 
 
 class AtributoInformativo(Opcion):
-    valores: tuple[Opcion, ...] = Field(min_length=1)
+    valores: _lista(Opcion, 1)  # type: ignore[valid-type]
 
 
 class TipoRiesgo(Opcion):
-    tratamientos_no_admitidos: tuple[str, ...] = ()
+    tratamientos_no_admitidos: _lista(NombreMetodo) = ()  # type: ignore[valid-type]
     impacto_minimo: int | None = Field(default=None, ge=1, le=5)
 
 
@@ -116,22 +157,22 @@ CLAVES_CONTRATO = {
 class MetodoRiesgo(_Parte):
     """Un método de valoración del riesgo completo (ver ``metodos/dafp_v7_2025.json``)."""
 
-    nombre: str
-    version: str
-    fuente: str = ""
+    nombre: TextoMetodo
+    version: Annotated[str, Field(max_length=LARGO_NOMBRE_METODO), AfterValidator(_texto_metodo)]
+    fuente: TextoMetodo = ""
     decimales: int = Field(default=6, ge=2, le=10)
     probabilidad: tuple[NivelProb, ...] = Field(min_length=5, max_length=5)
     impacto: tuple[NivelImp, ...] = Field(min_length=5, max_length=5)
-    zonas: tuple[ZonaRiesgo, ...] = Field(min_length=1)
-    mapa_calor: tuple[tuple[str, ...], ...] = Field(
+    zonas: _lista(ZonaRiesgo, 1)  # type: ignore[valid-type]
+    mapa_calor: tuple[Annotated[tuple[NombreMetodo, ...], Field(max_length=5)], ...] = Field(
         min_length=5, max_length=5, description="Filas: probabilidad 1..5; columnas: impacto 1..5."
     )
-    tipos_control: tuple[TipoControlM, ...]
-    implementaciones: tuple[ImplementacionM, ...]
-    atributos_informativos: tuple[AtributoInformativo, ...]
-    clasificaciones: tuple[str, ...] = Field(min_length=1)
-    tipos_riesgo: tuple[TipoRiesgo, ...] = Field(min_length=1)
-    tratamientos: tuple[Opcion, ...]
+    tipos_control: _lista(TipoControlM)  # type: ignore[valid-type]
+    implementaciones: _lista(ImplementacionM)  # type: ignore[valid-type]
+    atributos_informativos: _lista(AtributoInformativo)  # type: ignore[valid-type]
+    clasificaciones: _lista(NombreMetodo, 1)  # type: ignore[valid-type]
+    tipos_riesgo: _lista(TipoRiesgo, 1)  # type: ignore[valid-type]
+    tratamientos: _lista(Opcion)  # type: ignore[valid-type]
 
     @model_validator(mode="after")
     def _coherente(self) -> MetodoRiesgo:
@@ -145,7 +186,7 @@ class MetodoRiesgo(_Parte):
                 raise ValueError("cada fila de mapa_calor debe tener 5 zonas (una por nivel de impacto)")
             for z in fila:
                 if z not in zonas:
-                    raise ValueError(f"mapa_calor nombra la zona «{z}», que no está en «zonas»")
+                    raise ValueError(f"mapa_calor nombra la zona «{recortar(z, 40)}», que no está en «zonas»")
         for campo_, claves in CLAVES_CONTRATO.items():
             tienen = tuple(o.clave for o in getattr(self, campo_))
             if sorted(tienen) != sorted(claves):
@@ -154,11 +195,12 @@ class MetodoRiesgo(_Parte):
         vistas: set[str] = set()
         for t in self.tipos_riesgo:
             if t.clave in vistas:
-                raise ValueError(f"tipos_riesgo repite la clave «{t.clave}»")
+                raise ValueError(f"tipos_riesgo repite la clave «{recortar(t.clave, 40)}»")
             vistas.add(t.clave)
             for no in t.tratamientos_no_admitidos:
                 if no not in tratamientos:
-                    raise ValueError(f"el tipo «{t.clave}» no admite «{no}», que no es un tratamiento")
+                    raise ValueError(f"el tipo «{recortar(t.clave, 40)}» no admite «{recortar(no, 40)}»,"
+                                     " que no es un tratamiento")
         return self
 
     # -- vistas de conveniencia (tuplas y diccionarios que usan el esquema y el libro)
@@ -205,7 +247,7 @@ class MetodoRiesgo(_Parte):
 
 def cargar_metodo(origen: Path | str | dict[str, Any] | MetodoRiesgo) -> MetodoRiesgo:
     """Lee y valida un método (ruta a un JSON, diccionario u objeto); errores en español."""
-    from ..errores import ErrorEntrada, causa_json, causa_sistema, validar
+    from ..errores import ErrorEntrada, causa_sistema, validar
 
     if isinstance(origen, MetodoRiesgo):
         return origen
@@ -213,14 +255,15 @@ def cargar_metodo(origen: Path | str | dict[str, Any] | MetodoRiesgo) -> MetodoR
         return validar(MetodoRiesgo, origen)
     ruta = Path(origen)
     try:
-        datos = json.loads(ruta.read_text(encoding="utf-8"))
+        if ruta.stat().st_size > LIMITE_BYTES_METODO:
+            raise ErrorEntrada(f"El método {ruta.name} pesa más de {LIMITE_BYTES_METODO // MB} MB, el máximo de un"
+                               " método (el de la guía pesa 10 KB)")
+        texto = ruta.read_text(encoding="utf-8")
     except OSError as exc:
         raise ErrorEntrada(f"No se pudo leer el método {ruta}: {causa_sistema(exc)}") from None
-    except json.JSONDecodeError as exc:
-        raise ErrorEntrada(f"El método {ruta}: {causa_json(exc)}") from None
     except UnicodeDecodeError:
         raise ErrorEntrada(f"El método {ruta} no está en UTF-8 (guárdelo como JSON en UTF-8)") from None
-    return validar(MetodoRiesgo, datos)
+    return validar(MetodoRiesgo, cargar_json(texto, f"El método {ruta}"))
 
 
 METODO_DAFP: MetodoRiesgo = MetodoRiesgo.model_validate_json(ARCHIVO_METODO.read_text(encoding="utf-8"))

@@ -40,6 +40,7 @@ from typing import Annotated, Any
 from pydantic import Field, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
+from ..formulas import texto_formula
 from .comun import FechaOpcional, Modelo, Texto, campo
 
 FUENTE_NIVELES = "https://www1.funcionpublica.gov.co/web/eva/buenas-practicas-y-lecciones-aprendidas"
@@ -210,7 +211,7 @@ def formula_nivel(celdas: Mapping[str, str]) -> str:
     LibreOffice no distingue mayúsculas: «Sí», «SÍ», «si» y «Si» valen Sí, como en Python.
     """
     def es(criterio: str, *textos: str) -> str:
-        partes = [f'{celdas[criterio]}="{t}"' for t in textos]
+        partes = [f"{celdas[criterio]}={texto_formula(t)}" for t in textos]
         return partes[0] if len(partes) == 1 else f"OR({','.join(partes)})"
 
     def todos(criterios: Sequence[str], *textos: str) -> str:
@@ -218,8 +219,9 @@ def formula_nivel(celdas: Mapping[str, str]) -> str:
 
     algun_no = f"OR({','.join(es(c, 'No') for c in CRITERIOS_PRIMER_NIVEL)})"
     return (
-        f'=IF({algun_no},"{NO_CLASIFICA}",IF({todos(CRITERIOS_PRIMER_NIVEL, "Sí", "Si")},'
-        f'IF({todos(CRITERIOS_SEGUNDO_NIVEL, "Sí", "Si")},"{SEGUNDO_NIVEL}","{PRIMER_NIVEL}"),"{PENDIENTE}"))'
+        f'=IF({algun_no},{texto_formula(NO_CLASIFICA)},IF({todos(CRITERIOS_PRIMER_NIVEL, "Sí", "Si")},'
+        f'IF({todos(CRITERIOS_SEGUNDO_NIVEL, "Sí", "Si")},{texto_formula(SEGUNDO_NIVEL)},'
+        f'{texto_formula(PRIMER_NIVEL)}),{texto_formula(PENDIENTE)}))'
     )
 
 

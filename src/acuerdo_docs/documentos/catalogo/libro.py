@@ -28,6 +28,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from ...esquemas.comun import etiqueta
 from ...esquemas.ficha import BuenaPractica
 from ...esquemas.valoracion import CRITERIOS, NIVELES, RESPUESTAS, Valoracion, formula_nivel
+from ...formulas import lista_en_linea
 from ...lectores.catalogo_xlsx import HOJA_CATALOGO, HOJA_RETIRADAS, EntradaHumana
 from ...salida.excel import (
     COLOR_ENCABEZADO,
@@ -111,7 +112,7 @@ class _Hoja:
         if self.filas < 2:
             return
         respuestas = [c for c in self.columnas if c.rol == RESPUESTA]
-        lista = DataValidation(type="list", formula1='"' + ",".join(RESPUESTAS) + '"', allow_blank=True,
+        lista = DataValidation(type="list", formula1=lista_en_linea(RESPUESTAS), allow_blank=True,
                                showErrorMessage=True, showInputMessage=True, errorStyle="stop")
         lista.errorTitle = "Valor no válido"
         lista.error = "Elija Sí, No o Sin valorar de la lista desplegable."

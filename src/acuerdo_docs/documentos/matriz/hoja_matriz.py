@@ -23,6 +23,7 @@ from ...esquemas.columna import Columna
 from ...esquemas.comun import etiqueta
 from ...esquemas.metodo_riesgo import MetodoRiesgo
 from ...esquemas.riesgo import ETIQUETAS_CALCULADAS, Control, Riesgo
+from ...formulas import texto_formula
 from ...salida.excel import (
     COLOR_SUBENCABEZADO,
     FORMATO_FECHA,
@@ -114,8 +115,8 @@ def formulas_fila(fila: int, letras: Mapping[str, str], controles: int, decimale
             f'+INDEX({cat.N_PESO_IMPL},MATCH({i},{cat.N_IMPL},0)),{decimales}))')
         f[f"control{k}_disminuye"] = (f'=IF(OR({t}="",{i}=""),"",'
                                       f'INDEX({cat.N_DISMINUYE},MATCH({t},{cat.N_TIPOS},0)))')
-        factores_p.append(f'IF({dis}="Probabilidad",1-{cal},1)')
-        factores_i.append(f'IF({dis}="Impacto",1-{cal},1)')
+        factores_p.append(f'IF({dis}={texto_formula("Probabilidad")},1-{cal},1)')
+        factores_i.append(f'IF({dis}={texto_formula("Impacto")},1-{cal},1)')
     ppr, pir = c["porcentaje_probabilidad_residual"], c["porcentaje_impacto_residual"]
     pr, ir = c["probabilidad_residual"], c["impacto_residual"]
     pp, pi = c["porcentaje_probabilidad"], c["porcentaje_impacto"]
@@ -330,7 +331,7 @@ def hoja_matriz(ws: Worksheet, riesgos: Sequence[Riesgo], controles: int, filas_
     for clave in ("zona_inherente", "zona_residual"):
         for z in m.zonas:
             ws.conditional_formatting.add(rango(clave), CellIsRule(
-                operator="equal", formula=[f'"{z.nombre}"'], fill=relleno(z.color),
+                operator="equal", formula=[texto_formula(z.nombre)], fill=relleno(z.color),
                 font=Font(name=FUENTE, bold=True, color=z.color_texto),
             ))
     ws.freeze_panes = ws.cell(FILA_DATOS, 3)  # títulos y referencia/descripción siempre visibles

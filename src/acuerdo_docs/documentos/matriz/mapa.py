@@ -25,6 +25,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from ...esquemas.metodo_riesgo import NIVELES, MetodoRiesgo
 from ...esquemas.riesgo import Riesgo
+from ...formulas import texto_formula
 from ...salida.excel import (
     FUENTE,
     alto_fila,
@@ -102,9 +103,9 @@ def hoja_calculos(wb: Workbook, letras: Mapping[str, str], ultima_fila: int) -> 
 def formula_ids(clave: str, rango_n: str, rango_ids: str, rango_clave: str) -> str:
     """Referencias de la celda ``clave`` («5-1»), unidas con coma, sin TEXTJOIN."""
     partes = [f'IFERROR({"" if j == 1 else chr(34) + ", " + chr(34) + "&"}'
-              f'INDEX({rango_ids},MATCH("{clave}#{j}",{rango_n},0)),"")'
+              f'INDEX({rango_ids},MATCH({texto_formula(f"{clave}#{j}")},{rango_n},0)),"")'
               for j in range(1, IDS_POR_CELDA + 1)]
-    return "=" + "&".join(partes) + f'&IF(COUNTIF({rango_clave},"{clave}")>{IDS_POR_CELDA}," …","")'
+    return "=" + "&".join(partes) + f'&IF(COUNTIF({rango_clave},{texto_formula(clave)})>{IDS_POR_CELDA}," …","")'
 
 
 def _cuadricula(ws: Worksheet, fila: int, col: int, titulo: str, m: MetodoRiesgo) -> None:
@@ -124,7 +125,7 @@ def _cuadricula(ws: Worksheet, fila: int, col: int, titulo: str, m: MetodoRiesgo
     rango = f"{get_column_letter(c0)}{f0}:{get_column_letter(c0 + 4)}{f0 + 4}"
     arriba = f"{get_column_letter(c0)}{f0}"
     for z in m.zonas:
-        formula = f'INDEX({cat.N_MAPA},{f0 + 5}-ROW({arriba}),COLUMN({arriba})-{c0 - 1})="{z.nombre}"'
+        formula = f'INDEX({cat.N_MAPA},{f0 + 5}-ROW({arriba}),COLUMN({arriba})-{c0 - 1})={texto_formula(z.nombre)}'
         ws.conditional_formatting.add(rango, FormulaRule(
             formula=[formula], fill=relleno(z.color), font=Font(name=FUENTE, bold=True, color=z.color_texto)))
 
@@ -155,7 +156,7 @@ def hoja_mapa(wb: Workbook, ws: Worksheet, m: MetodoRiesgo, letras: Mapping[str,
                                                                                           rango_clave))
                 aplicar_estilo(celda, ajustar=True, horizontal="center", vertical="center", borde=True)
                 conteo = escribir_formula(ws, FILA_CONTEO + 2 + r, col + 1 + i,
-                                          f'=COUNTIF({rango_clave},"{clave}")')
+                                          f'=COUNTIF({rango_clave},{texto_formula(clave)})')
                 aplicar_estilo(conteo, horizontal="center", vertical="center", borde=True)
     for r in range(5):
         ws.row_dimensions[FILA_MAPA + 2 + r].height = 40

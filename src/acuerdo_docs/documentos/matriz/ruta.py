@@ -18,6 +18,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from ...errores import ErrorEntrada
 from ...esquemas.acuerdo import AcuerdoSimbolico, Hito
+from ...formulas import texto_formula
 from ...salida.excel import (
     FORMATO_FECHA,
     alto_fila,
@@ -153,7 +154,7 @@ def _gantt(ws: Worksheet, hitos: Sequence[Hito], corte: date, f0: int, ultima: i
     en_barra = f'$E{f0}<>"",$F{f0}<>"",{semana}<=$F{f0},{semana}+6>=$E{f0}'
     reglas = [
         (f"AND({en_barra},{semana}<$E{f0}+($F{f0}-$E{f0}+1)*$G{f0})", "2F5597"),
-        (f'AND({en_barra},$H{f0}="vencido")', "FF7C80"),
+        (f'AND({en_barra},$H{f0}={texto_formula("vencido")})', "FF7C80"),
         (f"AND({en_barra})", "B4C7E7"),
         (f"AND($C$2>={semana},$C$2<{semana}+7)", "D9D9D9"),
     ]
@@ -162,7 +163,7 @@ def _gantt(ws: Worksheet, hitos: Sequence[Hito], corte: date, f0: int, ultima: i
     colores_estado = {"completado": "C6EFCE", "en curso": "FFEB9C", "vencido": "FFC7CE", "sin iniciar": "EDEDED"}
     for estado, color in colores_estado.items():
         ws.conditional_formatting.add(f"H{f0}:H{ultima}", CellIsRule(
-            operator="equal", formula=[f'"{estado}"'], fill=relleno(color)))
+            operator="equal", formula=[texto_formula(estado)], fill=relleno(color)))
 
 
 def hoja_avance(ws: Worksheet, actores: Mapping[str, str], f0: int, ultima: int) -> None:
