@@ -20,6 +20,8 @@ from typing import Any
 
 from jinja2.sandbox import SecurityError
 
+from ..limites_entrada import miles
+
 LIMITE_TEXTO = 2_000_000
 """Caracteres (o elementos) que puede tener el resultado de una operación (``*``, ``+``, ``~``, format…)."""
 LIMITE_ACUMULADO = 20_000_000
@@ -44,11 +46,6 @@ PROFUNDIDAD_ARBOL = 60
 """Niveles del árbol de una expresión (``a.b.c…``, ``1+1+1…``)."""
 TIEMPO_MAXIMO = 20.0
 """Segundos que puede tardar un renderizado."""
-
-
-def miles(numero: int) -> str:
-    """1000000 -> «1.000.000» (a la colombiana)."""
-    return f"{numero:,}".replace(",", ".")
 
 
 class ErrorLimite(SecurityError):
