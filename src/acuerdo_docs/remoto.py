@@ -16,7 +16,7 @@ from __future__ import annotations
 import os
 import re
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 from .errores import ErrorAcuerdoDocs, ErrorSalida
 
@@ -41,6 +41,17 @@ class ErrorAlmacen(ErrorSalida):
 def es_url(texto: object) -> bool:
     """``s3://cubo/prefijo/`` y demás URL de fsspec (una letra sola es una unidad de Windows: ``C://``)."""
     return isinstance(texto, str) and _URL.match(texto) is not None
+
+
+def sin_file(ruta: Any) -> Any:
+    """``file:///datos/lotes/`` es una carpeta local: se usa como ruta, con las garantías locales
+    (temporal y renombrado, sin seguir enlaces) en vez de las del almacenamiento de objetos."""
+    if es_url(ruta) and protocolo(ruta) == "file":
+        partes = urlsplit(ruta)
+        if partes.netloc not in ("", "localhost"):
+            raise ErrorSalida(f"«{ruta}»: una URL file:// solo nombra rutas de esta máquina (file:///carpeta/).")
+        return unquote(partes.path)
+    return ruta
 
 
 def exigir_no_casi_url(texto: str, error: type[ErrorAcuerdoDocs] = ErrorSalida) -> None:
@@ -117,5 +128,5 @@ def nombre_base(url: str) -> str:
 
 __all__ = [
     "INSTALAR", "MANIFIESTO", "PAQUETES", "ErrorAlmacen", "causa", "error_almacen", "es_url", "exigir_no_casi_url",
-    "nombre_base", "protocolo", "sistema", "unir",
+    "nombre_base", "protocolo", "sin_file", "sistema", "unir",
 ]

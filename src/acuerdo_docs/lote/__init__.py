@@ -24,7 +24,7 @@ from ..lectores import Entrada, abrir_entrada, abrir_libro, ubicar
 from ..lectores.columnas import Columna
 from ..lectores.hoja_calculo import LIMITE_BYTES, LIMITE_FILAS
 from ..lectores.remoto import copia_local
-from ..remoto import es_url, exigir_no_casi_url
+from ..remoto import es_url, exigir_no_casi_url, sin_file
 from ..salida.archivos import error_salida, sincronizar_carpeta
 from ..salida.destinos import resolver_carpeta
 from ..salida.nombres import verificar_patron
@@ -104,6 +104,7 @@ def generar_lote(
     no se puede usar (no existe, está dañada o cifrada, le falta una hoja o una columna obligatoria,
     excede los límites) lanza :class:`~acuerdo_docs.errores.ErrorEntrada` sin escribir nada.
     """
+    carpeta, entrada = sin_file(carpeta), sin_file(entrada)
     remoto = destino_remoto(carpeta, entrada, reemplazar=reemplazar, en_trabajadores=escribir_en_trabajadores)
     with ExitStack() as pila:
         if remoto is not None:  # lo que se arma en local (PDF, combinado, informe) antes de subirlo

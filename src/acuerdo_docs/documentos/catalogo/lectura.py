@@ -28,7 +28,7 @@ from ...lectores.docx_seguro import LIMITE_ARCHIVO, ErrorLectura
 from ...lectores.ficha_docx import FichaExtraida, extraer_campos
 from ...lectores.recorrido import ArchivoNoLegible, leer_archivo, recorrer
 from ...lectores.remoto import ObjetoGrande, leer_limitado, listar
-from ...remoto import es_url, exigir_no_casi_url
+from ...remoto import es_url, exigir_no_casi_url, sin_file
 
 log = logging.getLogger("acuerdo_docs.catalogo")
 
@@ -178,12 +178,12 @@ Ficha = tuple[str, str]
 
 def verificar_carpeta(carpeta: str | os.PathLike[str], *, excluir: frozenset[Path] = frozenset()) -> list[Ficha]:
     """Las fichas de la carpeta (o del prefijo ``s3://…/fichas/``); lanza :class:`ErrorEntrada` si no hay."""
-    texto = os.fspath(carpeta)
+    texto = os.fspath(sin_file(carpeta))
     if es_url(texto):
         fichas = listar(texto, EXTENSIONES)
     else:
         exigir_no_casi_url(texto, ErrorEntrada)
-        raiz = Path(carpeta)
+        raiz = Path(texto)
         if not raiz.exists():
             raise ErrorEntrada(f"No existe la carpeta: {raiz}")
         if not raiz.is_dir():
