@@ -43,6 +43,7 @@ def registrar(ordenes: argparse._SubParsersAction) -> None:
     p.add_argument("--plantilla", type=Path, metavar="DOCX", help="plantilla Word propia (por omisión, la incorporada)")
     comun.agregar_publico(p)
     comun.agregar_pdf(p, infografias=True)
+    comun.agregar_pdf_completo(p)
     p.set_defaults(ejecutar=ejecutar)
 
 
@@ -86,7 +87,7 @@ def ejecutar(args: argparse.Namespace) -> int:
         escrita = escribir_atomico(ruta_xlsx, libro.getvalue())
         comun.decir(f"Matriz de riesgos escrita: {escrita}")
         if args.pdf and escrita is not None:  # con --pdf, también el libro (issue 17)
-            comun.convertir_pdf([escrita], args)
+            comun.pdf_del_libro(escrita, args)
         for formato, datos in infografias.items():
             comun.decir(f"Infografía escrita: {escribir_atomico(rutas_infografia[formato], datos)}")
     return 0

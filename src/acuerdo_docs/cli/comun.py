@@ -221,14 +221,15 @@ def destino_pdf(salida: Salida, pdf: bool, entradas: Iterable[Path | None]) -> P
     return ruta
 
 
-def escribir_pdf(docx: bytes, destino: Path, args: argparse.Namespace) -> Path:
-    """Convierte los bytes de un .docx con LibreOffice y escribe el PDF en ``destino`` (fallo: código 3).
+def escribir_pdf(docx: bytes, destino: Path, args: argparse.Namespace, *, extension: str = ".docx") -> Path:
+    """Convierte los bytes de un .docx (o de un libro, con ``extension=".xlsx"``) con LibreOffice y escribe
+    el PDF en ``destino`` (fallo: código 3).
 
     LibreOffice trabaja en una carpeta temporal; el PDF llega al destino por la misma escritura
     atómica que todo lo demás (archivo regular o nuevo, umask, modo del que se reemplaza).
     """
     with tempfile.TemporaryDirectory(prefix="acuerdo_docs_pdf_") as temporal, sigterm_como_salida():
-        origen = Path(temporal) / "documento.docx"
+        origen = Path(temporal) / f"documento{extension}"
         escribir_atomico(origen, docx, sincronizar=False)
         escribir_atomico(destino, _a_pdf_uno(origen, args).read_bytes())
     return destino
@@ -280,13 +281,13 @@ def segundos_argumento(texto: str) -> float:
 
 
 class AccionPdfSimple(argparse.Action):
-    """``--pdf-simple`` pide un PDF (normal): implica ``--pdf``, en vez de no hacer nada sin él."""
+    """``--pdf-simple`` (y ``--pdf-completo``) piden un PDF: implican ``--pdf``, en vez de no hacer nada sin él."""
 
     def __init__(self, option_strings: Sequence[str], dest: str, **opciones: Any) -> None:
         super().__init__(option_strings, dest, nargs=0, default=False, **opciones)
 
     def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace, *_: Any) -> None:
-        namespace.pdf_simple = True
+        setattr(namespace, self.dest, True)
         namespace.pdf = True
 
 
@@ -359,7 +360,7 @@ def pdf_anticipado(argv: Sequence[str]) -> Iterator[Any]:
 
 def _pide_pdf(argv: Sequence[str]) -> bool:
     """--pdf, o una salida -o que termina en .pdf."""
-    if "--pdf" in argv or "--pdf-simple" in argv:
+    if "--pdf" in argv or "--pdf-simple" in argv or "--pdf-completo" in argv:
         return True
     for i, arg in enumerate(argv):
         valor = argv[i + 1] if arg in ("-o", "--salida") and i + 1 < len(argv) else None
@@ -368,6 +369,20 @@ def _pide_pdf(argv: Sequence[str]) -> bool:
         if valor is not None and valor.lower().endswith(".pdf"):
             return True
     return False
+
+
+def agregar_pdf_completo(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--pdf-completo", action=AccionPdfSimple,
+                        help="el PDF de la matriz de riesgos lleva también las hojas Instrucciones y Catálogos (por"
+                             " omisión: matriz, mapa de calor, hoja de ruta y avance); implica --pdf")
+
+
+def pdf_del_libro(ruta: Path, args: argparse.Namespace) -> None:
+    """--pdf de la matriz de riesgos: el PDF junto al libro, sin Instrucciones ni Catálogos salvo --pdf-completo."""
+    from ..documentos.matriz import libro_para_imprimir
+
+    datos = libro_para_imprimir(ruta.read_bytes(), completo=getattr(args, "pdf_completo", False))
+    print(f"PDF escrito: {escribir_pdf(datos, ruta.with_suffix('.pdf'), args, extension='.xlsx')}")
 
 
 def convertir_pdf(rutas: list[Path], args: argparse.Namespace) -> None:

@@ -50,7 +50,8 @@ def registrar(ordenes: argparse._SubParsersAction) -> None:
     p.add_argument("--controles", type=_controles, default=3, metavar="N",
                    help="grupos de columnas de control por riesgo, de 1 a"
                    f" {LIMITE_CONTROLES} (por omisión 3; crece si algún riesgo trae más)")
-    comun.agregar_pdf(p, "el libro")
+    comun.agregar_pdf(p, "el libro (matriz, mapa de calor, hoja de ruta y avance)")
+    comun.agregar_pdf_completo(p)
     p.add_argument("--metodo", type=Path, metavar="JSON",
                    help="método propio de la entidad (escalas, mapa, pesos, clases, tipos, tratamientos); por "
                         "omisión el de la guía DAFP v7 incorporado")
@@ -84,5 +85,5 @@ def ejecutar(args: argparse.Namespace) -> int:
     )
     comun.decir(f"Matriz de riesgos escrita: {ruta}")
     if args.pdf and ruta is not None:
-        comun.convertir_pdf([Path(ruta)], args)
+        comun.pdf_del_libro(Path(ruta), args)
     return 0

@@ -26,6 +26,7 @@ from openpyxl.xml.functions import tostring
 from ..esquemas.comun import limpiar_texto
 from ..paquete.escritor import leer_miembros, zip_determinista
 from .archivos import Destino, escribir_atomico
+from .medidas import ancho_palabra_mas_larga, lineas_texto
 
 FECHA_LIBRO = datetime(2000, 1, 1, 0, 0, 0)
 """Fecha fija de creación y modificación en las propiedades del libro (determinismo)."""
@@ -140,6 +141,13 @@ def escribir_encabezados(
         estilo_encabezado(celda, fondo=fondo, color_fuente="FFFFFF" if fondo == COLOR_ENCABEZADO else "000000")
 
 
+def anchos_con_titulos(titulos: Sequence[str], anchos: Sequence[float]) -> list[float]:
+    """Cada ancho, agrandado si hace falta para que la palabra más larga de su título (negrita) quepa
+    entera: el ajuste de texto corta entre palabras, nunca dentro de una."""
+    return [max(a, ancho_palabra_mas_larga(t or "", TAMANO_FUENTE, negrita=True)) for t, a in
+            zip(list(titulos) + [""] * (len(anchos) - len(titulos)), anchos)]
+
+
 def fijar_anchos(ws: Worksheet, anchos: dict[int, float] | Sequence[float], col_inicial: int = 1) -> None:
     """Anchos de columna fijos (no se calculan del contenido: el resultado no depende de fuentes)."""
     pares = anchos.items() if isinstance(anchos, dict) else enumerate(anchos, start=col_inicial)
@@ -148,22 +156,20 @@ def fijar_anchos(ws: Worksheet, anchos: dict[int, float] | Sequence[float], col_
 
 
 def alto_fila(celdas: Iterable[tuple[Any, float]], *, alto_linea: float | None = None, maximo: float = 409.0,
-              tamano: float = TAMANO_FUENTE) -> float:
-    """Alto de fila para texto ajustado, estimado de la longitud (LibreOffice no lo recalcula al abrir).
+              tamano: float = TAMANO_FUENTE, negrita: bool = False) -> float:
+    """Alto de fila para texto ajustado (LibreOffice no lo recalcula al abrir; Excel respeta el alto fijo).
 
-    ``celdas``: pares (valor, ancho de la columna); ``tamano``: puntos de la fuente. Se estima
-    sin medir fuentes (con holgura: caben menos caracteres de los que caben de verdad), para
-    que el resultado sea el mismo en cualquier máquina y las filas nunca se solapen.
+    ``celdas``: pares (valor, ancho de la columna o de las columnas combinadas); ``tamano``:
+    puntos de la fuente. Las líneas se cuentan cortando por palabras con las métricas de Arial
+    (``salida.medidas``): el resultado es el mismo en cualquier máquina y ninguna celda se corta.
     """
-    alto_linea = alto_linea or round(max(tamano, 9.0) * 1.5, 1)
+    alto_linea = alto_linea or round(max(tamano, 9.0) * 1.25, 1)
     lineas = 1
     for valor, ancho in celdas:
         if not isinstance(valor, str) or not valor:
             continue
-        por_linea = max(1, int(ancho * 1.1 * TAMANO_FUENTE / max(tamano, TAMANO_FUENTE)))
-        total = sum(max(1, -(-len(parte) // por_linea)) for parte in valor.split("\n"))
-        lineas = max(lineas, total)
-    return min(maximo, round(alto_linea * lineas + 2, 1))
+        lineas = max(lineas, lineas_texto(valor, ancho, tamano, negrita=negrita))
+    return min(maximo, round(alto_linea * lineas + 4, 1))
 
 
 def texto_encabezado_pagina(texto: str, largo: int = 80) -> str:

@@ -68,8 +68,8 @@ def _fecha_de_corte(origen: AcuerdoSimbolico, referencia: date | None, fecha: da
     )
 
 
-_Hoja = tuple[Any, str | None, int]
-"""(hoja, filas de título que se repiten al imprimir, columnas de título)."""
+_Hoja = tuple[Any, str | None, int, int | None]
+"""(hoja, filas de título que se repiten al imprimir, columnas de título, última fila impresa o None: todas)."""
 
 
 def _hojas_de_ruta(
@@ -80,17 +80,19 @@ def _hojas_de_ruta(
     ultima_hito = hoja_ruta(ruta, origen, corte, desafio, actores)
     avance = wb.create_sheet(HOJA_AVANCE)
     hoja_avance(avance, actores, FILA_RUTA_TITULOS + 1, ultima_hito)
-    return [(ruta, f"{FILA_RUTA_TITULOS - 1}:{FILA_RUTA_TITULOS}", 2), (avance, "4:4", 0)]
+    # Se imprimen los hitos, no las filas vacías preparadas para añadir más.
+    ultima_impresa = FILA_RUTA_TITULOS + len(origen.hoja_de_ruta)
+    return [(ruta, f"{FILA_RUTA_TITULOS - 1}:{FILA_RUTA_TITULOS}", 2, ultima_impresa), (avance, "4:4", 0, None)]
 
 
 def _imprimir(hojas: list[_Hoja], matriz: Any, cols: list[Columna], enc: dict[str, str]) -> None:
     """Cada hoja legible en carta u oficio horizontal (la Matriz, con sus grupos de columnas)."""
-    for hoja, filas_titulo, columnas_titulo in hojas:
-        anchos = [hoja.column_dimensions[get_column_letter(i)].width or 13
-                  for i in range(1, hoja.max_column + 1)]
+    for hoja, filas_titulo, columnas_titulo, ultima_fila in hojas:
+        dimensiones = [hoja.column_dimensions[get_column_letter(i)] for i in range(1, hoja.max_column + 1)]
+        anchos = [0.0 if d.hidden else d.width or 13 for d in dimensiones]  # lo plegado no se imprime
         grupos = [c.grupo for c in cols] if hoja is matriz else None
         impresion.configurar(hoja, enc, hoja.title, anchos=anchos, grupos=grupos, filas_titulo=filas_titulo,
-                             columnas_titulo=columnas_titulo)
+                             columnas_titulo=columnas_titulo, ultima_fila=ultima_fila)
 
 
 def construir_libro(
@@ -120,19 +122,20 @@ def construir_libro(
     wb = Workbook()
     ws = wb.active
     ws.title = HOJA_MATRIZ
-    hojas: list[_Hoja] = [(hoja_catalogos(wb, m, list(actores.items())), None, 0)]
+    hojas: list[_Hoja] = [(hoja_catalogos(wb, m, list(actores.items())), None, 0, None)]
     cols = hoja_matriz(ws, riesgos, controles, filas_extra, enc, desafio, fecha, bool(actores), m)
     letras = {c.clave: get_column_letter(i) for i, c in enumerate(cols, start=1)}
-    hojas.append((ws, f"{FILA_GRUPOS}:{FILA_TITULOS}", 2))
+    # Se imprimen los riesgos, no las filas vacías preparadas para añadir más.
+    hojas.append((ws, f"{FILA_GRUPOS}:{FILA_TITULOS}", 2, FILA_TITULOS + len(riesgos)))
     mapa = wb.create_sheet(HOJA_MAPA)
     hoja_mapa(wb, mapa, m, letras, ultima, desafio)
-    hojas.append((mapa, None, 0))
+    hojas.append((mapa, None, 0, None))
     con_ruta = acuerdo is not None
     if acuerdo is not None:
         hojas += _hojas_de_ruta(wb, acuerdo, _fecha_de_corte(acuerdo, referencia, fecha), desafio, actores)
     instrucciones = wb.create_sheet(HOJA_INSTRUCCIONES)
     hoja_instrucciones(instrucciones, controles, con_ruta, m)
-    hojas.append((instrucciones, None, 0))
+    hojas.append((instrucciones, None, 0, None))
     _imprimir(hojas, ws, cols, enc)
     wb.move_sheet(HOJA_CATALOGOS, offset=len(wb.sheetnames))  # al final, antes de Cálculos
     wb.move_sheet(HOJA_CALCULOS, offset=len(wb.sheetnames))
@@ -140,6 +143,39 @@ def construir_libro(
     # Excel recalcula todo al abrir (openpyxl no guarda valores en caché de las fórmulas).
     wb.calculation.fullCalcOnLoad = True
     return wb
+
+
+HOJAS_SIN_IMPRIMIR = (HOJA_INSTRUCCIONES, HOJA_CATALOGOS)
+"""Hojas de consulta que el PDF deja fuera salvo que se pida completo (dicen «No los modifique»)."""
+
+
+def libro_para_imprimir(libro: bytes, *, completo: bool = False) -> bytes:
+    """El libro (.xlsx) como se convierte a PDF: Matriz, Mapa de calor, Hoja de ruta y Avance por actor.
+
+    Instrucciones y Catálogos quedan ocultas y sin área de impresión en esta copia (LibreOffice
+    imprime una hoja oculta si tiene área de impresión) salvo con ``completo``; el libro que
+    recibe el usuario no cambia. La configuración de página de las demás hojas es la misma:
+    imprimir esas hojas desde Excel o LibreOffice da las mismas páginas.
+    """
+    if completo:
+        return libro
+    from lxml import etree
+
+    from ...paquete.escritor import leer_miembros, zip_determinista
+
+    def ocultar(xml: bytes) -> bytes:
+        raiz = etree.fromstring(xml)  # el libro es propio: recién escrito por construir_libro
+        ocultas = set()
+        for i, hoja in enumerate(raiz.iter("{*}sheet")):
+            if hoja.get("name") in HOJAS_SIN_IMPRIMIR:
+                hoja.set("state", "hidden")
+                ocultas.add(str(i))
+        for nombre in list(raiz.iter("{*}definedName")):
+            if nombre.get("name", "").startswith("_xlnm.Print_") and nombre.get("localSheetId") in ocultas:
+                nombre.getparent().remove(nombre)
+        return etree.tostring(raiz, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+    return zip_determinista((n, ocultar(d) if n == "xl/workbook.xml" else d) for n, d in leer_miembros(libro))
 
 
 def generar_matriz_riesgos(
@@ -187,6 +223,7 @@ __all__ = [
     "HOJA_MAPA",
     "HOJA_MATRIZ",
     "HOJA_RUTA",
+    "HOJAS_SIN_IMPRIMIR",
     "Columna",
     "columnas_matriz",
     "construir_libro",
@@ -194,6 +231,7 @@ __all__ = [
     "formulas_fila",
     "generar_matriz_riesgos",
     "leer_riesgos",
+    "libro_para_imprimir",
     "posiciones_mapa",
     "resumen_avance",
     "valores_calculados",

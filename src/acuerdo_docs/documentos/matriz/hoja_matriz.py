@@ -30,6 +30,7 @@ from ...salida.excel import (
     FORMATO_PORCENTAJE,
     FUENTE,
     alto_fila,
+    anchos_con_titulos,
     aplicar_estilo,
     escribir_celda,
     escribir_encabezados,
@@ -53,6 +54,11 @@ COLOR_CALCULADA = "F2F2F2"
 ATRIBUTOS = ("documentacion", "frecuencia", "evidencia")
 
 
+def _ancho(titulo: str, ancho: float) -> float:
+    """El ancho pedido, o el que necesita la palabra más larga del título para no partirse."""
+    return anchos_con_titulos([titulo], [ancho])[0]
+
+
 def columnas_matriz(controles: int = COLUMNAS_CONTROL) -> list[Columna]:
     """Columnas de la hoja Matriz, en orden; las etiquetas salen de los esquemas."""
 
@@ -60,12 +66,14 @@ def columnas_matriz(controles: int = COLUMNAS_CONTROL) -> list[Columna]:
              sufijo: str = "") -> Columna:
         nombre = nombre or clave
         info = modelo.model_fields[nombre]
-        return Columna(clave=clave, etiqueta=etiqueta(modelo, nombre) + sufijo, grupo=grupo, ancho=ancho,
+        titulo = etiqueta(modelo, nombre) + sufijo
+        return Columna(clave=clave, etiqueta=titulo, grupo=grupo, ancho=_ancho(titulo, ancho),
                        ayuda=info.description or "")
 
     def calc(clave: str, grupo: str, ancho: float, nombre: str | None = None, sufijo: str = "") -> Columna:
         titulo, ayuda = ETIQUETAS_CALCULADAS[nombre or clave]
-        return Columna(clave=clave, etiqueta=titulo + sufijo, grupo=grupo, ancho=ancho, calculada=True, ayuda=ayuda)
+        return Columna(clave=clave, etiqueta=titulo + sufijo, grupo=grupo, ancho=_ancho(titulo + sufijo, ancho),
+                       calculada=True, ayuda=ayuda)
 
     g1, g2, g4, g5 = "Identificación del riesgo", "Riesgo inherente", "Riesgo residual", "Tratamiento"
     cols = [
@@ -195,15 +203,18 @@ ETIQUETAS_ENCABEZADO = (
 
 def bloque_encabezado(ws: Worksheet, enc: dict[str, str], desafio: str, fecha: date | None, titulo: str,
                       m: MetodoRiesgo) -> None:
-    """Datos del formato en las columnas A..F (la primera página impresa): izquierda A:C, derecha D:F."""
-    escribir_celda(ws, 1, 1, enc["entidad"], estilo={"negrita": True, "tamano": 11})
+    """Datos del formato: izquierda en A:B (las columnas que se repiten al imprimir: enteros en cada página),
+    derecha en D:F (la primera página; el encabezado y el pie de página los repiten)."""
+    a = [c.ancho for c in columnas_matriz(1)[:6]]  # las seis primeras no dependen de los controles
+    escribir_celda(ws, 1, 1, enc["entidad"], estilo={"negrita": True, "tamano": 11, "ajustar": True})
     escribir_celda(ws, 2, 1, titulo, estilo={"negrita": True, "tamano": 13})
-    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=3)
-    ws.merge_cells(start_row=2, start_column=1, end_row=2, end_column=3)
+    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=2)
+    ws.merge_cells(start_row=2, start_column=1, end_row=2, end_column=2)
     izquierda = [("Entidad", enc["entidad"]), ("Desafío", desafio), ("Fecha", fecha),
                  ("Método", f"{m.nombre}, versión {m.version}")]
     derecha = [(rotulo, enc[clave]) for clave, rotulo in ETIQUETAS_ENCABEZADO]
-    altos: dict[int, list[tuple[Any, float]]] = {}
+    altos: dict[int, list[float]] = {1: [alto_fila([(enc["entidad"], a[0] + a[1])], tamano=11, negrita=True)],
+                                     2: [alto_fila([(titulo, a[0] + a[1])], tamano=13, negrita=True)]}
     for i, (rotulo, valor) in enumerate(izquierda):
         fila = 3 + i
         escribir_celda(ws, fila, 1, rotulo + ":", estilo={"negrita": True})
@@ -211,16 +222,15 @@ def bloque_encabezado(ws: Worksheet, enc: dict[str, str], desafio: str, fecha: d
         if isinstance(valor, date):
             celda.number_format = FORMATO_FECHA
             celda.alignment = Alignment(horizontal="left", vertical="top")
-        ws.merge_cells(start_row=fila, start_column=2, end_row=fila, end_column=3)
-        altos.setdefault(fila, []).append((valor, 50))
+        altos.setdefault(fila, []).append(alto_fila([(valor, a[1])]))
     for i, (rotulo, valor) in enumerate(derecha):
         fila = 1 + i
         escribir_celda(ws, fila, 4, rotulo + ":", estilo={"negrita": True, "horizontal": "right"})
         escribir_celda(ws, fila, 5, valor, estilo={"ajustar": True})
         ws.merge_cells(start_row=fila, start_column=5, end_row=fila, end_column=6)
-        altos.setdefault(fila, []).append((valor, 46))
-    for fila, celdas in altos.items():
-        ws.row_dimensions[fila].height = max(alto_fila(celdas), 20 if fila == 2 else 0)
+        altos.setdefault(fila, []).append(alto_fila([(valor, a[4] + a[5])]))
+    for fila, lista in altos.items():
+        ws.row_dimensions[fila].height = max(lista)
 
 
 def _lista(formula: str, titulo: str, ayuda: str, *, estricta: bool = True) -> DataValidation:
@@ -250,7 +260,7 @@ def _titulos(ws: Worksheet, cols: list[Columna]) -> None:
         if c.calculada:
             estilo_encabezado(ws.cell(FILA_TITULOS, i), fondo="595959")
     fijar_anchos(ws, [c.ancho for c in cols])
-    ws.row_dimensions[FILA_TITULOS].height = alto_fila((c.etiqueta, c.ancho) for c in cols)
+    ws.row_dimensions[FILA_TITULOS].height = alto_fila(((c.etiqueta, c.ancho) for c in cols), negrita=True)
 
 
 def _fila(ws: Worksheet, fila: int, cols: list[Columna], valores: dict[str, Any], formulas: dict[str, str]) -> None:
@@ -309,6 +319,22 @@ def _validaciones(ws: Worksheet, cols: list[Columna], rango: Callable[[str], str
     dv_fecha.add(rango("fecha_seguimiento"))
 
 
+def _plegar_controles_sin_datos(ws: Worksheet, cols: list[Columna], usados: int) -> None:
+    """Los grupos «Control N» que ningún riesgo usa quedan plegados (esquema de columnas, botón «+»).
+
+    Siguen en el libro con sus fórmulas y listas; plegados no ocupan pantalla ni papel (Excel y
+    LibreOffice no imprimen columnas ocultas). Al desplegarlos se ven y se imprimen.
+    """
+    plegadas = [i for i, c in enumerate(cols, start=1)
+                if c.grupo.startswith("Control ") and int(c.grupo.removeprefix("Control ")) > usados]
+    for i in plegadas:
+        dimension = ws.column_dimensions[get_column_letter(i)]
+        dimension.hidden = True
+        dimension.outline_level = 1
+    if plegadas:
+        ws.column_dimensions[get_column_letter(plegadas[-1] + 1)].collapsed = True
+
+
 def hoja_matriz(ws: Worksheet, riesgos: Sequence[Riesgo], controles: int, filas_extra: int,
                 enc: dict[str, str], desafio: str, fecha: date | None, hay_actores: bool,
                 m: MetodoRiesgo) -> list[Columna]:
@@ -334,6 +360,7 @@ def hoja_matriz(ws: Worksheet, riesgos: Sequence[Riesgo], controles: int, filas_
                 operator="equal", formula=[texto_formula(z.nombre)], fill=relleno(z.color),
                 font=Font(name=FUENTE, bold=True, color=z.color_texto),
             ))
+    _plegar_controles_sin_datos(ws, cols, max([1, *(len(r.controles) for r in riesgos)]))
     ws.freeze_panes = ws.cell(FILA_DATOS, 3)  # títulos y referencia/descripción siempre visibles
     ws.auto_filter.ref = f"A{FILA_TITULOS}:{get_column_letter(len(cols))}{ultima_fila}"
     return cols

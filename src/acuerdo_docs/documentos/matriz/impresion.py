@@ -1,12 +1,14 @@
-"""Impresión legible en carta u oficio horizontal: escala fija, cortes por grupos de columnas, encabezado.
+"""Impresión como un informe en carta (u oficio) horizontal: escala fija, grupos de columnas por página.
 
 Cada hoja se imprime al 80 %: el cuerpo (Arial 9) queda en 7,2 pt. En vez de «ajustar a una
 página de ancho» (que en la Matriz dejaba la letra en ~2,5 pt), las columnas se reparten en
 páginas: la Matriz por grupos (identificación, inherente, cada control, residual,
-tratamiento) y las demás hojas por columnas; las columnas de título (referencia y
-descripción) y las filas de título se repiten en cada página. El encabezado de página lleva
-los datos del formato y el pie «Página X de Y». Los anchos se estiman con holgura (7 px por
-unidad de ancho): el corte resultante cabe en carta, y también en oficio.
+tratamiento), tantos grupos enteros por página como quepan, y las demás hojas por columnas;
+las columnas de título (referencia y descripción) y las filas de título se repiten en cada
+página. El área de impresión llega solo a la última fila con datos (las filas vacías
+preparadas siguen en el libro, no en el papel). El encabezado de página lleva los datos del
+formato y el pie «Página X de Y». Los anchos se miden como los imprime LibreOffice
+(``salida.medidas``): el corte resultante cabe en carta, y también en oficio.
 """
 
 from __future__ import annotations
@@ -18,32 +20,33 @@ from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ...salida.excel import texto_encabezado_pagina
+from ...salida.medidas import PT_POR_UNIDAD
 
 ESCALA = 80
 MARGEN_LATERAL = 0.4
 """Pulgadas a cada lado."""
 ANCHO_CARTA_HORIZONTAL = 11.0
-PX_POR_PULGADA_IMPRESA = 96 * 100 / ESCALA
-HOLGURA = 0.95
+HOLGURA = 0.98
+"""Lo que se deja sin usar del ancho de la página (redondeos de LibreOffice y Excel)."""
 TAMANO_ENCABEZADO = 9
 """LibreOffice escala también el encabezado de página: 9 pt al 80 % son 7,2 pt."""
 
 
-def ancho_px(ancho: float) -> float:
-    """Píxeles de una columna de ``ancho`` unidades (con holgura: ~7 px por unidad más el relleno)."""
-    return ancho * 7 + 5
-
-
-def disponible_px(ancho_papel: float = ANCHO_CARTA_HORIZONTAL) -> float:
-    return (ancho_papel - 2 * MARGEN_LATERAL) * PX_POR_PULGADA_IMPRESA * HOLGURA
+def disponible(ancho_papel: float = ANCHO_CARTA_HORIZONTAL) -> float:
+    """Unidades de ancho de columna que caben en una página (entre márgenes, a la escala de impresión)."""
+    return (ancho_papel - 2 * MARGEN_LATERAL) * 72 / (ESCALA / 100) / PT_POR_UNIDAD * HOLGURA
 
 
 def cortes(anchos: Sequence[float], grupos: Sequence[str] | None = None, columnas_titulo: int = 0,
            ancho_papel: float = ANCHO_CARTA_HORIZONTAL) -> list[int]:
-    """Última columna (1-based) de cada página salvo la última: grupos enteros si caben, si no, columna a columna."""
+    """Última columna (1-based) de cada página salvo la última.
+
+    Los grupos se llenan en orden: en cada página, tantos grupos enteros como quepan junto a las
+    columnas de título; un grupo más ancho que una página se parte por columnas.
+    """
     grupos = list(grupos) if grupos is not None else [str(i) for i in range(len(anchos))]
-    titulo = sum(ancho_px(a) for a in anchos[:columnas_titulo])
-    limite = disponible_px(ancho_papel)
+    titulo = sum(anchos[:columnas_titulo])
+    limite = disponible(ancho_papel)
     bloques: list[list[int]] = []  # índices 0-based por grupo, sin las columnas de título
     for i in range(columnas_titulo, len(anchos)):
         if bloques and grupos[i] == grupos[bloques[-1][-1]]:
@@ -51,9 +54,9 @@ def cortes(anchos: Sequence[float], grupos: Sequence[str] | None = None, columna
         else:
             bloques.append([i])
     resultado: list[int] = []
-    usado = sum(ancho_px(a) for a in anchos[:columnas_titulo])  # primera página: títulos incluidos
+    usado = titulo  # las columnas de título van en todas las páginas
     for bloque in bloques:
-        ancho_bloque = sum(ancho_px(anchos[i]) for i in bloque)
+        ancho_bloque = sum(anchos[i] for i in bloque)
         if usado + ancho_bloque <= limite:
             usado += ancho_bloque
             continue
@@ -61,10 +64,10 @@ def cortes(anchos: Sequence[float], grupos: Sequence[str] | None = None, columna
             resultado.append(bloque[0])
             usado = titulo
         for i in bloque:  # un grupo más ancho que una página se parte por columnas
-            if usado + ancho_px(anchos[i]) > limite and usado > titulo:
+            if usado + anchos[i] > limite and usado > titulo:
                 resultado.append(i)
                 usado = titulo
-            usado += ancho_px(anchos[i])
+            usado += anchos[i]
     return resultado
 
 

@@ -54,7 +54,8 @@ def hoja_instrucciones(ws: Worksheet, controles: int, con_ruta: bool, m: MetodoR
         ("2. Tipo, clasificación, probabilidad, impacto (y sus criterios), tipo, implementación y atributos de los"
          " controles y tratamiento se eligen de listas desplegables (hoja Catálogos).", False),
         (f"3. Cada riesgo admite {controles} controles en la misma fila (grupos «Control 1», «Control 2», …). Un"
-         " control cuenta cuando tiene tipo e implementación.", False),
+         " control cuenta cuando tiene tipo e implementación. Los grupos que ningún riesgo usa aún están plegados"
+         " (no se imprimen): ábralos con el botón «+» sobre las columnas.", False),
         ("4. Hay filas vacías preparadas al final de la tabla para añadir riesgos: las fórmulas ya están.", False),
         ("5. El Mapa de calor se calcula con fórmulas desde la Matriz (referencias y número de riesgos por celda):"
          " sigue a los cambios. Si cambia los criterios económico o reputacional, escriba el impacto que"

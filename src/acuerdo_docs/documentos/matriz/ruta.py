@@ -22,6 +22,7 @@ from ...formulas import texto_formula
 from ...salida.excel import (
     FORMATO_FECHA,
     alto_fila,
+    anchos_con_titulos,
     aplicar_estilo,
     escribir_celda,
     escribir_encabezados,
@@ -44,6 +45,10 @@ CELDA_CORTE = "C2"
 CELDA_AVANCE_GLOBAL = "G2"
 TITULOS_RUTA = ["Fase", "Actividad", "Responsable", "Entidad", "Inicio", "Fin", "Avance", "Estado"]
 TITULOS_AVANCE = ["Actor", "Entidad", "Hitos", "Completados", "Vencidos", "Avance promedio"]
+ANCHOS_RUTA = (14, 30, 12, 22, 10, 10, 8, 11)
+ANCHO_SEMANA = 3.0
+"""Unidades por semana del diagrama: cabe el día («07») en negrita; el diagrama se parte por periodos al imprimir."""
+MESES = ("ene", "feb", "mar", "abr", "may", "jun", "jul", "ago", "sep", "oct", "nov", "dic")
 
 
 def estado_hito(inicio: date, fin: date, avance: float, corte: date) -> str:
@@ -87,22 +92,25 @@ def resumen_avance(hitos: Sequence[tuple[str, date, date, float]], corte: date,
 def hoja_ruta(ws: Worksheet, acuerdo: AcuerdoSimbolico, corte: date, desafio: str, actores: Mapping[str, str]) -> int:
     """Escribe la hoja de ruta; devuelve la última fila de hitos (con las vacías preparadas)."""
     hitos = list(acuerdo.hoja_de_ruta)
-    escribir_celda(ws, 1, 1, "Hoja de ruta" + (f" — {desafio}" if desafio else ""),
-                   estilo={"negrita": True, "tamano": 13})
-    ws.row_dimensions[1].height = 20
+    anchos = anchos_con_titulos(TITULOS_RUTA, ANCHOS_RUTA)
+    # Título y explicación en A:B (las columnas que se repiten en cada página del diagrama): enteros en todas.
+    titulo = "Hoja de ruta" + (f" — {desafio}" if desafio else "")
+    escribir_celda(ws, 1, 1, titulo, estilo={"negrita": True, "tamano": 12, "ajustar": True})
+    ws.merge_cells("A1:B1")
+    ws.row_dimensions[1].height = alto_fila([(titulo, anchos[0] + anchos[1])], tamano=12, negrita=True)
     escribir_celda(ws, 2, 1, "Fecha de corte:", estilo={"negrita": True})
     escribir_celda(ws, 2, 3, corte)
     ws.merge_cells("A2:B2")
     escribir_celda(ws, 2, 5, "Avance global:", estilo={"negrita": True, "horizontal": "right"})
     ws.merge_cells("E2:F2")
-    explicacion = ("El estado de cada hito y los avances se calculan con fórmulas frente a la fecha de corte (C2)."
-                   " Barras: clara = planeado, oscura = avance, roja = vencido; la columna gris marca la semana de"
-                   " la fecha de corte. Hay filas vacías al final para añadir hitos.")
+    explicacion = ("Estado y avances: fórmulas frente a la fecha de corte (C2). Barras: clara = planeado, oscura ="
+                   " avance, roja = vencido; gris = semana del corte. Filas vacías al final para añadir hitos.")
     escribir_celda(ws, 3, 1, explicacion, estilo={"ajustar": True})
-    ws.merge_cells("A3:H3")
-    ws.row_dimensions[3].height = alto_fila([(explicacion, 110)])
+    ws.merge_cells("A3:B3")
+    ws.row_dimensions[3].height = alto_fila([(explicacion, anchos[0] + anchos[1])])
     escribir_encabezados(ws, FILA_RUTA_TITULOS, TITULOS_RUTA)
-    fijar_anchos(ws, [14, 34, 12, 24, 10, 10, 8, 11])
+    ws.row_dimensions[FILA_RUTA_TITULOS].height = alto_fila(zip(TITULOS_RUTA, anchos), negrita=True)
+    fijar_anchos(ws, anchos)
     f0 = FILA_RUTA_TITULOS + 1
     ultima = FILA_RUTA_TITULOS + len(hitos) + FILAS_EXTRA_RUTA
     for n in range(ultima - FILA_RUTA_TITULOS):
@@ -119,7 +127,7 @@ def hoja_ruta(ws: Worksheet, acuerdo: AcuerdoSimbolico, corte: date, desafio: st
                 celda.number_format = FORMATO_FECHA
         aplicar_estilo(escribir_formula(ws, fila, 8, formula_estado(fila)), fondo=COLOR_CALCULADA, borde=True)
         if hito:
-            ws.row_dimensions[fila].height = alto_fila([(valores[1], 34), (valores[3], 24), (valores[0], 14)])
+            ws.row_dimensions[fila].height = alto_fila((v, a) for v, a in zip(valores[:4], anchos[:4]))
     rango_avance = f"$G${f0}:$G${ultima}"
     celda = escribir_formula(ws, 2, 7, f'=IF(COUNT({rango_avance})=0,"",AVERAGE({rango_avance}))')
     aplicar_estilo(celda, fondo=COLOR_CALCULADA, negrita=True, formato="0.0%")
@@ -141,13 +149,19 @@ def _gantt(ws: Worksheet, hitos: Sequence[Hito], corte: date, f0: int, ultima: i
             f" como máximo {LIMITE_SEMANAS_GANTT}; revise las fechas de inicio y fin de los hitos"
             " (hoja_de_ruta[].inicio, hoja_de_ruta[].fin) y la fecha de referencia (fecha_corte o --referencia)"
         )
+    # Una columna estrecha por semana: arriba el mes (en la primera semana de cada mes), abajo el día del lunes.
+    mes_anterior = None
     for s in range(semanas):
         col = COL_RUTA_SEMANAS + s
-        escribir_celda(ws, FILA_RUTA_TITULOS - 1, col, f"S{s + 1}", estilo={"horizontal": "center"})
-        celda = escribir_celda(ws, FILA_RUTA_TITULOS, col, lunes + timedelta(weeks=s))
+        dia = lunes + timedelta(weeks=s)
+        if (dia.year, dia.month) != mes_anterior:
+            escribir_celda(ws, FILA_RUTA_TITULOS - 1, col, f"{MESES[dia.month - 1]} {dia.year}",
+                           estilo={"negrita": True})
+            mes_anterior = (dia.year, dia.month)
+        celda = escribir_celda(ws, FILA_RUTA_TITULOS, col, dia)
         estilo_encabezado(celda)
-        celda.number_format = "DD/MM"
-        ws.column_dimensions[get_column_letter(col)].width = 6.5
+        celda.number_format = "DD"
+        ws.column_dimensions[get_column_letter(col)].width = ANCHO_SEMANA
     c1, c2 = get_column_letter(COL_RUTA_SEMANAS), get_column_letter(COL_RUTA_SEMANAS + semanas - 1)
     zona_gantt = f"{c1}{f0}:{c2}{ultima}"
     semana = f"{c1}${FILA_RUTA_TITULOS}"
@@ -168,19 +182,20 @@ def _gantt(ws: Worksheet, hitos: Sequence[Hito], corte: date, f0: int, ultima: i
 
 def hoja_avance(ws: Worksheet, actores: Mapping[str, str], f0: int, ultima: int) -> None:
     """Avance por actor con fórmulas sobre la hoja de ruta (responsable, avance y estado de cada hito)."""
+    anchos = anchos_con_titulos(TITULOS_AVANCE, [12, 36, 9, 12, 10, 14])
     escribir_celda(ws, 1, 1, "Avance por actor", estilo={"negrita": True, "tamano": 13})
     ws.row_dimensions[1].height = 20
     nota = ("Calculado con fórmulas sobre la Hoja de ruta y su fecha de corte: hitos de cada actor, completados,"
             " vencidos y promedio de su avance.")
     escribir_celda(ws, 2, 1, nota, estilo={"ajustar": True})
     ws.merge_cells("A2:F2")
-    ws.row_dimensions[2].height = alto_fila([(nota, 90)])
+    ws.row_dimensions[2].height = alto_fila([(nota, sum(anchos))])
     escribir_encabezados(ws, 4, TITULOS_AVANCE)
     hoja = "'" + HOJA_RUTA + "'"
     resp, avance, estado = (f"{hoja}!${c}${f0}:${c}${ultima}" for c in "CGH")
     for n, (actor, entidad) in enumerate(actores.items()):
         fila = 5 + n
-        escribir_celda(ws, fila, 1, actor, estilo={"borde": True})
+        escribir_celda(ws, fila, 1, actor, estilo={"borde": True, "ajustar": True})
         escribir_celda(ws, fila, 2, entidad, estilo={"borde": True, "ajustar": True})
         a = f"$A{fila}"
         formulas = [
@@ -192,5 +207,6 @@ def hoja_avance(ws: Worksheet, actores: Mapping[str, str], f0: int, ultima: int)
         for i, formula in enumerate(formulas, start=3):
             celda = escribir_formula(ws, fila, i, formula)
             aplicar_estilo(celda, fondo=COLOR_CALCULADA, borde=True, formato="0.0%" if i == 6 else None)
-        ws.row_dimensions[fila].height = alto_fila([(entidad, 36)])
-    fijar_anchos(ws, [12, 36, 9, 12, 10, 14])
+        ws.row_dimensions[fila].height = alto_fila([(actor, anchos[0]), (entidad, anchos[1])])
+    ws.row_dimensions[4].height = alto_fila(zip(TITULOS_AVANCE, anchos), negrita=True)
+    fijar_anchos(ws, anchos)
