@@ -355,6 +355,28 @@ def test_interrupcion_borra_lo_escrito(s3: Servidor, tmp_path: Path) -> None:
     assert objetos("interrumpido") == {}
 
 
+def test_file_url_es_una_carpeta_local_con_sus_garantias(tmp_path: Path) -> None:
+    entrada = libro_fichas(tmp_path, [fila_base(i) for i in range(2)])
+    salida = tmp_path / "salida con espacio"
+    informe = generar_lote(f"file://{entrada}", "file://" + str(salida).replace(" ", "%20") + "/")
+    assert informe.codigo_salida == 0 and informe.destino is None
+    assert sorted(p.name for p in salida.iterdir()) == ["2023_Práctica 00.docx", "2023_Práctica 01.docx",
+                                                          "informe_lote.xlsx"]
+    codigo, _, errores = correr("catalogo", f"file://{salida}/", "-o", str(tmp_path / "catalogo.xlsx"))
+    assert codigo == 0, errores
+    codigo, _, errores = correr("lote", str(entrada), "-o", "file://otra-maquina/lotes/")
+    assert codigo == 2 and "solo nombra rutas de esta máquina" in errores
+
+
+def test_ni_el_registro_de_diagnostico_muestra_credenciales(s3: Servidor, tmp_path: Path,
+                                                            caplog: pytest.LogCaptureFixture) -> None:
+    entrada = libro_fichas(tmp_path, [fila_base(0)])
+    caplog.set_level(logging.DEBUG)  # como con -v: botocore firmaría a la vista con la clave
+    generar_lote(entrada, f"s3://{CUBO}/diagnostico/")
+    comprobar_manifiesto("diagnostico")
+    sin_credenciales(caplog.text)
+
+
 def test_servidor_caido_a_mitad_del_lote(s3: Servidor, tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
     """Va al final del módulo: detiene el servidor (y lo vuelve a arrancar para mirar el prefijo)."""
     entrada = libro_fichas(tmp_path, [fila_base(i) for i in range(20)])
@@ -376,16 +398,3 @@ def test_servidor_caido_a_mitad_del_lote(s3: Servidor, tmp_path: Path, caplog: p
     lote = verificar_lote(f"s3://{CUBO}/caido/")
     assert not lote.confiable and "manifiesto_lote.json" not in objetos("caido")
     assert lote.problemas == ["no hay manifiesto_lote.json: el lote no terminó"]
-
-
-def test_file_url_es_una_carpeta_local_con_sus_garantias(tmp_path: Path) -> None:
-    entrada = libro_fichas(tmp_path, [fila_base(i) for i in range(2)])
-    salida = tmp_path / "salida con espacio"
-    informe = generar_lote(f"file://{entrada}", "file://" + str(salida).replace(" ", "%20") + "/")
-    assert informe.codigo_salida == 0 and informe.destino is None
-    assert sorted(p.name for p in salida.iterdir()) == ["2023_Práctica 00.docx", "2023_Práctica 01.docx",
-                                                          "informe_lote.xlsx"]
-    codigo, _, errores = correr("catalogo", f"file://{salida}/", "-o", str(tmp_path / "catalogo.xlsx"))
-    assert codigo == 0, errores
-    codigo, _, errores = correr("lote", str(entrada), "-o", "file://otra-maquina/lotes/")
-    assert codigo == 2 and "solo nombra rutas de esta máquina" in errores

@@ -13,6 +13,7 @@ el punto de acceso o una firma).
 
 from __future__ import annotations
 
+import logging
 import os
 import re
 from typing import Any
@@ -69,6 +70,22 @@ def unir(url: str, nombre: str) -> str:
     return url.rstrip("/") + "/" + nombre
 
 
+_REGISTROS_PROVEEDOR = ("botocore", "aiobotocore", "boto3", "s3transfer", "s3fs", "fsspec", "urllib3", "aiohttp",
+                        "gcsfs", "google.auth", "adlfs", "azure")
+
+
+def callar_proveedores() -> None:
+    """Los registros de diagnóstico de los clientes de almacenamiento, a WARNING como mínimo.
+
+    Con ``-v`` la raíz queda en DEBUG, y botocore registra cada petición firmada (con el
+    identificador de la clave y el punto de acceso): eso nunca sale en el registro.
+    """
+    for nombre in _REGISTROS_PROVEEDOR:
+        registro = logging.getLogger(nombre)
+        if registro.getEffectiveLevel() < logging.WARNING:
+            registro.setLevel(logging.WARNING)
+
+
 def sistema(url: str, error: type[ErrorAcuerdoDocs] = ErrorSalida) -> tuple[Any, str]:
     """El sistema de archivos de fsspec de ``url`` y la ruta dentro de él (sin barra final).
 
@@ -82,6 +99,7 @@ def sistema(url: str, error: type[ErrorAcuerdoDocs] = ErrorSalida) -> tuple[Any,
             " acceso van en el entorno (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_ENDPOINT_URL…) o en la"
             " configuración del proveedor, nunca en la URL."
         )
+    callar_proveedores()
     proto = protocolo(url)
     paquete = PAQUETES.get(proto)
     instalar = INSTALAR if paquete in (None, "s3fs") else f"pip install fsspec {paquete}"
@@ -127,6 +145,6 @@ def nombre_base(url: str) -> str:
 
 
 __all__ = [
-    "INSTALAR", "MANIFIESTO", "PAQUETES", "ErrorAlmacen", "causa", "error_almacen", "es_url", "exigir_no_casi_url",
-    "nombre_base", "protocolo", "sin_file", "sistema", "unir",
+    "INSTALAR", "MANIFIESTO", "PAQUETES", "ErrorAlmacen", "callar_proveedores", "causa", "error_almacen", "es_url",
+    "exigir_no_casi_url", "nombre_base", "protocolo", "sin_file", "sistema", "unir",
 ]

@@ -42,7 +42,9 @@ def registrar(ordenes: argparse._SubParsersAction) -> None:
             "  acuerdo-docs plantilla-lote fichas -o entrada.xlsx\n"
             "  acuerdo-docs lote entrada.xlsx -o fichas/\n"
             "  acuerdo-docs lote entrada.xlsx -o fichas/ --nombre \"{fecha_inicio:%Y-%m}_{dependencia}_{nombre}\""
-            " --combinado\n\n"
+            " --combinado\n"
+            "  acuerdo-docs lote s3://datos/entrada.xlsx -o s3://documentos/lotes/2026-12/"
+            "   (pip install \"acuerdo-docs[s3]\"; credenciales del entorno)\n\n"
             "Códigos de salida: 0 todas las filas generadas; 1 alguna fila con errores;"
             " 2 entrada inutilizable (no existe, dañada, cifrada, sin la hoja o columnas obligatorias, límites)."
         ),
