@@ -24,6 +24,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.worksheet import Worksheet
 
 from ...esquemas.comun import etiqueta
 from ...esquemas.ficha import BuenaPractica
@@ -34,6 +35,7 @@ from ...salida.excel import (
     COLOR_ENCABEZADO,
     COLOR_SUBENCABEZADO,
     FORMATO_FECHA,
+    FUENTE,
     libro_a_bytes,
     parece_formula,
     valor_seguro,
@@ -47,12 +49,34 @@ LIMITE_CELDA = 32_767
 """Excel no admite más caracteres en una celda."""
 FILAS_LIBRES = 0
 
-_TITULO = Font(bold=True, color="FFFFFF")
+_TITULO = Font(name=FUENTE, bold=True, color="FFFFFF")
+_TITULO_HUMANO = Font(name=FUENTE, bold=True)
+PAGINAS_DE_ANCHO = 2
+"""Al imprimir, cada hoja cabe en este número de páginas de ancho (carta horizontal)."""
 _FONDO_TITULO = PatternFill(fill_type="solid", start_color=COLOR_ENCABEZADO, end_color=COLOR_ENCABEZADO)
 _FONDO_HUMANO = PatternFill(fill_type="solid", start_color="FFF2CC", end_color="FFF2CC")
 _AJUSTE = Alignment(wrap_text=True, vertical="top")
 _ARRIBA = Alignment(vertical="top")
 _CENTRO = Alignment(wrap_text=True, horizontal="center", vertical="center")
+
+
+def _imprimir(ws: Any, titulo: str, *, titulos: bool = True) -> None:
+    """Carta horizontal, a lo sumo dos páginas de ancho (las que haga falta de alto), fila de títulos repetida
+    y pie «Página X de Y»: la misma configuración para Excel, LibreOffice y ``--pdf``."""
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = Worksheet.PAPERSIZE_LETTER
+    ws.page_setup.fitToWidth = PAGINAS_DE_ANCHO
+    ws.page_setup.fitToHeight = 0  # 0: las páginas de alto que haga falta
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.page_margins.left = ws.page_margins.right = 0.4
+    ws.page_margins.top, ws.page_margins.bottom = 0.6, 0.6
+    if titulos:
+        ws.print_title_rows = "1:1"
+    ws.oddHeader.center.text = titulo
+    ws.oddFooter.center.text = "Página &P de &N"
+    for parte in (ws.oddHeader.center, ws.oddFooter.center):
+        parte.font = f"{FUENTE},Regular"
+        parte.size = 9
 
 
 def _texto_celda(valor: Any) -> Any:
@@ -71,6 +95,7 @@ class _Hoja:
         for i, c in enumerate(columnas, start=1):
             self.ws.column_dimensions[get_column_letter(i)].width = c.ancho
         self.ws.freeze_panes = "C2"
+        _imprimir(self.ws, titulo)
         self.filas = 1
         self.ws.row_dimensions[1].height = 48.0  # tres líneas: LibreOffice no agranda la fila al abrir
         self.ws.append([self._titulo(c) for c in columnas])
@@ -78,7 +103,7 @@ class _Hoja:
     def _titulo(self, columna: Columna) -> WriteOnlyCell:
         celda = WriteOnlyCell(self.ws, columna.etiqueta)
         humana = columna.rol in (HUMANA, RESPUESTA, FECHA)  # fondo amarillo: la escribe una persona
-        celda.font = Font(bold=True) if humana else _TITULO
+        celda.font = _TITULO_HUMANO if humana else _TITULO
         celda.fill = _FONDO_HUMANO if humana else _FONDO_TITULO
         celda.alignment = _CENTRO
         return celda
@@ -183,13 +208,14 @@ class LibroCatalogo:
 
     def _resumen(self, informe: InformeCatalogo | None) -> None:
         ws = self.wb.create_sheet(HOJA_RESUMEN)
+        _imprimir(ws, HOJA_RESUMEN, titulos=False)
         ws.column_dimensions["A"].width = 52.0
         ws.column_dimensions["B"].width = 12.0
 
         def bloque(titulo: str, conteo: list[tuple[str, int]]) -> None:
             a, b = WriteOnlyCell(ws, titulo), WriteOnlyCell(ws, "Fichas")
             for c in (a, b):
-                c.font = Font(bold=True)
+                c.font = _TITULO_HUMANO
                 c.fill = PatternFill(fill_type="solid", start_color=COLOR_SUBENCABEZADO, end_color=COLOR_SUBENCABEZADO)
             ws.append([a, b])
             for nombre, cantidad in conteo:
