@@ -14,11 +14,12 @@ import logging
 import sys
 from collections.abc import Sequence
 from types import ModuleType
+from typing import TYPE_CHECKING
 
-from ..errores import ErrorAcuerdoDocs
-from ..salida.archivos import error_salida
-from ..terminal import para_terminal
-from . import comun
+# Este módulo solo importa la biblioteca estándar: lo pesado (pydantic, la orden) se importa dentro
+# de main(), así un Ctrl-C en el primer segundo también sale con 130 y sin traza.
+if TYPE_CHECKING:
+    from . import comun
 
 # Orden → módulo (en el orden de la ayuda). Solo se importa el de la orden pedida: así
 # «acuerdo-docs ficha» no carga openpyxl ni el lector de lotes. Una orden nueva: una línea aquí.
@@ -54,13 +55,19 @@ class _FormatoSeguro(logging.Formatter):
 
     def format(self, record: logging.LogRecord) -> str:
         if self._base is not None:
-            return para_terminal(self._base.format(record))
+            return _para_terminal(self._base.format(record))
         nivel = _NIVELES.get(record.levelname, record.levelname)
         lugar = f" ({record.name})" if record.levelno < logging.WARNING else ""
         texto = f"{nivel}{lugar}: {record.getMessage()}"
         if record.exc_info:
             texto += "\n" + self.formatException(record.exc_info)
-        return para_terminal(texto)
+        return _para_terminal(texto)
+
+
+def _para_terminal(texto: str) -> str:
+    from ..terminal import para_terminal
+
+    return para_terminal(texto)
 
 
 def _modulos(argv: Sequence[str]) -> list[ModuleType]:
@@ -71,6 +78,8 @@ def _modulos(argv: Sequence[str]) -> list[ModuleType]:
 
 
 def construir_parser(argv: Sequence[str] | None = None) -> comun.Parser:
+    from . import comun
+
     parser = comun.Parser(
         prog="acuerdo-docs",
         description=(
@@ -100,13 +109,31 @@ CODIGO_INTERNO = 4
 def main(argv: Sequence[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
     try:
+        from . import comun
+
         with comun.pdf_anticipado(argv) as convertidor:  # LibreOffice arranca mientras se hace lo demás
             return _main(argv, convertidor)
     except KeyboardInterrupt:  # también si llega al arrancar o al cerrar LibreOffice
         print("Interrumpido: no quedó ningún archivo a medias.", file=sys.stderr)
         return 130
     except Exception as exc:  # noqa: BLE001 - la última defensa: nunca una traza para el usuario
-        return error_interno(exc, argv)
+        return _fuera_de_la_orden(exc, argv)
+
+
+def _fuera_de_la_orden(exc: Exception, argv: Sequence[str]) -> int:
+    """Un error al preparar o al cerrar (fuera de la orden): los del usuario con su código, el resto interno."""
+    try:
+        from ..errores import ErrorAcuerdoDocs
+        from ..salida.archivos import error_salida
+        from . import comun
+
+        if isinstance(exc, ErrorAcuerdoDocs):
+            return comun.informar_error(exc)
+        if isinstance(exc, OSError):
+            return comun.informar_error(error_salida(exc, exc.filename or "un archivo", "usar"))
+    except Exception:  # noqa: BLE001, S110 - si ni esto se puede, queda el error interno
+        pass
+    return error_interno(exc, argv)
 
 
 def error_interno(exc: BaseException, argv: Sequence[str]) -> int:
@@ -130,6 +157,10 @@ def error_interno(exc: BaseException, argv: Sequence[str]) -> int:
 
 
 def _main(argv: list[str], convertidor: object) -> int:
+    from ..errores import ErrorAcuerdoDocs
+    from ..salida.archivos import error_salida
+    from . import comun
+
     parser = construir_parser(argv)
     args = parser.parse_args(argv)
     raiz = logging.getLogger()

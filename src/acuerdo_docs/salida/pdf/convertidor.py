@@ -24,9 +24,9 @@ from pathlib import Path
 from types import TracebackType
 
 from ...errores import ErrorConversion
+from ..archivos import enlazar_o_copiar, mover_atomico
 from . import ipc
 from .cache import PerfilCache, tomar_perfil_cache
-from ..archivos import enlazar_o_copiar, mover_atomico
 from .comprobaciones import error_pdf, revisar_entrada
 from .conversion import mensaje_colgado
 from .entrada import TIEMPO_LIMITE, a_pdf
@@ -57,7 +57,13 @@ class ErrorPdf(ErrorConversion):
 
 
 class _Puesto:
-    """Un LibreOffice vivo con su perfil (de la caché o temporal) y su carpeta de trabajo."""
+    """Un LibreOffice vivo con su perfil (de la caché o temporal) y su carpeta de trabajo.
+
+    Dos hilos pueden querer tirar la misma instancia a la vez (el que convierte, porque se cayó;
+    el principal, porque se cierra todo tras un Ctrl-C). Un candado hace de cada arranque y de
+    cada cierre un solo paso, :meth:`cerrar` es idempotente y, una vez cerrado, el puesto no
+    arranca nada más (:meth:`arrancar` lanza la cancelación) ni toca el perfil que ya soltó.
+    """
 
     def __init__(self, soffice: str, asignador: str | None, cache: bool, trabajo: Path) -> None:
         self.soffice = soffice
@@ -66,34 +72,51 @@ class _Puesto:
         self.cache: PerfilCache | None = tomar_perfil_cache(soffice) if cache else None
         self.perfil = self.cache.ruta if self.cache is not None else RESERVA.tomar_perfil(soffice)
         self.instancia: InstanciaViva | None = None
+        self._candado = threading.Lock()
+        self._cerrado = False
 
     def arrancar(self) -> InstanciaViva:
-        if self.instancia is None or not self.instancia.vivo():
-            if self.instancia is not None:
-                self.instancia.cerrar()
-            self.instancia = InstanciaViva(self.soffice, self.perfil, self.asignador)
-            RESERVA.registrar(self.instancia.proceso)
-        return self.instancia
+        with self._candado:
+            if self._cerrado:
+                raise ErrorPdf(CANCELADA, averia=True)
+            if self.instancia is None or not self.instancia.vivo():
+                self._quitar_instancia()
+                self.instancia = InstanciaViva(self.soffice, self.perfil, self.asignador)
+                RESERVA.registrar(self.instancia.proceso)
+            return self.instancia
+
+    def _quitar_instancia(self) -> None:
+        """Con el candado tomado: la instancia sale del puesto antes de matarla (nadie la ve a medias)."""
+        instancia, self.instancia = self.instancia, None
+        if instancia is not None:
+            instancia.cerrar()
+            RESERVA.olvidar(instancia.proceso)
 
     def matar(self, *, rehacer_perfil: bool) -> None:
-        if self.instancia is not None:
-            self.instancia.cerrar()
-            RESERVA.olvidar(self.instancia.proceso)
-            self.instancia = None
-        if not rehacer_perfil:
-            return
-        if self.cache is not None:
-            self.cache.rehacer()
-        else:  # un perfil temporal dañado se cambia por otro
-            RESERVA.devolver_perfil(self.soffice, self.perfil, False)
-            self.perfil = RESERVA.tomar_perfil(self.soffice)
+        with self._candado:
+            self._quitar_instancia()
+            if not rehacer_perfil or self._cerrado:  # cerrado: el perfil ya se soltó
+                return
+            if self.cache is not None:
+                self.cache.rehacer()
+            else:  # un perfil temporal dañado se cambia por otro
+                RESERVA.devolver_perfil(self.soffice, self.perfil, False)
+                self.perfil = RESERVA.tomar_perfil(self.soffice)
+
+    @property
+    def cerrado(self) -> bool:
+        return self._cerrado
 
     def cerrar(self) -> None:
-        self.matar(rehacer_perfil=False)
-        if self.cache is not None:
-            self.cache.soltar()
-        else:
-            RESERVA.devolver_perfil(self.soffice, self.perfil, True)
+        with self._candado:
+            if self._cerrado:
+                return
+            self._cerrado = True
+            self._quitar_instancia()
+            if self.cache is not None:
+                self.cache.soltar()
+            else:
+                RESERVA.devolver_perfil(self.soffice, self.perfil, True)
 
 
 class ConvertidorPdf:
@@ -128,6 +151,7 @@ class ConvertidorPdf:
         self._cuenta = itertools.count()
         self._candado = threading.Lock()
         self._abierto = False
+        self._cancelado = False  # cancelar(): ninguna conversión más, ni siquiera reabriendo
         self._sin_tuberia = False  # este soffice no abre su tubería: cada documento va por a_pdf
 
     # ---- vida
@@ -162,10 +186,15 @@ class ConvertidorPdf:
                 raise
 
     def cerrar(self) -> None:
-        """Mata los LibreOffice, suelta los perfiles y borra los temporales."""
+        """Mata los LibreOffice, suelta los perfiles y borra los temporales (se puede llamar varias veces)."""
         with self._candado:
             self._abierto = False
             self._cerrar_puestos()
+
+    def cancelar(self) -> None:
+        """Como :meth:`cerrar`, y las conversiones en curso o por venir lanzan la cancelación (un Ctrl-C)."""
+        self._cancelado = True
+        self.cerrar()
 
     def _cerrar_puestos(self) -> None:
         for puesto in self._puestos:
@@ -184,6 +213,8 @@ class ConvertidorPdf:
         Devuelve la ruta del PDF. Lanza :class:`ErrorConversion` (en español, con la causa) si el
         documento no se pudo convertir o LibreOffice falló; el PDF nunca queda a medias.
         """
+        if self._cancelado:
+            raise ErrorPdf(CANCELADA, averia=True)
         if not self._abierto:
             self.abrir()
         absoluta = Path(os.path.abspath(entrada))
@@ -229,6 +260,14 @@ class ConvertidorPdf:
             puesto.cache.marcar_listo()
         return final
 
+    def _convertir_en(self, puesto: _Puesto, instancia: InstanciaViva, enlace: Path, carpeta: Path) -> None:
+        try:
+            instancia.convertir(enlace, carpeta, pdfa=self.pdfa, tiempo_limite=self.tiempo_limite)
+        except (Colgado, SinTuberia, Caido):
+            if puesto.cerrado or not self._abierto:  # lo mató el cierre (Ctrl-C), no es una falla
+                raise ErrorPdf(CANCELADA, averia=True) from None
+            raise
+
     def _con_reintento(self, puesto: _Puesto, enlace: Path, carpeta: Path, original: Path | str) -> Path | None:
         """Convierte en el LibreOffice del puesto; si se cae, otro arranque y una vez más.
 
@@ -238,9 +277,9 @@ class ConvertidorPdf:
         for intento in (1, 2):
             if not self._abierto:  # cerrado desde otro hilo (cancelación): no se rearranca nada
                 raise ErrorPdf(CANCELADA, averia=True)
-            instancia = puesto.arrancar()
+            instancia = puesto.arrancar()  # también lanza la cancelación si el puesto ya se cerró
             try:
-                instancia.convertir(enlace, carpeta, pdfa=self.pdfa, tiempo_limite=self.tiempo_limite)
+                self._convertir_en(puesto, instancia, enlace, carpeta)
             except Colgado:
                 puesto.matar(rehacer_perfil=True)
                 raise ErrorPdf(mensaje_colgado(self.tiempo_limite), averia=True) from None

@@ -72,6 +72,6 @@ class FlujoPdf:
             if pendientes:
                 self.averia = self.averia or CANCELADA
         if pendientes:
-            self.convertidor.cerrar()  # desbloquea las conversiones en curso
+            self.convertidor.cancelar()  # desbloquea las conversiones en curso y no deja reabrir
         self._hilos.shutdown(wait=True, cancel_futures=True)
         self.convertidor.cerrar()
