@@ -45,7 +45,7 @@ fi
 
 PIP=("$ENTORNO/bin/python" -m pip install --quiet --disable-pip-version-check)
 if [ "$PRUEBAS" -eq 1 ]; then
-  "${PIP[@]}" -e '.[test]'
+  "${PIP[@]}" -e '.[test,web]'
   exit 0
 fi
 "${PIP[@]}" -e .

@@ -19,7 +19,7 @@ CAPAS: dict[str, int] = {
     "lectores": 2, "salida": 2, "construccion": 2,
     "documentos": 3,
     "lote": 4, "seguimiento": 4, "ejemplos": 4, "documentacion": 4,
-    "cli": 5,
+    "cli": 5, "web": 5,  # puertas: la CLI importa la web solo dentro de la orden «web»
 }
 """Capa de cada parte del paquete: una parte solo importa de su capa o de capas más bajas."""
 

@@ -36,6 +36,7 @@ ORDENES: dict[str, str] = {
     "catalogo": "catalogo",
     "infografia": "infografia",
     "seguimiento": "seguimiento",
+    "web": "web",
 }
 
 

@@ -1,0 +1,386 @@
+"""Las rutas de la app web (Starlette): una puerta delgada sobre la biblioteca.
+
+Sin JavaScript todo funciona con ida y vuelta al servidor (añadir o quitar filas también); htmx
+(un archivo en ``static/``) solo evita recargar la página entera.
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from pydantic import BaseModel
+from starlette.applications import Starlette
+from starlette.datastructures import FormData, UploadFile
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, RedirectResponse, Response
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
+
+from ..errores import ErrorAcuerdoDocs, ErrorCampo, ErrorValidacion, validar
+from . import documentos as docs
+from . import formulario, nombres
+from .bd import Almacen, url_sqlite
+from .seguridad import CABECERAS, HOSTS_LOCALES, LIMITE_FORMULARIO, Guardia, iguales
+
+CARPETA = Path(__file__).parent
+TIPOS_NOMBRE = {"ficha": "Ficha de buena práctica (FT-1311)", "acuerdo": "Acuerdo simbólico"}
+
+
+@dataclass(frozen=True)
+class ErrorVisible:
+    """Un error de la biblioteca, listo para el formulario: el id del campo y el mensaje."""
+
+    id: str
+    ruta: str
+    etiqueta: str
+    mensaje: str
+
+
+def _mensaje_formulario(error: ErrorCampo, campo: formulario.Campo | None, fila: str) -> str:
+    """El mensaje de la biblioteca dicho para un formulario («Escriba…», «Elija…»), con su fila («Actor 2: …»)."""
+    etiqueta = error.etiqueta or (campo.titulo if campo else "") or "Dato"
+    prefijo = f"{fila}: " if fila else ""
+    if error.mensaje.startswith(("es obligatorio", "no puede estar vacío", "no se encontró")):
+        verbo = "Elija" if campo is not None and campo.tipo in ("opcion", "actor") else "Escriba"
+        if campo is not None and campo.tipo in ("grupo", "lista"):
+            verbo = "Añada"
+        return f"{prefijo}{verbo} «{etiqueta}»"
+    return f"{prefijo}{etiqueta}: {error.mensaje}"
+
+
+def _fila(modelo: type[BaseModel], ruta: nombres.Ruta) -> str:
+    """(«actores», 1, «compromisos», 0, «tipo») → «Actor 2, compromiso 1»."""
+    partes = []
+    for i, parte in enumerate(ruta):
+        if isinstance(parte, int):
+            campo = nombres.campo_en(modelo, ruta[:i])
+            if campo is not None and campo.tipo == "grupo" and i < len(ruta) - 1:
+                partes.append(f"{campo.singular} {parte + 1}")
+    return ", ".join(p if not k else p[:1].lower() + p[1:] for k, p in enumerate(partes))
+
+
+def errores_visibles(tipo: str, errores: list[ErrorCampo]) -> list[ErrorVisible]:
+    """Los errores de la biblioteca con el id de su campo (rutas desde 1 → ids, en ``nombres``)."""
+    modelo = formulario.MODELOS[tipo]
+    salida = []
+    for error in errores:
+        ruta = nombres.ruta_desde_texto(error.ruta) if error.ruta else ()
+        campo = nombres.campo_en(modelo, ruta)
+        salida.append(ErrorVisible(nombres.id_de_error(error.ruta) if error.ruta else "contenido", error.ruta,
+                                   error.etiqueta, _mensaje_formulario(error, campo, _fila(modelo, ruta))))
+    return salida
+
+
+def validar_borrador(tipo: str, datos: dict[str, Any]) -> tuple[BaseModel | None, list[ErrorCampo]]:
+    try:
+        return validar(formulario.MODELOS[tipo], datos), []
+    except ErrorValidacion as exc:
+        return None, list(exc.errores)
+
+
+def titulo_de(tipo: str, datos: dict[str, Any]) -> str:
+    if tipo == "ficha":
+        valor = datos.get("nombre")
+    else:
+        desafio = datos.get("desafio")
+        valor = desafio.get("nombre") if isinstance(desafio, dict) else None
+    return str(valor).strip() if isinstance(valor, str | int) and str(valor).strip() else "(sin nombre)"
+
+
+class App:
+    """El estado de una app: almacén, plantillas y el token CSRF de este lanzamiento."""
+
+    def __init__(self, almacen: Almacen, csrf: str) -> None:
+        self.almacen = almacen
+        self.csrf = csrf
+        self.entorno = Environment(
+            loader=FileSystemLoader(CARPETA / "plantillas"), autoescape=select_autoescape(default=True),
+            undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
+        )
+        self.entorno.globals.update(
+            csrf=csrf, nombres=nombres, TIPOS_NOMBRE=TIPOS_NOMBRE, secciones=formulario.SECCIONES,
+        )
+
+    def pagina(self, plantilla: str, estado: int = 200, **contexto: Any) -> HTMLResponse:
+        contexto.setdefault("errores", [])
+        html = self.entorno.get_template(plantilla).render(**contexto)
+        return HTMLResponse(html, status_code=estado, headers=_cabeceras())
+
+    async def formulario(self, request: Request) -> FormData:
+        """El formulario enviado, si trae el token CSRF de este lanzamiento (si no, 403)."""
+        datos = await request.form(max_files=5, max_fields=20000, max_part_size=LIMITE_FORMULARIO)
+        valor = datos.get("_csrf")
+        if not isinstance(valor, str) or not iguales(valor, self.csrf):
+            raise HTTPException(403, "El formulario caducó o no viene de esta aplicación: vuelva a cargar la página.")
+        return datos
+
+    def borrador(self, request: Request) -> Any:
+        borrador = self.almacen.obtener(int(request.path_params["id"]))
+        if borrador is None:
+            raise HTTPException(404, "Ese borrador no existe (quizá se eliminó).")
+        return borrador
+
+    def guardar(self, id_borrador: int, tipo: str, datos: dict[str, Any]) -> list[ErrorCampo]:
+        _modelo, errores = validar_borrador(tipo, datos)
+        self.almacen.guardar(id_borrador, datos, titulo_de(tipo, datos), len(errores))
+        return errores
+
+
+def _cabeceras() -> dict[str, str]:
+    return {k.decode(): v.decode() for k, v in CABECERAS} | {"cache-control": "no-store"}
+
+
+def _app(request: Request) -> App:
+    return request.app.state.acuerdo
+
+
+# ------------------------------------------------------------------ páginas
+
+
+async def inicio(request: Request) -> Response:
+    app = _app(request)
+    return app.pagina("inicio.html", titulo="Borradores", borradores=app.almacen.listar(),
+                      aviso=request.query_params.get("aviso", ""))
+
+
+async def nuevo(request: Request) -> Response:
+    tipo = request.path_params["tipo"]
+    if tipo not in formulario.MODELOS:
+        raise HTTPException(404, "No hay documentos de ese tipo.")
+    app = _app(request)
+    if request.method == "POST":
+        await app.formulario(request)
+        id_borrador = app.almacen.crear(tipo, {}, titulo_de(tipo, {}), 0)
+        return RedirectResponse(f"/borradores/{id_borrador}", status_code=303)
+    return app.pagina("nuevo.html", titulo=f"Nuevo: {TIPOS_NOMBRE[tipo]}", tipo=tipo)
+
+
+def _estado_secciones(tipo: str, datos: dict[str, Any], errores: list[ErrorCampo]) -> dict[str, str]:
+    estados = {}
+    for sec in formulario.SECCIONES[tipo]:
+        con_datos = any(datos.get(n) not in (None, "", [], {}) for n in sec.campos)
+        con_error = any(nombres.ruta_desde_texto(e.ruta)[:1] and nombres.ruta_desde_texto(e.ruta)[0] in sec.campos
+                        for e in errores if e.ruta)
+        estados[sec.clave] = "Sin empezar" if not con_datos else ("Con errores" if con_error else "Completa")
+    return estados
+
+
+async def tareas(request: Request) -> Response:
+    app = _app(request)
+    borrador = app.borrador(request)
+    _modelo, errores = validar_borrador(borrador.tipo, borrador.datos)
+    return app.pagina(
+        "tareas.html", titulo=f"{TIPOS_NOMBRE[borrador.tipo]}: lista de tareas", borrador=borrador,
+        estados=_estado_secciones(borrador.tipo, borrador.datos, errores), n_errores=len(errores),
+        aviso=request.query_params.get("aviso", ""),
+    )
+
+
+def _contexto_formulario(borrador: Any, sec: formulario.Seccion, datos: dict[str, Any],
+                         errores: list[ErrorVisible], foco: str = "") -> dict[str, Any]:
+    actores = [
+        (str(a.get("id", "")), str(a.get("entidad", "") or a.get("id", "")))
+        for a in (datos.get("actores") or []) if isinstance(a, dict) and str(a.get("id", "")).strip()
+    ]
+    return {
+        "titulo": sec.titulo, "borrador": borrador, "seccion": sec, "datos": datos,
+        "campos": formulario.campos_seccion(borrador.tipo, sec), "errores": errores,
+        "errores_por_id": {e.id: e.mensaje for e in errores}, "actores": actores, "foco": foco,
+    }
+
+
+async def editar(request: Request) -> Response:
+    app = _app(request)
+    borrador = app.borrador(request)
+    sec = formulario.seccion(borrador.tipo, request.path_params["seccion"])
+    if sec is None:
+        raise HTTPException(404, "Esa sección no existe.")
+    datos = dict(borrador.datos)
+    if request.method == "GET":
+        return app.pagina("seccion.html", **_contexto_formulario(borrador, sec, datos, []))
+    enviado = await app.formulario(request)
+    campos = formulario.campos_seccion(borrador.tipo, sec)
+    nuevos = nombres.a_datos(campos, nombres.anidar(
+        (k, v) for k, v in enviado.multi_items() if isinstance(v, str)
+    ))
+    for campo in campos:
+        if campo.nombre in nuevos:
+            datos[campo.nombre] = nuevos[campo.nombre]
+        else:
+            datos.pop(campo.nombre, None)
+    accion = str(enviado.get("_accion") or "guardar")
+    foco = ""
+    if accion != "guardar":
+        nueva = nombres.aplicar_accion(accion, datos, formulario.MODELOS[borrador.tipo])
+        if nueva is not None:
+            campo = nombres.campo_en(formulario.MODELOS[borrador.tipo], nueva)
+            primero = campo.campos[0].nombre if campo is not None and campo.tipo == "grupo" and campo.campos else None
+            foco = nombres.id_de((*nueva, primero) if primero else nueva)
+        else:
+            verbo, _, nombre = accion.partition(":")
+            ruta = nombres.ruta_de_nombre(nombre) if nombre else ()
+            foco = "anadir-" + nombres.id_de(ruta[:-1] if verbo == "quitar" else ruta)
+    errores = app.guardar(borrador.id, borrador.tipo, datos)
+    borrador = app.almacen.obtener(borrador.id)
+    if accion != "guardar":
+        return app.pagina("seccion.html", **_contexto_formulario(borrador, sec, datos, [], foco))
+    propios = [e for e in errores_visibles(borrador.tipo, errores)
+               if nombres.ruta_desde_texto(e.ruta)[:1] and nombres.ruta_desde_texto(e.ruta)[0] in sec.campos]
+    if propios:
+        return app.pagina("seccion.html", **_contexto_formulario(borrador, sec, datos, propios))
+    return RedirectResponse(f"/borradores/{borrador.id}?aviso=guardado", status_code=303)
+
+
+async def revisar(request: Request) -> Response:
+    app = _app(request)
+    borrador = app.borrador(request)
+    modelo, errores = validar_borrador(borrador.tipo, borrador.datos)
+    visibles = errores_visibles(borrador.tipo, errores)
+    for e in visibles:  # desde la revisión, cada error lleva a su campo en su sección
+        ruta = nombres.ruta_desde_texto(e.ruta)
+        sec = formulario.seccion_de_campo(borrador.tipo, str(ruta[0])) if ruta else None
+        object.__setattr__(e, "id", f"/borradores/{borrador.id}/seccion/{sec.clave}#{e.id}" if sec else "#contenido")
+    return app.pagina(
+        "revisar.html", titulo="Revise antes de generar", borrador=borrador, errores=visibles, valido=modelo is not None,
+        documentos=docs.DOCUMENTOS[borrador.tipo], con_libreoffice=docs.libreoffice_disponible(),
+        campos_de=formulario.campos_seccion,
+    )
+
+
+async def descargar(request: Request) -> Response:
+    app = _app(request)
+    borrador = app.borrador(request)
+    modelo, errores = validar_borrador(borrador.tipo, borrador.datos)
+    if modelo is None:
+        return RedirectResponse(f"/borradores/{borrador.id}/revisar", status_code=303)
+    clave = request.path_params["documento"]
+    try:
+        if clave == "zip":
+            cuerpo, archivo, mime = docs.todos_zip(borrador.tipo, modelo), f"{borrador.tipo}_documentos.zip", "application/zip"
+        else:
+            doc = docs.documento(borrador.tipo, clave)
+            if doc is None:
+                raise HTTPException(404, "No hay un documento con ese nombre.")
+            cuerpo, archivo, mime = doc.hacer(modelo), doc.archivo, doc.tipo_mime
+    except ErrorAcuerdoDocs as exc:
+        return app.pagina("mensaje.html", 422, titulo="No se pudo generar el documento", texto=str(exc))
+    return Response(cuerpo, media_type=mime, headers={
+        **_cabeceras(), "content-disposition": f'attachment; filename="{archivo}"'})
+
+
+async def duplicar(request: Request) -> Response:
+    app = _app(request)
+    borrador = app.borrador(request)
+    await app.formulario(request)
+    datos = json.loads(json.dumps(borrador.datos))
+    nuevo_id = app.almacen.crear(borrador.tipo, datos, titulo_de(borrador.tipo, datos), borrador.errores)
+    return RedirectResponse(f"/borradores/{nuevo_id}?aviso=duplicado", status_code=303)
+
+
+async def eliminar(request: Request) -> Response:
+    app = _app(request)
+    borrador = app.borrador(request)
+    if request.method == "GET":
+        return app.pagina("eliminar.html", titulo="¿Eliminar este borrador?", borrador=borrador)
+    await app.formulario(request)
+    app.almacen.borrar(borrador.id)
+    return RedirectResponse("/?aviso=eliminado", status_code=303)
+
+
+async def exportar(request: Request) -> Response:
+    """El JSON del borrador: el del modelo validado si es válido (lo acepta «acuerdo-docs esquema»)."""
+    app = _app(request)
+    borrador = app.borrador(request)
+    modelo, _errores = validar_borrador(borrador.tipo, borrador.datos)
+    datos = modelo.model_dump(mode="json", exclude_none=True) if modelo is not None else borrador.datos
+    cuerpo = (json.dumps(datos, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+    return Response(cuerpo, media_type="application/json", headers={
+        **_cabeceras(), "content-disposition": f'attachment; filename="{borrador.tipo}.json"'})
+
+
+def _inicio_con_error(app: App, id_campo: str, mensaje: str) -> Response:
+    """La página de inicio con el error de una importación (el campo del archivo, enlazado)."""
+    return app.pagina("inicio.html", titulo="Borradores", borradores=app.almacen.listar(), aviso="",
+                      errores=[ErrorVisible(id_campo, "", "", mensaje)])
+
+
+async def _archivo(app: App, request: Request) -> tuple[FormData, UploadFile | None]:
+    enviado = await app.formulario(request)
+    archivo = enviado.get("archivo")
+    return enviado, archivo if isinstance(archivo, UploadFile) and archivo.filename else None
+
+
+async def importar_json(request: Request) -> Response:
+    app = _app(request)
+    _enviado, archivo = await _archivo(app, request)
+    if archivo is None:
+        return _inicio_con_error(app, "c-archivo-json", "Elija un archivo JSON para importar")
+    try:
+        datos = json.loads((await archivo.read()).decode("utf-8-sig"))
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        datos = None
+    if not isinstance(datos, dict):
+        return _inicio_con_error(app, "c-archivo-json", "El archivo no es un JSON de una ficha o un acuerdo")
+    tipo = "acuerdo" if "actores" in datos or "desafio" in datos else "ficha"
+    _modelo, errores = validar_borrador(tipo, datos)
+    id_borrador = app.almacen.crear(tipo, datos, titulo_de(tipo, datos), len(errores))
+    return RedirectResponse(f"/borradores/{id_borrador}?aviso=importado", status_code=303)
+
+
+async def importar_ficha(request: Request) -> Response:
+    """Una ficha FT-1311 diligenciada (.docx) → un borrador nuevo, con lo que no se pudo leer."""
+    from ..lectores.ficha_docx import extraer_campos
+
+    app = _app(request)
+    _enviado, archivo = await _archivo(app, request)
+    if archivo is None:
+        return _inicio_con_error(app, "c-archivo-docx", "Elija una ficha .docx para importar")
+    try:
+        extraida = extraer_campos(await archivo.read(), nombre="ficha.docx")
+    except ErrorAcuerdoDocs as exc:
+        return _inicio_con_error(app, "c-archivo-docx", f"No se pudo leer la ficha: {exc}")
+    datos = json.loads(json.dumps(extraida.campos, default=str, ensure_ascii=False))
+    _modelo, errores = validar_borrador("ficha", datos)
+    id_borrador = app.almacen.crear("ficha", datos, titulo_de("ficha", datos), len(errores))
+    borrador = app.almacen.obtener(id_borrador)
+    return app.pagina("importada.html", titulo="Ficha importada", borrador=borrador, avisos=extraida.avisos,
+                      errores_lectura=errores_visibles("ficha", errores))
+
+
+async def sin_encontrar(request: Request, exc: Exception) -> Response:
+    estado = exc.status_code if isinstance(exc, HTTPException) else 500
+    texto = exc.detail if isinstance(exc, HTTPException) else "Error inesperado."
+    return _app(request).pagina("mensaje.html", estado, titulo="No se pudo completar", texto=texto)
+
+
+def crear_app(datos: Path, bd: str | None = None, token: str | None = None,
+              hosts: tuple[str, ...] = HOSTS_LOCALES) -> Any:
+    """La app ASGI: borradores en ``bd`` (por omisión SQLite en ``datos``), protegida con ``token``."""
+    datos = Path(datos)
+    datos.mkdir(parents=True, exist_ok=True)
+    almacen = Almacen(bd or url_sqlite(datos))
+    rutas = [
+        Route("/", inicio),
+        Route("/nueva/{tipo}", nuevo, methods=["GET", "POST"]),
+        Route("/nuevo/{tipo}", nuevo, methods=["GET", "POST"]),
+        Route("/importar/json", importar_json, methods=["POST"]),
+        Route("/importar/ficha", importar_ficha, methods=["POST"]),
+        Route("/borradores/{id:int}", tareas),
+        Route("/borradores/{id:int}/seccion/{seccion}", editar, methods=["GET", "POST"]),
+        Route("/borradores/{id:int}/revisar", revisar),
+        Route("/borradores/{id:int}/descargar/{documento}", descargar),
+        Route("/borradores/{id:int}/duplicar", duplicar, methods=["POST"]),
+        Route("/borradores/{id:int}/eliminar", eliminar, methods=["GET", "POST"]),
+        Route("/borradores/{id:int}/exportar", exportar),
+        Mount("/static", StaticFiles(directory=CARPETA / "static"), name="static"),
+    ]
+    aplicacion = Starlette(routes=rutas,
+                           exception_handlers={HTTPException: sin_encontrar})
+    aplicacion.state.acuerdo = App(almacen, secrets.token_urlsafe(32))
+    return Guardia(aplicacion, token or secrets.token_urlsafe(32), hosts)

@@ -1,0 +1,97 @@
+"""Los documentos de un borrador: los bytes que da la biblioteca para los mismos datos (nunca otros)."""
+
+from __future__ import annotations
+
+import io
+import shutil
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from pydantic import BaseModel
+
+from ..documentos.acuerdo import renderizar_acuerdo
+from ..documentos.ficha import renderizar_ficha
+from ..documentos.infografia import renderizar_infografia
+from ..documentos.matriz import generar_matriz_riesgos
+from ..errores import ErrorConversion
+from ..paquete.escritor import zip_determinista
+from ..salida.pdf import a_pdf
+from ..salida.pdf.soffice import buscar_soffice
+
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@dataclass(frozen=True)
+class Documento:
+    clave: str
+    texto: str  # el nombre del enlace de descarga
+    archivo: str  # sin datos personales (Ley 1581): nombres fijos
+    tipo_mime: str
+    hacer: Callable[[BaseModel], bytes]
+    necesita_libreoffice: bool = False
+
+
+def _matriz(acuerdo: BaseModel) -> bytes:
+    libro = io.BytesIO()
+    generar_matriz_riesgos(acuerdo, libro)
+    return libro.getvalue()
+
+
+def _pdf(word: Callable[[BaseModel], bytes]) -> Callable[[BaseModel], bytes]:
+    def convertir(modelo: BaseModel) -> bytes:
+        carpeta = Path(tempfile.mkdtemp(prefix="acuerdo-docs-web-"))
+        try:
+            entrada = carpeta / "documento.docx"
+            entrada.write_bytes(word(modelo))
+            a_pdf(entrada, carpeta).exigir()
+            return (carpeta / "documento.pdf").read_bytes()
+        finally:
+            shutil.rmtree(carpeta, ignore_errors=True)
+
+    return convertir
+
+
+def _comunes(nombre: str, word: Callable[..., bytes]) -> list[Documento]:
+    return [
+        Documento("word", f"{nombre.capitalize()} en Word (.docx)", f"{nombre}.docx", DOCX, lambda m: word(m)),
+        Documento("publica", f"Versión pública en Word, sin datos personales (Ley 1581 de 2012)",
+                  f"{nombre}_publica.docx", DOCX, lambda m: word(m, publico=True)),
+        Documento("pdf", f"{nombre.capitalize()} en PDF/A", f"{nombre}.pdf", "application/pdf",
+                  _pdf(lambda m: word(m)), necesita_libreoffice=True),
+        Documento("infografia_pdf", "Infografía en PDF", "infografia.pdf", "application/pdf",
+                  lambda m: renderizar_infografia(m, "pdf")),
+        Documento("infografia_png", "Infografía en imagen PNG", "infografia.png", "image/png",
+                  lambda m: renderizar_infografia(m, "png")),
+    ]
+
+
+DOCUMENTOS: dict[str, list[Documento]] = {
+    "ficha": _comunes("ficha", renderizar_ficha),
+    "acuerdo": [
+        *_comunes("acuerdo", renderizar_acuerdo),
+        Documento("matriz", "Matriz de riesgos en Excel (.xlsx)", "matriz_riesgos.xlsx", XLSX, _matriz),
+    ],
+}
+
+
+def libreoffice_disponible() -> bool:
+    try:
+        buscar_soffice()
+    except ErrorConversion:
+        return False
+    return True
+
+
+def documento(tipo: str, clave: str) -> Documento | None:
+    return next((d for d in DOCUMENTOS[tipo] if d.clave == clave), None)
+
+
+def todos_zip(tipo: str, modelo: BaseModel) -> bytes:
+    """Un .zip reproducible con todos los documentos (el PDF solo si hay LibreOffice)."""
+    con_pdf = libreoffice_disponible()
+    return zip_determinista(
+        (d.archivo, d.hacer(modelo)) for d in DOCUMENTOS[tipo] if con_pdf or not d.necesita_libreoffice
+    )

@@ -1,0 +1,40 @@
+"""Lo que lanza ``acuerdo-docs web``: el token de este lanzamiento, la URL, el navegador y uvicorn."""
+
+from __future__ import annotations
+
+import secrets
+import sys
+import threading
+import webbrowser
+from pathlib import Path
+
+from .app import crear_app
+from .seguridad import HOSTS_LOCALES
+
+
+def carpeta_por_omision() -> Path:
+    """La carpeta de datos del usuario (``~/.local/share/acuerdo-docs`` en Linux, AppData en Windows)."""
+    from platformdirs import user_data_path
+
+    return user_data_path("acuerdo-docs", appauthor=False)
+
+
+def lanzar(datos: Path | None, bd: str | None, anfitrion: str, puerto: int, abrir: bool) -> int:
+    import uvicorn
+
+    token = secrets.token_urlsafe(32)
+    carpeta = datos or carpeta_por_omision()
+    app = crear_app(carpeta, bd, token, hosts=(*HOSTS_LOCALES, anfitrion))
+    nombre = f"[{anfitrion}]" if ":" in anfitrion else anfitrion
+    url = f"http://{nombre}:{puerto}/?token={token}"
+    print(f"acuerdo-docs web: los borradores se guardan en {carpeta}" if bd is None else
+          "acuerdo-docs web: los borradores se guardan en la base indicada con --bd", file=sys.stderr)
+    print("Abra esta dirección en el navegador (el token cambia cada vez que se inicia):", file=sys.stderr)
+    print(f"    {url}", file=sys.stderr, flush=True)
+    print("Para terminar, pulse Ctrl+C.", file=sys.stderr, flush=True)
+    if abrir:
+        threading.Timer(1.0, webbrowser.open, args=(url,)).start()
+    # Sin registro de accesos: la primera URL lleva el token, y ninguna ruta debe quedar en un registro.
+    uvicorn.run(app, host=anfitrion, port=puerto, access_log=False, log_level="warning",
+                server_header=False, date_header=False)
+    return 0

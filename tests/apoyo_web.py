@@ -1,0 +1,50 @@
+"""Apoyo de las pruebas de la app web: el extra [web] es obligatorio en CI (nunca se omite en silencio)."""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+TOKEN = "token-de-prueba"
+
+
+def exigir_extra_web() -> None:
+    try:
+        import alembic  # noqa: F401
+        import sqlalchemy  # noqa: F401
+        import starlette  # noqa: F401
+    except ImportError:
+        if os.environ.get("CI"):
+            pytest.fail('falta el extra web y CI está definido: .ci/run instala «acuerdo-docs[web]»')
+        pytest.skip('falta el extra web: pip install "acuerdo-docs[web]"')
+
+
+def cliente(datos: Path, con_token: bool = True, **kwargs: Any) -> Any:
+    """Un TestClient de Starlette contra una app nueva en ``datos`` (cookie del token ya puesta)."""
+    exigir_extra_web()
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        from starlette.testclient import TestClient
+    from acuerdo_docs.web.app import crear_app
+
+    c = TestClient(crear_app(datos, None, TOKEN, **kwargs), base_url="http://127.0.0.1:8765")
+    if con_token:
+        c.cookies.set("acuerdo_docs_sesion", TOKEN)
+    return c
+
+
+def csrf(cliente: Any) -> str:
+    return re.search(r'name="_csrf" value="([^"]+)"', cliente.get("/nueva/ficha").text).group(1)
+
+
+def nuevo(cliente: Any, tipo: str) -> str:
+    """Crea un borrador vacío; devuelve su dirección (/borradores/N)."""
+    r = cliente.post(f"/nuevo/{tipo}", data={"_csrf": csrf(cliente)}, follow_redirects=False)
+    assert r.status_code == 303
+    return r.headers["location"]
