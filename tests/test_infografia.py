@@ -33,6 +33,8 @@ from acuerdo_docs.esquemas import metodo_riesgo
 from acuerdo_docs.esquemas.comun import limpiar_texto
 
 MARGEN_PT = 8 / 25.4 * 72
+MARGEN_ARRIBA_PT = 4 / 25.4 * 72
+"""El encabezado empieza a 4 mm del borde: su banda de color llega al borde, sin franja vacía (issue 26.4)."""
 HOSTILES = RAIZ / "tests" / "hostiles"
 MARCADO = '#import "x.typ": * $x^2$ *negrita* _cursiva_ @ref <etiqueta> {{ 7*7 }} #let a = 1 \\ 😀'
 
@@ -65,7 +67,7 @@ def solapes_y_fuera(pdf: bytes) -> tuple[list[tuple[str, str]], list[str]]:
     ws = sorted(pagina.extract_words(use_text_flow=True), key=lambda w: w["x0"])
     fuera = [
         w["text"] for w in ws
-        if w["x0"] < MARGEN_PT - 0.5 or w["top"] < MARGEN_PT - 0.5
+        if w["x0"] < MARGEN_PT - 0.5 or w["top"] < MARGEN_ARRIBA_PT - 0.5
         or w["x1"] > pagina.width - MARGEN_PT + 0.5 or w["bottom"] > pagina.height - MARGEN_PT + 0.5
     ]
     pares = []
@@ -469,3 +471,16 @@ def test_cli_avisa_en_espanol_sin_citar_el_texto(tmp_path: Path) -> None:
     assert r.returncode == 0, r.stderr
     assert r.stderr.strip() == ("Aviso: La infografía lleva caracteres que sus fuentes no tienen (emoji u otros"
                                 " símbolos): se escribe como PDF normal, no PDF/A-2b.")
+
+
+@pytest.mark.parametrize("modelo", ["acuerdo", "ficha"])
+def test_sin_franja_vacia_sobre_el_titulo(modelo: str) -> None:
+    """El texto del encabezado empieza arriba (antes: ~6 % del alto de la página vacío sobre él) y la banda de
+    color termina donde termina su texto: lo que se libera es para el contenido."""
+    datos = ejemplo_acuerdo() if modelo == "acuerdo" else ejemplo_ficha()
+    pagina = pagina_unica(renderizar_infografia(datos, "pdf"))
+    primera = min(w["top"] for w in pagina.extract_words())
+    assert primera < 0.03 * pagina.height, primera / pagina.height
+    banda = max(r["bottom"] for r in pagina.rects if r["width"] > pagina.width * 0.9)
+    texto_en_banda = [w["bottom"] for w in pagina.extract_words() if w["bottom"] <= banda]
+    assert banda - max(texto_en_banda) < 0.02 * pagina.height  # la banda no deja franja vacía debajo
