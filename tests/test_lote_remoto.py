@@ -377,6 +377,22 @@ def test_ni_el_registro_de_diagnostico_muestra_credenciales(s3: Servidor, tmp_pa
     sin_credenciales(caplog.text)
 
 
+def test_otra_ejecucion_publica_en_el_mismo_prefijo(s3: Servidor, tmp_path: Path) -> None:
+    """El manifiesto se escribe en exclusiva: si otra ejecución publicó el suyo entretanto, no se
+    reemplaza y no se borra nada de lo que hay (su manifiesto dice si coincide)."""
+    entrada = libro_fichas(tmp_path, [fila_base(i) for i in range(8)])
+    ajeno = b'{"formato": "otra ejecucion"}'
+
+    def otra(hechas: int, _total: int) -> None:
+        if hechas == 3:
+            sistema().pipe_file(f"{CUBO}/carrera/manifiesto_lote.json", ajeno)
+
+    with pytest.raises(ErrorAlmacen, match="apareció durante el lote"):
+        generar_lote(entrada, f"s3://{CUBO}/carrera/", procesos=1, progreso=otra)
+    todo = objetos("carrera")
+    assert todo["manifiesto_lote.json"] == ajeno and len(todo) == 8 + 2  # 8 fichas, el informe y el ajeno
+
+
 def test_servidor_caido_a_mitad_del_lote(s3: Servidor, tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
     """Va al final del módulo: detiene el servidor (y lo vuelve a arrancar para mirar el prefijo)."""
     entrada = libro_fichas(tmp_path, [fila_base(i) for i in range(20)])

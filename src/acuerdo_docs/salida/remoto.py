@@ -141,9 +141,15 @@ class DestinoRemoto:
         return Objeto(MANIFIESTO, len(datos), hashlib.sha256(datos).hexdigest())
 
     def deshacer(self) -> bool:
-        """Tras un fallo: borra lo que haya en el prefijo (estaba vacío al empezar). ``False`` si no se pudo."""
+        """Tras un fallo: borra lo que haya en el prefijo (estaba vacío al empezar). ``False`` si no se pudo.
+
+        Si entretanto otra ejecución publicó su manifiesto en el mismo prefijo, no se borra nada: lo
+        que hay es suyo y su manifiesto dice si coincide.
+        """
         try:
             restos = self._existentes()
+            if f"{self.base}/{MANIFIESTO}" in restos:
+                return False
             if restos:
                 self.fs.rm(restos)
             return True
