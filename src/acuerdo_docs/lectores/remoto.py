@@ -1,8 +1,8 @@
 """Entradas en almacenamiento de objetos (``s3://…/entrada.xlsx``, ``s3://…/fichas/``), con los mismos límites.
 
 El tamaño se mira (``info``) antes de leer nada, y la lectura se corta en el límite aunque el objeto
-haya crecido entretanto. Un libro se copia a una carpeta temporal con su mismo nombre y se abre con
-las mismas revisiones que uno local (firma, bomba zip, filas). Aquí también se comprueba el
+haya crecido entretanto. El lote copia el libro a una carpeta temporal con su mismo nombre y lo abre
+con las mismas revisiones que uno local (firma, bomba zip, filas). Aquí también se comprueba el
 manifiesto de un lote remoto: solo se confía en un prefijo cuyo manifiesto existe y coincide.
 """
 
@@ -10,11 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-import tempfile
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from ..errores import ErrorEntrada
@@ -51,12 +47,9 @@ def leer_limitado(url: str, limite_bytes: int) -> bytes:
     return bytes(datos)
 
 
-@contextmanager
-def copia_local(url: str, *, limite_bytes: int) -> Iterator[Path]:
-    """Una copia local de ``url`` con su mismo nombre (para los mensajes), borrada al salir.
-
-    El límite de tamaño se aplica antes de descargar, con el mensaje de siempre (``--limite-mb``).
-    """
+def leer_entrada(url: str, *, limite_bytes: int) -> bytes:
+    """Los bytes de un libro o CSV remoto: el límite de tamaño se aplica antes de descargar, con el
+    mensaje de siempre (``--limite-mb``), y la lectura se corta en él."""
     fs, ruta = sistema(url, ErrorEntrada)
     nombre = nombre_base(url)
     try:
@@ -67,14 +60,10 @@ def copia_local(url: str, *, limite_bytes: int) -> Iterator[Path]:
         raise ErrorEntrada(f"No se pudo leer «{url}»: {causa(exc)}.") from None
     exigir_tamano(nombre, tamano, limite_bytes)
     try:
-        datos = leer_limitado(url, limite_bytes)
+        return leer_limitado(url, limite_bytes)
     except ObjetoGrande:
         exigir_tamano(nombre, limite_bytes + 1, limite_bytes)
         raise
-    with tempfile.TemporaryDirectory(prefix="acuerdo_docs_entrada_") as carpeta:
-        local = Path(carpeta) / nombre
-        local.write_bytes(datos)
-        yield local
 
 
 def listar(url: str, extensiones: tuple[str, ...]) -> list[tuple[str, str]]:
@@ -156,4 +145,4 @@ def verificar_lote(url: str, *, leer_contenido: bool = True) -> LoteRemoto:
     return resultado
 
 
-__all__ = ["MANIFIESTO", "LoteRemoto", "ObjetoGrande", "copia_local", "leer_limitado", "listar", "verificar_lote"]
+__all__ = ["MANIFIESTO", "LoteRemoto", "ObjetoGrande", "leer_entrada", "leer_limitado", "listar", "verificar_lote"]

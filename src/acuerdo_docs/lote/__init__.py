@@ -23,7 +23,6 @@ from ..errores import ErrorEntrada, ErrorValidacion, validar
 from ..lectores import Entrada, abrir_entrada, abrir_libro, ubicar
 from ..lectores.columnas import Columna
 from ..lectores.hoja_calculo import LIMITE_BYTES, LIMITE_FILAS
-from ..lectores.remoto import copia_local
 from ..remoto import es_url, exigir_no_casi_url, sin_file
 from ..salida.archivos import error_salida, sincronizar_carpeta
 from ..salida.destinos import resolver_carpeta
@@ -40,7 +39,7 @@ from .nombres import (
     raiz_unidad,
 )
 from .pdf import abrir_flujo, convertir_combinado, escribir_combinado, recoger_pdf, verificar_pdf
-from .remoto import destino_remoto, publicar_final
+from .remoto import copia_local, destino_remoto, publicar_final
 from .trabajo import EnLinea, detener_grupo, grupo_procesos, renderizar_unidad, sin_interrupciones
 
 

@@ -10,12 +10,17 @@ from __future__ import annotations
 
 import json
 import os
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 from ..documentos.informe import NOMBRE_INFORME, InformeLote, libro_informe
 from ..errores import ErrorSalida
-from ..remoto import MANIFIESTO, es_url, exigir_no_casi_url, unir
+from ..lectores.remoto import leer_entrada
+from ..remoto import MANIFIESTO, es_url, exigir_no_casi_url, nombre_base
+from ..salida.archivos import escribir_atomico
 from ..salida.excel import libro_a_bytes
 from ..salida.remoto import DestinoRemoto
 
@@ -44,6 +49,16 @@ def destino_remoto(carpeta: str | os.PathLike[str], entrada: str | os.PathLike[s
             " reemplaza) donde está una entrada; elija otro prefijo."
         )
     return destino
+
+
+@contextmanager
+def copia_local(url: str, *, limite_bytes: int) -> Iterator[Path]:
+    """Una copia local de la entrada remota con su mismo nombre (para los mensajes), borrada al salir."""
+    datos = leer_entrada(url, limite_bytes=limite_bytes)  # límites antes de descargar
+    with tempfile.TemporaryDirectory(prefix="acuerdo_docs_entrada_") as carpeta:
+        local = Path(carpeta) / nombre_base(url)
+        escribir_atomico(local, datos, sincronizar=False)
+        yield local
 
 
 def manifiesto(informe: InformeLote, destino: DestinoRemoto) -> bytes:
@@ -93,9 +108,4 @@ def publicar_final(informe: InformeLote, destino: DestinoRemoto) -> None:
     informe.pdf = []
 
 
-def url_de(informe: InformeLote, nombre: str) -> str:
-    assert informe.destino is not None
-    return unir(informe.destino, nombre)
-
-
-__all__ = ["FORMATO_MANIFIESTO", "MANIFIESTO", "destino_remoto", "manifiesto", "publicar_final", "url_de"]
+__all__ = ["FORMATO_MANIFIESTO", "MANIFIESTO", "copia_local", "destino_remoto", "manifiesto", "publicar_final"]
