@@ -135,3 +135,31 @@ def test_cierre_concurrente_de_un_puesto_es_de_un_solo_dueno(monkeypatch: pytest
         assert not errores, errores
         with pytest.raises(modulo_convertidor.ErrorPdf):  # cerrado: no arranca nada más
             puesto.arrancar()
+
+
+def test_kill_9_de_ficha_pdf_deja_temporales_que_la_siguiente_borra(tmp_path: Path,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tras un ``kill -9`` quedan la carpeta del PDF (~20 KB: el .docx) y el perfil; la siguiente orden los borra.
+
+    Solo los de procesos muertos y del usuario: el de un proceso vivo se queda.
+    """
+    from test_pdf import soffice_falso
+    from test_pdf_procesos import EJEMPLO, _pids
+
+    registro = soffice_falso(tmp_path, monkeypatch, modo="colgado")
+    tmp = tmp_path / "tmp"
+    tmp.mkdir()
+    entorno = dict(os.environ, TMPDIR=str(tmp))
+    orden = [sys.executable, "-m", "acuerdo_docs.cli", "ficha", str(EJEMPLO), "-o", str(tmp_path / "f.docx"), "--pdf"]
+    proceso = subprocess.Popen(orden, env=entorno, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    assert esperar(lambda: _pids(registro) and list(tmp.glob("acuerdo_docs_pdf_*/documento.docx")), 60)
+    proceso.kill()
+    proceso.wait(10)
+    restos = sorted(p.name for p in tmp.iterdir())
+    assert any(n.startswith("acuerdo_docs_pdf_") for n in restos), restos
+    ajeno_vivo = tmp / f"acuerdo_docs_pdf_{os.getpid()}_vivo"  # de un proceso que sigue vivo
+    ajeno_vivo.mkdir()
+    siguiente = subprocess.run([*orden, "--tiempo-limite", "1"], env=entorno, capture_output=True, text=True,
+                               timeout=120)
+    assert siguiente.returncode == 3 and "Traceback" not in siguiente.stderr, siguiente.stderr
+    assert sorted(p.name for p in tmp.iterdir()) == [ajeno_vivo.name]

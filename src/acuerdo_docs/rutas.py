@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import os
+import shutil
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 _PAQUETE = Path(__file__).resolve().parent
@@ -22,6 +26,41 @@ def plantilla(nombre: str) -> Path:
 
 def carpeta_ejemplos() -> Path:
     return _PAQUETE / "ejemplos"
+
+
+@contextmanager
+def carpeta_temporal(prefijo: str) -> Iterator[Path]:
+    """Una carpeta temporal privada (0700) ``PREFIJOpid_XXXX`` en ``$TMPDIR``; se borra al salir.
+
+    Un ``kill -9`` no deja borrarla: al crear la siguiente con el mismo prefijo se borran las de
+    procesos que ya no viven (:func:`borrar_huerfanas`).
+    """
+    carpeta = Path(tempfile.mkdtemp(prefix=f"{prefijo}{os.getpid()}_"))
+    borrar_huerfanas(carpeta.parent, prefijo)
+    try:
+        yield carpeta
+    finally:
+        shutil.rmtree(carpeta, ignore_errors=True)
+
+
+def borrar_huerfanas(carpeta: Path, prefijo: str) -> None:
+    """Borra las carpetas ``PREFIJOpid_…`` que dejó un proceso ya muerto sin poder limpiar (p. ej. SIGKILL).
+
+    Solo carpetas del usuario (nunca enlaces) cuyo ``pid`` ya no existe.
+    """
+    for vieja in carpeta.glob(f"{prefijo}*_*"):
+        pid_texto = vieja.name[len(prefijo):].split("_", 1)[0]
+        try:
+            estado = os.lstat(vieja)
+            if not pid_texto.isdigit() or not os.path.isdir(vieja) or os.path.islink(vieja):
+                continue
+            if estado.st_uid != os.getuid():
+                continue
+            os.kill(int(pid_texto), 0)
+        except ProcessLookupError:
+            shutil.rmtree(vieja, ignore_errors=True)
+        except (OSError, AttributeError, OverflowError):  # sin permiso (otro usuario) o sin getuid (Windows)
+            continue
 
 
 def carpeta_cache() -> Path:

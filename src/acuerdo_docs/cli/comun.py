@@ -9,7 +9,6 @@ import io
 import re
 import signal
 import sys
-import tempfile
 import threading
 import zipfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -24,6 +23,7 @@ from ..errores import (
     ErrorValidacion,
     causa_sistema,
 )
+from ..rutas import carpeta_temporal
 from ..esquemas.entrada_json import cargar_json
 from ..limites_entrada import LIMITE_BYTES_JSON, MB
 from ..salida.archivos import escribir_atomico
@@ -228,8 +228,8 @@ def escribir_pdf(docx: bytes, destino: Path, args: argparse.Namespace, *, extens
     LibreOffice trabaja en una carpeta temporal; el PDF llega al destino por la misma escritura
     atómica que todo lo demás (archivo regular o nuevo, umask, modo del que se reemplaza).
     """
-    with tempfile.TemporaryDirectory(prefix="acuerdo_docs_pdf_") as temporal, sigterm_como_salida():
-        origen = Path(temporal) / f"documento{extension}"
+    with carpeta_temporal("acuerdo_docs_pdf_") as temporal, sigterm_como_salida():
+        origen = temporal / f"documento{extension}"
         escribir_atomico(origen, docx, sincronizar=False)
         escribir_atomico(destino, _a_pdf_uno(origen, args).read_bytes())
     return destino

@@ -10,7 +10,6 @@ de documentos en vuelo: un lote de 10.000 filas no se guarda entero en memoria.
 from __future__ import annotations
 
 import os
-import tempfile
 from collections.abc import Iterator
 from concurrent.futures import Executor
 from contextlib import ExitStack, contextmanager
@@ -20,6 +19,7 @@ from typing import Any
 
 from ..documentos.informe import NOMBRE_INFORME, InformeLote, ResultadoFila, guardar_informe
 from ..errores import ErrorEntrada, ErrorValidacion, validar
+from ..rutas import carpeta_temporal
 from ..lectores import Entrada, abrir_entrada, abrir_libro, ubicar
 from ..lectores.columnas import Columna
 from ..lectores.hoja_calculo import LIMITE_BYTES, LIMITE_FILAS
@@ -107,7 +107,7 @@ def generar_lote(
     remoto = destino_remoto(carpeta, entrada, reemplazar=reemplazar, en_trabajadores=escribir_en_trabajadores)
     with ExitStack() as pila:
         if remoto is not None:  # lo que se arma en local (PDF, combinado, informe) antes de subirlo
-            carpeta = Path(pila.enter_context(tempfile.TemporaryDirectory(prefix="acuerdo_docs_lote_")))
+            carpeta = pila.enter_context(carpeta_temporal("acuerdo_docs_lote_"))
         else:
             fijos = [NOMBRE_INFORME, NOMBRE_COMBINADO] if combinado else [NOMBRE_INFORME]
             carpeta = resolver_carpeta(carpeta, entradas=[entrada], fijos=fijos)

@@ -18,12 +18,12 @@ import logging
 import os
 import queue
 import shutil
-import tempfile
 import threading
 from pathlib import Path
 from types import TracebackType
 
 from ...errores import ErrorConversion
+from ...rutas import carpeta_temporal
 from ..archivos import enlazar_o_copiar, mover_atomico
 from . import ipc
 from .cache import PerfilCache, tomar_perfil_cache
@@ -233,7 +233,7 @@ class ConvertidorPdf:
             self._libres.put(puesto)
 
     def _por_a_pdf(self, absoluta: Path, final: Path) -> Path:
-        with tempfile.TemporaryDirectory(prefix="acuerdo_docs_pdf_") as temporal:
+        with carpeta_temporal("acuerdo_docs_pdf_") as temporal:
             resultado = a_pdf([absoluta], temporal, pdfa=self.pdfa, tiempo_limite=self.tiempo_limite)
             (doc,) = resultado
             if doc.pdf is None:

@@ -10,6 +10,7 @@ import tempfile
 import threading
 from pathlib import Path
 
+from ... import rutas
 from ..archivos import escribir_atomico
 from .procesos import matar_grupo
 from .soffice import version_libreoffice, xcu_perfil
@@ -104,16 +105,7 @@ def sembrar_perfil(perfil: Path, version: str | None) -> None:
 
 def borrar_huerfanas(carpeta: Path) -> None:
     """Borra perfiles que dejó un proceso ya muerto sin poder limpiar (p. ej. matado con SIGKILL)."""
-    for vieja in carpeta.glob(f"{PREFIJO_BASE}*_*"):
-        pid_texto = vieja.name[len(PREFIJO_BASE):].split("_", 1)[0]
-        try:
-            if not pid_texto.isdigit() or vieja.stat().st_uid != os.getuid():
-                continue
-            os.kill(int(pid_texto), 0)
-        except ProcessLookupError:
-            shutil.rmtree(vieja, ignore_errors=True)
-        except (OSError, AttributeError):  # sin permiso (otro usuario) o sin getuid (Windows)
-            continue
+    rutas.borrar_huerfanas(carpeta, PREFIJO_BASE)
 
 
 RESERVA = Reserva()
