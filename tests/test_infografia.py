@@ -9,6 +9,7 @@ from __future__ import annotations
 import io
 import json
 import re
+import subprocess
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -113,7 +114,7 @@ def acuerdo_extremo(actores: int, hitos: int, riesgos: int, *, largo: bool = Tru
     ]
     palabra = "Palabrasinespacios" * 8 if largo else "Objetivo"
     return {
-        "desafio": {"nombre": f"{palabra} {texto} " * 2}, "fecha": "2023-01-01", "lugar": "Bogotá",
+        "desafio": {"nombre": (f"{palabra} {texto} " * 2)[:300].strip()}, "fecha": "2023-01-01", "lugar": "Bogotá",
         "alcance": "Alcance", "objetivo": f"{texto} " * 4 + palabra, "actores": lista_actores,
         "hoja_de_ruta": lista_hitos, "riesgos": lista_riesgos, "fecha_corte": "2023-06-01",
         "facilitador": {"entidad": texto, "equipo": texto if largo else ""},
@@ -126,6 +127,7 @@ def practica_extrema(retos: int, *, largo: bool = True) -> dict[str, Any]:
         for campo in ("nombre", "dependencia", "proceso", "equipo", "linea_base", "descripcion", "aporte",
                       "poblacion_objetivo"):
             datos[campo] = (LARGO + " " + "Palabrasinespacios" * 10 + " ") * 12
+        datos["nombre"] = datos["nombre"][:300].strip()  # un título: el máximo del esquema
         datos.update(colaborador=LARGO, correo="persona.de.contacto@alcaldiabogota.gov.co", telefono="3001234567")
     datos["retos"] = [f"Reto {i} {LARGO if largo else ''}" * (3 if largo else 1) for i in range(retos)]
     return datos
@@ -484,3 +486,50 @@ def test_sin_franja_vacia_sobre_el_titulo(modelo: str) -> None:
     banda = max(r["bottom"] for r in pagina.rects if r["width"] > pagina.width * 0.9)
     texto_en_banda = [w["bottom"] for w in pagina.extract_words() if w["bottom"] <= banda]
     assert banda - max(texto_en_banda) < 0.02 * pagina.height  # la banda no deja franja vacía debajo
+
+
+# ---------------------------------------------------------------------- más de lo que cabe
+
+
+def test_el_maximo_del_esquema_cabe_con_notas_sin_solapes(tmp_path: Path) -> None:
+    # 200 actores y 1.000 hitos (los máximos del esquema) y un nombre de 300 caracteres (el máximo):
+    # la página lista los que caben y lo dice («y 186 actores más…», «y 961 hitos más…»).
+    from acuerdo_docs.limites_entrada import LARGO_NOMBRE, LIMITE_ACTORES, LIMITE_HITOS
+
+    datos = acuerdo_extremo(LIMITE_ACTORES, 0, 30, largo=False)
+    inicio = date(2023, 1, 1)
+    datos["hoja_de_ruta"] = [
+        {"actividad": f"Hito {j}", "responsable": f"a{j % 7}", "inicio": (inicio + timedelta(days=j % 300)).isoformat(),
+         "fin": (inicio + timedelta(days=j % 300 + 5)).isoformat(), "avance": j % 101}
+        for j in range(LIMITE_HITOS)
+    ]
+    datos["desafio"]["nombre"] = ("Desafío de nombre larguísimo " * 20)[:LARGO_NOMBRE]
+    pdf = renderizar_infografia(datos, "pdf")
+    pares, fuera = solapes_y_fuera(pdf)
+    assert not pares, f"palabras que se solapan: {pares[:5]}"
+    assert not fuera, f"palabras fuera de los márgenes: {fuera[:5]}"
+    texto = texto_pdf(pdf)
+    assert sin_espacios(f"y {LIMITE_ACTORES - 14} actores más…") in texto
+    assert sin_espacios(f"y {LIMITE_HITOS - 39} hitos más…") in texto
+    # La nota va en su propia línea: ninguna otra palabra comparte su franja vertical.
+    ws = palabras(pdf)
+    nota = next(w for w in ws if w["text"] == "(la")
+    vecinas = [w["text"] for w in ws if w["x0"] < 280 and abs(w["top"] - nota["top"]) < 2]
+    assert set(vecinas) <= {"y", str(LIMITE_ACTORES - 14), "actores", "más…", "(la", "lista", "completa", "está",
+                            "en", "el", "acuerdo)"}
+    destino = tmp_path / "maximo.pdf"
+    destino.write_bytes(pdf)
+    subprocess.run(["pdftoppm", "-r", "70", "-png", str(destino), str(tmp_path / "maximo")], check=True)
+    assert list(tmp_path.glob("maximo*.png"))
+
+
+def test_mas_de_lo_que_admite_el_esquema_se_rechaza_nombrando_el_campo() -> None:
+    from acuerdo_docs.errores import ErrorValidacion
+
+    datos = acuerdo_extremo(201, 0, 0, largo=False)
+    with pytest.raises(ErrorValidacion, match=r"actores \(Actores\): admite como máximo 200 elemento"):
+        renderizar_infografia(datos, "pdf")
+    datos = acuerdo_extremo(3, 0, 0, largo=False)
+    datos["desafio"]["nombre"] = "x" * 40_000
+    with pytest.raises(ErrorValidacion, match=r"desafio\.nombre .*admite como máximo 300 caracteres"):
+        renderizar_infografia(datos, "pdf")

@@ -30,6 +30,7 @@ from .comun import (
     FechaOpcional,
     Modelo,
     Texto,
+    TextoNombre,
     TextoObligatorio,
     a_texto,
     campo,
@@ -38,6 +39,7 @@ from .comun import (
     lista_de_lineas,
     normalizar_clave,
 )
+from ..limites_entrada import LARGO_NOMBRE, LIMITE_ACTORES, LIMITE_HITOS, LIMITE_RIESGOS
 from .ficha import Encabezado
 from .riesgo import Riesgo, verificar_ids_unicos
 
@@ -156,7 +158,7 @@ class EncabezadoAcuerdo(Encabezado):
 class Desafio(Modelo):
     """El desafío de innovación (reto de ciudad) que convoca a los actores."""
 
-    nombre: TextoObligatorio = campo("Nombre del desafío")
+    nombre: TextoNombre = campo("Nombre del desafío", f"Un título: hasta {LARGO_NOMBRE} caracteres.")
     descripcion: Texto = campo("Descripción del desafío", "Necesidad o problema de ciudad que se quiere resolver.",
                                default="")
 
@@ -188,7 +190,7 @@ class Actor(Modelo):
     id: Identificador = campo(
         "Id del actor", "Identificador corto y único (por ejemplo «sdm»); lo usan la hoja de ruta y los riesgos."
     )
-    entidad: TextoObligatorio = campo("Entidad u organización")
+    entidad: TextoNombre = campo("Entidad u organización", f"Hasta {LARGO_NOMBRE} caracteres.")
     sector: SectorActor = campo("Sector", "publico, privado, academico o sociedad_civil.")
     representante: Texto = campo(
         "Representante", "Persona que valida y firma por el actor.", personal=True, default=""
@@ -253,8 +255,8 @@ class Corte(Modelo):
     """
 
     fecha: Fecha = campo("Fecha de corte")
-    hoja_de_ruta: list[Hito] = campo("Hoja de ruta en el corte", default_factory=list)
-    riesgos: list[Riesgo] = campo("Riesgos en el corte", default_factory=list)
+    hoja_de_ruta: list[Hito] = campo("Hoja de ruta en el corte", default_factory=list, max_length=LIMITE_HITOS)
+    riesgos: list[Riesgo] = campo("Riesgos en el corte", default_factory=list, max_length=LIMITE_RIESGOS)
     validados: list[Identificador] = campo(
         "Actores validados en el corte", "Ids de los actores que habían validado su rol en esa fecha.",
         default_factory=list,
@@ -275,13 +277,18 @@ class AcuerdoSimbolico(Modelo):
     facilitador: Facilitador = campo("Facilitador del proceso", default_factory=Facilitador)
     alcance: TextoObligatorio = campo("Alcance", "Hasta dónde llega el desafío y qué queda por fuera.")
     objetivo: TextoObligatorio = campo("Objetivo", "Qué se espera lograr con el desafío.")
-    actores: list[Actor] = campo("Actores", "Al menos dos: entidades públicas, empresas, academia, sociedad civil.")
+    actores: list[Actor] = campo(
+        "Actores", f"Al menos dos y a lo sumo {LIMITE_ACTORES}: entidades públicas, empresas, academia, sociedad civil.",
+        max_length=LIMITE_ACTORES,
+    )
     hoja_de_ruta: list[Hito] = campo(
-        "Hoja de ruta", "Actividades hacia el prototipo, con responsable, fechas y avance.", default_factory=list
+        "Hoja de ruta", f"Actividades hacia el prototipo, con responsable, fechas y avance (hasta {LIMITE_HITOS}).",
+        default_factory=list, max_length=LIMITE_HITOS,
     )
     riesgos: list[Riesgo] = campo(
-        "Riesgos", "Riesgos del desafío (método DAFP); el responsable de cada uno es el id de un actor.",
-        default_factory=list,
+        "Riesgos", "Riesgos del desafío (método DAFP); el responsable de cada uno es el id de un actor"
+        f" (hasta {LIMITE_RIESGOS}).",
+        default_factory=list, max_length=LIMITE_RIESGOS,
     )
     fecha_corte: FechaOpcional = campo(
         "Fecha de corte del avance",

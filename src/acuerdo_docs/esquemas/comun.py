@@ -19,6 +19,7 @@ from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Fie
 from pydantic_core import PydanticCustomError
 
 from ..claves import normalizar_clave
+from ..limites_entrada import LARGO_NOMBRE
 
 # Caracteres de control que Word deja al pegar: \x0b (salto de línea manual) y
 # \x0c (salto de página) se vuelven salto de línea; \r\n y \r se normalizan a \n;
@@ -107,6 +108,14 @@ TextoCeldaObligatorio = Annotated[
     BeforeValidator(a_texto, json_schema_input_type=_entrada_texto(True, LIMITE_CELDA_EXCEL)),
     AfterValidator(_no_vacio), Field(max_length=LIMITE_CELDA_EXCEL),
 ]
+
+
+TextoNombre = Annotated[
+    str, BeforeValidator(limpiar_texto),
+    BeforeValidator(a_texto, json_schema_input_type=_entrada_texto(True, LARGO_NOMBRE)),
+    AfterValidator(_no_vacio), Field(max_length=LARGO_NOMBRE),
+]
+"""El nombre de un desafío, una práctica o una entidad: un título (``limites_entrada.LARGO_NOMBRE``), no un texto."""
 
 
 def _vacio_a_none(valor: Any) -> Any:

@@ -18,6 +18,7 @@ from typing import Annotated, Any
 from pydantic import BeforeValidator, Field, PrivateAttr, ValidationInfo, field_validator
 from pydantic_core import PydanticCustomError
 
+from ..limites_entrada import LIMITE_RIESGOS
 from . import metodo_riesgo as metodo
 from .comun import (
     FechaOpcional,
@@ -418,7 +419,8 @@ class MatrizRiesgos(Modelo):
     entidad: TextoCelda = campo("Entidad", "Entidad que lidera el desafío.", default="")
     desafio: TextoCelda = campo("Desafío", "Nombre del desafío de innovación.", default="")
     fecha: FechaOpcional = campo("Fecha", "Fecha de elaboración de la matriz.", default=None)
-    riesgos: list[Riesgo] = campo("Riesgos", "Riesgos del desafío.", default_factory=list)
+    riesgos: list[Riesgo] = campo("Riesgos", f"Riesgos del desafío (hasta {LIMITE_RIESGOS}).", default_factory=list,
+                                  max_length=LIMITE_RIESGOS)
 
     @field_validator("riesgos")
     @classmethod

@@ -18,12 +18,18 @@ from ...esquemas.riesgo import Riesgo
 from ..acuerdo import ZONAS_PRIORITARIAS, hitos_ordenados
 from .texto import corto, linea
 
+MAX_ACTORES = 15
+"""Actores que caben en la columna sin bajar la letra de 6 pt; con más se listan 14 y una nota cuenta el resto."""
+MAX_HITOS = 40
+"""Hitos que caben en la hoja de ruta; con más se dibujan 39 y la leyenda cuenta el resto."""
 MAX_RIESGOS = 5
 """Riesgos principales que se listan (el resto se cuenta; el detalle está en la matriz)."""
 MAX_ID = 14
 """Caracteres de la referencia de un riesgo en la lista (las referencias son cortas: R1, R12)."""
 MAX_MARCAS = 5
 """Marcas del eje de tiempo: más se solaparían en una columna de la página."""
+LARGO_TITULO_PDF = 300
+"""Caracteres del título en los metadatos del PDF (PDF/A no admite cadenas de más de 32.767 bytes)."""
 SIN_FASE = "Sin fase"
 MESES_CORTOS = ("ene", "feb", "mar", "abr", "may", "jun", "jul", "ago", "sep", "oct", "nov", "dic")
 _PASOS_MESES = (1, 2, 3, 6, 12, 24, 60, 120)
@@ -48,14 +54,19 @@ def _plural(n: int, singular: str, plural: str) -> str:
 
 
 def _vista_actores(acuerdo: AcuerdoSimbolico) -> list[dict[str, Any]]:
+    """Actores por sector; con más de :data:`MAX_ACTORES`, los primeros 14 (``actores_restantes`` cuenta el resto)."""
     sectores = []
+    cupo = MAX_ACTORES if len(acuerdo.actores) <= MAX_ACTORES else MAX_ACTORES - 1
     for clave, nombre in SECTORES.items():
-        actores = [a for a in acuerdo.actores if a.sector == clave]
+        todos = [a for a in acuerdo.actores if a.sector == clave]
+        actores = todos[:cupo]
+        cupo -= len(actores)
         if not actores:
             continue
         sectores.append({
             "nombre": nombre,
             "clave": clave,
+            "total": len(todos),
             "actores": [
                 {
                     "entidad": linea(a.entidad),
@@ -110,12 +121,14 @@ def _marcas(a: date, b: date) -> list[dict[str, Any]]:
 def _vista_ruta(acuerdo: AcuerdoSimbolico, referencia: date) -> dict[str, Any]:
     ordenados = hitos_ordenados(acuerdo)
     estados = [h.estado(referencia) for h in ordenados]
+    dibujados = len(ordenados) if len(ordenados) <= MAX_HITOS else MAX_HITOS - 1
     conteo = [
         {"clave": clave, "nombre": nombre, "cantidad": estados.count(clave)}  # type: ignore[arg-type]
         for clave, nombre in ESTADOS.items()
     ]
     base = {"fases": [], "marcas": [], "corte_x": None, "corte": fecha_corta(referencia), "estados": conteo,
-            "posicion_corte": "dentro", "avance": avance_global(ordenados)}
+            "posicion_corte": "dentro", "avance": avance_global(ordenados),
+            "hitos_restantes": len(ordenados) - dibujados}
     if not ordenados:
         return base
     a = min(h.inicio for h in ordenados)
@@ -124,7 +137,7 @@ def _vista_ruta(acuerdo: AcuerdoSimbolico, referencia: date) -> dict[str, Any]:
 
     fases: dict[str, list[dict[str, Any]]] = {}
     avances: dict[str, list[int]] = {}
-    for numero, (hito, estado) in enumerate(zip(ordenados, estados), start=1):
+    for numero, (hito, estado) in enumerate(zip(ordenados[:dibujados], estados, strict=False), start=1):
         fase = linea(hito.fase) or SIN_FASE
         fases.setdefault(fase, []).append({
             "numero": numero,
@@ -230,12 +243,14 @@ def datos_acuerdo(
     """El dict que lee ``plantillas/infografia_acuerdo.typ`` (sin datos personales, con o sin ``publico``)."""
     ref = acuerdo.fecha_referencia(referencia)
     ruta = _vista_ruta(acuerdo, ref)
+    sectores = _vista_actores(acuerdo)
     facilitador = acuerdo.facilitador
     return {
         "tipo": "acuerdo",
         "publico": publico,
         "formato": linea(acuerdo.encabezado.formato),
         "desafio": linea(acuerdo.desafio.nombre),
+        "titulo": corto(linea(acuerdo.desafio.nombre), LARGO_TITULO_PDF),
         "objetivo": linea(acuerdo.objetivo),
         "facilitador": linea(f"{facilitador.entidad} ({facilitador.equipo})" if facilitador.equipo
                              else facilitador.entidad),
@@ -243,7 +258,8 @@ def datos_acuerdo(
         "corte": fecha_larga(ref),
         "cifras": _cifras(acuerdo, ruta),
         "tipos": list(TIPOS_COMPROMISO.values()),
-        "sectores": _vista_actores(acuerdo),
+        "sectores": sectores,
+        "actores_restantes": len(acuerdo.actores) - sum(len(s["actores"]) for s in sectores),
         "validacion": _validacion(acuerdo),
         "ruta": ruta,
         "riesgos": _vista_riesgos(acuerdo),
