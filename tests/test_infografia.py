@@ -533,3 +533,14 @@ def test_mas_de_lo_que_admite_el_esquema_se_rechaza_nombrando_el_campo() -> None
     datos["desafio"]["nombre"] = "x" * 40_000
     with pytest.raises(ErrorValidacion, match=r"desafio\.nombre .*admite como máximo 300 caracteres"):
         renderizar_infografia(datos, "pdf")
+
+
+def test_nombre_de_practica_de_40000_caracteres_da_pdfa() -> None:
+    # El nombre de una práctica solo tiene el tope de una celda de Excel; el título del PDF se acorta.
+    datos = practica_extrema(3, largo=False)
+    datos["nombre"] = "Nombre muy largo " * 2_400
+    pdf = renderizar_infografia(datos, "pdf")
+    lector = PdfReader(io.BytesIO(pdf))
+    titulo = str(lector.metadata.title)
+    assert titulo.startswith("Buena práctica: Nombre muy largo") and len(titulo) < 400
+    assert b"pdfaid" in pdf

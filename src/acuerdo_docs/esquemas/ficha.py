@@ -16,7 +16,6 @@ from .comun import (
     RutaArchivo,
     Telefono,
     Texto,
-    TextoNombre,
     TextoObligatorio,
     campo,
     lista_de_lineas,
@@ -121,7 +120,7 @@ class BuenaPractica(Modelo):
         description="Proceso, procedimiento, formato, código y versión; por omisión los de la versión 01.",
     )
     fecha_diligenciamiento: Fecha = campo("Fecha de diligenciamiento del formato:")
-    nombre: TextoNombre = campo("Nombre de la buena práctica de gestión pública:", seccion=S1)
+    nombre: TextoObligatorio = campo("Nombre de la buena práctica de gestión pública:", seccion=S1)
     dependencia: TextoObligatorio = campo("Dependencia responsable de la buena práctica:", seccion=S1)
     directivo: Texto = campo("Directivo(a) de la dependencia:", seccion=S1, personal=True, default="")
     proceso: TextoObligatorio = campo("Proceso al que pertenece la buena práctica:", seccion=S1)

@@ -16,7 +16,7 @@ from ...esquemas.acuerdo import ESTADOS, SECTORES, TIPOS_COMPROMISO, AcuerdoSimb
 from ...esquemas.comun import fecha_corta, fecha_larga, numero_co
 from ...esquemas.riesgo import Riesgo
 from ..acuerdo import ZONAS_PRIORITARIAS, hitos_ordenados
-from .texto import corto, linea
+from .texto import corto, linea, titulo_pdf
 
 MAX_ACTORES = 15
 """Actores que caben en la columna sin bajar la letra de 6 pt; con más se listan 14 y una nota cuenta el resto."""
@@ -28,8 +28,6 @@ MAX_ID = 14
 """Caracteres de la referencia de un riesgo en la lista (las referencias son cortas: R1, R12)."""
 MAX_MARCAS = 5
 """Marcas del eje de tiempo: más se solaparían en una columna de la página."""
-LARGO_TITULO_PDF = 300
-"""Caracteres del título en los metadatos del PDF (PDF/A no admite cadenas de más de 32.767 bytes)."""
 SIN_FASE = "Sin fase"
 MESES_CORTOS = ("ene", "feb", "mar", "abr", "may", "jun", "jul", "ago", "sep", "oct", "nov", "dic")
 _PASOS_MESES = (1, 2, 3, 6, 12, 24, 60, 120)
@@ -250,7 +248,7 @@ def datos_acuerdo(
         "publico": publico,
         "formato": linea(acuerdo.encabezado.formato),
         "desafio": linea(acuerdo.desafio.nombre),
-        "titulo": corto(linea(acuerdo.desafio.nombre), LARGO_TITULO_PDF),
+        "titulo": titulo_pdf(acuerdo.desafio.nombre),
         "objetivo": linea(acuerdo.objetivo),
         "facilitador": linea(f"{facilitador.entidad} ({facilitador.equipo})" if facilitador.equipo
                              else facilitador.entidad),

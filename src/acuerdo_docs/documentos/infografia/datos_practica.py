@@ -10,7 +10,7 @@ from typing import Any
 
 from ...esquemas.comun import etiqueta, fecha_larga
 from ...esquemas.ficha import BuenaPractica
-from .texto import linea, lineas
+from .texto import linea, lineas, titulo_pdf
 
 MAX_RETOS = 6
 """Retos que se listan; si hay más, se dice cuántos quedan (el detalle está en la ficha)."""
@@ -33,6 +33,7 @@ def datos_practica(practica: BuenaPractica, *, publico: bool = False) -> dict[st
         "formato": f"{linea(practica.encabezado.formato)} · {linea(practica.encabezado.codigo)}"
                    f" · versión {linea(practica.encabezado.version)}",
         "nombre": linea(practica.nombre),
+        "titulo": titulo_pdf(practica.nombre),
         "dependencia": linea(practica.dependencia),
         "proceso": linea(practica.proceso),
         "equipo": linea(practica.equipo),
