@@ -3,11 +3,8 @@
 from __future__ import annotations
 
 import io
-import shutil
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
 
 from pydantic import BaseModel
 
@@ -17,6 +14,8 @@ from ..documentos.infografia import renderizar_infografia
 from ..documentos.matriz import generar_matriz_riesgos
 from ..errores import ErrorConversion
 from ..paquete.escritor import zip_determinista
+from ..rutas import carpeta_temporal
+from ..salida.archivos import escribir_atomico
 from ..salida.pdf import a_pdf
 from ..salida.pdf.soffice import buscar_soffice
 
@@ -42,14 +41,11 @@ def _matriz(acuerdo: BaseModel) -> bytes:
 
 def _pdf(word: Callable[[BaseModel], bytes]) -> Callable[[BaseModel], bytes]:
     def convertir(modelo: BaseModel) -> bytes:
-        carpeta = Path(tempfile.mkdtemp(prefix="acuerdo-docs-web-"))
-        try:
-            entrada = carpeta / "documento.docx"
-            entrada.write_bytes(word(modelo))
+        with carpeta_temporal("acuerdo_docs_web_") as carpeta:  # la de un proceso muerto se borra
+            entrada = escribir_atomico(carpeta / "documento.docx", word(modelo), sincronizar=False)
+            assert entrada is not None
             a_pdf(entrada, carpeta).exigir()
             return (carpeta / "documento.pdf").read_bytes()
-        finally:
-            shutil.rmtree(carpeta, ignore_errors=True)
 
     return convertir
 
