@@ -304,7 +304,8 @@ CASOS_INUTILIZABLES = {
     "desconocido.xlsx": (_encabezado_desconocido, "Columna inventada"),
     "falta.xlsx": (_falta_obligatoria, "faltan columnas obligatorias"),
     "vacio.xlsx": (lambda r: generar_plantilla_lote("fichas", r), "no tiene filas"),
-    "datos.ods": (lambda r: r.write_bytes(b"PK\x03\x04"), "formato no admitido"),
+    "danado.ods": (lambda r: r.write_bytes(b"PK\x03\x04"), "dañado"),  # .ods sí se lee (issue 24)
+    "datos.numbers": (lambda r: r.write_bytes(b"PK\x03\x04"), "formato no admitido"),
 }
 
 

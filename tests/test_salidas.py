@@ -283,7 +283,7 @@ def test_archivo_nuevo_respeta_la_umask(tmp_path: Path, umask: Callable[[int], N
     assert stat.S_IMODE((tmp_path / "nueva").stat().st_mode) == 0o777 & ~mascara
 
 
-@pytest.mark.parametrize("modo", [0o600, 0o640, 0o444])
+@pytest.mark.parametrize("modo", [0o600, 0o640, 0o644])  # uno de solo lectura (0o444) no se reemplaza: test_archivos_del_equipo
 def test_archivo_reemplazado_conserva_su_modo(tmp_path: Path, umask: Callable[[int], None], modo: int) -> None:
     umask(0o000)  # la umask más floja: aun así el 0600 no se afloja
     ruta = tmp_path / "f.docx"

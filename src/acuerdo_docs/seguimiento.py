@@ -27,6 +27,7 @@ from .lectores.actualizacion import Cambio, actualizar_acuerdo
 from .lectores.matriz_xlsx import AvisoCelda
 from .salida.archivos import publicar_carpeta
 from .salida.destinos import resolver_carpeta
+from .salida.protegidos import respaldar_si_editado
 
 NOMBRE_JSON = "acuerdo.json"
 NOMBRE_ACUERDO = "acuerdo.docx"
@@ -77,6 +78,41 @@ def _dentro(ruta: Path, carpeta: Path) -> bool:
     return True
 
 
+def cortes_en_carpeta(carpeta: Path) -> dict[date, Path]:
+    """Los cortes que ya hay en ``carpeta`` (``corte_AAAA-MM-DD/`` con su acuerdo.json), por fecha."""
+    cortes: dict[date, Path] = {}
+    if not carpeta.is_dir():
+        return cortes
+    for hija in carpeta.iterdir():
+        if not hija.name.startswith("corte_") or not (hija / NOMBRE_JSON).is_file():
+            continue
+        try:
+            cortes[date.fromisoformat(hija.name.removeprefix("corte_"))] = hija
+        except ValueError:
+            continue
+    return dict(sorted(cortes.items()))
+
+
+def revisar_historia(acuerdo: AcuerdoSimbolico, corte: date, carpeta: Path) -> None:
+    """La historia nunca se pierde: un acuerdo que no conoce cortes que ya están en la carpeta se rechaza.
+
+    Pasa cuando se parte de un JSON más viejo (el original, o el de un corte anterior) que los cortes
+    guardados: su historia no los tiene y el nuevo corte los borraría de ella. Rehacer el mismo corte
+    (misma fecha) sí se puede. El mensaje nombra el último corte, del que hay que partir.
+    """
+    conocidos = {c.fecha for c in acuerdo.seguimiento}
+    guardados = cortes_en_carpeta(carpeta)
+    faltan = [f for f in guardados if f not in conocidos and f != corte]
+    if not faltan:
+        return
+    ultimo = max(guardados)
+    raise ErrorEntrada(
+        f"la carpeta {carpeta} ya tiene cortes que este acuerdo no conoce ({', '.join(f.isoformat() for f in faltan)}):"
+        f" el nuevo corte los quitaría de la historia. Parta del acuerdo del último corte:"
+        f" {guardados[ultimo] / NOMBRE_JSON}"
+    )
+
+
 def registrar_corte(
     acuerdo: AcuerdoSimbolico,
     libro: str | Path,
@@ -105,16 +141,19 @@ def registrar_corte(
                 f"la entrada {leida.name} está dentro de {destino}, que este corte reemplazaría: "
                 "cópiela a otra carpeta o elija otra salida con -o"
             )
+    revisar_historia(acuerdo, corte, Path(carpeta))
     cambios: list[Cambio] = []
     avisos: list[AvisoCelda] = []
     base = linea_base(acuerdo, corte)
     actualizado = actualizar_acuerdo(base, libro, cambios=cambios, avisos=avisos)
-    actualizado = agregar_corte(actualizado, corte)
+    actualizado = agregar_corte(actualizado, corte).model_copy(update={"id": acuerdo.identificador()})
     archivos = _archivos_del_corte(actualizado, corte, desde, publico)
     if extras is not None:
         archivos.update(extras(actualizado, corte))
+    # El libro de un corte que se rehace y que el equipo editó donde estaba queda en una copia al lado.
+    respaldar_si_editado(destino / NOMBRE_MATRIZ, destino.with_name(f"{destino.name}_{NOMBRE_MATRIZ}.bak"))
     escritos = publicar_carpeta(archivos, destino)
     return ResultadoCorte(destino, escritos, actualizado, cambios, avisos)
 
 
-__all__ = ["ResultadoCorte", "nombre_carpeta", "registrar_corte"]
+__all__ = ["ResultadoCorte", "cortes_en_carpeta", "nombre_carpeta", "registrar_corte", "revisar_historia"]

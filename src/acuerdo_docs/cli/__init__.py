@@ -160,6 +160,7 @@ def error_interno(exc: BaseException, argv: Sequence[str]) -> int:
 def _main(argv: list[str], convertidor: object) -> int:
     from ..errores import ErrorAcuerdoDocs
     from ..salida.archivos import error_salida
+    from ..salida.protegidos import si_editado
     from . import comun
 
     parser = construir_parser(argv)
@@ -171,7 +172,8 @@ def _main(argv: list[str], convertidor: object) -> int:
         manejador.setFormatter(_FormatoSeguro(None if propio else manejador.formatter))
     args.convertidor = convertidor
     try:
-        return int(args.ejecutar(args) or 0)
+        with si_editado(getattr(args, "si_editado", "respaldar")):
+            return int(args.ejecutar(args) or 0)
     except ErrorAcuerdoDocs as exc:
         return comun.informar_error(exc)
     except BrokenPipeError:  # p. ej. acuerdo-docs esquema ficha | head

@@ -42,6 +42,7 @@ def registrar(ordenes: argparse._SubParsersAction) -> None:
     )
     p.add_argument("--plantilla", type=Path, metavar="DOCX", help="plantilla Word propia (por omisión, la incorporada)")
     comun.agregar_publico(p)
+    comun.agregar_si_editado(p)
     comun.agregar_pdf(p, infografias=True)
     comun.agregar_pdf_completo(p)
     p.set_defaults(ejecutar=ejecutar)

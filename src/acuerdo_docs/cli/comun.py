@@ -259,6 +259,15 @@ def escribir_documento(salida: Salida, docx: bytes, aviso: str, args: argparse.N
         print(f"PDF escrito: {escribir_pdf(docx, ruta_pdf, args)}")
 
 
+def agregar_si_editado(parser: argparse.ArgumentParser) -> None:
+    """``--si-editado``: qué hacer con un libro de salida que el equipo editó desde que se escribió."""
+    parser.add_argument(
+        "--si-editado", choices=("respaldar", "rechazar"), default="respaldar",
+        help="si un libro .xlsx que se va a reemplazar cambió desde que acuerdo-docs lo escribió: «respaldar»"
+             " (por omisión) guarda la versión editada en NOMBRE.xlsx.bak y avisa; «rechazar» no escribe nada",
+    )
+
+
 def agregar_publico(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--publico", action="store_true",

@@ -87,6 +87,7 @@ def registrar(ordenes: argparse._SubParsersAction) -> None:
     remoto.add_argument("--escribir-en-trabajadores", action="store_true",
                         help="con --planificador y destino s3://…: cada trabajador escribe sus documentos"
                              " (el manifiesto lo escribe esta máquina al final)")
+    comun.agregar_si_editado(p)
     p.set_defaults(ejecutar=ejecutar)
 
 

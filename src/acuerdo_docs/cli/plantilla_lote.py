@@ -26,6 +26,7 @@ def registrar(ordenes: argparse._SubParsersAction) -> None:
     p.add_argument("tipo", choices=TIPOS, help="tipo de lote")
     comun.agregar_salida(p, "libro .xlsx de salida, o una carpeta (termina en / o ya existe) para escribir"
                          " en ella plantilla_TIPO.xlsx")
+    comun.agregar_si_editado(p)
     p.set_defaults(ejecutar=ejecutar)
 
 

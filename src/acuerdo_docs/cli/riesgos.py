@@ -58,6 +58,7 @@ def registrar(ordenes: argparse._SubParsersAction) -> None:
     p.add_argument("--encabezado", type=Path, metavar="JSON",
                    help="encabezado del formato (proceso, procedimiento, formato, codigo, version) que reemplaza "
                         "el del archivo de entrada")
+    comun.agregar_si_editado(p)
     p.set_defaults(ejecutar=ejecutar)
 
 

@@ -42,6 +42,7 @@ def registrar(ordenes: argparse._SubParsersAction) -> None:
     p.add_argument("--desde", type=comun.fecha_argumento, metavar="AAAA-MM-DD",
                    help="compara con el corte guardado de esta fecha (por omisión, el anterior)")
     comun.agregar_publico(p)
+    comun.agregar_si_editado(p)
     p.set_defaults(ejecutar=ejecutar)
 
 

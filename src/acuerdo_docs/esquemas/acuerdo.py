@@ -8,6 +8,7 @@ se deriva del avance y de las fechas frente a una fecha de referencia
 
 from __future__ import annotations
 
+import hashlib
 from datetime import date
 from typing import Annotated, Any, Literal
 
@@ -266,6 +267,13 @@ class Corte(Modelo):
 class AcuerdoSimbolico(Modelo):
     """Acuerdo simbólico de corresponsabilidad de un desafío de innovación, con su hoja de ruta."""
 
+    id: Identificador | None = campo(
+        "Identificador estable del acuerdo",
+        "Identificador estable del acuerdo: lo llevan los libros que escribe el proyecto, para reconocerlos"
+        " aunque se renombren. Si no viene, se deriva de la fecha de la reunión de inicio y el nombre del"
+        " desafío, y «acuerdo-docs seguimiento» y los lotes lo guardan en el JSON que escriben.",
+        default=None,
+    )
     encabezado: EncabezadoAcuerdo = Field(
         default_factory=EncabezadoAcuerdo,
         title="Encabezado del formato",
@@ -369,6 +377,13 @@ class AcuerdoSimbolico(Modelo):
             for loc, valor in fechas
             if valor is not None and not minimo <= valor <= maximo
         ]
+
+    def identificador(self) -> str:
+        """El id del acuerdo: el del JSON o, si no trae, uno derivado de su fecha y su desafío (determinista)."""
+        if self.id:
+            return self.id
+        base = f"{self.fecha.isoformat()}|{normalizar_clave(self.desafio.nombre)}"
+        return "acu-" + hashlib.sha256(base.encode("utf-8")).hexdigest()[:16]
 
     def actor(self, id_actor: str) -> Actor | None:
         """El actor con ese id (o ``None``)."""

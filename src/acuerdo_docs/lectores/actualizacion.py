@@ -15,7 +15,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from ..errores import ErrorCampo, ErrorValidacion, ruta_desde_texto, traducir
+from ..errores import ErrorCampo, ErrorEntrada, ErrorValidacion, ruta_desde_texto, traducir
 from ..esquemas import metodo_riesgo
 from ..esquemas.acuerdo import AcuerdoSimbolico, Hito
 from ..esquemas.comun import etiqueta, fecha_corta, normalizar_clave
@@ -109,6 +109,23 @@ def cambios_riesgos(antes: list[Riesgo], despues: list[Riesgo]) -> list[Cambio]:
     return cambios
 
 
+def comprobar_identidad(acuerdo: AcuerdoSimbolico, datos: DatosMatriz, nombre: str) -> AvisoCelda | None:
+    """El libro es de este acuerdo: si es de otro, :class:`ErrorEntrada` nombrando ambos desafíos.
+
+    Un libro sin identidad (de una versión anterior o hecho a mano) se lee, con un aviso.
+    """
+    if datos.acuerdo_id is None:
+        return AvisoCelda(nombre, "el libro no dice de qué acuerdo es (es anterior o hecho a mano): se lee sin"
+                                  f" comprobarlo; verifique que es el del desafío «{acuerdo.desafio.nombre}»")
+    if datos.acuerdo_id != acuerdo.identificador():
+        otro = f"«{datos.desafio}»" if datos.desafio else f"de id {datos.acuerdo_id}"
+        raise ErrorEntrada(
+            f"{nombre} es el libro de otro acuerdo (desafío {otro}), no del desafío «{acuerdo.desafio.nombre}»"
+            f" (id {acuerdo.identificador()}): use el libro de este acuerdo; no se escribió nada"
+        )
+    return None
+
+
 def _errores_en_celdas(exc: ValidationError, datos: DatosMatriz) -> list[ErrorCampo]:
     return [ErrorCampo(datos.celda(ruta_desde_texto(e.ruta)) or e.ruta, e.etiqueta, e.mensaje)
             for e in traducir(exc, AcuerdoSimbolico)]
@@ -129,6 +146,8 @@ def actualizar_acuerdo(
     :class:`ErrorValidacion` con la celda de cada error y no devuelve nada.
     """
     datos = origen if isinstance(origen, DatosMatriz) else leer_matriz(origen)
+    aviso_identidad = comprobar_identidad(acuerdo, datos, Path(origen).name if not isinstance(origen, DatosMatriz)
+                                          else "el libro")
     nuevo = acuerdo.model_dump()
     nuevo["riesgos"] = [r.model_dump() for r in datos.riesgos]
     if datos.hay_hoja_ruta:
@@ -146,8 +165,8 @@ def actualizar_acuerdo(
             cambios.append(Cambio("Acuerdo", etiqueta(AcuerdoSimbolico, "fecha_corte"),
                                   _mostrar(acuerdo.fecha_corte), _mostrar(resultado.fecha_corte)))
     if avisos is not None:
-        avisos += datos.avisos
+        avisos += ([aviso_identidad] if aviso_identidad else []) + datos.avisos
     return resultado
 
 
-__all__ = ["Cambio", "actualizar_acuerdo", "cambios_hitos", "cambios_riesgos", "clave_hito"]
+__all__ = ["Cambio", "actualizar_acuerdo", "comprobar_identidad", "cambios_hitos", "cambios_riesgos", "clave_hito"]

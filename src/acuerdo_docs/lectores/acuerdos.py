@@ -50,7 +50,7 @@ def _con_opciones(columnas: list[Columna], opciones: dict[str, tuple[str, ...]])
 
 
 HOJAS: dict[str, list[Columna]] = {
-    ACUERDOS: [ID_ACUERDO, *columnas_de(AcuerdoSimbolico, ocultas={"encabezado"})],
+    ACUERDOS: [ID_ACUERDO, *columnas_de(AcuerdoSimbolico, ocultas={"encabezado", "id"})],
     ACTORES: [ID_ACUERDO, *columnas_de(Actor)],
     COMPROMISOS: [ID_ACUERDO, ID_ACTOR, *columnas_de(Compromiso)],
     HITOS: [ID_ACUERDO, *columnas_de(Hito)],

@@ -22,6 +22,7 @@ from ..esquemas.columna import Columna, sin_marca_obligatoria
 from ..esquemas.comun import normalizar_clave
 from ..limites_entrada import LIMITE_BYTES_LIBRO, LIMITE_FILAS_LOTE, MB
 from ..paquete.seguridad import LimitesZip, Motivo, ZipRechazado, abrir_zip, buscar_dtd, revisar_partes
+from ..salida.protegidos import avisar_si_abierto
 from .celdas import convertir, lineas
 
 LIMITE_BYTES = LIMITE_BYTES_LIBRO
@@ -38,7 +39,7 @@ MEMORIA_FILAS = 64 * MB
 
 _FIRMA_OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _CIFRADO = "EncryptionInfo".encode("utf-16-le")
-EXTENSIONES_LIBRO = (".xlsx", ".xlsm")
+EXTENSIONES_LIBRO = (".xlsx", ".xlsm", ".ods")
 EXTENSIONES_CSV = (".csv", ".txt")
 
 
@@ -94,11 +95,16 @@ def verificar_archivo(
     limite_bytes: int = LIMITE_BYTES,
     limite_descomprimido: int = LIMITE_DESCOMPRIMIDO,
 ) -> str:
-    """Revisa el archivo antes de abrirlo; devuelve ``"xlsx"`` o ``"csv"`` o lanza :class:`ErrorEntrada`."""
+    """Revisa el archivo antes de abrirlo; devuelve ``"xlsx"``, ``"ods"`` o ``"csv"`` o lanza :class:`ErrorEntrada`.
+
+    Si el libro parece abierto en Excel o LibreOffice (su archivo de bloqueo está al lado), avisa:
+    se lee lo último guardado.
+    """
     if not ruta.exists():
         raise ErrorEntrada(f"No existe el archivo de entrada: {ruta}")
     if not ruta.is_file():
         raise ErrorEntrada(f"La entrada no es un archivo: {ruta}")
+    avisar_si_abierto(ruta)
     exigir_tamano(ruta.name, ruta.stat().st_size, limite_bytes)
     sufijo = ruta.suffix.lower()
     with ruta.open("rb") as f:
@@ -122,8 +128,9 @@ def verificar_archivo(
         return "csv"
     if sufijo not in EXTENSIONES_LIBRO:
         raise ErrorEntrada(f"{ruta.name}: {_otro_formato(sufijo)}")
-    _verificar_zip(ruta, limite_descomprimido)
-    return "xlsx"
+    ods = sufijo == ".ods"
+    _verificar_zip(ruta, limite_descomprimido, requerida="content.xml" if ods else "workbook.xml")
+    return "ods" if ods else "xlsx"
 
 
 _OTROS_FORMATOS = {
@@ -133,17 +140,16 @@ _OTROS_FORMATOS = {
     ".docx": "es un documento de Word, y un lote lee un libro .xlsx o un .csv. Para leer una ficha"
              " diligenciada: «acuerdo-docs extraer ARCHIVO.docx -o ficha.json»; para varias, «acuerdo-docs"
              " catalogo CARPETA/ -o catalogo.xlsx».",
-    ".ods": "formato no admitido (hoja de LibreOffice .ods): guárdela como libro de Excel (.xlsx) o como CSV.",
 }
 
 
 def _otro_formato(sufijo: str) -> str:
     """Qué hacer con un archivo que no es un libro ni un CSV (un JSON, un .docx)."""
-    return _OTROS_FORMATOS.get(sufijo, "formato no admitido; use un libro .xlsx o un archivo .csv"
+    return _OTROS_FORMATOS.get(sufijo, "formato no admitido; use un libro .xlsx u .ods, o un archivo .csv"
                                " (vea: acuerdo-docs plantilla-lote).")
 
 
-def _verificar_zip(ruta: Path, limite_descomprimido: int) -> None:
+def _verificar_zip(ruta: Path, limite_descomprimido: int, requerida: str = "workbook.xml") -> None:
     """Tamaños, partes y DTD del libro (:mod:`~acuerdo_docs.paquete.seguridad`), con el mensaje del libro.
 
     openpyxl ya no resuelve entidades (defusedxml en las hojas, lxml sin entidades en el resto);
@@ -155,7 +161,7 @@ def _verificar_zip(ruta: Path, limite_descomprimido: int) -> None:
             miembros = zf.infolist()
             revisar_partes(miembros, limites)
             nombres = {m.filename for m in miembros}
-            if "xl/workbook.xml" not in nombres and not any(n.endswith("workbook.xml") for n in nombres):
+            if not any(n == requerida or n.endswith("/" + requerida) for n in nombres):
                 raise ZipRechazado(Motivo.DANADO)
             buscar_dtd(zf, miembros)
     except ZipRechazado as exc:
@@ -253,10 +259,16 @@ class LibroEntrada:
         self._dimensiones: dict[str, int | None] = {}
         self._guardadas: dict[str, list[tuple[Any, ...]]] = {}
         self._memoria = MEMORIA_FILAS  # lo que aún se puede guardar
-        if formato == "xlsx":
-            self._abrir_xlsx()
+        if formato == "ods":
+            from .ods import leer_ods
+
+            self._libro = leer_ods(ruta, formulas=False)
             self.hojas: list[str] = list(self._libro.sheetnames)
             self.ocultas: set[str] = {ws.title for ws in self._libro.worksheets if _oculta(ws)}
+        elif formato == "xlsx":
+            self._abrir_xlsx()
+            self.hojas = list(self._libro.sheetnames)
+            self.ocultas = {ws.title for ws in self._libro.worksheets if _oculta(ws)}
         else:
             self.hojas = [ruta.stem]
             self.ocultas = set()

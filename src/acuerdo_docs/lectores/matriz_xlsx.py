@@ -24,7 +24,9 @@ from ..esquemas.acuerdo import Hito
 from ..esquemas.comun import etiqueta, normalizar_clave
 from ..esquemas.riesgo import ETIQUETAS_CALCULADAS, Control, Riesgo
 from ..limites_entrada import LIMITE_HITOS, LIMITE_RIESGOS, miles, recortar
+from ..salida.protegidos import PROPIEDAD_DESAFIO, PROPIEDAD_ID
 from .hoja_calculo import abrir_xlsx, elegir_hoja, hojas_visibles, verificar_archivo
+from .ods import leer_ods
 
 FILAS_BUSQUEDA = 40
 """Filas en las que se busca la fila de títulos de cada hoja."""
@@ -96,6 +98,10 @@ class DatosMatriz:
     celdas: dict[Ruta, str] = field(default_factory=dict)
     """Celda de origen de cada dato: ``("riesgos", 0, "probabilidad") -> "Matriz!F10"``."""
     avisos: list[AvisoCelda] = field(default_factory=list)
+    acuerdo_id: str | None = None
+    """Id del acuerdo al que pertenece el libro (propiedad del documento), o ``None`` si no lo dice."""
+    desafio: str | None = None
+    """Nombre del desafío con que se escribió el libro (propiedad del documento)."""
 
     def celda(self, ruta: Ruta) -> str | None:
         """La celda de una ruta de error de pydantic (o de su fila, si el campo no tiene celda propia)."""
@@ -346,6 +352,16 @@ def _validar_lista(modelo: type[BaseModel], filas: list[dict[str, Any]], lista: 
     return validos
 
 
+def abrir_libro_editado(ruta: Path) -> Any:
+    """El libro .xlsx u .ods (con sus fórmulas, para avisar de las sobrescritas), verificado antes de abrirlo."""
+    formato = verificar_archivo(ruta)
+    if formato == "ods":
+        return leer_ods(ruta)
+    if formato != "xlsx":
+        raise ErrorEntrada(f"{ruta.name}: la matriz editada debe ser el libro .xlsx (o .ods) que escribió acuerdo-docs")
+    return abrir_xlsx(ruta, formulas=True)
+
+
 def leer_matriz(origen: str | Path) -> DatosMatriz:
     """Lee un libro de matriz de riesgos editado: riesgos con controles, hitos y fecha de referencia.
 
@@ -353,9 +369,7 @@ def leer_matriz(origen: str | Path) -> DatosMatriz:
     :class:`ErrorValidacion`; un libro que no es de la matriz lanza :class:`ErrorEntrada`.
     """
     ruta = Path(origen)
-    if verificar_archivo(ruta) != "xlsx":
-        raise ErrorEntrada(f"{ruta.name}: la matriz editada debe ser el libro .xlsx que escribió acuerdo-docs")
-    libro = abrir_xlsx(ruta, formulas=True)
+    libro = abrir_libro_editado(ruta)
     try:
         return _leer_libro(libro, ruta)
     finally:
@@ -371,6 +385,9 @@ def _leer_libro(libro: Any, ruta: Path) -> DatosMatriz:
             f"{ruta.name}: no es un libro de matriz de riesgos de acuerdo_docs (ninguna hoja tiene las columnas"
             f" «{etiqueta(Riesgo, 'id')}» y «{etiqueta(Riesgo, 'descripcion')}»)"
         )
+    propiedades = {p.name: str(p.value) for p in libro.custom_doc_props.props}
+    datos.acuerdo_id = propiedades.get(PROPIEDAD_ID) or None
+    datos.desafio = propiedades.get(PROPIEDAD_DESAFIO) or None
     errores: list[ErrorCampo] = []
     crudos_riesgos = _leer_riesgos(*hallada, datos, errores)
     requeridos_ruta = {_clave(etiqueta(Hito, "actividad")), _clave(etiqueta(Hito, "responsable"))}
@@ -386,4 +403,4 @@ def _leer_libro(libro: Any, ruta: Path) -> DatosMatriz:
     return datos
 
 
-__all__ = ["AvisoCelda", "DatosMatriz", "leer_matriz"]
+__all__ = ["AvisoCelda", "DatosMatriz", "abrir_libro_editado", "leer_matriz"]

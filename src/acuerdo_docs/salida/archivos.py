@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from ..errores import ErrorSalida, causa_sistema
+from . import protegidos
 
 Destino = str | os.PathLike[str] | BinaryIO
 
@@ -37,7 +38,9 @@ def revisar_destino(ruta: str | os.PathLike[str], mostrar: str | None = None) ->
 
     Mira la ruta sin seguir enlaces (``lstat``) y sin abrirla: un FIFO no bloquea y un dispositivo
     como ``/dev/null`` nunca se reemplaza. Lanza :class:`DestinoNoValido` si no sirve; ``mostrar``
-    es la ruta como la escribió el usuario (para el mensaje).
+    es la ruta como la escribió el usuario (para el mensaje). Un archivo abierto en Excel o LibreOffice,
+    de solo lectura o (con la política «rechazar») un libro editado tampoco se reemplaza
+    (:func:`~acuerdo_docs.salida.protegidos.revisar_reemplazo`).
     """
     texto = os.fspath(ruta) if mostrar is None else mostrar
     try:
@@ -58,6 +61,7 @@ def revisar_destino(ruta: str | os.PathLike[str], mostrar: str | None = None) ->
             f"«{texto}» no es un archivo regular (dispositivo, FIFO o socket):"
             " solo se escribe en archivos regulares o rutas nuevas."
         )
+    protegidos.revisar_reemplazo(ruta, texto)
     return stat.S_IMODE(estado.st_mode) & 0o777
 
 
@@ -143,6 +147,8 @@ def escribir_atomico_con(destino: str | os.PathLike[str], escribir: Callable[[Bi
     try:
         creadas = _crear_carpeta(ruta.parent)
         modo = revisar_destino(ruta)
+        if modo is not None:
+            protegidos.respaldar_si_editado(ruta)  # lo que el equipo escribió en el libro nunca se pierde
         fd, temporal = _temporal(ruta.parent, modo_nuevo if modo is None else modo)
         try:
             with os.fdopen(fd, "wb") as f:

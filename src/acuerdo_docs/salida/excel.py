@@ -27,6 +27,7 @@ from ..esquemas.comun import limpiar_texto
 from ..paquete.escritor import leer_miembros, zip_determinista
 from .archivos import Destino, escribir_atomico
 from .medidas import ancho_palabra_mas_larga, lineas_texto
+from .protegidos import PROPIEDAD_HUELLA, marca_huella, sellar
 
 FECHA_LIBRO = datetime(2000, 1, 1, 0, 0, 0)
 """Fecha fija de creación y modificación en las propiedades del libro (determinismo)."""
@@ -224,17 +225,31 @@ def fuente_por_omision(wb: Workbook) -> None:
             estilo.font = base
 
 
+def propiedad_texto(wb: Workbook, nombre: str, valor: str) -> None:
+    """Una propiedad personalizada de texto del libro (Excel y LibreOffice la conservan al guardar)."""
+    from openpyxl.packaging.custom import StringProperty
+
+    props = wb.custom_doc_props
+    for previa in [p for p in props.props if p.name == nombre]:
+        props.props.remove(previa)
+    props.append(StringProperty(name=nombre, value=limpiar_texto(valor)))
+
+
 def libro_a_bytes(wb: Workbook, *, titulo: str | None = None) -> bytes:
-    """Serializa el libro de forma reproducible (zip con fechas fijas, propiedades fijas)."""
+    """Serializa el libro de forma reproducible (zip con fechas fijas, propiedades fijas).
+
+    El libro lleva su huella (:mod:`.protegidos`): así se sabe, antes de reemplazarlo, si alguien lo editó.
+    """
     propiedades_fijas(wb, titulo=titulo)
     fuente_por_omision(wb)
+    propiedad_texto(wb, PROPIEDAD_HUELLA, marca_huella())
     buffer = io.BytesIO()
     wb.save(buffer)
     # openpyxl pone la hora actual en "modified" al guardar: se reescribe docProps/core.xml.
     wb.properties.modified = FECHA_LIBRO
     nucleo = tostring(wb.properties.to_tree())
-    miembros = leer_miembros(buffer.getvalue())
-    return zip_determinista((n, nucleo if n == "docProps/core.xml" else datos) for n, datos in miembros)
+    miembros = [(n, nucleo if n == "docProps/core.xml" else datos) for n, datos in leer_miembros(buffer.getvalue())]
+    return zip_determinista(sellar(miembros))
 
 
 def guardar_libro(wb: Workbook, destino: Destino, *, titulo: str | None = None) -> Path | None:
@@ -265,6 +280,7 @@ __all__ = [
     "guardar_libro",
     "libro_a_bytes",
     "parece_formula",
+    "propiedad_texto",
     "propiedades_fijas",
     "rango",
     "texto_encabezado_pagina",

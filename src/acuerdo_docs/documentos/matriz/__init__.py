@@ -22,7 +22,8 @@ from ...esquemas.acuerdo import AcuerdoSimbolico
 from ...esquemas.metodo_riesgo import MetodoRiesgo
 from ...esquemas.riesgo import LIMITE_CONTROLES
 from ...salida.archivos import Destino
-from ...salida.excel import guardar_libro
+from ...salida.excel import guardar_libro, propiedad_texto
+from ...salida.protegidos import PROPIEDAD_DESAFIO, PROPIEDAD_ID
 from . import impresion
 from .catalogos import HOJA_CATALOGOS, hoja_catalogos
 from .entrada import como_fecha, encabezado_matriz, entidad_de, leer_riesgos, texto_desafio
@@ -140,6 +141,9 @@ def construir_libro(
     wb.move_sheet(HOJA_CATALOGOS, offset=len(wb.sheetnames))  # al final, antes de Cálculos
     wb.move_sheet(HOJA_CALCULOS, offset=len(wb.sheetnames))
     wb.active = 0
+    if acuerdo is not None:  # el libro sabe de qué acuerdo es, aunque se renombre (Excel y LibreOffice lo conservan)
+        propiedad_texto(wb, PROPIEDAD_ID, acuerdo.identificador())
+        propiedad_texto(wb, PROPIEDAD_DESAFIO, acuerdo.desafio.nombre)
     # Excel recalcula todo al abrir (openpyxl no guarda valores en caché de las fórmulas).
     wb.calculation.fullCalcOnLoad = True
     return wb

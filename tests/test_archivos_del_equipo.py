@@ -1,0 +1,299 @@
+"""Issue 24: los archivos que el equipo edita durante meses están a salvo.
+
+Un libro sabe de qué acuerdo es; lo que el equipo escribió nunca se destruye (copia .bak o rechazo);
+un archivo abierto en Excel o LibreOffice se respeta; la historia de cortes nunca se pierde; un .ods
+guardado por LibreOffice entra al seguimiento.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from datetime import date
+from pathlib import Path
+
+import openpyxl
+import pytest
+from conftest import cli, convertir_con_libreoffice
+
+import acuerdo_docs as ad
+from acuerdo_docs.errores import ErrorEntrada, ErrorSalida
+from acuerdo_docs.esquemas.acuerdo import AcuerdoSimbolico
+from acuerdo_docs.lectores.matriz_xlsx import leer_matriz
+from acuerdo_docs.salida.protegidos import (
+    PROPIEDAD_DESAFIO,
+    PROPIEDAD_ID,
+    libro_intacto,
+    propiedades_xlsx,
+    si_editado,
+)
+from acuerdo_docs.seguimiento import registrar_corte
+
+CORTE_1 = date(2024, 3, 1)
+CORTE_2 = date(2024, 4, 15)
+CORTE_3 = date(2024, 5, 20)
+
+
+def _datos() -> dict:
+    return ad.ejemplo_acuerdo().model_dump(mode="json", exclude_none=True)
+
+
+def _otro_desafio() -> dict:
+    """Otro acuerdo del mismo laboratorio: los mismos socios (mismos ids), otro desafío y otra fecha."""
+    datos = _datos()
+    datos["desafio"]["nombre"] = "Reciclaje en plazas de mercado"
+    datos["fecha"] = "2023-11-02"
+    return datos
+
+
+def _json(tmp_path: Path, nombre: str, datos: dict) -> Path:
+    ruta = tmp_path / nombre
+    ruta.write_text(json.dumps(datos, ensure_ascii=False), encoding="utf-8")
+    return ruta
+
+
+def _contenido(carpeta: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(carpeta)): p.read_bytes() for p in sorted(carpeta.rglob("*")) if p.is_file()}
+
+
+def _editar(ruta: Path, valor: str = "Editado por el equipo") -> None:
+    wb = openpyxl.load_workbook(ruta)
+    ws = wb["Matriz"]
+    for fila in ws.iter_rows(min_row=1, max_row=30):
+        for celda in fila:
+            if celda.value == "Descripción del riesgo" or celda.value == "Descripción":
+                ws.cell(celda.row + 1, celda.column).value = valor
+                wb.save(ruta)
+                return
+    raise AssertionError("sin columna de descripción")
+
+
+# ------------------------------------------------------------------ 1. el libro sabe de qué acuerdo es
+
+
+def test_libro_lleva_id_y_desafio_y_huella(tmp_path: Path) -> None:
+    acuerdo = ad.ejemplo_acuerdo()
+    ruta = ad.generar_matriz_riesgos(acuerdo, tmp_path / "m.xlsx")
+    props = propiedades_xlsx(ruta)
+    assert props[PROPIEDAD_ID] == acuerdo.identificador()
+    assert props[PROPIEDAD_DESAFIO] == acuerdo.desafio.nombre
+    assert libro_intacto(ruta)
+    # Determinista y sin reloj: el id derivado es el mismo en cada corrida; un id escrito en el JSON manda.
+    assert acuerdo.identificador() == ad.ejemplo_acuerdo().identificador()
+    con_id = AcuerdoSimbolico.model_validate({**_datos(), "id": "lab-2024-07"})
+    assert con_id.identificador() == "lab-2024-07"
+    _editar(ruta)
+    assert not libro_intacto(ruta)
+    assert propiedades_xlsx(ruta)[PROPIEDAD_ID] == acuerdo.identificador()  # openpyxl la conserva al guardar
+
+
+def test_libro_de_otro_acuerdo_con_los_mismos_actores_se_rechaza(tmp_path: Path) -> None:
+    otro = AcuerdoSimbolico.model_validate(_otro_desafio())
+    libro_otro = ad.generar_matriz_riesgos(otro, tmp_path / "renombrado.xlsx")
+    acuerdo_json = _json(tmp_path, "acuerdo.json", _datos())
+    salida = tmp_path / "seguimiento"
+    r = cli("seguimiento", str(acuerdo_json), str(libro_otro), "--corte", "2024-03-01", "-o", str(salida))
+    assert r.returncode == 2, r.stderr
+    assert "Reciclaje en plazas de mercado" in r.stderr
+    assert ad.ejemplo_acuerdo().desafio.nombre in r.stderr
+    assert "Traceback" not in r.stderr
+    assert not salida.exists()
+
+
+def test_libro_sin_identidad_se_lee_con_aviso(tmp_path: Path) -> None:
+    acuerdo = ad.ejemplo_acuerdo()
+    ruta = ad.generar_matriz_riesgos(acuerdo, tmp_path / "m.xlsx")
+    wb = openpyxl.load_workbook(ruta)
+    wb.custom_doc_props.props.clear()  # un libro viejo o hecho a mano
+    wb.save(ruta)
+    resultado = registrar_corte(acuerdo, ruta, CORTE_1, tmp_path / "seguimiento")
+    assert any("no dice de qué acuerdo es" in str(a) for a in resultado.avisos)
+    # El corte guarda el id en su JSON: desde ahí sobrevive a que se renombre el desafío.
+    guardado = json.loads((resultado.carpeta / "acuerdo.json").read_text(encoding="utf-8"))
+    assert guardado["id"] == acuerdo.identificador()
+    guardado["desafio"]["nombre"] = "Nombre nuevo del desafío"
+    renombrado = AcuerdoSimbolico.model_validate(guardado)
+    assert renombrado.identificador() == acuerdo.identificador()
+    assert propiedades_xlsx(resultado.carpeta / "matriz_riesgos.xlsx")[PROPIEDAD_ID] == acuerdo.identificador()
+
+
+@pytest.mark.libreoffice
+def test_identidad_sobrevive_a_libreoffice_xlsx_y_ods(tmp_path: Path) -> None:
+    acuerdo = ad.ejemplo_acuerdo()
+    ruta = ad.generar_matriz_riesgos(acuerdo, tmp_path / "m.xlsx")
+    for formato in ("xlsx", "ods"):
+        carpeta = tmp_path / formato
+        convertir_con_libreoffice([ruta], formato, carpeta)
+        datos = leer_matriz(carpeta / f"m.{formato}")
+        assert datos.acuerdo_id == acuerdo.identificador()
+        assert datos.desafio == acuerdo.desafio.nombre
+
+
+# ------------------------------------------------------------------ 2. nada de lo que el equipo escribió se destruye
+
+
+def test_acuerdo_de_nuevo_sobre_libro_editado_deja_copia(tmp_path: Path) -> None:
+    entrada = _json(tmp_path, "mi_acuerdo.json", _datos())
+    salida = tmp_path / "salidas"
+    assert cli("acuerdo", str(entrada), "-o", f"{salida}/").returncode == 0
+    libro = salida / "mi_acuerdo_riesgos.xlsx"
+    # Sin editar: se reemplaza sin copia (es el mismo que escribiría).
+    assert cli("acuerdo", str(entrada), "-o", f"{salida}/").returncode == 0
+    assert not (salida / "mi_acuerdo_riesgos.xlsx.bak").exists()
+    _editar(libro, "Lo que escribió el equipo")
+    editado = libro.read_bytes()
+    r = cli("acuerdo", str(entrada), "-o", f"{salida}/")
+    assert r.returncode == 0, r.stderr
+    respaldo = salida / "mi_acuerdo_riesgos.xlsx.bak"
+    assert respaldo.read_bytes() == editado
+    assert "mi_acuerdo_riesgos.xlsx.bak" in r.stderr
+    assert libro_intacto(libro)
+
+
+def test_acuerdo_si_editado_rechazar_no_escribe_nada(tmp_path: Path) -> None:
+    entrada = _json(tmp_path, "mi_acuerdo.json", _datos())
+    salida = tmp_path / "salidas"
+    assert cli("acuerdo", str(entrada), "-o", f"{salida}/").returncode == 0
+    libro = salida / "mi_acuerdo_riesgos.xlsx"
+    _editar(libro)
+    antes = _contenido(salida)
+    os.utime(salida / "mi_acuerdo.docx", (0, 0))
+    r = cli("acuerdo", str(entrada), "-o", f"{salida}/", "--si-editado", "rechazar")
+    assert r.returncode == 2
+    assert "cambió desde que acuerdo_docs lo escribió" in r.stderr
+    assert _contenido(salida) == antes
+    assert os.stat(salida / "mi_acuerdo.docx").st_mtime == 0  # tampoco el Word: se rechaza antes de escribir
+
+
+def test_politica_desde_python(tmp_path: Path) -> None:
+    acuerdo = ad.ejemplo_acuerdo()
+    ruta = ad.generar_matriz_riesgos(acuerdo, tmp_path / "m.xlsx")
+    _editar(ruta)
+    with si_editado("rechazar"), pytest.raises(ErrorSalida, match="cambió"):
+        ad.generar_matriz_riesgos(acuerdo, ruta)
+    ad.generar_matriz_riesgos(acuerdo, ruta)
+    assert (tmp_path / "m.xlsx.bak").exists()
+
+
+def test_salida_de_solo_lectura_no_se_reemplaza(tmp_path: Path) -> None:
+    entrada = _json(tmp_path, "a.json", _datos())
+    destino = tmp_path / "m.xlsx"
+    assert cli("riesgos", str(entrada), "-o", str(destino)).returncode == 0
+    destino.chmod(0o444)
+    antes = destino.read_bytes()
+    r = cli("riesgos", str(entrada), "-o", str(destino))
+    assert r.returncode == 2
+    assert "solo lectura" in r.stderr
+    assert destino.read_bytes() == antes
+
+
+def test_corte_rehecho_con_libro_editado_en_su_carpeta_deja_copia(tmp_path: Path) -> None:
+    acuerdo = ad.ejemplo_acuerdo()
+    libro = ad.generar_matriz_riesgos(acuerdo, tmp_path / "m.xlsx")
+    salida = tmp_path / "seguimiento"
+    primero = registrar_corte(acuerdo, libro, CORTE_1, salida)
+    en_corte = primero.carpeta / "matriz_riesgos.xlsx"
+    _editar(en_corte, "Editado dentro del corte")
+    editado = en_corte.read_bytes()
+    registrar_corte(acuerdo, libro, CORTE_1, salida)
+    assert (salida / "corte_2024-03-01_matriz_riesgos.xlsx.bak").read_bytes() == editado
+
+
+# ------------------------------------------------------------------ 3. archivos abiertos
+
+
+@pytest.mark.parametrize("bloqueo", ["~$m.xlsx", ".~lock.m.xlsx#"])
+def test_libro_abierto_al_leer_avisa_sin_nombrar_al_usuario(bloqueo: str, tmp_path: Path) -> None:
+    acuerdo_json = _json(tmp_path, "a.json", _datos())
+    libro = ad.generar_matriz_riesgos(ad.ejemplo_acuerdo(), tmp_path / "m.xlsx")
+    (tmp_path / bloqueo).write_text(",Ana Pérez Gómez,equipo-07,06.12.2026 04:20,file:///home/ana;", encoding="utf-8")
+    r = cli("seguimiento", str(acuerdo_json), str(libro), "--corte", "2024-03-01", "-o", str(tmp_path / "s"))
+    assert r.returncode == 0, r.stderr
+    assert "parece abierto" in r.stderr and "sin guardar" in r.stderr
+    assert "Ana" not in r.stdout + r.stderr and "equipo-07" not in r.stdout + r.stderr
+
+
+@pytest.mark.parametrize("bloqueo", ["~$m.xlsx", ".~lock.m.xlsx#"])
+def test_libro_abierto_no_se_reemplaza(bloqueo: str, tmp_path: Path) -> None:
+    entrada = _json(tmp_path, "a.json", _datos())
+    destino = tmp_path / "m.xlsx"
+    assert cli("riesgos", str(entrada), "-o", str(destino)).returncode == 0
+    antes = destino.read_bytes()
+    (tmp_path / bloqueo).write_text("Ana Pérez Gómez", encoding="utf-8")
+    r = cli("riesgos", str(entrada), "-o", str(destino))
+    assert r.returncode == 2
+    assert "ciérrelo" in r.stderr and "Ana" not in r.stderr
+    assert destino.read_bytes() == antes
+
+
+def test_bloqueo_de_nombre_largo_de_excel(tmp_path: Path) -> None:
+    """Con nombres largos, Excel pone «~$» en lugar de las dos primeras letras."""
+    entrada = _json(tmp_path, "a.json", _datos())
+    destino = tmp_path / "matriz_riesgos.xlsx"
+    assert cli("riesgos", str(entrada), "-o", str(destino)).returncode == 0
+    (tmp_path / "~$triz_riesgos.xlsx").write_bytes(b"x")
+    assert cli("riesgos", str(entrada), "-o", str(destino)).returncode == 2
+
+
+# ------------------------------------------------------------------ 4. la historia nunca se pierde
+
+
+def test_tres_cortes_y_luego_un_json_viejo_se_rechaza(tmp_path: Path) -> None:
+    acuerdo = ad.ejemplo_acuerdo()
+    libro = ad.generar_matriz_riesgos(acuerdo, tmp_path / "m.xlsx")
+    salida = tmp_path / "seguimiento"
+    actual = acuerdo
+    for corte in (CORTE_1, CORTE_2, CORTE_3):
+        actual = registrar_corte(actual, libro, corte, salida).acuerdo
+    antes = _contenido(salida)
+    original = _json(tmp_path, "original.json", _datos())
+    r = cli("seguimiento", str(original), str(libro), "--corte", "2024-06-30", "-o", str(salida))
+    assert r.returncode == 2
+    assert "corte_2024-05-20" in r.stderr and "acuerdo.json" in r.stderr
+    assert _contenido(salida) == antes
+    # Con el JSON del último corte, la historia sigue entera.
+    ultimo = salida / "corte_2024-05-20" / "acuerdo.json"
+    assert cli("seguimiento", str(ultimo), str(libro), "--corte", "2024-06-30", "-o", str(salida)).returncode == 0
+    historia = json.loads((salida / "corte_2024-06-30" / "acuerdo.json").read_text(encoding="utf-8"))["seguimiento"]
+    assert [c["fecha"] for c in historia][-4:] == ["2024-03-01", "2024-04-15", "2024-05-20", "2024-06-30"]
+    # Desde el penúltimo: un corte posterior al último se rechaza; rehacer el último (misma fecha), no.
+    penultimo = salida / "corte_2024-05-20" / "acuerdo.json"
+    with pytest.raises(ErrorEntrada, match="2024-06-30"):
+        registrar_corte(AcuerdoSimbolico.model_validate_json(penultimo.read_text(encoding="utf-8")), libro,
+                        date(2024, 7, 30), salida)
+    registrar_corte(AcuerdoSimbolico.model_validate_json(penultimo.read_text(encoding="utf-8")), libro,
+                    date(2024, 6, 30), salida)
+
+
+# ------------------------------------------------------------------ 5. .ods
+
+
+@pytest.mark.libreoffice
+def test_ods_guardado_por_libreoffice_en_seguimiento(tmp_path: Path) -> None:
+    acuerdo = ad.ejemplo_acuerdo()
+    libro = ad.generar_matriz_riesgos(acuerdo, tmp_path / "m.xlsx")
+    wb = openpyxl.load_workbook(libro)
+    ws = wb["Hoja de ruta"]
+    titulos = next(r for r in ws.iter_rows(min_row=1, max_row=20) if any(c.value == "Actividad" for c in r))
+    cols = {c.value: c.column for c in titulos if isinstance(c.value, str)}
+    fila = titulos[0].row + 1
+    actividad = ws.cell(fila, cols["Actividad"]).value
+    ws.cell(fila, cols["Avance"]).value = 0.9
+    wb.save(libro)
+    convertir_con_libreoffice([libro], "ods", tmp_path / "ods")
+    ods = tmp_path / "ods" / "m.ods"
+    acuerdo_json = _json(tmp_path, "a.json", _datos())
+    r = cli("seguimiento", str(acuerdo_json), str(ods), "--corte", "2024-03-01", "-o", str(tmp_path / "s"))
+    assert r.returncode == 0, r.stderr
+    assert f"Hito «{actividad}»: Avance (%)" in r.stdout and "→ 90" in r.stdout
+    # Un error de celda en el .ods nombra su celda como en el .xlsx.
+    wb = openpyxl.load_workbook(libro)
+    celda = wb["Hoja de ruta"].cell(fila, cols["Avance"])
+    celda.value = "mucho"
+    wb.save(libro)
+    shutil.rmtree(tmp_path / "ods")
+    convertir_con_libreoffice([libro], "ods", tmp_path / "ods")
+    r = cli("seguimiento", str(acuerdo_json), str(ods), "--corte", "2024-03-01", "-o", str(tmp_path / "s2"))
+    assert r.returncode == 1
+    assert f"Hoja de ruta!{celda.coordinate}" in r.stdout + r.stderr
