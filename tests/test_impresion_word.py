@@ -6,6 +6,7 @@ título, líneas de firma a la misma altura en cada fila, ningún título solo a
 
 from __future__ import annotations
 
+import io
 import json
 import re
 from pathlib import Path
@@ -188,8 +189,6 @@ def test_pdf_seccion_de_riesgos_del_informe_no_se_separa(pdfs: dict[str, Path]) 
 
 
 def test_acuerdo_sin_fila_que_repite_el_subtitulo() -> None:
-    import io
-
     import docx
 
     from acuerdo_docs.documentos.acuerdo import ejemplo_acuerdo, renderizar_acuerdo
@@ -198,3 +197,18 @@ def test_acuerdo_sin_fila_que_repite_el_subtitulo() -> None:
     rotulos = [fila.cells[0].text for fila in doc.tables[0].rows]
     assert "Desafío" not in rotulos and rotulos[0] == "Descripción del desafío"
     assert json.dumps(rotulos, ensure_ascii=False).count(ejemplo_acuerdo().desafio.nombre) == 0
+
+
+@pytest.mark.parametrize("motor", ["compilado", "docxtpl"])
+def test_imagen_de_anexo_a_lo_sumo_9_cm_de_alto(tmp_path: Path, motor: str) -> None:
+    """La plantilla pide imagen(anexo.archivo, 15, 9): una foto 4:3 queda de 12 x 9 cm (dos caben en una página)."""
+    import docx
+    from docx.shared import Cm
+
+    from acuerdo_docs.documentos.ficha import renderizar_ficha
+
+    contenido = renderizar_ficha(_ficha_con_imagenes(tmp_path), motor=motor)
+    formas = docx.Document(io.BytesIO(contenido)).inline_shapes
+    assert len(formas) == 3
+    for forma in formas:
+        assert abs(forma.height - Cm(9)) < Cm(0.01) and abs(forma.width - Cm(12)) < Cm(0.01)

@@ -43,7 +43,8 @@ def _campo(doc, nombre: str) -> None:
         doc.add_paragraph("{{ anexo.descripcion }}", style="Valor").paragraph_format.keep_with_next = True
         doc.add_paragraph("{%p endif %}", style="Valor")
         doc.add_paragraph("{%p if anexo.archivo %}", style="Valor")
-        figura = doc.add_paragraph("{{ imagen(anexo.archivo, 15) }}", style="Valor")
+        # A lo sumo 9 cm de alto: dos anexos caben en una página y, si uno pasa a la siguiente, deja poco vacío.
+        figura = doc.add_paragraph("{{ imagen(anexo.archivo, 15, 9) }}", style="Valor")
         figura.alignment = WD_ALIGN_PARAGRAPH.CENTER
         figura.paragraph_format.keep_together = True
         doc.add_paragraph("{%p endif %}", style="Valor")

@@ -36,7 +36,7 @@ from . import cache_codigo
 from .datos_planos import datos_planos
 from .entorno_word import CONTROL_EN_VALOR, con_titulo, crear_entorno, mensaje_error
 from .limites import presupuesto
-from .plantilla_word import PARTES_CON_MARCAS, leer_imagen, leer_plantilla, ruta_del_anexo
+from .plantilla_word import PARTES_CON_MARCAS, leer_imagen, leer_plantilla, ruta_del_anexo, tamano_imagen
 from .sandbox import FuncionDelMotor
 
 log = logging.getLogger("acuerdo_docs.motor")
@@ -61,7 +61,7 @@ class _Imagenes(FuncionDelMotor):
     extensiones: set[str] = field(default_factory=set)
     publico: bool = False
 
-    def __call__(self, archivo: Any, ancho_cm: Any = 15) -> Markup:
+    def __call__(self, archivo: Any, ancho_cm: Any = 15, alto_maximo_cm: Any = None) -> Markup:
         # python-docx y lxml solo si la plantilla incrusta imágenes (arranque).
         from docx.oxml.shape import CT_Inline
         from docx.shared import Cm
@@ -69,7 +69,7 @@ class _Imagenes(FuncionDelMotor):
 
         from ..paquete.espacios import REL_IMAGEN
 
-        ruta, ancho_cm = ruta_del_anexo(archivo, ancho_cm)
+        ruta, ancho_cm = ruta_del_anexo(archivo, ancho_cm, alto_maximo_cm)
         imagen = leer_imagen(ruta, publico=self.publico)
         ext = imagen.ext.lower()
         n = len(self.miembros) + 1
@@ -80,8 +80,8 @@ class _Imagenes(FuncionDelMotor):
         self.relaciones.append(
             f'<Relationship Id="{rid}" Type="{REL_IMAGEN}" Target="media/acuerdo_docs_{n}.{ext}"/>'
         )
-        ancho = int(Cm(ancho_cm))
-        alto = int(ancho * imagen.px_height / max(imagen.px_width, 1))
+        ancho_cm, alto_cm = tamano_imagen(ancho_cm, alto_maximo_cm, imagen.px_width, imagen.px_height)
+        ancho, alto = int(Cm(ancho_cm)), int(Cm(alto_cm))
         # Nombre neutro: el del archivo podría ser un dato personal (p. ej. foto_de_fulano.png).
         inline = CT_Inline.new_pic_inline(5000 + n, rid, f"anexo_{n}.{ext}", ancho, alto)
         xml = etree.tostring(inline, encoding="unicode")

@@ -22,7 +22,7 @@ from ..paquete.escritor import normalizar_zip
 from .datos_planos import datos_planos
 from .entorno_word import XmlArmado, crear_entorno, mensaje_error
 from .limites import presupuesto
-from .plantilla_word import PARTES_CON_MARCAS, leer_imagen, leer_plantilla, ruta_del_anexo
+from .plantilla_word import PARTES_CON_MARCAS, leer_imagen, leer_plantilla, ruta_del_anexo, tamano_imagen
 from .sandbox import FuncionDelMotor
 
 
@@ -66,11 +66,12 @@ class _ImagenesDocxtpl(FuncionDelMotor):
     plantilla: DocxTemplate
     publico: bool = False
 
-    def __call__(self, archivo: Any, ancho_cm: Any = 15) -> _ImagenDocxtpl:
-        ruta, ancho_cm = ruta_del_anexo(archivo, ancho_cm)
+    def __call__(self, archivo: Any, ancho_cm: Any = 15, alto_maximo_cm: Any = None) -> _ImagenDocxtpl:
+        ruta, ancho_cm = ruta_del_anexo(archivo, ancho_cm, alto_maximo_cm)
         preparada = leer_imagen(ruta, publico=self.publico)  # límites y error claro antes de que docxtpl la abra
+        ancho_cm, alto_cm = tamano_imagen(ancho_cm, alto_maximo_cm, preparada.px_width, preparada.px_height)
         # Desde memoria: python-docx la nombra «image.ext», no con el nombre del archivo.
-        return _ImagenDocxtpl(self.plantilla, io.BytesIO(preparada.blob), width=Cm(ancho_cm))
+        return _ImagenDocxtpl(self.plantilla, io.BytesIO(preparada.blob), width=Cm(ancho_cm), height=Cm(alto_cm))
 
 
 def renderizar_docxtpl(ruta: Path, contexto: Mapping[str, Any], *, titulo: str | None = None,

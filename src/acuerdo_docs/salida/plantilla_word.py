@@ -65,14 +65,34 @@ ANCHO_MAXIMO_IMAGEN_CM = 50.0
 """Ancho máximo de una imagen incrustada (más que una hoja no tiene sentido)."""
 
 
-def ruta_del_anexo(archivo: Any, ancho_cm: Any) -> tuple[Path, float]:
-    """Solo las imágenes de los anexos del documento: ``imagen(anexo.archivo, 15)``, nunca una ruta escrita."""
+def _centimetros(valor: Any, que: str) -> float:
+    if isinstance(valor, bool) or not isinstance(valor, (int, float)) or not 0 < valor <= ANCHO_MAXIMO_IMAGEN_CM:
+        raise SecurityError(f"{que} de imagen() debe ser un número de centímetros entre 0 y "
+                            f"{ANCHO_MAXIMO_IMAGEN_CM:g}")
+    return float(valor)
+
+
+def ruta_del_anexo(archivo: Any, ancho_cm: Any, alto_maximo_cm: Any = None) -> tuple[Path, float]:
+    """Solo las imágenes de los anexos del documento: ``imagen(anexo.archivo, 15)``, nunca una ruta escrita.
+
+    ``imagen(anexo.archivo, 15, 9)``: a lo sumo 9 cm de alto (una foto vertical se achica en vez de
+    ocupar la página entera).
+    """
     if not isinstance(archivo, ArchivoAnexo):
         raise SecurityError("imagen() solo incrusta las imágenes de los anexos del documento (anexo.archivo), "
                             "no una ruta ni un texto")
-    if isinstance(ancho_cm, bool) or not isinstance(ancho_cm, (int, float)) \
-            or not 0 < ancho_cm <= ANCHO_MAXIMO_IMAGEN_CM:
-        raise SecurityError(f"el ancho de imagen() debe ser un número de centímetros entre 0 y "
-                            f"{ANCHO_MAXIMO_IMAGEN_CM:g}")
-    return archivo.ruta_imagen(), float(ancho_cm)
+    ancho = _centimetros(ancho_cm, "el ancho")
+    if alto_maximo_cm is not None:
+        _centimetros(alto_maximo_cm, "el alto máximo")
+    return archivo.ruta_imagen(), ancho
+
+
+def tamano_imagen(ancho_cm: float, alto_maximo_cm: Any, px_ancho: int, px_alto: int) -> tuple[float, float]:
+    """(ancho, alto) en centímetros: el ancho pedido, o menos si el alto pasaría de ``alto_maximo_cm``."""
+    proporcion = px_alto / max(px_ancho, 1)
+    alto = ancho_cm * proporcion
+    if alto_maximo_cm is not None and alto > float(alto_maximo_cm):
+        alto = float(alto_maximo_cm)
+        ancho_cm = alto / proporcion
+    return ancho_cm, alto
 

@@ -59,8 +59,8 @@ class Parte:
 class _ImagenDePrueba(FuncionDelMotor):
     """``imagen()`` del ensayo: las mismas reglas que el motor, sin leer el archivo."""
 
-    def __call__(self, archivo: Any, ancho_cm: Any = 15) -> Markup:
-        ruta_del_anexo(archivo, ancho_cm)
+    def __call__(self, archivo: Any, ancho_cm: Any = 15, alto_maximo_cm: Any = None) -> Markup:
+        ruta_del_anexo(archivo, ancho_cm, alto_maximo_cm)
         return Markup("")
 
 
