@@ -225,3 +225,119 @@ def test_una_ficha_con_errores_propios_no_se_confunde_con_otro_tipo() -> None:
     with pytest.raises(ErrorValidacion) as info:
         validar(ad.BuenaPractica, _ficha(nombre="", campo_raro="x"))
     assert not isinstance(info.value, ErrorTipoDocumento)
+
+
+# ------------------------------------------------------------------ el esquema publicado y la CLI aceptan lo mismo
+
+def _con(base: dict[str, Any], ruta: str, valor: Any) -> dict[str, Any]:
+    """Copia de ``base`` con ``valor`` en ``ruta`` («actores.0.correo»); ``...`` borra la clave."""
+    datos = json.loads(json.dumps(base))
+    *camino, ultima = [int(p) if p.isdigit() else p for p in ruta.split(".")]
+    destino = datos
+    for paso in camino:
+        destino = destino[paso]
+    if valor is ...:
+        del destino[ultima]
+    else:
+        destino[ultima] = valor
+    return datos
+
+
+FICHA = ad.ejemplo_ficha().model_dump(mode="json")
+ACUERDO = ad.ejemplo_acuerdo().model_dump(mode="json")
+RIESGOS = json.loads((EJEMPLOS / "riesgos_ejemplo.json").read_text(encoding="utf-8"))
+
+CRUZADAS = {
+    "ids de actor únicos", "responsable que es un actor", "fechas a menos de 10 años", "fin después de inicio",
+    "inicio antes del diligenciamiento", "ids de riesgo únicos",
+}
+"""Reglas entre campos que JSON Schema no puede expresar (docs/contrato_json.md): solo el modelo las aplica."""
+
+BORDES: list[tuple[str, str, dict[str, Any], str | None]] = [
+    # fechas
+    ("ficha", "fecha imposible ISO", _con(FICHA, "fecha_inicio", "2023-02-30"), None),
+    ("ficha", "fecha imposible d/m/a", _con(FICHA, "fecha_inicio", "31/04/2023"), None),
+    ("ficha", "29 de febrero no bisiesto", _con(FICHA, "fecha_inicio", "29/02/2023"), None),
+    ("ficha", "29 de febrero bisiesto", _con(FICHA, "fecha_inicio", "29/02/2020"), None),
+    ("ficha", "1900 no es bisiesto", _con(FICHA, "fecha_inicio", "1900-02-29"), None),
+    ("ficha", "mes 13", _con(FICHA, "fecha_inicio", "2023-13-01"), None),
+    ("ficha", "fecha larga", _con(FICHA, "fecha_inicio", "15 de enero de 2019"), None),
+    ("ficha", "fecha larga en mayúsculas", _con(FICHA, "fecha_inicio", "15 DE ENERO DEL 2019"), None),
+    ("ficha", "mes inventado", _con(FICHA, "fecha_inicio", "15 de brumario de 2019"), None),
+    ("ficha", "31 de junio", _con(FICHA, "fecha_inicio", "31 de junio de 2019"), None),
+    ("ficha", "fecha con hora", _con(FICHA, "fecha_inicio", "2023-03-01T08:00:00"), None),
+    ("ficha", "año de dos dígitos", _con(FICHA, "fecha_inicio", "5/3/23"), None),
+    ("ficha", "inicio después del diligenciamiento", _con(FICHA, "fecha_inicio", "2099-01-01"),
+     "inicio antes del diligenciamiento"),
+    # correo y teléfono
+    ("ficha", "correo sin arroba", _con(FICHA, "correo", "persona.entidad.gov.co"), None),
+    ("ficha", "correo sin dominio", _con(FICHA, "correo", "persona@"), None),
+    ("ficha", "correo sin punto en el dominio", _con(FICHA, "correo", "persona@entidad"), None),
+    ("ficha", "correo válido", _con(FICHA, "correo", "persona@entidad.gov.co"), None),
+    ("ficha", "correo vacío", _con(FICHA, "correo", ""), None),
+    ("ficha", "correo null", _con(FICHA, "correo", None), None),
+    ("ficha", "teléfono corto", _con(FICHA, "telefono", "12345"), None),
+    ("ficha", "teléfono fijo", _con(FICHA, "telefono", "601 3813000"), None),
+    ("ficha", "teléfono con paréntesis y guion", _con(FICHA, "telefono", "(601) 381-3000"), None),
+    ("ficha", "celular con +57 y extensión", _con(FICHA, "telefono", "+57 300 123 4567 ext. 12"), None),
+    ("ficha", "teléfono que empieza por 5", _con(FICHA, "telefono", "5013813000"), None),
+    ("ficha", "teléfono como número", _con(FICHA, "telefono", 6013813000), None),
+    ("ficha", "teléfono número corto", _con(FICHA, "telefono", 12345), None),
+    # valoración
+    ("ficha", "valoración «si»", _con(FICHA, "valoracion", {"sencilla": "si"}), None),
+    ("ficha", "valoración «SÍ» en objeto", _con(FICHA, "valoracion", {"sencilla": {"respuesta": "SÍ"}}), None),
+    ("ficha", "valoración true", _con(FICHA, "valoracion", {"sencilla": True}), None),
+    ("ficha", "valoración «tal vez»", _con(FICHA, "valoracion", {"sencilla": "tal vez"}), None),
+    ("ficha", "valoración «sin valorar»", _con(FICHA, "valoracion", {"pertinente": "sin valorar"}), None),
+    ("ficha", "nivel escrito a mano", _con(FICHA, "valoracion", {"nivel": "Primer nivel"}), None),
+    # textos
+    ("ficha", "nombre en blanco", _con(FICHA, "nombre", "   "), None),
+    ("ficha", "nombre null", _con(FICHA, "nombre", None), None),
+    ("ficha", "número donde va texto", _con(FICHA, "proceso", 12), None),
+    ("ficha", "clave desconocida", _con(FICHA, "descripción", "x"), None),
+    # acuerdo
+    ("acuerdo", "un solo actor", _con(ACUERDO, "actores", ACUERDO["actores"][:1]), None),
+    ("acuerdo", "sin actores", _con(ACUERDO, "actores", []), None),
+    ("acuerdo", "201 actores", _con(ACUERDO, "actores", ACUERDO["actores"][:1] * 201), None),
+    ("acuerdo", "id de actor repetido", _con(ACUERDO, "actores.1.id", ACUERDO["actores"][0]["id"]),
+     "ids de actor únicos"),
+    ("acuerdo", "responsable desconocido", _con(ACUERDO, "hoja_de_ruta.0.responsable", "nadie"),
+     "responsable que es un actor"),
+    ("acuerdo", "hito a 11 años", _con(ACUERDO, "hoja_de_ruta.0.fin", "2035-01-01"), "fechas a menos de 10 años"),
+    ("acuerdo", "fin antes de inicio", _con(ACUERDO, "hoja_de_ruta.0.fin", "2000-01-01"), "fin después de inicio"),
+    ("acuerdo", "avance «50»", _con(ACUERDO, "hoja_de_ruta.0.avance", "50"), None),
+    ("acuerdo", "avance «150»", _con(ACUERDO, "hoja_de_ruta.0.avance", "150"), None),
+    ("acuerdo", "avance 101", _con(ACUERDO, "hoja_de_ruta.0.avance", 101), None),
+    ("acuerdo", "avance 50.5", _con(ACUERDO, "hoja_de_ruta.0.avance", 50.5), None),
+    ("acuerdo", "avance «cincuenta»", _con(ACUERDO, "hoja_de_ruta.0.avance", "cincuenta"), None),
+    ("acuerdo", "sector por rótulo", _con(ACUERDO, "actores.0.sector", "Sociedad civil"), None),
+    ("acuerdo", "sector inventado", _con(ACUERDO, "actores.0.sector", "mixto"), None),
+    ("acuerdo", "correo de actor inválido", _con(ACUERDO, "actores.0.correo", "no-es-correo"), None),
+    ("acuerdo", "nombre del desafío de 301", _con(ACUERDO, "desafio.nombre", "x" * 301), None),
+    # riesgos
+    ("riesgos", "nivel por nombre", _con(RIESGOS, "riesgos.0.impacto", "Mayor"), None),
+    ("riesgos", "nivel 6", _con(RIESGOS, "riesgos.0.impacto", 6), None),
+    ("riesgos", "id de riesgo repetido", _con(RIESGOS, "riesgos.1.id", RIESGOS["riesgos"][0]["id"]),
+     "ids de riesgo únicos"),
+]
+
+
+@pytest.mark.parametrize(("tipo", "caso", "datos", "regla"), BORDES, ids=[c for _, c, _, _ in BORDES])
+def test_esquema_publicado_y_modelo_aceptan_lo_mismo(tipo: str, caso: str, datos: dict[str, Any],
+                                                     regla: str | None) -> None:
+    modelo, esquema = _acepta_el_modelo(datos, tipo), _acepta_el_esquema(datos, tipo)
+    if regla is None:
+        assert modelo == esquema, f"{caso}: el modelo {'acepta' if modelo else 'rechaza'} y el esquema no"
+    else:  # una regla entre campos: el esquema no puede verla, el modelo la aplica
+        assert regla in CRUZADAS and esquema and not modelo, caso
+
+
+def test_la_tabla_de_bordes_cubre_aceptados_y_rechazados() -> None:
+    resultados = [_acepta_el_modelo(d, t) for t, _, d, _ in BORDES]
+    assert len(BORDES) >= 50 and any(resultados) and not all(resultados)
+
+
+def test_las_reglas_entre_campos_estan_documentadas() -> None:
+    texto = (RAIZ / "docs" / "contrato_json.md").read_text(encoding="utf-8")
+    for regla in CRUZADAS:
+        assert regla in texto, regla

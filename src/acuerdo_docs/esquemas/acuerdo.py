@@ -120,6 +120,14 @@ TipoDeCompromiso = Annotated[TipoCompromiso, BeforeValidator(
 )]
 
 
+Avance = Annotated[int, BeforeValidator(
+    lambda v: v,
+    json_schema_input_type=Annotated[int, Field(ge=0, le=100)]
+    | Annotated[str, Field(pattern=r"^\s*\+?0*(100|[1-9]?[0-9])(\.0*)?\s*$")],
+)]
+"""Avance de 0 a 100: un número, o el texto que envía un formulario («50»), como lo acepta el modelo."""
+
+
 def estado_hito(inicio: date, fin: date, avance: int, referencia: date) -> Estado:
     """Estado de un hito en la fecha ``referencia``.
 
@@ -233,7 +241,7 @@ class Hito(Modelo):
     responsable: Identificador = campo("Responsable", "Id del actor responsable (uno de los de «actores»).")
     inicio: Fecha = campo("Fecha de inicio")
     fin: Fecha = campo("Fecha de fin", "No puede ser anterior a la fecha de inicio.")
-    avance: int = campo("Avance (%)", "Porcentaje de avance, de 0 a 100.", default=0, ge=0, le=100)
+    avance: Avance = campo("Avance (%)", "Porcentaje de avance, de 0 a 100.", default=0, ge=0, le=100)
 
     @field_validator("fin")
     @classmethod
@@ -287,7 +295,7 @@ class AcuerdoSimbolico(Modelo):
     objetivo: TextoObligatorio = campo("Objetivo", "Qué se espera lograr con el desafío.")
     actores: list[Actor] = campo(
         "Actores", f"Al menos dos y a lo sumo {LIMITE_ACTORES}: entidades públicas, empresas, academia, sociedad civil.",
-        max_length=LIMITE_ACTORES,
+        max_length=LIMITE_ACTORES, json_schema_extra={"minItems": 2},
     )
     hoja_de_ruta: list[Hito] = campo(
         "Hoja de ruta", f"Actividades hacia el prototipo, con responsable, fechas y avance (hasta {LIMITE_HITOS}).",

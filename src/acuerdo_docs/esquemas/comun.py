@@ -130,11 +130,48 @@ _AMD = re.compile(r"(\d{4})[/-](\d{1,2})[/-](\d{1,2})")
 _LARGA = re.compile(r"(\d{1,2})\s+de\s+([a-z]+)\s+(?:de|del)\s+(\d+)")
 _AYUDA_FECHA = "use día/mes/año (24/10/2023), año-mes-día (2023-10-24) o «24 de octubre de 2023»"
 
+def sin_mayusculas(palabra: str) -> str:
+    """``de`` → ``[dD][eE]``: el JSON Schema (ECMA 262) no tiene la bandera de mayúsculas indiferentes."""
+    # El espacio va tal cual: «\ » no es un escape válido en ECMA 262 con la bandera «u».
+    return "".join(f"[{c.lower()}{c.upper()}]" if c.isalpha() else c if c == " " else re.escape(c) for c in palabra)
+
+
+# Días y meses que existen (el 29 de febrero, solo en años bisiestos): el esquema publicado rechaza
+# «2023-02-30» igual que el modelo.
+_D31, _D30, _D28 = "(0?[1-9]|[12][0-9]|3[01])", "(0?[1-9]|[12][0-9]|30)", "(0?[1-9]|1[0-9]|2[0-8])"
+_M31, _M30, _FEB = "(0?[13578]|1[02])", "(0?[469]|11)", "0?2"
+_BISIESTO = r"(\d\d(0[48]|[2468][048]|[13579][26])|([02468][048]|[13579][26])00)"
+_HORA = r"([T ].*)?"
+
+
+def _amd(sep: str) -> str:
+    return (rf"(\d{{4}}{sep}({_M31}{sep}{_D31}|{_M30}{sep}{_D30}|{_FEB}{sep}{_D28})"
+            rf"|{_BISIESTO}{sep}{_FEB}{sep}29)")
+
+
+_S = "[/.-]"
+_DMA_VALIDA = (rf"(({_D31}{_S}{_M31}|{_D30}{_S}{_M30}|{_D28}{_S}{_FEB}){_S}\d{{4}}"
+               rf"|29{_S}{_FEB}{_S}{_BISIESTO})")
+
+
+def _meses(nombres: list[str]) -> str:
+    return "(" + "|".join(sin_mayusculas(m) for m in nombres) + ")"
+
+
+_DE = sin_mayusculas("de")
+_DEL = f"({_DE}|{sin_mayusculas('del')})"
+_LARGA_VALIDA = (
+    rf"(({_D31}\s+{_DE}\s+{_meses(['enero', 'marzo', 'mayo', 'julio', 'agosto', 'octubre', 'diciembre'])}"
+    rf"|{_D30}\s+{_DE}\s+{_meses(['abril', 'junio', 'septiembre', 'setiembre', 'noviembre'])}"
+    rf"|{_D28}\s+{_DE}\s+{_meses(['febrero'])})\s+{_DEL}\s+\d{{4}}"
+    rf"|29\s+{_DE}\s+{_meses(['febrero'])}\s+{_DEL}\s+{_BISIESTO})"
+)
+
 PATRONES_FECHA: tuple[str, ...] = (
-    r"^\s*\d{4}-\d{1,2}-\d{1,2}([T ].*)?\s*$",
-    r"^\s*\d{4}/\d{1,2}/\d{1,2}\s*$",
-    r"^\s*\d{1,2}[/.-]\d{1,2}[/.-]\d{4}([T ].*)?\s*$",
-    r"^\s*\d{1,2}\s+[dD][eE]\s+[A-Za-z]+\s+([dD][eE]|[dD][eE][lL])\s+\d{4}\s*$",
+    rf"^\s*{_amd('-')}{_HORA}\s*$",
+    rf"^\s*{_amd('/')}\s*$",
+    rf"^\s*{_DMA_VALIDA}{_HORA}\s*$",
+    rf"^\s*{_LARGA_VALIDA}\s*$",
 )
 """Las formas de fecha que acepta :func:`leer_fecha`, como expresiones del JSON Schema publicado."""
 
@@ -215,8 +252,13 @@ def _validar_correo(valor: str | None) -> str | None:
     return valor.strip()
 
 
+PATRON_CORREO = r"^\s*[^@\s]+@[^@\s.]+(\.[^@\s.]+)+\s*$"
+"""La forma de un correo en el esquema publicado (el modelo aplica además las reglas de email-validator)."""
+_VACIO = Annotated[str, Field(pattern=r"^\s*$")]
+
 Correo = Annotated[
-    str | None, BeforeValidator(limpiar_texto), BeforeValidator(_vacio_a_none),
+    str | None, BeforeValidator(limpiar_texto),
+    BeforeValidator(_vacio_a_none, json_schema_input_type=Annotated[str, Field(pattern=PATRON_CORREO)] | _VACIO | None),
     AfterValidator(_validar_correo),
 ]
 
@@ -241,9 +283,22 @@ def _validar_telefono(valor: str | None) -> str | None:
     return valor.strip()
 
 
+_SEP = r"[\s().\-/]*"
+PATRON_TELEFONO = (
+    rf"^\s*{_SEP}(\+{_SEP}5{_SEP}7{_SEP}|5{_SEP}7{_SEP})?[36]({_SEP}\d){{9}}{_SEP}"
+    rf"(\s*({sin_mayusculas('ext')}\.?|{sin_mayusculas('extensión')}|{sin_mayusculas('extension')}|[xX])\s*\d+)?\s*$"
+)
+"""Un teléfono colombiano como lo acepta el modelo: diez dígitos (fijo 60X, celular 3XX), +57, extensión."""
+_TELEFONO_NUMERO: Any = (Annotated[int, Field(ge=3_000_000_000, le=3_999_999_999)]
+                         | Annotated[int, Field(ge=6_000_000_000, le=6_999_999_999)]
+                         | Annotated[int, Field(ge=573_000_000_000, le=573_999_999_999)]
+                         | Annotated[int, Field(ge=576_000_000_000, le=576_999_999_999)])
+
 Telefono = Annotated[
     str | None, BeforeValidator(limpiar_texto), BeforeValidator(a_texto),
-    BeforeValidator(_vacio_a_none, json_schema_input_type=str | int | None), AfterValidator(_validar_telefono),
+    BeforeValidator(_vacio_a_none, json_schema_input_type=Annotated[str, Field(pattern=PATRON_TELEFONO)] | _VACIO
+                    | _TELEFONO_NUMERO | None),
+    AfterValidator(_validar_telefono),
 ]
 
 

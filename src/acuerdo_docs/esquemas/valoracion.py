@@ -35,13 +35,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from enum import StrEnum
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import BeforeValidator, Field, model_validator
 from pydantic_core import PydanticCustomError
 
 from ..formulas import texto_formula
-from .comun import FechaOpcional, Modelo, Texto, campo
+from .comun import FechaOpcional, Modelo, Texto, campo, sin_mayusculas
 
 FUENTE_NIVELES = "https://www1.funcionpublica.gov.co/web/eva/buenas-practicas-y-lecciones-aprendidas"
 """Página de Función Pública con los dos niveles de buenas prácticas (metodología 2021)."""
@@ -91,7 +91,14 @@ def leer_respuesta(valor: Any) -> Any:
     raise PydanticCustomError("respuesta_invalida", "debe ser Sí, No o Sin valorar")
 
 
-RespuestaCriterio = Annotated[Respuesta, Field(json_schema_extra={"enum": list(RESPUESTAS)})]
+_ENTRADA_RESPUESTA: Any = (
+    Literal[RESPUESTAS]  # type: ignore[valid-type]
+    | Annotated[str, Field(pattern=f"^({'|'.join(sin_mayusculas(r) for r in ('sí', 'si', 'no', 'sin valorar'))})?$")]
+    | bool | None
+)
+"""Lo que acepta :func:`leer_respuesta`, para el esquema publicado: un formulario envía «si» o true."""
+
+RespuestaCriterio = Annotated[Respuesta, BeforeValidator(leer_respuesta, json_schema_input_type=_ENTRADA_RESPUESTA)]
 
 
 class Criterio(Modelo):
@@ -113,10 +120,10 @@ class Criterio(Modelo):
             return {"respuesta": valor}
         return valor
 
-    @field_validator("respuesta", mode="before")
-    @classmethod
-    def _respuesta(cls, valor: Any) -> Any:
-        return leer_respuesta(valor)
+
+
+CriterioEntrada = Annotated[Criterio, BeforeValidator(lambda v: v, json_schema_input_type=Criterio | _ENTRADA_RESPUESTA)]
+"""Un criterio: el objeto, o su forma corta («sencilla": "Sí»), que el esquema publicado también declara."""
 
 
 def _criterio(etiqueta: str, cita: str, nivel: int) -> Any:
@@ -131,15 +138,15 @@ class Valoracion(Modelo):
     El nivel no es un campo: es :attr:`nivel`, derivado de las respuestas.
     """
 
-    sencilla: Criterio = _criterio("Sencilla", "Son sencillas y simples.", 1)
-    pertinente: Criterio = _criterio("Pertinente al contexto", "Son pertinentes y adecuadas al contexto.", 1)
-    replicable: Criterio = _criterio("Fomenta su réplica", "Fomentan su réplica.", 1)
-    genera_solucion: Criterio = _criterio("Genera una solución", "Permiten generar una solución.", 2)
-    resultados_medibles: Criterio = _criterio("Resultados medibles", "Tienen resultados medibles.", 2)
-    mejora_eficiencia: Criterio = _criterio(
+    sencilla: CriterioEntrada = _criterio("Sencilla", "Son sencillas y simples.", 1)
+    pertinente: CriterioEntrada = _criterio("Pertinente al contexto", "Son pertinentes y adecuadas al contexto.", 1)
+    replicable: CriterioEntrada = _criterio("Fomenta su réplica", "Fomentan su réplica.", 1)
+    genera_solucion: CriterioEntrada = _criterio("Genera una solución", "Permiten generar una solución.", 2)
+    resultados_medibles: CriterioEntrada = _criterio("Resultados medibles", "Tienen resultados medibles.", 2)
+    mejora_eficiencia: CriterioEntrada = _criterio(
         "Mejora la eficiencia o la efectividad", "Permiten mejorar la eficiencia o la efectividad.", 2
     )
-    sostenible: Criterio = _criterio("Sustentable en el tiempo", "Son sustentables en el tiempo.", 2)
+    sostenible: CriterioEntrada = _criterio("Sustentable en el tiempo", "Son sustentables en el tiempo.", 2)
     evaluador: Texto = campo(
         "Evaluador(a)", "Quién valoró la práctica (dato personal: no va en la versión pública).",
         personal=True, default="",
