@@ -101,3 +101,68 @@ def test_pdf_simple_no_es_pdfa(libreoffice: str, tmp_path: Path, monkeypatch: py
     with pikepdf.open(resultado.pdf) as pdf:
         assert pdf.open_metadata().get("pdfaid:part") is None
         assert "/StructTreeRoot" not in pdf.Root
+
+
+# ------------------------------------------------------------------ caracteres que ninguna fuente tiene
+
+SIN_FUENTE = "\U0010fffd"  # uso privado del plano 16: ninguna fuente lo tiene, en ninguna máquina
+
+
+def _sin_pdfa(ruta: Path) -> None:
+    with pikepdf.open(ruta) as pdf:
+        assert pdf.open_metadata().get("pdfaid:part") is None, f"{ruta.name} dice PDF/A con un .notdef"
+
+
+@pytest.mark.parametrize("camino", ["a_pdf", "convertidor", "ficha --pdf", "lote --pdf"])
+def test_caracter_sin_fuente_no_se_etiqueta_pdfa(camino: str, libreoffice: str, tmp_path: Path,
+                                                 monkeypatch: pytest.MonkeyPatch,
+                                                 caplog: pytest.LogCaptureFixture) -> None:
+    """LibreOffice dibujaría una caja (.notdef) y aun así diría PDF/A-2b: sale PDF normal, con aviso."""
+    import json
+    import logging
+
+    from conftest import cli
+    from test_lote import fila_base, libro_fichas
+
+    from acuerdo_docs.salida.pdf.glifos import caracteres_sin_fuente
+
+    monkeypatch.setenv(VARIABLE_SOFFICE, libreoffice)
+    rara = ad.ejemplo_ficha().model_copy(update={"nombre": f"Práctica {SIN_FUENTE} rara"})
+    buena = ad.ejemplo_ficha()
+    docx_raro = ad.generar_ficha(rara, tmp_path / "rara.docx")
+    docx_bueno = ad.generar_ficha(buena, tmp_path / "buena.docx")
+    assert caracteres_sin_fuente(docx_raro) == [SIN_FUENTE] and caracteres_sin_fuente(docx_bueno) == []
+    aviso = "sus fuentes no tienen (emoji u otros símbolos): se escribe como PDF normal, no PDF/A-2b"
+    with caplog.at_level(logging.WARNING):
+        if camino == "a_pdf":
+            resultado = a_pdf([docx_raro, docx_bueno], tmp_path / "pdf")
+            assert resultado.ok, resultado.fallidos
+            raro, bueno = tmp_path / "pdf" / "rara.pdf", tmp_path / "pdf" / "buena.pdf"
+        elif camino == "convertidor":
+            with ad.ConvertidorPdf() as convertidor:
+                raro = convertidor.convertir(docx_raro, tmp_path / "rara.pdf")
+                bueno = convertidor.convertir(docx_bueno, tmp_path / "buena.pdf")
+        elif camino == "ficha --pdf":
+            entrada = tmp_path / "rara.json"
+            entrada.write_text(json.dumps(rara.model_dump(mode="json"), ensure_ascii=False), encoding="utf-8")
+            r = cli("ficha", str(entrada), "-o", str(tmp_path / "cli" / "rara.pdf"))
+            assert r.returncode == 0 and aviso in r.stderr and "Traceback" not in r.stderr, r.stderr
+            raro, bueno = tmp_path / "cli" / "rara.pdf", None
+        else:
+            filas = [fila_base(0), fila_base(1)]
+            filas[0]["nombre"] = f"Práctica {SIN_FUENTE} rara"
+            libro = libro_fichas(tmp_path, filas)
+            r = cli("lote", str(libro), "-o", str(tmp_path / "lote"), "--pdf", "--silencioso")
+            assert r.returncode == 0 and aviso in r.stderr, r.stderr
+            pdfs = sorted((tmp_path / "lote").glob("*.pdf"))
+            assert len(pdfs) == 2, pdfs
+            (raro,) = [p for p in pdfs if "rara" in p.name]
+            (otro,) = [p for p in pdfs if "rara" not in p.name]
+            with pikepdf.open(otro) as pdf:  # control: la otra fila sigue siendo PDF/A
+                assert pdf.open_metadata().get("pdfaid:part") == "2"
+            bueno = None
+    if camino in ("a_pdf", "convertidor"):
+        assert any(aviso in r.getMessage() for r in caplog.records)
+    _sin_pdfa(raro)
+    if bueno is not None:  # control: lo demás sigue siendo PDF/A
+        afirmar_pdfa(bueno, buena.nombre)

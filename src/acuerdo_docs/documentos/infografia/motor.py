@@ -108,8 +108,9 @@ def compilar(plantilla: Path, datos: dict[str, Any], formato: str, *, ppp: int =
                 raise
             # PDF/A no admite un carácter sin glifo (un emoji que ninguna fuente tiene): el texto del
             # usuario se conserva tal cual y el PDF sale normal, con aviso (sin citar el texto).
-            log.warning("La infografía lleva caracteres que sus fuentes no tienen (emoji u otros símbolos): "
-                        "se escribe como PDF normal, no PDF/A-2b.")
+            from ...salida.pdf.glifos import aviso_sin_pdfa  # el mismo aviso que los PDF de LibreOffice
+
+            log.warning("%s", aviso_sin_pdfa("La infografía"))
             resultado = compilar_con([])
     except typst.TypstError as exc:
         mensaje = _mensaje_typst(exc)

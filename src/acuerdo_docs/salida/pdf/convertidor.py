@@ -30,6 +30,7 @@ from .cache import PerfilCache, tomar_perfil_cache
 from .comprobaciones import error_pdf, revisar_entrada
 from .conversion import mensaje_colgado
 from .entrada import TIEMPO_LIMITE, a_pdf
+from .glifos import admite_pdfa
 from .instancia import Caido, Colgado, InstanciaViva, SinTuberia
 from .perfiles import RESERVA
 from .soffice import asignador_memoria, buscar_soffice, version_libreoffice
@@ -224,17 +225,18 @@ class ConvertidorPdf:
             error = "El documento ya es un PDF."
         if error is not None:
             raise ErrorPdf(error, entrada)
+        pdfa = self.pdfa and admite_pdfa(absoluta)  # un carácter sin fuente no cabe en PDF/A: PDF normal
         if not self._puestos or self._sin_tuberia:
-            return self._por_a_pdf(absoluta, final)
+            return self._por_a_pdf(absoluta, final, pdfa)
         puesto = self._libres.get()
         try:
-            return self._en_puesto(puesto, absoluta, final, entrada)
+            return self._en_puesto(puesto, absoluta, final, entrada, pdfa)
         finally:
             self._libres.put(puesto)
 
-    def _por_a_pdf(self, absoluta: Path, final: Path) -> Path:
+    def _por_a_pdf(self, absoluta: Path, final: Path, pdfa: bool) -> Path:
         with carpeta_temporal("acuerdo_docs_pdf_") as temporal:
-            resultado = a_pdf([absoluta], temporal, pdfa=self.pdfa, tiempo_limite=self.tiempo_limite)
+            resultado = a_pdf([absoluta], temporal, pdfa=pdfa, tiempo_limite=self.tiempo_limite)
             (doc,) = resultado
             if doc.pdf is None:
                 averia = resultado.averia is not None
@@ -242,17 +244,17 @@ class ConvertidorPdf:
             mover_atomico(doc.pdf, final, sincronizar=self.sincronizar)
         return final
 
-    def _en_puesto(self, puesto: _Puesto, absoluta: Path, final: Path, original: Path | str) -> Path:
+    def _en_puesto(self, puesto: _Puesto, absoluta: Path, final: Path, original: Path | str, pdfa: bool) -> Path:
         numero = next(self._cuenta)
         carpeta = puesto.trabajo / f"c{numero:06d}"
         carpeta.mkdir()
         try:
             enlace = carpeta / f"d{numero:06d}{absoluta.suffix.lower()}"
             enlazar_o_copiar(absoluta, enlace)
-            pdf = self._con_reintento(puesto, enlace, carpeta, original)
+            pdf = self._con_reintento(puesto, enlace, carpeta, original, pdfa)
             if pdf is None:
                 self._sin_tuberia = True
-                return self._por_a_pdf(absoluta, final)
+                return self._por_a_pdf(absoluta, final, pdfa)
             mover_atomico(pdf, final, sincronizar=self.sincronizar)
         finally:
             shutil.rmtree(carpeta, ignore_errors=True)
@@ -260,15 +262,17 @@ class ConvertidorPdf:
             puesto.cache.marcar_listo()
         return final
 
-    def _convertir_en(self, puesto: _Puesto, instancia: InstanciaViva, enlace: Path, carpeta: Path) -> None:
+    def _convertir_en(self, puesto: _Puesto, instancia: InstanciaViva, enlace: Path, carpeta: Path,
+                      pdfa: bool) -> None:
         try:
-            instancia.convertir(enlace, carpeta, pdfa=self.pdfa, tiempo_limite=self.tiempo_limite)
+            instancia.convertir(enlace, carpeta, pdfa=pdfa, tiempo_limite=self.tiempo_limite)
         except (Colgado, SinTuberia, Caido):
             if puesto.cerrado or not self._abierto:  # lo mató el cierre (Ctrl-C), no es una falla
                 raise ErrorPdf(CANCELADA, averia=True) from None
             raise
 
-    def _con_reintento(self, puesto: _Puesto, enlace: Path, carpeta: Path, original: Path | str) -> Path | None:
+    def _con_reintento(self, puesto: _Puesto, enlace: Path, carpeta: Path, original: Path | str,
+                       pdfa: bool) -> Path | None:
         """Convierte en el LibreOffice del puesto; si se cae, otro arranque y una vez más.
 
         Devuelve ``None`` si la instancia nunca estuvo lista dos veces seguidas (un soffice sin
@@ -279,7 +283,7 @@ class ConvertidorPdf:
                 raise ErrorPdf(CANCELADA, averia=True)
             instancia = puesto.arrancar()  # también lanza la cancelación si el puesto ya se cerró
             try:
-                self._convertir_en(puesto, instancia, enlace, carpeta)
+                self._convertir_en(puesto, instancia, enlace, carpeta, pdfa)
             except Colgado:
                 puesto.matar(rehacer_perfil=True)
                 raise ErrorPdf(mensaje_colgado(self.tiempo_limite), averia=True) from None

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from .comprobaciones import revisar_entrada
 from .conversion import Conversion
+from .glifos import admite_pdfa
 from .resultado import Progreso, ResultadoDocumento, ResultadoPdf
 from .soffice import asignador_memoria, buscar_soffice
 from .tanda import Doc, Tanda
@@ -143,6 +144,9 @@ def a_pdf(
         return ResultadoPdf((), 0, 0.0)
     soffice = buscar_soffice()
     docs, previos = _preparar(rutas, carpeta)
+    # Un documento con caracteres que ninguna fuente tiene no cabe en PDF/A: va aparte, como PDF normal.
+    normales = [d for d in docs if pdfa and not admite_pdfa(d.entrada)]
+    docs = [d for d in docs if d not in normales]
     conversion = Conversion(soffice, docs, tiempo_limite, progreso, asignador_memoria(), pdfa=pdfa)
     for previo in previos.values():
         log.warning("No se convirtió %s: %s", previo.entrada, previo.error)
@@ -150,7 +154,13 @@ def a_pdf(
             progreso(previo.entrada, None, previo.error)
     if docs:
         _esperar(conversion, docs, trabajadores)
-    resultados = {**conversion.resultados, **previos}
+    aparte: dict[int, ResultadoDocumento] = {}
+    arranques, averia = conversion.arranques, conversion.averia
+    if normales and averia is None:
+        sin_pdfa = Conversion(soffice, normales, tiempo_limite, progreso, asignador_memoria(), pdfa=False)
+        _esperar(sin_pdfa, normales, min(trabajadores, len(normales)))
+        aparte, arranques, averia = sin_pdfa.resultados, arranques + sin_pdfa.arranques, sin_pdfa.averia
+    resultados = {**conversion.resultados, **aparte, **previos}
     cancelado = "La conversión se canceló."
     documentos = tuple(resultados.get(i) or ResultadoDocumento(rutas[i], None, cancelado) for i in range(len(rutas)))
-    return ResultadoPdf(documentos, conversion.arranques, time.monotonic() - inicio, conversion.averia)
+    return ResultadoPdf(documentos, arranques, time.monotonic() - inicio, averia)

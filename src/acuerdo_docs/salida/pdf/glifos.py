@@ -1,0 +1,119 @@
+"""¿Lleva el documento caracteres que ninguna fuente instalada dibuja? Entonces no puede ser PDF/A.
+
+LibreOffice dibuja un carácter que ninguna fuente tiene con el glifo «.notdef» (una caja vacía) y
+aun así marca el archivo como PDF/A-2b, que lo prohíbe. Antes de convertir se mira el texto del
+documento (las partes XML de un .docx o .xlsx) contra lo que cubren las fuentes que ve fontconfig
+(``fc-list``, las mismas que usa LibreOffice para elegir una de respaldo): si falta alguno, ese
+documento sale como PDF normal, con un aviso, como la infografía. El texto del usuario nunca se
+cambia. Sin ``fc-list`` (p. ej. Windows) no se puede saber y se deja PDF/A.
+"""
+
+from __future__ import annotations
+
+import bisect
+import functools
+import logging
+import shutil
+import subprocess
+import unicodedata
+import zipfile
+from pathlib import Path
+
+from lxml import etree
+
+log = logging.getLogger("acuerdo_docs.pdf")
+
+_CATEGORIAS_INVISIBLES = {"Cc", "Cf", "Zs", "Zl", "Zp", "Mn", "Me", "Cs"}
+"""Controles, formatos (ZWJ, marcas de dirección), espacios y marcas combinantes: no piden glifo propio."""
+
+_PARTES_CON_TEXTO = ("word/", "xl/sharedStrings", "xl/worksheets/", "ppt/slides/")
+_MAXIMO_PARTE = 60 * 1024 * 1024
+
+
+def aviso_sin_pdfa(que: str) -> str:
+    """El aviso (sin citar el texto del usuario) cuando un documento sale como PDF normal por esto."""
+    return (f"{que} lleva caracteres que sus fuentes no tienen (emoji u otros símbolos): se escribe como "
+            "PDF normal, no PDF/A-2b.")
+
+
+@functools.lru_cache(maxsize=1)
+def _cobertura() -> tuple[list[int], list[int]] | None:
+    """Inicios y fines (ordenados, unidos) de lo que cubre alguna fuente de fontconfig; ``None`` si no se sabe."""
+    programa = shutil.which("fc-list")
+    if programa is None:
+        return None
+    try:
+        salida = subprocess.run([programa, "--format=%{charset}\\n"], capture_output=True, text=True,
+                                timeout=30, check=True).stdout
+    except (OSError, subprocess.SubprocessError):
+        return None
+    rangos: list[tuple[int, int]] = []
+    for parte in salida.split():
+        inicio, _, fin = parte.partition("-")
+        try:
+            rangos.append((int(inicio, 16), int(fin or inicio, 16)))
+        except ValueError:
+            continue
+    if not rangos:
+        return None
+    rangos.sort()
+    inicios: list[int] = []
+    fines: list[int] = []
+    for inicio, fin in rangos:
+        if fines and inicio <= fines[-1] + 1:
+            fines[-1] = max(fines[-1], fin)
+        else:
+            inicios.append(inicio)
+            fines.append(fin)
+    return inicios, fines
+
+
+def _cubierto(codigo: int, cobertura: tuple[list[int], list[int]]) -> bool:
+    inicios, fines = cobertura
+    i = bisect.bisect_right(inicios, codigo) - 1
+    return i >= 0 and codigo <= fines[i]
+
+
+def _textos(ruta: Path) -> set[str]:
+    """Los caracteres del texto de un paquete de Office (sin etiquetas ni atributos)."""
+    caracteres: set[str] = set()
+    with zipfile.ZipFile(ruta) as paquete:
+        for info in paquete.infolist():
+            if not info.filename.endswith(".xml") or not info.filename.startswith(_PARTES_CON_TEXTO):
+                continue
+            if info.file_size > _MAXIMO_PARTE:
+                continue
+            analizador = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True)
+            try:
+                raiz = etree.fromstring(paquete.read(info), analizador)
+            except etree.XMLSyntaxError:
+                continue
+            for texto in raiz.itertext():
+                caracteres.update(texto)
+    return caracteres
+
+
+def caracteres_sin_fuente(ruta: str | Path) -> list[str]:
+    """Los caracteres del documento que ninguna fuente instalada tiene (ordenados); ``[]`` si todos, o si no
+    se puede saber (sin fontconfig, o no es un paquete de Office)."""
+    cobertura = _cobertura()
+    if cobertura is None:
+        return []
+    try:
+        caracteres = _textos(Path(ruta))
+    except (OSError, zipfile.BadZipFile, KeyError, ValueError):
+        return []
+    faltan = [c for c in caracteres
+              if ord(c) >= 0x80 and unicodedata.category(c) not in _CATEGORIAS_INVISIBLES
+              and not 0xFE00 <= ord(c) <= 0xFE0F and not _cubierto(ord(c), cobertura)]
+    return sorted(faltan)
+
+
+def admite_pdfa(ruta: str | Path, que: str = "El documento") -> bool:
+    """``False`` (y un aviso) si el documento lleva caracteres sin fuente: entonces va como PDF normal."""
+    faltan = caracteres_sin_fuente(ruta)
+    if not faltan:
+        return True
+    log.warning("%s", aviso_sin_pdfa(que))
+    log.debug("caracteres sin fuente: %s", " ".join(f"U+{ord(c):04X}" for c in faltan[:10]))
+    return False
