@@ -25,9 +25,8 @@ from .errores import ErrorEntrada
 from .esquemas.acuerdo import AcuerdoSimbolico
 from .lectores.actualizacion import Cambio, actualizar_acuerdo
 from .lectores.matriz_xlsx import AvisoCelda
-from .salida.archivos import publicar_carpeta
+from .salida.archivos import publicar_carpeta, respaldar_si_editado
 from .salida.destinos import resolver_carpeta
-from .salida.protegidos import respaldar_si_editado
 
 NOMBRE_JSON = "acuerdo.json"
 NOMBRE_ACUERDO = "acuerdo.docx"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import errno
+import logging
 import os
 import shutil
 import stat
@@ -13,6 +14,8 @@ from typing import BinaryIO
 
 from ..errores import ErrorSalida, causa_sistema
 from . import protegidos
+
+log = logging.getLogger("acuerdo_docs.salida")
 
 Destino = str | os.PathLike[str] | BinaryIO
 
@@ -148,7 +151,7 @@ def escribir_atomico_con(destino: str | os.PathLike[str], escribir: Callable[[Bi
         creadas = _crear_carpeta(ruta.parent)
         modo = revisar_destino(ruta)
         if modo is not None:
-            protegidos.respaldar_si_editado(ruta)  # lo que el equipo escribió en el libro nunca se pierde
+            respaldar_si_editado(ruta)  # lo que el equipo escribió en el libro nunca se pierde
         fd, temporal = _temporal(ruta.parent, modo_nuevo if modo is None else modo)
         try:
             with os.fdopen(fd, "wb") as f:
@@ -212,6 +215,29 @@ def copiar_atomico(origen: str | os.PathLike[str], destino: str | os.PathLike[st
 
         return escribir_atomico_con(destino, escribir, sincronizar=sincronizar,
                                     modo_nuevo=stat.S_IMODE(estado.st_mode) & 0o777)
+
+
+def respaldar_si_editado(ruta: str | os.PathLike[str], respaldo: str | os.PathLike[str] | None = None) -> Path | None:
+    """Si ``ruta`` es un libro editado desde que se escribió, lo copia a ``respaldo`` (``.bak``) y avisa.
+
+    Devuelve la copia (o ``None`` si no hizo falta). Con la política ``"rechazar"`` lanza
+    :class:`~acuerdo_docs.salida.protegidos.LibroEditado`. La copia es :func:`copiar_atomico`: un
+    enlace, un FIFO o una carpeta con el nombre del respaldo se rechaza y no queda temporal.
+    """
+    ruta = Path(ruta)
+    if not protegidos.editado(ruta):
+        return None
+    if protegidos.politica_editado() == "rechazar":
+        protegidos.revisar_reemplazo(ruta)
+    destino = Path(respaldo) if respaldo is not None else protegidos.ruta_respaldo(ruta)
+    try:
+        copiar_atomico(ruta, destino)
+    except OSError as exc:
+        raise ErrorSalida(f"No se pudo guardar la copia de respaldo de «{ruta}» en «{destino}»: no se reemplaza"
+                          f" ({exc.strerror or exc}).") from None
+    log.warning("%s había cambiado desde que acuerdo_docs lo escribió: la versión editada queda en %s",
+                ruta, destino)
+    return destino
 
 
 def mover_atomico(origen: str | os.PathLike[str], destino: str | os.PathLike[str], *,

@@ -20,7 +20,6 @@ import contextvars
 import hashlib
 import logging
 import os
-import shutil
 import stat
 import zipfile
 from collections.abc import Iterator
@@ -177,7 +176,8 @@ def _es_libro(ruta: Path) -> bool:
     return ruta.suffix.lower() in EXTENSIONES_LIBRO
 
 
-def _editado(ruta: Path) -> bool:
+def editado(ruta: Path) -> bool:
+    """``ruta`` es un libro sellado por acuerdo_docs que alguien cambió después."""
     return _es_libro(ruta) and ruta.is_file() and not libro_intacto(ruta)
 
 
@@ -198,41 +198,16 @@ def revisar_reemplazo(ruta: str | os.PathLike[str], mostrar: str | None = None) 
             f"«{texto}» es de solo lectura: no se reemplaza. Quítele la marca de solo lectura si de verdad"
             " quiere reemplazarlo, o elija otra salida."
         )
-    if politica_editado() == "rechazar" and _editado(ruta):
+    if politica_editado() == "rechazar" and editado(ruta):
         raise LibroEditado(
             f"«{texto}» cambió desde que acuerdo_docs lo escribió (alguien lo editó): no se reemplaza."
             " Guárdelo con otro nombre, elija otra salida, o pida una copia de respaldo (--si-editado respaldar)."
         )
 
 
-def respaldar_si_editado(ruta: str | os.PathLike[str], respaldo: str | os.PathLike[str] | None = None) -> Path | None:
-    """Si ``ruta`` es un libro editado desde que se escribió, lo copia a ``respaldo`` (``.bak``) y avisa.
-
-    Devuelve la copia (o ``None`` si no hizo falta). Con la política ``"rechazar"`` lanza :class:`LibroEditado`.
-    """
-    ruta = Path(ruta)
-    if not _editado(ruta):
-        return None
-    if politica_editado() == "rechazar":
-        revisar_reemplazo(ruta)
-    destino = Path(respaldo) if respaldo is not None else ruta_respaldo(ruta)
-    temporal = destino.with_name(f".~{destino.name}.tmp")
-    try:
-        shutil.copy2(ruta, temporal)
-        os.replace(temporal, destino)
-    except OSError as exc:
-        with contextlib.suppress(OSError):
-            temporal.unlink()
-        raise ErrorSalida(f"No se pudo guardar la copia de respaldo de «{ruta}» en «{destino}»: no se reemplaza"
-                          f" ({exc.strerror or exc}).") from None
-    log.warning("%s había cambiado desde que acuerdo_docs lo escribió: la versión editada queda en %s",
-                ruta, destino)
-    return destino
-
-
 __all__ = [
     "PROPIEDAD_DESAFIO", "PROPIEDAD_HUELLA", "PROPIEDAD_ID", "ArchivoAbierto", "LibroEditado", "Politica",
-    "archivos_de_bloqueo", "aviso_abierto", "avisar_si_abierto", "libro_intacto", "marca_huella",
-    "politica_editado", "propiedades_xlsx", "respaldar_si_editado", "revisar_reemplazo", "ruta_respaldo",
+    "archivos_de_bloqueo", "aviso_abierto", "avisar_si_abierto", "editado", "libro_intacto", "marca_huella",
+    "politica_editado", "propiedades_xlsx", "revisar_reemplazo", "ruta_respaldo",
     "sellar", "si_editado",
 ]
