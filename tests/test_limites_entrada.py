@@ -349,3 +349,47 @@ def test_los_errores_de_validacion_se_cuentan_pasado_el_cupo() -> None:
     assert texto.count("\n  - ") == limites_entrada.ERRORES_MOSTRADOS
     assert texto.endswith(f"… y {10_000 - limites_entrada.ERRORES_MOSTRADOS} error(es) más")
     assert len(exc.errores) == 10_000 and len(texto) < 50_000
+
+
+# ------------------------------------------------------------------ plantillas propias
+
+
+def _plantilla_con_campos(tmp_path: Path, campos: int) -> Path:
+    from apoyo_seguridad import plantilla_modificada
+    from test_plantillas_propias import NOMBRE
+
+    return plantilla_modificada(tmp_path / "muchos.docx", {NOMBRE: "{{ practica.nombre }}" * campos})
+
+
+def test_plantilla_con_300000_campos_se_rechaza_antes_de_compilarla(tmp_path: Path) -> None:
+    # 300.000 campos (unos 60 KB comprimidos) tardaban minutos y gigas; ahora se cuentan antes de analizar.
+    from acuerdo_docs.documentos.tipos_plantilla import verificar_plantilla
+
+    plantilla = _plantilla_con_campos(tmp_path, 300_000)
+    informe = verificar_plantilla(plantilla)
+    assert not informe.valida
+    (error,) = informe.errores
+    import re
+
+    assert re.search(r"tiene 300\.\d{3} campos y bloques; el máximo es 20\.000", error) and "anidad" not in error
+
+
+def test_el_plazo_de_la_verificacion_cubre_analizar_y_compilar(tmp_path: Path,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    from acuerdo_docs.documentos.tipos_plantilla import verificar_plantilla
+    from acuerdo_docs.salida import verificacion
+
+    monkeypatch.setattr(verificacion, "TIEMPO_VERIFICACION", 0.0)  # vencido desde el primer token
+    informe = verificar_plantilla(_plantilla_con_campos(tmp_path, 5_000))
+    (error,) = informe.errores
+    assert "la verificación de la plantilla (analizarla, compilarla y ensayarla) tardó más de 0 segundos" in error
+    assert "bloques" not in error and "renderizado" not in error
+
+
+def test_cli_plantilla_verificar_con_campos_de_mas_sale_con_2(tmp_path: Path) -> None:
+    from conftest import cli
+
+    r = cli("plantilla", "verificar", str(_plantilla_con_campos(tmp_path, 25_000)), "--tipo", "ficha")
+    assert r.returncode in (1, 2), r.stderr + r.stdout
+    assert "25.0" in r.stderr + r.stdout and "campos y bloques" in r.stderr + r.stdout
+    assert "Traceback" not in r.stderr

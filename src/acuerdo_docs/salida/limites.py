@@ -56,6 +56,10 @@ class ErrorLimite(SecurityError):
         self.lineno = lineno  # línea de la fuente, si se sabe (al analizarla)
 
 
+class PlazoVencido(ErrorLimite):
+    """Se acabó el plazo de todo el trabajo (:func:`plazo`): no se sigue con las demás partes."""
+
+
 @dataclass
 class Presupuesto:
     """Lo gastado en un renderizado (un documento con todas sus partes)."""
@@ -67,6 +71,7 @@ class Presupuesto:
     llamadas: int = 0
 
     def reloj(self) -> None:
+        revisar_plazo()
         if time.monotonic() > self.fin:
             raise ErrorLimite(f"el renderizado tardó más de {TIEMPO_MAXIMO:g} segundos (bucles demasiado largos)")
 
@@ -86,6 +91,28 @@ def presupuesto() -> Iterator[Presupuesto]:
         yield nuevo
     finally:
         _LOCAL.actual = None
+
+
+@contextmanager
+def plazo(segundos: float, que: str) -> Iterator[None]:
+    """Un plazo para todo un trabajo con plantillas (``que``: «la verificación de la plantilla»).
+
+    A diferencia del presupuesto de un renderizado, cubre también analizar y compilar la fuente:
+    el analizador lo revisa cada tanto (:func:`revisar_plazo`) y cada renderizado dentro del plazo
+    lo respeta. Una plantilla enorme se detiene con un mensaje que dice qué tardó, no con «bloques anidados».
+    """
+    anterior = getattr(_LOCAL, "plazo", None)
+    _LOCAL.plazo = (time.monotonic() + segundos, segundos, que)
+    try:
+        yield
+    finally:
+        _LOCAL.plazo = anterior
+
+
+def revisar_plazo() -> None:
+    vigente = getattr(_LOCAL, "plazo", None)
+    if vigente is not None and time.monotonic() > vigente[0]:
+        raise PlazoVencido(f"{vigente[2]} tardó más de {vigente[1]:g} segundos (la plantilla es demasiado grande)")
 
 
 def actual() -> Presupuesto | None:

@@ -22,12 +22,14 @@ import re
 import threading
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from jinja2 import TemplateError, meta
 
 from ..errores import ErrorPlantilla
+from ..limites_entrada import TIEMPO_VERIFICACION
 from .entorno_word import crear_entorno
-from .limites import ErrorLimite
+from .limites import ErrorLimite, PlazoVencido, plazo, revisar_plazo
 from .mensajes_plantilla import describir, donde, nombre_parte, traducir_sintaxis
 from .motor_docxtpl import fuentes_jinja
 from .plantilla_word import PARTES_CON_MARCAS, leer_plantilla
@@ -91,18 +93,23 @@ def _examinar(ruta: Path, fuentes: list[tuple[str, str]], tipo: TipoPlantilla,
         legible = nombre_parte(nombre)
         try:
             arbol = entorno.parse(fuente)
+        except PlazoVencido:
+            raise
         except ErrorLimite as exc:
             errores.append(f"La plantilla {describir(exc)} ({donde(legible, fuente, exc.lineno)})")
             continue
         except TemplateError as exc:
             errores.append(f"Error de sintaxis en {donde(legible, fuente, exc.lineno)}: {traducir_sintaxis(exc)}")
             continue
+        revisar_plazo()
         parte = Parte(nombre, legible, fuente, arbol)
         hallados = prohibidas.buscar(arbol, lambda nodo, p=parte: donde(p.legible, p.fuente, nodo.lineno))
         prohibido.update(hallados)
         try:  # el generador de código detecta los filtros inexistentes
             sueltos = meta.find_undeclared_variables(arbol)
             entorno.compile(arbol)
+        except PlazoVencido:
+            raise
         except (TemplateError, RecursionError) as exc:
             if not hallados:  # un filtro prohibido (|safe) ya se informó con su motivo
                 errores.append(f"Error en {legible}: {describir(exc).removeprefix('tiene un error de sintaxis: ')}")
@@ -140,6 +147,16 @@ def _analizar(ruta: Path, tipo: TipoPlantilla) -> InformePlantilla:
                                                             "{{ … }}",))
     ejemplo = tipo.ejemplo()
     raices = list(tipo.contexto(ejemplo))
+    # Un solo plazo para analizar, compilar y ensayar: el presupuesto de un renderizado no cubre lo primero.
+    try:
+        with plazo(TIEMPO_VERIFICACION, "la verificación de la plantilla (analizarla, compilarla y ensayarla)"):
+            return _verificar(ruta, tipo, miembros, fuentes, ejemplo, raices)
+    except ErrorLimite as exc:
+        return InformePlantilla(ruta, tipo.nombre, errores=(f"La plantilla {describir(exc)}",))
+
+
+def _verificar(ruta: Path, tipo: TipoPlantilla, miembros: list[tuple[str, bytes]], fuentes: list[tuple[str, str]],
+               ejemplo: Any, raices: list[str]) -> InformePlantilla:
     partes, prohibido, desconocidas, errores = _examinar(ruta, fuentes, tipo, raices)
     prohibido = {**_marcas_docxtpl(miembros), **prohibido}
     if errores:

@@ -26,6 +26,7 @@ from markupsafe import Markup
 
 from ...errores import ErrorPlantilla
 from ..entorno_word import crear_entorno
+from ..limites import PlazoVencido
 from ..motor_docx import renderizar
 from ..plantilla_word import ruta_del_anexo
 from ..sandbox import FILTRO_VUELTAS, FuncionDelMotor, nombre_tipo
@@ -173,6 +174,8 @@ def ensayar(ruta: Path, partes: list[Parte], ejemplo: Any, contexto: Contexto, r
         textos = _Textos(partes, rastro)
         for _, variante in pruebas[::-1]:  # la más llena primero: recorre más ramas
             textos(contexto(variante))
+    except PlazoVencido:
+        raise
     except Exception:  # noqa: BLE001 - la pasada de robustez dirá el motivo
         pass
     resultado.usadas = list(rastro.usadas)
@@ -199,6 +202,8 @@ def _faltantes(partes: list[Parte], ejemplo: Any, contexto: Contexto, raiz: str)
     con_marcas, marcas, juzgables = marcado(ejemplo, contexto)
     try:
         texto = _Textos(partes, Rastro(raiz))(contexto(con_marcas))
+    except PlazoVencido:
+        raise
     except Exception:  # noqa: BLE001 - el motivo lo dan las construcciones prohibidas o la robustez
         return []
     faltantes = []
