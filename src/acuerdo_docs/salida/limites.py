@@ -20,7 +20,7 @@ from typing import Any
 
 from jinja2.sandbox import SecurityError
 
-from ..limites_entrada import miles
+from ..limites_entrada import LIMITE_CAMPOS_PLANTILLA, miles
 
 LIMITE_TEXTO = 2_000_000
 """Caracteres (o elementos) que puede tener el resultado de una operación (``*``, ``+``, ``~``, format…)."""
@@ -107,6 +107,14 @@ def plazo(segundos: float, que: str) -> Iterator[None]:
         yield
     finally:
         _LOCAL.plazo = anterior
+
+
+def revisar_campos(fuente: str, marcas: tuple[str, ...] = ("{{", "{%")) -> None:
+    """Cuenta campos y bloques antes de analizar nada: 300.000 en 59 KB comprimidos tardarían minutos y gigas."""
+    campos = sum(fuente.count(m) for m in marcas)
+    if campos > LIMITE_CAMPOS_PLANTILLA:
+        raise ErrorLimite(f"tiene {miles(campos)} campos y bloques; el máximo es {miles(LIMITE_CAMPOS_PLANTILLA)}"
+                          " (el formato oficial usa unos 300)")
 
 
 def revisar_plazo() -> None:

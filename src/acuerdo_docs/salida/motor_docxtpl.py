@@ -21,7 +21,8 @@ from ..errores import ErrorEntrada, ErrorPlantilla
 from ..paquete.escritor import normalizar_zip
 from .datos_planos import datos_planos
 from .entorno_word import XmlArmado, crear_entorno, mensaje_error
-from .limites import presupuesto
+from .limites import ErrorLimite, presupuesto, revisar_campos
+from .mensajes_plantilla import describir, nombre_parte
 from .plantilla_word import PARTES_CON_MARCAS, leer_imagen, leer_plantilla, ruta_del_anexo, tamano_imagen
 from .sandbox import FuncionDelMotor
 
@@ -43,6 +44,10 @@ def fuentes_jinja(ruta: Path, miembros: list[tuple[str, bytes]]) -> list[tuple[s
         texto = re.sub(r"<[^>]+>", "", fuente)  # Word parte las marcas en varios fragmentos
         if "{{" not in texto and "{%" not in texto:
             continue
+        try:  # antes del preprocesado de docxtpl, que con 300.000 marcas tarda minutos
+            revisar_campos(texto)
+        except ErrorLimite as exc:
+            raise ErrorPlantilla(f"La plantilla {ruta.name} {describir(exc)} ({nombre_parte(nombre)})") from None
         if auxiliar is None:
             auxiliar = DocxTemplate(str(ruta))  # solo para usar su preprocesado
         fuente = auxiliar.patch_xml(fuente)

@@ -27,7 +27,6 @@ from jinja2.runtime import Context, LoopContext, Macro, Undefined, markup_join, 
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 from jinja2.utils import Cycler, Joiner, Namespace
 
-from ..limites_entrada import LIMITE_CAMPOS_PLANTILLA
 from . import limites
 from .limites import ErrorLimite, gastar, medida, miles, presupuesto, vigilar
 
@@ -313,11 +312,7 @@ class EntornoSeguro(ImmutableSandboxedEnvironment):
             raise ErrorLimite("la plantilla es demasiado grande para compilarse") from None
 
     def _medir_anidamiento(self, fuente: str, nombre: str | None, archivo: str | None) -> None:
-        # Antes de analizar nada: 300.000 campos en 59 KB comprimidos tardarían minutos y gigas en compilarse.
-        campos = fuente.count(self.variable_start_string) + fuente.count(self.block_start_string)
-        if campos > LIMITE_CAMPOS_PLANTILLA:
-            raise ErrorLimite(f"tiene {miles(campos)} campos y bloques; el máximo es {miles(LIMITE_CAMPOS_PLANTILLA)}"
-                              " (el formato oficial usa unos 300)")
+        limites.revisar_campos(fuente, (self.variable_start_string, self.block_start_string))
         bloques = parentesis = 0
         tras_apertura = False
         for n, token in enumerate(self._tokenize(fuente, nombre, archivo)):
