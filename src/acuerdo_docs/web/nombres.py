@@ -87,8 +87,8 @@ def a_datos(campos: Iterable[Campo], crudos: dict[str, Any]) -> dict[str, Any]:
             salida[campo.nombre] = [str(v) for v in valor] if isinstance(valor, list) else []
         elif campo.tipo == "booleano":
             salida[campo.nombre] = valor in ("si", "on", "true", True)
-        elif isinstance(valor, str) and not valor.strip() and not campo.obligatorio:
-            continue  # vacío en un campo opcional: vale su valor por omisión
+        elif isinstance(valor, str) and not valor.strip():
+            continue  # vacío: el modelo pone su valor por omisión o dice que falta («Escriba…», «Elija…»)
         else:
             salida[campo.nombre] = valor
     return salida
@@ -110,8 +110,11 @@ def para_mostrar(campo: Campo, valor: Any) -> str:
 def filas(campo: Campo, valor: Any) -> list[Any]:
     """Las filas de un grupo o lista (una lista escrita como texto con una línea por elemento, también)."""
     if isinstance(valor, str):
-        return [linea for linea in (x.strip() for x in valor.splitlines()) if linea]
-    return list(valor) if isinstance(valor, list) else []
+        lista: list[Any] = [linea for linea in (x.strip() for x in valor.splitlines()) if linea]
+    else:
+        lista = list(valor) if isinstance(valor, list) else []
+    vacia: Any = {} if campo.tipo == "grupo" else ""
+    return lista + [vacia] * (campo.minimo - len(lista))  # el mínimo del modelo, ya a la vista
 
 
 def aplicar_accion(accion: str, datos: dict[str, Any], modelo: type[BaseModel]) -> Ruta | None:

@@ -1,0 +1,204 @@
+"""La app web en un navegador real: el Chromium de Debian manejado por Playwright, con y sin JavaScript.
+
+Un solo navegador para toda la sesión; el servidor (uvicorn) en un hilo, en 127.0.0.1 y un puerto libre.
+Cada página que se visita pasa por axe (cero violaciones) y las capturas van a docs/img/web/.
+En CI, sin Chromium la prueba falla (nunca se omite en silencio).
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from apoyo_web import TOKEN, exigir_extra_web
+
+exigir_extra_web()
+
+import acuerdo_docs as ad  # noqa: E402
+from acuerdo_docs.web import formulario  # noqa: E402
+from acuerdo_docs.web.app import crear_app  # noqa: E402
+
+CHROMIUM = os.environ.get("ACUERDO_DOCS_CHROMIUM", "/usr/lib/chromium/chromium")
+SIN_JS: set[int] = set()
+"""Las páginas abiertas con el JavaScript apagado (axe no corre en ellas)."""
+CAPTURAS = Path(__file__).resolve().parents[1] / "docs" / "img" / "web"
+
+
+def _exigir_navegador() -> None:
+    try:
+        import axe_playwright_python  # noqa: F401
+        import playwright  # noqa: F401
+    except ImportError:
+        if os.environ.get("CI"):
+            pytest.fail("faltan playwright o axe-playwright-python y CI está definido: .ci/run los instala")
+        pytest.skip("faltan playwright o axe-playwright-python (fuera de CI)")
+    if not os.access(CHROMIUM, os.X_OK):
+        if os.environ.get("CI"):
+            pytest.fail(f"no está {CHROMIUM} y CI está definido: .ci/run instala chromium con apt")
+        pytest.skip("Chromium de Debian no está instalado (fuera de CI)")
+
+
+@pytest.fixture(scope="session")
+def navegador() -> Iterator[Any]:
+    _exigir_navegador()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(scope="module")
+def servidor(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    import uvicorn
+
+    carpeta = tmp_path_factory.mktemp("web")
+    app = crear_app(carpeta, None, TOKEN)
+    enchufe = socket.socket()
+    enchufe.bind(("127.0.0.1", 0))
+    puerto = enchufe.getsockname()[1]
+    servidor = uvicorn.Server(uvicorn.Config(app, log_level="warning", access_log=False))
+    hilo = threading.Thread(target=servidor.run, kwargs={"sockets": [enchufe]}, daemon=True)
+    hilo.start()
+    limite = time.monotonic() + 20
+    while not servidor.started:
+        assert time.monotonic() < limite, "el servidor no arrancó"
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{puerto}"
+    servidor.should_exit = True
+    hilo.join(10)
+
+
+class Revisor:
+    """axe en cada página visitada; las violaciones se juntan y la prueba las exige en cero al final.
+
+    axe es JavaScript: una página vista sin JavaScript se copia (con su CSS) a una pestaña con JavaScript.
+    """
+
+    def __init__(self, navegador: Any, servidor: str) -> None:
+        from axe_playwright_python.sync_playwright import Axe
+
+        self.axe = Axe()
+        self.navegador = navegador
+        self.servidor = servidor
+        self.copia: Any = None
+        self.violaciones: dict[str, list[str]] = {}
+
+    def revisar(self, page: Any, nombre: str, captura: bool = False) -> None:
+        objetivo = page
+        if id(page) in SIN_JS:
+            if self.copia is None:
+                self.copia = self.navegador.new_context(viewport={"width": 1100, "height": 900}).new_page()
+            html = page.content().replace("<head>", f'<head><base href="{self.servidor}/">', 1)
+            self.copia.set_content(html, wait_until="load")
+            objetivo = self.copia
+        resultado = self.axe.run(objetivo)
+        if resultado.violations_count:
+            self.violaciones[nombre] = [
+                f"{v['id']}: {[n['target'] for n in v['nodes']][:3]}" for v in resultado.response["violations"]]
+        if captura:
+            CAPTURAS.mkdir(parents=True, exist_ok=True)
+            page.screenshot(path=str(CAPTURAS / f"{nombre}.png"), full_page=True)
+
+
+@pytest.fixture
+def revisor(navegador: Any, servidor: str) -> Iterator[Revisor]:
+    r = Revisor(navegador, servidor)
+    yield r
+    if r.copia is not None:
+        r.copia.context.close()
+    assert not r.violaciones, f"axe encontró violaciones: {r.violaciones}"
+
+
+def _pagina(navegador: Any, servidor: str, js: bool) -> Any:
+    contexto = navegador.new_context(java_script_enabled=js, accept_downloads=True, locale="es-CO",
+                                     viewport={"width": 1100, "height": 900})
+    page = contexto.new_page()
+    page.set_default_timeout(15000)
+    if not js:
+        SIN_JS.add(id(page))
+    page.goto(f"{servidor}/?token={TOKEN}")
+    assert "token" not in page.url, "el token no queda en la dirección"
+    return page
+
+
+def _fecha(valor: str) -> str:
+    a, m, d = valor.split("-")
+    return f"{d}/{m}/{a}"
+
+
+def _llenar_ficha(page: Any, datos: dict[str, Any], revisor: Revisor, js: bool) -> None:
+    for sec in formulario.SECCIONES["ficha"]:
+        page.get_by_role("link", name=sec.titulo).click()
+        page.get_by_role("heading", level=1, name=sec.titulo).wait_for()
+        for campo in formulario.campos_seccion("ficha", sec):
+            valor = datos.get(campo.nombre)
+            if campo.tipo == "lista":
+                for i, item in enumerate(valor or []):
+                    if i:
+                        page.get_by_role("button", name=f"Añadir {campo.singular.lower()}").click()
+                    page.locator(f"#c-{campo.nombre}-{i}").fill(item)
+            elif campo.tipo in ("texto", "texto_largo", "fecha") and valor:
+                texto = _fecha(valor) if campo.tipo == "fecha" else str(valor)
+                page.get_by_label(campo.titulo, exact=False).first.fill(texto)
+        if sec.clave == "s4" and not js:
+            revisor.revisar(page, "ficha_retos", captura=True)
+        page.get_by_role("button", name="Guardar").click()
+        page.get_by_role("heading", name="Lista de tareas").wait_for()
+
+
+@pytest.mark.parametrize("js", [False, True], ids=["sin_js", "con_js"])
+def test_ficha_de_principio_a_fin(navegador: Any, servidor: str, revisor: Revisor, js: bool) -> None:
+    page = _pagina(navegador, servidor, js)
+    revisor.revisar(page, "inicio_vacio" if not js else "inicio_js")
+    page.get_by_role("link", name="Nueva ficha").click()
+    revisor.revisar(page, "nueva_ficha")
+    page.get_by_role("button", name="Crear el borrador").click()
+    page.get_by_role("heading", name="Lista de tareas").wait_for()
+    revisor.revisar(page, "tareas_ficha", captura=not js)
+    modelo = ad.ejemplo_ficha()
+    datos = modelo.model_dump(mode="json", exclude_none=True)
+    _llenar_ficha(page, datos, revisor, js)
+    revisor.revisar(page, "tareas_ficha_completa", captura=not js)
+    assert page.get_by_text("Todos los datos están completos").is_visible()
+    page.get_by_role("link", name="Revise antes de generar").click()
+    page.get_by_role("heading", level=1, name="Revise antes de generar").wait_for()
+    revisor.revisar(page, "revisar_ficha", captura=not js)
+    with page.expect_download() as descarga:
+        page.get_by_role("link", name="Word").first.click()
+    word = Path(descarga.value.path()).read_bytes()
+    assert word == ad.renderizar_ficha(modelo), "los mismos bytes que da la biblioteca"
+    page.context.close()
+
+
+def test_errores_en_un_grupo_con_foco_y_enlaces(navegador: Any, servidor: str, revisor: Revisor) -> None:
+    page = _pagina(navegador, servidor, js=True)
+    page.get_by_role("link", name="Nuevo acuerdo").click()
+    page.get_by_role("button", name="Crear el borrador").click()
+    page.get_by_role("link", name="Actores y compromisos").click()
+    page.get_by_role("button", name="Añadir actor").click()
+    page.wait_for_function("document.activeElement && document.activeElement.id == 'c-actores-0-id'")
+    page.get_by_label("Id del actor").fill("sdm")
+    page.get_by_role("button", name="Añadir actor").click()
+    page.wait_for_function("document.activeElement && document.activeElement.id == 'c-actores-1-id'")
+    assert page.get_by_role("group", name="Actor 2").is_visible()
+    page.get_by_role("button", name="Guardar").click()
+    alerta = page.get_by_role("alert")
+    alerta.wait_for()
+    assert page.title().startswith("Error:")
+    page.wait_for_function("document.activeElement && document.activeElement.id == 'resumen-errores'")
+    assert "Entidad u organización" in alerta.inner_text()
+    revisor.revisar(page, "errores_actores", captura=True)
+    alerta.get_by_role("link", name="Actor 1: Escriba «Entidad u organización»").click()
+    assert page.evaluate("document.activeElement.id") == "c-actores-0-entidad"
+    page.context.close()
