@@ -22,6 +22,7 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
+from ..esquemas.tipo_documento import tipo_probable
 from ..errores import ErrorAcuerdoDocs, ErrorCampo, ErrorValidacion, validar
 from . import documentos as docs
 from . import formulario, nombres
@@ -327,7 +328,10 @@ async def importar_json(request: Request) -> Response:
         datos = None
     if not isinstance(datos, dict):
         return _inicio_con_error(app, "c-archivo-json", "El archivo no es un JSON de una ficha o un acuerdo")
-    tipo = "acuerdo" if "actores" in datos or "desafio" in datos else "ficha"
+    tipo = tipo_probable(datos)
+    if tipo not in formulario.MODELOS:
+        return _inicio_con_error(app, "c-archivo-json", "El JSON no parece una ficha ni un acuerdo "
+                                 "(vea «acuerdo-docs esquema ficha» y «acuerdo-docs esquema acuerdo»)")
     _modelo, errores = validar_borrador(tipo, datos)
     id_borrador = app.almacen.crear(tipo, datos, titulo_de(tipo, datos), len(errores))
     return RedirectResponse(f"/borradores/{id_borrador}?aviso=importado", status_code=303)

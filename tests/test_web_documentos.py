@@ -1,0 +1,110 @@
+"""Documentos desde la app web: los mismos bytes que da la biblioteca; JSON de ida y vuelta; ficha .docx importada."""
+
+from __future__ import annotations
+
+import io
+import json
+import zipfile
+
+import pytest
+
+from apoyo_web import cliente, csrf, exigir_extra_web
+
+exigir_extra_web()
+
+import acuerdo_docs as ad  # noqa: E402
+from acuerdo_docs.esquemas.publicado import esquema_publicado  # noqa: E402
+from acuerdo_docs.web import documentos as docs  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def acuerdo_importado(tmp_path_factory):
+    c = cliente(tmp_path_factory.mktemp("web"))
+    datos = ad.ejemplo_acuerdo().model_dump(mode="json", exclude_none=True)
+    r = c.post("/importar/json", data={"_csrf": csrf(c)}, follow_redirects=False,
+               files={"archivo": ("acuerdo.json", json.dumps(datos).encode(), "application/json")})
+    assert r.status_code == 303
+    return c, r.headers["location"].split("?")[0]
+
+
+def test_revision_y_descargas_son_los_bytes_de_la_biblioteca(acuerdo_importado, monkeypatch):
+    c, direccion = acuerdo_importado
+    modelo = ad.ejemplo_acuerdo()
+    revision = c.get(f"{direccion}/revisar").text
+    assert "Revise antes de generar" in revision and "Acuerdo en Word (.docx)" in revision
+    assert c.get(f"{direccion}/descargar/word").content == ad.renderizar_acuerdo(modelo)
+    assert c.get(f"{direccion}/descargar/publica").content == ad.renderizar_acuerdo(modelo, publico=True)
+    libro = io.BytesIO()
+    ad.generar_matriz_riesgos(modelo, libro)
+    assert c.get(f"{direccion}/descargar/matriz").content == libro.getvalue()
+    png = c.get(f"{direccion}/descargar/infografia_png")
+    assert png.headers["content-type"] == "image/png"
+    assert png.content == ad.renderizar_infografia(modelo, "png")
+    assert "attachment" in png.headers["content-disposition"]
+    monkeypatch.setattr(docs, "libreoffice_disponible", lambda: False)
+    assert "no disponible, porque LibreOffice no está instalado" in c.get(f"{direccion}/revisar").text
+    todo = zipfile.ZipFile(io.BytesIO(c.get(f"{direccion}/descargar/zip").content))
+    assert sorted(todo.namelist()) == sorted(
+        d.archivo for d in docs.DOCUMENTOS["acuerdo"] if not d.necesita_libreoffice)
+    assert todo.read("acuerdo.docx") == ad.renderizar_acuerdo(modelo)
+
+
+def test_nombres_de_archivo_sin_datos_personales(acuerdo_importado):
+    c, direccion = acuerdo_importado
+    for d in docs.DOCUMENTOS["acuerdo"]:
+        assert d.archivo.replace("_", "").replace(".", "").isalnum()
+
+
+def test_exportar_es_valido_contra_el_esquema_publicado(acuerdo_importado):
+    import jsonschema
+
+    c, direccion = acuerdo_importado
+    exportado = c.get(f"{direccion}/exportar").json()
+    jsonschema.validate(exportado, esquema_publicado("acuerdo"))
+    assert ad.AcuerdoSimbolico.model_validate(exportado) == ad.ejemplo_acuerdo()
+
+
+def test_duplicar_y_eliminar_con_confirmacion(acuerdo_importado):
+    c, direccion = acuerdo_importado
+    token = csrf(c)
+    copia = c.post(f"{direccion}/duplicar", data={"_csrf": token}, follow_redirects=False).headers["location"].split("?")[0]
+    assert copia != direccion
+    confirmar = c.get(f"{copia}/eliminar").text
+    assert "no se podrá recuperar" in confirmar and "Sí, eliminar el borrador" in confirmar
+    assert c.get(copia).status_code == 200  # pedir la confirmación no borra nada
+    c.post(f"{copia}/eliminar", data={"_csrf": token})
+    assert c.get(copia).status_code == 404
+    assert c.get(direccion).status_code == 200
+
+
+def test_json_que_no_es_ficha_ni_acuerdo(tmp_path):
+    c = cliente(tmp_path)
+    r = c.post("/importar/json", data={"_csrf": csrf(c)},
+               files={"archivo": ("x.json", b'{"hola": 1}', "application/json")})
+    assert "role=\"alert\"" in r.text and "no parece una ficha ni un acuerdo" in r.text
+
+
+def test_importar_ficha_docx_lista_lo_que_no_se_leyo(tmp_path):
+    from docx import Document
+
+    c = cliente(tmp_path)
+    ficha = ad.renderizar_ficha(ad.ejemplo_ficha())
+    r = c.post("/importar/ficha", data={"_csrf": csrf(c)},
+               files={"archivo": ("ficha.docx", ficha, "application/octet-stream")})
+    assert r.status_code == 200 and "Ficha importada" in r.text
+    assert "Se leyeron todos los campos" in r.text
+    # Una ficha a la que se le borró una etiqueta: el borrador se crea y se dice qué faltó.
+    documento = Document(io.BytesIO(ficha))
+    parrafos = list(documento.paragraphs) + [p for t in documento.tables for f in t.rows for c in f.cells
+                                             for p in c.paragraphs]
+    for parrafo in parrafos:
+        if parrafo.text.startswith("Dependencia responsable"):
+            for run in parrafo.runs:
+                run.text = ""
+    salida = io.BytesIO()
+    documento.save(salida)
+    r = c.post("/importar/ficha", data={"_csrf": csrf(c)},
+               files={"archivo": ("ficha.docx", salida.getvalue(), "application/octet-stream")})
+    assert "Dependencia responsable de la buena práctica: no se encontró su etiqueta" in r.text
+    assert "Lo que no se pudo leer" in r.text
+    assert "Incompleto" in c.get("/").text
