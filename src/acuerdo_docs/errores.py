@@ -10,7 +10,7 @@ import difflib
 import errno
 import json
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
@@ -377,7 +377,10 @@ def traducir(exc: ValidationError, modelo: type[BaseModel] | None = None) -> lis
 
 
 
-def validar(modelo: type[Any], datos: Any, contexto: dict[str, Any] | None = None) -> Any:
+ModeloT = TypeVar("ModeloT", bound=BaseModel)
+
+
+def validar(modelo: type[ModeloT], datos: Any, contexto: dict[str, Any] | None = None) -> ModeloT:
     """Valida ``datos`` contra ``modelo``; si fallan, lanza :class:`ErrorValidacion` en español.
 
     Para un documento entero que trae el usuario, ``esquemas.tipo_documento.validar_documento``

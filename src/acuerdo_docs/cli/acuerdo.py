@@ -13,7 +13,7 @@ from ..salida.destinos import comprobar_archivo, es_carpeta, resolver_salida
 from . import comun
 
 
-def registrar(ordenes: argparse._SubParsersAction) -> None:
+def registrar(ordenes: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = ordenes.add_parser(
         "acuerdo",
         help="genera el acuerdo simbólico (Word) con su hoja de ruta",

@@ -12,7 +12,7 @@ from . import comun
 from .comun import fecha_argumento
 
 
-def registrar(ordenes: argparse._SubParsersAction) -> None:
+def registrar(ordenes: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = ordenes.add_parser(
         "catalogo",
         help="reúne las fichas 4202000-FT-1311 (.docx, .json) de una carpeta en un .xlsx, .csv o .json",

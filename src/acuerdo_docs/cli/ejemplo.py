@@ -9,7 +9,7 @@ from ..salida.destinos import resolver_carpeta
 from . import comun
 
 
-def registrar(ordenes: argparse._SubParsersAction) -> None:
+def registrar(ordenes: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = ordenes.add_parser(
         "ejemplo",
         help="escribe los documentos de ejemplo incorporados",

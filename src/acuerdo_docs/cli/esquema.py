@@ -9,7 +9,7 @@ from ..esquemas import ESQUEMAS
 from ..esquemas.publicado import esquema_publicado
 
 
-def registrar(ordenes: argparse._SubParsersAction) -> None:
+def registrar(ordenes: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = ordenes.add_parser(
         "esquema",
         help="imprime el JSON Schema de los datos de entrada",

@@ -14,7 +14,7 @@ from ..salida.destinos import resolver_salida
 from . import comun
 
 
-def registrar(ordenes: argparse._SubParsersAction) -> None:
+def registrar(ordenes: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = ordenes.add_parser(
         "extraer",
         help="lee una ficha 4202000-FT-1311 (.docx) diligenciada y la convierte en JSON",

@@ -10,7 +10,7 @@ from ..salida.destinos import resolver_salida
 from . import comun
 
 
-def registrar(ordenes: argparse._SubParsersAction) -> None:
+def registrar(ordenes: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = ordenes.add_parser(
         "ficha",
         help="genera la ficha 4202000-FT-1311 (Word) de una buena práctica",

@@ -10,7 +10,7 @@ from ..salida.archivos import escribir_atomico
 from . import comun
 
 
-def registrar(ordenes: argparse._SubParsersAction) -> None:
+def registrar(ordenes: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = ordenes.add_parser(
         "infografia",
         help="genera la infografía de una página (PDF, PNG o SVG) de un acuerdo o de una buena práctica",

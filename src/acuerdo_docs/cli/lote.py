@@ -12,7 +12,8 @@ from contextlib import contextmanager
 
 from ..errores import ErrorEntrada
 from ..lectores import LECTORES
-from ..lectores.hoja_calculo import LIMITE_BYTES, LIMITE_FILAS, MB
+from ..lectores.hoja_calculo import LIMITE_BYTES, LIMITE_FILAS
+from ..limites_entrada import MB
 from ..lote import PATRONES, generar_lote
 from . import comun
 
@@ -27,7 +28,7 @@ def _positivo(texto: str) -> int:
     return valor
 
 
-def registrar(ordenes: argparse._SubParsersAction) -> None:
+def registrar(ordenes: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = ordenes.add_parser(
         "lote",
         help="genera un documento por fila de un libro de Excel, con informe de errores por fila",

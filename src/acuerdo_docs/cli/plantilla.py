@@ -9,7 +9,7 @@ from ..documentos.tipos_plantilla import TIPOS_PLANTILLA, verificar_plantilla
 from . import comun
 
 
-def registrar(ordenes: argparse._SubParsersAction) -> None:
+def registrar(ordenes: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = ordenes.add_parser(
         "plantilla",
         help="revisa una plantilla Word propia contra el esquema",

@@ -9,7 +9,7 @@ from ..salida.destinos import resolver_salida
 from . import comun
 
 
-def registrar(ordenes: argparse._SubParsersAction) -> None:
+def registrar(ordenes: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = ordenes.add_parser(
         "plantilla-lote",
         help="escribe el libro de Excel en blanco para un lote (fichas o acuerdos)",

@@ -24,7 +24,7 @@ def _controles(texto: str) -> int:
     return valor
 
 
-def registrar(ordenes: argparse._SubParsersAction) -> None:
+def registrar(ordenes: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = ordenes.add_parser(
         "riesgos",
         help="genera la matriz de riesgos (Excel con mapa de calor, o CSV plano)",

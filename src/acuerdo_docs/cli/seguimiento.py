@@ -13,7 +13,7 @@ from . import comun
 MAX_CAMBIOS_EN_PANTALLA = 40
 
 
-def registrar(ordenes: argparse._SubParsersAction) -> None:
+def registrar(ordenes: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = ordenes.add_parser(
         "seguimiento",
         help="lleva al acuerdo lo editado en la matriz (.xlsx) y escribe el corte con su informe",

@@ -95,7 +95,7 @@ def _parrafo(celda: _Cell, texto: str, estilo: str = "Celda", *, negrita: bool =
     """Agrega un párrafo a la celda (usa el primero si está vacío)."""
     primero = celda.paragraphs[0]
     reutilizable = len(celda.paragraphs) == 1 and not primero.text and not primero.runs
-    parrafo = primero if reutilizable else celda.add_paragraph()
+    parrafo: Paragraph = primero if reutilizable else celda.add_paragraph()
     parrafo.style = estilo
     if centrado:
         parrafo.alignment = WD_ALIGN_PARAGRAPH.CENTER
@@ -133,7 +133,7 @@ def _rotulo(celda: _Cell, texto: str) -> None:
 
 def _tabla_datos(doc: DocumentoDocx, filas: list[tuple[str, str]]) -> Table:
     """Tabla rótulo | valor; el valor es una expresión de la plantilla."""
-    tabla = doc.add_table(len(filas), 2)
+    tabla: Table = doc.add_table(len(filas), 2)
     tabla.style = "Table Grid"
     tabla.alignment = WD_TABLE_ALIGNMENT.CENTER
     for fila, (rotulo, valor) in zip(tabla.rows, filas):
@@ -223,7 +223,7 @@ def _aportes(doc: DocumentoDocx) -> None:
     doc.add_paragraph("5. QUIÉN APORTA QUÉ", style="Heading 1")
     bloques.guia(doc, "Una X marca cada tipo de compromiso que el actor aporta al desafío.")
     tipos = list(TIPOS_COMPROMISO.values())
-    tabla = doc.add_table(5, 2 + len(tipos))
+    tabla: Table = doc.add_table(5, 2 + len(tipos))
     tabla.style = "Table Grid"
     tabla.alignment = WD_TABLE_ALIGNMENT.CENTER
     _titulos(tabla, ["Actor", etiqueta(Actor, "sector"), *tipos])
@@ -254,7 +254,7 @@ def _hoja_de_ruta(doc: DocumentoDocx) -> None:
         ("#", 0.6), (etiqueta(Hito, "actividad"), 4.3), (etiqueta(Hito, "fase"), 2.3),
         (etiqueta(Hito, "responsable"), 3.0), ("Inicio / fin", 2.3), ("Estado", 2.2), ("Avance", 2.8),
     ]
-    tabla = doc.add_table(4, len(columnas))
+    tabla: Table = doc.add_table(4, len(columnas))
     tabla.style = "Table Grid"
     tabla.alignment = WD_TABLE_ALIGNMENT.CENTER
     _titulos(tabla, [c[0] for c in columnas])
@@ -286,7 +286,7 @@ def _riesgos(doc: DocumentoDocx) -> None:
         ("Ref.", 1.2), ("Riesgo", 5.0), ("Zona inherente", 2.2), ("Zona residual", 2.2),
         ("Responsable", 2.8), ("Tratamiento y plan de acción", 4.1),
     ]
-    tabla = doc.add_table(4, len(columnas))
+    tabla: Table = doc.add_table(4, len(columnas))
     tabla.style = "Table Grid"
     tabla.alignment = WD_TABLE_ALIGNMENT.CENTER
     _titulos(tabla, [c[0] for c in columnas])
@@ -338,7 +338,7 @@ def _firmas(doc: DocumentoDocx) -> None:
     # Dos bloques por par de filas: arriba entidad, representante y cargo; abajo las líneas de firma y
     # fecha, en su propia fila para que queden a la misma altura aunque el texto de arriba ocupe más
     # líneas en un bloque que en el otro. Las filas no se parten y la de datos va con la de firma.
-    tabla = doc.add_table(4, 2)
+    tabla: Table = doc.add_table(4, 2)
     tabla.alignment = WD_TABLE_ALIGNMENT.CENTER
     _fila_control(tabla, 0, "{%tr for par in firmas %}")
     datos, lineas = tabla.rows[1], tabla.rows[2]

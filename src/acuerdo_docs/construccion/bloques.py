@@ -22,7 +22,8 @@ from docx.opc.packuri import PackURI
 from docx.opc.part import Part
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
-from docx.shared import Cm, Pt, RGBColor
+from docx.shared import Cm, Emu, Pt, RGBColor
+from docx.styles.style import ParagraphStyle
 from docx.table import Table, _Cell
 from docx.text.paragraph import Paragraph
 from lxml import etree
@@ -104,8 +105,9 @@ def _estilos(doc: DocumentoDocx) -> None:
     if pbdr is not None:
         pbdr.getparent().remove(pbdr)
 
-    def nuevo(nombre: str) -> object:
+    def nuevo(nombre: str) -> ParagraphStyle:
         estilo = estilos.add_style(nombre, WD_STYLE_TYPE.PARAGRAPH)
+        assert isinstance(estilo, ParagraphStyle)
         estilo.base_style = estilos["Normal"]
         estilo.quick_style = True
         return estilo
@@ -153,7 +155,7 @@ def sombrear(celda: _Cell, color: str) -> None:
 
 def texto_celda(celda: _Cell, texto: str, *, negrita: bool = False, centrado: bool = False,
                 estilo: str = "Celda") -> Paragraph:
-    parrafo = celda.paragraphs[0]
+    parrafo: Paragraph = celda.paragraphs[0]
     parrafo.style = estilo
     if centrado:
         parrafo.alignment = WD_ALIGN_PARAGRAPH.CENTER
@@ -193,7 +195,10 @@ def encabezado_formato(doc: DocumentoDocx, prefijo: str = "encabezado") -> Table
     """
     cabecera = doc.sections[0].header
     cabecera.is_linked_to_previous = False
-    ancho_util = doc.sections[0].page_width - doc.sections[0].left_margin - doc.sections[0].right_margin
+    seccion = doc.sections[0]
+    # La plantilla de python-docx trae ancho y márgenes; None solo si un .docx ajeno no los declara.
+    assert seccion.page_width is not None and seccion.left_margin is not None and seccion.right_margin is not None
+    ancho_util = Emu(seccion.page_width - seccion.left_margin - seccion.right_margin)
     tabla = cabecera.add_table(3, 5, ancho_util)
     tabla.style = "Table Grid"
     tabla.alignment = WD_TABLE_ALIGNMENT.CENTER
@@ -275,7 +280,7 @@ def bucle(doc: DocumentoDocx, apertura: str, cuerpo: str, *, estilo: str = "Valo
 
 def cuadro_fecha(doc: DocumentoDocx, expresion: str) -> Table:
     """Cajas día / mes / año del formato oficial."""
-    tabla = doc.add_table(2, 3)
+    tabla: Table = doc.add_table(2, 3)
     tabla.style = "Table Grid"
     tabla.alignment = WD_TABLE_ALIGNMENT.LEFT
     for col, (rotulo, filtro) in enumerate((("día", "dia"), ("mes", "mes"), ("año", "anio"))):
@@ -341,7 +346,7 @@ def _con_sus_bases(usados: set[str], por_id: dict[str, etree._Element]) -> set[s
         for enlace in ("w:basedOn", "w:link", "w:next"):
             hijo = por_id[estilo_id].find(qn(enlace))
             if hijo is not None:
-                pendientes.append(hijo.get(qn("w:val")))
+                pendientes.append(hijo.get(qn("w:val"), ""))
     return conservar
 
 

@@ -6,6 +6,7 @@ el orden y los textos fijos son los del formato oficial (shared/semilla/).
 
 from __future__ import annotations
 
+from docx.document import Document as DocumentoDocx
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 
 from ..esquemas.ficha import (
@@ -25,7 +26,7 @@ NOMBRE_ARCHIVO = "ficha_4202000-FT-1311.docx"
 _FECHAS = {"fecha_diligenciamiento", "fecha_inicio"}
 
 
-def _campo(doc, nombre: str) -> None:
+def _campo(doc: DocumentoDocx, nombre: str) -> None:
     info = BuenaPractica.model_fields[nombre]
     if nombre != "conclusiones":  # la sección 5 no tiene etiqueta propia en el formato
         bloques.etiqueta(doc, info.title or nombre)

@@ -13,6 +13,7 @@ from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls
 from docx.shared import Pt
 from docx.table import Table, _Cell
+from docx.text.paragraph import Paragraph
 
 from . import bloques
 
@@ -29,7 +30,7 @@ NOTA = (
 
 def _parrafo(celda: _Cell, texto: str, *, negrita: bool = False, centrado: bool = False) -> None:
     primero = celda.paragraphs[0]
-    parrafo = primero if not primero.runs else celda.add_paragraph()
+    parrafo: Paragraph = primero if not primero.runs else celda.add_paragraph()
     parrafo.style = "Celda"
     if centrado:
         parrafo.alignment = WD_ALIGN_PARAGRAPH.CENTER
@@ -44,7 +45,7 @@ def _propiedad_fila(tabla: Table, indice: int, etiqueta_xml: str) -> None:
 def _tabla_bucle(doc: DocumentoDocx, bucle: str, columnas: list[tuple[str, float, str]],
                  fondos: dict[int, str] | None = None, *, con_lo_siguiente: bool = False) -> None:
     """Tabla de títulos + una fila repetida por elemento (``{%tr for … %}``)."""
-    tabla = doc.add_table(4, len(columnas))
+    tabla: Table = doc.add_table(4, len(columnas))
     tabla.style = "Table Grid"
     tabla.alignment = WD_TABLE_ALIGNMENT.CENTER
     for celda, (titulo, _ancho, _expr) in zip(tabla.rows[0].cells, columnas):

@@ -182,7 +182,7 @@ def contexto_acuerdo(
     entidades = {a.id: a.entidad for a in modelo.actores}
     actores = [_vista_actor(i, a) for i, a in enumerate(modelo.actores, start=1)]
 
-    hitos = []
+    hitos: list[dict[str, Any]] = []  # vistas para la plantilla: valores de varios tipos
     for numero, hito in enumerate(hitos_ordenados(modelo), start=1):
         estado = hito.estado(ref)
         hitos.append({

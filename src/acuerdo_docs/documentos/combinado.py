@@ -218,7 +218,8 @@ class Combinador:
     def _miembro_base(self, nombre: str) -> bytes:
         assert self._base is not None
         if nombre == rels_de(_DOCUMENTO):
-            return xml_a_bytes(self._rels)  # type: ignore[arg-type]
+            assert self._rels is not None  # se leen junto con la base
+            return xml_a_bytes(self._rels)
         if nombre == "[Content_Types].xml":
             return xml_a_bytes(self._base.tipos)
         if nombre == self._ruta_notas and self._notas is not None:
@@ -305,7 +306,7 @@ class Combinador:
         for el in contenido:
             for nodo in el.iter():
                 for atributo, valor in list(nodo.attrib.items()):
-                    if not atributo.startswith(f"{{{R}}}") or valor not in rels:
+                    if not (isinstance(atributo, str) and atributo.startswith(f"{{{R}}}")) or valor not in rels:
                         continue
                     if valor not in nuevos:
                         rel = rels[valor]
@@ -334,7 +335,7 @@ class Combinador:
         nuevos: dict[str, str] = {}
         for ref in referencias:
             viejo = ref.get(w("id"))
-            if viejo not in fuente:
+            if viejo is None or viejo not in fuente:
                 continue
             if viejo not in nuevos:
                 self._id_nota += 1

@@ -22,6 +22,7 @@ from ..salida.excel import (
     escribir_fila,
     fijar_anchos,
     guardar_libro,
+    libro_nuevo,
 )
 from ..terminal import texto_rich
 
@@ -176,9 +177,7 @@ def _texto_errores(res: ResultadoFila) -> str:
 
 def libro_informe(informe: InformeLote) -> Workbook:
     """El libro del informe: hojas Resumen, Filas (una por unidad) y Errores (uno por fila)."""
-    wb = Workbook()
-    resumen = wb.active
-    resumen.title = "Resumen"
+    wb, resumen = libro_nuevo("Resumen")
     escribir_encabezados(resumen, 1, ("Dato", "Valor"))
     datos: list[tuple[str, Any]] = [
         ("Archivo de entrada", informe.entrada.name),

@@ -32,6 +32,7 @@ from ..salida.excel import (
     estilo_encabezado,
     fijar_anchos,
     guardar_libro,
+    libro_nuevo,
     rango,
 )
 
@@ -258,8 +259,8 @@ def _hoja_instrucciones(ws: Worksheet, tipo: str, hojas: dict[str, list[Columna]
             ws.row_dimensions[fila].height = alto_fila([(texto, 200)], tamano=tamano)
     fila = len(lineas) + 1
     titulos = ("Hoja", "Columna", "Encabezado", "Clave", "Obligatoria", "Formato", "Ayuda")
-    for col, titulo in enumerate(titulos, start=1):
-        estilo_encabezado(escribir_celda(ws, fila, col, titulo))
+    for numero, titulo in enumerate(titulos, start=1):
+        estilo_encabezado(escribir_celda(ws, fila, numero, titulo))
     for nombre, columnas in hojas.items():
         visibles = [c for c in columnas if c.en_plantilla]
         for col in [*visibles, *(c for c in columnas if not c.en_plantilla)]:
@@ -283,9 +284,7 @@ _ANCHOS_INSTRUCCIONES = (14, 12, 42, 26, 12, 36, 80)
 def libro_plantilla(tipo: str) -> Workbook:
     """El libro en blanco (openpyxl) para un lote de ``tipo`` (``fichas`` o ``acuerdos``)."""
     hojas = hojas_de(tipo)
-    wb = Workbook()
-    instrucciones = wb.active
-    instrucciones.title = HOJA_INSTRUCCIONES
+    wb, instrucciones = libro_nuevo(HOJA_INSTRUCCIONES)
     _hoja_instrucciones(instrucciones, tipo, hojas)
     listas = _Listas(wb)
     for nombre, columnas in hojas.items():

@@ -6,13 +6,20 @@ from collections.abc import Callable
 from pathlib import Path
 
 
+def _ruta(escrito: Path | None) -> Path:
+    """La ruta que devuelve un ``generar_*`` cuyo destino fue una ruta (``None`` solo con un archivo abierto)."""
+    if escrito is None:
+        raise TypeError("los ejemplos se escriben en rutas, no en archivos abiertos")
+    return escrito
+
+
 def _ficha(carpeta: Path) -> list[Path]:
     from ..documentos.ficha import ejemplo_ficha, generar_ficha
 
     practica = ejemplo_ficha()
     return [
-        generar_ficha(practica, carpeta / "ficha_acuerdo_simbolico.docx"),
-        generar_ficha(practica, carpeta / "ficha_acuerdo_simbolico_publica.docx", publico=True),
+        _ruta(generar_ficha(practica, carpeta / "ficha_acuerdo_simbolico.docx")),
+        _ruta(generar_ficha(practica, carpeta / "ficha_acuerdo_simbolico_publica.docx", publico=True)),
     ]
 
 
@@ -25,8 +32,8 @@ def _acuerdo(carpeta: Path) -> list[Path]:
 
     acuerdo = ejemplo_acuerdo()  # trae fecha_corte: los estados no cambian con el reloj
     return [
-        generar_acuerdo(acuerdo, carpeta / "acuerdo_simbolico.docx"),
-        generar_acuerdo(acuerdo, carpeta / "acuerdo_simbolico_publico.docx", publico=True),
+        _ruta(generar_acuerdo(acuerdo, carpeta / "acuerdo_simbolico.docx")),
+        _ruta(generar_acuerdo(acuerdo, carpeta / "acuerdo_simbolico_publico.docx", publico=True)),
     ]
 
 
@@ -38,8 +45,8 @@ def _riesgos(carpeta: Path) -> list[Path]:
     from ..documentos.matriz import generar_matriz_riesgos
 
     acuerdo = ejemplo_acuerdo()
-    return [generar_matriz_riesgos(acuerdo, carpeta / "acuerdo_simbolico_riesgos.xlsx",
-                                   referencia=acuerdo.fecha_referencia())]
+    return [_ruta(generar_matriz_riesgos(acuerdo, carpeta / "acuerdo_simbolico_riesgos.xlsx",
+                                         referencia=acuerdo.fecha_referencia()))]
 
 
 GENERADORES["riesgos"] = _riesgos
@@ -110,7 +117,7 @@ def _entradas(carpeta: Path) -> list[Path]:
     from ..salida.archivos import escribir_atomico
 
     origen = Path(__file__).parent
-    escritos = []
+    escritos: list[Path] = []
     for nombre, destino in ENTRADAS.items():
         escribir_atomico(carpeta / destino, (origen / nombre).read_bytes())
         escritos.append(carpeta / destino)
@@ -125,33 +132,45 @@ def _infografias(carpeta: Path) -> list[Path]:
     from ..documentos.ficha import ejemplo_ficha
     from ..documentos.infografia import generar_infografia
 
-    escritos = []
+    escritos: list[Path] = []
     for modelo, nombre in ((ejemplo_acuerdo(), "acuerdo_simbolico"), (ejemplo_ficha(), "ficha_acuerdo_simbolico")):
         for formato in ("pdf", "png"):
-            escritos.append(generar_infografia(modelo, carpeta / f"{nombre}_infografia.{formato}"))
+            escritos.append(_ruta(generar_infografia(modelo, carpeta / f"{nombre}_infografia.{formato}")))
     return escritos
 
 
 GENERADORES["infografia"] = _infografias
 
 
-def _editar_libro(ruta: Path, cambios: dict[str, dict[str, dict[str, object]]], destino: Path) -> None:
+ValorJson = str | int | float | bool | None
+"""Un valor escalar de JSON (lo que trae el guion de ``seguimiento_ejemplo.json`` para una celda)."""
+
+
+def _editar_libro(ruta: Path, cambios: dict[str, dict[str, dict[str, ValorJson]]], destino: Path) -> None:
     """Lo que haría el equipo en Excel: cambia celdas de la matriz y de la hoja de ruta por sus títulos."""
     from datetime import date
 
     from openpyxl import load_workbook
 
+    from ..salida.excel import hoja_de_calculo
+
     libro = load_workbook(ruta)
     for hoja, clave_titulo, filas in (("Matriz", "Referencia", cambios["riesgos"]),
                                       ("Hoja de ruta", "Actividad", cambios["hitos"])):
-        ws = libro[hoja]
-        fila_t = next(f[0].row for f in ws.iter_rows(max_row=30) if any(c.value == clave_titulo for c in f))
+        ws = hoja_de_calculo(libro[hoja])
+        fila_t = next(n for n, f in enumerate(ws.iter_rows(max_row=30, values_only=True), start=1)
+                      if clave_titulo in f)
         columnas = {c.value: c.column for c in ws[fila_t] if isinstance(c.value, str)}
         for fila in range(fila_t + 1, ws.max_row + 1):
             clave = ws.cell(fila, columnas[clave_titulo]).value
+            if not isinstance(clave, str):
+                continue
             for titulo, valor in filas.get(clave, {}).items():
-                es_fecha = isinstance(valor, str) and valor[:4].isdigit() and valor[4:5] == "-"
-                ws.cell(fila, columnas[titulo]).value = date.fromisoformat(valor) if es_fecha else valor
+                celda = ws.cell(fila, columnas[titulo])
+                if isinstance(valor, str) and valor[:4].isdigit() and valor[4:5] == "-":
+                    celda.value = date.fromisoformat(valor)
+                else:
+                    celda.value = valor
     import io
 
     from ..salida.archivos import escribir_atomico

@@ -23,13 +23,15 @@ from pydantic import (
 )
 from pydantic_core import InitErrorDetails, PydanticCustomError
 
+from ..claves import normalizar_clave
+from ..limites_entrada import LARGO_NOMBRE, LIMITE_ACTORES, LIMITE_HITOS, LIMITE_RIESGOS
 from .comun import (
-    SiNo,
     LISTA_DE_LINEAS,
     Correo,
     Fecha,
     FechaOpcional,
     Modelo,
+    SiNo,
     Texto,
     TextoNombre,
     TextoObligatorio,
@@ -38,9 +40,7 @@ from .comun import (
     entrada_opciones,
     limpiar_texto,
     lista_de_lineas,
-    normalizar_clave,
 )
-from ..limites_entrada import LARGO_NOMBRE, LIMITE_ACTORES, LIMITE_HITOS, LIMITE_RIESGOS
 from .ficha import Encabezado
 from .riesgo import Riesgo, verificar_ids_unicos
 
@@ -128,7 +128,7 @@ Avance = Annotated[int, BeforeValidator(
 """Avance de 0 a 100: un número, o el texto que envía un formulario («50»), como lo acepta el modelo."""
 
 
-def estado_hito(inicio: date, fin: date, avance: int, referencia: date) -> Estado:
+def estado_hito(inicio: date, fin: date, avance: float, referencia: date) -> Estado:
     """Estado de un hito en la fecha ``referencia``.
 
     completado: avance 100; vencido: ``fin`` ya pasó y el avance es menor que 100;

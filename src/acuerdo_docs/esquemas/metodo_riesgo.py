@@ -362,7 +362,7 @@ def nivel_de_porcentaje(valor: float, metodo: MetodoRiesgo | None = None, *, esc
     """Nivel de un porcentaje residual: el primero cuyo porcentaje no se supera (hasta 20 % → 1, …)."""
     m = _m(metodo)
     valor = redondear(valor, m)
-    niveles = m.impacto if escala == "impacto" else m.probabilidad
+    niveles: tuple[NivelProb | NivelImp, ...] = m.impacto if escala == "impacto" else m.probabilidad
     for nivel, n in zip(NIVELES, niveles, strict=True):
         if valor <= n.porcentaje:
             return nivel

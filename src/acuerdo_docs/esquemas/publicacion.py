@@ -35,7 +35,7 @@ def _campos() -> dict[str, Any]:
         "id": (str, Field(title="Identificador", description=(
             "Huella SHA-256 del archivo de la ficha: identifica esta versión de la ficha (cambia si la ficha "
             "se edita)."), pattern="^[0-9a-f]{64}$")),
-        "nivel": (Literal[NIVELES], Field(title="Nivel DAFP", description=(  # type: ignore[valid-type]
+        "nivel": (Literal[NIVELES], Field(title="Nivel DAFP", description=(
             "Derivado de los criterios de Función Pública (2021): No clasifica si falla un criterio del "
             "primer nivel; Pendiente si falta valorar alguno; Primer nivel; Segundo nivel si cumple además "
             "los cuatro del segundo."))),
@@ -52,7 +52,7 @@ def _campos() -> dict[str, Any]:
             campos[nombre] = (str, Field(title=titulo, description=_descripcion(BuenaPractica, nombre)))
         else:
             campos[nombre] = (str, Field("", title=titulo, description=_descripcion(BuenaPractica, nombre)))
-    respuesta = Literal[RESPUESTAS]  # type: ignore[valid-type]
+    respuesta = Literal[RESPUESTAS]  # type: ignore[valid-type]  # Literal desde una tupla: válido en ejecución
     for nombre in CRITERIOS:
         campos[f"criterio_{nombre}"] = (respuesta, Field(
             title=etiqueta(Valoracion, nombre),
@@ -72,7 +72,7 @@ def _campos() -> dict[str, Any]:
     return campos
 
 
-PracticaPublicada: type[Modelo] = create_model(  # type: ignore[call-overload]
+PracticaPublicada: type[Modelo] = create_model(
     "PracticaPublicada",
     __base__=Modelo,
     __doc__="Una buena práctica en el catálogo publicado como datos abiertos (sin datos personales).",

@@ -12,7 +12,7 @@ método con el que se validó y calcula con él.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Annotated, Any
 
 from pydantic import BeforeValidator, Field, PrivateAttr, ValidationInfo, field_validator
@@ -31,6 +31,7 @@ from .comun import (
     patron_nombres,
 )
 from .ficha import Encabezado
+from .metodo_riesgo import Valoracion as ValoracionRiesgo
 
 LIMITE_CONTROLES = 10
 """Controles por riesgo (y grupos de columnas de control de la matriz): cada grupo ocupa 6 columnas."""
@@ -49,7 +50,7 @@ def _tratamiento(valor: Any) -> Any:
     return _valor_de_lista(valor, {metodo.clave(s): t.clave for t in m.tratamientos for s in t.sinonimos})
 
 
-def _nivel(lector: Any, codigo: str, escala: str) -> Any:
+def _nivel(lector: Callable[[Any], int | None], codigo: str, escala: str) -> Callable[[Any], int | None]:
     def validar_nivel(valor: Any) -> int | None:
         if valor is None or valor == "":
             return None
@@ -334,7 +335,7 @@ class Riesgo(Modelo):
         return self.impacto
 
     @property
-    def valoracion(self) -> metodo.Valoracion:
+    def valoracion(self) -> ValoracionRiesgo:
         return metodo.valorar(self.probabilidad, self.nivel_impacto, self.controles, self._metodo)
 
     @property

@@ -6,7 +6,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from ..errores import ErrorTipoDocumento, ErrorValidacion, validar
+from ..errores import ErrorTipoDocumento, ErrorValidacion, ModeloT, validar
 
 DESCRIPCIONES: dict[str, str] = {
     "ficha": "una ficha 4202000-FT-1311",
@@ -56,7 +56,7 @@ def diagnostico_tipo(datos: Any, modelo: type[BaseModel]) -> str | None:
     )
 
 
-def validar_documento(modelo: type[BaseModel], datos: Any, contexto: dict[str, Any] | None = None) -> Any:
+def validar_documento(modelo: type[ModeloT], datos: Any, contexto: dict[str, Any] | None = None) -> ModeloT:
     """:func:`~acuerdo_docs.errores.validar` para un documento entero que trae el usuario.
 
     Si los datos son de otro tipo de documento (un acuerdo donde se espera una ficha), lanza

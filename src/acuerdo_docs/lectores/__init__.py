@@ -8,7 +8,7 @@ Otros módulos del paquete leen otros formatos (p. ej. ``ficha_docx``).
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from typing import Protocol
+from typing import ClassVar, Protocol
 
 from pydantic import BaseModel
 
@@ -22,8 +22,10 @@ class Entrada(Protocol):
     """Lo que ofrece cada lector de un tipo de lote."""
 
     tipo: str
-    modelo: type[BaseModel]
-    hojas_esquema: dict[str, list[Columna]]
+    hojas_esquema: ClassVar[dict[str, list[Columna]]]
+
+    @property
+    def modelo(self) -> type[BaseModel]: ...
 
     def conteo(self, *, exacto: bool = True, hasta: int | None = None) -> dict[str, int | None]: ...
 

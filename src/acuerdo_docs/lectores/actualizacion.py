@@ -15,10 +15,11 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from ..claves import normalizar_clave
 from ..errores import ErrorCampo, ErrorEntrada, ErrorValidacion, ruta_desde_texto, traducir
 from ..esquemas import metodo_riesgo
 from ..esquemas.acuerdo import AcuerdoSimbolico, Hito
-from ..esquemas.comun import etiqueta, fecha_corta, normalizar_clave
+from ..esquemas.comun import etiqueta, fecha_corta
 from ..esquemas.riesgo import Control, Riesgo
 from .matriz_xlsx import AvisoCelda, DatosMatriz, leer_matriz
 

@@ -252,7 +252,7 @@ def filas_de_acuerdo(acuerdo: AcuerdoSimbolico, acuerdo_id: str) -> dict[str, li
     for riesgo in acuerdo.riesgos:
         valores = valores_de(riesgo, HOJAS[RIESGOS])
         valores["probabilidad"] = metodo_riesgo.PROBABILIDADES[riesgo.probabilidad - 1]
-        valores["impacto"] = metodo_riesgo.IMPACTOS[riesgo.impacto - 1]
+        valores["impacto"] = metodo_riesgo.IMPACTOS[riesgo.nivel_impacto - 1]
         filas[RIESGOS].append({**valores, **enlace})
         for control in riesgo.controles:
             filas[CONTROLES].append({**valores_de(control, HOJAS[CONTROLES]), **enlace, "riesgo_id": riesgo.id})

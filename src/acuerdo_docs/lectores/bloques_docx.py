@@ -20,8 +20,8 @@ from docx.document import Document as DocumentoDocx
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml.ns import qn
 
+from ..claves import normalizar_clave
 from ..errores import ErrorEntrada
-from ..esquemas.comun import normalizar_clave
 from ..paquete.espacios import MC
 
 _W_P = qn("w:p")

@@ -20,8 +20,9 @@ from typing import Any
 from openpyxl.utils import get_column_letter
 from pydantic import ValidationError
 
+from ..claves import normalizar_clave
 from ..errores import ErrorCampo, ErrorEntrada, ErrorValidacion, traducir
-from ..esquemas.comun import etiqueta, normalizar_clave
+from ..esquemas.comun import etiqueta
 from ..esquemas.valoracion import CRITERIOS, Valoracion
 from ..limites_entrada import LIMITE_FILAS_LOTE, miles, recortar
 from .hoja_calculo import abrir_xlsx, elegir_hoja, hojas_visibles, verificar_archivo

@@ -8,8 +8,8 @@ from typing import Any
 
 from openpyxl.utils.datetime import from_excel
 
+from ..claves import normalizar_clave
 from ..esquemas.columna import Columna
-from ..esquemas.comun import normalizar_clave
 
 _VINETA = re.compile(r"^\s*(?:[•·▪◦‣–—]|[-*](?=\s))\s*")
 _VERDADERO = {"si", "s", "x", "verdadero", "true", "1", "yes"}

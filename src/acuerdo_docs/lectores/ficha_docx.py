@@ -31,8 +31,9 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from ..claves import normalizar_clave
 from ..errores import ErrorCampo, ErrorValidacion, validar
-from ..esquemas.comun import RESERVADO, es_personal, normalizar_clave
+from ..esquemas.comun import RESERVADO, es_personal
 from ..esquemas.ficha import CAMPOS_NO_IMPRESOS, CAMPOS_TEXTO_LARGO, SECCIONES, BuenaPractica
 from ..salida.entorno_word import parrafos
 from .bloques_docx import (

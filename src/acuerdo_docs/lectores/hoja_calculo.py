@@ -10,16 +10,16 @@ lee con defusedxml instalado (sin entidades externas) y en modo de solo lectura
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Generator, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from openpyxl.utils import get_column_letter
 
+from ..claves import normalizar_clave
 from ..errores import ErrorEntrada
 from ..esquemas.columna import Columna, sin_marca_obligatoria
-from ..esquemas.comun import normalizar_clave
 from ..limites_entrada import LIMITE_BYTES_LIBRO, LIMITE_FILAS_LOTE, MB
 from ..paquete.seguridad import LimitesZip, Motivo, ZipRechazado, abrir_zip, buscar_dtd, revisar_partes
 from ..salida.protegidos import avisar_si_abierto
@@ -200,7 +200,8 @@ def abrir_xlsx(ruta: Path, *, formulas: bool = False) -> Any:
     if not openpyxl.xml.DEFUSEDXML:  # dependencia declarada: sin ella no se abre nada de terceros
         raise ErrorEntrada("Falta el paquete defusedxml: instálelo para leer libros de Excel con seguridad.")
     try:
-        libro = openpyxl.load_workbook(ruta, read_only=True, data_only=not formulas, keep_links=False)
+        # Any: cada hoja de solo lectura recibe aquí ``filas_declaradas``, que openpyxl no declara.
+        libro: Any = openpyxl.load_workbook(ruta, read_only=True, data_only=not formulas, keep_links=False)
         for ws in libro.worksheets:
             # En solo lectura openpyxl corta la lectura donde dice la dimensión, y hay programas que la
             # escriben mal: se guarda como estimación y se lee la hoja entera.
@@ -262,21 +263,22 @@ class LibroEntrada:
         if formato == "ods":
             from .ods import leer_ods
 
-            self._libro = leer_ods(ruta, formulas=False)
-            self.hojas: list[str] = list(self._libro.sheetnames)
-            self.ocultas: set[str] = {ws.title for ws in self._libro.worksheets if _oculta(ws)}
+            libro = self._libro = leer_ods(ruta, formulas=False)
+            self.hojas: list[str] = list(libro.sheetnames)
+            self.ocultas: set[str] = {ws.title for ws in libro.worksheets if _oculta(ws)}
         elif formato == "xlsx":
-            self._abrir_xlsx()
-            self.hojas = list(self._libro.sheetnames)
-            self.ocultas = {ws.title for ws in self._libro.worksheets if _oculta(ws)}
+            libro = self._libro = self._abrir_xlsx()
+            self.hojas = list(libro.sheetnames)
+            self.ocultas = {ws.title for ws in libro.worksheets if _oculta(ws)}
         else:
             self.hojas = [ruta.stem]
             self.ocultas = set()
 
-    def _abrir_xlsx(self) -> None:
-        self._libro = abrir_xlsx(self.ruta)
-        for ws in self._libro.worksheets:
+    def _abrir_xlsx(self) -> Any:
+        libro = abrir_xlsx(self.ruta)
+        for ws in libro.worksheets:
             self._dimensiones[ws.title] = ws.filas_declaradas
+        return libro
 
     def filas_declaradas(self, hoja: str) -> int | None:
         """Filas que la hoja dice tener (dimensión del .xlsx; sin verificar) o None si no lo dice."""
@@ -307,7 +309,7 @@ class LibroEntrada:
         """El nombre real de la hoja visible ``nombre`` (sin distinguir mayúsculas ni tildes); ver :func:`elegir_hoja`."""
         return elegir_hoja(self.ruta.name, [(h, h in self.ocultas) for h in self.hojas], nombre)
 
-    def filas(self, hoja: str, *, guardar: bool = False) -> Iterator[tuple[int, tuple[Any, ...]]]:
+    def filas(self, hoja: str, *, guardar: bool = False) -> Generator[tuple[int, tuple[Any, ...]], None, None]:
         """(número de fila de Excel, valores) de cada fila, desde la 1.
 
         Con ``guardar``, un recorrido completo queda en memoria (hasta :data:`MEMORIA_FILAS` por libro):
@@ -440,9 +442,9 @@ class HojaLeida:
         self.nombre = nombre
         self.esquema = list(columnas)
         aceptados: dict[str, Columna] = {}
-        for col in [*columnas, *(claves_extra or {}).values()]:
-            for alias in col.nombres_aceptados():
-                aceptados[alias] = col
+        for aceptada in [*columnas, *(claves_extra or {}).values()]:
+            for alias in aceptada.nombres_aceptados():
+                aceptados[alias] = aceptada
         self.columnas: dict[str, ColumnaLeida] = {}
         self.sin_encabezado: set[int] = set()
         recorrido = self.libro.filas(nombre)

@@ -9,7 +9,7 @@ desde los datos; si el usuario escribió un valor encima de una fórmula, se avi
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator, Mapping
+from collections.abc import Generator, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from itertools import islice
@@ -19,9 +19,10 @@ from typing import Any
 from openpyxl.utils import get_column_letter
 from pydantic import BaseModel, ValidationError
 
+from ..claves import normalizar_clave
 from ..errores import ErrorCampo, ErrorEntrada, ErrorValidacion, ruta_desde_texto, traducir
 from ..esquemas.acuerdo import Hito
-from ..esquemas.comun import etiqueta, normalizar_clave
+from ..esquemas.comun import etiqueta
 from ..esquemas.riesgo import ETIQUETAS_CALCULADAS, Control, Riesgo
 from ..limites_entrada import LIMITE_HITOS, LIMITE_RIESGOS, miles, recortar
 from ..salida.protegidos import PROPIEDAD_DESAFIO, PROPIEDAD_ID
@@ -57,7 +58,7 @@ class Hoja:
     def fila(self, numero: int) -> tuple[Any, ...]:
         return self.cabeza[numero - 1] if 0 < numero <= len(self.cabeza) else ()
 
-    def filas(self, desde: int) -> Iterator[tuple[int, tuple[Any, ...]]]:
+    def filas(self, desde: int) -> Generator[tuple[int, tuple[Any, ...]], None, None]:
         """(número de fila, valores) desde ``desde``, en flujo (la hoja nunca se carga entera)."""
         try:
             for numero, valores in enumerate(self.ws.iter_rows(min_row=desde, values_only=True), start=desde):

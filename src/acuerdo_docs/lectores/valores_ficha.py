@@ -6,7 +6,8 @@ import re
 from datetime import date
 from typing import Any
 
-from ..esquemas.comun import MESES, normalizar_clave
+from ..claves import normalizar_clave
+from ..esquemas.comun import MESES
 from ..esquemas.ficha import Encabezado
 from .bloques_docx import Bloque, CuadroFecha, Parrafo, Tabla
 

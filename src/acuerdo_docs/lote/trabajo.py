@@ -8,12 +8,16 @@ import threading
 from collections.abc import Callable, Iterator
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from contextlib import contextmanager
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel
 
 from ..salida.hijos import morir_con_el_padre
 from ..salida.remoto import Objeto, publicar
+
+if TYPE_CHECKING:
+    from ..esquemas.acuerdo import AcuerdoSimbolico
+    from ..esquemas.ficha import BuenaPractica
 
 
 def renderizar_unidad(tipo: str, datos: BaseModel, publico: bool, infografia: bool = False,
@@ -23,7 +27,17 @@ def renderizar_unidad(tipo: str, datos: BaseModel, publico: bool, infografia: bo
     Función de módulo: se envía tal cual a otro proceso o máquina con el modelo ya validado
     (``BuenaPractica`` o ``AcuerdoSimbolico``), que no se vuelve a validar.
     """
-    partes = _renderizar_documentos(tipo, datos, publico)
+    from ..esquemas.acuerdo import AcuerdoSimbolico
+    from ..esquemas.ficha import BuenaPractica
+
+    modelos: dict[str, type[BuenaPractica] | type[AcuerdoSimbolico]] = {
+        "fichas": BuenaPractica, "acuerdos": AcuerdoSimbolico}
+    modelo = modelos.get(tipo)
+    if modelo is None:
+        raise ValueError(f"tipo de lote desconocido: {tipo}")
+    if not isinstance(datos, modelo):
+        raise TypeError(f"un lote de {tipo} recibe {modelo.__name__}, no {type(datos).__name__}")
+    partes = _renderizar_documentos(datos, publico)
     if infografia:
         from ..documentos.infografia import renderizar_infografia
 
@@ -42,21 +56,21 @@ def renderizar_y_publicar(url: str, raiz: str, extensiones: tuple[str, ...], tip
     return [publicar(url, f"{raiz}{extension}", parte) for extension, parte in zip(extensiones, partes)]
 
 
-def _renderizar_documentos(tipo: str, datos: BaseModel, publico: bool) -> list[bytes]:
-    if tipo == "fichas":
+def _renderizar_documentos(datos: BuenaPractica | AcuerdoSimbolico, publico: bool) -> list[bytes]:
+    from ..esquemas.ficha import BuenaPractica
+
+    if isinstance(datos, BuenaPractica):
         from ..documentos.ficha import renderizar_ficha
 
         return [renderizar_ficha(datos, publico=publico)]
-    if tipo == "acuerdos":
-        from ..documentos.acuerdo import cargar_acuerdo, renderizar_acuerdo, version_publica_acuerdo
-        from ..documentos.matriz import construir_libro
-        from ..salida.excel import libro_a_bytes
+    from ..documentos.acuerdo import cargar_acuerdo, renderizar_acuerdo, version_publica_acuerdo
+    from ..documentos.matriz import construir_libro
+    from ..salida.excel import libro_a_bytes
 
-        acuerdo = cargar_acuerdo(datos)
-        visible = version_publica_acuerdo(acuerdo) if publico else acuerdo
-        matriz = libro_a_bytes(construir_libro(visible), titulo="Matriz de riesgos")
-        return [renderizar_acuerdo(acuerdo, publico=publico), matriz]
-    raise ValueError(f"tipo de lote desconocido: {tipo}")
+    acuerdo = cargar_acuerdo(datos)
+    visible = version_publica_acuerdo(acuerdo) if publico else acuerdo
+    matriz = libro_a_bytes(construir_libro(visible), titulo="Matriz de riesgos")
+    return [renderizar_acuerdo(acuerdo, publico=publico), matriz]
 
 
 def iniciar_trabajador(padre: int | None = None) -> None:

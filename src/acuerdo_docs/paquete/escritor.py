@@ -16,7 +16,7 @@ import zipfile
 import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import BinaryIO
+from typing import IO, BinaryIO
 
 FECHA_ZIP = (1980, 1, 1, 0, 0, 0)
 """Fecha fija de cada miembro de los .docx/.xlsx: el mismo dato da el mismo archivo, byte a byte."""
@@ -93,7 +93,7 @@ class EscritorZip:
         """Un miembro sin comprimir todavía."""
         self.agregar(comprimir(nombre, datos))
 
-    def agregar_trozos(self, nombre: str, trozos: Iterable[bytes | BinaryIO]) -> None:
+    def agregar_trozos(self, nombre: str, trozos: Iterable[bytes | IO[bytes]]) -> None:
         """Un miembro que no cabe en memoria: ``trozos`` son bytes o archivos binarios que se leen enteros.
 
         Se comprime primero a un temporal (en disco pasados 32 MB) para conocer la CRC y los
@@ -151,7 +151,7 @@ class EscritorZip:
         ))
 
 
-def _bloques(trozo: bytes | BinaryIO) -> Iterable[bytes]:
+def _bloques(trozo: bytes | IO[bytes]) -> Iterable[bytes]:
     if isinstance(trozo, (bytes, bytearray, memoryview)):
         yield bytes(trozo)
         return

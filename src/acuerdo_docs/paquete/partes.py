@@ -68,4 +68,4 @@ class PaqueteOffice:
         ruta = rels_de(parte)
         if ruta not in self.miembros:
             return {}
-        return {r.get("Id"): r for r in leer_xml(self.miembros[ruta]).iter(f"{{{PR}}}Relationship")}
+        return {r.get("Id", ""): r for r in leer_xml(self.miembros[ruta]).iter(f"{{{PR}}}Relationship")}

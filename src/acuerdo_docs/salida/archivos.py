@@ -133,7 +133,7 @@ def _temporal(carpeta: Path, modo: int | None) -> tuple[int, Path]:
     raise FileExistsError(errno.EEXIST, "no se pudo crear un archivo temporal", os.fspath(carpeta))
 
 
-def escribir_atomico_con(destino: str | os.PathLike[str], escribir: Callable[[BinaryIO], None], *,
+def escribir_atomico_con(destino: str | os.PathLike[str], escribir: Callable[[BinaryIO], object], *,
                          sincronizar: bool = True, modo_nuevo: int | None = None) -> Path:
     """Llama a ``escribir(f)`` sobre un temporal de la misma carpeta y lo renombra a ``destino``.
 
@@ -180,11 +180,10 @@ def escribir_atomico(destino: Destino, datos: bytes, *, sincronizar: bool = True
     Si ``destino`` es un objeto binario abierto, escribe en él y devuelve ``None``.
     Si es una ruta, escribe en un temporal de la misma carpeta y lo renombra.
     """
-    if hasattr(destino, "write"):
-        destino.write(datos)  # type: ignore[union-attr]
+    if not isinstance(destino, (str, os.PathLike)):
+        destino.write(datos)
         return None
-    return escribir_atomico_con(destino, lambda f: f.write(datos), sincronizar=sincronizar,  # type: ignore[arg-type]
-                                modo_nuevo=modo_nuevo)
+    return escribir_atomico_con(destino, lambda f: f.write(datos), sincronizar=sincronizar, modo_nuevo=modo_nuevo)
 
 
 def copiar_atomico(origen: str | os.PathLike[str], destino: str | os.PathLike[str], *,
@@ -482,7 +481,7 @@ def _buscar_syncfs() -> Callable[[int], int] | None:
     try:
         import ctypes
 
-        return ctypes.CDLL(None, use_errno=True).syncfs  # type: ignore[no-any-return]
+        return ctypes.CDLL(None, use_errno=True).syncfs
     except (OSError, AttributeError):
         return None
 
@@ -493,7 +492,7 @@ def _buscar_renameat2() -> Callable[..., int] | None:
     try:
         import ctypes
 
-        return ctypes.CDLL(None, use_errno=True).renameat2  # type: ignore[no-any-return]
+        return ctypes.CDLL(None, use_errno=True).renameat2
     except (OSError, AttributeError):
         return None
 

@@ -27,6 +27,8 @@ PROFUNDIDAD_DATOS = 30
 class ArchivoAnexo(str):
     """El nombre de la imagen de un anexo (texto); la ruta la guarda el motor, fuera del alcance de la plantilla."""
 
+    _ruta: Path
+
     def __new__(cls, ruta: PurePath) -> ArchivoAnexo:
         nombre = super().__new__(cls, ruta.name)
         nombre._ruta = Path(ruta)  # el sandbox no deja leer atributos que empiezan por «_»
@@ -40,7 +42,7 @@ class ArchivoAnexo(str):
         return (ArchivoAnexo, (self._ruta,))
 
 
-class ContextoPlano(dict):  # type: ignore[type-arg]
+class ContextoPlano(dict[str, Any]):
     """Un contexto cuyos valores ya salieron de :func:`datos_planos`: el motor no lo vuelve a convertir."""
 
 

@@ -8,14 +8,15 @@ verificación de plantillas propias. El texto del usuario es dato: todo valor im
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from contextvars import ContextVar
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 from jinja2 import StrictUndefined
+from jinja2.exceptions import SecurityError
 from jinja2.runtime import Undefined
-from jinja2.sandbox import SecurityError
 from markupsafe import Markup, escape
 
 from ..esquemas.comun import MESES, fecha_corta, fecha_larga
@@ -32,6 +33,8 @@ CONTROL_EN_VALOR: ContextVar[bool] = ContextVar("acuerdo_docs_control_en_valor",
 
 class XmlArmado:
     """Marca de un valor cuyo ``__html__()`` ya es XML de Word armado (la imagen de docxtpl): se imprime tal cual."""
+
+    __html__: Callable[[], str]  # lo pone la otra clase base (solo la anotación: no lo reemplaza)
 
 
 def _anotar_control(texto: str) -> None:

@@ -14,10 +14,10 @@ import io
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol, cast
 
-from openpyxl.cell.cell import Cell
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.cell.cell import Cell, MergedCell
+from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
@@ -62,6 +62,28 @@ def valor_seguro(valor: Any) -> Any:
     return valor
 
 
+def hoja_de_calculo(hoja: object) -> Worksheet:
+    """``hoja`` como hoja de cálculo (``wb.active`` o ``wb[nombre]`` también pueden ser un gráfico o nada)."""
+    if not isinstance(hoja, Worksheet):
+        raise TypeError(f"se esperaba una hoja de cálculo, no {type(hoja).__name__}")
+    return hoja
+
+
+def libro_nuevo(primera_hoja: str) -> tuple[Workbook, Worksheet]:
+    """Un libro vacío y su primera hoja, ya llamada ``primera_hoja``."""
+    wb = Workbook()
+    ws = hoja_de_calculo(wb.active)
+    ws.title = primera_hoja
+    return wb, ws
+
+
+def _celda(ws: Worksheet, fila: int, col: int) -> Cell:
+    celda = ws.cell(row=fila, column=col)
+    if isinstance(celda, MergedCell):  # openpyxl no deja escribir en ella: el error, con su coordenada
+        raise ValueError(f"la celda {celda.coordinate} está combinada: se escribe en la primera del rango")
+    return celda
+
+
 def escribir_celda(ws: Worksheet, fila: int, col: int, valor: Any, *, estilo: dict[str, Any] | None = None) -> Cell:
     """Escribe un dato (nunca una fórmula) en la celda y la devuelve.
 
@@ -69,7 +91,7 @@ def escribir_celda(ws: Worksheet, fila: int, col: int, valor: Any, *, estilo: di
     similares; aquí el texto queda siempre como texto. ``quotePrefix`` hace que Excel
     tampoco lo evalúe si el usuario edita la celda.
     """
-    celda: Cell = ws.cell(row=fila, column=col)
+    celda = _celda(ws, fila, col)
     limpio = valor_seguro(valor)
     celda.value = limpio
     if isinstance(limpio, str):
@@ -87,7 +109,7 @@ def escribir_formula(ws: Worksheet, fila: int, col: int, formula: str) -> Cell:
     """Escribe una fórmula propia (debe empezar por ``=``). Los datos del usuario van por :func:`escribir_celda`."""
     if not formula.startswith("="):
         raise ValueError("una fórmula debe empezar por '='")
-    celda: Cell = ws.cell(row=fila, column=col)
+    celda = _celda(ws, fila, col)
     celda.value = formula
     celda.data_type = "f"
     return celda
@@ -102,7 +124,7 @@ def relleno(color: str) -> PatternFill:
 
 
 def aplicar_estilo(
-    celda: Cell,
+    celda: Cell | MergedCell,
     *,
     negrita: bool | None = None,
     color_fuente: str | None = None,
@@ -126,7 +148,7 @@ def aplicar_estilo(
         celda.number_format = formato
 
 
-def estilo_encabezado(celda: Cell, *, fondo: str = COLOR_ENCABEZADO, color_fuente: str = "FFFFFF") -> None:
+def estilo_encabezado(celda: Cell | MergedCell, *, fondo: str = COLOR_ENCABEZADO, color_fuente: str = "FFFFFF") -> None:
     """Encabezado de tabla: negrita, fondo oscuro, centrado y con ajuste de texto."""
     aplicar_estilo(
         celda, negrita=True, color_fuente=color_fuente, fondo=fondo, ajustar=True,
@@ -215,12 +237,20 @@ def propiedades_fijas(wb: Workbook, *, titulo: str | None = None) -> None:
     props.contentStatus = None
 
 
+class _EstilosLibro(Protocol):
+    """Lo privado de ``Workbook`` que usa :func:`fuente_por_omision` (los stubs no lo declaran)."""
+
+    _fonts: list[Font]
+    _named_styles: list[NamedStyle]
+
+
 def fuente_por_omision(wb: Workbook) -> None:
     """Arial en la fuente por omisión y en el estilo «Normal» (openpyxl trae Calibri, que LibreOffice no tiene)."""
     base = Font(name=FUENTE, size=TAMANO_FUENTE)
-    if wb._fonts and wb._fonts[0].name != FUENTE:  # noqa: SLF001 - openpyxl no expone la fuente por omisión
-        wb._fonts[0] = base  # noqa: SLF001
-    for estilo in wb._named_styles:  # noqa: SLF001
+    interno = cast(_EstilosLibro, wb)  # openpyxl no expone la fuente por omisión
+    if interno._fonts and interno._fonts[0].name != FUENTE:  # noqa: SLF001
+        interno._fonts[0] = base  # noqa: SLF001
+    for estilo in interno._named_styles:  # noqa: SLF001
         if estilo.name == "Normal" and estilo.font.name != FUENTE:
             estilo.font = base
 

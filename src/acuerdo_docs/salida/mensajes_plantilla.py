@@ -8,7 +8,7 @@ from pathlib import PurePosixPath
 from types import TracebackType
 
 from jinja2 import TemplateError, TemplateSyntaxError, UndefinedError
-from jinja2.sandbox import SecurityError
+from jinja2.exceptions import SecurityError
 
 from .limites import ErrorLimite
 

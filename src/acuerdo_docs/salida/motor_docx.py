@@ -25,7 +25,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import CodeType
-from typing import Any
+from typing import Any, TypeGuard
 
 from jinja2 import Template, TemplateError
 from markupsafe import Markup
@@ -64,7 +64,7 @@ class _Imagenes(FuncionDelMotor):
     def __call__(self, archivo: Any, ancho_cm: Any = 15, alto_maximo_cm: Any = None) -> Markup:
         # python-docx y lxml solo si la plantilla incrusta imágenes (arranque).
         from docx.oxml.shape import CT_Inline
-        from docx.shared import Cm
+        from docx.shared import Cm, Emu
         from lxml import etree
 
         from ..paquete.espacios import REL_IMAGEN
@@ -81,7 +81,7 @@ class _Imagenes(FuncionDelMotor):
             f'<Relationship Id="{rid}" Type="{REL_IMAGEN}" Target="media/acuerdo_docs_{n}.{ext}"/>'
         )
         ancho_cm, alto_cm = tamano_imagen(ancho_cm, alto_maximo_cm, imagen.px_width, imagen.px_height)
-        ancho, alto = int(Cm(ancho_cm)), int(Cm(alto_cm))
+        ancho, alto = Emu(int(Cm(ancho_cm))), Emu(int(Cm(alto_cm)))
         # Nombre neutro: el del archivo podría ser un dato personal (p. ej. foto_de_fulano.png).
         inline = CT_Inline.new_pic_inline(5000 + n, rid, f"anexo_{n}.{ext}", ancho, alto)
         xml = etree.tostring(inline, encoding="unicode")
@@ -91,7 +91,7 @@ class _Imagenes(FuncionDelMotor):
 # ------------------------------------------------------------ camino compilado
 
 
-def _fallo_con_linea(plantilla: Any, ctx: dict[str, Any], original: BaseException) -> BaseException:
+def _fallo_con_linea(plantilla: Template, ctx: dict[str, Any], original: Exception) -> Exception:
     """Repite el llenado con la fuente que tiene un párrafo por línea, para que el mensaje diga dónde."""
     try:
         plantilla.render(ctx)
@@ -109,7 +109,7 @@ Solo tipos de ``marshal``: así se guarda en la caché de disco (:mod:`.cache_co
 """
 
 
-def _es_compilado(valor: Any) -> bool:
+def _es_compilado(valor: Any) -> TypeGuard[tuple[bool, tuple[Parte, ...]]]:
     """Lo leído de la caché tiene la forma de :meth:`PlantillaCompilada._compilar` (si no, se compila de nuevo)."""
     if not (isinstance(valor, tuple) and len(valor) == 2 and isinstance(valor[0], bool)
             and isinstance(valor[1], tuple)):
@@ -130,11 +130,15 @@ class PlantillaCompilada:
 
     def __init__(self, ruta: Path) -> None:
         self.ruta = Path(ruta)
+        self.avisado = False
+        """Ya se avisó (una vez por plantilla) de que sus columnas dinámicas van por docxtpl."""
         self._miembros = leer_plantilla(self.ruta)
         self.entorno = crear_entorno()
         clave = cache_codigo.clave(self._miembros)
-        compilado = cache_codigo.leer(clave) if clave else None
-        if not _es_compilado(compilado):
+        leido = cache_codigo.leer(clave) if clave else None
+        if _es_compilado(leido):
+            compilado = leido
+        else:
             compilado = self._compilar()
             if clave:
                 cache_codigo.guardar(clave, compilado)
@@ -323,9 +327,9 @@ def renderizar(ruta: Path, contexto: Mapping[str, Any], *, motor: str = "compila
     plantilla = compilada(ruta) if motor == "compilado" else None
     if plantilla is not None and not plantilla._tablas_dinamicas:
         return plantilla.renderizar(contexto, titulo=titulo, publico=publico)
-    if plantilla is not None and not getattr(plantilla, "_avisado", False):
+    if plantilla is not None and not plantilla.avisado:
         log.info("la plantilla %s usa columnas dinámicas ({%%tc}); se renderiza con docxtpl", Path(ruta).name)
-        plantilla._avisado = True  # type: ignore[attr-defined]
+        plantilla.avisado = True
     from .motor_docxtpl import renderizar_docxtpl  # docxtpl (y python-docx) solo en ese camino
 
     return renderizar_docxtpl(ruta, contexto, titulo=titulo, publico=publico)

@@ -57,10 +57,11 @@ def fuentes_jinja(ruta: Path, miembros: list[tuple[str, bytes]]) -> list[tuple[s
 
 def resolver_saltos(xml: str) -> str:
     """Saltos y tabuladores literales del XML como los de Word (``resolve_listing`` de docxtpl)."""
-    return DocxTemplate.resolve_listing(None, xml)  # type: ignore[arg-type]
+    resuelto: str = DocxTemplate.resolve_listing(None, xml)
+    return resuelto
 
 
-class _ImagenDocxtpl(InlineImage, XmlArmado):
+class _ImagenDocxtpl(InlineImage, XmlArmado):  # type: ignore[misc]  # docxtpl no trae tipos: InlineImage es Any
     """La imagen de docxtpl, reconocible al imprimirla (su XML ya está armado)."""
 
 

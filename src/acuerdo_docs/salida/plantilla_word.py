@@ -10,7 +10,7 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from jinja2.sandbox import SecurityError
+from jinja2.exceptions import SecurityError
 
 from ..errores import ErrorPlantilla
 from ..paquete.seguridad import LimitesZip, Motivo, ZipRechazado, abrir_zip, buscar_dtd, revisar_partes

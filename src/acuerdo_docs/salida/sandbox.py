@@ -22,9 +22,10 @@ from typing import Any
 
 from jinja2 import nodes
 from jinja2.compiler import CodeGenerator, Frame
-from jinja2.defaults import DEFAULT_FILTERS
+from jinja2.exceptions import SecurityError
+from jinja2.filters import FILTERS as DEFAULT_FILTERS
 from jinja2.runtime import Context, LoopContext, Macro, Undefined, markup_join, str_join
-from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
+from jinja2.sandbox import ImmutableSandboxedEnvironment
 from jinja2.utils import Cycler, Joiner, Namespace
 
 from . import limites
@@ -272,7 +273,7 @@ class EntornoSeguro(ImmutableSandboxedEnvironment):
         gastar(sum(medida(p) for p in partes))
         return markup_join(partes) if contexto.eval_ctx.autoescape else str_join(partes)
 
-    def concat(self, partes: Iterable[str]) -> str:  # type: ignore[override]
+    def concat(self, partes: Iterable[str]) -> str:
         """La salida de un renderizado, con su tope de tamaño y de tiempo."""
         trozos: list[str] = []
         with presupuesto() as p:

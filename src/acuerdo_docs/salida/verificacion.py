@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from jinja2 import TemplateError, meta
+from jinja2 import TemplateError, TemplateSyntaxError, meta, nodes
 
 from ..errores import ErrorPlantilla
 from ..limites_entrada import TIEMPO_VERIFICACION
@@ -99,11 +99,16 @@ def _examinar(ruta: Path, fuentes: list[tuple[str, str]], tipo: TipoPlantilla,
             errores.append(f"La plantilla {describir(exc)} ({donde(legible, fuente, exc.lineno)})")
             continue
         except TemplateError as exc:
-            errores.append(f"Error de sintaxis en {donde(legible, fuente, exc.lineno)}: {traducir_sintaxis(exc)}")
+            linea = exc.lineno if isinstance(exc, TemplateSyntaxError) else None
+            errores.append(f"Error de sintaxis en {donde(legible, fuente, linea)}: {traducir_sintaxis(exc)}")
             continue
         revisar_plazo()
         parte = Parte(nombre, legible, fuente, arbol)
-        hallados = prohibidas.buscar(arbol, lambda nodo, p=parte: donde(p.legible, p.fuente, nodo.lineno))
+
+        def ubicar(nodo: nodes.Node, p: Parte = parte) -> str:
+            return donde(p.legible, p.fuente, nodo.lineno)
+
+        hallados = prohibidas.buscar(arbol, ubicar)
         prohibido.update(hallados)
         try:  # el generador de código detecta los filtros inexistentes
             sueltos = meta.find_undeclared_variables(arbol)

@@ -97,7 +97,8 @@ def _valores_crudos(campos: dict[str, Any]) -> dict[str, Any]:
         valores["retos"] = texto_lista(valores["retos"])
     if isinstance(valores.get("anexos"), list):
         valores["anexos"] = texto_lista([a.get("nombre", "") if isinstance(a, dict) else a for a in valores["anexos"]])
-    encabezado = campos.get("encabezado") if isinstance(campos.get("encabezado"), dict) else {}
+    crudo = campos.get("encabezado")
+    encabezado: dict[str, Any] = crudo if isinstance(crudo, dict) else {}
     valores["encabezado.codigo"] = encabezado.get("codigo", Encabezado().codigo)
     valores["encabezado.version"] = encabezado.get("version", Encabezado().version)
     return {k: v for k, v in valores.items() if isinstance(v, (str, int, float)) or hasattr(v, "isoformat")}
@@ -218,7 +219,8 @@ def iterar_carpeta(
             for ruta, archivo in rutas:
                 yield leer_ficha_catalogo(ruta, archivo)
             return
-        ejecutor: Executor = executor or propio  # type: ignore[assignment]
+        ejecutor = executor if executor is not None else propio
+        assert ejecutor is not None  # si no había ninguno, ya se leyó en este hilo
         pendientes: deque[Future[FilaCatalogo]] = deque()
         for ruta, archivo in rutas:
             pendientes.append(ejecutor.submit(leer_ficha_catalogo, ruta, archivo))

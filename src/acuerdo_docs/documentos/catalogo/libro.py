@@ -21,6 +21,7 @@ from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import Cell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
@@ -100,7 +101,7 @@ class _Hoja:
         self.ws.row_dimensions[1].height = 48.0  # tres líneas: LibreOffice no agranda la fila al abrir
         self.ws.append([self._titulo(c) for c in columnas])
 
-    def _titulo(self, columna: Columna) -> WriteOnlyCell:
+    def _titulo(self, columna: Columna) -> Cell:
         celda = WriteOnlyCell(self.ws, columna.etiqueta)
         humana = columna.rol in (HUMANA, RESPUESTA, FECHA)  # fondo amarillo: la escribe una persona
         celda.font = _TITULO_HUMANO if humana else _TITULO
@@ -108,7 +109,7 @@ class _Hoja:
         celda.alignment = _CENTRO
         return celda
 
-    def _celda(self, columna: Columna, valor: Any) -> WriteOnlyCell:
+    def _celda(self, columna: Columna, valor: Any) -> Cell:
         if columna.rol == NIVEL:
             refs = {c: f"{self.letras[f'{c}.respuesta']}{self.filas + 1}" for c in CRITERIOS}
             celda = WriteOnlyCell(self.ws, formula_nivel(refs))
@@ -220,9 +221,10 @@ class LibroCatalogo:
             ws.append([a, b])
             for nombre, cantidad in conteo:
                 celda = WriteOnlyCell(ws, None)
-                celda.value = valor_seguro(_texto_celda(nombre))  # p. ej. una dependencia: dato del usuario
+                texto = valor_seguro(_texto_celda(nombre))  # p. ej. una dependencia: dato del usuario
+                celda.value = texto
                 celda.data_type = "s"
-                if parece_formula(celda.value):
+                if parece_formula(texto):
                     celda.quotePrefix = True
                 ws.append([celda, cantidad])
             ws.append([])

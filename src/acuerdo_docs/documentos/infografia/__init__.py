@@ -8,6 +8,7 @@ del destino.
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import Mapping
 from datetime import date
 from pathlib import Path
@@ -55,7 +56,7 @@ def cargar_modelo(datos: Modelo | Mapping[str, Any]) -> Modelo:
     return validar_documento(BuenaPractica, datos)
 
 
-def formato_de(destino: str | Path) -> str:
+def formato_de(destino: str | os.PathLike[str]) -> str:
     """El formato según la extensión: .pdf, .png o .svg."""
     formato = Path(destino).suffix.lower().lstrip(".")
     if formato not in FORMATOS:
@@ -117,9 +118,9 @@ def generar_infografia(
     ``pdfa=False`` da un PDF normal. Valida antes de escribir y no deja archivos a medias.
     """
     if formato is None:
-        if hasattr(destino, "write"):
+        if not isinstance(destino, (str, os.PathLike)):
             raise ErrorEntrada("Con un archivo abierto como destino, indique formato='pdf', 'png' o 'svg'.")
-        formato = formato_de(destino)  # type: ignore[arg-type]
+        formato = formato_de(destino)
     datos = renderizar_infografia(modelo, formato, corte=corte, publico=publico, plantilla=plantilla, pdfa=pdfa)
     ruta = escribir_atomico(destino, datos)
     if ruta is not None:

@@ -121,12 +121,14 @@ def _vista_ruta(acuerdo: AcuerdoSimbolico, referencia: date) -> dict[str, Any]:
     estados = [h.estado(referencia) for h in ordenados]
     dibujados = len(ordenados) if len(ordenados) <= MAX_HITOS else MAX_HITOS - 1
     conteo = [
-        {"clave": clave, "nombre": nombre, "cantidad": estados.count(clave)}  # type: ignore[arg-type]
+        {"clave": clave, "nombre": nombre, "cantidad": sum(1 for e in estados if e == clave)}
         for clave, nombre in ESTADOS.items()
     ]
-    base = {"fases": [], "marcas": [], "corte_x": None, "corte": fecha_corta(referencia), "estados": conteo,
-            "posicion_corte": "dentro", "avance": avance_global(ordenados),
-            "hitos_restantes": len(ordenados) - dibujados}
+    base: dict[str, Any] = {
+        "fases": [], "marcas": [], "corte_x": None, "corte": fecha_corta(referencia), "estados": conteo,
+        "posicion_corte": "dentro", "avance": avance_global(ordenados),
+        "hitos_restantes": len(ordenados) - dibujados,
+    }
     if not ordenados:
         return base
     a = min(h.inicio for h in ordenados)
@@ -182,7 +184,7 @@ def _vista_riesgos(acuerdo: AcuerdoSimbolico) -> dict[str, Any]:
     principales = [r for _, r in sorted(enumerate(riesgos), key=clave)[:MAX_RIESGOS]]
     return {
         "total": len(riesgos),
-        "inherente": _mapa((r.probabilidad, r.impacto) for r in riesgos),
+        "inherente": _mapa((r.probabilidad, r.nivel_impacto) for r in riesgos),
         "residual": _mapa((r.probabilidad_residual, r.impacto_residual) for r in riesgos),
         "zonas": [list(fila) for fila in reversed(metodo_riesgo.MAPA_CALOR)],
         "orden_zonas": list(metodo_riesgo.ZONAS),

@@ -19,10 +19,11 @@ from openpyxl.utils import get_column_letter
 from ...errores import ErrorEntrada
 from ...esquemas import metodo_riesgo as metodo
 from ...esquemas.acuerdo import AcuerdoSimbolico
+from ...esquemas.columna import Columna
 from ...esquemas.metodo_riesgo import MetodoRiesgo
 from ...esquemas.riesgo import LIMITE_CONTROLES
 from ...salida.archivos import Destino
-from ...salida.excel import guardar_libro, propiedad_texto
+from ...salida.excel import guardar_libro, libro_nuevo, propiedad_texto
 from ...salida.protegidos import PROPIEDAD_DESAFIO, PROPIEDAD_ID
 from . import impresion
 from .catalogos import HOJA_CATALOGOS, hoja_catalogos
@@ -34,7 +35,6 @@ from .hoja_matriz import (
     FILA_TITULOS,
     FILAS_EXTRA,
     HOJA_MATRIZ,
-    Columna,
     columnas_matriz,
     formulas_fila,
     hoja_matriz,
@@ -120,9 +120,7 @@ def construir_libro(
     filas_extra = max(filas_extra, 0)
     ultima = FILA_DATOS + len(riesgos) + filas_extra - 1
 
-    wb = Workbook()
-    ws = wb.active
-    ws.title = HOJA_MATRIZ
+    wb, ws = libro_nuevo(HOJA_MATRIZ)
     hojas: list[_Hoja] = [(hoja_catalogos(wb, m, list(actores.items())), None, 0, None)]
     cols = hoja_matriz(ws, riesgos, controles, filas_extra, enc, desafio, fecha, bool(actores), m)
     letras = {c.clave: get_column_letter(i) for i, c in enumerate(cols, start=1)}

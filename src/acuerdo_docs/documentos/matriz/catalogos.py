@@ -62,7 +62,7 @@ def pintar_zona(celda: Any, zona: str, m: MetodoRiesgo) -> None:
 
 def hoja_catalogos(wb: Workbook, m: MetodoRiesgo, actores: Sequence[tuple[str, str]]) -> Worksheet:
     """Escribe Catálogos desde el método; cada tabla lleva su nombre definido."""
-    ws = wb.create_sheet(HOJA_CATALOGOS)
+    ws: Worksheet = wb.create_sheet(HOJA_CATALOGOS)
     escribir_celda(ws, 1, 1, f"Catálogos del método: {m.nombre}, versión {m.version}",
                    estilo={"negrita": True, "tamano": 12})
     ws.row_dimensions[1].height = 20

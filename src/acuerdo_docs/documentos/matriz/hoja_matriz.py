@@ -17,6 +17,7 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
+from pydantic import BaseModel
 
 from ...esquemas import metodo_riesgo as metodo
 from ...esquemas.columna import Columna
@@ -62,7 +63,7 @@ def _ancho(titulo: str, ancho: float) -> float:
 def columnas_matriz(controles: int = COLUMNAS_CONTROL) -> list[Columna]:
     """Columnas de la hoja Matriz, en orden; las etiquetas salen de los esquemas."""
 
-    def dato(clave: str, grupo: str, ancho: float, modelo: type = Riesgo, nombre: str | None = None,
+    def dato(clave: str, grupo: str, ancho: float, modelo: type[BaseModel] = Riesgo, nombre: str | None = None,
              sufijo: str = "") -> Columna:
         nombre = nombre or clave
         info = modelo.model_fields[nombre]
@@ -361,6 +362,6 @@ def hoja_matriz(ws: Worksheet, riesgos: Sequence[Riesgo], controles: int, filas_
                 font=Font(name=FUENTE, bold=True, color=z.color_texto),
             ))
     _plegar_controles_sin_datos(ws, cols, max([1, *(len(r.controles) for r in riesgos)]))
-    ws.freeze_panes = ws.cell(FILA_DATOS, 3)  # títulos y referencia/descripción siempre visibles
+    ws.freeze_panes = f"C{FILA_DATOS}"  # títulos y referencia/descripción siempre visibles
     ws.auto_filter.ref = f"A{FILA_TITULOS}:{get_column_letter(len(cols))}{ultima_fila}"
     return cols

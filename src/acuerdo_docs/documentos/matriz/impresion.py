@@ -16,7 +16,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.header_footer import HeaderFooterItem
 from openpyxl.worksheet.pagebreak import Break
+from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ...salida.excel import texto_encabezado_pagina
@@ -78,7 +80,10 @@ def configurar(ws: Worksheet, enc: dict[str, str], titulo: str, *, anchos: Seque
     ws.page_setup.orientation = "landscape"
     ws.page_setup.paperSize = ws.PAPERSIZE_LETTER
     ws.page_setup.scale = ESCALA
-    ws.sheet_properties.pageSetUpPr.fitToPage = False
+    ajuste = ws.sheet_properties.pageSetUpPr
+    if ajuste is None:  # openpyxl la crea con la hoja; un libro leído de fuera podría no traerla
+        ajuste = ws.sheet_properties.pageSetUpPr = PageSetupProperties()
+    ajuste.fitToPage = False
     ws.page_margins.left = ws.page_margins.right = MARGEN_LATERAL
     ws.page_margins.top, ws.page_margins.bottom = 0.95, 0.6
     ws.page_margins.header, ws.page_margins.footer = 0.3, 0.3
@@ -94,6 +99,12 @@ def configurar(ws: Worksheet, enc: dict[str, str], titulo: str, *, anchos: Seque
     encabezado_pagina(ws, enc, titulo)
 
 
+def _seccion(item: HeaderFooterItem | None) -> HeaderFooterItem:
+    if item is None:  # openpyxl crea encabezado y pie con cada hoja
+        raise TypeError("la hoja no tiene encabezado o pie de página")
+    return item
+
+
 def encabezado_pagina(ws: Worksheet, enc: dict[str, str], titulo: str) -> None:
     """Datos del formato arriba (entidad, proceso, procedimiento | formato | código, versión) y pie numerado."""
     t = texto_encabezado_pagina
@@ -105,15 +116,15 @@ def encabezado_pagina(ws: Worksheet, enc: dict[str, str], titulo: str) -> None:
     izquierda = t(enc["entidad"], 60)
     centro = t(enc["formato"], 55)
     derecha = f"CÓDIGO: {t(enc['codigo'], 25)} · VERSIÓN: {t(enc['version'], 10)}"
-    for parte, texto in ((ws.oddHeader.left, izquierda), (ws.oddHeader.center, centro),
-                         (ws.oddHeader.right, derecha)):
+    cabeza, pie = _seccion(ws.oddHeader), _seccion(ws.oddFooter)
+    for parte, texto in ((cabeza.left, izquierda), (cabeza.center, centro), (cabeza.right, derecha)):
         parte.text = texto
         parte.size = TAMANO_ENCABEZADO
         parte.font = "Arial,Regular"
-    ws.oddHeader.center.font = "Arial,Bold"
-    ws.oddFooter.left.text = f"PROCESO: {t(enc['proceso'], 55)}"
-    ws.oddFooter.right.text = f"{t(titulo, 30)} · PROCEDIMIENTO: {t(enc['procedimiento'], 50)}"
-    ws.oddFooter.center.text = "Página &P de &N"
-    for parte in (ws.oddFooter.center, ws.oddFooter.left, ws.oddFooter.right):
+    cabeza.center.font = "Arial,Bold"
+    pie.left.text = f"PROCESO: {t(enc['proceso'], 55)}"
+    pie.right.text = f"{t(titulo, 30)} · PROCEDIMIENTO: {t(enc['procedimiento'], 50)}"
+    pie.center.text = "Página &P de &N"
+    for parte in (pie.center, pie.left, pie.right):
         parte.size = TAMANO_ENCABEZADO
         parte.font = "Arial,Regular"

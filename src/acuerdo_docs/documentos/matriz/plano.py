@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from ...esquemas import metodo_riesgo as metodo
+from ...esquemas.riesgo import Control
 from ...salida.archivos import Destino, escribir_atomico
 from ...salida.excel import parece_formula
 from .entrada import leer_riesgos
@@ -64,7 +65,7 @@ def filas_csv(datos: Any, *, metodo_: Any = None) -> list[dict[str, str]]:
             "fecha_seguimiento": r.fecha_seguimiento.isoformat() if r.fecha_seguimiento else "",
             "metodo": f"{m.nombre}, versión {m.version}",
         }
-        controles = list(enumerate(r.controles, start=1)) or [(None, None)]
+        controles: list[tuple[int, Control] | tuple[None, None]] = [*enumerate(r.controles, start=1)] or [(None, None)]
         for n, c in controles:
             fila = dict(base)
             if c is not None:

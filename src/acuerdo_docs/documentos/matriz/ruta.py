@@ -55,7 +55,7 @@ def estado_hito(inicio: date, fin: date, avance: float, corte: date) -> str:
     """La regla de ``esquemas.acuerdo.estado_hito`` (``avance`` en fracción 0..1 o en 0..100)."""
     from ...esquemas.acuerdo import estado_hito as regla  # perezoso: la matriz sola no construye el acuerdo
 
-    return regla(inicio, fin, avance * 100 if avance <= 1 else avance, corte)  # type: ignore[arg-type]
+    return regla(inicio, fin, avance * 100 if avance <= 1 else avance, corte)
 
 
 def formula_estado(fila: int) -> str:
@@ -132,7 +132,7 @@ def hoja_ruta(ws: Worksheet, acuerdo: AcuerdoSimbolico, corte: date, desafio: st
     celda = escribir_formula(ws, 2, 7, f'=IF(COUNT({rango_avance})=0,"",AVERAGE({rango_avance}))')
     aplicar_estilo(celda, fondo=COLOR_CALCULADA, negrita=True, formato="0.0%")
     _gantt(ws, hitos, corte, f0, ultima)
-    ws.freeze_panes = ws.cell(f0, 3)
+    ws.freeze_panes = f"C{f0}"
     ws.auto_filter.ref = f"A{FILA_RUTA_TITULOS}:H{ultima}"
     return ultima
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import logging
 import os
+import sys
 from pathlib import Path
 from typing import IO
 
@@ -27,10 +28,9 @@ from ..carpeta_privada import arbol_privado, carpeta_privada, quitar
 from .perfiles import sembrar_perfil
 from .soffice import version_libreoffice, xcu_perfil
 
-try:
+# Windows no tiene fcntl: sin perfiles en caché (se usan los temporales de siempre).
+if sys.platform != "win32":
     import fcntl
-except ImportError:  # Windows: sin perfiles en caché (se usan los temporales de siempre)
-    fcntl = None  # type: ignore[assignment]
 
 log = logging.getLogger("acuerdo_docs.pdf")
 
@@ -74,7 +74,7 @@ class PerfilCache:
 
 def tomar_perfil_cache(soffice: str) -> PerfilCache | None:
     """Un perfil libre de la caché (creado si hace falta), o ``None`` si no se puede usar la caché."""
-    if fcntl is None:
+    if sys.platform == "win32":
         return None
     version = version_libreoffice(soffice)
     marca = f"{version or ''}\n{xcu_perfil(version)}"

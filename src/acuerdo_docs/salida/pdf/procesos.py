@@ -31,13 +31,13 @@ def lanzar(orden: list[str], entorno: dict[str, str] | None) -> subprocess.Popen
 
     En Linux el grupo muere con este proceso aunque lo maten con SIGKILL (ver ``_GUARDIAN``).
     """
-    extra: dict[str, object] = {}
+    preparar: Callable[[], None] | None = None
     if DISPONIBLE:
         orden = ["/bin/sh", "-c", _GUARDIAN, "acuerdo_docs_soffice", *orden]
-        extra["preexec_fn"] = _preparar_hijo(os.getpid())
-    return subprocess.Popen(  # type: ignore[call-overload]
+        preparar = _preparar_hijo(os.getpid())
+    return subprocess.Popen(
         orden, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-        start_new_session=True, env=entorno, **extra,
+        start_new_session=True, env=entorno, preexec_fn=preparar,
     )
 
 

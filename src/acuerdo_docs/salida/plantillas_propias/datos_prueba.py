@@ -56,7 +56,8 @@ def es_modelo(tipo: Any) -> bool:
 @functools.cache
 def _adaptador(modelo: type[BaseModel], campo: str) -> TypeAdapter[Any]:
     info = modelo.model_fields[campo]
-    return TypeAdapter(typing.Annotated[(info.annotation, *info.metadata)] if info.metadata else info.annotation)
+    tipo: Any = info.annotation  # una forma de tipo cualquiera (list[str], Literal[…], un modelo…)
+    return TypeAdapter(typing.Annotated[(tipo, *info.metadata)] if info.metadata else tipo)
 
 
 def _admite(modelo: type[BaseModel], campo: str, valor: Any) -> bool:

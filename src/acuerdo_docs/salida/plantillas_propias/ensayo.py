@@ -128,7 +128,8 @@ def _entorno_de_rastreo(rastro: Rastro) -> Any:
         rastro.iterar(iterable)
         return vueltas(iterable)
 
-    entorno.getattr, entorno.getitem = getattr_, getitem
+    # Atributos de la instancia que tapan los métodos de la clase: solo este entorno rastrea.
+    vars(entorno).update(getattr=getattr_, getitem=getitem)
     entorno.filters[FILTRO_VUELTAS] = contar_vueltas
     return entorno
 
