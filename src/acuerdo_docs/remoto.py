@@ -16,7 +16,7 @@ from __future__ import annotations
 import logging
 import os
 import re
-from typing import Any
+from typing import Any, TypeGuard
 from urllib.parse import unquote, urlsplit
 
 from .errores import ErrorAcuerdoDocs, ErrorSalida
@@ -39,7 +39,7 @@ class ErrorAlmacen(ErrorSalida):
     """El almacenamiento de objetos falló (sin conexión, sin permiso, sin cubo): detiene el lote entero."""
 
 
-def es_url(texto: object) -> bool:
+def es_url(texto: object) -> TypeGuard[str]:
     """``s3://cubo/prefijo/`` y demás URL de fsspec (una letra sola es una unidad de Windows: ``C://``)."""
     return isinstance(texto, str) and _URL.match(texto) is not None
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import os
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from typing import TypeGuard
 from concurrent.futures import Executor, Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,11 +26,16 @@ from .trabajo import renderizar_unidad, renderizar_y_publicar
 class _EnVuelo:
     resultado: ResultadoFila
     raiz: str
-    futuro: Future[list[bytes]]
+    futuro: Future[list[bytes]] | Future[list[Objeto]]
+    """Bytes de cada archivo, u objetos ya escritos si los trabajadores escriben en el almacenamiento."""
+
+
+def _son_bytes(partes: Sequence[bytes | Objeto]) -> TypeGuard[Sequence[bytes]]:
+    return all(isinstance(p, bytes) for p in partes)
 
 
 def _escribir_partes(
-    carpeta: Path, raiz: str, extensiones: tuple[str, ...], partes: list[bytes], entrada: Path | None = None,
+    carpeta: Path, raiz: str, extensiones: tuple[str, ...], partes: Sequence[bytes], entrada: Path | None = None,
 ) -> list[str]:
     """Escribe los archivos de una unidad (cada uno atómico); corre en un hilo de escritura.
 
@@ -93,6 +99,7 @@ class Canal:
 
     def enviar(self, resultado: ResultadoFila, raiz: str, tipo: str, modelo: BaseModel, publico: bool) -> None:
         # El modelo ya validado viaja tal cual (pickle no vuelve a validar): se valida una sola vez.
+        futuro: Future[list[bytes]] | Future[list[Objeto]]
         if self.en_trabajadores and self.remoto is not None:
             futuro = self.ejecutor.submit(renderizar_y_publicar, self.remoto.url, raiz, self.extensiones, tipo, modelo,
                                           publico, self.infografia, self.pdfa)
@@ -131,6 +138,8 @@ class Canal:
         if self.remoto is not None:
             futuro = self._escritor.submit(self._escribir_remoto, trabajo.raiz, partes)
         else:
+            if not _son_bytes(partes):  # sin destino remoto los trabajadores no escriben: devuelven bytes
+                raise TypeError("se esperaban los bytes de cada archivo")
             futuro = self._escritor.submit(
                 _escribir_partes, self.carpeta, trabajo.raiz, self.extensiones, partes, self.entrada
             )
@@ -140,7 +149,7 @@ class Canal:
         while len(self._escritura) > self.MAX_ESCRITURAS:
             self._terminar_escritura()
 
-    def _escribir_remoto(self, raiz: str, partes: list[bytes] | list[Objeto]) -> list[str]:
+    def _escribir_remoto(self, raiz: str, partes: Sequence[bytes | Objeto]) -> list[str]:
         """En un hilo de escritura: cada parte de un solo PUT (o, si la escribió un trabajador, se anota)."""
         assert self.remoto is not None
         nombres = [f"{raiz}{extension}" for extension in self.extensiones[: len(partes)]]
