@@ -17,7 +17,7 @@ from mktestdocs import check_md_file, grab_code_blocks
 from acuerdo_docs.documentacion import actualizar
 
 RAIZ = Path(__file__).resolve().parents[1]
-PAGINAS = [RAIZ / "README.md", *sorted((RAIZ / "docs").glob("*.md"))]
+PAGINAS = [RAIZ / "README.md", *sorted((RAIZ / "docs").rglob("*.md"))]
 
 
 @pytest.mark.parametrize("pagina", PAGINAS, ids=lambda p: str(p.relative_to(RAIZ)))
@@ -41,7 +41,8 @@ def test_tablas_de_campos_al_dia(pagina: Path) -> None:
 
 def test_el_readme_enlaza_cada_pagina_de_docs() -> None:
     readme = (RAIZ / "README.md").read_text(encoding="utf-8")
-    faltan = [p.name for p in PAGINAS[1:] if p.name != "index.md" and f"docs/{p.name}" not in readme]
+    rutas = [p.relative_to(RAIZ).as_posix() for p in PAGINAS[1:]]
+    faltan = [r for r in rutas if r != "docs/index.md" and r not in readme]
     assert not faltan, f"el README no enlaza: {faltan}"
 
 
@@ -54,3 +55,7 @@ def test_sitio_mkdocs_se_construye_estricto(tmp_path: Path) -> None:
     assert r.returncode == 0, r.stdout + r.stderr
     assert (tmp_path / "sitio" / "index.html").is_file()
     assert (tmp_path / "sitio" / "contrato_json" / "index.html").is_file()
+    # La referencia de la API sale de los docstrings (mkdocstrings): cada página trae sus nombres.
+    ficha = (tmp_path / "sitio" / "referencia" / "ficha" / "index.html").read_text(encoding="utf-8")
+    assert 'id="acuerdo_docs.documentos.ficha.generar_ficha"' in ficha
+    assert "Genera la ficha 4202000-FT-1311 diligenciada" in ficha

@@ -77,6 +77,12 @@ _ORIGEN: dict[str, str] = {
     # salidas (docs/salidas.md)
     "Salida": ".salida.destinos",
     "resolver_salida": ".salida.destinos",
+    # seguimiento (docs/seguimiento.md)
+    "registrar_corte": ".seguimiento",
+    "ResultadoCorte": ".seguimiento",
+    "leer_matriz": ".lectores.matriz_xlsx",
+    "actualizar_acuerdo": ".lectores.actualizacion",
+    "generar_informe_seguimiento": ".documentos.seguimiento",
 }
 
 __all__ = [
@@ -111,8 +117,15 @@ __all__ = [
     "ErrorSalida",
     "Salida",
     "resolver_salida",
+    # seguimiento
+    "registrar_corte",
+    "ResultadoCorte",
+    "leer_matriz",
+    "actualizar_acuerdo",
+    "generar_informe_seguimiento",
 ]
-__version__ = "0.1.0"
+__version__ = "0.2.0"
+"""Versión del paquete; igual a la de pyproject.toml (una prueba lo comprueba)."""
 
 
 def __getattr__(nombre: str) -> Any:
@@ -128,14 +141,25 @@ def __dir__() -> list[str]:
     return sorted(set(globals()) | set(__all__))
 
 
-if TYPE_CHECKING:  # para los analizadores de tipos y los editores
+if TYPE_CHECKING:  # para los analizadores de tipos y los editores (una prueba lo compara con _ORIGEN)
     from .documentos.acuerdo import ejemplo_acuerdo, generar_acuerdo, renderizar_acuerdo, version_publica_acuerdo
     from .documentos.catalogo import generar_catalogo
     from .documentos.ficha import ejemplo_ficha, generar_ficha, renderizar_ficha, version_publica
+    from .documentos.infografia import generar_infografia, renderizar_infografia
     from .documentos.matriz import generar_matriz_riesgos
+    from .documentos.matriz.plano import exportar_riesgos_csv, riesgos_a_csv
     from .documentos.plantilla_lote import generar_plantilla_lote
+    from .documentos.seguimiento import generar_informe_seguimiento
     from .documentos.tipos_plantilla import verificar_plantilla
-    from .errores import ErrorAcuerdoDocs, ErrorCampo, ErrorConversion, ErrorEntrada, ErrorPlantilla, ErrorValidacion
+    from .errores import (
+        ErrorAcuerdoDocs,
+        ErrorCampo,
+        ErrorConversion,
+        ErrorEntrada,
+        ErrorPlantilla,
+        ErrorSalida,
+        ErrorValidacion,
+    )
     from .esquemas import (
         Actor,
         AcuerdoSimbolico,
@@ -144,11 +168,18 @@ if TYPE_CHECKING:  # para los analizadores de tipos y los editores
         Compromiso,
         Control,
         Encabezado,
+        EncabezadoMatriz,
         Hito,
         MatrizRiesgos,
         Riesgo,
     )
+    from .esquemas.metodo_riesgo import METODO_DAFP, MetodoRiesgo, cargar_metodo
+    from .esquemas.valoracion import Criterio, Valoracion, derivar_nivel
+    from .lectores.actualizacion import actualizar_acuerdo
     from .lectores.ficha_docx import leer_ficha
+    from .lectores.matriz_xlsx import leer_matriz
     from .lote import generar_lote
+    from .salida.destinos import Salida, resolver_salida
     from .salida.pdf import ConvertidorPdf, a_pdf
     from .salida.verificacion import InformePlantilla
+    from .seguimiento import ResultadoCorte, registrar_corte

@@ -166,7 +166,10 @@ def _mensaje_rango(tipo: str, ctx: dict[str, Any]) -> str | None:
 
 @dataclass(frozen=True)
 class ErrorCampo:
-    """Un error en un campo: ``ruta`` es la clave JSON (``actores[2].correo``)."""
+    """Un error en un campo: ``ruta`` es la clave JSON (``actores[2].correo``).
+
+    Ejemplo: [Dónde viven las garantías transversales](../arquitectura.md#donde-viven-las-garantias-transversales).
+    """
 
     ruta: str
     etiqueta: str
@@ -189,6 +192,8 @@ class ErrorAcuerdoDocs(Exception):
 
     ``codigo_salida`` es el código con que termina la CLI (como ``exit_code`` en click):
     1 datos inválidos, 2 entrada inutilizable o uso incorrecto, 3 fallo de conversión.
+
+    Ejemplo: [Dónde viven las garantías transversales](../arquitectura.md#donde-viven-las-garantias-transversales).
     """
 
     codigo_salida: int = 2
@@ -199,7 +204,10 @@ class ErrorAcuerdoDocs(Exception):
 
 
 class ErrorValidacion(ErrorAcuerdoDocs, ValueError):
-    """Datos inválidos: lleva la lista de errores, uno por campo."""
+    """Datos inválidos: lleva la lista de errores, uno por campo.
+
+    Ejemplo: [Dónde viven las garantías transversales](../arquitectura.md#donde-viven-las-garantias-transversales).
+    """
 
     codigo_salida = 1
 
@@ -225,22 +233,33 @@ class ErrorTipoDocumento(ErrorValidacion):
 
 
 class ErrorPlantilla(ErrorAcuerdoDocs):
-    """La plantilla Word no es válida o nombra campos que el esquema no tiene."""
+    """La plantilla Word no es válida o nombra campos que el esquema no tiene.
+
+    Ejemplo: [Dónde viven las garantías transversales](../arquitectura.md#donde-viven-las-garantias-transversales).
+    """
 
 
 class ErrorEntrada(ErrorAcuerdoDocs):
-    """El archivo de entrada no se puede usar (no existe, está dañado, cifrado, etc.)."""
+    """El archivo de entrada no se puede usar (no existe, está dañado, cifrado, etc.).
+
+    Ejemplo: [Dónde viven las garantías transversales](../arquitectura.md#donde-viven-las-garantias-transversales).
+    """
 
 
 class ErrorSalida(ErrorAcuerdoDocs, OSError):
     """No se puede escribir la salida (ruta mala, sin permiso, disco lleno...): código de salida 2.
 
     También es un :class:`OSError`, como el error del sistema que reemplaza.
+
+    Ejemplo: [Dónde viven las garantías transversales](../arquitectura.md#donde-viven-las-garantias-transversales).
     """
 
 
 class ErrorConversion(ErrorAcuerdoDocs):
-    """La conversión a PDF falló (LibreOffice ausente, bloqueado o con error)."""
+    """La conversión a PDF falló (LibreOffice ausente, bloqueado o con error).
+
+    Ejemplo: [Dónde viven las garantías transversales](../arquitectura.md#donde-viven-las-garantias-transversales).
+    """
 
     codigo_salida = 3
 

@@ -37,7 +37,10 @@ NOMBRE_INFOGRAFIA = "infografia"
 
 @dataclass
 class ResultadoCorte:
-    """Lo que dejó un corte: la carpeta, los archivos, el acuerdo actualizado, los cambios y los avisos."""
+    """Lo que dejó un corte: la carpeta, los archivos, el acuerdo actualizado, los cambios y los avisos.
+
+    Ejemplo: [Desde Python](../seguimiento.md#desde-python).
+    """
 
     carpeta: Path
     archivos: list[Path]
@@ -130,6 +133,8 @@ def registrar_corte(
     dato de trabajo). ``extras`` puede añadir archivos a la carpeta del corte (p. ej. la
     infografía). ``entradas``: otros archivos que se leyeron (el JSON del acuerdo). Nunca escribe sobre
     ellos ni sobre el libro: si están dentro de la carpeta del corte que se reemplazaría, no escribe nada.
+
+    Ejemplo: [Desde Python](../seguimiento.md#desde-python).
     """
     # La carpeta del corte es una carpeta (o nueva) en la que se puede escribir, como toda salida de carpeta.
     leidas = [Path(libro), *(Path(e) for e in entradas if str(e) != "-")]

@@ -59,7 +59,10 @@ def cargar_acuerdo(datos: AcuerdoSimbolico | Mapping[str, Any]) -> AcuerdoSimbol
 
 
 def version_publica_acuerdo(acuerdo: AcuerdoSimbolico) -> AcuerdoSimbolico:
-    """Copia sin datos personales (Ley 1581 de 2012): nombre y correo de cada representante."""
+    """Copia sin datos personales (Ley 1581 de 2012): nombre y correo de cada representante.
+
+    Ejemplo: [Referencia: acuerdo](../referencia/acuerdo.md#ejemplo).
+    """
     personales = campos_personales(Actor)
     actores = [
         actor.model_copy(update={n: RESERVADO for n in personales if getattr(actor, n) not in (None, "")})
@@ -232,7 +235,10 @@ def renderizar_acuerdo(
     publico: bool = False,
     motor: str = "compilado",
 ) -> bytes:
-    """Los bytes del .docx del acuerdo (sin escribir nada)."""
+    """Los bytes del .docx del acuerdo (sin escribir nada).
+
+    Ejemplo: [Referencia: acuerdo](../referencia/acuerdo.md#ejemplo).
+    """
     ruta = Path(plantilla) if plantilla else ruta_plantilla(PLANTILLA_ACUERDO)
     contexto = contexto_acuerdo(acuerdo, referencia=referencia, publico=publico)
     if plantilla is not None:  # plantilla propia: se verifica contra el esquema antes de usarla
@@ -258,6 +264,8 @@ def generar_acuerdo(
     ruta (por omisión ``fecha_corte`` y, si falta, hoy). Valida antes de escribir: con datos
     inválidos lanza :class:`~acuerdo_docs.errores.ErrorValidacion` y no deja ningún archivo.
     Devuelve la ruta escrita (``None`` si ``destino`` era un archivo abierto).
+
+    Ejemplo: [Referencia: acuerdo](../referencia/acuerdo.md#ejemplo).
     """
     datos = renderizar_acuerdo(acuerdo, referencia=referencia, plantilla=plantilla, publico=publico)
     ruta = escribir_atomico(destino, datos)
@@ -267,7 +275,10 @@ def generar_acuerdo(
 
 
 def ejemplo_acuerdo() -> AcuerdoSimbolico:
-    """Un desafío de ciudad (movilidad segura en entornos escolares) con seis actores y ocho hitos."""
+    """Un desafío de ciudad (movilidad segura en entornos escolares) con seis actores y ocho hitos.
+
+    Ejemplo: [Referencia: acuerdo](../referencia/acuerdo.md#ejemplo).
+    """
     ruta = carpeta_ejemplos() / EJEMPLO_ACUERDO
     return cargar_acuerdo(json.loads(ruta.read_text(encoding="utf-8")))
 

@@ -29,7 +29,10 @@ def cargar_practica(datos: BuenaPractica | Mapping[str, Any], *, base: Path | No
 
 
 def version_publica(practica: BuenaPractica) -> BuenaPractica:
-    """Copia sin datos personales (Ley 1581 de 2012): cargo y dependencia se conservan."""
+    """Copia sin datos personales (Ley 1581 de 2012): cargo y dependencia se conservan.
+
+    Ejemplo: [Referencia: ficha](../referencia/ficha.md#ejemplo).
+    """
     cambios = {
         nombre: RESERVADO
         for nombre in campos_personales(BuenaPractica)
@@ -56,7 +59,10 @@ def renderizar_ficha(
     publico: bool = False,
     motor: str = "compilado",
 ) -> bytes:
-    """Los bytes del .docx de la ficha (sin escribir nada)."""
+    """Los bytes del .docx de la ficha (sin escribir nada).
+
+    Ejemplo: [Referencia: ficha](../referencia/ficha.md#ejemplo).
+    """
     modelo = cargar_practica(practica)
     ruta = Path(plantilla) if plantilla else ruta_plantilla(PLANTILLA_FICHA)
     if plantilla is not None:  # plantilla propia: se verifica contra el esquema antes de usarla
@@ -80,6 +86,8 @@ def generar_ficha(
     ruta o un archivo binario abierto. Valida antes de escribir: con datos inválidos lanza
     :class:`~acuerdo_docs.errores.ErrorValidacion` y no deja ningún archivo.
     Devuelve la ruta escrita (``None`` si ``destino`` era un archivo abierto).
+
+    Ejemplo: [Referencia: ficha](../referencia/ficha.md#ejemplo).
     """
     datos = renderizar_ficha(practica, plantilla=plantilla, publico=publico)
     ruta = escribir_atomico(destino, datos)
@@ -89,7 +97,10 @@ def generar_ficha(
 
 
 def ejemplo_ficha() -> BuenaPractica:
-    """La práctica de la semilla: «Acuerdo simbólico» de la Alta Consejería TIC (iBO)."""
+    """La práctica de la semilla: «Acuerdo simbólico» de la Alta Consejería TIC (iBO).
+
+    Ejemplo: [Referencia: ficha](../referencia/ficha.md#ejemplo).
+    """
     ruta = carpeta_ejemplos() / "ficha_acuerdo_simbolico.json"
     return cargar_practica(json.loads(ruta.read_text(encoding="utf-8")))
 

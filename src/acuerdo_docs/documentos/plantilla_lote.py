@@ -296,7 +296,10 @@ def libro_plantilla(tipo: str) -> Workbook:
 
 
 def generar_plantilla_lote(tipo: str, destino: Destino) -> Path | None:
-    """Escribe el libro de entrada en blanco (atómico y reproducible)."""
+    """Escribe el libro de entrada en blanco (atómico y reproducible).
+
+    Ejemplo: [Desde Python](../lotes.md#desde-python).
+    """
     return guardar_libro(libro_plantilla(tipo), destino, titulo=f"Plantilla de lote: {tipo}")
 
 

@@ -217,6 +217,8 @@ def generar_informe_seguimiento(acuerdo: AcuerdoSimbolico, destino: Destino, *, 
     ``hasta`` es el corte que se informa (por omisión el último de ``acuerdo.seguimiento``) y
     ``desde`` el corte con que se compara (por omisión el anterior). El informe no lleva datos
     personales: nombra entidades, no representantes.
+
+    Ejemplo: [Desde Python](../seguimiento.md#desde-python).
     """
     ruta = escribir_atomico(destino, renderizar_informe_seguimiento(acuerdo, desde=desde, hasta=hasta))
     if ruta is not None:

@@ -27,6 +27,8 @@ def verificar_plantilla(ruta: str | Path, tipo: str = "ficha") -> InformePlantil
     """Revisa una plantilla Word propia contra el esquema de ``tipo`` ("ficha" o "acuerdo"), sin escribir nada.
 
     Devuelve un :class:`~acuerdo_docs.salida.verificacion.InformePlantilla` con los motivos en español.
+
+    Ejemplo: [4. Qué revisa plantilla verificar](../plantillas_propias.md#4-que-revisa-plantilla-verificar).
     """
     return verificacion.verificar_plantilla(ruta, tipo_plantilla(tipo))
 

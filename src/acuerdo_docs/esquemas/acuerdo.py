@@ -185,7 +185,10 @@ class Facilitador(Modelo):
 
 
 class Compromiso(Modelo):
-    """Lo que un actor pone en el desafío."""
+    """Lo que un actor pone en el desafío.
+
+    Ejemplo: [Referencia: acuerdo](../referencia/acuerdo.md#ejemplo).
+    """
 
     tipo: TipoDeCompromiso = campo(
         "Tipo de compromiso", "talento_humano, equipo, recursos u otro."
@@ -194,7 +197,10 @@ class Compromiso(Modelo):
 
 
 class Actor(Modelo):
-    """Una entidad, empresa, universidad u organización que participa en el desafío."""
+    """Una entidad, empresa, universidad u organización que participa en el desafío.
+
+    Ejemplo: [Referencia: acuerdo](../referencia/acuerdo.md#ejemplo).
+    """
 
     id: Identificador = campo(
         "Id del actor", "Identificador corto y único (por ejemplo «sdm»); lo usan la hoja de ruta y los riesgos."
@@ -234,7 +240,10 @@ class Actor(Modelo):
 
 
 class Hito(Modelo):
-    """Una actividad de la hoja de ruta hacia el prototipo."""
+    """Una actividad de la hoja de ruta hacia el prototipo.
+
+    Ejemplo: [Referencia: acuerdo](../referencia/acuerdo.md#ejemplo).
+    """
 
     actividad: TextoObligatorio = campo("Actividad")
     fase: Texto = campo("Fase", "Etapa del proceso de innovación (por ejemplo «Prototipado»).", default="")
@@ -273,7 +282,10 @@ class Corte(Modelo):
 
 
 class AcuerdoSimbolico(Modelo):
-    """Acuerdo simbólico de corresponsabilidad de un desafío de innovación, con su hoja de ruta."""
+    """Acuerdo simbólico de corresponsabilidad de un desafío de innovación, con su hoja de ruta.
+
+    Ejemplo: [Referencia: acuerdo](../referencia/acuerdo.md#ejemplo).
+    """
 
     id: Identificador | None = campo(
         "Identificador estable del acuerdo",

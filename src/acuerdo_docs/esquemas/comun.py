@@ -322,6 +322,21 @@ def campo(
 _META = {"title", "description", "default", "examples", "seccion", "personal"}
 
 
+_ENLACE_EJEMPLO = re.compile(r"\s*Ejemplo: \[[^\]]*\]\(\.\./[^)]*\)\.?\s*$")
+
+
+def sin_enlace_de_ejemplo(esquema: dict[str, Any]) -> None:
+    """JSON Schema: sin el enlace «Ejemplo: …» del docstring (es para la referencia de Python, no un dato)."""
+    descripcion = esquema.get("description")
+    if isinstance(descripcion, str):
+        esquema["description"] = _ENLACE_EJEMPLO.sub("", descripcion)
+
+
+def _ajustar_esquema(esquema: dict[str, Any], modelo: type[BaseModel]) -> None:
+    sin_enlace_de_ejemplo(esquema)
+    _nulo_admitido(esquema, modelo)
+
+
 def _nulo_admitido(esquema: dict[str, Any], modelo: type[BaseModel]) -> None:
     """JSON Schema: cada campo opcional acepta también ``null`` (= vacío, lo que escriben pandas y formularios)."""
     propiedades = esquema.get("properties", {})
@@ -350,7 +365,7 @@ class Modelo(BaseModel):
     """
 
     model_config = ConfigDict(
-        extra="forbid", str_strip_whitespace=False, validate_default=True, json_schema_extra=_nulo_admitido,
+        extra="forbid", str_strip_whitespace=False, validate_default=True, json_schema_extra=_ajustar_esquema,
         **NUMEROS_FINITOS,
     )
 

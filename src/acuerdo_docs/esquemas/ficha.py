@@ -47,7 +47,10 @@ NOTA_LEY_1581 = (
 
 
 class Encabezado(Modelo):
-    """Encabezado de los formatos de la Secretaría General (se repite en cada página)."""
+    """Encabezado de los formatos de la Secretaría General (se repite en cada página).
+
+    Ejemplo: [Referencia: ficha](../referencia/ficha.md#ejemplo).
+    """
 
     entidad: Texto = campo("Entidad", "Texto de la celda del logo.", default="ALCALDÍA MAYOR DE BOGOTÁ D.C.")
     proceso: TextoObligatorio = campo("PROCESO", default="GESTIÓN DEL CONOCIMIENTO")
@@ -64,7 +67,10 @@ _FIRMAS_IMAGEN = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"GIF87a", b"GIF89a", b
 
 
 class Anexo(Modelo):
-    """Un soporte de la sección 6; ``archivo`` es una imagen que se incrusta en el documento."""
+    """Un soporte de la sección 6; ``archivo`` es una imagen que se incrusta en el documento.
+
+    Ejemplo: [Referencia: ficha](../referencia/ficha.md#ejemplo).
+    """
 
     nombre: TextoObligatorio = campo("Nombre del anexo")
     descripcion: Texto = campo("Descripción del anexo", default="")
@@ -112,7 +118,10 @@ class Anexo(Modelo):
 
 
 class BuenaPractica(Modelo):
-    """Ficha 4202000-FT-1311 «Documentación de buenas prácticas de gestión pública»."""
+    """Ficha 4202000-FT-1311 «Documentación de buenas prácticas de gestión pública».
+
+    Ejemplo: [Referencia: ficha](../referencia/ficha.md#ejemplo).
+    """
 
     encabezado: Encabezado = Field(
         default_factory=Encabezado,

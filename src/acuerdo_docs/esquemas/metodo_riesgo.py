@@ -46,7 +46,7 @@ from ..limites_entrada import (
     MB,
     recortar,
 )
-from .comun import NUMEROS_FINITOS
+from .comun import NUMEROS_FINITOS, sin_enlace_de_ejemplo
 from .entrada_json import cargar_json
 
 NIVELES: tuple[int, ...] = (1, 2, 3, 4, 5)
@@ -97,7 +97,7 @@ def _lista(tipo: Any, minimo: int = 0) -> Any:
 
 
 class _Parte(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, **NUMEROS_FINITOS)
+    model_config = ConfigDict(extra="forbid", frozen=True, json_schema_extra=sin_enlace_de_ejemplo, **NUMEROS_FINITOS)
 
 
 class NivelProb(_Parte):
@@ -155,7 +155,10 @@ CLAVES_CONTRATO = {
 
 
 class MetodoRiesgo(_Parte):
-    """Un método de valoración del riesgo completo (ver ``metodos/dafp_v7_2025.json``)."""
+    """Un método de valoración del riesgo completo (ver ``metodos/dafp_v7_2025.json``).
+
+    Ejemplo: [Referencia: riesgos](../referencia/riesgos.md#ejemplo).
+    """
 
     nombre: TextoMetodo
     version: Annotated[str, Field(max_length=LARGO_NOMBRE_METODO), AfterValidator(_texto_metodo)]

@@ -160,7 +160,10 @@ def _valores(nombre: str) -> str:
 
 
 class Control(Modelo):
-    """Un control existente sobre el riesgo; su tipo e implementación dan su peso (DAFP)."""
+    """Un control existente sobre el riesgo; su tipo e implementación dan su peso (DAFP).
+
+    Ejemplo: [Referencia: riesgos](../referencia/riesgos.md#ejemplo).
+    """
 
     descripcion: TextoCeldaObligatorio = campo(
         "Descripción del control",
@@ -224,7 +227,10 @@ ETIQUETAS_CALCULADAS: dict[str, tuple[str, str]] = {
 
 
 class Riesgo(Modelo):
-    """Un riesgo del desafío, valorado con el método del DAFP (guía v7, 2025)."""
+    """Un riesgo del desafío, valorado con el método del DAFP (guía v7, 2025).
+
+    Ejemplo: [Referencia: riesgos](../referencia/riesgos.md#ejemplo).
+    """
 
     id: TextoCeldaObligatorio = campo("Referencia", "Identificador corto y único del riesgo, por ejemplo R1.")
     tipo: TipoRiesgo = campo(
@@ -399,6 +405,8 @@ class EncabezadoMatriz(Encabezado):
     """Encabezado de la matriz: la misma familia de formatos que la ficha y el acuerdo.
 
     El código no es oficial: la entidad que adopte la matriz escribe el que le asigne.
+
+    Ejemplo: [Referencia: riesgos](../referencia/riesgos.md#ejemplo).
     """
 
     formato: TextoObligatorio = campo("FORMATO", default="Matriz de riesgos del acuerdo simbólico")
@@ -410,7 +418,10 @@ class EncabezadoMatriz(Encabezado):
 
 
 class MatrizRiesgos(Modelo):
-    """Entrada de la matriz de riesgos sin acuerdo: encabezado del formato y la lista de riesgos."""
+    """Entrada de la matriz de riesgos sin acuerdo: encabezado del formato y la lista de riesgos.
+
+    Ejemplo: [Referencia: riesgos](../referencia/riesgos.md#ejemplo).
+    """
 
     encabezado: EncabezadoMatriz = campo(
         "Encabezado del formato",

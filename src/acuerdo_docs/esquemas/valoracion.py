@@ -102,7 +102,10 @@ RespuestaCriterio = Annotated[Respuesta, BeforeValidator(leer_respuesta, json_sc
 
 
 class Criterio(Modelo):
-    """Un criterio de la valoración: la respuesta y por qué."""
+    """Un criterio de la valoración: la respuesta y por qué.
+
+    Ejemplo: [La valoración son datos; el nivel se deriva](../catalogo.md#la-valoracion-son-datos-el-nivel-se-deriva).
+    """
 
     respuesta: RespuestaCriterio = campo(
         "Respuesta", "Sí, No o Sin valorar.", default=Respuesta.SIN_VALORAR
@@ -136,6 +139,8 @@ class Valoracion(Modelo):
     """Valoración de una práctica con los criterios de Función Pública (2021).
 
     El nivel no es un campo: es :attr:`nivel`, derivado de las respuestas.
+
+    Ejemplo: [La valoración son datos; el nivel se deriva](../catalogo.md#la-valoracion-son-datos-el-nivel-se-deriva).
     """
 
     sencilla: CriterioEntrada = _criterio("Sencilla", "Son sencillas y simples.", 1)
@@ -199,6 +204,8 @@ def derivar_nivel(respuestas: Mapping[str, Respuesta | str | None]) -> str:
     - Si no, alguno del primer nivel Sin valorar → «Pendiente».
     - Los tres del primer nivel en Sí: los cuatro del segundo en Sí → «Segundo nivel»;
       si no → «Primer nivel» (el segundo nivel exige también los del primero).
+
+    Ejemplo: [La valoración son datos; el nivel se deriva](../catalogo.md#la-valoracion-son-datos-el-nivel-se-deriva).
     """
     valores = {n: leer_respuesta(respuestas.get(n)) for n in CRITERIOS}
     primer = [valores[n] for n in CRITERIOS_PRIMER_NIVEL]

@@ -145,6 +145,8 @@ def actualizar_acuerdo(
     ``cambios`` y ``avisos``, se llenan con cada cambio encontrado y con los avisos de celda
     (fórmulas sobrescritas, columnas desconocidas). Con datos inválidos lanza
     :class:`ErrorValidacion` con la celda de cada error y no devuelve nada.
+
+    Ejemplo: [Desde Python](../seguimiento.md#desde-python).
     """
     datos = origen if isinstance(origen, DatosMatriz) else leer_matriz(origen)
     aviso_identidad = comprobar_identidad(acuerdo, datos, Path(origen).name if not isinstance(origen, DatosMatriz)

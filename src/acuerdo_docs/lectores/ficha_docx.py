@@ -431,6 +431,8 @@ def leer_ficha(fuente: Fuente, *, nombre: str | None = None) -> BuenaPractica:
     Lanza :class:`~acuerdo_docs.errores.ErrorEntrada` si no es un .docx legible o no es
     una ficha, y :class:`~acuerdo_docs.errores.ErrorValidacion` si faltan campos
     obligatorios o alguno no es válido (el mensaje nombra cada campo, sin su valor).
+
+    Ejemplo: [Referencia: ficha](../referencia/ficha.md#ejemplo).
     """
     return extraer_campos(fuente, nombre=nombre).validar()
 

@@ -368,6 +368,8 @@ def leer_matriz(origen: str | Path) -> DatosMatriz:
 
     Cada error nombra su celda (``Matriz!F12``) y se reúnen todos antes de lanzar
     :class:`ErrorValidacion`; un libro que no es de la matriz lanza :class:`ErrorEntrada`.
+
+    Ejemplo: [Desde Python](../seguimiento.md#desde-python).
     """
     ruta = Path(origen)
     libro = abrir_libro_editado(ruta)

@@ -102,6 +102,8 @@ def generar_lote(
     Escribe ``informe_lote.xlsx`` en ``carpeta`` y devuelve el :class:`InformeLote`. Si la entrada
     no se puede usar (no existe, está dañada o cifrada, le falta una hoja o una columna obligatoria,
     excede los límites) lanza :class:`~acuerdo_docs.errores.ErrorEntrada` sin escribir nada.
+
+    Ejemplo: [Desde Python](../lotes.md#desde-python).
     """
     carpeta, entrada = sin_file(carpeta), sin_file(entrada)
     remoto = destino_remoto(carpeta, entrada, reemplazar=reemplazar, en_trabajadores=escribir_en_trabajadores)

@@ -29,7 +29,10 @@ Ruta = str | os.PathLike[str]
 
 @dataclass(frozen=True)
 class Salida:
-    """El archivo que se va a escribir y su formato (la extensión, en minúsculas)."""
+    """El archivo que se va a escribir y su formato (la extensión, en minúsculas).
+
+    Ejemplo: [Desde Python](../salidas.md#desde-python).
+    """
 
     ruta: Path
     formato: str
@@ -103,6 +106,8 @@ def resolver_salida(
     - ``pdf_aparte``: el PDF se pide con ``--pdf`` junto al archivo (la matriz): un ``-o x.pdf`` lo dice.
 
     Lanza :class:`~acuerdo_docs.errores.ErrorSalida` (código 2) sin escribir nada.
+
+    Ejemplo: [Desde Python](../salidas.md#desde-python).
     """
     texto = os.fspath(salida)
     if not texto.strip():

@@ -40,7 +40,10 @@ from .tipo_plantilla import TipoPlantilla
 
 @dataclass(frozen=True)
 class InformePlantilla:
-    """Resultado de verificar una plantilla; ``valida`` si no hay ningún problema."""
+    """Resultado de verificar una plantilla; ``valida`` si no hay ningún problema.
+
+    Ejemplo: [4. Qué revisa plantilla verificar](../plantillas_propias.md#4-que-revisa-plantilla-verificar).
+    """
 
     ruta: Path
     tipo: str

@@ -93,6 +93,8 @@ def generar_catalogo(
     Lanza :class:`~acuerdo_docs.errores.ErrorEntrada` si la carpeta no sirve o el destino .xlsx no es
     un catálogo, y :class:`~acuerdo_docs.errores.ErrorValidacion` si el catálogo anterior tiene un
     valor que no se puede conservar; en ambos casos no escribe nada. Una ficha ilegible no lanza.
+
+    Ejemplo: [El libro de la oficina y las re-ejecuciones](../catalogo.md#el-libro-de-la-oficina-y-las-re-ejecuciones).
     """
     destino = Path(destino)
     formato = _formato(destino)

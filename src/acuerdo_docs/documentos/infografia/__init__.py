@@ -88,6 +88,8 @@ def renderizar_infografia(
 
     El PDF es PDF/A-2b etiquetado (``pdfa=False``: PDF normal), fechado con la fecha de corte (acuerdo)
     o de diligenciamiento (práctica).
+
+    Ejemplo: [Uso](../infografia.md#uso).
     """
     valido = cargar_modelo(modelo)
     datos = datos_infografia(valido, corte=corte, publico=publico)
@@ -116,6 +118,8 @@ def generar_infografia(
     contacto de personas (Ley 1581 de 2012). ``plantilla`` es un .typ propio (colores, logo,
     fuentes). El PDF es PDF/A-2b etiquetado, con /Lang es-CO y el título del documento;
     ``pdfa=False`` da un PDF normal. Valida antes de escribir y no deja archivos a medias.
+
+    Ejemplo: [Uso](../infografia.md#uso).
     """
     if formato is None:
         if not isinstance(destino, (str, os.PathLike)):

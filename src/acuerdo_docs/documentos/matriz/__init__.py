@@ -205,6 +205,8 @@ def generar_matriz_riesgos(
     :class:`MetodoRiesgo`, un diccionario o la ruta de un JSON con el método propio de la
     entidad (por omisión, el de la guía DAFP v7). Devuelve ``None`` si ``destino`` es un
     archivo abierto.
+
+    Ejemplo: [Referencia: riesgos](../referencia/riesgos.md#ejemplo).
     """
     wb = construir_libro(
         acuerdo_o_riesgos, encabezado=encabezado, entidad=entidad, desafio=desafio, fecha=fecha,

@@ -84,7 +84,10 @@ def filas_csv(datos: Any, *, metodo_: Any = None) -> list[dict[str, str]]:
 
 
 def riesgos_a_csv(datos: Any, *, metodo: Any = None) -> str:
-    """El CSV como texto (sin BOM), con los textos neutralizados."""
+    """El CSV como texto (sin BOM), con los textos neutralizados.
+
+    Ejemplo: [Referencia: riesgos](../referencia/riesgos.md#ejemplo).
+    """
     salida = io.StringIO()
     escritor = csv.writer(salida, lineterminator="\r\n")
     escritor.writerow(COLUMNAS_CSV)
@@ -94,5 +97,8 @@ def riesgos_a_csv(datos: Any, *, metodo: Any = None) -> str:
 
 
 def exportar_riesgos_csv(datos: Any, destino: Destino, *, metodo: Any = None) -> Path | None:
-    """Escribe el CSV (UTF-8 con BOM) de forma atómica; devuelve la ruta (``None`` si es un archivo abierto)."""
+    """Escribe el CSV (UTF-8 con BOM) de forma atómica; devuelve la ruta (``None`` si es un archivo abierto).
+
+    Ejemplo: [Referencia: riesgos](../referencia/riesgos.md#ejemplo).
+    """
     return escribir_atomico(destino, riesgos_a_csv(datos, metodo=metodo).encode("utf-8-sig"))

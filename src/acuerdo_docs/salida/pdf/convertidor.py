@@ -133,6 +133,8 @@ class ConvertidorPdf:
       sincroniza la carpeta al final (como ``generar_lote``) lo apaga.
 
     Los errores son :class:`ErrorPdf` (una :class:`ErrorConversion`, código de salida 3).
+
+    Ejemplo: [PDF: convertidor caliente](../pdf.md#convertidor-caliente-convertidorpdf).
     """
 
     def __init__(self, *, trabajadores: int = 1, pdfa: bool = True, tiempo_limite: float = TIEMPO_LIMITE,

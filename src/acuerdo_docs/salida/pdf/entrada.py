@@ -131,6 +131,8 @@ def a_pdf(
     Devuelve un :class:`ResultadoPdf` con el PDF o el error (en español) de cada entrada, en orden;
     ``resultado.exigir()`` lanza :class:`ErrorConversion` si alguno falló. Lanza
     :class:`ErrorConversion` si LibreOffice no está instalado.
+
+    Ejemplo: [PDF: uso como biblioteca](../pdf.md#uso-como-biblioteca).
     """
     inicio = time.monotonic()
     rutas = _como_lista(entrada)
