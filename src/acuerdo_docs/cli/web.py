@@ -10,7 +10,7 @@ from ..errores import ErrorEntrada
 INSTALAR = 'pip install "acuerdo-docs[web]"'
 
 
-def registrar(ordenes: argparse._SubParsersAction) -> None:
+def registrar(ordenes: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = ordenes.add_parser(
         "web",
         help="abre la aplicación web: formularios, borradores y documentos en el navegador",

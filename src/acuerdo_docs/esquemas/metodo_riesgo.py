@@ -34,7 +34,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from functools import cached_property
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, TypeVar
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
@@ -90,9 +90,11 @@ TextoMetodo = Annotated[str, Field(max_length=LARGO_TEXTO_METODO), AfterValidato
 """Texto descriptivo de un método (criterios, descripciones, fuente)."""
 
 
-def _lista(tipo: Any, minimo: int = 0) -> Any:
-    """Tupla de a lo sumo :data:`LIMITE_OPCIONES_METODO` elementos."""
-    return Annotated[tuple[tipo, ...], Field(min_length=minimo, max_length=LIMITE_OPCIONES_METODO)]
+_T = TypeVar("_T")
+_Lista = Annotated[tuple[_T, ...], Field(max_length=LIMITE_OPCIONES_METODO)]
+"""Tupla de a lo sumo :data:`LIMITE_OPCIONES_METODO` elementos."""
+_ListaNoVacia = Annotated[tuple[_T, ...], Field(min_length=1, max_length=LIMITE_OPCIONES_METODO)]
+"""Tupla de 1 a :data:`LIMITE_OPCIONES_METODO` elementos."""
 
 
 
@@ -124,7 +126,7 @@ class Opcion(_Parte):
     clave: str = Field(pattern=r"^[a-z0-9_]+$", max_length=LARGO_NOMBRE_METODO)
     nombre: NombreMetodo
     descripcion: TextoMetodo = ""
-    sinonimos: _lista(NombreMetodo) = ()  # type: ignore[valid-type]
+    sinonimos: _Lista[NombreMetodo] = ()
 
 
 class TipoControlM(Opcion):
@@ -137,11 +139,11 @@ class ImplementacionM(Opcion):
 
 
 class AtributoInformativo(Opcion):
-    valores: _lista(Opcion, 1)  # type: ignore[valid-type]
+    valores: _ListaNoVacia[Opcion]
 
 
 class TipoRiesgo(Opcion):
-    tratamientos_no_admitidos: _lista(NombreMetodo) = ()  # type: ignore[valid-type]
+    tratamientos_no_admitidos: _Lista[NombreMetodo] = ()
     impacto_minimo: int | None = Field(default=None, ge=1, le=5)
 
 
@@ -166,16 +168,16 @@ class MetodoRiesgo(_Parte):
     decimales: int = Field(default=6, ge=2, le=10)
     probabilidad: tuple[NivelProb, ...] = Field(min_length=5, max_length=5)
     impacto: tuple[NivelImp, ...] = Field(min_length=5, max_length=5)
-    zonas: _lista(ZonaRiesgo, 1)  # type: ignore[valid-type]
+    zonas: _ListaNoVacia[ZonaRiesgo]
     mapa_calor: tuple[Annotated[tuple[NombreMetodo, ...], Field(max_length=5)], ...] = Field(
         min_length=5, max_length=5, description="Filas: probabilidad 1..5; columnas: impacto 1..5."
     )
-    tipos_control: _lista(TipoControlM)  # type: ignore[valid-type]
-    implementaciones: _lista(ImplementacionM)  # type: ignore[valid-type]
-    atributos_informativos: _lista(AtributoInformativo)  # type: ignore[valid-type]
-    clasificaciones: _lista(NombreMetodo, 1)  # type: ignore[valid-type]
-    tipos_riesgo: _lista(TipoRiesgo, 1)  # type: ignore[valid-type]
-    tratamientos: _lista(Opcion)  # type: ignore[valid-type]
+    tipos_control: _Lista[TipoControlM]
+    implementaciones: _Lista[ImplementacionM]
+    atributos_informativos: _Lista[AtributoInformativo]
+    clasificaciones: _ListaNoVacia[NombreMetodo]
+    tipos_riesgo: _ListaNoVacia[TipoRiesgo]
+    tratamientos: _Lista[Opcion]
 
     @model_validator(mode="after")
     def _coherente(self) -> MetodoRiesgo:

@@ -28,8 +28,9 @@ from jinja2.runtime import Context, LoopContext, Macro, Undefined, markup_join, 
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 from jinja2.utils import Cycler, Joiner, Namespace
 
+from ..limites_entrada import miles
 from . import limites
-from .limites import ErrorLimite, gastar, medida, miles, presupuesto, vigilar
+from .limites import ErrorLimite, gastar, medida, presupuesto, vigilar
 
 METODOS_TEXTO = frozenset({
     "capitalize", "casefold", "count", "endswith", "find", "isalnum", "isalpha", "isdecimal", "isdigit",

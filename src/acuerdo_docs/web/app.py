@@ -22,11 +22,11 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
+from ..errores import ErrorAcuerdoDocs, ErrorCampo, ErrorValidacion, ruta_desde_texto, validar
 from ..esquemas.tipo_documento import tipo_probable
-from ..errores import ErrorAcuerdoDocs, ErrorCampo, ErrorValidacion, validar
 from . import documentos as docs
 from . import formulario, nombres
-from .bd import Almacen, url_sqlite
+from .bd import Almacen, Borrador, url_sqlite
 from .seguridad import CABECERAS, HOSTS_LOCALES, LIMITE_FORMULARIO, Guardia, iguales
 
 CARPETA = Path(__file__).parent
@@ -71,7 +71,7 @@ def errores_visibles(tipo: str, errores: list[ErrorCampo]) -> list[ErrorVisible]
     modelo = formulario.MODELOS[tipo]
     salida = []
     for error in errores:
-        ruta = nombres.ruta_desde_texto(error.ruta) if error.ruta else ()
+        ruta = ruta_desde_texto(error.ruta) if error.ruta else ()
         campo = nombres.campo_en(modelo, ruta)
         salida.append(ErrorVisible(nombres.id_de_error(error.ruta) if error.ruta else "contenido", error.ruta,
                                    error.etiqueta, _mensaje_formulario(error, campo, _fila(modelo, ruta))))
@@ -121,8 +121,11 @@ class App:
             raise HTTPException(403, "El formulario caducó o no viene de esta aplicación: vuelva a cargar la página.")
         return datos
 
-    def borrador(self, request: Request) -> Any:
-        borrador = self.almacen.obtener(int(request.path_params["id"]))
+    def borrador(self, request: Request) -> Borrador:
+        return self.por_id(int(request.path_params["id"]))
+
+    def por_id(self, id_borrador: int) -> Borrador:
+        borrador = self.almacen.obtener(id_borrador)
         if borrador is None:
             raise HTTPException(404, "Ese borrador no existe (quizá se eliminó).")
         return borrador
@@ -138,7 +141,8 @@ def _cabeceras() -> dict[str, str]:
 
 
 def _app(request: Request) -> App:
-    return request.app.state.acuerdo
+    app: App = request.app.state.acuerdo  # la pone crear_app en el estado de Starlette
+    return app
 
 
 # ------------------------------------------------------------------ páginas
@@ -162,12 +166,17 @@ async def nuevo(request: Request) -> Response:
     return app.pagina("nuevo.html", titulo=f"Nuevo: {TIPOS_NOMBRE[tipo]}", tipo=tipo)
 
 
+def _en_seccion(ruta_error: str, campos: tuple[str, ...]) -> bool:
+    """El error es de un campo de la sección (el primer paso de su ruta es uno de sus campos)."""
+    ruta = ruta_desde_texto(ruta_error) if ruta_error else ()
+    return bool(ruta) and isinstance(ruta[0], str) and ruta[0] in campos
+
+
 def _estado_secciones(tipo: str, datos: dict[str, Any], errores: list[ErrorCampo]) -> dict[str, str]:
     estados = {}
     for sec in formulario.SECCIONES[tipo]:
         con_datos = any(datos.get(n) not in (None, "", [], {}) for n in sec.campos)
-        con_error = any(nombres.ruta_desde_texto(e.ruta)[:1] and nombres.ruta_desde_texto(e.ruta)[0] in sec.campos
-                        for e in errores if e.ruta)
+        con_error = any(_en_seccion(e.ruta, sec.campos) for e in errores)
         estados[sec.clave] = "Sin empezar" if not con_datos else ("Con errores" if con_error else "Completa")
     return estados
 
@@ -220,19 +229,18 @@ async def editar(request: Request) -> Response:
     if accion != "guardar":
         nueva = nombres.aplicar_accion(accion, datos, formulario.MODELOS[borrador.tipo])
         if nueva is not None:
-            campo = nombres.campo_en(formulario.MODELOS[borrador.tipo], nueva)
-            primero = campo.campos[0].nombre if campo is not None and campo.tipo == "grupo" and campo.campos else None
+            grupo = nombres.campo_en(formulario.MODELOS[borrador.tipo], nueva)
+            primero = grupo.campos[0].nombre if grupo is not None and grupo.tipo == "grupo" and grupo.campos else None
             foco = nombres.id_de((*nueva, primero) if primero else nueva)
         else:
             verbo, _, nombre = accion.partition(":")
             ruta = nombres.ruta_de_nombre(nombre) if nombre else ()
             foco = "anadir-" + nombres.id_de(ruta[:-1] if verbo == "quitar" else ruta)
     errores = app.guardar(borrador.id, borrador.tipo, datos)
-    borrador = app.almacen.obtener(borrador.id)
+    borrador = app.por_id(borrador.id)
     if accion != "guardar":
         return app.pagina("seccion.html", **_contexto_formulario(borrador, sec, datos, [], foco))
-    propios = [e for e in errores_visibles(borrador.tipo, errores)
-               if nombres.ruta_desde_texto(e.ruta)[:1] and nombres.ruta_desde_texto(e.ruta)[0] in sec.campos]
+    propios = [e for e in errores_visibles(borrador.tipo, errores) if _en_seccion(e.ruta, sec.campos)]
     if propios:
         return app.pagina("seccion.html", **_contexto_formulario(borrador, sec, datos, propios))
     return RedirectResponse(f"/borradores/{borrador.id}?aviso=guardado", status_code=303)
@@ -244,7 +252,7 @@ async def revisar(request: Request) -> Response:
     modelo, errores = validar_borrador(borrador.tipo, borrador.datos)
     visibles = errores_visibles(borrador.tipo, errores)
     for e in visibles:  # desde la revisión, cada error lleva a su campo en su sección
-        ruta = nombres.ruta_desde_texto(e.ruta)
+        ruta = ruta_desde_texto(e.ruta)
         sec = formulario.seccion_de_campo(borrador.tipo, str(ruta[0])) if ruta else None
         object.__setattr__(e, "id", f"/borradores/{borrador.id}/seccion/{sec.clave}#{e.id}" if sec else "#contenido")
     return app.pagina(

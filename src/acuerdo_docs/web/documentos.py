@@ -13,6 +13,8 @@ from ..documentos.ficha import renderizar_ficha
 from ..documentos.infografia import renderizar_infografia
 from ..documentos.matriz import generar_matriz_riesgos
 from ..errores import ErrorConversion
+from ..esquemas.acuerdo import AcuerdoSimbolico
+from ..esquemas.ficha import BuenaPractica
 from ..paquete.escritor import zip_determinista
 from ..rutas import carpeta_temporal
 from ..salida.archivos import escribir_atomico
@@ -50,17 +52,26 @@ def _pdf(word: Callable[[BaseModel], bytes]) -> Callable[[BaseModel], bytes]:
     return convertir
 
 
+def _infografia(formato: str) -> Callable[[BaseModel], bytes]:
+    def generar(modelo: BaseModel) -> bytes:
+        if not isinstance(modelo, (AcuerdoSimbolico, BuenaPractica)):  # la web solo tiene fichas y acuerdos
+            raise TypeError(f"la infografía es de una ficha o un acuerdo, no de {type(modelo).__name__}")
+        return renderizar_infografia(modelo, formato)
+
+    return generar
+
+
 def _comunes(nombre: str, word: Callable[..., bytes]) -> list[Documento]:
     return [
         Documento("word", f"{nombre.capitalize()} en Word (.docx)", f"{nombre}.docx", DOCX, lambda m: word(m)),
-        Documento("publica", f"Versión pública en Word, sin datos personales (Ley 1581 de 2012)",
+        Documento("publica", "Versión pública en Word, sin datos personales (Ley 1581 de 2012)",
                   f"{nombre}_publica.docx", DOCX, lambda m: word(m, publico=True)),
         Documento("pdf", f"{nombre.capitalize()} en PDF/A", f"{nombre}.pdf", "application/pdf",
                   _pdf(lambda m: word(m)), necesita_libreoffice=True),
         Documento("infografia_pdf", "Infografía en PDF", "infografia.pdf", "application/pdf",
-                  lambda m: renderizar_infografia(m, "pdf")),
+                  _infografia("pdf")),
         Documento("infografia_png", "Infografía en imagen PNG", "infografia.png", "image/png",
-                  lambda m: renderizar_infografia(m, "png")),
+                  _infografia("png")),
     ]
 
 

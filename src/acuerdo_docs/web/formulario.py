@@ -11,18 +11,19 @@ import types
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cache
-from typing import Annotated, Any, Literal, Union, get_args, get_origin
+from typing import Annotated, Any, Literal, TypedDict, Union, get_args, get_origin
 
 from pydantic import BaseModel
 
 from ..esquemas import acuerdo as esquema_acuerdo
 from ..esquemas import ficha as esquema_ficha
 from ..esquemas import metodo_riesgo
+from ..esquemas import riesgo as esquema_riesgo
 
 TEXTO_LARGO = {*esquema_ficha.CAMPOS_TEXTO_LARGO, "objetivo", "rol", "plan_accion", "causa", "consecuencia"}
 """Campos que se escriben en varias líneas (un área de texto)."""
 
-REFERENCIA_ACTOR = {(esquema_acuerdo.Hito, "responsable"), (esquema_acuerdo.Riesgo, "responsable")}
+REFERENCIA_ACTOR = {(esquema_acuerdo.Hito, "responsable"), (esquema_riesgo.Riesgo, "responsable")}
 """Campos cuyo valor es el id de un actor del acuerdo (la regla la valida el modelo): se eligen de una lista."""
 
 _ROTULOS = (esquema_acuerdo.SECTORES, esquema_acuerdo.TIPOS_COMPROMISO)
@@ -42,6 +43,15 @@ class Campo:
     maximo: int | None = None
     singular: str = ""
     campos: tuple[Campo, ...] = field(default=())
+
+
+class _Comun(TypedDict):
+    """Lo que comparten todos los tipos de campo (se pasa con ** a :class:`Campo`)."""
+
+    nombre: str
+    titulo: str
+    ayuda: str
+    obligatorio: bool
 
 
 def titulo(texto: str | None, nombre: str) -> str:
@@ -112,20 +122,22 @@ def campos_de(modelo: type[BaseModel]) -> tuple[Campo, ...]:
     for nombre, info in modelo.model_fields.items():
         esquema = propiedades.get(nombre, {})
         base, _opcional = _desenvolver(info.annotation)
-        comun = {
+        comun: _Comun = {
             "nombre": nombre, "titulo": titulo(info.title, nombre), "ayuda": info.description or "",
             "obligatorio": info.is_required(),
         }
         ejemplos = tuple(str(e) for e in (info.examples or ()))
         if get_origin(base) is list:
             item, _ = _desenvolver(get_args(base)[0])
-            lista = next((r for r in [esquema, *esquema.get("anyOf", [])] if r.get("type") == "array"), {})
-            limites = {"minimo": int(lista.get("minItems", 0)), "maximo": lista.get("maxItems")}
+            lista: dict[str, Any] = next(
+                (r for r in [esquema, *esquema.get("anyOf", [])] if r.get("type") == "array"), {})
+            minimo, maximo = int(lista.get("minItems", 0)), lista.get("maxItems")
             if isinstance(item, type) and issubclass(item, BaseModel):
                 salida.append(Campo(**comun, tipo="grupo", modelo=item, singular=item.__name__,
-                                    campos=campos_de(item), **limites))
+                                    campos=campos_de(item), minimo=minimo, maximo=maximo))
             else:
-                salida.append(Campo(**comun, tipo="lista", singular=singular(comun["titulo"]), **limites))
+                salida.append(Campo(**comun, tipo="lista", singular=singular(comun["titulo"]),
+                                    minimo=minimo, maximo=maximo))
         elif isinstance(base, type) and issubclass(base, BaseModel):
             salida.append(Campo(**comun, tipo="objeto", modelo=base, campos=campos_de(base)))
         elif (modelo, nombre) in REFERENCIA_ACTOR:

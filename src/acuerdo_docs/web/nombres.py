@@ -56,7 +56,8 @@ def anidar(pares: Iterable[tuple[str, str]]) -> dict[str, Any]:
                 break
         else:
             actual[partes[-1]] = valor
-    return _listas(raiz)
+    anidado: dict[str, Any] = _listas(raiz)  # la raíz tiene claves de texto: sigue siendo un dict
+    return anidado
 
 
 def _listas(valor: Any) -> Any:

@@ -8,7 +8,7 @@ quede en el historial. La cabecera Host se compara con los nombres locales (rebi
 from __future__ import annotations
 
 import hmac
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable, MutableMapping
 from http.cookies import SimpleCookie
 from typing import Any
 from urllib.parse import parse_qsl, urlencode
@@ -20,8 +20,11 @@ LIMITE_FORMULARIO = 2 * 1024 * 1024
 """Bytes de cualquier otro cuerpo (formularios)."""
 HOSTS_LOCALES = ("127.0.0.1", "localhost", "::1")
 
-Asgi = Callable[[dict[str, Any], Callable[[], Awaitable[dict[str, Any]]], Callable[[dict[str, Any]], Awaitable[None]]],
-                Awaitable[None]]
+Asgi = Callable[
+    [MutableMapping[str, Any], Callable[[], Awaitable[MutableMapping[str, Any]]],
+     Callable[[MutableMapping[str, Any]], Awaitable[None]]],
+    Awaitable[None],
+]
 
 _PAGINA = """<!doctype html><html lang="es-CO"><head><meta charset="utf-8"><title>{titulo}</title></head>
 <body><main><h1>{titulo}</h1><p>{texto}</p></main></body></html>"""

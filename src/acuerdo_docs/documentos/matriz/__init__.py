@@ -174,7 +174,9 @@ def libro_para_imprimir(libro: bytes, *, completo: bool = False) -> bytes:
                 ocultas.add(str(i))
         for nombre in list(raiz.iter("{*}definedName")):
             if nombre.get("name", "").startswith("_xlnm.Print_") and nombre.get("localSheetId") in ocultas:
-                nombre.getparent().remove(nombre)
+                padre = nombre.getparent()
+                if padre is not None:  # siempre lo tiene: definedNames
+                    padre.remove(nombre)
         return etree.tostring(raiz, xml_declaration=True, encoding="UTF-8", standalone=True)
 
     return zip_determinista((n, ocultar(d) if n == "xl/workbook.xml" else d) for n, d in leer_miembros(libro))
