@@ -251,7 +251,10 @@ class MetodoRiesgo(_Parte):
 
 
 def cargar_metodo(origen: Path | str | dict[str, Any] | MetodoRiesgo) -> MetodoRiesgo:
-    """Lee y valida un método (ruta a un JSON, diccionario u objeto); errores en español."""
+    """Lee y valida un método (ruta a un JSON, diccionario u objeto); errores en español.
+
+    Ejemplo: [Referencia: riesgos](../referencia/riesgos.md#ejemplo).
+    """
     from ..errores import ErrorEntrada, causa_sistema, validar
 
     if isinstance(origen, MetodoRiesgo):
