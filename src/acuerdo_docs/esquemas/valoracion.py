@@ -92,7 +92,7 @@ def leer_respuesta(valor: Any) -> Any:
 
 
 _ENTRADA_RESPUESTA: Any = (
-    Literal[RESPUESTAS]  # type: ignore[valid-type]
+    Literal[RESPUESTAS]
     | Annotated[str, Field(pattern=f"^({'|'.join(sin_mayusculas(r) for r in ('sí', 'si', 'no', 'sin valorar'))})?$")]
     | bool | None
 )

@@ -149,7 +149,7 @@ def _leer_tablas(contenido: IO[bytes], wb: Workbook, formulas: bool, nombre: str
 
 def _propiedades(meta: bytes) -> dict[str, str]:
     raiz = etree.fromstring(meta, etree.XMLParser(**_parser_seguro()))
-    return {e.get("{%s}name" % _META, ""): "".join(e.itertext())
+    return {e.get("{%s}name" % _META, ""): "".join(t for t in e.itertext() if isinstance(t, str))
             for e in raiz.iter("{%s}user-defined" % _META) if e.get("{%s}name" % _META)}
 
 
@@ -163,7 +163,8 @@ def leer_ods(ruta: str | Path, *, formulas: bool = True, limites: LimitesZip | N
     danado = ErrorEntrada(f"{ruta.name}: no es un libro .ods válido o está dañado; ábralo y guárdelo de nuevo.")
     limites = limites or LimitesZip(descomprimido=500 * 1024 * 1024, partes=10_000)
     wb = Workbook()
-    wb.remove(wb.active)
+    if (vacia := wb.active) is not None:  # la hoja que trae un libro nuevo: las del .ods van en su lugar
+        wb.remove(vacia)
     try:
         with abrir_zip(ruta) as zf:
             partes = zf.infolist()
@@ -176,7 +177,8 @@ def leer_ods(ruta: str | Path, *, formulas: bool = True, limites: LimitesZip | N
                 _leer_tablas(contenido, wb, formulas, ruta.name)
             if "meta.xml" in nombres:
                 for nombre, valor in _propiedades(zf.read("meta.xml")).items():
-                    wb.custom_doc_props.append(StringProperty(name=nombre, value=valor))
+                    propiedad = StringProperty(name=nombre, value=valor)
+                    wb.custom_doc_props.append(propiedad)  # type: ignore[attr-defined]  # falta en types-openpyxl
     except ZipRechazado as exc:
         raise ErrorEntrada(f"{ruta.name}: el libro .ods se rechaza ({exc.motivo.value}).") from None
     except (etree.XMLSyntaxError, ValueError, KeyError, OSError):

@@ -259,7 +259,7 @@ def propiedad_texto(wb: Workbook, nombre: str, valor: str) -> None:
     """Una propiedad personalizada de texto del libro (Excel y LibreOffice la conservan al guardar)."""
     from openpyxl.packaging.custom import StringProperty
 
-    props = wb.custom_doc_props
+    props = wb.custom_doc_props  # type: ignore[attr-defined]  # openpyxl 3.1 lo tiene; types-openpyxl aún no
     for previa in [p for p in props.props if p.name == nombre]:
         props.props.remove(previa)
     props.append(StringProperty(name=nombre, value=limpiar_texto(valor)))

@@ -150,7 +150,7 @@ def propiedades_xlsx(ruta: str | os.PathLike[str]) -> dict[str, str]:
         raiz = etree.fromstring(xml, etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False))
     except (OSError, KeyError, zipfile.BadZipFile, ValueError):
         return {}
-    return {p.get("name", ""): "".join(p.itertext()) for p in raiz if p.get("name")}
+    return {p.get("name", ""): "".join(t for t in p.itertext() if isinstance(t, str)) for p in raiz if p.get("name")}
 
 
 def libro_intacto(ruta: str | os.PathLike[str]) -> bool:

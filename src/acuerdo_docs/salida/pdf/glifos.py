@@ -59,12 +59,12 @@ def _cobertura() -> tuple[list[int], list[int]] | None:
     rangos.sort()
     inicios: list[int] = []
     fines: list[int] = []
-    for inicio, fin in rangos:
-        if fines and inicio <= fines[-1] + 1:
-            fines[-1] = max(fines[-1], fin)
+    for desde, hasta in rangos:
+        if fines and desde <= fines[-1] + 1:
+            fines[-1] = max(fines[-1], hasta)
         else:
-            inicios.append(inicio)
-            fines.append(fin)
+            inicios.append(desde)
+            fines.append(hasta)
     return inicios, fines
 
 
@@ -89,7 +89,8 @@ def _textos(ruta: Path) -> set[str]:
             except etree.XMLSyntaxError:
                 continue
             for texto in raiz.itertext():
-                caracteres.update(texto)
+                if isinstance(texto, str):  # lxml da str al leer un documento en Unicode
+                    caracteres.update(texto)
     return caracteres
 
 
