@@ -108,3 +108,22 @@ def test_importar_ficha_docx_lista_lo_que_no_se_leyo(tmp_path):
     assert "Dependencia responsable de la buena práctica: no se encontró su etiqueta" in r.text
     assert "Lo que no se pudo leer" in r.text
     assert "Incompleto" in c.get("/").text
+
+
+def test_reunion_marca_validaciones_y_responde_204_sin_cambios(acuerdo_importado):
+    import re
+
+    c, direccion = acuerdo_importado
+    actores = ad.ejemplo_acuerdo().actores
+    antes = sum(a.validado for a in actores)
+    pendiente = next(i for i, a in enumerate(actores) if not a.validado)
+    vista = c.get(f"{direccion}/reunion").text
+    assert 'aria-live="polite"' in vista and f"{antes} de {len(actores)} actores validaron" in vista
+    version = re.search(r"reunion/estado\?version=(\d+)", vista).group(1)
+    assert c.get(f"{direccion}/reunion/estado?version={version}").status_code == 204
+    r = c.post(f"{direccion}/reunion", data={"_csrf": csrf(c), "actor": str(pendiente), "validado": "si"})
+    assert f"{antes + 1} de {len(actores)} actores validaron" in r.text
+    cambio = c.get(f"{direccion}/reunion/estado?version={version}")
+    assert cambio.status_code == 200 and f"{antes + 1} de {len(actores)} actores validaron" in cambio.text
+    assert 'hx-swap-oob="innerHTML:#contador"' in cambio.text
+    assert c.get(f"{direccion}/exportar").json()["actores"][pendiente]["validado"] is True

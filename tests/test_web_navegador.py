@@ -202,3 +202,49 @@ def test_errores_en_un_grupo_con_foco_y_enlaces(navegador: Any, servidor: str, r
     alerta.get_by_role("link", name="Actor 1: Escriba «Entidad u organización»").click()
     assert page.evaluate("document.activeElement.id") == "c-actores-0-entidad"
     page.context.close()
+
+
+def test_acuerdo_importado_y_reunion_en_dos_vistas(navegador: Any, servidor: str, revisor: Revisor,
+                                                   tmp_path: Path) -> None:
+    modelo = ad.ejemplo_acuerdo()
+    archivo = tmp_path / "acuerdo.json"
+    archivo.write_text(json.dumps(modelo.model_dump(mode="json", exclude_none=True)), encoding="utf-8")
+    page = _pagina(navegador, servidor, js=True)
+    page.get_by_label("Archivo JSON de una ficha o un acuerdo").set_input_files(str(archivo))
+    page.get_by_role("button", name="Importar JSON").click()
+    page.get_by_role("heading", name="Lista de tareas").wait_for()
+    revisor.revisar(page, "tareas_acuerdo", captura=True)
+    direccion = page.url.split("?")[0]
+    page.get_by_role("link", name="Riesgos").click()
+    page.get_by_role("heading", level=1, name="Riesgos").wait_for()
+    revisor.revisar(page, "riesgos_acuerdo", captura=True)
+    page.goto(f"{direccion}/revisar")
+    revisor.revisar(page, "revisar_acuerdo")
+    with page.expect_download() as descarga:
+        page.get_by_role("link", name="Matriz de riesgos").click()
+    libro = io.BytesIO()
+    ad.generar_matriz_riesgos(modelo, libro)
+    assert Path(descarga.value.path()).read_bytes() == libro.getvalue()
+
+    # Reunión de inicio: el proyector (sin tocar) y el facilitador, cada uno en su ventana.
+    proyector = _pagina(navegador, servidor, js=True)
+    proyector.goto(f"{direccion}/reunion")
+    page.goto(f"{direccion}/reunion")
+    total = len(modelo.actores)
+    antes = sum(a.validado for a in modelo.actores)
+    contador = proyector.locator("#contador")
+    assert contador.inner_text() == f"{antes} de {total} actores validaron"
+    assert contador.get_attribute("aria-live") == "polite"
+    revisor.revisar(proyector, "reunion", captura=True)
+    pendiente = next(a for a in modelo.actores if not a.validado)
+    page.get_by_role("button", name=f"Marcar que {pendiente.entidad} validó").click()
+    page.get_by_role("button", name=f"Quitar la validación de {pendiente.entidad}").wait_for()
+    inicio = time.monotonic()
+    proyector.wait_for_function(
+        f"document.getElementById('contador').textContent.trim() == '{antes + 1} de {total} actores validaron'",
+        timeout=2500,
+    )
+    assert time.monotonic() - inicio < 2.5
+    assert proyector.get_by_text("Quitar la validación de " + pendiente.entidad).is_visible()
+    page.context.close()
+    proyector.context.close()

@@ -27,6 +27,7 @@ from ..esquemas.tipo_documento import tipo_probable
 from . import documentos as docs
 from . import formulario, nombres
 from .bd import Almacen, Borrador, url_sqlite
+from .reunion import RUTAS as rutas_reunion
 from .seguridad import CABECERAS, HOSTS_LOCALES, LIMITE_FORMULARIO, Guardia, iguales
 
 CARPETA = Path(__file__).parent
@@ -392,7 +393,7 @@ def crear_app(datos: Path, bd: str | None = None, token: str | None = None,
         Route("/borradores/{id:int}/exportar", exportar),
         Mount("/static", StaticFiles(directory=CARPETA / "static"), name="static"),
     ]
-    aplicacion = Starlette(routes=rutas,
+    aplicacion = Starlette(routes=[*rutas, *rutas_reunion],
                            exception_handlers={HTTPException: sin_encontrar})
     aplicacion.state.acuerdo = App(almacen, secrets.token_urlsafe(32))
     return Guardia(aplicacion, token or secrets.token_urlsafe(32), hosts)

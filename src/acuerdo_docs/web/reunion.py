@@ -1,0 +1,69 @@
+"""Modo reunión de inicio: la vista de proyector del acuerdo donde se marca la validación de cada actor.
+
+Toda vista abierta se pone al día en menos de 2 s: pregunta cada segundo por la versión del borrador
+y el servidor responde 204 si nada cambió (así la región ``aria-live`` no se vuelve a anunciar).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+from starlette.routing import Route
+
+INTERVALO = "1s"
+"""Cada cuánto pregunta una vista abierta (debe quedar por debajo de 2 s)."""
+
+
+def _actores(datos: dict[str, Any]) -> list[dict[str, Any]]:
+    return [a for a in (datos.get("actores") or []) if isinstance(a, dict)]
+
+
+def contador(datos: dict[str, Any]) -> str:
+    actores = _actores(datos)
+    validados = sum(1 for a in actores if a.get("validado") is True)
+    return f"{validados} de {len(actores)} actores validaron"
+
+
+def _acuerdo(request: Request) -> tuple[Any, Any]:
+    app = request.app.state.acuerdo
+    borrador = app.borrador(request)
+    if borrador.tipo != "acuerdo":
+        raise HTTPException(404, "La reunión de inicio es de los acuerdos.")
+    return app, borrador
+
+
+def _contexto(borrador: Any) -> dict[str, Any]:
+    return {"titulo": "Reunión de inicio", "borrador": borrador, "actores": _actores(borrador.datos),
+            "contador": contador(borrador.datos), "intervalo": INTERVALO}
+
+
+async def reunion(request: Request) -> Response:
+    app, borrador = _acuerdo(request)
+    if request.method == "POST":
+        enviado = await app.formulario(request)
+        datos = dict(borrador.datos)
+        actores = _actores(datos)
+        indice = str(enviado.get("actor", ""))
+        if indice.isdigit() and int(indice) < len(actores):
+            actores[int(indice)]["validado"] = enviado.get("validado") == "si"
+            datos["actores"] = actores
+            app.guardar(borrador.id, borrador.tipo, datos)
+        return RedirectResponse(f"/borradores/{borrador.id}/reunion#actor-{indice}", status_code=303)
+    return app.pagina("reunion.html", **_contexto(borrador))
+
+
+async def estado(request: Request) -> Response:
+    """El tablero si cambió desde ``version``; si no, 204 (nada que cambiar ni que anunciar)."""
+    app, borrador = _acuerdo(request)
+    if request.query_params.get("version") == str(borrador.version):
+        return Response(status_code=204, headers={"cache-control": "no-store"})
+    return app.pagina("reunion_estado.html", **_contexto(borrador))
+
+
+RUTAS = [
+    Route("/borradores/{id:int}/reunion", reunion, methods=["GET", "POST"]),
+    Route("/borradores/{id:int}/reunion/estado", estado),
+]
