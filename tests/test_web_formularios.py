@@ -35,7 +35,10 @@ def test_cada_campo_con_la_etiqueta_del_esquema(c):
             continue  # grupos: su título es la leyenda del fieldset
         titulo = info.title.rstrip(":")
         assert etiquetas[f"c-actores-0-{nombre}"].startswith(titulo), nombre
-    assert "<legend>Actor 1</legend>" in html and "Quitar actor 1" in html and "Añadir actor" in html
+    minimo = nombres.campo_en(AcuerdoSimbolico, ("actores",)).minimo
+    assert "<legend>Actor 1</legend>" in html and "Añadir actor" in html
+    assert html.count("<legend>Actor ") == max(minimo, 1), "se ven de entrada las filas que pide el modelo"
+    assert ("Quitar actor 1" in html) == (max(minimo, 1) > minimo)
     ids = re.findall(r'<(?:input|select|textarea)[^>]* id="([^"]+)"', html)
     assert set(ids) <= set(etiquetas), "todo control tiene su etiqueta"
 
@@ -52,15 +55,21 @@ def test_ficha_etiquetas_sin_dos_puntos_y_ayudas(c):
 def test_grupos_sin_javascript_anadir_quitar_y_foco(c):
     direccion = nuevo(c, "acuerdo")
     token = csrf(c)
-    r = c.post(f"{direccion}/seccion/actores", data={"_csrf": token, "_accion": "anadir:actores"})
+    filas = {f"actores.{i}.id": f"a{i}" for i in range(3)}
     r = c.post(f"{direccion}/seccion/actores", data={
-        "_csrf": token, "_accion": "anadir:actores", "actores.0.id": "sdm", "actores.0.entidad": "Movilidad"})
-    assert "<legend>Actor 2</legend>" in r.text
-    assert re.search(r'id="c-actores-1-id"[^>]*autofocus', r.text), "el foco va a la fila nueva"
+        "_csrf": token, "_accion": "anadir:actores", **filas, "actores.0.entidad": "Movilidad"})
+    assert "<legend>Actor 4</legend>" in r.text
+    assert re.search(r'id="c-actores-3-id"[^>]*autofocus', r.text), "el foco va a la fila nueva"
     assert 'value="Movilidad"' in r.text, "lo escrito no se pierde al añadir"
-    r = c.post(f"{direccion}/seccion/actores", data={
-        "_csrf": token, "_accion": "quitar:actores.0", "actores.0.id": "sdm", "actores.1.id": "idu"})
-    assert "<legend>Actor 2</legend>" not in r.text and 'value="idu"' in r.text
+    r = c.post(f"{direccion}/seccion/actores", data={"_csrf": token, "_accion": "quitar:actores.0", **filas})
+    assert "<legend>Actor 3</legend>" not in r.text and 'value="a0"' not in r.text and 'value="a2"' in r.text
+    assert re.search(r'id="anadir-c-actores"[^>]*autofocus', r.text), "tras quitar, el foco va a «Añadir actor»"
+    minimo = nombres.campo_en(AcuerdoSimbolico, ("actores",)).minimo
+    if minimo >= 2:  # en el mínimo del modelo no se ofrece quitar
+        assert "Quitar actor" not in r.text
+        r = c.post(f"{direccion}/seccion/actores", data={"_csrf": token, "_accion": "quitar:actores.0",
+                                                        "actores.0.id": "a1", "actores.1.id": "a2"})
+        assert 'value="a1"' in r.text
     # Subgrupo dentro de la fila: compromisos del actor 1, con nombres que dicen de quién son.
     r = c.post(f"{direccion}/seccion/actores", data={"_csrf": token, "_accion": "anadir:actores.0.compromisos",
                                                     "actores.0.id": "idu"})
