@@ -23,11 +23,38 @@ LIMITE_BYTES_JSON = 50 * MB
 LIMITE_PROFUNDIDAD_JSON = 64
 """Niveles de listas u objetos anidados en un JSON (un documento usa menos de 6)."""
 
+LIMITE_DESCOMPRIMIDO_LIBRO = 500 * MB
+"""Suma de los tamaños descomprimidos que declaran las partes de un libro .xlsx u .ods."""
+LIMITE_PROPORCION_ZIP = 200
+"""Proporción máxima descomprimido/comprimido de una parte grande de un zip de Office (bomba zip)."""
+LIMITE_PARTES_LIBRO = 10_000
+"""Partes internas de un libro."""
+LIMITE_CELDAS_ODS = 5_000_000
+"""Celdas con valor de un libro .ods (se carga en memoria; un .xlsx se lee en flujo)."""
+LIMITE_BYTES_DOCX = 50 * MB
+"""Tamaño de una ficha .docx diligenciada (comprimida)."""
+LIMITE_DESCOMPRIMIDO_DOCX = 250 * MB
+"""Suma de los tamaños descomprimidos de una ficha .docx."""
+LIMITE_PARTE_XML_DOCX = 60 * MB
+"""Tamaño de una parte XML de una ficha .docx."""
+LIMITE_PARTES_DOCX = 5_000
+"""Partes internas de una ficha .docx."""
+LIMITE_BYTES_IMAGEN = 20 * MB
+"""Tamaño del archivo de una imagen de anexo."""
+LIMITE_PIXELES_IMAGEN = 40_000_000
+"""Píxeles (ancho x alto) de una imagen de anexo: 40 megapíxeles."""
+PROFUNDIDAD_CARPETAS = 32
+"""Niveles de subcarpetas que recorre una orden que lee muchos archivos (``catalogo``)."""
+ARCHIVOS_CARPETA = 100_000
+"""Archivos que se listan como máximo en una carpeta (con sus subcarpetas)."""
+
 # ---------------------------------------------------------------- listas de un documento
 LIMITE_RIESGOS = 1_000
 """Riesgos de un acuerdo o de una matriz (también filas de riesgos del libro editado)."""
 LIMITE_HITOS = 1_000
 """Hitos de la hoja de ruta (también filas de la hoja de ruta del libro editado)."""
+LIMITE_SEMANAS_GANTT = 1_100
+"""Semanas (columnas) del diagrama de Gantt de la matriz: unos 21 años."""
 LIMITE_ACTORES = 200
 """Actores de un acuerdo."""
 LARGO_NOMBRE = 300
@@ -44,8 +71,8 @@ LARGO_TEXTO_METODO = 1_000
 """Caracteres de cada texto descriptivo de un método (criterios, descripciones)."""
 
 # ---------------------------------------------------------------- plantillas propias
-LIMITE_BYTES_PLANTILLA = 20 * MB
-"""Tamaño de una plantilla Word propia."""
+LIMITE_BYTES_PLANTILLA = 50 * MB
+"""Bytes descomprimidos de una plantilla Word propia (una bomba zip se rechaza antes de leerla)."""
 LIMITE_CAMPOS_PLANTILLA = 20_000
 """Campos, bloques y etiquetas Jinja de una plantilla propia (el formato oficial usa unos 300)."""
 TIEMPO_VERIFICACION = 20.0
@@ -87,6 +114,9 @@ def miles(numero: int) -> str:
 
 
 __all__ = [
+    "ARCHIVOS_CARPETA", "LIMITE_BYTES_DOCX", "LIMITE_BYTES_IMAGEN", "LIMITE_CELDAS_ODS", "LIMITE_DESCOMPRIMIDO_DOCX",
+    "LIMITE_DESCOMPRIMIDO_LIBRO", "LIMITE_PARTES_DOCX", "LIMITE_PARTES_LIBRO", "LIMITE_PARTE_XML_DOCX",
+    "LIMITE_PIXELES_IMAGEN", "LIMITE_PROPORCION_ZIP", "LIMITE_SEMANAS_GANTT", "PROFUNDIDAD_CARPETAS",
     "ERRORES_MOSTRADOS", "LARGO_ECO", "LARGO_MENSAJE", "LARGO_NOMBRE", "LARGO_NOMBRE_METODO", "LARGO_TEXTO_METODO",
     "LIMITE_ACTORES", "LIMITE_BYTES_JSON", "LIMITE_BYTES_LIBRO", "LIMITE_BYTES_METODO", "LIMITE_BYTES_PLANTILLA",
     "LIMITE_CAMPOS_PLANTILLA", "LIMITE_FILAS_LOTE", "LIMITE_HITOS", "LIMITE_OPCIONES_METODO",

@@ -13,12 +13,8 @@ import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
-MB = 1024 * 1024
+from ..limites_entrada import LIMITE_BYTES_IMAGEN, LIMITE_PIXELES_IMAGEN, MB
 
-LIMITE_BYTES_IMAGEN = 20 * MB
-"""Tamaño máximo del archivo de una imagen de anexo."""
-LIMITE_PIXELES_IMAGEN = 40_000_000
-"""Píxeles máximos (ancho x alto) de una imagen de anexo: 40 megapíxeles."""
 FORMATOS_IMAGEN = {"PNG": "png", "JPEG": "jpg", "GIF": "gif", "BMP": "bmp"}
 """Formatos admitidos (nombre de Pillow → extensión)."""
 

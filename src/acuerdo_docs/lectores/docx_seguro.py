@@ -17,19 +17,23 @@ from docx import Document
 from docx.document import Document as DocumentoDocx
 
 from ..errores import ErrorEntrada, causa_sistema
+from ..limites_entrada import (
+    LIMITE_BYTES_DOCX,
+    LIMITE_DESCOMPRIMIDO_DOCX,
+    LIMITE_PARTE_XML_DOCX,
+    LIMITE_PARTES_DOCX,
+    LIMITE_PROPORCION_ZIP,
+)
 from ..paquete.seguridad import LimitesZip, Motivo, ZipRechazado, revisar_zip
 
 Fuente = str | os.PathLike[str] | bytes | bytearray | BinaryIO
 """Una ruta, los bytes del archivo o un archivo binario abierto."""
 
-LIMITE_ARCHIVO = 50 * 1024 * 1024
-"""Tamaño máximo del .docx (comprimido)."""
-LIMITE_DESCOMPRIMIDO = 250 * 1024 * 1024
-"""Suma máxima de los tamaños descomprimidos de sus partes."""
-LIMITE_PARTE_XML = 60 * 1024 * 1024
-LIMITE_PARTES = 5000
-LIMITE_PROPORCION = 200
-"""Proporción máxima descomprimido/comprimido de una parte grande (bombas zip)."""
+LIMITE_ARCHIVO = LIMITE_BYTES_DOCX  # los valores, en limites_entrada
+LIMITE_DESCOMPRIMIDO = LIMITE_DESCOMPRIMIDO_DOCX
+LIMITE_PARTE_XML = LIMITE_PARTE_XML_DOCX
+LIMITE_PARTES = LIMITE_PARTES_DOCX
+LIMITE_PROPORCION = LIMITE_PROPORCION_ZIP
 
 _MB = 1024 * 1024
 

@@ -20,7 +20,14 @@ from openpyxl.utils import get_column_letter
 from ..claves import normalizar_clave
 from ..errores import ErrorEntrada
 from ..esquemas.columna import Columna, sin_marca_obligatoria
-from ..limites_entrada import LIMITE_BYTES_LIBRO, LIMITE_FILAS_LOTE, MB
+from ..limites_entrada import (
+    LIMITE_BYTES_LIBRO,
+    LIMITE_DESCOMPRIMIDO_LIBRO,
+    LIMITE_FILAS_LOTE,
+    LIMITE_PARTES_LIBRO,
+    LIMITE_PROPORCION_ZIP,
+    MB,
+)
 from ..paquete.seguridad import LimitesZip, Motivo, ZipRechazado, abrir_zip, buscar_dtd, revisar_partes
 from ..salida.protegidos import avisar_si_abierto
 from .celdas import convertir, lineas
@@ -29,11 +36,11 @@ LIMITE_BYTES = LIMITE_BYTES_LIBRO
 """Tamaño máximo del archivo de entrada (de ``limites_entrada``)."""
 LIMITE_FILAS = LIMITE_FILAS_LOTE
 """Filas de datos máximas (sumando todas las hojas leídas)."""
-LIMITE_DESCOMPRIMIDO = 500 * MB
+LIMITE_DESCOMPRIMIDO = LIMITE_DESCOMPRIMIDO_LIBRO
 """Suma máxima de los tamaños descomprimidos que declaran los miembros del zip."""
-LIMITE_PROPORCION = 200
+LIMITE_PROPORCION = LIMITE_PROPORCION_ZIP
 """Proporción máxima descomprimido/comprimido de un miembro grande (más es una bomba zip)."""
-LIMITE_MIEMBROS = 10_000
+LIMITE_MIEMBROS = LIMITE_PARTES_LIBRO
 MEMORIA_FILAS = 64 * MB
 """Texto (aprox.) de las filas que un libro guarda al contarlas para no leer sus hojas dos veces."""
 

@@ -20,12 +20,13 @@ from openpyxl.packaging.custom import StringProperty
 from openpyxl.utils.exceptions import IllegalCharacterError
 
 from ..errores import ErrorEntrada
+from ..limites_entrada import LIMITE_CELDAS_ODS
 from ..paquete.seguridad import LimitesZip, ZipRechazado, abrir_zip, buscar_dtd, revisar_partes
 
 TIPO_ODS = b"application/vnd.oasis.opendocument.spreadsheet"
 MAX_FILAS = 1_048_576
 MAX_COLUMNAS = 16_384
-MAX_CELDAS = 5_000_000
+MAX_CELDAS = LIMITE_CELDAS_ODS
 """Celdas con valor que se aceptan (una fila con datos repetida un millón de veces no cabe)."""
 
 _TABLE = "urn:oasis:names:tc:opendocument:xmlns:table:1.0"

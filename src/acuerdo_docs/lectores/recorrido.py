@@ -26,13 +26,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errores import ErrorEntrada, causa_sistema
+from ..limites_entrada import ARCHIVOS_CARPETA, PROFUNDIDAD_CARPETAS
 
 log = logging.getLogger("acuerdo_docs.lectores")
 
-PROFUNDIDAD_MAXIMA = 32
+PROFUNDIDAD_MAXIMA = PROFUNDIDAD_CARPETAS
 """Niveles de subcarpetas que se recorren como máximo."""
 
-ARCHIVOS_MAXIMOS = 100_000
+ARCHIVOS_MAXIMOS = ARCHIVOS_CARPETA
 """Archivos que se listan como máximo en una carpeta (con sus subcarpetas)."""
 
 _MB = 1024 * 1024

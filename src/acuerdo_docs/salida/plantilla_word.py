@@ -13,13 +13,14 @@ from typing import TYPE_CHECKING, Any
 from jinja2.exceptions import SecurityError
 
 from ..errores import ErrorPlantilla
+from ..limites_entrada import LIMITE_BYTES_PLANTILLA
 from ..paquete.seguridad import LimitesZip, Motivo, ZipRechazado, abrir_zip, buscar_dtd, revisar_partes
 from .datos_planos import ArchivoAnexo
 
 if TYPE_CHECKING:
     from docx.image.image import Image as ImagenDocx
 
-TAMANO_MAXIMO_PLANTILLA = 50 * 1024 * 1024
+TAMANO_MAXIMO_PLANTILLA = LIMITE_BYTES_PLANTILLA
 """Bytes descomprimidos que puede ocupar una plantilla (una bomba zip se rechaza antes de leerla)."""
 
 PARTES_CON_MARCAS = re.compile(r"^word/(document|header\d*|footer\d*|footnotes)\.xml$")

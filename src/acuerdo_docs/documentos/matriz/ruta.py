@@ -19,6 +19,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from ...errores import ErrorEntrada
 from ...esquemas.acuerdo import AcuerdoSimbolico, Hito
 from ...formulas import texto_formula
+from ...limites_entrada import LIMITE_SEMANAS_GANTT
 from ...salida.excel import (
     FORMATO_FECHA,
     alto_fila,
@@ -36,8 +37,6 @@ from .hoja_matriz import COLOR_CALCULADA
 HOJA_RUTA = "Hoja de ruta"
 HOJA_AVANCE = "Avance por actor"
 FILA_RUTA_TITULOS = 5
-LIMITE_SEMANAS_GANTT = 1100
-"""Semanas (columnas) del diagrama de la hoja de ruta: unos 21 años; Excel no admite más de 16.384 columnas."""
 COL_RUTA_SEMANAS = 9
 """Primera columna de semanas del Gantt (columnas A..H: fase … estado)."""
 FILAS_EXTRA_RUTA = 10
