@@ -23,6 +23,34 @@ def test_mypy_estricto_sin_errores_en_el_paquete(tmp_path: Path) -> None:
     assert "Success: no issues found" in r.stdout
 
 
+USO = """
+import io
+from pathlib import Path
+
+import acuerdo_docs as ad
+
+practica: ad.BuenaPractica = ad.ejemplo_ficha()
+ruta: Path = ad.generar_ficha(practica, "ficha.docx")          # con una ruta, la ruta escrita
+nada: None = ad.generar_ficha(practica, io.BytesIO())          # con un archivo abierto, None
+libro: Path = ad.generar_matriz_riesgos(ad.ejemplo_acuerdo(), "matriz.xlsx")
+datos: bytes = ad.renderizar_acuerdo(ad.ejemplo_acuerdo())
+version: str = ad.__version__
+"""
+
+
+def test_quien_importa_el_paquete_ve_sus_tipos(tmp_path: Path) -> None:
+    # Como un proyecto de un usuario: su propio mypy --strict, sin la configuración de este repositorio.
+    (tmp_path / "uso.py").write_text(USO, encoding="utf-8")
+    (tmp_path / "malo.py").write_text(
+        "import acuerdo_docs as ad\nn: int = ad.generar_ficha(ad.ejemplo_ficha(), 'f.docx')\n", encoding="utf-8")
+    (tmp_path / "mypy.ini").write_text("[mypy]\nstrict = True\n", encoding="utf-8")
+    base = [sys.executable, "-m", "mypy", "--cache-dir", str(tmp_path / "cache")]
+    r = subprocess.run([*base, "uso.py"], capture_output=True, text=True, cwd=tmp_path, timeout=600)
+    assert r.returncode == 0, r.stdout + r.stderr
+    r = subprocess.run([*base, "malo.py"], capture_output=True, text=True, cwd=tmp_path, timeout=600)
+    assert r.returncode == 1 and 'expression has type "Path", variable has type "int"' in r.stdout, r.stdout
+
+
 def test_la_configuracion_de_mypy_es_estricta_y_sin_ignorar_todo() -> None:
     config = tomllib.loads((RAIZ / "pyproject.toml").read_text(encoding="utf-8"))
     mypy = config["tool"]["mypy"]

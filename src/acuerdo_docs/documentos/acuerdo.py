@@ -11,7 +11,7 @@ import logging
 from collections.abc import Mapping
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO, overload
 
 from ..esquemas import metodo_riesgo
 from ..esquemas.acuerdo import ESTADOS, SECTORES, TIPOS_COMPROMISO, Actor, AcuerdoSimbolico, Hito
@@ -19,7 +19,7 @@ from ..esquemas.comun import RESERVADO, campos_personales, fecha_larga, numero_c
 from ..esquemas.tipo_documento import validar_documento
 from ..rutas import carpeta_ejemplos
 from ..rutas import plantilla as ruta_plantilla
-from ..salida.archivos import Destino, escribir_atomico
+from ..salida.archivos import Destino, RutaDestino, escribir_atomico
 from ..salida.datos_planos import ContextoPlano, datos_planos
 from ..salida.motor_docx import renderizar
 from ..salida.tipo_plantilla import TipoPlantilla
@@ -247,6 +247,28 @@ def renderizar_acuerdo(
         exigir_plantilla_valida(ruta, TIPO_ACUERDO)
     return renderizar(ruta, contexto, motor=motor, titulo=cargar_acuerdo(acuerdo).desafio.nombre,
                       publico=publico)
+
+
+@overload
+def generar_acuerdo(
+    acuerdo: AcuerdoSimbolico | Mapping[str, Any],
+    destino: RutaDestino,
+    *,
+    referencia: date | None = None,
+    plantilla: str | Path | None = None,
+    publico: bool = False,
+) -> Path: ...
+
+
+@overload
+def generar_acuerdo(
+    acuerdo: AcuerdoSimbolico | Mapping[str, Any],
+    destino: BinaryIO,
+    *,
+    referencia: date | None = None,
+    plantilla: str | Path | None = None,
+    publico: bool = False,
+) -> None: ...
 
 
 def generar_acuerdo(

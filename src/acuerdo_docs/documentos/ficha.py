@@ -6,14 +6,14 @@ import json
 import logging
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO, overload
 
 from ..esquemas.comun import RESERVADO, campos_personales
 from ..esquemas.ficha import BuenaPractica
 from ..esquemas.tipo_documento import validar_documento
 from ..rutas import carpeta_ejemplos
 from ..rutas import plantilla as ruta_plantilla
-from ..salida.archivos import Destino, escribir_atomico
+from ..salida.archivos import Destino, RutaDestino, escribir_atomico
 from ..salida.datos_planos import ContextoPlano, datos_planos
 from ..salida.motor_docx import renderizar
 from ..salida.tipo_plantilla import TipoPlantilla
@@ -71,6 +71,26 @@ def renderizar_ficha(
         exigir_plantilla_valida(ruta, TIPO_FICHA)
     return renderizar(ruta, contexto_ficha(modelo, publico=publico), motor=motor, titulo=modelo.nombre,
                       publico=publico)
+
+
+@overload
+def generar_ficha(
+    practica: BuenaPractica | Mapping[str, Any],
+    destino: RutaDestino,
+    *,
+    plantilla: str | Path | None = None,
+    publico: bool = False,
+) -> Path: ...
+
+
+@overload
+def generar_ficha(
+    practica: BuenaPractica | Mapping[str, Any],
+    destino: BinaryIO,
+    *,
+    plantilla: str | Path | None = None,
+    publico: bool = False,
+) -> None: ...
 
 
 def generar_ficha(

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO, overload
 
 from openpyxl import Workbook
 from openpyxl.comments import Comment
@@ -22,7 +22,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from ..errores import ErrorEntrada
 from ..lectores.columnas import Columna, valores_de
-from ..salida.archivos import Destino
+from ..salida.archivos import Destino, RutaDestino
 from ..salida.excel import (
     COLOR_SUBENCABEZADO,
     FORMATO_FECHA,
@@ -293,6 +293,14 @@ def libro_plantilla(tipo: str) -> Workbook:
     wb.move_sheet(HOJA_LISTAS, offset=len(wb.sheetnames))  # la oculta, al final
     wb.active = 1  # se abre en la primera hoja de datos
     return wb
+
+
+@overload
+def generar_plantilla_lote(tipo: str, destino: RutaDestino) -> Path: ...
+
+
+@overload
+def generar_plantilla_lote(tipo: str, destino: BinaryIO) -> None: ...
 
 
 def generar_plantilla_lote(tipo: str, destino: Destino) -> Path | None:

@@ -13,7 +13,7 @@ import logging
 from collections.abc import Iterable
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO, overload
 
 from ..errores import ErrorEntrada
 from ..esquemas import metodo_riesgo
@@ -21,7 +21,7 @@ from ..esquemas.acuerdo import ESTADOS, AcuerdoSimbolico, Corte, Hito
 from ..esquemas.comun import fecha_corta, fecha_larga, numero_co
 from ..lectores.actualizacion import Cambio, cambios_hitos, cambios_riesgos, clave_hito
 from ..rutas import plantilla as ruta_plantilla
-from ..salida.archivos import Destino, escribir_atomico
+from ..salida.archivos import Destino, RutaDestino, escribir_atomico
 from ..salida.motor_docx import renderizar
 
 log = logging.getLogger("acuerdo_docs.seguimiento")
@@ -208,6 +208,16 @@ def renderizar_informe_seguimiento(acuerdo: AcuerdoSimbolico, *, desde: date | N
     """Los bytes del .docx del informe de seguimiento (sin escribir nada)."""
     contexto = contexto_seguimiento(acuerdo, desde=desde, hasta=hasta)
     return renderizar(ruta_plantilla(PLANTILLA_SEGUIMIENTO), contexto, motor=motor)
+
+
+@overload
+def generar_informe_seguimiento(acuerdo: AcuerdoSimbolico, destino: RutaDestino, *, desde: date | None = None,
+                                hasta: date | None = None) -> Path: ...
+
+
+@overload
+def generar_informe_seguimiento(acuerdo: AcuerdoSimbolico, destino: BinaryIO, *, desde: date | None = None,
+                                hasta: date | None = None) -> None: ...
 
 
 def generar_informe_seguimiento(acuerdo: AcuerdoSimbolico, destino: Destino, *, desde: date | None = None,

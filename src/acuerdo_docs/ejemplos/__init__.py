@@ -6,20 +6,13 @@ from collections.abc import Callable
 from pathlib import Path
 
 
-def _ruta(escrito: Path | None) -> Path:
-    """La ruta que devuelve un ``generar_*`` cuyo destino fue una ruta (``None`` solo con un archivo abierto)."""
-    if escrito is None:
-        raise TypeError("los ejemplos se escriben en rutas, no en archivos abiertos")
-    return escrito
-
-
 def _ficha(carpeta: Path) -> list[Path]:
     from ..documentos.ficha import ejemplo_ficha, generar_ficha
 
     practica = ejemplo_ficha()
     return [
-        _ruta(generar_ficha(practica, carpeta / "ficha_acuerdo_simbolico.docx")),
-        _ruta(generar_ficha(practica, carpeta / "ficha_acuerdo_simbolico_publica.docx", publico=True)),
+        generar_ficha(practica, carpeta / "ficha_acuerdo_simbolico.docx"),
+        generar_ficha(practica, carpeta / "ficha_acuerdo_simbolico_publica.docx", publico=True),
     ]
 
 
@@ -32,8 +25,8 @@ def _acuerdo(carpeta: Path) -> list[Path]:
 
     acuerdo = ejemplo_acuerdo()  # trae fecha_corte: los estados no cambian con el reloj
     return [
-        _ruta(generar_acuerdo(acuerdo, carpeta / "acuerdo_simbolico.docx")),
-        _ruta(generar_acuerdo(acuerdo, carpeta / "acuerdo_simbolico_publico.docx", publico=True)),
+        generar_acuerdo(acuerdo, carpeta / "acuerdo_simbolico.docx"),
+        generar_acuerdo(acuerdo, carpeta / "acuerdo_simbolico_publico.docx", publico=True),
     ]
 
 
@@ -45,8 +38,8 @@ def _riesgos(carpeta: Path) -> list[Path]:
     from ..documentos.matriz import generar_matriz_riesgos
 
     acuerdo = ejemplo_acuerdo()
-    return [_ruta(generar_matriz_riesgos(acuerdo, carpeta / "acuerdo_simbolico_riesgos.xlsx",
-                                         referencia=acuerdo.fecha_referencia()))]
+    return [generar_matriz_riesgos(acuerdo, carpeta / "acuerdo_simbolico_riesgos.xlsx",
+                                         referencia=acuerdo.fecha_referencia())]
 
 
 GENERADORES["riesgos"] = _riesgos
@@ -135,7 +128,7 @@ def _infografias(carpeta: Path) -> list[Path]:
     escritos: list[Path] = []
     for modelo, nombre in ((ejemplo_acuerdo(), "acuerdo_simbolico"), (ejemplo_ficha(), "ficha_acuerdo_simbolico")):
         for formato in ("pdf", "png"):
-            escritos.append(_ruta(generar_infografia(modelo, carpeta / f"{nombre}_infografia.{formato}")))
+            escritos.append(generar_infografia(modelo, carpeta / f"{nombre}_infografia.{formato}"))
     return escritos
 
 

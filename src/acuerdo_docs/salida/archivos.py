@@ -17,7 +17,10 @@ from . import protegidos
 
 log = logging.getLogger("acuerdo_docs.salida")
 
-Destino = str | os.PathLike[str] | BinaryIO
+RutaDestino = str | os.PathLike[str]
+"""Un destino que es una ruta: ``generar_*`` devuelve la ruta escrita."""
+Destino = RutaDestino | BinaryIO
+"""Una ruta o un archivo binario abierto (entonces ``generar_*`` escribe en él y devuelve ``None``)."""
 
 
 class DestinoNoValido(ErrorSalida):

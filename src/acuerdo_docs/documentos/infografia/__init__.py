@@ -12,14 +12,14 @@ import os
 from collections.abc import Mapping
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO, overload
 
 from ...errores import ErrorEntrada
 from ...esquemas.acuerdo import AcuerdoSimbolico
 from ...esquemas.ficha import BuenaPractica
 from ...esquemas.tipo_documento import validar_documento
 from ...rutas import plantilla as ruta_plantilla
-from ...salida.archivos import Destino, escribir_atomico
+from ...salida.archivos import Destino, RutaDestino, escribir_atomico
 from .datos_acuerdo import datos_acuerdo
 from .datos_practica import datos_practica
 from .motor import FORMATOS, PPP_PNG, compilar
@@ -96,6 +96,32 @@ def renderizar_infografia(
     fecha = valido.fecha_referencia(corte) if isinstance(valido, AcuerdoSimbolico) else valido.fecha_diligenciamiento
     ruta = Path(plantilla) if plantilla else ruta_plantilla(PLANTILLAS[datos["tipo"]])
     return compilar(ruta, datos, formato.lower().lstrip("."), ppp=ppp, fecha=fecha, pdfa=pdfa)
+
+
+@overload
+def generar_infografia(
+    modelo: Modelo | Mapping[str, Any],
+    destino: RutaDestino,
+    *,
+    corte: date | None = None,
+    publico: bool = False,
+    formato: str | None = None,
+    plantilla: str | Path | None = None,
+    pdfa: bool = True,
+) -> Path: ...
+
+
+@overload
+def generar_infografia(
+    modelo: Modelo | Mapping[str, Any],
+    destino: BinaryIO,
+    *,
+    corte: date | None = None,
+    publico: bool = False,
+    formato: str | None = None,
+    plantilla: str | Path | None = None,
+    pdfa: bool = True,
+) -> None: ...
 
 
 def generar_infografia(

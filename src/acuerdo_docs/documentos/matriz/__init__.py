@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO, overload
 
 from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
@@ -22,7 +22,7 @@ from ...esquemas.acuerdo import AcuerdoSimbolico
 from ...esquemas.columna import Columna
 from ...esquemas.metodo_riesgo import MetodoRiesgo
 from ...esquemas.riesgo import LIMITE_CONTROLES
-from ...salida.archivos import Destino
+from ...salida.archivos import Destino, RutaDestino
 from ...salida.excel import guardar_libro, libro_nuevo, propiedad_texto
 from ...salida.protegidos import PROPIEDAD_DESAFIO, PROPIEDAD_ID
 from . import impresion
@@ -180,6 +180,38 @@ def libro_para_imprimir(libro: bytes, *, completo: bool = False) -> bytes:
         return etree.tostring(raiz, xml_declaration=True, encoding="UTF-8", standalone=True)
 
     return zip_determinista((n, ocultar(d) if n == "xl/workbook.xml" else d) for n, d in leer_miembros(libro))
+
+
+@overload
+def generar_matriz_riesgos(
+    acuerdo_o_riesgos: Any,
+    destino: RutaDestino,
+    *,
+    encabezado: Any = None,
+    entidad: str | None = None,
+    desafio: str | None = None,
+    fecha: date | None = None,
+    referencia: date | None = None,
+    columnas_control: int = COLUMNAS_CONTROL,
+    filas_extra: int = FILAS_EXTRA,
+    metodo: Any = None,
+) -> Path: ...
+
+
+@overload
+def generar_matriz_riesgos(
+    acuerdo_o_riesgos: Any,
+    destino: BinaryIO,
+    *,
+    encabezado: Any = None,
+    entidad: str | None = None,
+    desafio: str | None = None,
+    fecha: date | None = None,
+    referencia: date | None = None,
+    columnas_control: int = COLUMNAS_CONTROL,
+    filas_extra: int = FILAS_EXTRA,
+    metodo: Any = None,
+) -> None: ...
 
 
 def generar_matriz_riesgos(

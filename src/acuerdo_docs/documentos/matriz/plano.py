@@ -12,11 +12,11 @@ from __future__ import annotations
 import csv
 import io
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO, overload
 
 from ...esquemas import metodo_riesgo as metodo
 from ...esquemas.riesgo import Control
-from ...salida.archivos import Destino, escribir_atomico
+from ...salida.archivos import Destino, RutaDestino, escribir_atomico
 from ...salida.excel import parece_formula
 from .entrada import leer_riesgos
 
@@ -94,6 +94,14 @@ def riesgos_a_csv(datos: Any, *, metodo: Any = None) -> str:
     for fila in filas_csv(datos, metodo_=metodo):
         escritor.writerow([neutralizar(fila[k]) for k in COLUMNAS_CSV])
     return salida.getvalue()
+
+
+@overload
+def exportar_riesgos_csv(datos: Any, destino: RutaDestino, *, metodo: Any = None) -> Path: ...
+
+
+@overload
+def exportar_riesgos_csv(datos: Any, destino: BinaryIO, *, metodo: Any = None) -> None: ...
 
 
 def exportar_riesgos_csv(datos: Any, destino: Destino, *, metodo: Any = None) -> Path | None:
