@@ -297,3 +297,69 @@ def test_ods_guardado_por_libreoffice_en_seguimiento(tmp_path: Path) -> None:
     r = cli("seguimiento", str(acuerdo_json), str(ods), "--corte", "2024-03-01", "-o", str(tmp_path / "s2"))
     assert r.returncode == 1
     assert f"Hoja de ruta!{celda.coordinate}" in r.stdout + r.stderr
+
+
+# ------------------------------------------------------------------ 5 y 6. un acuerdo hecho en Excel (o en .ods) entra al seguimiento
+
+
+def _libro_de_acuerdos(ruta: Path) -> Path:
+    from acuerdo_docs.documentos.plantilla_lote import generar_plantilla_lote
+    from acuerdo_docs.lectores.acuerdos import HOJAS, filas_de_acuerdo
+
+    generar_plantilla_lote("acuerdos", ruta)
+    wb = openpyxl.load_workbook(ruta)
+    for hoja, filas in filas_de_acuerdo(ad.ejemplo_acuerdo(), "A1").items():
+        claves = [c.clave for c in HOJAS[hoja] if c.en_plantilla]
+        for fila in filas:
+            wb[hoja].append([fila.get(c) for c in claves])
+    wb.save(ruta)
+    return ruta
+
+
+@pytest.mark.libreoffice
+def test_acuerdo_hecho_en_excel_y_en_ods_pasa_por_lote_y_seguimiento(tmp_path: Path) -> None:
+    from conftest import validar_contra_esquema
+
+    xlsx = _libro_de_acuerdos(tmp_path / "acuerdos.xlsx")
+    malo = tmp_path / "malo" / "acuerdos.xlsx"
+    malo.parent.mkdir()
+    shutil.copy(xlsx, malo)
+    wb = openpyxl.load_workbook(malo)
+    hitos = wb["hitos"]
+    col = next(c.column for c in hitos[1] if c.value and str(c.value).startswith("Avance"))
+    hitos.cell(2, col).value = "mucho"
+    wb.save(malo)
+    convertir_con_libreoffice([xlsx], "ods", tmp_path / "ods")
+    convertir_con_libreoffice([malo], "ods", tmp_path / "malo" / "ods")
+    for entrada in (xlsx, tmp_path / "ods" / "acuerdos.ods"):
+        salida = tmp_path / f"lote_{entrada.suffix[1:]}"
+        r = cli("lote", str(entrada), "-o", str(salida))
+        assert r.returncode == 0, r.stdout + r.stderr
+        (json_escrito,) = sorted(salida.glob("*.json"))
+        datos = json.loads(json_escrito.read_text(encoding="utf-8"))
+        validar_contra_esquema(datos, "acuerdo")
+        assert datos["fecha"] == ad.ejemplo_acuerdo().fecha.isoformat()  # fechas ISO 8601
+        libro = json_escrito.with_suffix(".xlsx")
+        assert json_escrito.with_suffix(".docx").exists() and libro.exists()
+        r = cli("seguimiento", str(json_escrito), str(libro), "--corte", "2024-03-01", "-o", str(salida / "seg"))
+        assert r.returncode == 0, r.stderr
+        assert "no dice de qué acuerdo es" not in r.stdout + r.stderr  # el libro del lote es de ese acuerdo
+    # El mismo error de celda en .xlsx y en .ods.
+    mensajes = []
+    for entrada in (malo, tmp_path / "malo" / "ods" / "acuerdos.ods"):
+        r = cli("lote", str(entrada), "-o", str(tmp_path / f"sal_malo_{entrada.suffix[1:]}"))
+        assert r.returncode == 1
+        mensajes.append(next(line for line in (r.stdout + r.stderr).splitlines() if "hitos!" in line))
+    assert mensajes[0].split("hitos!", 1)[1] == mensajes[1].split("hitos!", 1)[1]
+
+
+@pytest.mark.libreoffice
+def test_valoraciones_del_catalogo_desde_ods(tmp_path: Path) -> None:
+    from acuerdo_docs.lectores.catalogo_xlsx import leer_catalogo
+
+    catalogo = Path(__file__).parent.parent / "salidas_ejemplo" / "catalogo_buenas_practicas.xlsx"
+    convertir_con_libreoffice([catalogo], "ods", tmp_path)
+    desde_ods = leer_catalogo(tmp_path / "catalogo_buenas_practicas.ods")
+    desde_xlsx = leer_catalogo(catalogo)
+    assert desde_ods == desde_xlsx
+    assert any(not e.vacia() for e in desde_xlsx)  # hay valoraciones que leer

@@ -157,7 +157,7 @@ def test_lotes_publicos_sin_datos_personales(tmp_path: Path) -> None:
 
     acuerdos = _libro_acuerdos(tmp_path / "acuerdos.xlsx")
     informe = generar_lote(acuerdos, tmp_path / "acuerdos", procesos=1, publico=True)
-    assert informe.codigo_salida == 0 and len(informe.archivos) == 4
+    assert informe.codigo_salida == 0 and len(informe.archivos) == 6  # .docx, .xlsx y .json de cada uno
     sin_personales(archivos(tmp_path / "acuerdos"), _personales_acuerdo())
 
 

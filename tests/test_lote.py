@@ -443,8 +443,8 @@ def test_lote_de_acuerdos_con_errores_en_hojas_hijas(tmp_path: Path) -> None:
     assert informe.codigo_salida == 1
     por_clave = {f.clave: f for f in informe.filas}
     a1, a2 = por_clave["A1"], por_clave["A2"]
-    assert a1.correcta and [Path(a).suffix for a in a1.archivos] == [".docx", ".xlsx"]
-    docx, xlsx = (informe.carpeta / a for a in a1.archivos)
+    assert a1.correcta and [Path(a).suffix for a in a1.archivos] == [".docx", ".xlsx", ".json"]
+    docx, xlsx, _json = (informe.carpeta / a for a in a1.archivos)
     assert "Movilidad segura" in texto_docx(docx)
     matriz = openpyxl.load_workbook(xlsx)[HOJA_MATRIZ]
     textos = {c for fila in matriz.iter_rows(values_only=True) for c in fila if isinstance(c, str)}

@@ -127,7 +127,7 @@ def test_patron_que_no_cae_sobre_la_entrada_escribe_junto_a_ella(tmp_path: Path)
     informe = generar_lote(entrada, salida, nombre="{acuerdo_id}", procesos=1)
     assert informe.codigo_salida == 0
     assert sorted(p.name for p in salida.iterdir()) == [
-        "A1.docx", "A1.xlsx", "A2.docx", "A2.xlsx", "acuerdos.xlsx", NOMBRE_INFORME,
+        "A1.docx", "A1.json", "A1.xlsx", "A2.docx", "A2.json", "A2.xlsx", "acuerdos.xlsx", NOMBRE_INFORME,
     ]
     assert entrada.read_bytes() == original
 

@@ -11,13 +11,12 @@ aparece: nunca queda a medias.
 from __future__ import annotations
 
 import io
-import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from .documentos.acuerdo import renderizar_acuerdo
+from .documentos.acuerdo import json_acuerdo, renderizar_acuerdo
 from .documentos.infografia import renderizar_infografia
 from .documentos.matriz import generar_matriz_riesgos
 from .documentos.seguimiento import agregar_corte, linea_base, renderizar_informe_seguimiento
@@ -53,17 +52,12 @@ def nombre_carpeta(corte: date) -> str:
     return f"corte_{corte.isoformat()}"
 
 
-def _json(acuerdo: AcuerdoSimbolico) -> bytes:
-    datos = acuerdo.model_dump(mode="json", exclude_none=True)
-    return (json.dumps(datos, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
-
-
 def _archivos_del_corte(acuerdo: AcuerdoSimbolico, corte: date, desde: date | None,
                         publico: bool) -> dict[str, bytes]:
     libro = io.BytesIO()
     generar_matriz_riesgos(acuerdo, libro, referencia=corte)
     return {
-        NOMBRE_JSON: _json(acuerdo),
+        NOMBRE_JSON: json_acuerdo(acuerdo),
         NOMBRE_ACUERDO: renderizar_acuerdo(acuerdo, referencia=corte, publico=publico),
         NOMBRE_MATRIZ: libro.getvalue(),
         NOMBRE_INFORME: renderizar_informe_seguimiento(acuerdo, desde=desde, hasta=corte),

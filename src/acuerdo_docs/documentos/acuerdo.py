@@ -58,6 +58,15 @@ def cargar_acuerdo(datos: AcuerdoSimbolico | Mapping[str, Any]) -> AcuerdoSimbol
     return validar_documento(AcuerdoSimbolico, datos)
 
 
+def json_acuerdo(acuerdo: AcuerdoSimbolico) -> bytes:
+    """El acuerdo como JSON de trabajo (fechas ISO 8601, con su id): el que lee ``acuerdo-docs seguimiento``.
+
+    Es el dato de trabajo del equipo: conserva los datos personales (no es una versión pública).
+    """
+    datos = acuerdo.model_copy(update={"id": acuerdo.identificador()}).model_dump(mode="json", exclude_none=True)
+    return (json.dumps(datos, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+
+
 def version_publica_acuerdo(acuerdo: AcuerdoSimbolico) -> AcuerdoSimbolico:
     """Copia sin datos personales (Ley 1581 de 2012): nombre y correo de cada representante.
 

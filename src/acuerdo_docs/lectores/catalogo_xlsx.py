@@ -25,7 +25,7 @@ from ..errores import ErrorCampo, ErrorEntrada, ErrorValidacion, traducir
 from ..esquemas.comun import etiqueta
 from ..esquemas.valoracion import CRITERIOS, Valoracion
 from ..limites_entrada import LIMITE_FILAS_LOTE, miles, recortar
-from .hoja_calculo import abrir_xlsx, elegir_hoja, hojas_visibles, verificar_archivo
+from .hoja_calculo import abrir_libro_editado, elegir_hoja, hojas_visibles
 
 HOJA_CATALOGO = "Catálogo"
 HOJA_RETIRADAS = "Fichas retiradas"
@@ -167,8 +167,7 @@ def _filas(ws: Any, hoja: str) -> Iterator[EntradaHumana]:
 def leer_catalogo(ruta: str | os.PathLike[str]) -> list[EntradaHumana]:
     """Las entradas humanas de un catálogo (hojas «Catálogo» y «Fichas retiradas»), en orden."""
     ruta = Path(ruta)
-    verificar_archivo(ruta)
-    wb = abrir_xlsx(ruta, formulas=True)
+    wb = abrir_libro_editado(ruta, que="el catálogo")
     try:
         ocultas = [(ws.title, ws not in hojas_visibles(wb)) for ws in wb.worksheets]
         principal = elegir_hoja(ruta.name, ocultas, HOJA_CATALOGO)

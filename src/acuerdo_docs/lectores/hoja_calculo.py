@@ -223,6 +223,21 @@ def abrir_xlsx(ruta: Path, *, formulas: bool = False) -> Any:
     return libro
 
 
+def abrir_libro_editado(ruta: Path, *, formulas: bool = True, que: str = "el libro") -> Any:
+    """Verifica y abre un libro que el equipo editó, .xlsx (en flujo) u .ods (LibreOffice), con la misma interfaz.
+
+    ``que`` nombra el libro en el mensaje si el archivo es otra cosa (un .csv).
+    """
+    formato = verificar_archivo(ruta)
+    if formato == "ods":
+        from .ods import leer_ods
+
+        return leer_ods(ruta, formulas=formulas)
+    if formato != "xlsx":
+        raise ErrorEntrada(f"{ruta.name}: {que} debe ser el libro .xlsx (o .ods) que escribió acuerdo-docs")
+    return abrir_xlsx(ruta, formulas=formulas)
+
+
 def _oculta(ws: Any) -> bool:
     return getattr(ws, "sheet_state", "visible") in ("hidden", "veryHidden")
 
@@ -579,6 +594,6 @@ _LETRAS_MOSTRADAS = 10
 
 __all__ = [
     "EXTENSIONES_CSV", "EXTENSIONES_LIBRO", "LIMITE_BYTES", "LIMITE_DESCOMPRIMIDO", "LIMITE_FILAS",
-    "ColumnaLeida", "ErrorCelda", "FilaLeida", "HojaLeida", "LibroEntrada", "abrir_libro", "abrir_xlsx", "convertir",
+    "ColumnaLeida", "ErrorCelda", "FilaLeida", "HojaLeida", "LibroEntrada", "abrir_libro", "abrir_libro_editado", "abrir_xlsx", "convertir",
     "elegir_hoja", "exigir_tamano", "hojas_visibles", "lineas", "verificar_archivo",
 ]

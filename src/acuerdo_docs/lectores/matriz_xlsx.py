@@ -26,8 +26,7 @@ from ..esquemas.comun import etiqueta
 from ..esquemas.riesgo import ETIQUETAS_CALCULADAS, Control, Riesgo
 from ..limites_entrada import LIMITE_HITOS, LIMITE_RIESGOS, miles, recortar
 from ..salida.protegidos import PROPIEDAD_DESAFIO, PROPIEDAD_ID
-from .hoja_calculo import abrir_xlsx, elegir_hoja, hojas_visibles, verificar_archivo
-from .ods import leer_ods
+from .hoja_calculo import abrir_libro_editado, elegir_hoja, hojas_visibles
 
 FILAS_BUSQUEDA = 40
 """Filas en las que se busca la fila de títulos de cada hoja."""
@@ -353,16 +352,6 @@ def _validar_lista(modelo: type[BaseModel], filas: list[dict[str, Any]], lista: 
     return validos
 
 
-def abrir_libro_editado(ruta: Path) -> Any:
-    """El libro .xlsx u .ods (con sus fórmulas, para avisar de las sobrescritas), verificado antes de abrirlo."""
-    formato = verificar_archivo(ruta)
-    if formato == "ods":
-        return leer_ods(ruta)
-    if formato != "xlsx":
-        raise ErrorEntrada(f"{ruta.name}: la matriz editada debe ser el libro .xlsx (o .ods) que escribió acuerdo-docs")
-    return abrir_xlsx(ruta, formulas=True)
-
-
 def leer_matriz(origen: str | Path) -> DatosMatriz:
     """Lee un libro de matriz de riesgos editado: riesgos con controles, hitos y fecha de referencia.
 
@@ -372,7 +361,7 @@ def leer_matriz(origen: str | Path) -> DatosMatriz:
     Ejemplo: [Desde Python](../seguimiento.md#desde-python).
     """
     ruta = Path(origen)
-    libro = abrir_libro_editado(ruta)
+    libro = abrir_libro_editado(ruta, que="la matriz editada")
     try:
         return _leer_libro(libro, ruta)
     finally:
@@ -406,4 +395,4 @@ def _leer_libro(libro: Any, ruta: Path) -> DatosMatriz:
     return datos
 
 
-__all__ = ["AvisoCelda", "DatosMatriz", "abrir_libro_editado", "leer_matriz"]
+__all__ = ["AvisoCelda", "DatosMatriz", "leer_matriz"]

@@ -36,6 +36,7 @@ _META = "urn:oasis:names:tc:opendocument:xmlns:meta:1.0"
 _T = "{%s}" % _TABLE
 _O = "{%s}" % _OFFICE
 _X = "{%s}" % _TEXT
+_S = "{urn:oasis:names:tc:opendocument:xmlns:style:1.0}"
 
 
 def es_ods(ruta: Path) -> bool:
@@ -67,6 +68,9 @@ def _texto_celda(celda: Any) -> str:
     return "\n".join(parrafos)
 
 
+_LOGICOS = {"of:=TRUE()": True, "of:=FALSE()": False}
+
+
 def _numero(texto: str | None) -> Any:
     if texto is None:
         return None
@@ -76,6 +80,8 @@ def _numero(texto: str | None) -> Any:
 
 def _valor(celda: Any, formulas: bool) -> Any:
     formula = celda.get(_T + "formula")
+    if formula in _LOGICOS:  # LibreOffice guarda VERDADERO y FALSO como las fórmulas TRUE() y FALSE()
+        return _LOGICOS[formula]
     if formulas and formula:
         return "=" + formula.split(":=", 1)[-1].removeprefix("=")
     tipo = celda.get(_O + "value-type")
@@ -106,13 +112,22 @@ def _leer_tablas(contenido: IO[bytes], wb: Workbook, formulas: bool, nombre: str
     hoja: Any = None
     fila = 0
     celdas = 0
-    eventos = etree.iterparse(contenido, events=("start", "end"), tag=(_T + "table", _T + "table-row"),
-                              **_parser_seguro())
+    ocultas: set[str] = set()  # estilos de tabla con table:display="false" (hojas ocultas)
+    eventos = etree.iterparse(contenido, events=("start", "end"),
+                              tag=(_T + "table", _T + "table-row", _S + "style"), **_parser_seguro())
     for evento, elemento in eventos:
+        if elemento.tag == _S + "style":
+            if evento == "end" and elemento.get(_S + "family") == "table":
+                propiedades = elemento.find(_S + "table-properties")
+                if propiedades is not None and propiedades.get(_T + "display") == "false":
+                    ocultas.add(elemento.get(_S + "name", ""))
+            continue
         if elemento.tag == _T + "table":
             if evento == "start":
                 titulo = elemento.get(_T + "name") or f"Hoja{len(wb.worksheets) + 1}"
                 hoja = wb.create_sheet(titulo[:31])
+                if elemento.get(_T + "style-name") in ocultas:
+                    hoja.sheet_state = "hidden"
                 fila = 0
             else:
                 elemento.clear()

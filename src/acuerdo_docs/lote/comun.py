@@ -15,8 +15,8 @@ PATRONES: dict[str, str] = {
 }
 """Patrón de nombres por omisión de cada tipo de lote."""
 
-EXTENSIONES: dict[str, tuple[str, ...]] = {"fichas": (".docx",), "acuerdos": (".docx", ".xlsx")}
-"""Archivos de cada unidad: fichas, un .docx; acuerdos, el .docx y su matriz de riesgos."""
+EXTENSIONES: dict[str, tuple[str, ...]] = {"fichas": (".docx",), "acuerdos": (".docx", ".xlsx", ".json")}
+"""Archivos de cada unidad: fichas, un .docx; acuerdos, el .docx, su matriz de riesgos y su JSON (para el seguimiento)."""
 SUFIJO_INFOGRAFIA = "_infografia.pdf"
 """Con ``infografia=True`` cada unidad escribe además NOMBRE_infografia.pdf (va al final de sus archivos)."""
 

@@ -63,14 +63,16 @@ def _renderizar_documentos(datos: BuenaPractica | AcuerdoSimbolico, publico: boo
         from ..documentos.ficha import renderizar_ficha
 
         return [renderizar_ficha(datos, publico=publico)]
-    from ..documentos.acuerdo import cargar_acuerdo, renderizar_acuerdo, version_publica_acuerdo
+    from ..documentos.acuerdo import cargar_acuerdo, json_acuerdo, renderizar_acuerdo, version_publica_acuerdo
     from ..documentos.matriz import construir_libro
     from ..salida.excel import libro_a_bytes
 
     acuerdo = cargar_acuerdo(datos)
     visible = version_publica_acuerdo(acuerdo) if publico else acuerdo
     matriz = libro_a_bytes(construir_libro(visible), titulo="Matriz de riesgos")
-    return [renderizar_acuerdo(acuerdo, publico=publico), matriz]
+    # El JSON del acuerdo va al lado: con él y la matriz, el acuerdo entra a «acuerdo-docs seguimiento»
+    # (en un lote público, también sin datos personales).
+    return [renderizar_acuerdo(acuerdo, publico=publico), matriz, json_acuerdo(visible)]
 
 
 def iniciar_trabajador(padre: int | None = None) -> None:
