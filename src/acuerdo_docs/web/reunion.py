@@ -52,7 +52,8 @@ async def reunion(request: Request) -> Response:
             datos["actores"] = actores
             app.guardar(borrador.id, borrador.tipo, datos)
         return RedirectResponse(f"/borradores/{borrador.id}/reunion#actor-{indice}", status_code=303)
-    return app.pagina("reunion.html", **_contexto(borrador))
+    pagina: Response = app.pagina("reunion.html", **_contexto(borrador))
+    return pagina
 
 
 async def estado(request: Request) -> Response:
@@ -60,7 +61,8 @@ async def estado(request: Request) -> Response:
     app, borrador = _acuerdo(request)
     if request.query_params.get("version") == str(borrador.version):
         return Response(status_code=204, headers={"cache-control": "no-store"})
-    return app.pagina("reunion_estado.html", **_contexto(borrador))
+    pagina: Response = app.pagina("reunion_estado.html", **_contexto(borrador))
+    return pagina
 
 
 RUTAS = [
