@@ -27,6 +27,7 @@ from ..esquemas.tipo_documento import tipo_probable
 from . import documentos as docs
 from . import formulario, nombres
 from .bd import Almacen, Borrador, url_sqlite
+from .cortes import RUTAS as rutas_cortes
 from .reunion import RUTAS as rutas_reunion
 from .seguridad import CABECERAS, HOSTS_LOCALES, LIMITE_FORMULARIO, Guardia, iguales
 
@@ -98,9 +99,10 @@ def titulo_de(tipo: str, datos: dict[str, Any]) -> str:
 class App:
     """El estado de una app: almacén, plantillas y el token CSRF de este lanzamiento."""
 
-    def __init__(self, almacen: Almacen, csrf: str) -> None:
+    def __init__(self, almacen: Almacen, csrf: str, carpeta: Path) -> None:
         self.almacen = almacen
         self.csrf = csrf
+        self.carpeta = carpeta  # --datos: la base SQLite, los libros subidos y las carpetas de los cortes
         self.entorno = Environment(
             loader=FileSystemLoader(CARPETA / "plantillas"), autoescape=select_autoescape(default=True),
             undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
@@ -113,6 +115,15 @@ class App:
         contexto.setdefault("errores", [])
         html = self.entorno.get_template(plantilla).render(**contexto)
         return HTMLResponse(html, status_code=estado, headers=_cabeceras())
+
+    def validar(self, tipo: str, datos: dict[str, Any]) -> tuple[BaseModel | None, list[ErrorCampo]]:
+        return validar_borrador(tipo, datos)
+
+    async def archivo(self, request: Request) -> tuple[FormData, UploadFile | None]:
+        """El formulario (con CSRF) y su archivo «archivo», si se eligió uno."""
+        enviado = await self.formulario(request)
+        archivo = enviado.get("archivo")
+        return enviado, archivo if isinstance(archivo, UploadFile) and archivo.filename else None
 
     async def formulario(self, request: Request) -> FormData:
         """El formulario enviado, si trae el token CSRF de este lanzamiento (si no, 403)."""
@@ -320,15 +331,9 @@ def _inicio_con_error(app: App, id_campo: str, mensaje: str) -> Response:
                       errores=[ErrorVisible(id_campo, "", "", mensaje)])
 
 
-async def _archivo(app: App, request: Request) -> tuple[FormData, UploadFile | None]:
-    enviado = await app.formulario(request)
-    archivo = enviado.get("archivo")
-    return enviado, archivo if isinstance(archivo, UploadFile) and archivo.filename else None
-
-
 async def importar_json(request: Request) -> Response:
     app = _app(request)
-    _enviado, archivo = await _archivo(app, request)
+    _enviado, archivo = await app.archivo(request)
     if archivo is None:
         return _inicio_con_error(app, "c-archivo-json", "Elija un archivo JSON para importar")
     try:
@@ -351,7 +356,7 @@ async def importar_ficha(request: Request) -> Response:
     from ..lectores.ficha_docx import extraer_campos
 
     app = _app(request)
-    _enviado, archivo = await _archivo(app, request)
+    _enviado, archivo = await app.archivo(request)
     if archivo is None:
         return _inicio_con_error(app, "c-archivo-docx", "Elija una ficha .docx para importar")
     try:
@@ -393,7 +398,7 @@ def crear_app(datos: Path, bd: str | None = None, token: str | None = None,
         Route("/borradores/{id:int}/exportar", exportar),
         Mount("/static", StaticFiles(directory=CARPETA / "static"), name="static"),
     ]
-    aplicacion = Starlette(routes=[*rutas, *rutas_reunion],
+    aplicacion = Starlette(routes=[*rutas, *rutas_reunion, *rutas_cortes],
                            exception_handlers={HTTPException: sin_encontrar})
-    aplicacion.state.acuerdo = App(almacen, secrets.token_urlsafe(32))
+    aplicacion.state.acuerdo = App(almacen, secrets.token_urlsafe(32), datos)
     return Guardia(aplicacion, token or secrets.token_urlsafe(32), hosts)
