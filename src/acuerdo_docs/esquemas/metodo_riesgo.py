@@ -250,7 +250,11 @@ class MetodoRiesgo(_Parte):
         return {o.clave: o.nombre for o in todas}
 
 
-def cargar_metodo(origen: Path | str | dict[str, Any] | MetodoRiesgo) -> MetodoRiesgo:
+FuenteMetodo = MetodoRiesgo | dict[str, Any] | Path | str
+"""Un método de riesgos: el objeto, su diccionario o la ruta de su JSON (lo que acepta :func:`cargar_metodo`)."""
+
+
+def cargar_metodo(origen: FuenteMetodo) -> MetodoRiesgo:
     """Lee y valida un método (ruta a un JSON, diccionario u objeto); errores en español.
 
     Ejemplo: [Referencia: riesgos](../referencia/riesgos.md#ejemplo).

@@ -36,6 +36,8 @@ class Documento:
 
 
 def _matriz(acuerdo: BaseModel) -> bytes:
+    if not isinstance(acuerdo, AcuerdoSimbolico):  # la matriz solo se ofrece para los acuerdos
+        raise TypeError(f"la matriz de riesgos es de un acuerdo, no de {type(acuerdo).__name__}")
     libro = io.BytesIO()
     generar_matriz_riesgos(acuerdo, libro)
     return libro.getvalue()

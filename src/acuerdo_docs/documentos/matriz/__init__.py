@@ -9,6 +9,7 @@ hoja legible en carta u oficio horizontal.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 from pathlib import Path
 from typing import Any, BinaryIO, overload
@@ -20,14 +21,14 @@ from ...errores import ErrorEntrada
 from ...esquemas import metodo_riesgo as metodo
 from ...esquemas.acuerdo import AcuerdoSimbolico
 from ...esquemas.columna import Columna
-from ...esquemas.metodo_riesgo import MetodoRiesgo
-from ...esquemas.riesgo import LIMITE_CONTROLES
+from ...esquemas.metodo_riesgo import FuenteMetodo, MetodoRiesgo
+from ...esquemas.riesgo import LIMITE_CONTROLES, EncabezadoMatriz
 from ...salida.archivos import Destino, RutaDestino
 from ...salida.excel import guardar_libro, libro_nuevo, propiedad_texto
 from ...salida.protegidos import PROPIEDAD_DESAFIO, PROPIEDAD_ID
 from . import impresion
 from .catalogos import HOJA_CATALOGOS, hoja_catalogos
-from .entrada import como_fecha, encabezado_matriz, entidad_de, leer_riesgos, texto_desafio
+from .entrada import DatosRiesgos, como_fecha, encabezado_matriz, entidad_de, leer_riesgos, texto_desafio
 from .hoja_matriz import (
     COLUMNAS_CONTROL,
     FILA_DATOS,
@@ -46,7 +47,7 @@ from .mapa import HOJA_CALCULOS, HOJA_MAPA, hoja_mapa, posiciones_mapa, valores_
 from .ruta import FILA_RUTA_TITULOS, HOJA_AVANCE, HOJA_RUTA, formula_estado, hoja_avance, hoja_ruta, resumen_avance
 
 
-def _metodo(valor: Any) -> MetodoRiesgo:
+def _metodo(valor: FuenteMetodo | None) -> MetodoRiesgo:
     return metodo.METODO_DAFP if valor is None else metodo.cargar_metodo(valor)
 
 
@@ -97,16 +98,16 @@ def _imprimir(hojas: list[_Hoja], matriz: Any, cols: list[Columna], enc: dict[st
 
 
 def construir_libro(
-    acuerdo_o_riesgos: Any,
+    acuerdo_o_riesgos: DatosRiesgos,
     *,
-    encabezado: Any = None,
+    encabezado: EncabezadoMatriz | Mapping[str, Any] | None = None,
     entidad: str | None = None,
     desafio: str | None = None,
     fecha: date | None = None,
     referencia: date | None = None,
     columnas_control: int = COLUMNAS_CONTROL,
     filas_extra: int = FILAS_EXTRA,
-    metodo: Any = None,
+    metodo: FuenteMetodo | None = None,
 ) -> Workbook:
     """El libro de la matriz, sin guardar (ver :func:`generar_matriz_riesgos`)."""
     m = _metodo(metodo)
@@ -184,48 +185,48 @@ def libro_para_imprimir(libro: bytes, *, completo: bool = False) -> bytes:
 
 @overload
 def generar_matriz_riesgos(
-    acuerdo_o_riesgos: Any,
+    acuerdo_o_riesgos: DatosRiesgos,
     destino: RutaDestino,
     *,
-    encabezado: Any = None,
+    encabezado: EncabezadoMatriz | Mapping[str, Any] | None = None,
     entidad: str | None = None,
     desafio: str | None = None,
     fecha: date | None = None,
     referencia: date | None = None,
     columnas_control: int = COLUMNAS_CONTROL,
     filas_extra: int = FILAS_EXTRA,
-    metodo: Any = None,
+    metodo: FuenteMetodo | None = None,
 ) -> Path: ...
 
 
 @overload
 def generar_matriz_riesgos(
-    acuerdo_o_riesgos: Any,
+    acuerdo_o_riesgos: DatosRiesgos,
     destino: BinaryIO,
     *,
-    encabezado: Any = None,
+    encabezado: EncabezadoMatriz | Mapping[str, Any] | None = None,
     entidad: str | None = None,
     desafio: str | None = None,
     fecha: date | None = None,
     referencia: date | None = None,
     columnas_control: int = COLUMNAS_CONTROL,
     filas_extra: int = FILAS_EXTRA,
-    metodo: Any = None,
+    metodo: FuenteMetodo | None = None,
 ) -> None: ...
 
 
 def generar_matriz_riesgos(
-    acuerdo_o_riesgos: Any,
+    acuerdo_o_riesgos: DatosRiesgos,
     destino: Destino,
     *,
-    encabezado: Any = None,
+    encabezado: EncabezadoMatriz | Mapping[str, Any] | None = None,
     entidad: str | None = None,
     desafio: str | None = None,
     fecha: date | None = None,
     referencia: date | None = None,
     columnas_control: int = COLUMNAS_CONTROL,
     filas_extra: int = FILAS_EXTRA,
-    metodo: Any = None,
+    metodo: FuenteMetodo | None = None,
 ) -> Path | None:
     """Escribe la matriz de riesgos en ``destino`` (.xlsx) y devuelve la ruta.
 

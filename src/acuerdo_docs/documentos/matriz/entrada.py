@@ -36,10 +36,12 @@ def _item(riesgo: Any, m: metodo.MetodoRiesgo) -> Any:
 
 
 Origen = Union["AcuerdoSimbolico", MatrizRiesgos, None]
+DatosRiesgos = Union["AcuerdoSimbolico", MatrizRiesgos, Mapping[str, Any], Iterable[Riesgo | Mapping[str, Any]]]
+"""Lo que aceptan la matriz y el CSV: un acuerdo, una matriz, el diccionario de uno de ellos o una lista de riesgos."""
 """De dónde vienen los riesgos: un acuerdo (con hoja de ruta y actores), una matriz, o nada (una lista)."""
 
 
-def leer_riesgos(datos: Any, metodo_: metodo.MetodoRiesgo | None = None) -> tuple[list[Riesgo], Origen]:
+def leer_riesgos(datos: object, metodo_: metodo.MetodoRiesgo | None = None) -> tuple[list[Riesgo], Origen]:
     """Los riesgos validados con ``metodo_`` y el modelo que los trae (acuerdo o matriz), o ``None`` si es lista.
 
     ``datos``: un :class:`AcuerdoSimbolico`, una :class:`MatrizRiesgos`, un diccionario con las claves

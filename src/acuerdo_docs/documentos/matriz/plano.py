@@ -15,10 +15,11 @@ from pathlib import Path
 from typing import Any, BinaryIO, overload
 
 from ...esquemas import metodo_riesgo as metodo
+from ...esquemas.metodo_riesgo import FuenteMetodo
 from ...esquemas.riesgo import Control
 from ...salida.archivos import Destino, RutaDestino, escribir_atomico
 from ...salida.excel import parece_formula
-from .entrada import leer_riesgos
+from .entrada import DatosRiesgos, leer_riesgos
 
 COLUMNAS_CSV: tuple[str, ...] = (
     "riesgo_id", "tipo", "descripcion", "causa", "consecuencia", "clasificacion",
@@ -39,7 +40,7 @@ def neutralizar(valor: Any) -> str:
     return "'" + texto if parece_formula(texto) else texto
 
 
-def filas_csv(datos: Any, *, metodo_: Any = None) -> list[dict[str, str]]:
+def filas_csv(datos: DatosRiesgos, *, metodo_: FuenteMetodo | None = None) -> list[dict[str, str]]:
     """Las filas del CSV (diccionarios con :data:`COLUMNAS_CSV`), sin neutralizar."""
     m = metodo.cargar_metodo(metodo_) if metodo_ is not None else metodo.METODO_DAFP
     riesgos, _ = leer_riesgos(datos, m)
@@ -83,7 +84,7 @@ def filas_csv(datos: Any, *, metodo_: Any = None) -> list[dict[str, str]]:
     return filas
 
 
-def riesgos_a_csv(datos: Any, *, metodo: Any = None) -> str:
+def riesgos_a_csv(datos: DatosRiesgos, *, metodo: FuenteMetodo | None = None) -> str:
     """El CSV como texto (sin BOM), con los textos neutralizados.
 
     Ejemplo: [Referencia: riesgos](../referencia/riesgos.md#ejemplo).
@@ -97,14 +98,14 @@ def riesgos_a_csv(datos: Any, *, metodo: Any = None) -> str:
 
 
 @overload
-def exportar_riesgos_csv(datos: Any, destino: RutaDestino, *, metodo: Any = None) -> Path: ...
+def exportar_riesgos_csv(datos: DatosRiesgos, destino: RutaDestino, *, metodo: FuenteMetodo | None = None) -> Path: ...
 
 
 @overload
-def exportar_riesgos_csv(datos: Any, destino: BinaryIO, *, metodo: Any = None) -> None: ...
+def exportar_riesgos_csv(datos: DatosRiesgos, destino: BinaryIO, *, metodo: FuenteMetodo | None = None) -> None: ...
 
 
-def exportar_riesgos_csv(datos: Any, destino: Destino, *, metodo: Any = None) -> Path | None:
+def exportar_riesgos_csv(datos: DatosRiesgos, destino: Destino, *, metodo: FuenteMetodo | None = None) -> Path | None:
     """Escribe el CSV (UTF-8 con BOM) de forma atómica; devuelve la ruta (``None`` si es un archivo abierto).
 
     Ejemplo: [Referencia: riesgos](../referencia/riesgos.md#ejemplo).
