@@ -65,8 +65,9 @@ def linea_de_tiempo(app: Any, borrador: Any) -> list[dict[str, Any]]:
 
 
 def _pagina(app: Any, borrador: Any, modelo: Any, **extra: Any) -> Response:
-    return app.pagina("seguimiento.html", titulo="Seguimiento por cortes", borrador=borrador, valido=modelo is not None,
-                      cortes=linea_de_tiempo(app, borrador), **extra)
+    pagina: Response = app.pagina("seguimiento.html", titulo="Seguimiento por cortes", borrador=borrador,
+                                  valido=modelo is not None, cortes=linea_de_tiempo(app, borrador), **extra)
+    return pagina
 
 
 def _fecha(texto: str) -> date | None:
@@ -106,8 +107,9 @@ async def seguimiento(request: Request) -> Response:
     except ErrorAcuerdoDocs as exc:
         ruta.unlink(missing_ok=True)
         return _pagina(app, borrador, modelo, errores=[{"id": "c-archivo", "mensaje": str(exc)}], aviso="")
-    return app.pagina("seguimiento_previa.html", titulo="Cambios que trae el libro", borrador=borrador,
-                      cambios=cambios, avisos=avisos, subida=subida, fecha=corte)
+    previa: Response = app.pagina("seguimiento_previa.html", titulo="Cambios que trae el libro", borrador=borrador,
+                                  cambios=cambios, avisos=avisos, subida=subida, fecha=corte)
+    return previa
 
 
 async def aplicar(request: Request) -> Response:
