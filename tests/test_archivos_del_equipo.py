@@ -363,3 +363,24 @@ def test_valoraciones_del_catalogo_desde_ods(tmp_path: Path) -> None:
     desde_xlsx = leer_catalogo(catalogo)
     assert desde_ods == desde_xlsx
     assert any(not e.vacia() for e in desde_xlsx)  # hay valoraciones que leer
+
+
+# ------------------------------------------------------------------ 9. español e infografía de una ficha con anexos
+
+
+def test_infografia_resuelve_anexos_como_ficha_y_dice_riesgos_altos_o_extremos(tmp_path: Path) -> None:
+    from test_ficha import otra_practica
+
+    from acuerdo_docs.documentos.infografia import datos_infografia
+
+    carpeta = tmp_path / "expediente"
+    carpeta.mkdir()
+    datos = otra_practica(carpeta)
+    imagen = Path(datos["anexos"][0]["archivo"])
+    datos["anexos"][0]["archivo"] = imagen.name  # relativa a la carpeta del JSON
+    ficha_json = _json(carpeta, "ficha.json", datos)
+    for orden, salida in (("ficha", "f.docx"), ("infografia", "i.png")):
+        r = cli(orden, str(ficha_json), "-o", str(tmp_path / salida))
+        assert r.returncode == 0, (orden, r.stderr)
+    tarjetas = {t["clave"]: t for t in datos_infografia(ad.ejemplo_acuerdo())["cifras"]}
+    assert tarjetas["riesgos"]["etiqueta"] == "Riesgos altos o extremos"

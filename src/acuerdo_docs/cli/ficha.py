@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from ..documentos.ficha import cargar_practica, renderizar_ficha
+from ..documentos.ficha import cargar_practica, carpeta_base, renderizar_ficha
 from ..salida.destinos import resolver_salida
 from . import comun
 
@@ -35,8 +35,7 @@ def ejecutar(args: argparse.Namespace) -> int:
                              extensiones=(".docx", ".pdf"), entradas=entradas, que="la ficha")
     ruta_pdf = comun.destino_pdf(salida, args.pdf, entradas)
     datos = comun.leer_json(args.entrada)
-    base = args.entrada.parent if str(args.entrada) != "-" else Path.cwd()
-    practica = cargar_practica(datos, base=base)
+    practica = cargar_practica(datos, base=carpeta_base(args.entrada))
     # Todo se arma en memoria antes de escribir: si algo falla, no queda ningún archivo a medias.
     docx = renderizar_ficha(practica, plantilla=args.plantilla, publico=args.publico)
     comun.escribir_documento(salida, docx, "Ficha escrita", args, ruta_pdf)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from ..documentos.ficha import carpeta_base
 from ..documentos.infografia import formato_de, renderizar_infografia
 from ..salida.archivos import escribir_atomico
 from . import comun
@@ -48,7 +49,8 @@ def ejecutar(args: argparse.Namespace) -> int:
     formato = formato_de(args.salida)  # antes de leer: una extensión errada no hace trabajo en vano
     datos = comun.leer_json(args.entrada)
     contenido = renderizar_infografia(datos, formato, corte=args.corte, publico=args.publico,
-                                      plantilla=args.plantilla, pdfa=not args.pdf_simple)
+                                      plantilla=args.plantilla, pdfa=not args.pdf_simple,
+                                      base=carpeta_base(args.entrada))
     ruta = escribir_atomico(args.salida, contenido)
     comun.decir(f"Infografía escrita: {ruta}")
     return 0

@@ -28,6 +28,14 @@ def cargar_practica(datos: BuenaPractica | Mapping[str, Any], *, base: Path | No
     return validar_documento(BuenaPractica, datos, {"base": base} if base else None)
 
 
+def carpeta_base(entrada: str | Path) -> Path:
+    """Desde dónde se resuelven las rutas relativas (anexos) de un JSON leído de ``entrada``: su carpeta.
+
+    Leído de la entrada estándar (``-``), la carpeta actual. La usan todas las puertas (ficha, infografía).
+    """
+    return Path.cwd() if str(entrada) == "-" else Path(entrada).parent
+
+
 def version_publica(practica: BuenaPractica) -> BuenaPractica:
     """Copia sin datos personales (Ley 1581 de 2012): cargo y dependencia se conservan.
 

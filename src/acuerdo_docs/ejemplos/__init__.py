@@ -181,6 +181,7 @@ def _seguimiento(carpeta: Path) -> list[Path]:
 
     from ..documentos.acuerdo import ejemplo_acuerdo
     from ..rutas import carpeta_ejemplos
+    from ..salida.archivos import publicar_carpeta
     from ..seguimiento import registrar_corte
 
     guion = json.loads((carpeta_ejemplos() / "seguimiento_ejemplo.json").read_text(encoding="utf-8"))
@@ -191,12 +192,16 @@ def _seguimiento(carpeta: Path) -> list[Path]:
         from ..documentos.matriz import generar_matriz_riesgos
 
         generar_matriz_riesgos(acuerdo, libro)
+        # La serie de cortes se rehace entera aparte y cada carpeta de corte se pone en su sitio de un paso:
+        # un acuerdo que parte de cero no puede registrar cortes en una carpeta que ya tiene los siguientes.
+        serie = Path(tmp) / "seguimiento"
         for n, corte in enumerate(guion["cortes"]):
             editado = Path(tmp) / f"editado_{n}.xlsx"
             _editar_libro(libro, corte, editado)
-            resultado = registrar_corte(acuerdo, editado, date.fromisoformat(corte["fecha"]), carpeta / "seguimiento")
+            resultado = registrar_corte(acuerdo, editado, date.fromisoformat(corte["fecha"]), serie)
             acuerdo, libro = resultado.acuerdo, resultado.carpeta / "matriz_riesgos.xlsx"
-            escritos += resultado.archivos
+            archivos = {ruta.name: ruta.read_bytes() for ruta in resultado.archivos}
+            escritos += publicar_carpeta(archivos, carpeta / "seguimiento" / resultado.carpeta.name)
     return escritos
 
 

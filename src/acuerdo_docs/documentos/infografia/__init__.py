@@ -49,11 +49,14 @@ def detectar_tipo(datos: Any) -> str:
     )
 
 
-def cargar_modelo(datos: Modelo | Mapping[str, Any]) -> Modelo:
-    """Valida los datos contra el esquema que corresponde (``ErrorValidacion`` si no cumplen)."""
+def cargar_modelo(datos: Modelo | Mapping[str, Any], *, base: Path | None = None) -> Modelo:
+    """Valida los datos contra el esquema que corresponde (``ErrorValidacion`` si no cumplen).
+
+    ``base``: carpeta desde la que se resuelven los anexos de una ficha (como ``cargar_practica``).
+    """
     if detectar_tipo(datos) == "acuerdo":
         return validar_documento(AcuerdoSimbolico, datos)
-    return validar_documento(BuenaPractica, datos)
+    return validar_documento(BuenaPractica, datos, {"base": base} if base else None)
 
 
 def formato_de(destino: str | os.PathLike[str]) -> str:
@@ -83,15 +86,18 @@ def renderizar_infografia(
     plantilla: str | Path | None = None,
     ppp: int = PPP_PNG,
     pdfa: bool = True,
+    base: Path | None = None,
 ) -> bytes:
     """Los bytes de la infografía (una página) en ``formato`` (pdf, png o svg), sin escribir nada.
 
     El PDF es PDF/A-2b etiquetado (``pdfa=False``: PDF normal), fechado con la fecha de corte (acuerdo)
     o de diligenciamiento (práctica).
 
+    ``base``: carpeta desde la que se resuelven las rutas relativas de anexos de una ficha.
+
     Ejemplo: [Uso](../infografia.md#uso).
     """
-    valido = cargar_modelo(modelo)
+    valido = cargar_modelo(modelo, base=base)
     datos = datos_infografia(valido, corte=corte, publico=publico)
     fecha = valido.fecha_referencia(corte) if isinstance(valido, AcuerdoSimbolico) else valido.fecha_diligenciamiento
     ruta = Path(plantilla) if plantilla else ruta_plantilla(PLANTILLAS[datos["tipo"]])

@@ -231,7 +231,7 @@ def _cifras(acuerdo: AcuerdoSimbolico, ruta: dict[str, Any]) -> list[dict[str, s
          "etiqueta": "Hitos completados", "detalle": f"al {ruta['corte']}"},
         {"clave": "vencidos", "valor": numero_co(conteo["vencido"]), "etiqueta": "Hitos vencidos",
          "detalle": f"al {ruta['corte']}"},
-        {"clave": "riesgos", "valor": numero_co(altos), "etiqueta": "Riesgos alto o extremo",
+        {"clave": "riesgos", "valor": numero_co(altos), "etiqueta": "Riesgos altos o extremos",
          "detalle": f"{numero_co(altos_residual)} tras controles · "
                     f"{_plural(len(acuerdo.riesgos), 'riesgo', 'riesgos')}"},
     ]
