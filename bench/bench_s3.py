@@ -74,7 +74,7 @@ def medir(filas: int, rondas: int, trabajadores: int) -> dict[str, Any]:
     try:
         s3fs.S3FileSystem().mkdir("bench")
         libro = libro_fichas(carpeta / "entrada.xlsx", filas)
-        with LocalCluster(n_workers=trabajadores, processes=True, threads_per_worker=1, dashboard_address=None,
+        with LocalCluster(n_workers=trabajadores, processes=True, threads_per_worker=1, dashboard_address=":0",
                           silence_logs=40) as cluster, Client(cluster) as cliente:
             ejecutor = cliente.get_executor(pure=False)
             variantes: dict[str, Callable[[int], Any]] = {

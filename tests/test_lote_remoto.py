@@ -90,7 +90,7 @@ def cluster(s3: Servidor) -> Iterator[Any]:
     """Dos procesos trabajadores (heredan del entorno las credenciales y el punto de acceso)."""
     from distributed import Client, LocalCluster
 
-    with LocalCluster(n_workers=2, processes=True, threads_per_worker=1, dashboard_address=None,
+    with LocalCluster(n_workers=2, processes=True, threads_per_worker=1, dashboard_address=":0",
                       silence_logs=logging.ERROR) as local, Client(local) as cliente:
         yield cliente
 
@@ -393,9 +393,13 @@ def test_otra_ejecucion_publica_en_el_mismo_prefijo(s3: Servidor, tmp_path: Path
     assert todo["manifiesto_lote.json"] == ajeno and len(todo) == 8 + 2  # 8 fichas, el informe y el ajeno
 
 
-def test_servidor_caido_a_mitad_del_lote(s3: Servidor, tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+@pytest.mark.parametrize("en_trabajadores", [True, False], ids=["escriben-los-trabajadores", "escribe-el-cliente"])
+def test_servidor_caido_a_mitad_del_lote(s3: Servidor, cluster: Any, tmp_path: Path, en_trabajadores: bool,
+                                         caplog: pytest.LogCaptureFixture) -> None:
     """Va al final del módulo: detiene el servidor (y lo vuelve a arrancar para mirar el prefijo)."""
-    entrada = libro_fichas(tmp_path, [fila_base(i) for i in range(20)])
+    entrada = libro_fichas(tmp_path, [fila_base(i) for i in range(40)])
+    prefijo = f"caido-{en_trabajadores}"
+    ejecutor = cluster.get_executor(pure=False) if en_trabajadores else None
 
     def caer(hechas: int, _total: int) -> None:
         if hechas == 4:
@@ -403,14 +407,15 @@ def test_servidor_caido_a_mitad_del_lote(s3: Servidor, tmp_path: Path, caplog: p
 
     try:
         with pytest.raises(ErrorAlmacen) as error:
-            generar_lote(entrada, f"s3://{CUBO}/caido/", procesos=1, progreso=caer)
+            generar_lote(entrada, f"s3://{CUBO}/{prefijo}/", procesos=1, progreso=caer, executor=ejecutor,
+                         escribir_en_trabajadores=en_trabajadores)
     finally:
         s3.arrancar()
     mensaje = str(error.value)
     assert error.value.codigo_salida == 2
-    assert mensaje.startswith("No se pudo escribir «s3://lotes/caido/") and "no responde" in mensaje
+    assert mensaje.startswith(f"No se pudo escribir «s3://lotes/{prefijo}/") and "no responde" in mensaje
     assert "127.0.0.1" not in mensaje
     sin_credenciales(mensaje, caplog.text)
-    lote = verificar_lote(f"s3://{CUBO}/caido/")
-    assert not lote.confiable and "manifiesto_lote.json" not in objetos("caido")
+    lote = verificar_lote(f"s3://{CUBO}/{prefijo}/")
+    assert not lote.confiable and "manifiesto_lote.json" not in objetos(prefijo)
     assert lote.problemas == ["no hay manifiesto_lote.json: el lote no terminó"]
