@@ -186,7 +186,7 @@ def test_errores_en_un_grupo_con_foco_y_enlaces(navegador: Any, servidor: str, r
     page.get_by_role("link", name="Nuevo acuerdo").click()
     page.get_by_role("button", name="Crear el borrador").click()
     page.get_by_role("link", name="Actores y compromisos").click()
-    assert page.get_by_role("group", name="Actor 2").is_visible(), "el mínimo de actores del modelo, ya a la vista"
+    page.get_by_role("group", name="Actor 2").wait_for()  # el mínimo de actores del modelo, ya a la vista
     page.get_by_role("group", name="Actor 1").get_by_label("Id del actor").fill("sdm")
     page.get_by_role("button", name="Añadir actor").click()
     page.wait_for_function("document.activeElement && document.activeElement.id == 'c-actores-2-id'")
@@ -249,3 +249,55 @@ def test_acuerdo_importado_y_reunion_en_dos_vistas(navegador: Any, servidor: str
     assert proyector.get_by_text("Quitar la validación de " + pendiente.entidad).is_visible()
     page.context.close()
     proyector.context.close()
+
+
+def _tab_hasta(page: Any, texto: str, maximo: int = 40) -> int:
+    """Pulsa Tab hasta que el foco llega al control cuyo texto empieza por ``texto``; devuelve cuántas veces."""
+    for veces in range(1, maximo + 1):
+        page.keyboard.press("Tab")
+        actual = page.evaluate("(document.activeElement.innerText || document.activeElement.value || '').trim()")
+        if actual.startswith(texto):
+            estilo = page.evaluate("(() => { const s = getComputedStyle(document.activeElement);"
+                                   " return [s.outlineStyle, s.boxShadow, s.backgroundColor]; })()")
+            assert estilo[0] != "none" or estilo[1] != "none", f"foco sin indicador visible en «{texto}»"
+            return veces
+    raise AssertionError(f"con Tab no se llega a «{texto}»")
+
+
+def test_solo_teclado_y_zoom_200(navegador: Any, servidor: str, revisor: Revisor) -> None:
+    page = _pagina(navegador, servidor, js=True)
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.innerText") == "Saltar al contenido"
+    _tab_hasta(page, "Nueva ficha")
+    page.keyboard.press("Enter")
+    page.get_by_role("heading", level=1).wait_for()
+    _tab_hasta(page, "Crear el borrador")
+    page.keyboard.press("Enter")
+    page.get_by_role("heading", name="Lista de tareas").wait_for()
+    _tab_hasta(page, "1. Información general")
+    page.keyboard.press("Enter")
+    page.get_by_role("heading", level=1, name="1. Información general").wait_for()
+    for _ in range(10):  # hasta el primer campo del formulario
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.id") == "c-nombre":
+            break
+    assert page.evaluate("document.activeElement.id") == "c-nombre"
+    page.keyboard.type("Práctica escrita con el teclado")
+    page.keyboard.press("Tab")
+    _tab_hasta(page, "Guardar")
+    page.keyboard.press("Enter")
+    page.get_by_role("alert").wait_for()
+    page.wait_for_function("document.activeElement && document.activeElement.id == 'resumen-errores'")
+    page.keyboard.press("Tab")  # el primer enlace del resumen
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.tagName") in ("INPUT", "TEXTAREA", "SELECT")
+    # 200 % de zoom: la misma página en la mitad de ancho, sin barra horizontal.
+    page.set_viewport_size({"width": 550, "height": 900})
+    page.evaluate("window.scrollTo(0, 0)")
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+    revisor.revisar(page, "zoom_200_errores", captura=True)
+    page.goto(f"{servidor}/")
+    assert page.get_by_role("link", name="Práctica escrita con el teclado", exact=True).is_visible(), "guardada aunque inválida"
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+    revisor.revisar(page, "zoom_200_inicio", captura=True)
+    page.context.close()

@@ -166,3 +166,24 @@ def campo_en(modelo: type[BaseModel], ruta: Ruta) -> Campo | None:
             return None
         campos = campo.campos
     return campo
+
+
+def fila_abierta(id_fila: str, fila: Any, errores_por_id: dict[str, str], foco: str) -> bool:
+    """Una fila de un grupo se muestra abierta si está vacía, tiene errores o recibe el foco; si no, plegada."""
+    prefijo = id_fila + "-"
+    if foco == id_fila or foco.startswith(prefijo):
+        return True
+    if any(i == id_fila or i.startswith(prefijo) for i in errores_por_id):
+        return True
+    return not (isinstance(fila, dict) and any(v not in (None, "", [], {}) for v in fila.values()))
+
+
+def resumen_fila(campo: Campo, fila: Any, largo: int = 90) -> str:
+    """Lo que dice el resumen de una fila plegada: sus primeros textos («sdm – Secretaría de Movilidad»)."""
+    if not isinstance(fila, dict):
+        return ""
+    textos = [str(fila[c.nombre]).strip() for c in campo.campos
+              if c.tipo in ("texto", "texto_largo") and not c.sugerencias and isinstance(fila.get(c.nombre), str | int)
+              and str(fila[c.nombre]).strip()][:2]
+    texto = " – ".join(textos).replace("\n", " ")
+    return texto if len(texto) <= largo else texto[: largo - 1] + "…"
