@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import logging
 import os
 import pickle
@@ -23,7 +24,7 @@ from typing import Any
 import openpyxl
 import pytest
 from docx import Document
-from test_lote import CLAVES, fila_base, libro_fichas
+from test_lote import CLAVES, _libro_acuerdos, fila_base, libro_fichas
 
 from acuerdo_docs.cli import main
 from acuerdo_docs.documentos.ficha import ejemplo_ficha, renderizar_ficha
@@ -213,6 +214,21 @@ def test_pdf_y_combinado_a_s3(s3: Servidor, tmp_path: Path, libreoffice: str) ->
     assert "Práctica 01" in texto
     assert len(PdfReader(io.BytesIO(todo["lote_combinado.pdf"])).pages) > len(
         PdfReader(io.BytesIO(todo["2023_Práctica 01.pdf"])).pages)
+
+
+def test_lote_de_acuerdos_a_s3_con_sus_tres_archivos(s3: Servidor, tmp_path: Path) -> None:
+    informe = generar_lote(_libro_acuerdos(tmp_path), f"s3://{CUBO}/acuerdos/", publico=True)
+    assert informe.generadas == 1 and informe.codigo_salida == 1  # A1 bien; A2 con errores en hojas hijas
+    manifiesto = comprobar_manifiesto("acuerdos")
+    (a1,) = [f for f in manifiesto["filas"] if f["estado"] == "generado"]
+    assert sorted(n.rsplit(".", 1)[1] for n in a1["archivos"]) == ["docx", "json", "xlsx"]
+    todo = objetos("acuerdos")
+    from acuerdo_docs.documentos.acuerdo import ejemplo_acuerdo
+
+    json_a1 = json.loads(next(todo[n] for n in a1["archivos"] if n.endswith(".json")))
+    assert json_a1["desafio"]["nombre"] == ejemplo_acuerdo().desafio.nombre and json_a1["actores"]
+    matriz = openpyxl.load_workbook(io.BytesIO(next(todo[n] for n in a1["archivos"] if n.endswith(".xlsx"))))
+    assert matriz.sheetnames
 
 
 # ------------------------------------------------------------------ en un clúster dask
