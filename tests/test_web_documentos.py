@@ -127,3 +127,18 @@ def test_reunion_marca_validaciones_y_responde_204_sin_cambios(acuerdo_importado
     assert cambio.status_code == 200 and f"{antes + 1} de {len(actores)} actores validaron" in cambio.text
     assert 'hx-swap-oob="innerHTML:#contador"' in cambio.text
     assert c.get(f"{direccion}/exportar").json()["actores"][pendiente]["validado"] is True
+
+
+@pytest.mark.libreoffice
+def test_pdfa_con_libreoffice(acuerdo_importado):
+    from conftest import exigir_libreoffice
+    from pypdf import PdfReader
+
+    exigir_libreoffice()
+    c, direccion = acuerdo_importado
+    assert "Acuerdo en PDF/A" in c.get(f"{direccion}/revisar").text
+    r = c.get(f"{direccion}/descargar/pdf")
+    assert r.status_code == 200 and r.content.startswith(b"%PDF")
+    lector = PdfReader(io.BytesIO(r.content))
+    assert "pdfaid" in (lector.xmp_metadata.rdf_root.toxml() if lector.xmp_metadata else "")
+    assert ad.ejemplo_acuerdo().desafio.nombre.split()[0] in lector.pages[0].extract_text()

@@ -11,6 +11,7 @@ import io
 import json
 import os
 import socket
+import tempfile
 import threading
 import time
 from collections.abc import Iterator
@@ -30,7 +31,10 @@ from acuerdo_docs.web.app import crear_app  # noqa: E402
 CHROMIUM = os.environ.get("ACUERDO_DOCS_CHROMIUM", "/usr/lib/chromium/chromium")
 SIN_JS: set[int] = set()
 """Las páginas abiertas con el JavaScript apagado (axe no corre en ellas)."""
-CAPTURAS = Path(__file__).resolve().parents[1] / "docs" / "img" / "web"
+DOCS_CAPTURAS = Path(__file__).resolve().parents[1] / "docs" / "img" / "web"
+# Las capturas de docs/web.md se rehacen con ACUERDO_DOCS_CAPTURAS=1; si no, van a una carpeta temporal
+# (una corrida de pruebas no debe cambiar archivos del repositorio).
+CAPTURAS = DOCS_CAPTURAS if os.environ.get("ACUERDO_DOCS_CAPTURAS") else Path(tempfile.gettempdir()) / "capturas_web"
 
 
 def _exigir_navegador() -> None:

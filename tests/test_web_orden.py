@@ -1,0 +1,58 @@
+"""La orden ``acuerdo-docs web`` de verdad: un proceso que imprime la URL con su token y sirve en 127.0.0.1."""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+
+from apoyo_web import exigir_extra_web
+
+
+def test_orden_web_imprime_la_url_con_token_y_sirve(tmp_path):
+    exigir_extra_web()
+    enchufe = socket.socket()
+    enchufe.bind(("127.0.0.1", 0))
+    puerto = enchufe.getsockname()[1]
+    enchufe.close()
+    proceso = subprocess.Popen(
+        [sys.executable, "-m", "acuerdo_docs.cli", "web", "--no-abrir", "--puerto", str(puerto),
+         "--datos", str(tmp_path)],
+        stderr=subprocess.PIPE, stdout=subprocess.PIPE, text=True, env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )
+    try:
+        url = None
+        limite = time.monotonic() + 60
+        while url is None and time.monotonic() < limite:
+            linea = proceso.stderr.readline()
+            m = re.search(r"(http://127\.0\.0\.1:\d+/\?token=[\w-]+)", linea)
+            url = m.group(1) if m else None
+        assert url is not None, "la orden no mostró la dirección"
+        for _ in range(100):  # uvicorn arranca justo después de imprimirla
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{puerto}/static/estilo.css", timeout=2)
+                break
+            except (urllib.error.URLError, ConnectionError):
+                time.sleep(0.1)
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{puerto}/", timeout=5)
+            raise AssertionError("sin token no debía servir la página")
+        except urllib.error.HTTPError as exc:
+            assert exc.code == 403
+        pagina = urllib.request.build_opener(urllib.request.HTTPCookieProcessor()).open(url, timeout=10)
+        assert "token" not in pagina.geturl() and "Nueva ficha" in pagina.read().decode("utf-8")
+    finally:
+        proceso.send_signal(signal.SIGINT)
+        try:
+            salida, errores = proceso.communicate(timeout=15)
+        except subprocess.TimeoutExpired:
+            proceso.kill()
+            salida, errores = proceso.communicate()
+    assert "Traceback" not in errores
+    assert "token=" not in (errores or "").split(url)[-1], "la dirección con el token no se repite en registros"
