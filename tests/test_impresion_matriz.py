@@ -238,3 +238,12 @@ def test_pdf_hoja_de_ruta_con_su_titulo_entero_en_cada_pagina(pdfs: dict[str, Pa
     for texto in paginas:
         plano = " ".join(texto.split())
         assert f"Hoja de ruta — {acuerdo['desafio']['nombre']}" in plano
+
+
+def test_hoja_de_ruta_cada_pagina_dice_su_mes(libro_acuerdo: openpyxl.Workbook) -> None:
+    ws = libro_acuerdo[HOJA_RUTA]
+    primeras = [b.id + 1 for b in ws.col_breaks.brk]
+    assert primeras  # el diagrama del ejemplo (un año de semanas) no cabe en una página
+    for col in primeras:
+        dia = ws.cell(FILA_RUTA_TITULOS, col).value
+        assert ws.cell(FILA_RUTA_TITULOS - 1, col).value == f"{MESES[dia.month - 1]} {dia.year}"

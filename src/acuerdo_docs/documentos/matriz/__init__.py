@@ -44,7 +44,16 @@ from .hoja_matriz import (
 )
 from .instrucciones import HOJA_INSTRUCCIONES, hoja_instrucciones
 from .mapa import HOJA_CALCULOS, HOJA_MAPA, hoja_mapa, posiciones_mapa, valores_mapa
-from .ruta import FILA_RUTA_TITULOS, HOJA_AVANCE, HOJA_RUTA, formula_estado, hoja_avance, hoja_ruta, resumen_avance
+from .ruta import (
+    FILA_RUTA_TITULOS,
+    HOJA_AVANCE,
+    HOJA_RUTA,
+    formula_estado,
+    hoja_avance,
+    hoja_ruta,
+    resumen_avance,
+    rotular_paginas,
+)
 
 
 def _metodo(valor: FuenteMetodo | None) -> MetodoRiesgo:
@@ -95,6 +104,8 @@ def _imprimir(hojas: list[_Hoja], matriz: Any, cols: list[Columna], enc: dict[st
         grupos = [c.grupo for c in cols] if hoja is matriz else None
         impresion.configurar(hoja, enc, hoja.title, anchos=anchos, grupos=grupos, filas_titulo=filas_titulo,
                              columnas_titulo=columnas_titulo, ultima_fila=ultima_fila)
+        if hoja.title == HOJA_RUTA:  # cada página del diagrama dice de qué mes es su primera semana
+            rotular_paginas(hoja, [b.id + 1 for b in hoja.col_breaks.brk])
 
 
 def construir_libro(

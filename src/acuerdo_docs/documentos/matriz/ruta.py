@@ -154,8 +154,7 @@ def _gantt(ws: Worksheet, hitos: Sequence[Hito], corte: date, f0: int, ultima: i
         col = COL_RUTA_SEMANAS + s
         dia = lunes + timedelta(weeks=s)
         if (dia.year, dia.month) != mes_anterior:
-            escribir_celda(ws, FILA_RUTA_TITULOS - 1, col, f"{MESES[dia.month - 1]} {dia.year}",
-                           estilo={"negrita": True})
+            escribir_celda(ws, FILA_RUTA_TITULOS - 1, col, _mes(dia), estilo={"negrita": True})
             mes_anterior = (dia.year, dia.month)
         celda = escribir_celda(ws, FILA_RUTA_TITULOS, col, dia)
         estilo_encabezado(celda)
@@ -177,6 +176,18 @@ def _gantt(ws: Worksheet, hitos: Sequence[Hito], corte: date, f0: int, ultima: i
     for estado, color in colores_estado.items():
         ws.conditional_formatting.add(f"H{f0}:H{ultima}", CellIsRule(
             operator="equal", formula=[texto_formula(estado)], fill=relleno(color)))
+
+
+def _mes(dia: date) -> str:
+    return f"{MESES[dia.month - 1]} {dia.year}"
+
+
+def rotular_paginas(ws: Worksheet, primeras: Sequence[int]) -> None:
+    """Mes sobre la primera semana de cada página impresa del diagrama (si no lo tiene ya)."""
+    for col in primeras:
+        dia = ws.cell(FILA_RUTA_TITULOS, col).value
+        if col >= COL_RUTA_SEMANAS and isinstance(dia, date) and ws.cell(FILA_RUTA_TITULOS - 1, col).value is None:
+            escribir_celda(ws, FILA_RUTA_TITULOS - 1, col, _mes(dia), estilo={"negrita": True})
 
 
 def hoja_avance(ws: Worksheet, actores: Mapping[str, str], f0: int, ultima: int) -> None:
