@@ -149,3 +149,13 @@ def test_formulario_desde_el_modelo():
     assert sector.tipo == "opcion" and ("sociedad_civil", "Sociedad civil") in sector.opciones
     assert nombres.campo_en(AcuerdoSimbolico, ("hoja_de_ruta", 0, "responsable")).tipo == "actor"
     assert [s.clave for s in formulario.SECCIONES["ficha"]][:2] == ["s0", "s1"]
+
+
+def test_autoguardado_guarda_y_solo_senala_lo_mal_escrito(c):
+    direccion = nuevo(c, "ficha")
+    r = c.post(f"{direccion}/seccion/s1", data={"_csrf": csrf(c), "_accion": "autoguardar",
+                                               "nombre": "Práctica a medias", "correo": "no-es-correo"})
+    assert r.status_code == 200 and "Guardado automáticamente" in r.text
+    assert "Correo institucional de contacto" in r.text, "lo escrito mal se señala"
+    assert "Escriba «" not in r.text, "lo que aún falta no se reclama mientras se llena"
+    assert "Práctica a medias" in c.get("/").text

@@ -305,3 +305,21 @@ def test_solo_teclado_y_zoom_200(navegador: Any, servidor: str, revisor: Revisor
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
     revisor.revisar(page, "zoom_200_inicio", captura=True)
     page.context.close()
+
+
+def test_autoguardado_al_cambiar_un_campo(navegador: Any, servidor: str, revisor: Revisor) -> None:
+    page = _pagina(navegador, servidor, js=True)
+    page.get_by_role("link", name="Nueva ficha").click()
+    page.get_by_role("button", name="Crear el borrador").click()
+    page.get_by_role("link", name="1. Información general").click()
+    page.get_by_label("Nombre de la buena práctica de gestión pública").fill("Guardada sola")
+    page.get_by_label("Correo institucional de contacto").fill("sin arroba")
+    page.keyboard.press("Tab")
+    estado = page.get_by_role("status")
+    estado.get_by_text("Guardado automáticamente").wait_for()
+    assert "Correo institucional de contacto" in estado.inner_text()
+    assert "Escriba «" not in estado.inner_text()
+    revisor.revisar(page, "autoguardado")
+    page.goto(f"{servidor}/")
+    assert page.get_by_role("link", name="Guardada sola", exact=True).is_visible()
+    page.context.close()

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import secrets
+from datetime import datetime
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -43,6 +44,10 @@ class ErrorVisible:
     ruta: str
     etiqueta: str
     mensaje: str
+
+
+FALTANTES = ("Escriba «", "Elija «", "Añada «")
+"""Cómo empiezan los mensajes de un dato que falta (el autoguardado no los muestra mientras se llena)."""
 
 
 def _mensaje_formulario(error: ErrorCampo, campo: formulario.Campo | None, fila: str) -> str:
@@ -238,6 +243,11 @@ async def editar(request: Request) -> Response:
             datos.pop(campo.nombre, None)
     accion = str(enviado.get("_accion") or "guardar")
     foco = ""
+    if accion == "autoguardar":  # htmx al cambiar un campo: guarda y avisa solo de lo mal escrito
+        errores = app.guardar(borrador.id, borrador.tipo, datos)
+        return app.pagina("autoguardado.html", hora=datetime.now().strftime("%H:%M"), errores_escritos=[
+            e for e in errores_visibles(borrador.tipo, errores)
+            if _en_seccion(e.ruta, sec.campos) and not e.mensaje.split(": ", 1)[-1].startswith(FALTANTES)])
     if accion != "guardar":
         nueva = nombres.aplicar_accion(accion, datos, formulario.MODELOS[borrador.tipo])
         if nueva is not None:
