@@ -35,9 +35,9 @@ def _acuerdo(request: Request) -> tuple[Any, Any]:
     return app, borrador
 
 
-def _contexto(borrador: Any) -> dict[str, Any]:
+def _contexto(borrador: Any, valido: bool = False) -> dict[str, Any]:
     return {"titulo": "Reunión de inicio", "borrador": borrador, "actores": _actores(borrador.datos),
-            "contador": contador(borrador.datos), "intervalo": INTERVALO}
+            "contador": contador(borrador.datos), "intervalo": INTERVALO, "valido": valido}
 
 
 async def reunion(request: Request) -> Response:
@@ -52,7 +52,8 @@ async def reunion(request: Request) -> Response:
             datos["actores"] = actores
             app.guardar(borrador.id, borrador.tipo, datos)
         return RedirectResponse(f"/borradores/{borrador.id}/reunion#actor-{indice}", status_code=303)
-    pagina: Response = app.pagina("reunion.html", **_contexto(borrador))
+    modelo, _errores = app.validar(borrador.tipo, borrador.datos)
+    pagina: Response = app.pagina("reunion.html", **_contexto(borrador, modelo is not None))
     return pagina
 
 
