@@ -3,13 +3,21 @@
 # No toca el Python del sistema: funciona donde «pip install» se rechaza (PEP 668, Debian/Ubuntu).
 #   bash instalar.sh            biblioteca y órdenes, y los ejemplos
 #   bash instalar.sh --pruebas  además las dependencias de prueba (lo usa .ci/run); sin ejemplos
+#   bash instalar.sh --docs     además MkDocs, para ver docs/ como sitio (.venv/bin/mkdocs serve)
+#   PYTHON=python3.12 bash instalar.sh   con otro Python (por omisión, el python3 del PATH; 3.11 o más)
 set -euo pipefail
 cd "$(dirname "$0")"
 
 PYTHON="${PYTHON:-python3}"
 ENTORNO=".venv"
 PRUEBAS=0
-[ "${1:-}" = "--pruebas" ] && PRUEBAS=1
+EXTRA=""
+case "${1:-}" in
+  --pruebas) PRUEBAS=1 ;;
+  --docs) EXTRA="[docs]" ;;
+  "") ;;
+  *) echo "Error: opción desconocida ${1}; use: bash instalar.sh [--pruebas | --docs]" >&2; exit 2 ;;
+esac
 
 if ! command -v "$PYTHON" >/dev/null 2>&1; then
   echo "Error: no se encontró $PYTHON; instale Python 3.11 o superior" >&2
@@ -48,7 +56,10 @@ if [ "$PRUEBAS" -eq 1 ]; then
   "${PIP[@]}" -e '.[test,web]'
   exit 0
 fi
-"${PIP[@]}" -e .
+"${PIP[@]}" -e ".$EXTRA"
 "$ENTORNO/bin/acuerdo-docs" ejemplo -o salidas_ejemplo/
 echo
 echo "Listo. Para usar las órdenes: source $ENTORNO/bin/activate && acuerdo-docs --help"
+if [ -n "$EXTRA" ]; then
+  echo "El manual como sitio: $ENTORNO/bin/mkdocs serve   (o $ENTORNO/bin/mkdocs build --strict)"
+fi

@@ -1,12 +1,18 @@
-"""El manual se ejecuta: cada bloque ```python del README y de docs/*.md corre en las pruebas (mktestdocs).
+"""El manual se ejecuta: cada bloque ```python y cada bloque ```bash del README y de docs/*.md corre en las
+pruebas, tal cual está escrito.
 
 Las páginas de docs/ se recogen con un glob: una página nueva queda probada sin tocar este archivo.
-Los bloques ```bash, ```text y ```json no se ejecutan (órdenes de ejemplo sobre archivos del usuario).
+Los bloques ```python van con mktestdocs; los ```bash con bash, en una carpeta temporal por página donde
+ya corrió ``acuerdo-docs ejemplo -o salidas_ejemplo/`` (lo que deja ``bash instalar.sh`` en la raíz del
+repositorio), con las órdenes del entorno en el PATH. Los bloques ```console, ```text y ```json no se
+ejecutan. La convención está en docs/desarrollo.md.
 """
 
 from __future__ import annotations
 
 import importlib.util
+import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -59,3 +65,40 @@ def test_sitio_mkdocs_se_construye_estricto(tmp_path: Path) -> None:
     ficha = (tmp_path / "sitio" / "referencia" / "ficha" / "index.html").read_text(encoding="utf-8")
     assert 'id="acuerdo_docs.documentos.ficha.generar_ficha"' in ficha
     assert "Genera la ficha 4202000-FT-1311 diligenciada" in ficha
+
+
+def _bloques_bash(pagina: Path) -> list[str]:
+    return grab_code_blocks(pagina.read_text(encoding="utf-8"), lang="bash")
+
+
+PAGINAS_BASH = [p for p in PAGINAS if _bloques_bash(p)]
+
+
+@pytest.fixture(scope="session")
+def ejemplos_instalados(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Lo que ``bash instalar.sh`` deja en la raíz: ``salidas_ejemplo/`` (se copia a cada página)."""
+    carpeta = tmp_path_factory.mktemp("ejemplos_instalados")
+    orden = [str(Path(sys.executable).with_name("acuerdo-docs")), "ejemplo", "-o", "salidas_ejemplo/"]
+    r = subprocess.run(orden, cwd=carpeta, capture_output=True, text=True, timeout=300)
+    assert r.returncode == 0, r.stderr
+    return carpeta / "salidas_ejemplo"
+
+
+@pytest.mark.libreoffice  # varias páginas muestran --pdf
+@pytest.mark.parametrize("pagina", PAGINAS_BASH, ids=lambda p: str(p.relative_to(RAIZ)))
+def test_bloques_bash_se_ejecutan(pagina: Path, tmp_path: Path, ejemplos_instalados: Path, libreoffice: str) -> None:
+    # Cada página en su carpeta, sus bloques en orden (uno puede usar lo que escribió el anterior), cada
+    # bloque con «bash -e»: toda línea tiene que terminar bien, como si el usuario la copiara.
+    shutil.copytree(ejemplos_instalados, tmp_path / "salidas_ejemplo")
+    entorno = os.environ | {"PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"}
+    for numero, bloque in enumerate(_bloques_bash(pagina), start=1):
+        r = subprocess.run(["bash", "-e", "-o", "pipefail", "-c", bloque], cwd=tmp_path, env=entorno,
+                           capture_output=True, text=True, timeout=600)
+        assert r.returncode == 0, f"{pagina.name}, bloque bash {numero}:\n{bloque}\n{r.stdout}\n{r.stderr}"
+        assert "Traceback" not in r.stderr, r.stderr
+
+
+def test_paginas_con_ordenes_de_shell() -> None:
+    # Si un cambio de etiqueta (```bash → ```console) dejara el manual sin probar, esta prueba lo nota.
+    assert len(PAGINAS_BASH) >= 10
+    assert sum(len(_bloques_bash(p)) for p in PAGINAS_BASH) >= 25

@@ -192,3 +192,71 @@ def test_json_mal_formado_nombra_la_causa_y_el_lugar(texto: str, donde: str, cau
     mensaje = causa_json(exc.value)
     assert mensaje.startswith(f"JSON mal formado en la {donde}: "), mensaje
     assert causa in mensaje, mensaje
+
+
+# ------------------------------------------------------------------ lo que el manual necesita
+
+
+def test_metodo_escribe_el_incorporado_y_riesgos_lo_acepta(tmp_path: Path) -> None:
+    from acuerdo_docs.esquemas.metodo_riesgo import ARCHIVO_METODO
+
+    r = cli("metodo", "-o", str(tmp_path / "metodo.json"))
+    assert r.returncode == 0, r.stderr
+    assert (tmp_path / "metodo.json").read_bytes() == ARCHIVO_METODO.read_bytes()
+    r = cli("metodo", "-o", str(tmp_path / "carpeta") + "/")
+    assert r.returncode == 0 and (tmp_path / "carpeta" / "metodo.json").is_file(), r.stderr
+    (tmp_path / "acuerdo.json").write_text(ad.ejemplo_acuerdo().model_dump_json(), encoding="utf-8")
+    r = cli("riesgos", str(tmp_path / "acuerdo.json"), "-o", str(tmp_path / "m.xlsx"),
+            "--metodo", str(tmp_path / "metodo.json"))
+    assert r.returncode == 0, r.stderr
+
+
+@pytest.mark.parametrize("tipo", ["fichas", "acuerdos"])
+def test_plantilla_lote_con_ejemplo_se_genera_tal_cual(tmp_path: Path, tipo: str) -> None:
+    from openpyxl import load_workbook
+
+    libro = tmp_path / "entrada.xlsx"
+    assert cli("plantilla-lote", tipo, "-o", str(libro), "--con-ejemplo").returncode == 0
+    assert load_workbook(libro)[tipo].max_row == 2  # encabezados y una fila llena
+    r = cli("lote", str(libro), "-o", str(tmp_path / "salida"))
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert "1 de 1 documento(s) generado(s)" in r.stdout
+    # Sin la opción, el libro está en blanco y el lote dice cómo obtener uno lleno.
+    assert cli("plantilla-lote", tipo, "-o", str(libro)).returncode == 0
+    r = cli("lote", str(libro), "-o", str(tmp_path / "otra"))
+    assert r.returncode == 2 and f"plantilla-lote {tipo}" in r.stderr and "--con-ejemplo" in r.stderr
+
+
+@pytest.mark.parametrize(("tipo", "archivo"), [("ficha", "mi.docx"), ("acuerdo", "mi.docx"),
+                                               ("infografia_acuerdo", "mi.typ"), ("infografia_practica", "mi.typ")])
+def test_plantilla_copiar_da_la_incorporada(tmp_path: Path, tipo: str, archivo: str) -> None:
+    from acuerdo_docs.documentos.tipos_plantilla import PLANTILLAS_INCORPORADAS
+    from acuerdo_docs.rutas import plantilla
+
+    destino = tmp_path / archivo
+    r = cli("plantilla", "copiar", tipo, "-o", str(destino))
+    assert r.returncode == 0, r.stderr
+    assert destino.read_bytes() == plantilla(PLANTILLAS_INCORPORADAS[tipo]).read_bytes()
+    if tipo in ("ficha", "acuerdo"):
+        r = cli("plantilla", "verificar", str(destino), "--tipo", tipo)
+        assert r.returncode == 0, r.stdout + r.stderr
+
+
+def test_la_ficha_de_ejemplo_trae_datos_personales_que_publico_quita(tmp_path: Path) -> None:
+    from docx import Document
+
+    practica = ad.ejemplo_ficha()
+    personales = [practica.directivo, practica.colaborador, practica.telefono, practica.correo]
+    assert all(personales), "el ejemplo debe mostrar qué quita --publico"
+
+    def texto(ruta: Path) -> str:
+        documento = Document(str(ruta))
+        celdas = (c.text for t in documento.tables for f in t.rows for c in f.cells)
+        return "\n".join([*celdas, *(p.text for p in documento.paragraphs)])
+
+    ad.generar_ficha(practica, tmp_path / "interna.docx")
+    ad.generar_ficha(practica, tmp_path / "publica.docx", publico=True)
+    interna, publica = texto(tmp_path / "interna.docx"), texto(tmp_path / "publica.docx")
+    for dato in personales:
+        assert str(dato) in interna and str(dato) not in publica
+    assert (tmp_path / "interna.docx").read_bytes() != (tmp_path / "publica.docx").read_bytes()

@@ -95,6 +95,8 @@ ORDENES = [
     Orden("plantilla-lote", lambda o: ["plantilla-lote", "fichas", "-o", o], ".xlsx", None),
     Orden("lote", lambda o: ["lote", "e.xlsx", "-o", o, "--silencioso", "--procesos", "1"], "", "e.xlsx"),
     Orden("ejemplo", lambda o: ["ejemplo", "-o", o], "", None),
+    Orden("metodo", lambda o: ["metodo", "-o", o], ".json", None),
+    Orden("plantilla-copiar", lambda o: ["plantilla", "copiar", "ficha", "-o", o], ".docx", None),
 ]
 
 CASOS = ["bajo_un_archivo", "proc", "fifo", "extension", "igual_a_la_entrada", "enlace", "sin_permiso",

@@ -8,7 +8,6 @@ programa: una línea «Error interno: …», sin traza salvo con -v); 130 interr
 
 from __future__ import annotations
 
-import argparse
 import importlib
 import logging
 import sys
@@ -27,6 +26,7 @@ ORDENES: dict[str, str] = {
     "ficha": "ficha",
     "acuerdo": "acuerdo",
     "riesgos": "riesgos",
+    "metodo": "metodo",
     "esquema": "esquema",
     "ejemplo": "ejemplo",
     "plantilla": "plantilla",
@@ -97,9 +97,8 @@ def construir_parser(argv: Sequence[str] | None = None) -> comun.Parser:
     ordenes.required = True
     for modulo in _modulos([] if argv is None else argv):
         modulo.registrar(ordenes)
-    for sub in ordenes.choices.values():  # -v vale también después de la orden
-        sub.add_argument("-v", "--detallado", action="store_true", default=argparse.SUPPRESS,
-                         help="muestra mensajes de diagnóstico")
+    for sub in ordenes.choices.values():  # -v vale también después de la orden (y de su acción)
+        comun.agregar_detallado(sub)
     return parser
 
 

@@ -58,6 +58,16 @@ class Formato(argparse.RawDescriptionHelpFormatter):
         super().add_usage(usage, actions, groups, "Uso: " if prefix is None else prefix)
 
 
+def agregar_detallado(parser: argparse.ArgumentParser) -> None:
+    """``-v`` en una orden y en sus acciones (``plantilla verificar … -v``), sin pisar el ``-v`` puesto antes."""
+    parser.add_argument("-v", "--detallado", action="store_true", default=argparse.SUPPRESS,
+                        help="muestra mensajes de diagnóstico")
+    for accion in parser._actions:
+        if isinstance(accion, argparse._SubParsersAction):
+            for sub in accion.choices.values():
+                agregar_detallado(sub)
+
+
 class Parser(argparse.ArgumentParser):
     """ArgumentParser con ayuda y errores en español."""
 
@@ -76,16 +86,20 @@ class Parser(argparse.ArgumentParser):
         con su propio «Uso:» y la opción más parecida («¿quiso decir --publico?»)."""
         resultado, sobrantes = self.parse_known_args(args, namespace)
         if sobrantes:
-            destino = self.suborden(getattr(resultado, "orden", None)) or self
+            destino: Parser = self
+            while (sub := destino.suborden(resultado)) is not None:  # la orden y su acción (plantilla verificar)
+                destino = sub
             destino.error(destino.sobrantes(sobrantes))
         return resultado
 
-    def suborden(self, nombre: str | None) -> Parser | None:
-        """El parser de la orden ``nombre`` (``None`` si no hay órdenes o no es una)."""
+    def suborden(self, elegida: argparse.Namespace | str | None) -> Parser | None:
+        """El parser de la orden elegida (su nombre, o el resultado del análisis), o ``None``."""
         for accion in self._actions:
-            if isinstance(accion, argparse._SubParsersAction) and nombre in accion.choices:
-                sub = accion.choices[nombre]
-                return sub if isinstance(sub, Parser) else None
+            if not isinstance(accion, argparse._SubParsersAction):
+                continue
+            nombre = getattr(elegida, accion.dest, None) if isinstance(elegida, argparse.Namespace) else elegida
+            sub = accion.choices.get(nombre) if isinstance(nombre, str) else None
+            return sub if isinstance(sub, Parser) else None
         return None
 
     def opciones(self) -> list[str]:

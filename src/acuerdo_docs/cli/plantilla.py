@@ -5,14 +5,20 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from ..documentos.tipos_plantilla import TIPOS_PLANTILLA, verificar_plantilla
+from ..documentos.tipos_plantilla import (
+    PLANTILLAS_INCORPORADAS,
+    TIPOS_PLANTILLA,
+    copiar_plantilla,
+    verificar_plantilla,
+)
+from ..salida.destinos import resolver_salida
 from . import comun
 
 
 def registrar(ordenes: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = ordenes.add_parser(
         "plantilla",
-        help="revisa una plantilla Word propia contra el esquema",
+        help="plantillas propias: copia una incorporada para adaptarla y la revisa contra el esquema",
         description="Órdenes para plantillas Word propias (con otros estilos, colores o el orden de los campos).",
     )
     acciones = p.add_subparsers(dest="accion", metavar="ACCIÓN", title="acciones", parser_class=type(p))
@@ -36,6 +42,28 @@ def registrar(ordenes: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     v.add_argument("--tipo", choices=sorted(TIPOS_PLANTILLA), default="ficha",
                    help="tipo de documento de la plantilla (por omisión: ficha)")
     v.set_defaults(ejecutar=ejecutar_verificar)
+    c = acciones.add_parser(
+        "copiar",
+        help="escribe una copia de una plantilla incorporada, para adaptarla",
+        description=(
+            "Escribe una copia de la plantilla incorporada (Word de la ficha o del acuerdo, o Typst de una"
+            " infografía) para cambiarle estilos, colores, logo u orden, y usarla con --plantilla."
+        ),
+        epilog="Ejemplo:\n  acuerdo-docs plantilla copiar ficha -o mi_ficha.docx\n"
+        "  acuerdo-docs plantilla verificar mi_ficha.docx\n"
+        "  acuerdo-docs ficha practica.json -o ficha.docx --plantilla mi_ficha.docx",
+    )
+    c.add_argument("tipo", choices=list(PLANTILLAS_INCORPORADAS), help="qué plantilla")
+    comun.agregar_salida(c, "archivo de la copia (.docx, o .typ para una infografía), o una carpeta")
+    c.set_defaults(ejecutar=ejecutar_copiar)
+
+
+def ejecutar_copiar(args: argparse.Namespace) -> int:
+    original = PLANTILLAS_INCORPORADAS[args.tipo]
+    salida = resolver_salida(args.salida, nombre=Path(original).stem, extensiones=(Path(original).suffix,),
+                             que="la plantilla")
+    comun.decir(f"Plantilla escrita: {copiar_plantilla(args.tipo, salida.ruta)}")
+    return 0
 
 
 def ejecutar_verificar(args: argparse.Namespace) -> int:

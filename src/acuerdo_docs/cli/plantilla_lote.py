@@ -19,7 +19,8 @@ def registrar(ordenes: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
             " instrucciones. Llénelo y genere con «acuerdo-docs lote»."
         ),
         epilog=(
-            "Ejemplo:\n  acuerdo-docs plantilla-lote fichas -o entrada.xlsx\n"
+            "Ejemplos:\n  acuerdo-docs plantilla-lote fichas -o entrada.xlsx           # en blanco, para llenar\n"
+            "  acuerdo-docs plantilla-lote fichas -o entrada.xlsx --con-ejemplo  # con una fila de ejemplo\n"
             "  acuerdo-docs lote entrada.xlsx -o fichas/"
         ),
     )
@@ -27,12 +28,15 @@ def registrar(ordenes: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     comun.agregar_salida(p, "libro .xlsx de salida, o una carpeta (termina en / o ya existe) para escribir"
                          " en ella plantilla_TIPO.xlsx")
     comun.agregar_si_editado(p)
+    p.add_argument("--con-ejemplo", action="store_true",
+                   help="las hojas de datos traen ya el ejemplo incorporado: «acuerdo-docs lote» corre sobre el libro"
+                        " tal cual (para probar, o para reemplazar la fila por las suyas)")
     p.set_defaults(ejecutar=ejecutar)
 
 
 def ejecutar(args: argparse.Namespace) -> int:
     salida = resolver_salida(args.salida, nombre=f"plantilla_{args.tipo}", extensiones=(".xlsx",),
                              que="la plantilla de lote")
-    ruta = generar_plantilla_lote(args.tipo, salida.ruta)
+    ruta = generar_plantilla_lote(args.tipo, salida.ruta, con_ejemplo=args.con_ejemplo)
     comun.decir(f"Plantilla escrita: {ruta}")
     return 0

@@ -39,7 +39,8 @@ def registrar(ordenes: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         epilog="Ejemplos:\n  acuerdo-docs riesgos riesgos.json -o matriz.xlsx --pdf\n"
                "  acuerdo-docs riesgos acuerdo.json -o matriz.xlsx --referencia 2024-03-31\n"
                "  acuerdo-docs riesgos riesgos.json -o riesgos.csv\n"
-               "  acuerdo-docs riesgos riesgos.json -o matriz.xlsx --metodo politica_entidad.json",
+               "  acuerdo-docs metodo -o metodo.json      # el método incorporado, para adaptarlo\n"
+               "  acuerdo-docs riesgos riesgos.json -o matriz.xlsx --metodo metodo.json",
     )
     p.add_argument("entrada", type=Path,
                    help="archivo JSON de los riesgos o del acuerdo ('-' para la entrada estándar)")
@@ -54,7 +55,7 @@ def registrar(ordenes: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     comun.agregar_pdf_completo(p)
     p.add_argument("--metodo", type=Path, metavar="JSON",
                    help="método propio de la entidad (escalas, mapa, pesos, clases, tipos, tratamientos); por "
-                        "omisión el de la guía DAFP v7 incorporado")
+                        "omisión el de la guía DAFP v7 incorporado, que escribe «acuerdo-docs metodo -o metodo.json»")
     p.add_argument("--encabezado", type=Path, metavar="JSON",
                    help="encabezado del formato (proceso, procedimiento, formato, codigo, version) que reemplaza "
                         "el del archivo de entrada")

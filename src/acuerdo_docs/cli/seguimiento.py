@@ -29,7 +29,8 @@ def registrar(ordenes: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         epilog=(
             "Ejemplos:\n"
             "  acuerdo-docs seguimiento acuerdo.json matriz.xlsx --corte 2024-03-01 -o seguimiento/\n"
-            "  acuerdo-docs seguimiento seguimiento/corte_2024-03-01/acuerdo.json editada.xlsx \\\n"
+            "  acuerdo-docs seguimiento seguimiento/corte_2024-03-01/acuerdo.json \\\n"
+            "      seguimiento/corte_2024-03-01/matriz_riesgos.xlsx \\\n"
             "      --corte 2024-04-15 -o seguimiento/ --desde 2024-01-15"
         ),
     )

@@ -186,9 +186,12 @@ def _validaciones(ws: Worksheet, columnas: Sequence[Columna], listas: _Listas) -
             ws.add_data_validation(dv)
 
 
-def _hoja_datos(wb: Workbook, nombre: str, columnas: Sequence[Columna], listas: _Listas) -> None:
+def _hoja_datos(wb: Workbook, nombre: str, columnas: Sequence[Columna], listas: _Listas,
+                filas: Sequence[dict[str, Any]] = ()) -> None:
     ws = wb.create_sheet(nombre)
     _encabezados(ws, 1, columnas)
+    for fila, valores in enumerate(filas, start=2):
+        _escribir_valores(ws, fila, columnas, valores)
     for i, col in enumerate(columnas, start=1):
         ws.cell(row=1, column=i).comment = _comentario(_ayuda(col))
         dimension = ws.column_dimensions[get_column_letter(i)]
@@ -281,34 +284,39 @@ def _hoja_instrucciones(ws: Worksheet, tipo: str, hojas: dict[str, list[Columna]
 _ANCHOS_INSTRUCCIONES = (14, 12, 42, 26, 12, 36, 80)
 
 
-def libro_plantilla(tipo: str) -> Workbook:
-    """El libro en blanco (openpyxl) para un lote de ``tipo`` (``fichas`` o ``acuerdos``)."""
+def libro_plantilla(tipo: str, *, con_ejemplo: bool = False) -> Workbook:
+    """El libro en blanco (openpyxl) para un lote de ``tipo`` (``fichas`` o ``acuerdos``).
+
+    ``con_ejemplo``: las hojas de datos traen ya el ejemplo incorporado (un lote que corre tal cual).
+    """
     hojas = hojas_de(tipo)
+    ejemplo = filas_ejemplo(tipo)
     wb, instrucciones = libro_nuevo(HOJA_INSTRUCCIONES)
     _hoja_instrucciones(instrucciones, tipo, hojas)
     listas = _Listas(wb)
     for nombre, columnas in hojas.items():
-        _hoja_datos(wb, nombre, [c for c in columnas if c.en_plantilla], listas)
-    _hoja_ejemplo(wb.create_sheet(HOJA_EJEMPLO), hojas, filas_ejemplo(tipo))
+        _hoja_datos(wb, nombre, [c for c in columnas if c.en_plantilla], listas,
+                    ejemplo.get(nombre, []) if con_ejemplo else ())
+    _hoja_ejemplo(wb.create_sheet(HOJA_EJEMPLO), hojas, ejemplo)
     wb.move_sheet(HOJA_LISTAS, offset=len(wb.sheetnames))  # la oculta, al final
     wb.active = 1  # se abre en la primera hoja de datos
     return wb
 
 
 @overload
-def generar_plantilla_lote(tipo: str, destino: RutaDestino) -> Path: ...
+def generar_plantilla_lote(tipo: str, destino: RutaDestino, *, con_ejemplo: bool = False) -> Path: ...
 
 
 @overload
-def generar_plantilla_lote(tipo: str, destino: BinaryIO) -> None: ...
+def generar_plantilla_lote(tipo: str, destino: BinaryIO, *, con_ejemplo: bool = False) -> None: ...
 
 
-def generar_plantilla_lote(tipo: str, destino: Destino) -> Path | None:
-    """Escribe el libro de entrada en blanco (atómico y reproducible).
+def generar_plantilla_lote(tipo: str, destino: Destino, *, con_ejemplo: bool = False) -> Path | None:
+    """Escribe el libro de entrada en blanco, o con el ejemplo ya en las hojas de datos (atómico y reproducible).
 
     Ejemplo: [Desde Python](../lotes.md#desde-python).
     """
-    return guardar_libro(libro_plantilla(tipo), destino, titulo=f"Plantilla de lote: {tipo}")
+    return guardar_libro(libro_plantilla(tipo, con_ejemplo=con_ejemplo), destino, titulo=f"Plantilla de lote: {tipo}")
 
 
 __all__ = ["HOJA_EJEMPLO", "HOJA_INSTRUCCIONES", "HOJA_LISTAS", "TIPOS", "generar_plantilla_lote", "hojas_de",

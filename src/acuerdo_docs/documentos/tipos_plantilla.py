@@ -8,8 +8,10 @@ from ..errores import ErrorPlantilla
 from ..salida import verificacion
 from ..salida.tipo_plantilla import TipoPlantilla
 from ..salida.verificacion import InformePlantilla
-from .acuerdo import TIPO_ACUERDO
-from .ficha import TIPO_FICHA
+from ..rutas import plantilla as ruta_plantilla
+from ..salida.archivos import escribir_atomico
+from .acuerdo import PLANTILLA_ACUERDO, TIPO_ACUERDO
+from .ficha import PLANTILLA_FICHA, TIPO_FICHA
 
 TIPOS_PLANTILLA: dict[str, TipoPlantilla] = {t.nombre: t for t in (TIPO_FICHA, TIPO_ACUERDO)}
 
@@ -36,3 +38,23 @@ def verificar_plantilla(ruta: str | Path, tipo: str = "ficha") -> InformePlantil
 def exigir_plantilla_valida(ruta: str | Path, tipo: str = "ficha") -> InformePlantilla:
     """Como :func:`verificar_plantilla`, pero lanza :class:`ErrorPlantilla` con todos los motivos si no es válida."""
     return verificar_plantilla(ruta, tipo).exigir()
+
+
+PLANTILLAS_INCORPORADAS: dict[str, str] = {
+    "ficha": PLANTILLA_FICHA,
+    "acuerdo": PLANTILLA_ACUERDO,
+    "infografia_acuerdo": "infografia_acuerdo.typ",
+    "infografia_practica": "infografia_practica.typ",
+}
+"""Las plantillas incorporadas que se pueden copiar para adaptarlas (Word, y Typst de las infografías)."""
+
+
+def copiar_plantilla(tipo: str, destino: str | Path) -> Path:
+    """Escribe en ``destino`` una copia de la plantilla incorporada de ``tipo``, para adaptarla."""
+    if tipo not in PLANTILLAS_INCORPORADAS:
+        raise ErrorPlantilla(f"Plantilla desconocida: «{tipo}» (use una de: {', '.join(PLANTILLAS_INCORPORADAS)})")
+    datos = ruta_plantilla(PLANTILLAS_INCORPORADAS[tipo]).read_bytes()
+    ruta = escribir_atomico(Path(destino), datos)
+    assert ruta is not None
+    return ruta
+

@@ -202,7 +202,11 @@ def _revisar_antes_de_escribir(
             " divídalo en varios libros o aumente el límite (--limite-filas)."
         )
     if filas == 0:
-        raise ErrorEntrada(f"{entrada.name}: no tiene filas con datos debajo de los encabezados.")
+        raise ErrorEntrada(
+            f"{entrada.name}: no tiene filas con datos debajo de los encabezados: llénelo (una fila por"
+            " documento, desde la fila 2) o, para probar, pida uno con ejemplo:"
+            f" «acuerdo-docs plantilla-lote {lector.tipo} -o ejemplo_{lector.tipo}.xlsx --con-ejemplo»."
+        )
     exigir_nombres_fuera_de_la_entrada(lector, columnas, patron, publico, entrada, carpeta)
     try:
         carpeta.mkdir(parents=True, exist_ok=True)
