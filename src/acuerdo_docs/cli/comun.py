@@ -72,6 +72,8 @@ class Parser(argparse.ArgumentParser):
     """ArgumentParser con ayuda y errores en español."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
+        if not issubclass(kwargs.get("formatter_class", Formato), Formato):
+            kwargs["formatter_class"] = Formato  # toda orden con «Uso:» y ayuda en español, la pida como la pida
         kwargs.setdefault("formatter_class", Formato)
         kwargs["add_help"] = False
         super().__init__(*args, **kwargs)
