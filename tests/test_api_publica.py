@@ -21,7 +21,7 @@ from types import UnionType
 from typing import Annotated, Any, Literal, Union, get_args, get_origin
 
 import pytest
-from markdown.extensions.toc import slugify
+from pymdownx.slugs import slugify as fabrica_de_anclas
 from pydantic import BaseModel
 
 import acuerdo_docs
@@ -145,6 +145,9 @@ def test_fachada_origen_all_y_type_checking_coinciden() -> None:
     assert len(acuerdo_docs.__all__) == len(set(acuerdo_docs.__all__)), "nombre repetido en __all__"
     assert set(acuerdo_docs.__all__) == set(origen), "cada nombre de __all__ tiene su línea en _ORIGEN y al revés"
     assert tipado == origen, "el bloque TYPE_CHECKING de __init__.py importa cada nombre de _ORIGEN, del mismo módulo"
+
+
+slugify = fabrica_de_anclas(case="lower")  # la misma que mkdocs.yml: anclas como las de GitHub, con tildes
 
 
 def _anclas(pagina: Path) -> set[str]:

@@ -168,7 +168,7 @@ def _mensaje_rango(tipo: str, ctx: dict[str, Any]) -> str | None:
 class ErrorCampo:
     """Un error en un campo: ``ruta`` es la clave JSON (``actores[2].correo``).
 
-    Ejemplo: [Dónde viven las garantías transversales](../arquitectura.md#donde-viven-las-garantias-transversales).
+    Ejemplo: [Dónde viven las garantías transversales](../arquitectura.md#dónde-viven-las-garantías-transversales).
     """
 
     ruta: str
@@ -193,7 +193,7 @@ class ErrorAcuerdoDocs(Exception):
     ``codigo_salida`` es el código con que termina la CLI (como ``exit_code`` en click):
     1 datos inválidos, 2 entrada inutilizable o uso incorrecto, 3 fallo de conversión.
 
-    Ejemplo: [Dónde viven las garantías transversales](../arquitectura.md#donde-viven-las-garantias-transversales).
+    Ejemplo: [Dónde viven las garantías transversales](../arquitectura.md#dónde-viven-las-garantías-transversales).
     """
 
     codigo_salida: int = 2
@@ -206,7 +206,7 @@ class ErrorAcuerdoDocs(Exception):
 class ErrorValidacion(ErrorAcuerdoDocs, ValueError):
     """Datos inválidos: lleva la lista de errores, uno por campo.
 
-    Ejemplo: [Dónde viven las garantías transversales](../arquitectura.md#donde-viven-las-garantias-transversales).
+    Ejemplo: [Dónde viven las garantías transversales](../arquitectura.md#dónde-viven-las-garantías-transversales).
     """
 
     codigo_salida = 1
@@ -235,14 +235,14 @@ class ErrorTipoDocumento(ErrorValidacion):
 class ErrorPlantilla(ErrorAcuerdoDocs):
     """La plantilla Word no es válida o nombra campos que el esquema no tiene.
 
-    Ejemplo: [Dónde viven las garantías transversales](../arquitectura.md#donde-viven-las-garantias-transversales).
+    Ejemplo: [Dónde viven las garantías transversales](../arquitectura.md#dónde-viven-las-garantías-transversales).
     """
 
 
 class ErrorEntrada(ErrorAcuerdoDocs):
     """El archivo de entrada no se puede usar (no existe, está dañado, cifrado, etc.).
 
-    Ejemplo: [Dónde viven las garantías transversales](../arquitectura.md#donde-viven-las-garantias-transversales).
+    Ejemplo: [Dónde viven las garantías transversales](../arquitectura.md#dónde-viven-las-garantías-transversales).
     """
 
 
@@ -251,14 +251,14 @@ class ErrorSalida(ErrorAcuerdoDocs, OSError):
 
     También es un :class:`OSError`, como el error del sistema que reemplaza.
 
-    Ejemplo: [Dónde viven las garantías transversales](../arquitectura.md#donde-viven-las-garantias-transversales).
+    Ejemplo: [Dónde viven las garantías transversales](../arquitectura.md#dónde-viven-las-garantías-transversales).
     """
 
 
 class ErrorConversion(ErrorAcuerdoDocs):
     """La conversión a PDF falló (LibreOffice ausente, bloqueado o con error).
 
-    Ejemplo: [Dónde viven las garantías transversales](../arquitectura.md#donde-viven-las-garantias-transversales).
+    Ejemplo: [Dónde viven las garantías transversales](../arquitectura.md#dónde-viven-las-garantías-transversales).
     """
 
     codigo_salida = 3

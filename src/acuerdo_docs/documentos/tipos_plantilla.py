@@ -30,7 +30,7 @@ def verificar_plantilla(ruta: str | Path, tipo: str = "ficha") -> InformePlantil
 
     Devuelve un :class:`~acuerdo_docs.salida.verificacion.InformePlantilla` con los motivos en español.
 
-    Ejemplo: [4. Qué revisa plantilla verificar](../plantillas_propias.md#4-que-revisa-plantilla-verificar).
+    Ejemplo: [4. Qué revisa plantilla verificar](../plantillas_propias.md#4-qué-revisa-plantilla-verificar).
     """
     return verificacion.verificar_plantilla(ruta, tipo_plantilla(tipo))
 

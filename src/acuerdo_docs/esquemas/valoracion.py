@@ -104,7 +104,7 @@ RespuestaCriterio = Annotated[Respuesta, BeforeValidator(leer_respuesta, json_sc
 class Criterio(Modelo):
     """Un criterio de la valoración: la respuesta y por qué.
 
-    Ejemplo: [La valoración son datos; el nivel se deriva](../catalogo.md#la-valoracion-son-datos-el-nivel-se-deriva).
+    Ejemplo: [La valoración son datos; el nivel se deriva](../catalogo.md#la-valoración-son-datos-el-nivel-se-deriva).
     """
 
     respuesta: RespuestaCriterio = campo(
@@ -140,7 +140,7 @@ class Valoracion(Modelo):
 
     El nivel no es un campo: es :attr:`nivel`, derivado de las respuestas.
 
-    Ejemplo: [La valoración son datos; el nivel se deriva](../catalogo.md#la-valoracion-son-datos-el-nivel-se-deriva).
+    Ejemplo: [La valoración son datos; el nivel se deriva](../catalogo.md#la-valoración-son-datos-el-nivel-se-deriva).
     """
 
     sencilla: CriterioEntrada = _criterio("Sencilla", "Son sencillas y simples.", 1)
@@ -205,7 +205,7 @@ def derivar_nivel(respuestas: Mapping[str, Respuesta | str | None]) -> str:
     - Los tres del primer nivel en Sí: los cuatro del segundo en Sí → «Segundo nivel»;
       si no → «Primer nivel» (el segundo nivel exige también los del primero).
 
-    Ejemplo: [La valoración son datos; el nivel se deriva](../catalogo.md#la-valoracion-son-datos-el-nivel-se-deriva).
+    Ejemplo: [La valoración son datos; el nivel se deriva](../catalogo.md#la-valoración-son-datos-el-nivel-se-deriva).
     """
     valores = {n: leer_respuesta(respuestas.get(n)) for n in CRITERIOS}
     primer = [valores[n] for n in CRITERIOS_PRIMER_NIVEL]

@@ -42,7 +42,7 @@ from .tipo_plantilla import TipoPlantilla
 class InformePlantilla:
     """Resultado de verificar una plantilla; ``valida`` si no hay ningún problema.
 
-    Ejemplo: [4. Qué revisa plantilla verificar](../plantillas_propias.md#4-que-revisa-plantilla-verificar).
+    Ejemplo: [4. Qué revisa plantilla verificar](../plantillas_propias.md#4-qué-revisa-plantilla-verificar).
     """
 
     ruta: Path
