@@ -159,3 +159,25 @@ def test_autoguardado_guarda_y_solo_senala_lo_mal_escrito(c):
     assert "Correo institucional de contacto" in r.text, "lo escrito mal se señala"
     assert "Escriba «" not in r.text, "lo que aún falta no se reclama mientras se llena"
     assert "Práctica a medias" in c.get("/").text
+
+
+def test_anexo_con_imagen_subida(c, tmp_path):
+    import io
+
+    from PIL import Image
+
+    direccion = nuevo(c, "ficha")
+    html = c.get(f"{direccion}/seccion/s6").text
+    assert 'enctype="multipart/form-data"' in html
+    imagen = io.BytesIO()
+    Image.new("RGB", (40, 30), "white").save(imagen, "PNG")
+    r = c.post(f"{direccion}/seccion/s6", data={"_csrf": csrf(c), "_accion": "guardar", "anexos.0.nombre": "Foto",
+                                               "anexos.1.nombre": "Roto"},
+               files=[("anexos.0.archivo", ("cédula de Pedro.png", imagen.getvalue(), "image/png")),
+                      ("anexos.1.archivo", ("x.png", b"no es imagen", "image/png"))])
+    guardadas = list((tmp_path / "anexos").rglob("*"))
+    assert len([p for p in guardadas if p.is_file()]) == 2
+    assert not any("Pedro" in p.name for p in guardadas), "el nombre del archivo del usuario no se usa"
+    resumen = re.search(r'<div class="resumen-errores" role="alert".*?</div>', r.text, re.S).group(0)
+    assert 'href="#c-anexos-1-archivo"' in resumen and "#c-anexos-0-archivo" not in resumen
+    assert re.search(r'<input type="hidden" name="anexos.0.archivo" value="[^"]+\.png">', r.text)

@@ -155,8 +155,8 @@ def _llenar_ficha(page: Any, datos: dict[str, Any], revisor: Revisor, js: bool) 
             elif campo.tipo in ("texto", "texto_largo", "fecha") and valor:
                 texto = _fecha(valor) if campo.tipo == "fecha" else str(valor)
                 page.get_by_label(campo.titulo, exact=False).first.fill(texto)
-        if sec.clave == "s4" and not js:
-            revisor.revisar(page, "ficha_retos", captura=True)
+        revisor.revisar(page, "ficha_retos" if sec.clave == "s4" else f"ficha_{sec.clave}",
+                        captura=sec.clave == "s4" and not js)  # axe en cada sección
         page.get_by_role("button", name="Guardar").click()
         page.get_by_role("heading", name="Lista de tareas").wait_for()
 

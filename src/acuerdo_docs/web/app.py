@@ -219,6 +219,7 @@ def _contexto_formulario(borrador: Any, sec: formulario.Seccion, datos: dict[str
         "titulo": sec.titulo, "borrador": borrador, "seccion": sec, "datos": datos,
         "campos": formulario.campos_seccion(borrador.tipo, sec), "errores": errores,
         "errores_por_id": {e.id: e.mensaje for e in errores}, "actores": actores, "foco": foco,
+        "con_archivos": formulario.tiene_archivos(formulario.campos_seccion(borrador.tipo, sec)),
     }
 
 
@@ -233,9 +234,11 @@ async def editar(request: Request) -> Response:
         return app.pagina("seccion.html", **_contexto_formulario(borrador, sec, datos, []))
     enviado = await app.formulario(request)
     campos = formulario.campos_seccion(borrador.tipo, sec)
-    nuevos = nombres.a_datos(campos, nombres.anidar(
-        (k, v) for k, v in enviado.multi_items() if isinstance(v, str)
-    ))
+    pares = [(k, v) for k, v in enviado.multi_items() if isinstance(v, str)]
+    for nombre_campo, subida in enviado.multi_items():  # imágenes de los anexos: a --datos/anexos/N/
+        if isinstance(subida, UploadFile) and subida.filename:
+            pares.append((nombre_campo, str(await _guardar_subida(app, borrador.id, subida))))
+    nuevos = nombres.a_datos(campos, nombres.anidar(pares))
     for campo in campos:
         if campo.nombre in nuevos:
             datos[campo.nombre] = nuevos[campo.nombre]
@@ -266,6 +269,19 @@ async def editar(request: Request) -> Response:
     if propios:
         return app.pagina("seccion.html", **_contexto_formulario(borrador, sec, datos, propios))
     return RedirectResponse(f"/borradores/{borrador.id}?aviso=guardado", status_code=303)
+
+
+_EXTENSIONES_IMAGEN = {".png", ".jpg", ".jpeg", ".gif", ".bmp"}
+
+
+async def _guardar_subida(app: App, id_borrador: int, subida: UploadFile) -> Path:
+    """Guarda una imagen subida con un nombre propio (nunca el del usuario) y devuelve su ruta."""
+    extension = Path(subida.filename or "").suffix.lower()
+    carpeta = app.carpeta / "anexos" / str(id_borrador)
+    carpeta.mkdir(parents=True, exist_ok=True)
+    ruta = carpeta / f"{secrets.token_urlsafe(12)}{extension if extension in _EXTENSIONES_IMAGEN else '.bin'}"
+    ruta.write_bytes(await subida.read())  # el tamaño ya lo acotó la guardia (25 MB); la imagen la revisa el modelo
+    return ruta.resolve()
 
 
 async def revisar(request: Request) -> Response:

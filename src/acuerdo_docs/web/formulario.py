@@ -8,9 +8,11 @@ Aquí solo se decide cómo se presenta cada tipo (texto, fecha dd/mm/aaaa, lista
 from __future__ import annotations
 
 import types
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cache
+from pathlib import PurePath
 from typing import Annotated, Any, Literal, TypedDict, Union, get_args, get_origin
 
 from pydantic import BaseModel
@@ -34,7 +36,7 @@ class Campo:
     nombre: str
     titulo: str
     ayuda: str
-    tipo: str  # texto, texto_largo, fecha, entero, booleano, opcion, actor, lista (de textos), grupo, objeto
+    tipo: str  # texto, texto_largo, fecha, archivo, entero, booleano, opcion, actor, lista (de textos), grupo, objeto
     obligatorio: bool
     opciones: tuple[tuple[str, str], ...] = ()
     sugerencias: tuple[str, ...] = ()
@@ -149,6 +151,8 @@ def campos_de(modelo: type[BaseModel]) -> tuple[Campo, ...]:
             salida.append(Campo(**comun, tipo="booleano"))
         elif base is date:
             salida.append(Campo(**comun, tipo="fecha"))
+        elif isinstance(base, type) and issubclass(base, PurePath):
+            salida.append(Campo(**comun, tipo="archivo"))  # se sube al navegador; se guarda en --datos
         elif base is int and _niveles(nombre):
             salida.append(Campo(**comun, tipo="opcion", opciones=_niveles(nombre) or ()))
         elif base is int:
@@ -214,3 +218,8 @@ def seccion_de_campo(tipo: str, nombre: str) -> Seccion | None:
 def campos_seccion(tipo: str, sec: Seccion) -> list[Campo]:
     todos = {c.nombre: c for c in campos_de(MODELOS[tipo])}
     return [todos[n] for n in sec.campos]
+
+
+def tiene_archivos(campos: Iterable[Campo]) -> bool:
+    """Si algún campo (también dentro de grupos) es un archivo: el formulario va como multipart."""
+    return any(c.tipo == "archivo" or tiene_archivos(c.campos) for c in campos)
