@@ -56,3 +56,19 @@ def test_orden_web_imprime_la_url_con_token_y_sirve(tmp_path):
             salida, errores = proceso.communicate()
     assert "Traceback" not in errores
     assert "token=" not in (errores or "").split(url)[-1], "la dirección con el token no se repite en registros"
+
+
+def test_puerto_ocupado_se_dice_en_espanol(tmp_path, capsys):
+    exigir_extra_web()
+    from acuerdo_docs.cli import main
+
+    ocupado = socket.socket()
+    ocupado.bind(("127.0.0.1", 0))
+    ocupado.listen()
+    puerto = ocupado.getsockname()[1]
+    try:
+        assert main(["web", "--no-abrir", "--puerto", str(puerto), "--datos", str(tmp_path)]) == 2
+    finally:
+        ocupado.close()
+    err = capsys.readouterr().err
+    assert f"puerto {puerto}" in err and "--puerto" in err and "Traceback" not in err

@@ -77,3 +77,34 @@ def test_cabeceras_de_seguridad_y_sin_datos_en_urls(c):
     assert "Práctica secreta" in inicio.text
     assert "Práctica%20secreta" not in inicio.text and "secreta" not in " ".join(
         a for a in __import__("re").findall(r'href="([^"]+)"', inicio.text))
+
+
+def test_guardado_cruzado_da_409_y_no_pisa(c, monkeypatch):
+    from sqlalchemy.orm.exc import StaleDataError
+
+    direccion = nuevo(c, "ficha")
+    almacen = c.app.app.state.acuerdo.almacen
+
+    def cruzado(*args, **kwargs):
+        raise StaleDataError("versión cambiada")
+
+    monkeypatch.setattr(almacen, "guardar", cruzado)
+    r = c.post(f"{direccion}/seccion/s1", data={"_csrf": csrf(c), "_accion": "guardar", "nombre": "x"})
+    assert r.status_code == 409 and "vuelva a cargar" in r.text
+
+
+def test_bloqueo_optimista_de_verdad(tmp_path):
+    from sqlalchemy.orm import Session
+    from sqlalchemy.orm.exc import StaleDataError
+
+    from acuerdo_docs.web.bd import Almacen, Borrador, url_sqlite
+
+    almacen = Almacen(url_sqlite(tmp_path))
+    id_borrador = almacen.crear("ficha", {"nombre": "a"})
+    with Session(almacen.motor) as lenta:
+        vieja = lenta.get(Borrador, id_borrador)
+        almacen.guardar(id_borrador, {"nombre": "b"}, "b", 0)  # otra ventana guarda antes
+        vieja.titulo = "c"
+        with pytest.raises(StaleDataError):
+            lenta.commit()
+    assert almacen.obtener(id_borrador).datos == {"nombre": "b"}

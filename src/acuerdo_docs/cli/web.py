@@ -48,4 +48,7 @@ def ejecutar(args: argparse.Namespace) -> int:
     try:
         return lanzar(args.datos, args.bd, args.anfitrion, args.puerto, not args.no_abrir)
     except OSError as exc:
-        raise ErrorEntrada(f"no se pudo iniciar el servidor en el puerto {args.puerto}: {exc.strerror}") from None
+        raise ErrorEntrada(
+            f"no se pudo usar el puerto {args.puerto} en {args.anfitrion} ({exc.strerror}); "
+            "si está ocupado, elija otro con --puerto"
+        ) from None

@@ -15,6 +15,7 @@ from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from pydantic import BaseModel
+from sqlalchemy.orm.exc import StaleDataError
 from starlette.applications import Starlette
 from starlette.datastructures import FormData, UploadFile
 from starlette.exceptions import HTTPException
@@ -149,7 +150,13 @@ class App:
 
     def guardar(self, id_borrador: int, tipo: str, datos: dict[str, Any]) -> list[ErrorCampo]:
         _modelo, errores = validar_borrador(tipo, datos)
-        self.almacen.guardar(id_borrador, datos, titulo_de(tipo, datos), len(errores))
+        try:
+            self.almacen.guardar(id_borrador, datos, titulo_de(tipo, datos), len(errores))
+        except StaleDataError:  # bloqueo optimista: otra pestaña guardó el mismo borrador a la vez
+            raise HTTPException(409, "Otra ventana guardó este borrador al mismo tiempo: vuelva a cargar la "
+                                     "página y repita el último cambio.") from None
+        except KeyError:
+            raise HTTPException(404, "Ese borrador no existe (quizá se eliminó).") from None
         return errores
 
 

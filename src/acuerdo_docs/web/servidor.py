@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+import socket
 import sys
 import threading
 import webbrowser
@@ -22,6 +23,14 @@ def carpeta_por_omision() -> Path:
 def lanzar(datos: Path | None, bd: str | None, anfitrion: str, puerto: int, abrir: bool) -> int:
     import uvicorn
 
+    # El puerto se toma antes de nada: si está ocupado, la orden lo dice en español (sin el registro de uvicorn).
+    enchufe = socket.socket(socket.AF_INET6 if ":" in anfitrion else socket.AF_INET)
+    enchufe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        enchufe.bind((anfitrion, puerto))
+    except OSError:
+        enchufe.close()
+        raise
     token = secrets.token_urlsafe(32)
     carpeta = datos or carpeta_por_omision()
     app = crear_app(carpeta, bd, token, hosts=(*HOSTS_LOCALES, anfitrion))
@@ -35,6 +44,7 @@ def lanzar(datos: Path | None, bd: str | None, anfitrion: str, puerto: int, abri
     if abrir:
         threading.Timer(1.0, webbrowser.open, args=(url,)).start()
     # Sin registro de accesos: la primera URL lleva el token, y ninguna ruta debe quedar en un registro.
-    uvicorn.run(app, host=anfitrion, port=puerto, access_log=False, log_level="warning",
-                server_header=False, date_header=False)
+    configuracion = uvicorn.Config(app, access_log=False, log_level="warning", server_header=False,
+                                   date_header=False)
+    uvicorn.Server(configuracion).run(sockets=[enchufe])
     return 0
