@@ -478,27 +478,18 @@ def sincronizar_carpeta(carpeta: str | os.PathLike[str], archivos: Iterable[str 
         raise error
 
 
-def _buscar_syncfs() -> Callable[[int], int] | None:
+def _de_libc(nombre: str) -> Callable[..., int] | None:
+    """Una función de la libc de Linux (``syncfs``, ``renameat2``) o ``None`` si no está."""
     if not sys.platform.startswith("linux"):
         return None
     try:
         import ctypes
 
-        return ctypes.CDLL(None, use_errno=True).syncfs
+        funcion: Callable[..., int] = getattr(ctypes.CDLL(None, use_errno=True), nombre)
+        return funcion
     except (OSError, AttributeError):
         return None
 
 
-def _buscar_renameat2() -> Callable[..., int] | None:
-    if not sys.platform.startswith("linux"):
-        return None
-    try:
-        import ctypes
-
-        return ctypes.CDLL(None, use_errno=True).renameat2
-    except (OSError, AttributeError):
-        return None
-
-
-_syncfs = _buscar_syncfs()
-_renameat2 = _buscar_renameat2()
+_syncfs = _de_libc("syncfs")
+_renameat2 = _de_libc("renameat2")
