@@ -184,6 +184,8 @@ ENTRADAS: dict[str, Invocaciones] = {
     "catalogo": _catalogo,
     "infografia": _infografia,
     "seguimiento": _seguimiento,
+    # El servidor web: su entrada son formularios (tests/test_web_*.py); aquí, el fallo inesperado y Ctrl-C.
+    "web": lambda t, v: [["web", "--no-abrir", "--datos", str(t / "datos"), "--puerto", "0"]],
 }
 CON_NUMEROS = ["ficha", "acuerdo", "riesgos", "lote", "extraer", "catalogo", "infografia", "seguimiento"]
 
@@ -265,3 +267,42 @@ def test_con_v_se_ve_la_traza(tmp_path: Path) -> None:
     con = subprocess.run([sys.executable, "-c", codigo, "esquema", "ficha", "-v"], capture_output=True, text=True)
     assert sin.returncode == con.returncode == 4
     assert "Traceback" not in sin.stderr and "Traceback" in con.stderr and "Error interno" in con.stderr
+
+
+def _interrumpir_y_convertir() -> None:
+    """Lo que hace una biblioteca que atrapa el Ctrl-C y lanza otra cosa: el manejador ya lo anotó."""
+    from acuerdo_docs import terminal
+
+    try:
+        terminal.senal_interrupcion(2, None)
+    except KeyboardInterrupt:
+        raise RuntimeError("una biblioteca convirtió el Ctrl-C") from None
+
+
+def test_ctrl_c_convertido_en_otra_excepcion_sigue_siendo_130(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    """En una fila de un lote (no queda como «fallo al generar» de esa fila) y fuera de la orden."""
+    from acuerdo_docs.cli import comun
+    from acuerdo_docs.lote import canal
+
+    def renderizar(*_a: object, **_k: object) -> object:
+        _interrumpir_y_convertir()
+        raise AssertionError
+
+    argv = ENTRADAS["lote"](tmp_path, None)[0]
+    monkeypatch.setattr(canal, "renderizar_unidad", renderizar)
+    codigo, err = _correr(argv, capsys)
+    assert codigo == 130 and "Interrumpido" in err and "Traceback" not in err, err
+    assert not (tmp_path / "s" / "informe_lote.xlsx").exists()
+
+    monkeypatch.undo()
+    analizar = comun.Parser.parse_args
+
+    def analizar_y_romper(self: comun.Parser, *a: object, **k: object) -> object:
+        args = analizar(self, *a, **k)
+        args.ejecutar = lambda _args: _interrumpir_y_convertir()
+        return args
+
+    monkeypatch.setattr(comun.Parser, "parse_args", analizar_y_romper)
+    codigo, err = _correr(["esquema", "ficha"], capsys)
+    assert codigo == 130 and "Error interno" not in err, err

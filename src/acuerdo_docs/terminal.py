@@ -9,6 +9,7 @@ la línea o fingen otra salida. Todo mensaje que la CLI imprime pasa por
 from __future__ import annotations
 
 import re
+import threading
 from typing import Any
 
 # C0 salvo salto de línea y tabulador, DEL, C1, sustitutos sueltos y marcas de formato
@@ -36,3 +37,25 @@ def texto_rich(texto: Any) -> Any:
 
 
 __all__ = ["para_terminal", "texto_rich"]
+
+
+# -- Ctrl-C: recordar que llegó ----------------------------------------------------------------
+# Algunas bibliotecas convierten el KeyboardInterrupt que las interrumpe en otra excepción (p. ej.
+# un RuntimeError); quien atrapa errores genéricos (una fila de un lote, la última defensa de la
+# CLI) pregunta aquí si hubo un Ctrl-C y, si lo hubo, lo trata como tal (salida 130).
+
+_INTERRUMPIDO = threading.Event()
+
+
+def senal_interrupcion(signum: int, marco: object) -> None:
+    """Manejador de SIGINT para la CLI: anota el Ctrl-C y lanza ``KeyboardInterrupt`` como el de Python."""
+    _INTERRUMPIDO.set()
+    raise KeyboardInterrupt
+
+
+def hubo_interrupcion() -> bool:
+    return _INTERRUMPIDO.is_set()
+
+
+def olvidar_interrupcion() -> None:
+    _INTERRUMPIDO.clear()

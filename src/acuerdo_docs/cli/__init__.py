@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import importlib
 import logging
+import signal
 import sys
-from collections.abc import Sequence
+import threading
+from collections.abc import Callable, Sequence
 from types import ModuleType
 from typing import TYPE_CHECKING
 
@@ -108,6 +110,21 @@ CODIGO_INTERNO = 4
 
 def main(argv: Sequence[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
+    from ..terminal import hubo_interrupcion, olvidar_interrupcion, senal_interrupcion
+
+    olvidar_interrupcion()
+    anterior = None
+    if threading.current_thread() is threading.main_thread() and \
+            signal.getsignal(signal.SIGINT) is signal.default_int_handler:
+        anterior = signal.signal(signal.SIGINT, senal_interrupcion)  # anota el Ctrl-C (ver terminal.py)
+    try:
+        return _main_protegido(argv, hubo_interrupcion)
+    finally:
+        if anterior is not None:
+            signal.signal(signal.SIGINT, anterior)
+
+
+def _main_protegido(argv: list[str], hubo_interrupcion: Callable[[], bool]) -> int:
     try:
         from . import comun
 
@@ -117,6 +134,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("Interrumpido: no quedó ningún archivo a medias.", file=sys.stderr)
         return 130
     except Exception as exc:  # noqa: BLE001 - la última defensa: nunca una traza para el usuario
+        if hubo_interrupcion():  # una biblioteca convirtió el Ctrl-C en otra excepción: sigue siendo Ctrl-C
+            print("Interrumpido: no quedó ningún archivo a medias.", file=sys.stderr)
+            return 130
         return _fuera_de_la_orden(exc, argv)
 
 

@@ -18,6 +18,7 @@ from ..lectores.hoja_calculo import ErrorCelda
 from ..remoto import ErrorAlmacen
 from ..salida.archivos import DestinoNoValido, error_salida, escribir_atomico, misma_ruta, revisar_destino
 from ..salida.remoto import DestinoRemoto, Objeto
+from ..terminal import hubo_interrupcion
 from .comun import Progreso, log
 from .trabajo import renderizar_unidad, renderizar_y_publicar
 
@@ -123,6 +124,8 @@ class Canal:
             self.avanzar()
             return
         except Exception as exc:
+            if hubo_interrupcion():  # el Ctrl-C llegó dentro de una biblioteca que lo convirtió: se detiene el lote
+                raise KeyboardInterrupt from exc
             log.error("fallo interno al generar %s fila %s: %s", resultado.hoja, resultado.fila, type(exc).__name__)
             resultado.estado = "fallo al generar"
             resultado.errores.append(ErrorCelda(
