@@ -24,6 +24,7 @@ from ..esquemas.acuerdo import AcuerdoSimbolico
 from ..esquemas.comun import leer_fecha
 from ..lectores.actualizacion import Cambio, actualizar_acuerdo
 from ..lectores.matriz_xlsx import AvisoCelda
+from ..salida.archivos import escribir_atomico
 from ..seguimiento import nombre_carpeta, registrar_corte
 
 _SUBIDA = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
@@ -95,7 +96,7 @@ async def seguimiento(request: Request) -> Response:
         return _pagina(app, borrador, modelo, errores=errores, aviso="")
     subida = secrets.token_urlsafe(24)
     ruta = _subidas(app) / f"{subida}.xlsx"
-    ruta.write_bytes(await archivo.read())
+    escribir_atomico(ruta, await archivo.read())  # como toda escritura: temporal exclusivo, sin enlaces
     cambios: list[Cambio] = []
     avisos: list[AvisoCelda] = []
     try:
