@@ -184,6 +184,7 @@ ENTRADAS: dict[str, Invocaciones] = {
     "catalogo": _catalogo,
     "infografia": _infografia,
     "seguimiento": _seguimiento,
+    "metodo": lambda t, v: [["metodo", "-o", str(t / "metodo.json")]],
     # El servidor web: su entrada son formularios (tests/test_web_*.py); aquí, el fallo inesperado y Ctrl-C.
     "web": lambda t, v: [["web", "--no-abrir", "--datos", str(t / "datos"), "--puerto", "0"]],
 }
