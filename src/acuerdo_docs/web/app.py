@@ -26,6 +26,7 @@ from starlette.staticfiles import StaticFiles
 
 from ..errores import ErrorAcuerdoDocs, ErrorCampo, ErrorValidacion, ruta_desde_texto, validar
 from ..esquemas.tipo_documento import tipo_probable
+from ..salida.archivos import escribir_atomico
 from . import documentos as docs
 from . import formulario, nombres
 from .bd import Almacen, Borrador, url_sqlite
@@ -287,7 +288,7 @@ async def _guardar_subida(app: App, id_borrador: int, subida: UploadFile) -> Pat
     carpeta = app.carpeta / "anexos" / str(id_borrador)
     carpeta.mkdir(parents=True, exist_ok=True)
     ruta = carpeta / f"{secrets.token_urlsafe(12)}{extension if extension in _EXTENSIONES_IMAGEN else '.bin'}"
-    ruta.write_bytes(await subida.read())  # el tamaño ya lo acotó la guardia (25 MB); la imagen la revisa el modelo
+    escribir_atomico(ruta, await subida.read())  # el tamaño ya lo acotó la guardia (25 MB); la imagen la revisa el modelo
     return ruta.resolve()
 
 
