@@ -384,3 +384,101 @@ def test_infografia_resuelve_anexos_como_ficha_y_dice_riesgos_altos_o_extremos(t
         assert r.returncode == 0, (orden, r.stderr)
     tarjetas = {t["clave"]: t for t in datos_infografia(ad.ejemplo_acuerdo())["cifras"]}
     assert tarjetas["riesgos"]["etiqueta"] == "Riesgos altos o extremos"
+
+
+# ------------------------------------------------------------------ 8. compromisos y lo que viene
+
+
+def _titulos_fila(ws, requerido: str) -> tuple[int, dict[str, int]]:
+    for fila in ws.iter_rows(min_row=1, max_row=30):
+        textos = {str(c.value).strip(): c.column for c in fila if isinstance(c.value, str)}
+        if requerido in textos:
+            return fila[0].row, textos
+    raise AssertionError(requerido)
+
+
+@pytest.mark.libreoffice
+def test_estados_de_compromisos_por_libreoffice_informe_e_infografia(tmp_path: Path) -> None:
+    from test_seguimiento import _texto_docx
+
+    from acuerdo_docs.documentos.infografia import datos_infografia
+
+    acuerdo = ad.ejemplo_acuerdo()
+    libro = ad.generar_matriz_riesgos(acuerdo, tmp_path / "m.xlsx")
+    wb = openpyxl.load_workbook(libro)
+    ws = wb["Compromisos"]
+    fila_t, cols = _titulos_fila(ws, "Estado del compromiso")
+    primero = acuerdo.actores[0].compromisos[0]
+    segundo = acuerdo.actores[1].compromisos[0]
+    filas = {ws.cell(f, cols["Descripción del compromiso"]).value: f for f in range(fila_t + 1, ws.max_row + 1)}
+    ws.cell(filas[primero.descripcion], cols["Estado del compromiso"]).value = "Cumplido"
+    ws.cell(filas[primero.descripcion], cols["Evidencia"]).value = "Acta 3 del comité"
+    ws.cell(filas[segundo.descripcion], cols["Estado del compromiso"]).value = "En curso"
+    # Un control nuevo en el riesgo R1 y un actor que validó en el JSON desde el corte anterior.
+    matriz = wb["Matriz"]
+    fila_m, cols_m = _titulos_fila(matriz, "Referencia")
+    fila_r1 = next(f for f in range(fila_m + 1, matriz.max_row + 1) if matriz.cell(f, cols_m["Referencia"]).value == "R1")
+    libre = next(k for k in range(1, 10) if matriz.cell(fila_r1, cols_m[f"Descripción del control {k}"]).value is None)
+    matriz.cell(fila_r1, cols_m[f"Descripción del control {libre}"]).value = "Reunión quincenal de seguimiento"
+    matriz.cell(fila_r1, cols_m[f"Tipo de control {libre}"]).value = "Preventivo"
+    matriz.cell(fila_r1, cols_m[f"Implementación {libre}"]).value = "Manual"
+    wb.save(libro)
+    convertir_con_libreoffice([libro], "xlsx", tmp_path / "lo")  # el equipo lo guardó en LibreOffice
+    guardado = tmp_path / "lo" / "m.xlsx"
+
+    salida = tmp_path / "seguimiento"
+    primero_corte = registrar_corte(acuerdo, libro_sin_editar(acuerdo, tmp_path), CORTE_1, salida)
+    datos = json.loads((primero_corte.carpeta / "acuerdo.json").read_text(encoding="utf-8"))
+    sin_validar = next(a for a in datos["actores"] if not a.get("validado"))
+    sin_validar["validado"] = True
+    siguiente = AcuerdoSimbolico.model_validate(datos)
+    resultado = registrar_corte(siguiente, guardado, CORTE_2, salida)
+    textos = [str(c) for c in resultado.cambios]
+    assert any(t.endswith(": Estado del compromiso: Pendiente → Cumplido") and primero.descripcion in t
+               for t in textos), textos
+    assert any("Evidencia" in t and "Acta 3 del comité" in t for t in textos)
+    assert any(t.startswith("Riesgo R1: control nuevo: Reunión quincenal de seguimiento") for t in textos), textos
+    assert f"Actor {sin_validar['entidad']}: Validado en la reunión de inicio: no → sí" in textos
+    actualizado = resultado.acuerdo
+    assert actualizado.actores[0].compromisos[0].estado == "cumplido"
+    assert actualizado.actores[0].compromisos[0].evidencia == "Acta 3 del comité"
+    # El informe: compromisos por actor, lo que viene y el detalle de cambios con la validación.
+    informe = _texto_docx(resultado.carpeta / "informe_seguimiento.docx")
+    assert "8. COMPROMISOS DE LOS ACTORES" in informe and "Acta 3 del comité" in informe
+    assert "9. LO QUE VIENE" in informe
+    assert "control nuevo: Reunión quincenal de seguimiento" in informe
+    assert "Validado en la reunión de inicio: no → sí" in informe
+    tarjeta = {t["clave"]: t for t in datos_infografia(actualizado, corte=CORTE_2)["cifras"]}["compromisos"]
+    assert tarjeta["detalle"] == "1 cumplido · 1 en curso"
+    # El libro del corte vuelve con los estados, para el siguiente.
+    wb = openpyxl.load_workbook(resultado.carpeta / "matriz_riesgos.xlsx")
+    estados = [c.value for c in wb["Compromisos"]["E"] if c.value in ("Cumplido", "En curso")]
+    assert sorted(estados) == ["Cumplido", "En curso"]
+
+
+def libro_sin_editar(acuerdo: AcuerdoSimbolico, tmp_path: Path) -> Path:
+    return ad.generar_matriz_riesgos(acuerdo, tmp_path / "sin_editar.xlsx")
+
+
+def test_lo_que_viene_y_orden_de_hitos_del_libro(tmp_path: Path) -> None:
+    from acuerdo_docs.documentos.seguimiento import corte_de, lo_que_viene
+
+    datos = _datos()
+    hitos = datos["hoja_de_ruta"]
+    hitos.append({**hitos[0], "actividad": "Hito agregado al final pero temprano", "inicio": "2023-03-01",
+                  "fin": "2023-03-02"})
+    acuerdo = AcuerdoSimbolico.model_validate(datos)
+    libro = ad.generar_matriz_riesgos(acuerdo, tmp_path / "m.xlsx")
+    ws = openpyxl.load_workbook(libro)["Hoja de ruta"]
+    fila_t, cols = _titulos_fila(ws, "Actividad")
+    en_libro = [ws.cell(f, cols["Actividad"]).value for f in range(fila_t + 1, fila_t + 1 + len(hitos))]
+    assert en_libro == [h.actividad for h in acuerdo.hitos_ordenados()]  # el orden del Word y la infografía
+    assert en_libro[0] == "Hito agregado al final pero temprano"
+    from datetime import timedelta
+
+    fecha = min(h.inicio for h in acuerdo.hoja_de_ruta if h.avance < 100) - timedelta(days=5)
+    hasta = fecha + timedelta(days=30)
+    proximos = lo_que_viene(corte_de(acuerdo, fecha), {})
+    esperados = [h.actividad for h in sorted(acuerdo.hoja_de_ruta, key=lambda h: (h.fin, h.inicio))
+                 if h.avance < 100 and (fecha < h.fin <= hasta or fecha < h.inicio <= hasta)]
+    assert [v["actividad"] for v in proximos] == esperados and esperados

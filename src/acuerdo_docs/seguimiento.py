@@ -22,7 +22,7 @@ from .documentos.matriz import generar_matriz_riesgos
 from .documentos.seguimiento import agregar_corte, linea_base, renderizar_informe_seguimiento
 from .errores import ErrorEntrada
 from .esquemas.acuerdo import AcuerdoSimbolico
-from .lectores.actualizacion import Cambio, actualizar_acuerdo
+from .lectores.actualizacion import Cambio, actualizar_acuerdo, cambios_validacion
 from .lectores.matriz_xlsx import AvisoCelda
 from .salida.archivos import publicar_carpeta, respaldar_si_editado
 from .salida.destinos import resolver_carpeta
@@ -144,6 +144,9 @@ def registrar_corte(
     avisos: list[AvisoCelda] = []
     base = linea_base(acuerdo, corte)
     actualizado = actualizar_acuerdo(base, libro, cambios=cambios, avisos=avisos)
+    previos = [c for c in base.seguimiento if c.fecha < corte]
+    if previos:  # una validación que cambió en el JSON desde el corte anterior también es un cambio
+        cambios += cambios_validacion(previos[-1].validados, actualizado)
     actualizado = agregar_corte(actualizado, corte).model_copy(update={"id": acuerdo.identificador()})
     archivos = _archivos_del_corte(actualizado, corte, desde, publico)
     if extras is not None:

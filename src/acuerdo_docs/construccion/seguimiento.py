@@ -130,7 +130,20 @@ def construir() -> bytes:
     _tabla_bucle(doc, "x in validacion", [
         ("Entidad", 9.5, "x.entidad"), ("Corte anterior", 4.0, "x.antes"), ("Corte actual", 4.0, "x.ahora")])
 
-    doc.add_paragraph("8. DETALLE DE LOS CAMBIOS", style="Heading 1")
+    _seccion(doc, "8. COMPROMISOS DE LOS ACTORES", "compromisos", [
+        ("Entidad", 4.0, "x.entidad"), ("Compromiso", 6.0, "x.descripcion"), ("Tipo", 2.5, "x.tipo"),
+        ("Estado", 2.0, "x.estado"), ("Evidencia", 3.0, "x.evidencia")], "Los actores no tienen compromisos.")
+    doc.add_paragraph("9. LO QUE VIENE", style="Heading 1")
+    doc.add_paragraph("Hitos sin completar que empiezan o vencen {{ horizonte }}:", style="Etiqueta")
+    doc.add_paragraph("{%p if lo_que_viene %}", style="Valor")
+    _tabla_bucle(doc, "x in lo_que_viene", [
+        ("Actividad", 6.0, "x.actividad"), ("Responsable", 4.5, "x.responsable"), ("Inicio", 2.3, "x.inicio"),
+        ("Fin", 2.3, "x.fin"), ("Avance", 2.4, "x.avance")])
+    doc.add_paragraph("{%p else %}", style="Valor")
+    doc.add_paragraph("Ningún hito empieza ni vence en ese periodo.", style="Valor")
+    doc.add_paragraph("{%p endif %}", style="Valor")
+
+    doc.add_paragraph("10. DETALLE DE LOS CAMBIOS", style="Heading 1")
     doc.add_paragraph("{%p if cambios %}", style="Valor")
     doc.add_paragraph("{%p for c in cambios %}", style="Valor")
     doc.add_paragraph("• {{ c }}", style="Valor")

@@ -93,7 +93,7 @@ def barra_avance(avance: int) -> str:
 
 def hitos_ordenados(acuerdo: AcuerdoSimbolico) -> list[Hito]:
     """La hoja de ruta por fecha de inicio, luego de fin; los empates conservan el orden del JSON."""
-    return sorted(acuerdo.hoja_de_ruta, key=lambda h: (h.inicio, h.fin))
+    return acuerdo.hitos_ordenados()
 
 
 def _vista_actor(numero: int, actor: Actor) -> dict[str, Any]:

@@ -10,16 +10,24 @@ estado de validación de los actores. La plantilla recibe solo datos planos.
 from __future__ import annotations
 
 import logging
+from collections import Counter
 from collections.abc import Iterable
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any, BinaryIO, overload
 
 from ..errores import ErrorEntrada
 from ..esquemas import metodo_riesgo
-from ..esquemas.acuerdo import ESTADOS, AcuerdoSimbolico, Corte, Hito
-from ..esquemas.comun import fecha_corta, fecha_larga, numero_co
-from ..lectores.actualizacion import Cambio, cambios_hitos, cambios_riesgos, clave_hito
+from ..esquemas.acuerdo import ESTADOS, ESTADOS_COMPROMISO, TIPOS_COMPROMISO, AcuerdoSimbolico, Corte, Hito
+from ..esquemas.comun import fecha_corta, fecha_larga, normalizar_clave, numero_co
+from ..lectores.actualizacion import (
+    Cambio,
+    cambios_compromisos,
+    cambios_hitos,
+    cambios_riesgos,
+    cambios_validacion,
+    clave_hito,
+)
 from ..rutas import plantilla as ruta_plantilla
 from ..salida.archivos import Destino, RutaDestino, escribir_atomico
 from ..salida.motor_docx import renderizar
@@ -35,7 +43,7 @@ SIN_FASE = "Sin fase"
 def corte_de(acuerdo: AcuerdoSimbolico, fecha: date) -> Corte:
     """La foto del acuerdo en ``fecha``: hoja de ruta, riesgos y actores validados."""
     return Corte(fecha=fecha, hoja_de_ruta=acuerdo.hoja_de_ruta, riesgos=acuerdo.riesgos,
-                 validados=[a.id for a in acuerdo.actores if a.validado])
+                 validados=[a.id for a in acuerdo.actores if a.validado], compromisos=acuerdo.estado_compromisos())
 
 
 def agregar_corte(acuerdo: AcuerdoSimbolico, fecha: date) -> AcuerdoSimbolico:
@@ -127,6 +135,38 @@ def _riesgos(anterior: Corte, actual: Corte) -> dict[str, list[dict[str, Any]]]:
     return {"movidos": movidos, "nuevos": nuevos, "cerrados": cerrados}
 
 
+HORIZONTE_DIAS = 30
+"""«Lo que viene»: hitos sin completar que empiezan o vencen en estos días después del corte."""
+
+
+def lo_que_viene(corte: Corte, entidades: dict[str, str], dias: int = HORIZONTE_DIAS) -> list[dict[str, Any]]:
+    """Hitos sin completar que empiezan o vencen entre el corte y ``dias`` después (por fecha de fin)."""
+    hasta = corte.fecha + timedelta(days=dias)
+    proximos = [h for h in corte.hoja_de_ruta if h.avance < 100
+                and (corte.fecha < h.fin <= hasta or corte.fecha < h.inicio <= hasta)]
+    return [{**_vista_hito(h, entidades, h.estado(corte.fecha)), "inicio": fecha_corta(h.inicio)}
+            for h in sorted(proximos, key=lambda h: (h.fin, h.inicio))]
+
+
+def _resumen_compromisos(corte: Corte) -> str:
+    if not corte.compromisos:
+        return "—"
+    conteo = Counter(c.estado for c in corte.compromisos)
+    return (f"{conteo['cumplido']} de {len(corte.compromisos)} "
+            f"({conteo['en curso']} en curso, {conteo['pendiente']} pendientes)")
+
+
+def _compromisos(acuerdo: AcuerdoSimbolico, corte: Corte) -> list[dict[str, Any]]:
+    """Los compromisos por actor (en el orden de los actores) con su estado y su evidencia en el corte."""
+    entidades = {a.id: a.entidad for a in acuerdo.actores}
+    orden = {a.id: i for i, a in enumerate(acuerdo.actores)}
+    tipos = {(a.id, normalizar_clave(c.descripcion)): c.tipo for a in acuerdo.actores for c in a.compromisos}
+    filas = sorted(corte.compromisos, key=lambda c: orden.get(c.actor, len(orden)))
+    return [{"entidad": entidades.get(c.actor, c.actor), "descripcion": c.descripcion,
+             "tipo": TIPOS_COMPROMISO.get(tipos.get((c.actor, normalizar_clave(c.descripcion)), ""), ""),
+             "estado": ESTADOS_COMPROMISO[c.estado], "evidencia": c.evidencia or "—"} for c in filas]
+
+
 def comparar_cortes(acuerdo: AcuerdoSimbolico, anterior: Corte, actual: Corte) -> dict[str, Any]:
     """Lo que cambió de ``anterior`` a ``actual``, como datos planos listos para imprimir."""
     entidades = {a.id: a.entidad for a in acuerdo.actores}
@@ -144,6 +184,9 @@ def comparar_cortes(acuerdo: AcuerdoSimbolico, anterior: Corte, actual: Corte) -
                    "ahora": "Validado" if a.id in actual.validados else "Pendiente"} for a in acuerdo.actores]
     cambios: list[Cambio] = cambios_hitos(anterior.hoja_de_ruta, actual.hoja_de_ruta)
     cambios += cambios_riesgos(anterior.riesgos, actual.riesgos)
+    if anterior.compromisos:  # un corte de antes de seguir los compromisos no tiene con qué comparar
+        cambios += cambios_compromisos(anterior.compromisos, actual.compromisos, entidades)
+    cambios += cambios_validacion(anterior.validados, acuerdo, actual.validados)
     global_antes = _promedio(h.avance for h in anterior.hoja_de_ruta)
     global_ahora = _promedio(h.avance for h in actual.hoja_de_ruta)
     total_vencidos = sum(1 for e in ahora.values() if e == "vencido")
@@ -158,6 +201,7 @@ def comparar_cortes(acuerdo: AcuerdoSimbolico, anterior: Corte, actual: Corte) -
                 ("Hitos que pasaron a vencidos", str(len(vencidos))),
                 ("Hitos vencidos a la fecha de corte", f"{total_vencidos} de {len(ahora)}"),
                 ("Actores validados", f"{len(actual.validados)} de {len(acuerdo.actores)}"),
+                ("Compromisos cumplidos", _resumen_compromisos(actual)),
             )
         ],
         "completados": completados,
@@ -166,6 +210,9 @@ def comparar_cortes(acuerdo: AcuerdoSimbolico, anterior: Corte, actual: Corte) -
         "por_fase": por_fase,
         "riesgos": _riesgos(anterior, actual),
         "validacion": validacion,
+        "compromisos": _compromisos(acuerdo, actual),
+        "lo_que_viene": lo_que_viene(actual, entidades),
+        "horizonte": f"del {fecha_corta(actual.fecha)} al {fecha_corta(actual.fecha + timedelta(days=HORIZONTE_DIAS))}",
         "cambios": [str(c) for c in cambios],
     }
 

@@ -184,6 +184,12 @@ class Facilitador(Modelo):
     )
 
 
+EstadoCompromiso = Literal["pendiente", "en curso", "cumplido"]
+ESTADOS_COMPROMISO: dict[str, str] = {"pendiente": "Pendiente", "en curso": "En curso", "cumplido": "Cumplido"}
+"""Estados de un compromiso; el equipo los escribe en el libro de la matriz (hoja Compromisos)."""
+_SINONIMOS_ESTADO = {"en_curso": "en curso", "cumplida": "cumplido", "pendientes": "pendiente"}
+
+
 class Compromiso(Modelo):
     """Lo que un actor pone en el desafío.
 
@@ -194,6 +200,12 @@ class Compromiso(Modelo):
         "Tipo de compromiso", "talento_humano, equipo, recursos u otro."
     )
     descripcion: TextoObligatorio = campo("Descripción del compromiso")
+    estado: Annotated[EstadoCompromiso, BeforeValidator(_a_clave(_SINONIMOS_ESTADO))] = campo(
+        "Estado del compromiso", "pendiente, en curso o cumplido (se sigue en el libro, hoja Compromisos).",
+        default="pendiente",
+    )
+    evidencia: Texto = campo("Evidencia", "Nota corta de cómo se cumple o se cumplió (un acta, un enlace).",
+                             default="")
 
 
 class Actor(Modelo):
@@ -265,6 +277,15 @@ class Hito(Modelo):
         return estado_hito(self.inicio, self.fin, self.avance, referencia)
 
 
+class CompromisoEnCorte(Modelo):
+    """El estado de un compromiso en un corte (para comparar cortes)."""
+
+    actor: Identificador = campo("Actor")
+    descripcion: TextoObligatorio = campo("Descripción del compromiso")
+    estado: EstadoCompromiso = campo("Estado del compromiso", default="pendiente")
+    evidencia: Texto = campo("Evidencia", default="")
+
+
 class Corte(Modelo):
     """Foto del avance en una fecha de corte: lo que cambia con el tiempo (hitos, riesgos, validaciones).
 
@@ -278,6 +299,9 @@ class Corte(Modelo):
     validados: list[Identificador] = campo(
         "Actores validados en el corte", "Ids de los actores que habían validado su rol en esa fecha.",
         default_factory=list,
+    )
+    compromisos: list[CompromisoEnCorte] = campo(
+        "Compromisos en el corte", "Estado de cada compromiso de cada actor en esa fecha.", default_factory=list,
     )
 
 
@@ -398,6 +422,16 @@ class AcuerdoSimbolico(Modelo):
             if valor is not None and not minimo <= valor <= maximo
         ]
 
+    def estado_compromisos(self) -> list[CompromisoEnCorte]:
+        """El estado de cada compromiso de cada actor (lo que guarda un corte)."""
+        return [CompromisoEnCorte(actor=a.id, descripcion=c.descripcion, estado=c.estado, evidencia=c.evidencia)
+                for a in self.actores for c in a.compromisos]
+
+    def hitos_ordenados(self) -> list[Hito]:
+        """La hoja de ruta por fecha de inicio, luego de fin (empates en el orden del JSON): el orden de todos
+        los documentos (Word, infografía, libro)."""
+        return sorted(self.hoja_de_ruta, key=lambda h: (h.inicio, h.fin))
+
     def identificador(self) -> str:
         """El id del acuerdo: el del JSON o, si no trae, uno derivado de su fecha y su desafío (determinista)."""
         if self.id:
@@ -440,7 +474,7 @@ def _error_responsable(loc: tuple[str | int, ...], valor: str, validos: str) -> 
 
 
 __all__ = [
-    "ESTADOS", "LIMITE_ANIOS_RUTA", "SECTORES", "TIPOS_COMPROMISO", "AcuerdoSimbolico", "Actor", "Compromiso",
-    "Desafio", "Corte", "EncabezadoAcuerdo", "Estado", "Facilitador", "Hito", "Sector", "TipoCompromiso",
+    "ESTADOS", "ESTADOS_COMPROMISO", "LIMITE_ANIOS_RUTA", "SECTORES", "TIPOS_COMPROMISO", "AcuerdoSimbolico", "Actor", "Compromiso",
+    "CompromisoEnCorte", "Desafio", "Corte", "EstadoCompromiso", "EncabezadoAcuerdo", "Estado", "Facilitador", "Hito", "Sector", "TipoCompromiso",
     "estado_hito",
 ]

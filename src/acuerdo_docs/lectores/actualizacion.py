@@ -18,7 +18,7 @@ from pydantic import ValidationError
 from ..claves import normalizar_clave
 from ..errores import ErrorCampo, ErrorEntrada, ErrorValidacion, ruta_desde_texto, traducir
 from ..esquemas import metodo_riesgo
-from ..esquemas.acuerdo import AcuerdoSimbolico, Hito
+from ..esquemas.acuerdo import ESTADOS_COMPROMISO, AcuerdoSimbolico, Actor, Compromiso, CompromisoEnCorte, Hito
 from ..esquemas.comun import etiqueta, fecha_corta
 from ..esquemas.riesgo import Control, Riesgo
 from .matriz_xlsx import AvisoCelda, DatosMatriz, leer_matriz
@@ -34,6 +34,8 @@ class Cambio:
     despues: str
 
     def __str__(self) -> str:
+        if self.campo.endswith((" nuevo", " quitado")):  # «Riesgo R3: control nuevo: …»
+            return f"{self.donde}: {self.campo.lower()}: {self.despues or self.antes}"
         if not self.antes:
             return f"{self.donde}: {self.campo} (nuevo): {self.despues}"
         if not self.despues:
@@ -89,6 +91,21 @@ def _texto_controles(controles: list[Control]) -> str:
     return "; ".join(f"{c.descripcion} ({c.tipo}, {c.implementacion})" for c in controles)
 
 
+def cambios_controles(donde: str, antes: list[Control], despues: list[Control]) -> list[Cambio]:
+    """Control nuevo, quitado o cambiado (por su descripción), uno por línea: nunca la lista entera."""
+    previos = {normalizar_clave(c.descripcion): c for c in antes}
+    cambios: list[Cambio] = []
+    for control in despues:
+        previo = previos.pop(normalizar_clave(control.descripcion), None)
+        if previo is None:
+            cambios.append(Cambio(donde, "Control nuevo", "", _texto_controles([control])))
+        else:
+            cambios += _cambios_campos(f"{donde}, control «{control.descripcion}»", Control, previo, control,
+                                       [n for n in Control.model_fields if n != "descripcion"])
+    cambios += [Cambio(donde, "Control quitado", _texto_controles([c]), "") for c in previos.values()]
+    return cambios
+
+
 def cambios_riesgos(antes: list[Riesgo], despues: list[Riesgo]) -> list[Cambio]:
     """Riesgos nuevos, quitados y campos cambiados (por referencia), con el cambio de zona residual."""
     previos = {r.id.strip().casefold(): r for r in antes}
@@ -101,9 +118,7 @@ def cambios_riesgos(antes: list[Riesgo], despues: list[Riesgo]) -> list[Cambio]:
             cambios.append(Cambio(donde, "Riesgo", "", f"zona residual {riesgo.zona_residual}"))
             continue
         cambios += _cambios_campos(donde, Riesgo, previo, riesgo, campos)
-        if previo.controles != riesgo.controles:
-            cambios.append(Cambio(donde, etiqueta(Riesgo, "controles"), _texto_controles(previo.controles),
-                                  _texto_controles(riesgo.controles)))
+        cambios += cambios_controles(donde, previo.controles, riesgo.controles)
         if previo.zona_residual != riesgo.zona_residual:
             cambios.append(Cambio(donde, "Zona de riesgo residual", previo.zona_residual, riesgo.zona_residual))
     cambios += [Cambio(f"Riesgo {r.id}", "Riesgo", f"zona residual {r.zona_residual}", "") for r in previos.values()]
@@ -125,6 +140,81 @@ def comprobar_identidad(acuerdo: AcuerdoSimbolico, datos: DatosMatriz, nombre: s
             f" (id {acuerdo.identificador()}): use el libro de este acuerdo; no se escribió nada"
         )
     return None
+
+
+def _aplicar_compromisos(nuevo: dict[str, Any], datos: DatosMatriz) -> list[ErrorCampo]:
+    """Lleva al acuerdo (``nuevo``, como dict) el estado y la evidencia de la hoja Compromisos.
+
+    Un compromiso se reconoce por su actor y su descripción (sin tildes ni mayúsculas); una fila con una
+    descripción nueva es un compromiso nuevo del actor (necesita su tipo). Los compromisos del acuerdo que
+    no están en la hoja se conservan tal cual.
+    """
+    errores: list[ErrorCampo] = []
+    actores = {str(a["id"]).strip().casefold(): i for i, a in enumerate(nuevo["actores"])}
+    ids = ", ".join(str(a["id"]) for a in nuevo["actores"])
+    for k, fila in enumerate(datos.compromisos or []):
+        def celda(campo: str, k: int = k) -> str:
+            return datos.celda(("compromisos", k, campo)) or datos.celda(("compromisos", k)) or f"compromisos[{k + 1}]"
+
+        indice = actores.get(str(fila.get("actor") or "").strip().casefold())
+        if indice is None:
+            errores.append(ErrorCampo(celda("actor"), "Actor", f"no es el id de ningún actor del acuerdo; ids válidos: {ids}"))
+            continue
+        descripcion = str(fila.get("descripcion") or "").strip()
+        if not descripcion:
+            errores.append(ErrorCampo(celda("descripcion"), etiqueta(Compromiso, "descripcion"), "es obligatoria"))
+            continue
+        lista = nuevo["actores"][indice]["compromisos"]
+        j = next((j for j, c in enumerate(lista) if normalizar_clave(c["descripcion"]) == normalizar_clave(descripcion)),
+                 None)
+        if j is None:
+            if not fila.get("tipo"):
+                errores.append(ErrorCampo(celda("tipo"), etiqueta(Compromiso, "tipo"),
+                                          "un compromiso nuevo necesita su tipo (talento humano, equipo, recursos u otros)"))
+                continue
+            lista.append({"tipo": fila["tipo"], "descripcion": descripcion})
+            j = len(lista) - 1
+        compromiso = lista[j]
+        if fila.get("tipo"):
+            compromiso["tipo"] = fila["tipo"]
+        compromiso["estado"] = fila.get("estado") or "pendiente"
+        compromiso["evidencia"] = str(fila.get("evidencia") or "")
+        for campo in ("tipo", "descripcion", "estado", "evidencia"):
+            datos.celdas[("actores", indice, "compromisos", j, campo)] = celda(campo)
+    return errores
+
+
+def cambios_compromisos(antes: list[CompromisoEnCorte], despues: list[CompromisoEnCorte],
+                        entidades: dict[str, str]) -> list[Cambio]:
+    """Compromisos nuevos y cambios de estado o de evidencia, emparejados por actor y descripción."""
+    def clave(c: CompromisoEnCorte) -> tuple[str, str]:
+        return c.actor.casefold(), normalizar_clave(c.descripcion)
+
+    previos = {clave(c): c for c in antes}
+    cambios: list[Cambio] = []
+    for c in despues:
+        donde = f"Compromiso «{c.descripcion}» ({entidades.get(c.actor, c.actor)})"
+        previo = previos.get(clave(c))
+        if previo is None:
+            cambios.append(Cambio(donde, "Compromiso", "", ESTADOS_COMPROMISO[c.estado]))
+            continue
+        if previo.estado != c.estado:
+            cambios.append(Cambio(donde, etiqueta(Compromiso, "estado"), ESTADOS_COMPROMISO[previo.estado],
+                                  ESTADOS_COMPROMISO[c.estado]))
+        if previo.evidencia != c.evidencia:
+            cambios.append(Cambio(donde, etiqueta(Compromiso, "evidencia"), previo.evidencia, c.evidencia))
+    return cambios
+
+
+def cambios_validacion(antes: Iterable[str], acuerdo: AcuerdoSimbolico, despues: Iterable[str] | None = None) -> list[Cambio]:
+    """Actores que validaron (o dejaron de estar validados) entre ``antes`` y ``despues`` (ids)."""
+    previos = {i.casefold() for i in antes}
+    ahora = {i.casefold() for i in (despues if despues is not None else
+                                    (a.id for a in acuerdo.actores if a.validado))}
+    etiqueta_validado = etiqueta(Actor, "validado")
+    return [Cambio(f"Actor {a.entidad}", etiqueta_validado, "sí" if a.id.casefold() in previos else "no",
+                   "sí" if a.id.casefold() in ahora else "no")
+            for a in acuerdo.actores if (a.id.casefold() in previos) != (a.id.casefold() in ahora)]
 
 
 def _errores_en_celdas(exc: ValidationError, datos: DatosMatriz) -> list[ErrorCampo]:
@@ -153,6 +243,9 @@ def actualizar_acuerdo(
                                           else "el libro")
     nuevo = acuerdo.model_dump()
     nuevo["riesgos"] = [r.model_dump() for r in datos.riesgos]
+    errores_compromisos = _aplicar_compromisos(nuevo, datos)
+    if errores_compromisos:
+        raise ErrorValidacion(errores_compromisos, "El libro no concuerda con el acuerdo")
     if datos.hay_hoja_ruta:
         nuevo["hoja_de_ruta"] = [h.model_dump() for h in datos.hitos]
     if datos.fecha_corte is not None:
@@ -164,6 +257,8 @@ def actualizar_acuerdo(
     if cambios is not None:
         cambios += cambios_hitos(acuerdo.hoja_de_ruta, resultado.hoja_de_ruta)
         cambios += cambios_riesgos(acuerdo.riesgos, resultado.riesgos)
+        entidades = {a.id: a.entidad for a in resultado.actores}
+        cambios += cambios_compromisos(acuerdo.estado_compromisos(), resultado.estado_compromisos(), entidades)
         if acuerdo.fecha_corte != resultado.fecha_corte:
             cambios.append(Cambio("Acuerdo", etiqueta(AcuerdoSimbolico, "fecha_corte"),
                                   _mostrar(acuerdo.fecha_corte), _mostrar(resultado.fecha_corte)))
@@ -172,4 +267,4 @@ def actualizar_acuerdo(
     return resultado
 
 
-__all__ = ["Cambio", "actualizar_acuerdo", "comprobar_identidad", "cambios_hitos", "cambios_riesgos", "clave_hito"]
+__all__ = ["Cambio", "actualizar_acuerdo", "cambios_compromisos", "cambios_validacion", "comprobar_identidad", "cambios_hitos", "cambios_riesgos", "clave_hito"]

@@ -21,7 +21,7 @@ from pydantic import BaseModel, ValidationError
 
 from ..claves import normalizar_clave
 from ..errores import ErrorCampo, ErrorEntrada, ErrorValidacion, ruta_desde_texto, traducir
-from ..esquemas.acuerdo import Hito
+from ..esquemas.acuerdo import Compromiso, Hito
 from ..esquemas.comun import etiqueta
 from ..esquemas.riesgo import ETIQUETAS_CALCULADAS, Control, Riesgo
 from ..limites_entrada import LIMITE_HITOS, LIMITE_RIESGOS, miles, recortar
@@ -98,6 +98,8 @@ class DatosMatriz:
     celdas: dict[Ruta, str] = field(default_factory=dict)
     """Celda de origen de cada dato: ``("riesgos", 0, "probabilidad") -> "Matriz!F10"``."""
     avisos: list[AvisoCelda] = field(default_factory=list)
+    compromisos: list[dict[str, Any]] | None = None
+    """Filas de la hoja Compromisos (actor, tipo, descripcion, estado, evidencia), o ``None`` si no la hay."""
     acuerdo_id: str | None = None
     """Id del acuerdo al que pertenece el libro (propiedad del documento), o ``None`` si no lo dice."""
     desafio: str | None = None
@@ -320,6 +322,29 @@ def _leer_hitos(ws: Hoja, titulos: int, datos: DatosMatriz, errores: list[ErrorC
     return hitos
 
 
+TITULOS_COMPROMISO = {"actor": "actor", "entidad": ""}
+"""Títulos de la hoja Compromisos que no son campos de Compromiso (la entidad se muestra, no se lee)."""
+
+
+def _leer_compromisos(ws: Hoja, titulos: int, datos: DatosMatriz) -> list[dict[str, Any]]:
+    conocidos: dict[str, str] = {_clave(etiqueta(Compromiso, n)): n for n in Compromiso.model_fields}
+    conocidos.update(TITULOS_COMPROMISO)
+    mapa = _mapa_columnas(ws, titulos, conocidos, datos.avisos)
+    filas: list[dict[str, Any]] = []
+    for numero, valores in _filas(ws, titulos + 1, LIMITE_HITOS, "compromisos"):
+        entrada = {c: v for c, v in valores.items() if mapa.get(c)}
+        if not entrada:
+            continue
+        i = len(filas)
+        datos.celdas[("compromisos", i)] = _celda(ws, numero, 1)
+        fila: dict[str, Any] = {}
+        for col, valor in entrada.items():
+            fila[mapa[col]] = _valor(valor)
+            datos.celdas[("compromisos", i, mapa[col])] = _celda(ws, numero, col)
+        filas.append(fila)
+    return filas
+
+
 def _avance(valor: Any) -> Any:
     """La celda tiene formato de porcentaje: 0,5 es 50 %. Un 50 tecleado sin % también vale 50 %."""
     if isinstance(valor, bool) or not isinstance(valor, int | float):
@@ -388,6 +413,10 @@ def _leer_libro(libro: Any, ruta: Path) -> DatosMatriz:
     if ruta_hallada is not None and ruta_hallada[0].ws is not hallada[0].ws:
         datos.hay_hoja_ruta = True
         crudos_hitos = _leer_hitos(*ruta_hallada, datos, errores)
+    requeridos_compromiso = {_clave("Actor"), _clave(etiqueta(Compromiso, "descripcion"))}
+    hoja_compromisos = _buscar_hoja(libro, ruta.name, "Compromisos", requeridos_compromiso, datos.avisos)
+    if hoja_compromisos is not None:
+        datos.compromisos = _leer_compromisos(*hoja_compromisos, datos)
     datos.riesgos = _validar_lista(Riesgo, crudos_riesgos, "riesgos", datos, errores)
     datos.hitos = _validar_lista(Hito, crudos_hitos, "hoja_de_ruta", datos, errores)
     if errores:

@@ -7,6 +7,8 @@ Nada personal entra aquí: ni representantes, ni cargos, ni correos.
 
 from __future__ import annotations
 
+from collections import Counter
+
 from collections.abc import Iterable
 from datetime import date, timedelta
 from typing import Any
@@ -224,7 +226,7 @@ def _cifras(acuerdo: AcuerdoSimbolico, ruta: dict[str, Any]) -> list[dict[str, s
     return [
         {"clave": "actores", "valor": numero_co(n_actores), "etiqueta": "Actores", "detalle": _validacion(acuerdo)},
         {"clave": "compromisos", "valor": numero_co(compromisos), "etiqueta": "Compromisos",
-         "detalle": f"de {_plural(con_aporte, 'actor', 'actores')}"},
+         "detalle": _detalle_compromisos(acuerdo, con_aporte)},
         {"clave": "avance", "valor": ruta["avance"] + (" %" if n_hitos else ""), "etiqueta": "Avance global",
          "detalle": "promedio de la hoja de ruta"},
         {"clave": "completados", "valor": f"{numero_co(conteo['completado'])} de {numero_co(n_hitos)}",
@@ -235,6 +237,14 @@ def _cifras(acuerdo: AcuerdoSimbolico, ruta: dict[str, Any]) -> list[dict[str, s
          "detalle": f"{numero_co(altos_residual)} tras controles · "
                     f"{_plural(len(acuerdo.riesgos), 'riesgo', 'riesgos')}"},
     ]
+
+
+def _detalle_compromisos(acuerdo: AcuerdoSimbolico, con_aporte: int) -> str:
+    """«3 cumplidos · 2 en curso» cuando el equipo ya sigue los compromisos; si no, de cuántos actores son."""
+    estados = Counter(c.estado for a in acuerdo.actores for c in a.compromisos)
+    if not estados["cumplido"] and not estados["en curso"]:
+        return f"de {_plural(con_aporte, 'actor', 'actores')}"
+    return f"{_plural(estados['cumplido'], 'cumplido', 'cumplidos')} · {numero_co(estados['en curso'])} en curso"
 
 
 def datos_acuerdo(

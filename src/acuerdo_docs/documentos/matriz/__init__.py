@@ -28,6 +28,7 @@ from ...salida.excel import guardar_libro, libro_nuevo, propiedad_texto
 from ...salida.protegidos import PROPIEDAD_DESAFIO, PROPIEDAD_ID
 from . import impresion
 from .catalogos import HOJA_CATALOGOS, hoja_catalogos
+from .compromisos import FILA_TITULOS_COMPROMISOS, HOJA_COMPROMISOS, hoja_compromisos
 from .entrada import DatosRiesgos, como_fecha, encabezado_matriz, entidad_de, leer_riesgos, texto_desafio
 from .hoja_matriz import (
     COLUMNAS_CONTROL,
@@ -91,9 +92,12 @@ def _hojas_de_ruta(
     ultima_hito = hoja_ruta(ruta, origen, corte, desafio, actores)
     avance = wb.create_sheet(HOJA_AVANCE)
     hoja_avance(avance, actores, FILA_RUTA_TITULOS + 1, ultima_hito)
+    compromisos = wb.create_sheet(HOJA_COMPROMISOS)
+    hoja_compromisos(compromisos, origen)
     # Se imprimen los hitos, no las filas vacías preparadas para añadir más.
     ultima_impresa = FILA_RUTA_TITULOS + len(origen.hoja_de_ruta)
-    return [(ruta, f"{FILA_RUTA_TITULOS - 1}:{FILA_RUTA_TITULOS}", 2, ultima_impresa), (avance, "4:4", 0, None)]
+    return [(ruta, f"{FILA_RUTA_TITULOS - 1}:{FILA_RUTA_TITULOS}", 2, ultima_impresa), (avance, "4:4", 0, None),
+            (compromisos, f"{FILA_TITULOS_COMPROMISOS}:{FILA_TITULOS_COMPROMISOS}", 0, None)]
 
 
 def _imprimir(hojas: list[_Hoja], matriz: Any, cols: list[Columna], enc: dict[str, str]) -> None:

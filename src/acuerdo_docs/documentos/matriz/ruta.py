@@ -90,7 +90,7 @@ def resumen_avance(hitos: Sequence[tuple[str, date, date, float]], corte: date,
 
 def hoja_ruta(ws: Worksheet, acuerdo: AcuerdoSimbolico, corte: date, desafio: str, actores: Mapping[str, str]) -> int:
     """Escribe la hoja de ruta; devuelve la última fila de hitos (con las vacías preparadas)."""
-    hitos = list(acuerdo.hoja_de_ruta)
+    hitos = acuerdo.hitos_ordenados()  # el mismo orden que el Word y la infografía
     anchos = anchos_con_titulos(TITULOS_RUTA, ANCHOS_RUTA)
     # Título y explicación en A:B (las columnas que se repiten en cada página del diagrama): enteros en todas.
     titulo = "Hoja de ruta" + (f" — {desafio}" if desafio else "")

@@ -1,0 +1,70 @@
+"""Hoja Compromisos: cada compromiso de cada actor con su estado y su evidencia, para seguirlos por cortes.
+
+El equipo escribe el estado (lista desplegable: pendiente, en curso, cumplido) y una nota corta de
+evidencia; ``acuerdo-docs seguimiento`` los lee de vuelta (por actor y descripción). Las columnas
+llevan las etiquetas del esquema (:class:`~acuerdo_docs.esquemas.acuerdo.Compromiso`).
+"""
+
+from __future__ import annotations
+
+from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.worksheet import Worksheet
+
+from ...esquemas.acuerdo import ESTADOS_COMPROMISO, TIPOS_COMPROMISO, AcuerdoSimbolico, Compromiso
+from ...esquemas.comun import etiqueta
+from ...salida.excel import alto_fila, escribir_celda, escribir_encabezados, fijar_anchos
+
+HOJA_COMPROMISOS = "Compromisos"
+FILA_TITULOS_COMPROMISOS = 3
+TITULO_ACTOR = "Actor"
+TITULO_ENTIDAD = "Entidad"
+FILAS_EXTRA_COMPROMISOS = 10
+ANCHOS = (10, 28, 16, 60, 14, 40)
+
+
+def titulos_compromisos() -> list[str]:
+    """Los títulos de la hoja (los mismos que busca el lector)."""
+    return [TITULO_ACTOR, TITULO_ENTIDAD, *(etiqueta(Compromiso, n) for n in ("tipo", "descripcion", "estado",
+                                                                             "evidencia"))]
+
+
+def hoja_compromisos(ws: Worksheet, acuerdo: AcuerdoSimbolico) -> int:
+    """Escribe la hoja; devuelve la última fila preparada (con filas vacías para compromisos nuevos)."""
+    explicacion = ("Escriba el estado de cada compromiso (pendiente, en curso o cumplido) y una nota corta de"
+                   " evidencia (un acta, un enlace). «acuerdo-docs seguimiento» los lee en cada corte. Un compromiso"
+                   " nuevo: el id del actor, el tipo y la descripción en una fila vacía.")
+    escribir_celda(ws, 1, 1, "Compromisos de los actores", estilo={"negrita": True, "tamano": 12})
+    escribir_celda(ws, 2, 1, explicacion, estilo={"ajustar": True})
+    ws.merge_cells(start_row=2, start_column=1, end_row=2, end_column=len(ANCHOS))
+    ws.row_dimensions[2].height = alto_fila([(explicacion, sum(ANCHOS))])
+    escribir_encabezados(ws, FILA_TITULOS_COMPROMISOS, titulos_compromisos())
+    fila = FILA_TITULOS_COMPROMISOS
+    for actor in acuerdo.actores:
+        for compromiso in actor.compromisos:
+            fila += 1
+            valores = [actor.id, actor.entidad, TIPOS_COMPROMISO[compromiso.tipo], compromiso.descripcion,
+                       ESTADOS_COMPROMISO[compromiso.estado], compromiso.evidencia or None]
+            for col, valor in enumerate(valores, start=1):
+                escribir_celda(ws, fila, col, valor, estilo={"borde": True, "ajustar": col in (2, 4, 6)})
+            ws.row_dimensions[fila].height = alto_fila([(compromiso.descripcion, ANCHOS[3]),
+                                                        (actor.entidad, ANCHOS[1])])
+    ultima = fila + FILAS_EXTRA_COMPROMISOS
+    opciones = ",".join(ESTADOS_COMPROMISO.values())
+    lista = DataValidation(type="list", formula1=f'"{opciones}"', allow_blank=True, showErrorMessage=True,
+                           showInputMessage=True)
+    lista.errorTitle = "Valor no válido"
+    lista.error = "Elija pendiente, en curso o cumplido."
+    lista.promptTitle = "Estado del compromiso"
+    lista.prompt = "Pendiente, En curso o Cumplido."
+    lista.add(f"E{FILA_TITULOS_COMPROMISOS + 1}:E{ultima}")
+    tipos = DataValidation(type="list", formula1='"' + ",".join(TIPOS_COMPROMISO.values()) + '"', allow_blank=True,
+                           showErrorMessage=True)
+    tipos.add(f"C{FILA_TITULOS_COMPROMISOS + 1}:C{ultima}")
+    ws.add_data_validation(lista)
+    ws.add_data_validation(tipos)
+    ws.freeze_panes = f"A{FILA_TITULOS_COMPROMISOS + 1}"
+    fijar_anchos(ws, ANCHOS)
+    return ultima
+
+
+__all__ = ["HOJA_COMPROMISOS", "hoja_compromisos", "titulos_compromisos"]
