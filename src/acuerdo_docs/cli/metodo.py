@@ -10,7 +10,7 @@ from ..salida.destinos import resolver_salida
 from . import comun
 
 
-def registrar(ordenes: argparse._SubParsersAction) -> None:
+def registrar(ordenes: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = ordenes.add_parser(
         "metodo",
         help="escribe el método de riesgos incorporado (DAFP v7) en un JSON para adaptarlo",

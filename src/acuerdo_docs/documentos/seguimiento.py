@@ -16,10 +16,11 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any, BinaryIO, overload
 
+from ..claves import normalizar_clave
 from ..errores import ErrorEntrada
 from ..esquemas import metodo_riesgo
 from ..esquemas.acuerdo import ESTADOS, ESTADOS_COMPROMISO, TIPOS_COMPROMISO, AcuerdoSimbolico, Corte, Hito
-from ..esquemas.comun import fecha_corta, fecha_larga, normalizar_clave, numero_co
+from ..esquemas.comun import fecha_corta, fecha_larga, numero_co
 from ..lectores.actualizacion import (
     Cambio,
     cambios_compromisos,
