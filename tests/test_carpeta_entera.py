@@ -117,3 +117,16 @@ def test_un_error_a_medias_no_deja_temporal_ni_pierde_la_anterior(tmp_path: Path
     with pytest.raises(archivos.ErrorSalida, match="no queda espacio"):
         publicar_carpeta({"a.txt": b"2"}, destino)
     assert (destino / "a.txt").read_bytes() == b"1" and _restos(tmp_path) == []
+
+
+def test_resto_con_el_nombre_de_versiones_anteriores_vuelve_o_se_borra(tmp_path: Path) -> None:
+    """Las versiones anteriores apartaban el corte como «.~corte_….anterior» (sin pid): también se recupera."""
+    destino = tmp_path / "corte_2024-03-01"
+    viejo = tmp_path / ".~corte_2024-03-01.anterior"
+    viejo.mkdir()
+    (viejo / "a.txt").write_bytes(b"viejo")
+    limpiar_restos_carpeta(destino)  # el corte no estaba: vuelve
+    assert (destino / "a.txt").read_bytes() == b"viejo" and _restos(tmp_path) == []
+    viejo.mkdir()
+    publicar_carpeta({"a.txt": b"nuevo"}, destino)  # el corte está: el resto se borra
+    assert (destino / "a.txt").read_bytes() == b"nuevo" and _restos(tmp_path) == []

@@ -353,6 +353,9 @@ def limpiar_restos_carpeta(destino: str | os.PathLike[str]) -> None:
         if not nombre.startswith(prefijo):
             continue
         partes = nombre[len(prefijo):].split(".")
+        if partes == [_RESTO_ANTERIOR] and _es_carpeta_propia(ruta.parent / nombre):
+            restos.append((_RESTO_ANTERIOR, ruta.parent / nombre))  # el nombre fijo de versiones anteriores
+            continue
         if len(partes) != 3 or partes[0] not in (_RESTO_NUEVA, _RESTO_ANTERIOR) or not partes[1].isdigit():
             continue
         resto = ruta.parent / nombre
