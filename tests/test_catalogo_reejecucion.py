@@ -160,7 +160,7 @@ def test_ficha_retirada_que_vuelve_recupera_su_valoracion(carpeta: Path, tmp_pat
     assert resultado.informe.restauradas == ["archivo/G.docx"]
     fila = _hoja(destino)["archivo/G.docx"]
     assert fila[titulo_criterio("sencilla")] == "No" and fila[TITULO_NOTAS] == "Se archivó"
-    assert not _hoja(destino, HOJA_RETIRADAS)
+    assert HOJA_RETIRADAS not in load_workbook(destino).sheetnames  # vacía: sin hoja (ni página impresa)
 
 
 @pytest.mark.libreoffice

@@ -48,6 +48,8 @@ class Columna:
     """La llena una fórmula, no una persona."""
     rol: str = ""
     """Quién la escribe en el catálogo (``herramienta``, ``humana``, ``respuesta``…)."""
+    imprimir: bool = False
+    """Va en el papel (catálogo): las columnas impresas van juntas al principio y el área de impresión las cubre."""
 
     @property
     def encabezado(self) -> str:

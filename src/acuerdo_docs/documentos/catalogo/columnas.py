@@ -33,32 +33,44 @@ FECHA = "fecha"          # humana, fecha
 NIVEL = "nivel"          # fórmula
 
 
-def _columna(clave: str, titulo: str, ancho: float, rol: str = FICHA) -> Columna:
-    return Columna(clave=clave, etiqueta=titulo, ancho=ancho, rol=rol)
+GRUPO_PRACTICA = "Práctica"
+GRUPO_VALORACION = "Valoración DAFP"
+CAMPOS_IMPRESOS = ("dependencia", "proceso", "fecha_inicio")
+"""Campos de la ficha que van en el papel junto al nombre (los textos largos quedan en el libro)."""
 
 
-def _ficha(nombre: str) -> Columna:
+def _columna(clave: str, titulo: str, ancho: float, rol: str = FICHA, grupo: str = "") -> Columna:
+    """``grupo``: la columna se imprime, en ese grupo (los grupos no se parten entre páginas)."""
+    return Columna(clave=clave, etiqueta=titulo, ancho=ancho, rol=rol, grupo=grupo, imprimir=bool(grupo))
+
+
+def _ficha(nombre: str, grupo: str = "") -> Columna:
     largo = nombre in CAMPOS_TEXTO_LARGO or nombre in ("retos", "anexos")
-    ancho = 12.0 if nombre.startswith("fecha_") else LARGO if largo else CORTO
-    return _columna(nombre, etiqueta(BuenaPractica, nombre), ancho)
+    ancho = 14.0 if nombre.startswith("fecha_") else LARGO if largo else CORTO
+    return _columna(nombre, etiqueta(BuenaPractica, nombre), ancho, grupo=grupo)
 
 
 def columnas_catalogo(datos_personales: bool = False) -> list[Columna]:
-    """Columnas de la hoja «Catálogo», en orden: clave, valoración, avisos y campos de la ficha."""
+    """Columnas de la hoja «Catálogo», en orden: primero las que se imprimen (identificación, práctica,
+    estado y valoración), luego justificaciones, avisos y el resto de los campos de la ficha."""
     personales = set(campos_personales(BuenaPractica))
     humanos = _titulos_humanos()
+    p, v = GRUPO_PRACTICA, GRUPO_VALORACION
     columnas = [
-        _columna("archivo", TITULO_ARCHIVO, 32.0, HERRAMIENTA),
-        _ficha("nombre"),
-        _columna("estado", TITULO_ESTADO, 16.0, HERRAMIENTA),
-        _columna("nivel", TITULO_NIVEL, 14.0, NIVEL),
-        _columna("revisar", TITULO_REVISAR, 22.0, HUMANA),
+        _columna("archivo", TITULO_ARCHIVO, 28.0, HERRAMIENTA, p),
+        _ficha("nombre", p),
+        *(_ficha(nombre, p) for nombre in CAMPOS_IMPRESOS if nombre not in personales or datos_personales),
+        _columna("estado", TITULO_ESTADO, 16.0, HERRAMIENTA, p),
+        _columna("nivel", TITULO_NIVEL, 14.0, NIVEL, p),
     ]
-    columnas += [_columna(f"{c}.respuesta", titulo_criterio(c), 13.0, RESPUESTA) for c in CRITERIOS]
+    columnas += [_columna(f"{c}.respuesta", titulo_criterio(c), 13.0, RESPUESTA, v) for c in CRITERIOS]
+    columnas += [
+        _columna("fecha", humanos["fecha"], 12.0, FECHA, v),
+        _columna("revisar", TITULO_REVISAR, 22.0, HUMANA, v),
+    ]
     columnas += [_columna(f"{c}.justificacion", titulo_justificacion(c), 30.0, HUMANA) for c in CRITERIOS]
     columnas += [
         _columna("evaluador", humanos["evaluador"], 20.0, HUMANA),
-        _columna("fecha", humanos["fecha"], 12.0, FECHA),
         _columna("notas", TITULO_NOTAS, 40.0, HUMANA),
         _columna("motivo", TITULO_MOTIVO, 48.0, HERRAMIENTA),
         _columna("cambio", TITULO_CAMBIO, 16.0, HERRAMIENTA),
@@ -66,7 +78,8 @@ def columnas_catalogo(datos_personales: bool = False) -> list[Columna]:
         _columna("encabezado.version", etiqueta(Encabezado, "version"), 10.0),
     ]
     for nombre in BuenaPractica.model_fields:
-        if nombre in CAMPOS_NO_IMPRESOS or nombre == "nombre" or (nombre in personales and not datos_personales):
+        if (nombre in CAMPOS_NO_IMPRESOS or nombre == "nombre" or nombre in CAMPOS_IMPRESOS
+                or (nombre in personales and not datos_personales)):
             continue
         columnas.append(_ficha(nombre))
     columnas.append(_columna("huella", TITULO_HUELLA, 20.0, HERRAMIENTA))
@@ -80,6 +93,6 @@ def columnas_retiradas() -> list[Columna]:
 
 
 __all__ = [
-    "FECHA", "FICHA", "HERRAMIENTA", "HUMANA", "NIVEL", "RESPUESTA", "TITULO_CAMBIO", "TITULO_ESTADO",
+    "CAMPOS_IMPRESOS", "FECHA", "FICHA", "GRUPO_PRACTICA", "GRUPO_VALORACION", "HERRAMIENTA", "HUMANA", "NIVEL", "RESPUESTA", "TITULO_CAMBIO", "TITULO_ESTADO",
     "TITULO_MOTIVO", "TITULO_NIVEL", "Columna", "columnas_catalogo", "columnas_retiradas",
 ]

@@ -5,7 +5,11 @@ Hojas:
 - **Catálogo**: una fila por ficha. Las columnas de valoración tienen lista desplegable
   (Sí / No / Sin valorar); «Nivel DAFP» es una fórmula que Excel y LibreOffice recalculan con la
   misma regla que :func:`~acuerdo_docs.esquemas.valoracion.derivar_nivel`.
-- **Fichas retiradas**: lo que una persona escribió sobre fichas que ya no están en la carpeta.
+- **Fichas retiradas**: lo que una persona escribió sobre fichas que ya no están en la carpeta
+  (solo si hay alguna).
+
+Al imprimir van las columnas marcadas ``imprimir`` (juntas al principio de la hoja), al 80 %,
+como la matriz, con el alto de cada fila calculado para su texto.
 - **Resumen**: conteos por estado, nivel, dependencia y año, y los cambios de esta ejecución.
 
 Un texto del usuario nunca se vuelve fórmula (``=``, ``+``, ``-``, ``@`` quedan como texto con
@@ -25,6 +29,7 @@ from openpyxl.cell.cell import Cell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ...esquemas.comun import etiqueta
@@ -37,10 +42,14 @@ from ...salida.excel import (
     COLOR_SUBENCABEZADO,
     FORMATO_FECHA,
     FUENTE,
+    alto_fila,
     libro_a_bytes,
     parece_formula,
+    texto_encabezado_pagina,
     valor_seguro,
 )
+from ...salida.medidas import ancho_texto, unidades_para
+from ..matriz.impresion import ESCALA, MARGEN_LATERAL, cortes
 from .columnas import FECHA, HUMANA, LARGO, NIVEL, RESPUESTA, Columna, columnas_catalogo, columnas_retiradas
 from .fusion import EntradaCatalogo, InformeCatalogo
 from .lectura import ESTADOS, FilaCatalogo
@@ -53,27 +62,28 @@ FILAS_LIBRES = 0
 _TITULO = Font(name=FUENTE, bold=True, color="FFFFFF")
 _TITULO_HUMANO = Font(name=FUENTE, bold=True)
 PAGINAS_DE_ANCHO = 2
-"""Al imprimir, cada hoja cabe en este número de páginas de ancho (carta horizontal)."""
+"""Al imprimir, las columnas marcadas ``imprimir`` caben en este número de páginas de ancho (carta horizontal)."""
+COLUMNAS_TITULO = {HOJA_CATALOGO: 2, HOJA_RETIRADAS: 1}
+"""Columnas que se repiten en cada página impresa: archivo (y nombre de la práctica)."""
 _FONDO_TITULO = PatternFill(fill_type="solid", start_color=COLOR_ENCABEZADO, end_color=COLOR_ENCABEZADO)
 _FONDO_HUMANO = PatternFill(fill_type="solid", start_color="FFF2CC", end_color="FFF2CC")
 _AJUSTE = Alignment(wrap_text=True, vertical="top")
 _ARRIBA = Alignment(vertical="top")
+_FECHA = Alignment(horizontal="center", vertical="top")
 _CENTRO = Alignment(wrap_text=True, horizontal="center", vertical="center")
 
 
-def _imprimir(ws: Any, titulo: str, *, titulos: bool = True) -> None:
-    """Carta horizontal, a lo sumo dos páginas de ancho (las que haga falta de alto), fila de títulos repetida
-    y pie «Página X de Y»: la misma configuración para Excel, LibreOffice y ``--pdf``."""
+def _imprimir(ws: Any, titulo: str, *, escala: int = ESCALA) -> None:
+    """Carta horizontal a escala fija (la letra de 9 pt queda en 7,2 pt, como en la matriz) y pie
+    «Página X de Y»: la misma configuración para Excel, LibreOffice y ``--pdf``."""
     ws.page_setup.orientation = "landscape"
     ws.page_setup.paperSize = Worksheet.PAPERSIZE_LETTER
-    ws.page_setup.fitToWidth = PAGINAS_DE_ANCHO
-    ws.page_setup.fitToHeight = 0  # 0: las páginas de alto que haga falta
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.page_margins.left = ws.page_margins.right = 0.4
-    ws.page_margins.top, ws.page_margins.bottom = 0.6, 0.6
-    if titulos:
-        ws.print_title_rows = "1:1"
-    ws.oddHeader.center.text = titulo
+    ws.page_setup.scale = escala
+    ws.sheet_properties.pageSetUpPr.fitToPage = False
+    ws.page_margins.left = ws.page_margins.right = MARGEN_LATERAL
+    ws.page_margins.top, ws.page_margins.bottom = 0.75, 0.6
+    ws.page_margins.header, ws.page_margins.footer = 0.3, 0.3
+    ws.oddHeader.center.text = texto_encabezado_pagina(titulo)
     ws.oddFooter.center.text = "Página &P de &N"
     for parte in (ws.oddHeader.center, ws.oddFooter.center):
         parte.font = f"{FUENTE},Regular"
@@ -96,9 +106,18 @@ class _Hoja:
         for i, c in enumerate(columnas, start=1):
             self.ws.column_dimensions[get_column_letter(i)].width = c.ancho
         self.ws.freeze_panes = "C2"
+        self.impresas = [c for c in columnas if c.imprimir]
         _imprimir(self.ws, titulo)
+        titulo_cols = COLUMNAS_TITULO.get(titulo, 0)
+        self.ws.print_title_rows = "1:1"
+        if titulo_cols:
+            self.ws.print_title_cols = f"A:{get_column_letter(titulo_cols)}"
+        for col in cortes([c.ancho for c in self.impresas], [c.grupo for c in self.impresas], titulo_cols):
+            self.ws.col_breaks.append(Break(id=col))
         self.filas = 1
-        self.ws.row_dimensions[1].height = 48.0  # tres líneas: LibreOffice no agranda la fila al abrir
+        # LibreOffice no agranda la fila al abrir: el alto se calcula (al menos tres líneas)
+        self.ws.row_dimensions[1].height = max(48.0, alto_fila(
+            ((c.etiqueta, c.ancho) for c in self.impresas), negrita=True, alto_linea=12.5))
         self.ws.append([self._titulo(c) for c in columnas])
 
     def _titulo(self, columna: Columna) -> Cell:
@@ -122,19 +141,27 @@ class _Hoja:
             celda.data_type = "s"  # un texto del usuario nunca es fórmula
             if parece_formula(limpio):
                 celda.quotePrefix = True
-            celda.alignment = _AJUSTE if columna.ancho >= LARGO or "\n" in limpio else _ARRIBA
+            ajustar = columna.imprimir or columna.ancho >= LARGO or "\n" in limpio
+            celda.alignment = _AJUSTE if ajustar else _ARRIBA
         elif isinstance(limpio, date):
             celda.number_format = FORMATO_FECHA
-            celda.alignment = _ARRIBA
+            celda.alignment = _FECHA
         return celda
 
     def agregar(self, datos: dict[str, Any]) -> None:
-        self.ws.append([self._celda(c, datos.get(c.clave)) for c in self.columnas])
+        celdas = [self._celda(c, datos.get(c.clave)) for c in self.columnas]
+        # Alto según lo que se imprime: los textos largos de las demás columnas se leen en el libro.
+        self.ws.row_dimensions[self.filas + 1].height = alto_fila(
+            (celda.value, c.ancho) for celda, c in zip(celdas, self.columnas, strict=True)
+            if c.imprimir and c.rol != NIVEL)  # la fórmula del nivel no es su texto
+        self.ws.append(celdas)
         self.filas += 1
 
     def cerrar(self) -> None:
         ultima = get_column_letter(len(self.columnas))
         self.ws.auto_filter.ref = f"A1:{ultima}{max(self.filas, 2)}"
+        if self.impresas:  # el papel lleva las columnas marcadas, que van juntas al principio
+            self.ws.print_area = f"A1:{get_column_letter(len(self.impresas))}{self.filas}"
         if self.filas < 2:
             return
         respuestas = [c for c in self.columnas if c.rol == RESPUESTA]
@@ -199,51 +226,64 @@ class LibroCatalogo:
 
     def terminar(self, retiradas: Iterable[EntradaHumana], informe: InformeCatalogo | None = None) -> bytes:
         self.catalogo.cerrar()
-        hoja = _Hoja(self.wb, HOJA_RETIRADAS, columnas_retiradas())
-        for previa in retiradas:
-            hoja.agregar({"archivo": previa.archivo, "huella": previa.huella, "notas": previa.notas,
-                          "revisar": previa.revisar, **datos_valoracion(previa.valoracion)})
-        hoja.cerrar()
+        retiradas = list(retiradas)
+        if retiradas:  # sin fichas retiradas no hay hoja (ni una página impresa solo con títulos)
+            hoja = _Hoja(self.wb, HOJA_RETIRADAS, columnas_retiradas())
+            for previa in retiradas:
+                hoja.agregar({"archivo": previa.archivo, "huella": previa.huella, "notas": previa.notas,
+                              "revisar": previa.revisar, **datos_valoracion(previa.valoracion)})
+            hoja.cerrar()
         self._resumen(informe)
         return libro_a_bytes(self.wb, titulo="Catálogo de buenas prácticas de gestión pública")
 
     def _resumen(self, informe: InformeCatalogo | None) -> None:
+        total = sum(self.estados.values())
+        bloques: list[tuple[str, list[tuple[str, int]]]] = [
+            ("Total de archivos", [("Archivos leídos (.docx y .json)", total)]),
+            ("Estado", [(e, self.estados[e]) for e in ESTADOS if self.estados[e]]),
+            ("Nivel DAFP (según la valoración)", [(n, self.niveles[n]) for n in NIVELES if self.niveles[n]]
+             + [("Con la valoración marcada para revisar", self.revisar)]),
+            (f"{etiqueta(BuenaPractica, 'dependencia')} (fichas correctas)",
+             sorted(self.dependencias.items(), key=lambda par: (-par[1], par[0]))),
+            (f"{etiqueta(BuenaPractica, 'fecha_inicio')}: año (fichas correctas)", sorted(self.anios.items())),
+        ]
+        if informe is not None and informe.anterior is not None:
+            bloques.append(("Cambios respecto al catálogo anterior", [
+                ("Sin cambios", informe.sin_cambios), ("Nuevas", len(informe.nuevas)),
+                ("Cambiadas", len(informe.cambiadas)), ("Movidas", len(informe.movidas)),
+                ("Restauradas", len(informe.restauradas)), ("Desaparecidas", len(informe.desaparecidas)),
+                ("Conflictos de valoración", len(informe.conflictos)),
+            ]))
         ws = self.wb.create_sheet(HOJA_RESUMEN)
-        _imprimir(ws, HOJA_RESUMEN, titulos=False)
-        ws.column_dimensions["A"].width = 52.0
+        _imprimir(ws, HOJA_RESUMEN, escala=100)
+        # Los títulos caben en una línea; un nombre largo (una dependencia) se ajusta y su fila crece.
+        ancho = max(52.0, *(unidades_para(ancho_texto(t, _TITULO_HUMANO.sz or 11.0, negrita=True)) for t, _ in bloques))
+        ws.column_dimensions["A"].width = ancho
         ws.column_dimensions["B"].width = 12.0
-
-        def bloque(titulo: str, conteo: list[tuple[str, int]]) -> None:
+        fondo = PatternFill(fill_type="solid", start_color=COLOR_SUBENCABEZADO, end_color=COLOR_SUBENCABEZADO)
+        fila = 0
+        for titulo, conteo in bloques:
             a, b = WriteOnlyCell(ws, titulo), WriteOnlyCell(ws, "Fichas")
             for c in (a, b):
                 c.font = _TITULO_HUMANO
-                c.fill = PatternFill(fill_type="solid", start_color=COLOR_SUBENCABEZADO, end_color=COLOR_SUBENCABEZADO)
+                c.fill = fondo
             ws.append([a, b])
+            fila += 1
             for nombre, cantidad in conteo:
                 celda = WriteOnlyCell(ws, None)
                 texto = valor_seguro(_texto_celda(nombre))  # p. ej. una dependencia: dato del usuario
                 celda.value = texto
                 celda.data_type = "s"
+                celda.alignment = _AJUSTE
                 if parece_formula(texto):
                     celda.quotePrefix = True
-                ws.append([celda, cantidad])
+                fila += 1
+                ws.row_dimensions[fila].height = alto_fila([(texto, ancho)])
+                numero = WriteOnlyCell(ws, cantidad)
+                numero.alignment = _ARRIBA
+                ws.append([celda, numero])
             ws.append([])
-
-        total = sum(self.estados.values())
-        bloque("Total de archivos", [("Archivos leídos (.docx y .json)", total)])
-        bloque("Estado", [(e, self.estados[e]) for e in ESTADOS if self.estados[e]])
-        bloque("Nivel DAFP (según la valoración)", [(n, self.niveles[n]) for n in NIVELES if self.niveles[n]]
-               + [("Con la valoración marcada para revisar", self.revisar)])
-        bloque(f"{etiqueta(BuenaPractica, 'dependencia')} (fichas correctas)",
-               sorted(self.dependencias.items(), key=lambda par: (-par[1], par[0])))
-        bloque(f"{etiqueta(BuenaPractica, 'fecha_inicio')}: año (fichas correctas)", sorted(self.anios.items()))
-        if informe is not None and informe.anterior is not None:
-            bloque("Cambios respecto al catálogo anterior", [
-                ("Sin cambios", informe.sin_cambios), ("Nuevas", len(informe.nuevas)),
-                ("Cambiadas", len(informe.cambiadas)), ("Movidas", len(informe.movidas)),
-                ("Restauradas", len(informe.restauradas)), ("Desaparecidas", len(informe.desaparecidas)),
-                ("Conflictos de valoración", len(informe.conflictos)),
-            ])
+            fila += 1
 
 
 def libro_catalogo(filas: Iterable[FilaCatalogo], *, datos_personales: bool = False) -> bytes:
