@@ -12,6 +12,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from ...esquemas.acuerdo import ESTADOS_COMPROMISO, TIPOS_COMPROMISO, AcuerdoSimbolico, Compromiso
 from ...esquemas.comun import etiqueta
+from ...formulas import lista_en_linea
 from ...salida.excel import alto_fila, escribir_celda, escribir_encabezados, fijar_anchos
 
 HOJA_COMPROMISOS = "Compromisos"
@@ -49,15 +50,14 @@ def hoja_compromisos(ws: Worksheet, acuerdo: AcuerdoSimbolico) -> int:
             ws.row_dimensions[fila].height = alto_fila([(compromiso.descripcion, ANCHOS[3]),
                                                         (actor.entidad, ANCHOS[1])])
     ultima = fila + FILAS_EXTRA_COMPROMISOS
-    opciones = ",".join(ESTADOS_COMPROMISO.values())
-    lista = DataValidation(type="list", formula1=f'"{opciones}"', allow_blank=True, showErrorMessage=True,
-                           showInputMessage=True)
+    lista = DataValidation(type="list", formula1=lista_en_linea(ESTADOS_COMPROMISO.values()), allow_blank=True,
+                           showErrorMessage=True, showInputMessage=True)
     lista.errorTitle = "Valor no válido"
     lista.error = "Elija pendiente, en curso o cumplido."
     lista.promptTitle = "Estado del compromiso"
     lista.prompt = "Pendiente, En curso o Cumplido."
     lista.add(f"E{FILA_TITULOS_COMPROMISOS + 1}:E{ultima}")
-    tipos = DataValidation(type="list", formula1='"' + ",".join(TIPOS_COMPROMISO.values()) + '"', allow_blank=True,
+    tipos = DataValidation(type="list", formula1=lista_en_linea(TIPOS_COMPROMISO.values()), allow_blank=True,
                            showErrorMessage=True)
     tipos.add(f"C{FILA_TITULOS_COMPROMISOS + 1}:C{ultima}")
     ws.add_data_validation(lista)
