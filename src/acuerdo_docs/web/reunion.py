@@ -62,7 +62,8 @@ async def estado(request: Request) -> Response:
     app, borrador = _acuerdo(request)
     if request.query_params.get("version") == str(borrador.version):
         return Response(status_code=204, headers={"cache-control": "no-store"})
-    pagina: Response = app.pagina("reunion_estado.html", **_contexto(borrador))
+    modelo, _errores = app.validar(borrador.tipo, borrador.datos)
+    pagina: Response = app.pagina("reunion_estado.html", **_contexto(borrador, modelo is not None))
     return pagina
 
 
