@@ -33,9 +33,16 @@ from acuerdo_docs.documentos.matriz import (
     libro_para_imprimir,
 )
 from acuerdo_docs.documentos.matriz.impresion import disponible
-from acuerdo_docs.documentos.matriz.ruta import FILA_RUTA_TITULOS, MESES, TITULOS_AVANCE, TITULOS_RUTA
+from acuerdo_docs.documentos.matriz.ruta import (
+    ANCHO_SEMANA,
+    COL_RUTA_SEMANAS,
+    FILA_RUTA_TITULOS,
+    MESES,
+    TITULOS_AVANCE,
+    TITULOS_RUTA,
+)
 from acuerdo_docs.salida.excel import libro_a_bytes
-from acuerdo_docs.salida.medidas import ancho_palabra_mas_larga
+from acuerdo_docs.salida.medidas import ancho_palabra_mas_larga, ancho_texto, unidades_para
 
 EJEMPLOS = Path(__file__).resolve().parents[1] / "src" / "acuerdo_docs" / "ejemplos"
 ID_RIESGO = re.compile(r"^R\d+$")
@@ -247,3 +254,40 @@ def test_hoja_de_ruta_cada_pagina_dice_su_mes(libro_acuerdo: openpyxl.Workbook) 
     for col in primeras:
         dia = ws.cell(FILA_RUTA_TITULOS, col).value
         assert ws.cell(FILA_RUTA_TITULOS - 1, col).value == f"{MESES[dia.month - 1]} {dia.year}"
+
+
+def test_hoja_de_ruta_cada_pagina_empieza_en_un_mes_con_su_rotulo_entero(libro_acuerdo: openpyxl.Workbook) -> None:
+    """Antes, la página 2 empezaba en la última semana de julio: «jul 2023» quedaba en «jul» (lo tapaba «ago 2023»)."""
+    ws = libro_acuerdo[HOJA_RUTA]
+    primeras = [b.id + 1 for b in ws.col_breaks.brk]
+    assert primeras
+    for col in primeras:
+        assert col > COL_RUTA_SEMANAS
+        dia, antes = ws.cell(FILA_RUTA_TITULOS, col).value, ws.cell(FILA_RUTA_TITULOS, col - 1).value
+        assert (dia.year, dia.month) != (antes.year, antes.month), dia  # primera semana de su mes en la hoja
+        rotulo = ws.cell(FILA_RUTA_TITULOS - 1, col).value
+        libres = 1  # columnas hasta el rótulo siguiente: ahí cabe el rótulo de la página
+        while ws.cell(FILA_RUTA_TITULOS - 1, col + libres).value is None and col + libres <= ws.max_column:
+            libres += 1
+        assert unidades_para(ancho_texto(rotulo, negrita=True)) <= libres * ANCHO_SEMANA, (rotulo, libres)
+
+
+def test_hoja_de_ruta_cada_pagina_repite_la_fecha_de_corte(libro_acuerdo: openpyxl.Workbook) -> None:
+    """Las columnas repetidas (A:B) llevan el rótulo «Fecha de corte:»; su valor (C2) no se repite solo."""
+    ws = libro_acuerdo[HOJA_RUTA]
+    for col in [b.id + 1 for b in ws.col_breaks.brk]:
+        assert ws.cell(2, col).value == "=$C$2"  # una fórmula: cambiar la fecha en C2 cambia todas las páginas
+
+
+@pytest.mark.libreoffice
+def test_pdf_hoja_de_ruta_fecha_de_corte_y_mes_en_cada_pagina(pdfs: dict[str, Path]) -> None:
+    acuerdo = json.loads((EJEMPLOS / "acuerdo_ejemplo.json").read_text(encoding="utf-8"))
+    corte = acuerdo.get("fecha_corte") or acuerdo["fecha"]
+    dia = "/".join(reversed(str(corte)[:10].split("-")))
+    paginas = [t for t, _, _ in _paginas(pdfs["acuerdo"]) if "Fase" in t and "Actividad" in t]
+    assert len(paginas) >= 2
+    for texto in paginas:
+        assert f"Fecha de corte: {dia}" in " ".join(texto.split()), texto[:300]
+        fila_meses = next(linea for linea in texto.splitlines() if re.search(r"\b(%s) \d{4}" % "|".join(MESES), linea))
+        primero = fila_meses.split()[:2]  # el rótulo de la primera semana de la página, entero
+        assert primero[0] in MESES and re.fullmatch(r"\d{4}", primero[1]), fila_meses

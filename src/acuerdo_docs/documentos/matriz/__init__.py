@@ -50,6 +50,7 @@ from .ruta import (
     HOJA_AVANCE,
     HOJA_RUTA,
     formula_estado,
+    grupos_ruta,
     hoja_avance,
     hoja_ruta,
     resumen_avance,
@@ -105,7 +106,7 @@ def _imprimir(hojas: list[_Hoja], matriz: Any, cols: list[Columna], enc: dict[st
     for hoja, filas_titulo, columnas_titulo, ultima_fila in hojas:
         dimensiones = [hoja.column_dimensions[get_column_letter(i)] for i in range(1, hoja.max_column + 1)]
         anchos = [0.0 if d.hidden else d.width or 13 for d in dimensiones]  # lo plegado no se imprime
-        grupos = [c.grupo for c in cols] if hoja is matriz else None
+        grupos = [c.grupo for c in cols] if hoja is matriz else grupos_ruta(hoja) if hoja.title == HOJA_RUTA else None
         impresion.configurar(hoja, enc, hoja.title, anchos=anchos, grupos=grupos, filas_titulo=filas_titulo,
                              columnas_titulo=columnas_titulo, ultima_fila=ultima_fila)
         if hoja.title == HOJA_RUTA:  # cada página del diagrama dice de qué mes es su primera semana

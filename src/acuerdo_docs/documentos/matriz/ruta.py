@@ -8,6 +8,7 @@ estado, el diagrama semanal y los avances se recalculan. Las mismas reglas en Py
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -32,6 +33,7 @@ from ...salida.excel import (
     fijar_anchos,
     relleno,
 )
+from ...salida.medidas import ancho_texto, unidades_para
 from .hoja_matriz import COLOR_CALCULADA
 
 HOJA_RUTA = "Hoja de ruta"
@@ -41,6 +43,9 @@ COL_RUTA_SEMANAS = 9
 """Primera columna de semanas del Gantt (columnas A..H: fase … estado)."""
 FILAS_EXTRA_RUTA = 10
 CELDA_CORTE = "C2"
+CELDA_CORTE_ABSOLUTA = "$C$2"
+FORMATO_FECHA_CORTE = "24/10/2023"
+"""Lo más ancho que muestra la celda de la fecha de corte (para repetirla en cada página del diagrama)."""
 CELDA_AVANCE_GLOBAL = "G2"
 TITULOS_RUTA = ["Fase", "Actividad", "Responsable", "Entidad", "Inicio", "Fin", "Avance", "Estado"]
 TITULOS_AVANCE = ["Actor", "Entidad", "Hitos", "Completados", "Vencidos", "Avance promedio"]
@@ -182,12 +187,30 @@ def _mes(dia: date) -> str:
     return f"{MESES[dia.month - 1]} {dia.year}"
 
 
+def grupos_ruta(ws: Worksheet) -> list[str]:
+    """Grupos de columnas para repartir la hoja en páginas: cada columna de la tabla sola y las semanas
+    por mes, así cada página del diagrama empieza en la primera semana de un mes (su rótulo cabe entero)."""
+    grupos = []
+    for col in range(1, ws.max_column + 1):
+        dia = ws.cell(FILA_RUTA_TITULOS, col).value
+        grupos.append(f"{dia.year}-{dia.month}" if col >= COL_RUTA_SEMANAS and isinstance(dia, date) else str(col))
+    return grupos
+
+
 def rotular_paginas(ws: Worksheet, primeras: Sequence[int]) -> None:
-    """Mes sobre la primera semana de cada página impresa del diagrama (si no lo tiene ya)."""
+    """Cada página impresa del diagrama dice el mes de su primera semana y, en la fila de la fecha de corte,
+    repite esa fecha (una fórmula sobre C2): las columnas repetidas (A:B) solo llevan su rótulo."""
+    semanas = unidades_para(ancho_texto(FORMATO_FECHA_CORTE)) / ANCHO_SEMANA
     for col in primeras:
         dia = ws.cell(FILA_RUTA_TITULOS, col).value
-        if col >= COL_RUTA_SEMANAS and isinstance(dia, date) and ws.cell(FILA_RUTA_TITULOS - 1, col).value is None:
+        if col < COL_RUTA_SEMANAS or not isinstance(dia, date):
+            continue
+        if ws.cell(FILA_RUTA_TITULOS - 1, col).value is None:
             escribir_celda(ws, FILA_RUTA_TITULOS - 1, col, _mes(dia), estilo={"negrita": True})
+        celda = escribir_formula(ws, 2, col, f"={CELDA_CORTE_ABSOLUTA}")
+        aplicar_estilo(celda, formato=FORMATO_FECHA, horizontal="left")
+        ultima = min(col + math.ceil(semanas) - 1, ws.max_column)
+        ws.merge_cells(start_row=2, start_column=col, end_row=2, end_column=ultima)
 
 
 def hoja_avance(ws: Worksheet, actores: Mapping[str, str], f0: int, ultima: int) -> None:
