@@ -32,6 +32,7 @@ from acuerdo_docs.documentos.matriz import (
     construir_libro,
     libro_para_imprimir,
 )
+from acuerdo_docs.documentos.matriz.compromisos import titulos_compromisos
 from acuerdo_docs.documentos.matriz.impresion import disponible
 from acuerdo_docs.documentos.matriz.ruta import (
     ANCHO_SEMANA,
@@ -178,7 +179,8 @@ def test_pdf_cada_pagina_lleva_riesgos_mapa_ruta_o_avance(pdfs: dict[str, Path],
         assert min(tamanos) >= 7 - 0.05, (nombre, n, min(tamanos))
         assert "Cómo usar el libro" not in texto and "Catálogos del método" not in texto, (nombre, n)
         ids = [p for p in palabras if ID_RIESGO.match(p["text"])]
-        utiles = len(ids) >= 1 or any(t in texto for t in ("Mapa de calor —", "Hoja de ruta —", "Avance por actor"))
+        utiles = len(ids) >= 1 or any(t in texto for t in ("Mapa de calor —", "Hoja de ruta —", "Avance por actor",
+                                                                 "Compromisos de los actores"))
         assert utiles, (nombre, n, texto[:200])
         if ids:  # en una página de la matriz, cada riesgo lleva datos más allá de las columnas repetidas
             assert any(p["x0"] > 300 and not ID_RIESGO.match(p["text"]) for p in palabras), (nombre, n)
@@ -195,7 +197,7 @@ def _vocabulario() -> set[str]:
     for c in columnas_matriz(3):
         palabras.update(c.etiqueta.split())
         palabras.update(c.grupo.split())
-    for titulo in (*TITULOS_RUTA, *TITULOS_AVANCE, *MESES):
+    for titulo in (*TITULOS_RUTA, *TITULOS_AVANCE, *titulos_compromisos(), *MESES):
         palabras.update(titulo.split())
     return palabras
 
@@ -212,7 +214,9 @@ def test_pdf_titulos_de_columna_sin_palabras_partidas(pdfs: dict[str, Path], nom
         # La banda de títulos: desde la fila de grupos (o de meses) hasta la primera fila de datos.
         datos = [p["top"] for p in palabras if p["top"] > ancla["bottom"] + 2 and p["x0"] < ancla["x1"] + 2]
         fin = min(datos) - 1
-        banda = [p for p in palabras if ancla["top"] - 16 < p["top"] < fin]
+        # Avance y Compromisos no tienen fila de grupos: encima de sus títulos va la explicación.
+        arriba = 2 if ancla["text"] == "Actor" else 16
+        banda = [p for p in palabras if ancla["top"] - arriba < p["top"] < fin]
         for p in banda:
             t = p["text"]
             assert t in vocabulario or t.isdigit() or re.fullmatch(r"\d{4}", t), (nombre, t, texto[:80])

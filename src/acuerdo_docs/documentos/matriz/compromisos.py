@@ -13,7 +13,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from ...esquemas.acuerdo import ESTADOS_COMPROMISO, TIPOS_COMPROMISO, AcuerdoSimbolico, Compromiso
 from ...esquemas.comun import etiqueta
 from ...formulas import lista_en_linea
-from ...salida.excel import alto_fila, escribir_celda, escribir_encabezados, fijar_anchos
+from ...salida.excel import alto_fila, anchos_con_titulos, escribir_celda, escribir_encabezados, fijar_anchos
 
 HOJA_COMPROMISOS = "Compromisos"
 FILA_TITULOS_COMPROMISOS = 3
@@ -38,7 +38,11 @@ def hoja_compromisos(ws: Worksheet, acuerdo: AcuerdoSimbolico) -> int:
     escribir_celda(ws, 2, 1, explicacion, estilo={"ajustar": True})
     ws.merge_cells(start_row=2, start_column=1, end_row=2, end_column=len(ANCHOS))
     ws.row_dimensions[2].height = alto_fila([(explicacion, sum(ANCHOS))])
-    escribir_encabezados(ws, FILA_TITULOS_COMPROMISOS, titulos_compromisos())
+    titulos = titulos_compromisos()
+    anchos = anchos_con_titulos(titulos, ANCHOS)  # ningún título partido a media palabra
+    escribir_encabezados(ws, FILA_TITULOS_COMPROMISOS, titulos)
+    # LibreOffice no agranda la fila al abrir: «Tipo de compromiso» en dos líneas, entera
+    ws.row_dimensions[FILA_TITULOS_COMPROMISOS].height = alto_fila(zip(titulos, anchos), negrita=True)
     fila = FILA_TITULOS_COMPROMISOS
     for actor in acuerdo.actores:
         for compromiso in actor.compromisos:
@@ -63,7 +67,7 @@ def hoja_compromisos(ws: Worksheet, acuerdo: AcuerdoSimbolico) -> int:
     ws.add_data_validation(lista)
     ws.add_data_validation(tipos)
     ws.freeze_panes = f"A{FILA_TITULOS_COMPROMISOS + 1}"
-    fijar_anchos(ws, ANCHOS)
+    fijar_anchos(ws, anchos)
     return ultima
 
 
