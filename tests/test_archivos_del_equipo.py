@@ -482,3 +482,66 @@ def test_lo_que_viene_y_orden_de_hitos_del_libro(tmp_path: Path) -> None:
     esperados = [h.actividad for h in sorted(acuerdo.hoja_de_ruta, key=lambda h: (h.fin, h.inicio))
                  if h.avance < 100 and (fecha < h.fin <= hasta or fecha < h.inicio <= hasta)]
     assert [v["actividad"] for v in proximos] == esperados and esperados
+
+
+# ------------------------------------------------------------------ 7. un encabezado por acuerdo
+
+
+def _cartagena() -> dict:
+    datos = _datos()
+    datos["encabezado"] = {"entidad": "ALCALDÍA MAYOR DE CARTAGENA", "codigo": "PLA-FT-087"}
+    datos.pop("facilitador", None)
+    return datos
+
+
+def _encabezado_libro(ruta: Path) -> dict[str, str]:
+    ws = openpyxl.load_workbook(ruta)["Matriz"]
+    valores = {}
+    for fila in ws.iter_rows(min_row=1, max_row=8):
+        for i, celda in enumerate(fila[:-1]):
+            if isinstance(celda.value, str) and celda.value.endswith(":"):
+                siguiente = next((c.value for c in fila[i + 1:] if c.value is not None), None)
+                valores.setdefault(celda.value.rstrip(":"), siguiente)
+    return valores
+
+
+def test_un_encabezado_por_acuerdo_sin_bogota_en_otra_entidad(tmp_path: Path) -> None:
+    from test_seguimiento import _texto_docx
+
+    acuerdo = AcuerdoSimbolico.model_validate(_cartagena())
+    assert "iBO" not in acuerdo.encabezado.procedimiento and "iBO" not in acuerdo.facilitador.equipo
+    assert acuerdo.facilitador.entidad == "ALCALDÍA MAYOR DE CARTAGENA"
+    libro = ad.generar_matriz_riesgos(acuerdo, tmp_path / "m.xlsx")
+    enc = _encabezado_libro(libro)
+    assert enc["CÓDIGO"] == "PLA-FT-087" and enc["Entidad"] == "ALCALDÍA MAYOR DE CARTAGENA"
+    assert "iBO" not in enc["PROCEDIMIENTO"]
+    # El equipo corrige la versión en el libro: sobrevive al corte y al siguiente libro.
+    wb = openpyxl.load_workbook(libro)
+    ws = wb["Matriz"]
+    celda = next(c for fila in ws.iter_rows(min_row=1, max_row=8) for c in fila if c.value == "VERSIÓN:")
+    ws.cell(celda.row, celda.column + 1).value = "02"
+    wb.save(libro)
+    resultado = registrar_corte(acuerdo, libro, CORTE_1, tmp_path / "s")
+    assert resultado.acuerdo.encabezado.version == "02"
+    assert any(str(c) == "Encabezado: VERSIÓN: 01 → 02" for c in resultado.cambios)
+    assert _encabezado_libro(resultado.carpeta / "matriz_riesgos.xlsx")["VERSIÓN"] == "02"
+    def con_encabezado(ruta: Path) -> str:
+        import docx
+
+        doc = docx.Document(str(ruta))
+        celdas = [c.text for s in doc.sections for t in s.header.tables for f in t.rows for c in f.cells]
+        parrafos = [p.text for s in doc.sections for p in s.header.paragraphs]
+        return "\n".join([*celdas, *parrafos])  # solo el encabezado (el cuerpo trae datos de los actores)
+
+    for texto in (con_encabezado(resultado.carpeta / "informe_seguimiento.docx"),
+                  con_encabezado(resultado.carpeta / "acuerdo.docx")):
+        assert "ALCALDÍA MAYOR DE CARTAGENA" in texto and "PLA-FT-087" in texto
+        assert "BOGOTÁ" not in texto and "iBO" not in texto
+    # --encabezado en la orden.
+    nuevo = _json(tmp_path, "encabezado.json", {"codigo": "PLA-FT-099", "version": "03"})
+    r = cli("seguimiento", str(resultado.carpeta / "acuerdo.json"), str(resultado.carpeta / "matriz_riesgos.xlsx"),
+            "--corte", "2024-04-15", "-o", str(tmp_path / "s"), "--encabezado", str(nuevo))
+    assert r.returncode == 0, r.stderr
+    guardado = json.loads((tmp_path / "s" / "corte_2024-04-15" / "acuerdo.json").read_text(encoding="utf-8"))
+    assert guardado["encabezado"]["codigo"] == "PLA-FT-099" and guardado["encabezado"]["version"] == "03"
+    assert _encabezado_libro(tmp_path / "s" / "corte_2024-04-15" / "matriz_riesgos.xlsx")["CÓDIGO"] == "PLA-FT-099"

@@ -175,7 +175,7 @@ def test_encabezado_y_datos(libro: openpyxl.Workbook, riesgos: list[Riesgo]) -> 
     ws = libro[HOJA_MATRIZ]
     textos = [str(c.value) for fila in ws.iter_rows(max_row=6) for c in fila if c.value is not None]
     assert "MATRIZ DE RIESGOS" in textos
-    assert "Alta Consejería Distrital de TIC" in textos
+    assert "ALCALDÍA MAYOR DE BOGOTÁ D.C." in textos  # la entidad del encabezado del acuerdo (issue 24.7)
     assert "Movilidad segura en entornos escolares" in textos
     assert "PROCESO:" in textos and "CÓDIGO:" in textos
     assert any(c.value == date(2023, 10, 24) or getattr(c.value, "date", lambda: None)() == date(2023, 10, 24)
@@ -527,7 +527,7 @@ def test_acuerdo_real(ruta_acuerdo_real: Path, acuerdo_real: Any) -> None:
         r.id for r in acuerdo_real.riesgos
     ]
     textos = [c.value for fila in ws.iter_rows(max_row=6) for c in fila]
-    assert acuerdo_real.desafio.nombre in textos and acuerdo_real.facilitador.entidad in textos
+    assert acuerdo_real.desafio.nombre in textos and acuerdo_real.encabezado.entidad in textos
     assert acuerdo_real.encabezado.proceso in textos
     ((_, celdas),) = list(wb.defined_names["Actores"].destinations)
     assert [f[0].value for f in wb[HOJA_CATALOGOS][celdas.replace("$", "")]] == [a.id for a in acuerdo_real.actores]

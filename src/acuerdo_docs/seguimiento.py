@@ -11,17 +11,18 @@ aparece: nunca queda a medias.
 from __future__ import annotations
 
 import io
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from .documentos.acuerdo import json_acuerdo, renderizar_acuerdo
 from .documentos.infografia import renderizar_infografia
 from .documentos.matriz import generar_matriz_riesgos
 from .documentos.seguimiento import agregar_corte, linea_base, renderizar_informe_seguimiento
-from .errores import ErrorEntrada
-from .esquemas.acuerdo import AcuerdoSimbolico
+from .errores import ErrorEntrada, validar
+from .esquemas.acuerdo import AcuerdoSimbolico, EncabezadoAcuerdo
 from .lectores.actualizacion import Cambio, actualizar_acuerdo, cambios_validacion
 from .lectores.matriz_xlsx import AvisoCelda
 from .salida.archivos import publicar_carpeta, respaldar_si_editado
@@ -119,6 +120,7 @@ def registrar_corte(
     publico: bool = False,
     extras: Callable[[AcuerdoSimbolico, date], dict[str, bytes]] | None = None,
     entradas: Iterable[str | Path] = (),
+    encabezado: Mapping[str, Any] | None = None,
 ) -> ResultadoCorte:
     """Registra el corte ``corte`` con lo que dice ``libro`` y escribe su carpeta dentro de ``carpeta``.
 
@@ -140,10 +142,14 @@ def registrar_corte(
                 "cópiela a otra carpeta o elija otra salida con -o"
             )
     revisar_historia(acuerdo, corte, Path(carpeta))
+    if encabezado is not None:  # un encabezado nuevo manda sobre el del JSON y el del libro
+        nuevo_encabezado = validar(EncabezadoAcuerdo, {**acuerdo.encabezado.model_dump(), **encabezado})
     cambios: list[Cambio] = []
     avisos: list[AvisoCelda] = []
     base = linea_base(acuerdo, corte)
     actualizado = actualizar_acuerdo(base, libro, cambios=cambios, avisos=avisos)
+    if encabezado is not None:
+        actualizado = actualizado.model_copy(update={"encabezado": nuevo_encabezado})
     previos = [c for c in base.seguimiento if c.fecha < corte]
     if previos:  # una validación que cambió en el JSON desde el corte anterior también es un cambio
         cambios += cambios_validacion(previos[-1].validados, actualizado)

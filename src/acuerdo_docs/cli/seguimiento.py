@@ -42,6 +42,9 @@ def registrar(ordenes: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
                    help="carpeta donde se crea corte_AAAA-MM-DD/ con los documentos del corte")
     p.add_argument("--desde", type=comun.fecha_argumento, metavar="AAAA-MM-DD",
                    help="compara con el corte guardado de esta fecha (por omisión, el anterior)")
+    p.add_argument("--encabezado", type=Path, metavar="JSON",
+                   help="JSON con el encabezado del acuerdo (entidad, proceso, procedimiento, codigo, version):"
+                        " reemplaza el del acuerdo y el del libro en este corte y los siguientes")
     comun.agregar_publico(p)
     comun.agregar_si_editado(p)
     p.set_defaults(ejecutar=ejecutar)
@@ -68,7 +71,8 @@ def ejecutar(args: argparse.Namespace) -> int:
     _revisar_orden(args.acuerdo, args.libro)
     acuerdo = cargar_acuerdo(comun.leer_json(args.acuerdo))
     resultado = registrar_corte(acuerdo, args.libro, args.corte, args.salida, desde=args.desde,
-                                publico=args.publico, entradas=[args.acuerdo])
+                                publico=args.publico, entradas=[args.acuerdo],
+                                encabezado=comun.leer_json(args.encabezado) if args.encabezado else None)
     comun.decir(f"Corte del {args.corte.isoformat()}: {len(resultado.cambios)} cambio(s) leídos del libro.")
     for cambio in resultado.cambios[:MAX_CAMBIOS_EN_PANTALLA]:
         comun.decir(f"  - {str(cambio)}")

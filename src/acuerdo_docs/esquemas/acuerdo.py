@@ -147,6 +147,11 @@ def estado_hito(inicio: date, fin: date, avance: float, referencia: date) -> Est
 # ------------------------------------------------------------------ modelos
 
 
+ENTIDAD_BOGOTA = "ALCALDÍA MAYOR DE BOGOTÁ D.C."
+PROCEDIMIENTO_NEUTRO = "Innovación pública"
+"""Procedimiento por omisión cuando el acuerdo es de otra entidad (no el del laboratorio iBO de Bogotá)."""
+
+
 class EncabezadoAcuerdo(Encabezado):
     """Encabezado del acuerdo: la misma familia que la ficha, con valores propios y configurables.
 
@@ -352,6 +357,21 @@ class AcuerdoSimbolico(Modelo):
         "Historia de cortes (la escribe «acuerdo-docs seguimiento»): una foto por fecha de corte, en orden.",
         default_factory=list,
     )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _sin_valores_de_bogota_en_otra_entidad(cls, datos: Any) -> Any:
+        """Otra entidad (encabezado.entidad) no hereda el procedimiento ni el facilitador de iBO (Bogotá)."""
+        if not isinstance(datos, dict) or not isinstance(datos.get("encabezado"), dict):
+            return datos
+        entidad = limpiar_texto(datos["encabezado"].get("entidad") or "")
+        if not entidad or normalizar_clave(entidad) == normalizar_clave(ENTIDAD_BOGOTA):
+            return datos
+        datos = dict(datos)
+        datos["encabezado"] = {"procedimiento": PROCEDIMIENTO_NEUTRO, **datos["encabezado"]}
+        if not datos.get("facilitador"):
+            datos["facilitador"] = {"entidad": entidad, "equipo": ""}
+        return datos
 
     @field_validator("actores")
     @classmethod

@@ -18,7 +18,15 @@ from pydantic import ValidationError
 from ..claves import normalizar_clave
 from ..errores import ErrorCampo, ErrorEntrada, ErrorValidacion, ruta_desde_texto, traducir
 from ..esquemas import metodo_riesgo
-from ..esquemas.acuerdo import ESTADOS_COMPROMISO, AcuerdoSimbolico, Actor, Compromiso, CompromisoEnCorte, Hito
+from ..esquemas.acuerdo import (
+    ESTADOS_COMPROMISO,
+    AcuerdoSimbolico,
+    Actor,
+    Compromiso,
+    CompromisoEnCorte,
+    EncabezadoAcuerdo,
+    Hito,
+)
 from ..esquemas.comun import etiqueta, fecha_corta
 from ..esquemas.riesgo import Control, Riesgo
 from .matriz_xlsx import AvisoCelda, DatosMatriz, leer_matriz
@@ -243,6 +251,10 @@ def actualizar_acuerdo(
                                           else "el libro")
     nuevo = acuerdo.model_dump()
     nuevo["riesgos"] = [r.model_dump() for r in datos.riesgos]
+    # El encabezado editado en el libro sobrevive al siguiente corte (el nombre del formato es el de cada documento).
+    # Solo de un libro que sabe de qué acuerdo es: uno anterior ponía otros valores (la entidad facilitadora).
+    encabezado_libro = datos.encabezado if datos.acuerdo_id is not None else {}
+    nuevo["encabezado"] = {**nuevo["encabezado"], **encabezado_libro}
     errores_compromisos = _aplicar_compromisos(nuevo, datos)
     if errores_compromisos:
         raise ErrorValidacion(errores_compromisos, "El libro no concuerda con el acuerdo")
@@ -259,6 +271,10 @@ def actualizar_acuerdo(
         cambios += cambios_riesgos(acuerdo.riesgos, resultado.riesgos)
         entidades = {a.id: a.entidad for a in resultado.actores}
         cambios += cambios_compromisos(acuerdo.estado_compromisos(), resultado.estado_compromisos(), entidades)
+        for campo in encabezado_libro:
+            if getattr(acuerdo.encabezado, campo) != getattr(resultado.encabezado, campo):
+                cambios.append(Cambio("Encabezado", etiqueta(EncabezadoAcuerdo, campo),
+                                      getattr(acuerdo.encabezado, campo), getattr(resultado.encabezado, campo)))
         if acuerdo.fecha_corte != resultado.fecha_corte:
             cambios.append(Cambio("Acuerdo", etiqueta(AcuerdoSimbolico, "fecha_corte"),
                                   _mostrar(acuerdo.fecha_corte), _mostrar(resultado.fecha_corte)))

@@ -98,6 +98,8 @@ class DatosMatriz:
     celdas: dict[Ruta, str] = field(default_factory=dict)
     """Celda de origen de cada dato: ``("riesgos", 0, "probabilidad") -> "Matriz!F10"``."""
     avisos: list[AvisoCelda] = field(default_factory=list)
+    encabezado: dict[str, str] = field(default_factory=dict)
+    """Encabezado escrito en la hoja Matriz (entidad, proceso, procedimiento, codigo, version)."""
     compromisos: list[dict[str, Any]] | None = None
     """Filas de la hoja Compromisos (actor, tipo, descripcion, estado, evidencia), o ``None`` si no la hay."""
     acuerdo_id: str | None = None
@@ -322,6 +324,26 @@ def _leer_hitos(ws: Hoja, titulos: int, datos: DatosMatriz, errores: list[ErrorC
     return hitos
 
 
+ROTULOS_ENCABEZADO = {"entidad": "entidad", "proceso": "proceso", "procedimiento": "procedimiento",
+                      "codigo": "codigo", "version": "version"}
+"""Rótulos del bloque de encabezado de la hoja Matriz (``PROCESO:``…) → campo del encabezado del acuerdo."""
+
+
+def _leer_encabezado(hoja: Hoja, titulos: int) -> dict[str, str]:
+    """Lo que dice el bloque de encabezado (arriba de los títulos): rótulo «PROCESO:» y su valor a la derecha."""
+    encabezado: dict[str, str] = {}
+    for numero in range(1, titulos):
+        valores = hoja.fila(numero)
+        for i, valor in enumerate(valores):
+            campo = ROTULOS_ENCABEZADO.get(normalizar_clave(_texto(valor).rstrip(":")))
+            if campo is None or campo in encabezado:
+                continue
+            siguiente = next((_texto(v) for v in valores[i + 1:] if _texto(v)), "")
+            if siguiente:
+                encabezado[campo] = siguiente
+    return encabezado
+
+
 TITULOS_COMPROMISO = {"actor": "actor", "entidad": ""}
 """Títulos de la hoja Compromisos que no son campos de Compromiso (la entidad se muestra, no se lee)."""
 
@@ -406,6 +428,7 @@ def _leer_libro(libro: Any, ruta: Path) -> DatosMatriz:
     datos.acuerdo_id = propiedades.get(PROPIEDAD_ID) or None
     datos.desafio = propiedades.get(PROPIEDAD_DESAFIO) or None
     errores: list[ErrorCampo] = []
+    datos.encabezado = _leer_encabezado(*hallada)
     crudos_riesgos = _leer_riesgos(*hallada, datos, errores)
     requeridos_ruta = {_clave(etiqueta(Hito, "actividad")), _clave(etiqueta(Hito, "responsable"))}
     ruta_hallada = _buscar_hoja(libro, ruta.name, "Hoja de ruta", requeridos_ruta, datos.avisos)

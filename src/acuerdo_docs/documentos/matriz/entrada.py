@@ -89,8 +89,8 @@ def encabezado_matriz(encabezado: EncabezadoMatriz | Mapping[str, Any] | None, o
                       entidad: str | None) -> dict[str, str]:
     """Encabezado del formato: el dado, o el de la matriz, o el proceso del acuerdo; lo demás por omisión.
 
-    Del encabezado de un acuerdo se toman entidad, proceso y procedimiento: el formato, el
-    código y la versión de la matriz son otros (los de :class:`EncabezadoMatriz`).
+    Del encabezado de un acuerdo se toma todo menos el nombre del formato: la matriz, el informe y la
+    infografía de un acuerdo llevan su mismo encabezado (entidad, proceso, procedimiento, código, versión).
     """
     datos = {k: str(getattr(EncabezadoMatriz(), k)) for k in CLAVES_ENCABEZADO}
     fuente: dict[str, Any] = {}
@@ -98,8 +98,8 @@ def encabezado_matriz(encabezado: EncabezadoMatriz | Mapping[str, Any] | None, o
         fuente = validar(EncabezadoMatriz, encabezado).model_dump()
     elif isinstance(origen, MatrizRiesgos):
         fuente = origen.encabezado.model_dump()
-    elif origen is not None:
-        fuente = origen.encabezado.model_dump(include={"entidad", "proceso", "procedimiento"})
+    elif origen is not None:  # un solo encabezado por acuerdo: el del acuerdo, con el nombre de este formato
+        fuente = origen.encabezado.model_dump(exclude={"formato"})
     for k in CLAVES_ENCABEZADO:
         valor = fuente.get(k)
         if valor is not None and str(valor).strip():
@@ -118,9 +118,9 @@ def texto_desafio(origen: Origen) -> str:
 
 
 def entidad_de(origen: Origen) -> str | None:
-    """La entidad del encabezado: la facilitadora del acuerdo o la de la matriz."""
+    """La entidad del encabezado: la del encabezado del acuerdo o la de la matriz."""
     if origen is None:
         return None
     if isinstance(origen, MatrizRiesgos):
         return origen.entidad or None
-    return origen.facilitador.entidad or None
+    return origen.encabezado.entidad or None
