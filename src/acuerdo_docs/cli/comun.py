@@ -170,22 +170,27 @@ def _no_es_json(ruta: Path, datos: bytes) -> str | None:
     return None
 
 
+def leer_archivo(ruta: Path, limite: int, que: str, *, entrada: str = "de entrada") -> bytes:
+    """Los bytes de un archivo de entrada, con mensajes claros (ausente, carpeta, demasiado grande)."""
+    if ruta.is_dir():
+        raise ErrorEntrada(f"{ruta} es una carpeta: se esperaba {que}")
+    if not ruta.is_file():
+        raise ErrorEntrada(f"No existe el archivo {entrada}: {ruta}")
+    if ruta.stat().st_size > limite:
+        raise ErrorEntrada(f"{ruta}: pesa más de {limite // MB} MB, el máximo de {que}")
+    try:
+        return ruta.read_bytes()
+    except OSError as exc:
+        raise ErrorEntrada(f"No se pudo leer {ruta}: {causa_sistema(exc)}") from None
+
+
 def leer_json(ruta: Path) -> Any:
     """Lee un archivo JSON con mensajes claros (ausente, vacío, un .docx, JSON mal formado)."""
     if str(ruta) == "-":
         entrada = getattr(sys.stdin, "buffer", None)
         datos = entrada.read() if entrada is not None else sys.stdin.read().encode("utf-8")
     else:
-        if ruta.is_dir():
-            raise ErrorEntrada(f"{ruta} es una carpeta: se esperaba un archivo JSON")
-        if not ruta.is_file():
-            raise ErrorEntrada(f"No existe el archivo de entrada: {ruta}")
-        if ruta.stat().st_size > LIMITE_BYTES_JSON:
-            raise ErrorEntrada(f"{ruta}: pesa más de {LIMITE_BYTES_JSON // MB} MB, el máximo de un JSON de datos")
-        try:
-            datos = ruta.read_bytes()
-        except OSError as exc:
-            raise ErrorEntrada(f"No se pudo leer {ruta}: {causa_sistema(exc)}") from None
+        datos = leer_archivo(ruta, LIMITE_BYTES_JSON, "un JSON de datos")
     if motivo := _no_es_json(ruta, datos):
         raise ErrorEntrada(f"{ruta}: {motivo}")
     try:
