@@ -23,8 +23,8 @@ def exigir_extra_web() -> None:
         pytest.skip('falta el extra web: pip install "acuerdo-docs[web]"')
 
 
-def cliente(datos: Path, con_token: bool = True, **kwargs: Any) -> Any:
-    """Un TestClient de Starlette contra una app nueva en ``datos`` (cookie del token ya puesta)."""
+def cliente(datos: Path, con_token: bool = True, bd: str | None = None, **kwargs: Any) -> Any:
+    """Un TestClient de Starlette contra una app nueva en ``datos`` (y ``bd``, si se da; cookie del token puesta)."""
     exigir_extra_web()
     import warnings
 
@@ -33,7 +33,7 @@ def cliente(datos: Path, con_token: bool = True, **kwargs: Any) -> Any:
         from starlette.testclient import TestClient
     from acuerdo_docs.web.app import crear_app
 
-    c = TestClient(crear_app(datos, None, TOKEN, **kwargs), base_url="http://127.0.0.1:8765")
+    c = TestClient(crear_app(datos, bd, TOKEN, **kwargs), base_url="http://127.0.0.1:8765")
     if con_token:
         c.cookies.set("acuerdo_docs_sesion", TOKEN)
     return c

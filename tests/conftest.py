@@ -104,3 +104,36 @@ def _cache_pruebas(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def _cache_xdg(_cache_pruebas: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Los perfiles de LibreOffice en caché (salida/pdf/cache.py) van a un temporal, nunca a ~/.cache."""
     monkeypatch.setenv("XDG_CACHE_HOME", str(_cache_pruebas))
+
+
+@pytest.fixture(scope="session")
+def cluster_postgres() -> Iterable[object]:
+    """Un PostgreSQL desechable para toda la sesión (tests/apoyo_postgres.py); en CI nunca se omite."""
+    from apoyo_postgres import ClusterPostgres, exigir_postgres
+
+    cluster = ClusterPostgres(exigir_postgres())
+    try:
+        cluster.iniciar()
+        yield cluster
+    finally:
+        cluster.detener()
+
+
+BASES = ["sqlite", "postgresql"]
+
+
+def _url_bd(request: pytest.FixtureRequest) -> str | None:
+    if request.param == "sqlite":
+        return None  # la app usa la SQLite de su carpeta de datos (lo de siempre)
+    return request.getfixturevalue("cluster_postgres").base_nueva()  # type: ignore[no-any-return]
+
+
+@pytest.fixture(params=BASES)
+def url_bd(request: pytest.FixtureRequest) -> str | None:
+    """La base de una prueba web: None (SQLite en su carpeta) o una base PostgreSQL vacía."""
+    return _url_bd(request)
+
+
+@pytest.fixture(params=BASES, scope="module")
+def url_bd_modulo(request: pytest.FixtureRequest) -> str | None:
+    return _url_bd(request)

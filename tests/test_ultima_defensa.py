@@ -188,12 +188,41 @@ ENTRADAS: dict[str, Invocaciones] = {
     # El servidor web: su entrada son formularios (tests/test_web_*.py); aquí, el fallo inesperado y Ctrl-C.
     "web": lambda t, v: [["web", "--no-abrir", "--datos", str(t / "datos"), "--puerto", "0"]],
 }
+
+def _respaldo_vacio(t: Path) -> Path:
+    ruta = t / "respaldo.json"
+    ruta.write_text('{"formato": "acuerdo-docs-respaldo", "version_formato": 1, "borradores": []}', encoding="utf-8")
+    return ruta
+
+
+# Las acciones de una orden («orden acción»): también cada una con sus entradas.
+ACCIONES: dict[str, Invocaciones] = {
+    "plantilla verificar": _plantilla,
+    "plantilla copiar": lambda t, v: [["plantilla", "copiar", "ficha", "-o", str(t / "p.docx")]],
+    "web migrar": lambda t, v: [["web", "migrar", "--datos", str(t / "datos")]],
+    "web respaldo": lambda t, v: [["web", "respaldo", "--datos", str(t / "datos"), "-o", str(t / "r.json")]],
+    "web restaurar": lambda t, v: [["web", "restaurar", str(_respaldo_vacio(t)), "--datos", str(t / "datos")]],
+}
 CON_NUMEROS = ["ficha", "acuerdo", "riesgos", "lote", "extraer", "catalogo", "infografia", "seguimiento"]
 
 
 def test_cada_orden_tiene_sus_entradas() -> None:
     faltan = sorted(set(ORDENES) - set(ENTRADAS))
     assert not faltan, f"órdenes nuevas sin entradas en tests/test_ultima_defensa.py: {faltan}"
+
+
+def test_cada_accion_tiene_sus_entradas() -> None:
+    import argparse
+
+    from acuerdo_docs.cli import construir_parser
+
+    parser = construir_parser()
+    ordenes = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    acciones = {f"{orden} {accion}" for orden, sub in ordenes.choices.items() for a in sub._actions
+                if isinstance(a, argparse._SubParsersAction) for accion in a.choices}
+    assert acciones, "no se encontró ninguna acción: ¿cambió la forma de registrarlas?"
+    faltan = sorted(acciones - set(ACCIONES))
+    assert not faltan, f"acciones nuevas sin entradas en tests/test_ultima_defensa.py: {faltan}"
 
 
 def _correr(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str]:
@@ -214,7 +243,7 @@ def test_no_finitos_en_cada_orden(orden: str, valor: str, tmp_path: Path,
         assert codigo in CODIGOS_DE_DATOS, (argv, codigo, err)
 
 
-@pytest.mark.parametrize("orden", sorted(ORDENES))
+@pytest.mark.parametrize("orden", sorted(ORDENES) + sorted(ACCIONES))
 def test_fallo_inesperado_una_linea_codigo_4(orden: str, tmp_path: Path, capsys: pytest.CaptureFixture[str],
                                             monkeypatch: pytest.MonkeyPatch) -> None:
     from acuerdo_docs.cli import comun
@@ -231,7 +260,7 @@ def test_fallo_inesperado_una_linea_codigo_4(orden: str, tmp_path: Path, capsys:
         args.ejecutar = fallo
         return args
 
-    argv = ENTRADAS[orden](tmp_path, None)[0]  # las entradas, antes de romper nada
+    argv = {**ENTRADAS, **ACCIONES}[orden](tmp_path, None)[0]  # las entradas, antes de romper nada
     monkeypatch.setattr(comun.Parser, "parse_args", analizar_y_romper)
     codigo, err = _correr(argv, capsys)
     assert codigo == 4, err

@@ -17,14 +17,23 @@ from acuerdo_docs.esquemas.publicado import esquema_publicado  # noqa: E402
 from acuerdo_docs.web import documentos as docs  # noqa: E402
 
 
-@pytest.fixture(scope="module")
-def acuerdo_importado(tmp_path_factory):
-    c = cliente(tmp_path_factory.mktemp("web"))
+def _importar(c):
     datos = ad.ejemplo_acuerdo().model_dump(mode="json", exclude_none=True)
     r = c.post("/importar/json", data={"_csrf": csrf(c)}, follow_redirects=False,
                files={"archivo": ("acuerdo.json", json.dumps(datos).encode(), "application/json")})
     assert r.status_code == 303
     return c, r.headers["location"].split("?")[0]
+
+
+@pytest.fixture(scope="module")
+def acuerdo_importado(tmp_path_factory, url_bd_modulo):
+    """El acuerdo de ejemplo importado, en SQLite y en PostgreSQL (el JSONB no debe cambiar un byte)."""
+    return _importar(cliente(tmp_path_factory.mktemp("web"), bd=url_bd_modulo))
+
+
+@pytest.fixture(scope="module")
+def acuerdo_en_sqlite(tmp_path_factory):
+    return _importar(cliente(tmp_path_factory.mktemp("web")))
 
 
 def test_revision_y_descargas_son_los_bytes_de_la_biblioteca(acuerdo_importado, monkeypatch):
@@ -49,8 +58,7 @@ def test_revision_y_descargas_son_los_bytes_de_la_biblioteca(acuerdo_importado, 
     assert todo.read("acuerdo.docx") == ad.renderizar_acuerdo(modelo)
 
 
-def test_nombres_de_archivo_sin_datos_personales(acuerdo_importado):
-    c, direccion = acuerdo_importado
+def test_nombres_de_archivo_sin_datos_personales():
     for d in docs.DOCUMENTOS["acuerdo"]:
         assert d.archivo.replace("_", "").replace(".", "").isalnum()
 
@@ -130,12 +138,12 @@ def test_reunion_marca_validaciones_y_responde_204_sin_cambios(acuerdo_importado
 
 
 @pytest.mark.libreoffice
-def test_pdfa_con_libreoffice(acuerdo_importado):
+def test_pdfa_con_libreoffice(acuerdo_en_sqlite):
     from conftest import exigir_libreoffice
     from pypdf import PdfReader
 
     exigir_libreoffice()
-    c, direccion = acuerdo_importado
+    c, direccion = acuerdo_en_sqlite
     assert "Acuerdo en PDF/A" in c.get(f"{direccion}/revisar").text
     r = c.get(f"{direccion}/descargar/pdf")
     assert r.status_code == 200 and r.content.startswith(b"%PDF")

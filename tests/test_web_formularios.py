@@ -20,6 +20,12 @@ def c(tmp_path):
     return cliente(tmp_path)
 
 
+@pytest.fixture
+def c_bd(tmp_path, url_bd):
+    """Un cliente en SQLite y en PostgreSQL: las pruebas de guardado corren en las dos bases."""
+    return cliente(tmp_path, bd=url_bd)
+
+
 def _etiquetas(html: str) -> dict[str, str]:
     return {m.group(1): re.sub(r"<[^>]+>", "", m.group(2)).strip()
             for m in re.finditer(r'<label for="([^"]+)">(.*?)</label>', html, re.S)}
@@ -52,7 +58,8 @@ def test_ficha_etiquetas_sin_dos_puntos_y_ayudas(c):
     assert 'aria-describedby="c-linea_base-ayuda"' in html
 
 
-def test_grupos_sin_javascript_anadir_quitar_y_foco(c):
+def test_grupos_sin_javascript_anadir_quitar_y_foco(c_bd):
+    c = c_bd
     direccion = nuevo(c, "acuerdo")
     token = csrf(c)
     filas = {f"actores.{i}.id": f"a{i}" for i in range(3)}
@@ -87,7 +94,8 @@ def test_maximo_de_filas_del_modelo(c):
     assert 'value="anadir:riesgos.0.controles"' not in r.text
 
 
-def test_error_resumen_enlaza_al_campo_de_la_fila(c):
+def test_error_resumen_enlaza_al_campo_de_la_fila(c_bd):
+    c = c_bd
     direccion = nuevo(c, "acuerdo")
     r = c.post(f"{direccion}/seccion/actores", data={
         "_csrf": csrf(c), "_accion": "guardar", "actores.0.id": "sdm", "actores.1.id": "idu",
@@ -110,7 +118,8 @@ def test_rutas_de_error_a_ids_en_un_lugar():
         "actores": [{"entidad": "A"}, {"entidad": "B"}], "retos": ["r"]}
 
 
-def test_fechas_dd_mm_aaaa_y_actores_de_una_lista(c):
+def test_fechas_dd_mm_aaaa_y_actores_de_una_lista(c_bd):
+    c = c_bd
     direccion = nuevo(c, "acuerdo")
     token = csrf(c)
     c.post(f"{direccion}/seccion/actores", data={"_csrf": token, "_accion": "guardar", "actores.0.id": "sdm",
@@ -121,11 +130,11 @@ def test_fechas_dd_mm_aaaa_y_actores_de_una_lista(c):
     assert 'value="04/03/2025"' in c.get(f"{direccion}/seccion/desafio").text
 
 
-def test_reinicio_en_los_mismos_datos_lista_los_borradores(tmp_path):
-    c = cliente(tmp_path)
+def test_reinicio_en_los_mismos_datos_lista_los_borradores(tmp_path, url_bd):
+    c = cliente(tmp_path, bd=url_bd)
     direccion = nuevo(c, "ficha")
     c.post(f"{direccion}/seccion/s1", data={"_csrf": csrf(c), "_accion": "guardar", "nombre": "Laboratorio abierto"})
-    otra = cliente(tmp_path)  # otro lanzamiento: otro token CSRF, la misma base
+    otra = cliente(tmp_path, bd=url_bd)  # otro lanzamiento: otro token CSRF, la misma base
     inicio = otra.get("/").text
     assert "Laboratorio abierto" in inicio and "Incompleto" in inicio
 
@@ -151,7 +160,8 @@ def test_formulario_desde_el_modelo():
     assert [s.clave for s in formulario.SECCIONES["ficha"]][:2] == ["s0", "s1"]
 
 
-def test_autoguardado_guarda_y_solo_senala_lo_mal_escrito(c):
+def test_autoguardado_guarda_y_solo_senala_lo_mal_escrito(c_bd):
+    c = c_bd
     direccion = nuevo(c, "ficha")
     r = c.post(f"{direccion}/seccion/s1", data={"_csrf": csrf(c), "_accion": "autoguardar",
                                                "nombre": "Práctica a medias", "correo": "no-es-correo"})

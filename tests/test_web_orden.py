@@ -15,7 +15,8 @@ import urllib.request
 from apoyo_web import exigir_extra_web
 
 
-def test_orden_web_imprime_la_url_con_token_y_sirve(tmp_path):
+def test_orden_web_imprime_la_url_con_token_y_sirve(tmp_path, url_bd):
+    """En SQLite (--datos) y en PostgreSQL (--bd postgresql+psycopg://…, migrada al iniciar)."""
     exigir_extra_web()
     enchufe = socket.socket()
     enchufe.bind(("127.0.0.1", 0))
@@ -23,7 +24,7 @@ def test_orden_web_imprime_la_url_con_token_y_sirve(tmp_path):
     enchufe.close()
     proceso = subprocess.Popen(
         [sys.executable, "-m", "acuerdo_docs.cli", "web", "--no-abrir", "--puerto", str(puerto),
-         "--datos", str(tmp_path)],
+         "--datos", str(tmp_path), *(["--bd", url_bd] if url_bd else [])],
         stderr=subprocess.PIPE, stdout=subprocess.PIPE, text=True, env={**os.environ, "PYTHONUNBUFFERED": "1"},
     )
     try:

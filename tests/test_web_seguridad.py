@@ -79,9 +79,10 @@ def test_cabeceras_de_seguridad_y_sin_datos_en_urls(c):
         a for a in __import__("re").findall(r'href="([^"]+)"', inicio.text))
 
 
-def test_guardado_cruzado_da_409_y_no_pisa(c, monkeypatch):
+def test_guardado_cruzado_da_409_y_no_pisa(tmp_path, url_bd, monkeypatch):
     from sqlalchemy.orm.exc import StaleDataError
 
+    c = cliente(tmp_path, bd=url_bd)
     direccion = nuevo(c, "ficha")
     almacen = c.app.app.state.acuerdo.almacen
 
@@ -93,13 +94,13 @@ def test_guardado_cruzado_da_409_y_no_pisa(c, monkeypatch):
     assert r.status_code == 409 and "vuelva a cargar" in r.text
 
 
-def test_bloqueo_optimista_de_verdad(tmp_path):
+def test_bloqueo_optimista_de_verdad(tmp_path, url_bd):
     from sqlalchemy.orm import Session
     from sqlalchemy.orm.exc import StaleDataError
 
     from acuerdo_docs.web.bd import Almacen, Borrador, url_sqlite
 
-    almacen = Almacen(url_sqlite(tmp_path))
+    almacen = Almacen(url_bd or url_sqlite(tmp_path))
     id_borrador = almacen.crear("ficha", {"nombre": "a"})
     with Session(almacen.motor) as lenta:
         vieja = lenta.get(Borrador, id_borrador)

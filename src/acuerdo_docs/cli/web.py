@@ -3,9 +3,19 @@
 from __future__ import annotations
 
 import argparse
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from ..errores import ErrorEntrada
+from ..limites_entrada import MB
+from ..salida.archivos import escribir_atomico
+from ..salida.destinos import comprobar_archivo
+from .comun import decir, leer_archivo
+
+LIMITE_RESPALDO = 512 * MB
+"""Un respaldo se lee entero en memoria: más que esto no es una base de borradores de una oficina."""
 
 INSTALAR = 'pip install "acuerdo-docs[web]"'
 
@@ -22,33 +32,173 @@ def registrar(ordenes: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         epilog=(
             "Ejemplos:\n"
             "  acuerdo-docs web\n"
-            "  acuerdo-docs web --puerto 8765 --datos ~/borradores --no-abrir\n\n"
-            "Códigos de salida: 0 al terminar con Ctrl+C; 2 si falta el extra web o el puerto está ocupado."
+            "  acuerdo-docs web --puerto 8765 --datos ~/borradores --no-abrir\n"
+            "  acuerdo-docs web --bd postgresql://acuerdo@localhost/acuerdo_docs\n"
+            "  acuerdo-docs web migrar --bd postgresql://acuerdo@localhost/acuerdo_docs\n"
+            "  acuerdo-docs web respaldo -o respaldo.json\n"
+            "  acuerdo-docs web restaurar respaldo.json\n\n"
+            "Códigos de salida: 0 al terminar con Ctrl+C; 2 si falta el extra web, el puerto está ocupado\n"
+            "o la base no responde."
         ),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     p.add_argument("--puerto", type=int, default=8765, help="puerto local (por omisión 8765)")
     p.add_argument("--anfitrion", default="127.0.0.1",
                    help="dirección en la que escucha (por omisión 127.0.0.1: solo este equipo)")
-    p.add_argument("--datos", type=Path, default=None, metavar="CARPETA",
-                   help="carpeta de la base SQLite de borradores (por omisión, la carpeta de datos del usuario)")
-    p.add_argument("--bd", default=None, metavar="URL",
-                   help="URL de base de datos SQLAlchemy (p. ej. postgresql://…); por omisión SQLite en --datos")
+    _agregar_base(p, argparse.Namespace(datos=None, bd=None))
     p.add_argument("--no-abrir", action="store_true", help="no abre el navegador; solo muestra la dirección")
     p.set_defaults(ejecutar=ejecutar)
+    acciones = p.add_subparsers(dest="accion", metavar="ACCIÓN", title="acciones (sin acción: inicia la app)",
+                                parser_class=type(p))
+    m = acciones.add_parser(
+        "migrar", help="lleva la base a la última versión de sus tablas (también se hace al iniciar)",
+        description=("Aplica las migraciones pendientes (Alembic «upgrade head») a la base de borradores: "
+                     "la SQLite de --datos o la de --bd. La app lo hace sola al iniciar; esta orden sirve "
+                     "para hacerlo antes, por ejemplo al actualizar el servidor de una oficina."),
+        epilog=("Ejemplos:\n  acuerdo-docs web migrar\n"
+                "  acuerdo-docs web migrar --bd postgresql://acuerdo@localhost/acuerdo_docs\n\n"
+                "Códigos de salida: 0 bien; 2 si la base no responde o falta el extra web."))
+    _agregar_base(m)
+    m.set_defaults(ejecutar=ejecutar_migrar)
+    r = acciones.add_parser(
+        "respaldo", help="escribe toda la base de borradores en un archivo JSON",
+        description=("Escribe todos los borradores (tipo, título, fechas, versión del esquema y datos) en un "
+                     "JSON que «acuerdo-docs web restaurar» vuelve a cargar, en SQLite o en PostgreSQL. "
+                     "Los datos de un borrador válido son válidos contra el esquema publicado "
+                     "(acuerdo-docs esquema ficha|acuerdo). El archivo se escribe entero o no se escribe."),
+        epilog=("Ejemplos:\n  acuerdo-docs web respaldo -o respaldo.json\n"
+                "  acuerdo-docs web respaldo --bd postgresql://acuerdo@localhost/acuerdo_docs -o respaldo.json\n\n"
+                "Códigos de salida: 0 bien; 2 si la base no responde o no se puede escribir el archivo."))
+    _agregar_base(r)
+    r.add_argument("-o", "--salida", type=Path, required=True, metavar="ARCHIVO",
+                   help="archivo JSON del respaldo (se reemplaza si existe)")
+    r.set_defaults(ejecutar=ejecutar_respaldo)
+    t = acciones.add_parser(
+        "restaurar", help="carga un respaldo JSON en una base vacía (o la reemplaza con --reemplazar)",
+        description=("Carga un respaldo hecho con «acuerdo-docs web respaldo», todo o nada (una sola "
+                     "transacción). Si la base ya tiene borradores no toca nada, salvo con --reemplazar, que "
+                     "los borra antes de cargar el respaldo."),
+        epilog=("Ejemplos:\n  acuerdo-docs web restaurar respaldo.json\n"
+                "  acuerdo-docs web restaurar respaldo.json --bd postgresql://acuerdo@localhost/acuerdo_docs\n"
+                "  acuerdo-docs web restaurar respaldo.json --reemplazar\n\n"
+                "Códigos de salida: 0 bien; 2 si el respaldo no es válido, la base tiene borradores "
+                "(sin --reemplazar) o no responde."))
+    _agregar_base(t)
+    t.add_argument("respaldo", type=Path, help="archivo JSON hecho con «acuerdo-docs web respaldo»")
+    t.add_argument("--reemplazar", action="store_true",
+                   help="borra los borradores que tenga la base y carga los del respaldo")
+    t.set_defaults(ejecutar=ejecutar_restaurar)
+
+
+def _agregar_base(p: argparse.ArgumentParser, valores: argparse.Namespace | None = None) -> None:
+    """--datos y --bd, antes o después de la acción (en la acción, sin pisar lo dado antes)."""
+    omision = argparse.SUPPRESS if valores is None else None
+    p.add_argument("--datos", type=Path, default=omision, metavar="CARPETA",
+                   help="carpeta de la base SQLite de borradores (por omisión, la carpeta de datos del usuario)")
+    p.add_argument("--bd", default=omision, metavar="URL",
+                   help="URL de la base (p. ej. postgresql://usuario@servidor/base); por omisión SQLite en --datos")
+
+
+def _falta_extra(exc: ImportError) -> ErrorEntrada:
+    return ErrorEntrada(
+        f"la orden web necesita componentes que no están instalados ({exc.name}); instálelos con: {INSTALAR}")
+
+
+@contextmanager
+def _base(args: argparse.Namespace) -> Iterator[Any]:
+    """La base de --bd o de --datos; si no responde, un error en español (sin la contraseña de la URL)."""
+    try:
+        from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, OperationalError
+
+        from ..web.bd import url_visible
+    except ImportError as exc:
+        raise _falta_extra(exc) from None
+    url = args.bd
+    try:
+        yield
+    except ImportError as exc:  # el controlador de la URL (p. ej. mysql) no está instalado
+        raise ErrorEntrada(f"no hay controlador para la base {url_visible(url or '')} ({exc.name}); "
+                           "use sqlite o postgresql") from None
+    except (ArgumentError, NoSuchModuleError):
+        raise ErrorEntrada(f"--bd no es una URL de base de datos que se entienda: {url_visible(url or '')} "
+                           "(ejemplo: postgresql://usuario@servidor/base)") from None
+    except (OperationalError, DBAPIError) as exc:
+        causa = str(getattr(exc, "orig", exc)).strip().splitlines()[0:1]
+        donde = url_visible(url) if url else "la base SQLite de --datos"
+        raise ErrorEntrada(f"no se pudo usar la base {donde}: {causa[0] if causa else type(exc).__name__}") from None
+
+
+def _url(args: argparse.Namespace) -> str:
+    from ..web.bd import url_sqlite
+    from ..web.servidor import carpeta_por_omision
+
+    if args.bd:
+        return str(args.bd)
+    carpeta = args.datos or carpeta_por_omision()
+    carpeta.mkdir(parents=True, exist_ok=True)
+    return url_sqlite(carpeta)
 
 
 def ejecutar(args: argparse.Namespace) -> int:
     try:
         from ..web.servidor import lanzar
     except ImportError as exc:
-        raise ErrorEntrada(
-            f"la orden web necesita componentes que no están instalados ({exc.name}); instálelos con: {INSTALAR}"
-        ) from None
+        raise _falta_extra(exc) from None
     try:
-        return lanzar(args.datos, args.bd, args.anfitrion, args.puerto, not args.no_abrir)
+        with _base(args):
+            return lanzar(args.datos, args.bd, args.anfitrion, args.puerto, not args.no_abrir)
     except OSError as exc:
         raise ErrorEntrada(
             f"no se pudo usar el puerto {args.puerto} en {args.anfitrion} ({exc.strerror}); "
             "si está ocupado, elija otro con --puerto"
         ) from None
+
+
+def ejecutar_migrar(args: argparse.Namespace) -> int:
+    with _base(args):
+        from ..web.bd import crear_motor, migrar
+
+        motor = crear_motor(_url(args))
+        try:
+            antes, ahora = migrar(motor)
+        finally:
+            motor.dispose()
+    if antes == ahora:
+        decir(f"La base ya estaba al día (migración {ahora}).")
+    else:
+        decir(f"Base migrada: de {antes or 'vacía'} a {ahora}.")
+    return 0
+
+
+def ejecutar_respaldo(args: argparse.Namespace) -> int:
+    comprobar_archivo(args.salida, str(args.salida))
+    with _base(args):
+        from ..web.bd import Almacen
+        from ..web.respaldo import respaldar
+
+        almacen = Almacen(_url(args))
+        try:
+            contenido = respaldar(almacen)
+            cuantos = almacen.cuantos()
+        finally:
+            almacen.motor.dispose()
+    escribir_atomico(args.salida, contenido)
+    decir(f"Respaldo de {cuantos} borrador(es) escrito en {args.salida}")
+    return 0
+
+
+def ejecutar_restaurar(args: argparse.Namespace) -> int:
+    ruta: Path = args.respaldo
+    contenido = leer_archivo(ruta, LIMITE_RESPALDO, "un respaldo", entrada="de respaldo")
+    with _base(args):
+        from ..web.bd import Almacen
+        from ..web.respaldo import leer_respaldo, restaurar
+
+        respaldo = leer_respaldo(contenido, str(ruta))
+        almacen = Almacen(_url(args))
+        try:
+            cuantos = restaurar(almacen, respaldo, reemplazar=args.reemplazar)
+        finally:
+            almacen.motor.dispose()
+    decir(f"Restaurados {cuantos} borrador(es) desde {ruta}")
+    return 0

@@ -12,7 +12,8 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import JSON, DateTime, Integer, String, create_engine, event, func, select
-from sqlalchemy.engine import Engine
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 
 VERSION_ESQUEMA = 1
@@ -20,6 +21,8 @@ VERSION_ESQUEMA = 1
 
 TIPOS = ("ficha", "acuerdo")
 MIGRACIONES = Path(__file__).with_name("migraciones")
+DATOS_JSON = JSON().with_variant(JSONB(), "postgresql")
+"""El JSON del borrador: JSONB en PostgreSQL (indexable, sin texto duplicado), JSON en SQLite."""
 
 
 class Base(DeclarativeBase):
@@ -32,7 +35,7 @@ class Borrador(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     tipo: Mapped[str] = mapped_column(String(16))
     titulo: Mapped[str] = mapped_column(String(300), default="")
-    datos: Mapped[dict[str, Any]] = mapped_column(JSON)
+    datos: Mapped[dict[str, Any]] = mapped_column(DATOS_JSON)
     version_esquema: Mapped[int] = mapped_column(Integer, default=VERSION_ESQUEMA)
     errores: Mapped[int] = mapped_column(Integer, default=0)
     creado: Mapped[datetime] = mapped_column(DateTime)
@@ -55,32 +58,74 @@ def url_sqlite(carpeta: Path) -> str:
     return f"sqlite:///{carpeta / 'acuerdo_docs.sqlite3'}"
 
 
+def normalizar_url(url: str) -> str:
+    """``postgresql://`` (o ``postgres://``) usa psycopg 3, el controlador del extra web (no psycopg2)."""
+    for prefijo in ("postgresql://", "postgres://"):
+        if url.startswith(prefijo):
+            return "postgresql+psycopg://" + url[len(prefijo):]
+    return url
+
+
+def url_visible(url: str) -> str:
+    """La URL sin la contraseña: la única forma en que una URL de base sale en un mensaje."""
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except Exception:  # noqa: BLE001 - una URL ilegible no se repite
+        return "(URL ilegible)"
+
+
+def crear_motor(url: str) -> Engine:
+    motor = create_engine(normalizar_url(url), pool_pre_ping=True)
+    if motor.dialect.name == "sqlite":
+        event.listen(motor, "connect", _sqlite_seguro)
+    return motor
+
+
 def _ahora() -> datetime:
     return datetime.now(UTC).replace(tzinfo=None, microsecond=0)
 
 
-def migrar(motor: Engine) -> None:
-    """Lleva la base a la última migración (``alembic upgrade head``), en la misma conexión."""
-    from alembic import command
+def _config() -> Any:
     from alembic.config import Config
 
     config = Config()
     config.set_main_option("script_location", str(MIGRACIONES))
     config.set_main_option("path_separator", "os")
     config.set_main_option("version_locations", str(MIGRACIONES / "versiones"))
-    with motor.begin() as conexion:
-        config.attributes["connection"] = conexion
-        command.upgrade(config, "head")
+    return config
+
+
+def revisiones(motor: Engine) -> tuple[str | None, str | None]:
+    """(la migración en que está la base, la última que trae el programa); ``None``: base vacía."""
+    from alembic.runtime.migration import MigrationContext
+    from alembic.script import ScriptDirectory
+
+    cabeza = ScriptDirectory.from_config(_config()).get_current_head()
+    with motor.connect() as conexion:
+        actual = MigrationContext.configure(conexion).get_current_revision()
+    return actual, cabeza
+
+
+def migrar(motor: Engine) -> tuple[str | None, str | None]:
+    """Lleva la base a la última migración (``alembic upgrade head``) si hace falta; devuelve (antes, ahora)."""
+    from alembic import command
+
+    actual, cabeza = revisiones(motor)
+    if actual != cabeza:
+        config = _config()
+        with motor.begin() as conexion:
+            config.attributes["connection"] = conexion
+            command.upgrade(config, "head")
+    return actual, cabeza
 
 
 class Almacen:
     """Los borradores de una base: crear, leer, guardar, duplicar, borrar y listar."""
 
-    def __init__(self, url: str) -> None:
-        self.motor = create_engine(url)
-        if self.motor.dialect.name == "sqlite":
-            event.listen(self.motor, "connect", _sqlite_seguro)
-        migrar(self.motor)
+    def __init__(self, url: str, migrar_al_iniciar: bool = True) -> None:
+        self.motor = crear_motor(url)
+        if migrar_al_iniciar:
+            migrar(self.motor)
 
     def crear(self, tipo: str, datos: dict[str, Any], titulo: str = "", errores: int = 0) -> int:
         if tipo not in TIPOS:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from alembic import op
+from sqlalchemy.dialects.postgresql import JSONB
 
 revision = "0001"
 down_revision = None
@@ -21,7 +22,7 @@ def upgrade() -> None:
         sa.Column("id", sa.Integer(), primary_key=True),
         sa.Column("tipo", sa.String(16), nullable=False),
         sa.Column("titulo", sa.String(300), nullable=False),
-        sa.Column("datos", sa.JSON(), nullable=False),
+        sa.Column("datos", sa.JSON().with_variant(JSONB(), "postgresql"), nullable=False),
         sa.Column("version_esquema", sa.Integer(), nullable=False),
         sa.Column("errores", sa.Integer(), nullable=False),
         sa.Column("creado", sa.DateTime(), nullable=False),

@@ -1,0 +1,93 @@
+"""Un clúster PostgreSQL desechable para las pruebas: initdb en una carpeta temporal, socket propio y
+un puerto libre de 127.0.0.1; se detiene y se borra al final de la sesión.
+
+initdb se niega a correr como root: siendo root, los binarios corren como el usuario ``postgres``
+(runuser). En CI (CI definido) un PostgreSQL ausente hace fallar las pruebas, nunca las omite.
+"""
+
+from __future__ import annotations
+
+import glob
+import itertools
+import os
+import shutil
+import socket
+import subprocess
+import tempfile
+from pathlib import Path
+
+import pytest
+
+BINARIOS = "/usr/lib/postgresql/*/bin"
+
+
+def binarios_postgres() -> Path | None:
+    candidatos = sorted(glob.glob(f"{BINARIOS}/initdb"), key=lambda r: int(Path(r).parent.parent.name)
+                        if Path(r).parent.parent.name.isdigit() else 0)
+    if candidatos:
+        return Path(candidatos[-1]).parent
+    initdb = shutil.which("initdb")
+    return Path(initdb).parent if initdb else None
+
+
+def exigir_postgres() -> Path:
+    carpeta = binarios_postgres()
+    if carpeta is None:
+        mensaje = (f"no se encontró PostgreSQL (initdb en {BINARIOS} ni en el PATH); "
+                   "instálelo con: apt-get install postgresql")
+        if os.environ.get("CI"):
+            pytest.fail(f"{mensaje}. En CI las pruebas de PostgreSQL no se omiten: .ci/run lo instala")
+        pytest.skip(mensaje)
+    return carpeta
+
+
+def _puerto_libre() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+class ClusterPostgres:
+    """Un servidor PostgreSQL propio de la sesión de pruebas; ``base_nueva()`` da una base vacía."""
+
+    def __init__(self, binarios: Path) -> None:
+        self.binarios = binarios
+        self.como_root = os.geteuid() == 0
+        self.carpeta = Path(tempfile.mkdtemp(prefix="acuerdo_pg_"))
+        self.datos = self.carpeta / "datos"
+        self.puerto = _puerto_libre()
+        self._numero = itertools.count(1)
+        if self.como_root:
+            shutil.chown(self.carpeta, "postgres", "postgres")
+
+    def _correr(self, *orden: str) -> None:
+        prefijo = ["runuser", "-u", "postgres", "--"] if self.como_root else []
+        hecho = subprocess.run([*prefijo, *orden], capture_output=True, text=True, timeout=120)
+        if hecho.returncode != 0:
+            raise RuntimeError(f"{orden[0]} falló ({hecho.returncode}): {hecho.stderr.strip()[-800:]}")
+
+    def iniciar(self) -> None:
+        self._correr(str(self.binarios / "initdb"), "-D", str(self.datos), "--no-sync", "-A", "trust",
+                     "-U", "postgres", "-E", "UTF8", "--locale=C.UTF-8")
+        opciones = f"-k {self.carpeta} -h 127.0.0.1 -p {self.puerto} -F -c shared_buffers=16MB -c max_connections=40"
+        self._correr(str(self.binarios / "pg_ctl"), "-D", str(self.datos), "-o", opciones,
+                     "-l", str(self.carpeta / "registro.txt"), "-w", "-t", "60", "start")
+
+    def detener(self) -> None:
+        try:
+            self._correr(str(self.binarios / "pg_ctl"), "-D", str(self.datos), "-m", "immediate", "-w", "stop")
+        finally:
+            shutil.rmtree(self.carpeta, ignore_errors=True)
+
+    def url(self, base: str = "postgres") -> str:
+        return f"postgresql+psycopg://postgres@127.0.0.1:{self.puerto}/{base}"
+
+    def base_nueva(self) -> str:
+        """Una base vacía (CREATE DATABASE): cada prueba con la suya, sin restos de otra."""
+        import psycopg
+
+        nombre = f"prueba_{next(self._numero)}"
+        with psycopg.connect(f"host=127.0.0.1 port={self.puerto} user=postgres dbname=postgres",
+                             autocommit=True) as conexion:
+            conexion.execute(f'CREATE DATABASE "{nombre}"')
+        return self.url(nombre)
