@@ -10,6 +10,7 @@ import webbrowser
 from pathlib import Path
 
 from .app import crear_app
+from .bd import url_visible
 from .seguridad import HOSTS_LOCALES
 
 
@@ -37,7 +38,7 @@ def lanzar(datos: Path | None, bd: str | None, anfitrion: str, puerto: int, abri
     nombre = f"[{anfitrion}]" if ":" in anfitrion else anfitrion
     url = f"http://{nombre}:{puerto}/?token={token}"
     print(f"acuerdo-docs web: los borradores se guardan en {carpeta}" if bd is None else
-          "acuerdo-docs web: los borradores se guardan en la base indicada con --bd", file=sys.stderr)
+          f"acuerdo-docs web: los borradores se guardan en {url_visible(bd)}", file=sys.stderr)
     print("Abra esta dirección en el navegador (el token cambia cada vez que se inicia):", file=sys.stderr)
     print(f"    {url}", file=sys.stderr, flush=True)
     print("Para terminar, pulse Ctrl+C.", file=sys.stderr, flush=True)
