@@ -24,7 +24,7 @@ from acuerdo_docs.salida.pdf import convertidor as modulo_convertidor
 
 pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="usa /proc (Linux)")
 
-FILAS = 40
+FILAS = 150
 
 
 def _soffice_vivos(marca: str) -> list[int]:
@@ -52,7 +52,7 @@ def libro(tmp_path_factory: pytest.TempPathFactory) -> Path:
 # mientras arranca LibreOffice, en plena generación y conversión, tras el primer PDF y
 # con varios PDF ya hechos; la señal al grupo (Ctrl-C en la terminal) o solo al proceso.
 MOMENTOS = [(0.3, "grupo"), (1.0, "grupo"), (2.0, "proceso"), ("pdf:1", "grupo"), ("pdf:3", "proceso"),
-            ("pdf:6", "grupo"), (4.0, "grupo"), ("pdf:2", "grupo")]
+            ("pdf:6", "grupo"), ("pdf:20", "grupo"), ("pdf:2", "grupo")]
 
 
 @pytest.mark.parametrize("momento, destino", MOMENTOS, ids=[f"{m}-{d}" for m, d in MOMENTOS])
