@@ -545,3 +545,29 @@ def test_un_encabezado_por_acuerdo_sin_bogota_en_otra_entidad(tmp_path: Path) ->
     guardado = json.loads((tmp_path / "s" / "corte_2024-04-15" / "acuerdo.json").read_text(encoding="utf-8"))
     assert guardado["encabezado"]["codigo"] == "PLA-FT-099" and guardado["encabezado"]["version"] == "03"
     assert _encabezado_libro(tmp_path / "s" / "corte_2024-04-15" / "matriz_riesgos.xlsx")["CÓDIGO"] == "PLA-FT-099"
+
+
+def test_motivo_del_cierre_de_un_riesgo(tmp_path: Path) -> None:
+    from test_seguimiento import _texto_docx
+
+    acuerdo = ad.ejemplo_acuerdo()
+    libro = ad.generar_matriz_riesgos(acuerdo, tmp_path / "m.xlsx")
+    wb = openpyxl.load_workbook(libro)
+    matriz = wb["Matriz"]
+    fila_m, cols_m = _titulos_fila(matriz, "Referencia")
+    fila_r1 = next(f for f in range(fila_m + 1, matriz.max_row + 1) if matriz.cell(f, cols_m["Referencia"]).value == "R1")
+    for celda in matriz[fila_r1]:
+        if not (isinstance(celda.value, str) and celda.value.startswith("=")):
+            celda.value = None  # el equipo borra la fila del riesgo
+    cierres = wb["Riesgos cerrados"]
+    fila_c, cols_c = _titulos_fila(cierres, "Motivo del cierre")
+    cierres.cell(fila_c + 1, cols_c["Referencia"]).value = "R1"
+    cierres.cell(fila_c + 1, cols_c["Motivo del cierre"]).value = "Se mitigó con la reunión quincenal"
+    wb.save(libro)
+    resultado = registrar_corte(acuerdo, libro, CORTE_1, tmp_path / "s")
+    assert "Riesgo R1: Motivo del cierre (nuevo): Se mitigó con la reunión quincenal" in [str(c) for c in resultado.cambios]
+    assert [c.id for c in resultado.acuerdo.cierres] == ["R1"]
+    assert "Motivo del cierre: Se mitigó con la reunión quincenal" in _texto_docx(
+        resultado.carpeta / "informe_seguimiento.docx")
+    siguiente = openpyxl.load_workbook(resultado.carpeta / "matriz_riesgos.xlsx")["Riesgos cerrados"]
+    assert "Se mitigó con la reunión quincenal" in [c.value for c in siguiente["B"]]

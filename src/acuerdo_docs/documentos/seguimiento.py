@@ -117,7 +117,7 @@ def _fila_avance(nombre: str, antes: list[Hito], ahora: list[Hito], anterior: Co
             "antes": _pct(pa), "ahora": _pct(pb), "delta": _delta(pa, pb)}
 
 
-def _riesgos(anterior: Corte, actual: Corte) -> dict[str, list[dict[str, Any]]]:
+def _riesgos(anterior: Corte, actual: Corte, motivos: dict[str, str] | None = None) -> dict[str, list[dict[str, Any]]]:
     previos = {r.id.strip().casefold(): r for r in anterior.riesgos}
     movidos, nuevos = [], []
     for riesgo in actual.riesgos:
@@ -131,7 +131,10 @@ def _riesgos(anterior: Corte, actual: Corte) -> dict[str, list[dict[str, Any]]]:
             movidos.append({**vista, "antes": previo.zona_residual,
                             "fondo_antes": metodo_riesgo.COLORES_ZONA[previo.zona_residual],
                             "sentido": "Sube" if sube else "Baja"})
-    cerrados = [{"id": r.id, "descripcion": r.descripcion, "antes": r.zona_residual,
+    motivos = motivos or {}
+    cerrados = [{"id": r.id, "descripcion": f"{r.descripcion} — Motivo del cierre: "
+                 + motivos.get(r.id.strip().casefold(), "sin registrar (hoja Riesgos cerrados del libro)"),
+                 "antes": r.zona_residual,
                  "fondo_antes": metodo_riesgo.COLORES_ZONA[r.zona_residual]} for r in previos.values()]
     return {"movidos": movidos, "nuevos": nuevos, "cerrados": cerrados}
 
@@ -209,7 +212,7 @@ def comparar_cortes(acuerdo: AcuerdoSimbolico, anterior: Corte, actual: Corte) -
         "vencidos": vencidos,
         "por_actor": por_actor,
         "por_fase": por_fase,
-        "riesgos": _riesgos(anterior, actual),
+        "riesgos": _riesgos(anterior, actual, {c.id.strip().casefold(): c.motivo for c in acuerdo.cierres}),
         "validacion": validacion,
         "compromisos": _compromisos(acuerdo, actual),
         "lo_que_viene": lo_que_viene(actual, entidades),

@@ -291,6 +291,13 @@ class CompromisoEnCorte(Modelo):
     evidencia: Texto = campo("Evidencia", default="")
 
 
+class CierreRiesgo(Modelo):
+    """Por qué se cerró un riesgo que salió de la matriz (lo escribe el equipo en la hoja Riesgos cerrados)."""
+
+    id: Identificador = campo("Referencia", "Referencia del riesgo cerrado (la que tenía en la matriz).")
+    motivo: TextoObligatorio = campo("Motivo del cierre", "Por qué el riesgo ya no se sigue (materializado, mitigado…).")
+
+
 class Corte(Modelo):
     """Foto del avance en una fecha de corte: lo que cambia con el tiempo (hitos, riesgos, validaciones).
 
@@ -346,6 +353,10 @@ class AcuerdoSimbolico(Modelo):
         "Riesgos", "Riesgos del desafío (método DAFP); el responsable de cada uno es el id de un actor"
         f" (hasta {LIMITE_RIESGOS}).",
         default_factory=list, max_length=LIMITE_RIESGOS,
+    )
+    cierres: list[CierreRiesgo] = campo(
+        "Riesgos cerrados", "Motivo del cierre de cada riesgo que salió de la matriz (hoja Riesgos cerrados del libro).",
+        default_factory=list,
     )
     fecha_corte: FechaOpcional = campo(
         "Fecha de corte del avance",
@@ -494,7 +505,7 @@ def _error_responsable(loc: tuple[str | int, ...], valor: str, validos: str) -> 
 
 
 __all__ = [
-    "ESTADOS", "ESTADOS_COMPROMISO", "LIMITE_ANIOS_RUTA", "SECTORES", "TIPOS_COMPROMISO", "AcuerdoSimbolico", "Actor", "Compromiso",
+    "ESTADOS", "ESTADOS_COMPROMISO", "LIMITE_ANIOS_RUTA", "SECTORES", "TIPOS_COMPROMISO", "AcuerdoSimbolico", "Actor", "CierreRiesgo", "Compromiso",
     "CompromisoEnCorte", "Desafio", "Corte", "EstadoCompromiso", "EncabezadoAcuerdo", "Estado", "Facilitador", "Hito", "Sector", "TipoCompromiso",
     "estado_hito",
 ]

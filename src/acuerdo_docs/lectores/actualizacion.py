@@ -255,6 +255,8 @@ def actualizar_acuerdo(
     # Solo de un libro que sabe de qué acuerdo es: uno anterior ponía otros valores (la entidad facilitadora).
     encabezado_libro = datos.encabezado if datos.acuerdo_id is not None else {}
     nuevo["encabezado"] = {**nuevo["encabezado"], **encabezado_libro}
+    if datos.cierres is not None:
+        nuevo["cierres"] = datos.cierres
     errores_compromisos = _aplicar_compromisos(nuevo, datos)
     if errores_compromisos:
         raise ErrorValidacion(errores_compromisos, "El libro no concuerda con el acuerdo")
@@ -269,6 +271,9 @@ def actualizar_acuerdo(
     if cambios is not None:
         cambios += cambios_hitos(acuerdo.hoja_de_ruta, resultado.hoja_de_ruta)
         cambios += cambios_riesgos(acuerdo.riesgos, resultado.riesgos)
+        motivos = {c.id.casefold(): c.motivo for c in acuerdo.cierres}
+        cambios += [Cambio(f"Riesgo {c.id}", "Motivo del cierre", motivos.get(c.id.casefold(), ""), c.motivo)
+                    for c in resultado.cierres if motivos.get(c.id.casefold()) != c.motivo]
         entidades = {a.id: a.entidad for a in resultado.actores}
         cambios += cambios_compromisos(acuerdo.estado_compromisos(), resultado.estado_compromisos(), entidades)
         for campo in encabezado_libro:

@@ -21,7 +21,7 @@ from pydantic import BaseModel, ValidationError
 
 from ..claves import normalizar_clave
 from ..errores import ErrorCampo, ErrorEntrada, ErrorValidacion, ruta_desde_texto, traducir
-from ..esquemas.acuerdo import Compromiso, Hito
+from ..esquemas.acuerdo import CierreRiesgo, Compromiso, Hito
 from ..esquemas.comun import etiqueta
 from ..esquemas.riesgo import ETIQUETAS_CALCULADAS, Control, Riesgo
 from ..limites_entrada import LIMITE_HITOS, LIMITE_RIESGOS, miles, recortar
@@ -100,6 +100,8 @@ class DatosMatriz:
     avisos: list[AvisoCelda] = field(default_factory=list)
     encabezado: dict[str, str] = field(default_factory=dict)
     """Encabezado escrito en la hoja Matriz (entidad, proceso, procedimiento, codigo, version)."""
+    cierres: list[dict[str, Any]] | None = None
+    """Filas de la hoja Riesgos cerrados (id, motivo), o ``None`` si no la hay."""
     compromisos: list[dict[str, Any]] | None = None
     """Filas de la hoja Compromisos (actor, tipo, descripcion, estado, evidencia), o ``None`` si no la hay."""
     acuerdo_id: str | None = None
@@ -436,6 +438,17 @@ def _leer_libro(libro: Any, ruta: Path) -> DatosMatriz:
     if ruta_hallada is not None and ruta_hallada[0].ws is not hallada[0].ws:
         datos.hay_hoja_ruta = True
         crudos_hitos = _leer_hitos(*ruta_hallada, datos, errores)
+    requeridos_cierre = {_clave(etiqueta(CierreRiesgo, "id")), _clave(etiqueta(CierreRiesgo, "motivo"))}
+    hoja_cierres = _buscar_hoja(libro, ruta.name, "Riesgos cerrados", requeridos_cierre, datos.avisos)
+    if hoja_cierres is not None:
+        hoja, titulos = hoja_cierres
+        mapa = _mapa_columnas(hoja, titulos, {_clave(etiqueta(CierreRiesgo, n)): n for n in CierreRiesgo.model_fields},
+                              datos.avisos)
+        datos.cierres = []
+        for numero, valores in _filas(hoja, titulos + 1, LIMITE_RIESGOS, "riesgos cerrados"):
+            fila = {mapa[c]: _texto(v) for c, v in valores.items() if mapa.get(c)}
+            if fila.get("id") and fila.get("motivo"):
+                datos.cierres.append(fila)
     requeridos_compromiso = {_clave("Actor"), _clave(etiqueta(Compromiso, "descripcion"))}
     hoja_compromisos = _buscar_hoja(libro, ruta.name, "Compromisos", requeridos_compromiso, datos.avisos)
     if hoja_compromisos is not None:

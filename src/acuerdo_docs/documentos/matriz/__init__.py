@@ -28,7 +28,7 @@ from ...salida.excel import guardar_libro, libro_nuevo, propiedad_texto
 from ...salida.protegidos import PROPIEDAD_DESAFIO, PROPIEDAD_ID
 from . import impresion
 from .catalogos import HOJA_CATALOGOS, hoja_catalogos
-from .compromisos import FILA_TITULOS_COMPROMISOS, HOJA_COMPROMISOS, hoja_compromisos
+from .compromisos import FILA_TITULOS_COMPROMISOS, HOJA_CIERRES, HOJA_COMPROMISOS, hoja_cierres, hoja_compromisos
 from .entrada import DatosRiesgos, como_fecha, encabezado_matriz, entidad_de, leer_riesgos, texto_desafio
 from .hoja_matriz import (
     COLUMNAS_CONTROL,
@@ -95,6 +95,7 @@ def _hojas_de_ruta(
     hoja_avance(avance, actores, FILA_RUTA_TITULOS + 1, ultima_hito)
     compromisos = wb.create_sheet(HOJA_COMPROMISOS)
     hoja_compromisos(compromisos, origen)
+    hoja_cierres(wb.create_sheet(HOJA_CIERRES), origen)
     # Se imprimen los hitos, no las filas vacías preparadas para añadir más.
     ultima_impresa = FILA_RUTA_TITULOS + len(origen.hoja_de_ruta)
     return [(ruta, f"{FILA_RUTA_TITULOS - 1}:{FILA_RUTA_TITULOS}", 2, ultima_impresa), (avance, "4:4", 0, None),

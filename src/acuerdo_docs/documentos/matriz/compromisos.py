@@ -10,7 +10,7 @@ from __future__ import annotations
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
-from ...esquemas.acuerdo import ESTADOS_COMPROMISO, TIPOS_COMPROMISO, AcuerdoSimbolico, Compromiso
+from ...esquemas.acuerdo import ESTADOS_COMPROMISO, TIPOS_COMPROMISO, AcuerdoSimbolico, CierreRiesgo, Compromiso
 from ...esquemas.comun import etiqueta
 from ...formulas import lista_en_linea
 from ...salida.excel import alto_fila, anchos_con_titulos, escribir_celda, escribir_encabezados, fijar_anchos
@@ -71,4 +71,23 @@ def hoja_compromisos(ws: Worksheet, acuerdo: AcuerdoSimbolico) -> int:
     return ultima
 
 
-__all__ = ["HOJA_COMPROMISOS", "hoja_compromisos", "titulos_compromisos"]
+HOJA_CIERRES = "Riesgos cerrados"
+FILAS_EXTRA_CIERRES = 20
+
+
+def hoja_cierres(ws: Worksheet, acuerdo: AcuerdoSimbolico) -> None:
+    """Riesgos cerrados: referencia y motivo de cada riesgo que el equipo quitó de la Matriz."""
+    explicacion = ("Al quitar un riesgo de la hoja Matriz, escriba aquí su referencia y por qué se cierra"
+                   " (materializado, mitigado, ya no aplica…): el informe de seguimiento lo dice.")
+    escribir_celda(ws, 1, 1, "Riesgos cerrados", estilo={"negrita": True, "tamano": 12})
+    escribir_celda(ws, 2, 1, explicacion, estilo={"ajustar": True})
+    ws.merge_cells(start_row=2, start_column=1, end_row=2, end_column=2)
+    ws.row_dimensions[2].height = alto_fila([(explicacion, 14 + 80)])
+    escribir_encabezados(ws, FILA_TITULOS_COMPROMISOS, [etiqueta(CierreRiesgo, "id"), etiqueta(CierreRiesgo, "motivo")])
+    for fila, cierre in enumerate(acuerdo.cierres, start=FILA_TITULOS_COMPROMISOS + 1):
+        escribir_celda(ws, fila, 1, cierre.id, estilo={"borde": True})
+        escribir_celda(ws, fila, 2, cierre.motivo, estilo={"borde": True, "ajustar": True})
+    fijar_anchos(ws, (14, 80))
+
+
+__all__ = ["HOJA_CIERRES", "HOJA_COMPROMISOS", "hoja_cierres", "hoja_compromisos", "titulos_compromisos"]
