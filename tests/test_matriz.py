@@ -165,8 +165,8 @@ def _columnas(ws: Any) -> dict[str, int]:
 
 
 def test_hojas(libro: openpyxl.Workbook) -> None:
-    assert libro.sheetnames == [HOJA_MATRIZ, HOJA_MAPA, HOJA_RUTA, HOJA_AVANCE, "Compromisos", HOJA_INSTRUCCIONES, HOJA_CATALOGOS,
-                                HOJA_CALCULOS]
+    assert libro.sheetnames == [HOJA_MATRIZ, HOJA_MAPA, HOJA_RUTA, HOJA_AVANCE, "Compromisos", "Riesgos cerrados",
+                                HOJA_INSTRUCCIONES, HOJA_CATALOGOS, HOJA_CALCULOS]
     assert libro.active.title == HOJA_MATRIZ
     assert libro[HOJA_CALCULOS].sheet_state == "hidden"  # columnas auxiliares del mapa
 
@@ -521,7 +521,8 @@ def test_libreoffice_estado_de_los_hitos(recalculado: openpyxl.Workbook, acuerdo
 
 def test_acuerdo_real(ruta_acuerdo_real: Path, acuerdo_real: Any) -> None:
     wb = openpyxl.load_workbook(ruta_acuerdo_real)
-    assert wb.sheetnames[:6] == [HOJA_MATRIZ, HOJA_MAPA, HOJA_RUTA, HOJA_AVANCE, "Compromisos", HOJA_INSTRUCCIONES]
+    assert wb.sheetnames[:7] == [HOJA_MATRIZ, HOJA_MAPA, HOJA_RUTA, HOJA_AVANCE, "Compromisos", "Riesgos cerrados",
+                                 HOJA_INSTRUCCIONES]
     ws = wb[HOJA_MATRIZ]
     assert [ws.cell(FILA_DATOS + n, 1).value for n in range(len(acuerdo_real.riesgos))] == [
         r.id for r in acuerdo_real.riesgos

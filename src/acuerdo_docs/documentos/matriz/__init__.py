@@ -95,11 +95,13 @@ def _hojas_de_ruta(
     hoja_avance(avance, actores, FILA_RUTA_TITULOS + 1, ultima_hito)
     compromisos = wb.create_sheet(HOJA_COMPROMISOS)
     hoja_compromisos(compromisos, origen)
-    hoja_cierres(wb.create_sheet(HOJA_CIERRES), origen)
+    cierres = wb.create_sheet(HOJA_CIERRES)
+    hoja_cierres(cierres, origen)
     # Se imprimen los hitos, no las filas vacías preparadas para añadir más.
     ultima_impresa = FILA_RUTA_TITULOS + len(origen.hoja_de_ruta)
     return [(ruta, f"{FILA_RUTA_TITULOS - 1}:{FILA_RUTA_TITULOS}", 2, ultima_impresa), (avance, "4:4", 0, None),
-            (compromisos, f"{FILA_TITULOS_COMPROMISOS}:{FILA_TITULOS_COMPROMISOS}", 0, None)]
+            (compromisos, f"{FILA_TITULOS_COMPROMISOS}:{FILA_TITULOS_COMPROMISOS}", 0, None),
+            (cierres, f"{FILA_TITULOS_COMPROMISOS}:{FILA_TITULOS_COMPROMISOS}", 0, None)]
 
 
 def _imprimir(hojas: list[_Hoja], matriz: Any, cols: list[Columna], enc: dict[str, str]) -> None:
