@@ -69,7 +69,7 @@ def test_migrar_con_datos_crea_la_sqlite(tmp_path, capsys):
 
 
 @pytest.mark.parametrize("destino", ["sqlite", "postgresql"])
-def test_respaldo_y_restauracion_de_ida_y_vuelta(tmp_path, url_bd, destino, cluster_postgres, capsys):
+def test_respaldo_y_restauracion_de_ida_y_vuelta(tmp_path, url_bd, destino, request, capsys):
     import jsonschema
 
     url = _con_borradores(tmp_path, url_bd)
@@ -89,7 +89,8 @@ def test_respaldo_y_restauracion_de_ida_y_vuelta(tmp_path, url_bd, destino, clus
     assert ad.AcuerdoSimbolico.model_validate(borradores[1]["datos"]) == ad.ejemplo_acuerdo()
 
     # A otra base vacía (de SQLite a PostgreSQL y al revés también): el mismo respaldo, byte a byte.
-    otra = cluster_postgres.base_nueva() if destino == "postgresql" else url_sqlite(tmp_path)
+    otra = request.getfixturevalue("cluster_postgres").base_nueva() if destino == "postgresql" \
+        else url_sqlite(tmp_path)
     codigo, salida, err = _correr(capsys, "web", "restaurar", str(respaldo), "--bd", otra)
     assert codigo == 0 and "Restaurados 3 borrador(es)" in salida, err
     segundo = tmp_path / "segundo.json"
