@@ -102,3 +102,14 @@ def test_paginas_con_ordenes_de_shell() -> None:
     # Si un cambio de etiqueta (```bash → ```console) dejara el manual sin probar, esta prueba lo nota.
     assert len(PAGINAS_BASH) >= 10
     assert sum(len(_bloques_bash(p)) for p in PAGINAS_BASH) >= 25
+
+
+def test_el_extra_docs_instala_lo_que_pide_mkdocs_yml() -> None:
+    # bash instalar.sh --docs instala el extra «docs»: debe alcanzar para mkdocs serve.
+    import tomllib
+
+    docs = " ".join(tomllib.loads((RAIZ / "pyproject.toml").read_text(encoding="utf-8"))
+                    ["project"]["optional-dependencies"]["docs"])
+    configuracion = (RAIZ / "mkdocs.yml").read_text(encoding="utf-8")
+    necesarios = ["mkdocs", "mkdocs-material"] + (["mkdocstrings"] if "mkdocstrings" in configuracion else [])
+    assert all(n in docs for n in necesarios), f"el extra docs necesita {necesarios}: tiene {docs}"
