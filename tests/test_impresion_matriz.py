@@ -120,7 +120,7 @@ def test_libro_para_imprimir_deja_fuera_instrucciones_y_catalogos(libro_acuerdo:
     impreso = openpyxl.load_workbook(io.BytesIO(libro_para_imprimir(datos)))
     for nombre in impreso.sheetnames:
         oculta = impreso[nombre].sheet_state == "hidden"
-        assert oculta == (nombre in (HOJA_INSTRUCCIONES, HOJA_CATALOGOS, "Cálculos")), nombre
+        assert oculta == (nombre in (HOJA_INSTRUCCIONES, HOJA_CATALOGOS, "Riesgos cerrados", "Cálculos")), nombre
     assert not impreso[HOJA_INSTRUCCIONES].print_area and not impreso[HOJA_CATALOGOS].print_area
     assert impreso[HOJA_MATRIZ].print_area == libro_acuerdo[HOJA_MATRIZ].print_area
     # el libro del usuario no cambia: todas sus hojas de trabajo a la vista

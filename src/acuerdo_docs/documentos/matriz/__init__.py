@@ -167,8 +167,9 @@ def construir_libro(
     return wb
 
 
-HOJAS_SIN_IMPRIMIR = (HOJA_INSTRUCCIONES, HOJA_CATALOGOS)
-"""Hojas de consulta que el PDF deja fuera salvo que se pida completo (dicen «No los modifique»)."""
+HOJAS_SIN_IMPRIMIR = (HOJA_INSTRUCCIONES, HOJA_CATALOGOS, HOJA_CIERRES)
+"""Hojas que el PDF deja fuera salvo que se pida completo: las de consulta (dicen «No los modifique») y
+Riesgos cerrados, que es de trabajo del equipo (el informe de seguimiento ya dice cada cierre y su motivo)."""
 
 
 def libro_para_imprimir(libro: bytes, *, completo: bool = False) -> bytes:
