@@ -510,3 +510,36 @@ def _png_1x1() -> bytes:
     cabecera = struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0)
     return (b"\x89PNG\r\n\x1a\n" + trozo(b"IHDR", cabecera) + trozo(b"IDAT", zlib.compress(b"\0\xff\x00\x00"))
             + trozo(b"IEND", b""))
+
+
+def test_combinado_de_un_lote_no_se_lee_como_una_ficha(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """El combinado de un lote junta varias fichas: leerlo como una sola duplicaba la práctica en el catálogo."""
+    from acuerdo_docs.documentos.catalogo import generar_catalogo
+    from acuerdo_docs.documentos.combinado import combinar
+    from acuerdo_docs.documentos.secciones import marcador_fin
+    from acuerdo_docs.lectores.ficha_docx import PREFIJO_MARCADOR_COMBINADO
+    from openpyxl import load_workbook
+
+    assert marcador_fin(0).startswith(PREFIJO_MARCADOR_COMBINADO)
+    una = renderizar_ficha(ejemplo_ficha())
+    otra = renderizar_ficha(practica(nombre="Otra práctica"))
+    carpeta = tmp_path / "fichas"
+    carpeta.mkdir()
+    (carpeta / "una.docx").write_bytes(una)
+    (carpeta / "otra.docx").write_bytes(otra)
+    (carpeta / "lote_combinado.docx").write_bytes(combinar([una, otra]))
+    assert extraer_campos(combinar([una])).campos["nombre"] == ejemplo_ficha().nombre  # uno solo sí se lee
+
+    with pytest.raises(ErrorEntrada, match="combinado de un lote \\(2 fichas"):
+        extraer_campos(carpeta / "lote_combinado.docx")
+    assert main(["extraer", str(carpeta / "lote_combinado.docx"), "-o", str(tmp_path / "x.json")]) == 2
+    assert "combinado de un lote" in capsys.readouterr().err
+    assert not (tmp_path / "x.json").exists()
+
+    generar_catalogo(carpeta, tmp_path / "catalogo.xlsx")
+    hoja = load_workbook(tmp_path / "catalogo.xlsx")["Catálogo"]
+    filas = [[str(c.value or "") for c in fila] for fila in hoja.iter_rows(min_row=2)]
+    nombres = [" ".join(f) for f in filas]
+    assert sum("Otra práctica" in f for f in nombres) == 1
+    combinado = [f for f in nombres if "lote_combinado.docx" in f]
+    assert len(combinado) == 1 and ejemplo_ficha().nombre not in combinado[0]

@@ -31,6 +31,9 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from docx.document import Document as DocumentoDocx
+from docx.oxml.ns import qn
+
 from ..claves import normalizar_clave
 from ..errores import ErrorCampo, ErrorValidacion, validar
 from ..esquemas.comun import RESERVADO, es_personal
@@ -383,6 +386,18 @@ def _texto_suelto(bloques: list[Bloque]) -> int:
 # ------------------------------------------------------------------ API
 
 
+# El combinado de un lote marca el final de cada documento con «_AcuerdoDocsFinN»
+# (documentos.secciones.marcador_fin; una prueba comprueba que son el mismo nombre).
+PREFIJO_MARCADOR_COMBINADO = "_AcuerdoDocsFin"
+_W_NOMBRE = qn("w:name")
+
+
+def _documentos_combinados(documento: DocumentoDocx) -> int:
+    """Cuántos documentos juntó el combinado de un lote (0 si no es un combinado)."""
+    return sum(1 for marca in documento.element.body.iter(qn("w:bookmarkStart"))
+               if str(marca.get(_W_NOMBRE, "")).startswith(PREFIJO_MARCADOR_COMBINADO))
+
+
 def extraer_campos(fuente: Fuente, *, nombre: str | None = None) -> FichaExtraida:
     """Lee una ficha .docx sin validar: valores crudos por campo, avisos y etiquetas ausentes.
 
@@ -390,6 +405,10 @@ def extraer_campos(fuente: Fuente, *, nombre: str | None = None) -> FichaExtraid
     o no parece una ficha FT-1311 (menos de :data:`MINIMO_ETIQUETAS` etiquetas).
     """
     documento, nombre = abrir_docx(fuente, nombre)
+    fichas = _documentos_combinados(documento)
+    if fichas > 1:
+        raise ErrorLectura(nombre, f"es el documento combinado de un lote ({fichas} fichas en un solo .docx); "
+                                   "lea las fichas sueltas que el lote escribió junto a él")
     try:
         bloques, tablas_cuerpo = bloques_cuerpo(documento, apartar=es_encabezado)
         tablas_pagina = tablas_encabezado(documento)
