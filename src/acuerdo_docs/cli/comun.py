@@ -82,7 +82,7 @@ class Parser(argparse.ArgumentParser):
         self.add_argument("-h", "--help", action="help", default=argparse.SUPPRESS,
                           help="muestra esta ayuda y termina")
 
-    def parse_args(self, args: Sequence[str] | None = None,  # type: ignore[override]
+    def parse_args(self, args: Sequence[str] | None = None,  # type: ignore[override]  # sin las sobrecargas de typeshed
                    namespace: argparse.Namespace | None = None) -> argparse.Namespace:
         """Como el de argparse, pero un argumento desconocido lo informa la orden que lo recibió:
         con su propio «Uso:» y la opción más parecida («¿quiso decir --publico?»)."""
