@@ -150,3 +150,15 @@ def test_pdfa_con_libreoffice(acuerdo_en_sqlite):
     lector = PdfReader(io.BytesIO(r.content))
     assert "pdfaid" in (lector.xmp_metadata.rdf_root.toxml() if lector.xmp_metadata else "")
     assert ad.ejemplo_acuerdo().desafio.nombre.split()[0] in lector.pages[0].extract_text()
+
+
+def test_json_importado_pasa_por_los_limites_de_toda_entrada(tmp_path):
+    """El JSON subido se lee como el de la línea de órdenes: 100.000 niveles son un error claro, no un 500."""
+    c = cliente(tmp_path)
+    profundo = b"[" * 100_000 + b"]" * 100_000
+    r = c.post("/importar/json", data={"_csrf": csrf(c)},
+               files={"archivo": ("x.json", profundo, "application/json")})
+    assert r.status_code == 200 and "role=\"alert\"" in r.text and "niveles" in r.text
+    mal = c.post("/importar/json", data={"_csrf": csrf(c)},
+                 files={"archivo": ("x.json", b'{"nombre": "a",}', "application/json")})
+    assert "role=\"alert\"" in mal.text and "sobra la coma" in mal.text

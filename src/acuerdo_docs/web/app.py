@@ -25,6 +25,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from ..errores import ErrorAcuerdoDocs, ErrorCampo, ErrorValidacion, ruta_desde_texto, validar
+from ..esquemas.entrada_json import cargar_json
 from ..esquemas.tipo_documento import tipo_probable
 from ..salida.archivos import escribir_atomico
 from . import documentos as docs
@@ -370,10 +371,12 @@ async def importar_json(request: Request) -> Response:
     _enviado, archivo = await app.archivo(request)
     if archivo is None:
         return _inicio_con_error(app, "c-archivo-json", "Elija un archivo JSON para importar")
-    try:
-        datos = json.loads((await archivo.read()).decode("utf-8-sig"))
-    except (UnicodeDecodeError, json.JSONDecodeError):
+    try:  # los límites de toda entrada JSON (profundidad, claves): nunca RecursionError
+        datos = cargar_json((await archivo.read()).decode("utf-8-sig"), "El archivo")
+    except UnicodeDecodeError:
         datos = None
+    except ErrorAcuerdoDocs as exc:
+        return _inicio_con_error(app, "c-archivo-json", str(exc))
     if not isinstance(datos, dict):
         return _inicio_con_error(app, "c-archivo-json", "El archivo no es un JSON de una ficha o un acuerdo")
     tipo = tipo_probable(datos)
