@@ -152,13 +152,19 @@ class App:
 
     def guardar(self, id_borrador: int, tipo: str, datos: dict[str, Any]) -> list[ErrorCampo]:
         _modelo, errores = validar_borrador(tipo, datos)
-        try:
-            self.almacen.guardar(id_borrador, datos, titulo_de(tipo, datos), len(errores))
-        except StaleDataError:  # bloqueo optimista: otra pestaña guardó el mismo borrador a la vez
-            raise HTTPException(409, "Otra ventana guardó este borrador al mismo tiempo: vuelva a cargar la "
-                                     "página y repita el último cambio.") from None
-        except KeyError:
-            raise HTTPException(404, "Ese borrador no existe (quizá se eliminó).") from None
+        # Un choque al mismo instante es casi siempre el autoguardado de este mismo formulario y su
+        # «Guardar»: se intenta una vez más, como si hubieran llegado uno tras otro (el orden que ya
+        # rige entre guardados seguidos). Si vuelve a chocar, se dice.
+        for intento in range(2):
+            try:
+                self.almacen.guardar(id_borrador, datos, titulo_de(tipo, datos), len(errores))
+                return errores
+            except StaleDataError:  # bloqueo optimista: otra pestaña guardó el mismo borrador a la vez
+                if intento:
+                    raise HTTPException(409, "Otra ventana guardó este borrador al mismo tiempo: vuelva a "
+                                             "cargar la página y repita el último cambio.") from None
+            except KeyError:
+                raise HTTPException(404, "Ese borrador no existe (quizá se eliminó).") from None
         return errores
 
 
