@@ -109,3 +109,13 @@ def test_bloqueo_optimista_de_verdad(tmp_path, url_bd):
         with pytest.raises(StaleDataError):
             lenta.commit()
     assert almacen.obtener(id_borrador).datos == {"nombre": "b"}
+
+
+def test_autor_de_la_cuenta_o_local():
+    from types import SimpleNamespace
+
+    from acuerdo_docs.web.seguridad import autor_de
+
+    assert autor_de(SimpleNamespace(state=SimpleNamespace())) == "local"  # una sola persona, sin cuentas
+    cuenta = SimpleNamespace(nombre="ana", rol="editor")
+    assert autor_de(SimpleNamespace(state=SimpleNamespace(usuario=cuenta))) == "ana"

@@ -30,6 +30,17 @@ _PAGINA = """<!doctype html><html lang="es-CO"><head><meta charset="utf-8"><titl
 <body><main><h1>{titulo}</h1><p>{texto}</p></main></body></html>"""
 
 
+AUTOR_LOCAL = "local"
+"""El autor de lo que se guarda en el modo de una sola persona (127.0.0.1 sin cuentas)."""
+
+
+def autor_de(request: Any) -> str:
+    """Quién hace la petición: el nombre de la cuenta (``request.state.usuario``) o «local» sin cuentas."""
+    usuario = getattr(request.state, "usuario", None)
+    nombre = getattr(usuario, "nombre", None)
+    return nombre if isinstance(nombre, str) and nombre else AUTOR_LOCAL
+
+
 def iguales(a: str | None, b: str) -> bool:
     return a is not None and hmac.compare_digest(a.encode("utf-8", "replace"), b.encode("utf-8"))
 
