@@ -136,6 +136,17 @@ def _pagina(navegador: Any, servidor: str, js: bool) -> Any:
     return page
 
 
+def _esperar_tareas(page: Any) -> None:
+    """Espera la lista de tareas; si no llega, dice en qué página quedó el navegador (y guarda la captura)."""
+    try:
+        page.get_by_role("heading", name="Lista de tareas").wait_for()
+    except Exception as error:
+        CAPTURAS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(CAPTURAS / "fallo_tareas.png"), full_page=True)
+        texto = page.locator("body").inner_text()[:1500]
+        raise AssertionError(f"no llegó la lista de tareas; quedó en {page.url}:\n{texto}") from error
+
+
 def _fecha(valor: str) -> str:
     a, m, d = valor.split("-")
     return f"{d}/{m}/{a}"
@@ -158,7 +169,7 @@ def _llenar_ficha(page: Any, datos: dict[str, Any], revisor: Revisor, js: bool) 
         revisor.revisar(page, "ficha_retos" if sec.clave == "s4" else f"ficha_{sec.clave}",
                         captura=sec.clave == "s4" and not js)  # axe en cada sección
         page.get_by_role("button", name="Guardar").click()
-        page.get_by_role("heading", name="Lista de tareas").wait_for()
+        _esperar_tareas(page)
 
 
 @pytest.mark.parametrize("js", [False, True], ids=["sin_js", "con_js"])
