@@ -53,8 +53,9 @@ def registrar(ordenes: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     m = acciones.add_parser(
         "migrar", help="lleva la base a la última versión de sus tablas (también se hace al iniciar)",
         description=("Aplica las migraciones pendientes (Alembic «upgrade head») a la base de borradores: "
-                     "la SQLite de --datos o la de --bd. La app lo hace sola al iniciar; esta orden sirve "
-                     "para hacerlo antes, por ejemplo al actualizar el servidor de una oficina."),
+                     "la SQLite de --datos o la de --bd, y lleva los borradores guardados con una forma vieja "
+                     "a la de hoy. La app lo hace sola al iniciar; esta orden sirve para hacerlo antes, por "
+                     "ejemplo al actualizar el servidor de una oficina (docs/servidor.md)."),
         epilog=("Ejemplos:\n  acuerdo-docs web migrar\n"
                 "  acuerdo-docs web migrar --bd postgresql://acuerdo@localhost/acuerdo_docs\n\n"
                 "Códigos de salida: 0 bien; 2 si la base no responde o falta el extra web."))
@@ -156,17 +157,20 @@ def ejecutar(args: argparse.Namespace) -> int:
 
 def ejecutar_migrar(args: argparse.Namespace) -> int:
     with _base(args):
-        from ..web.bd import crear_motor, migrar
+        from ..web.bd import VERSION_ESQUEMA, actualizar, crear_motor
 
         motor = crear_motor(_url(args))
         try:
-            antes, ahora = migrar(motor)
+            hecho = actualizar(motor)
         finally:
             motor.dispose()
-    if antes == ahora:
-        decir(f"La base ya estaba al día (migración {ahora}).")
+    if hecho.antes == hecho.ahora:
+        decir(f"Las tablas ya estaban al día (migración {hecho.ahora})." if hecho.documentos else
+              f"La base ya estaba al día (migración {hecho.ahora}).")
     else:
-        decir(f"Base migrada: de {antes or 'vacía'} a {ahora}.")
+        decir(f"Base migrada: de {hecho.antes or 'vacía'} a {hecho.ahora}.")
+    if hecho.documentos:
+        decir(f"{hecho.documentos} borrador(es) pasaron a la versión {VERSION_ESQUEMA} de sus datos.")
     return 0
 
 

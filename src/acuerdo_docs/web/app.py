@@ -425,7 +425,7 @@ def crear_app(datos: Path, bd: str | None = None, token: str | None = None,
     """La app ASGI: borradores en ``bd`` (por omisión SQLite en ``datos``), protegida con ``token``."""
     datos = Path(datos)
     datos.mkdir(parents=True, exist_ok=True)
-    almacen = Almacen(bd or url_sqlite(datos))
+    almacen = Almacen(bd or url_sqlite(datos), carpeta=datos)
     rutas = [
         Route("/", inicio),
         Route("/nueva/{tipo}", nuevo, methods=["GET", "POST"]),

@@ -1,14 +1,18 @@
 """Borradores guardados: una tabla (SQLAlchemy 2) con sus migraciones Alembic, en SQLite o PostgreSQL.
 
 Un borrador se guarda aunque sea inválido: ``datos`` es el JSON tal como lo dejó el formulario.
-Alembic no migra contenido JSON: ``version_esquema`` dice con qué forma se guardó.
+Alembic no migra contenido JSON: ``version_esquema`` dice con qué forma se guardó, y
+``esquemas.versiones`` lo lleva a la de hoy al leerlo y, de una vez para toda la base, al migrar.
+
+Las imágenes de los anexos se guardan con su ruta relativa a la carpeta de datos (``anexos/N/x.png``):
+el almacén las da absolutas a la app y las vuelve relativas al guardar.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 from sqlalchemy import JSON, DateTime, Integer, String, create_engine, event, func, select
@@ -16,8 +20,10 @@ from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 
-VERSION_ESQUEMA = 1
-"""Forma de ``Borrador.datos``: súbala (y convierta los viejos al leer) si cambia."""
+from ..esquemas.versiones import VERSION_DATOS, migrar_datos
+
+VERSION_ESQUEMA = VERSION_DATOS
+"""Forma de ``Borrador.datos``: la de ``esquemas.versiones`` (allí se sube y se registra cómo convertir)."""
 
 TIPOS = ("ficha", "acuerdo")
 MIGRACIONES = Path(__file__).with_name("migraciones")
@@ -106,8 +112,21 @@ def revisiones(motor: Engine) -> tuple[str | None, str | None]:
     return actual, cabeza
 
 
-def migrar(motor: Engine) -> tuple[str | None, str | None]:
-    """Lleva la base a la última migración (``alembic upgrade head``) si hace falta; devuelve (antes, ahora)."""
+@dataclass(frozen=True)
+class Actualizacion:
+    """Lo que hizo :func:`actualizar`: de qué migración a cuál, y cuántos borradores cambiaron de forma."""
+
+    antes: str | None
+    ahora: str | None
+    documentos: int
+
+
+def actualizar(motor: Engine) -> Actualizacion:
+    """Lleva la base a la última migración (``alembic upgrade head``) y los borradores a la forma de hoy.
+
+    Los dos pasos son idempotentes: con la base al día no escribe nada. Lo llaman ``acuerdo-docs web
+    migrar`` y el arranque de la app.
+    """
     from alembic import command
 
     actual, cabeza = revisiones(motor)
@@ -116,38 +135,103 @@ def migrar(motor: Engine) -> tuple[str | None, str | None]:
         with motor.begin() as conexion:
             config.attributes["connection"] = conexion
             command.upgrade(config, "head")
-    return actual, cabeza
+    return Actualizacion(actual, cabeza, migrar_documentos(motor))
+
+
+def migrar(motor: Engine) -> tuple[str | None, str | None]:
+    """Como :func:`actualizar`; devuelve (migración antes, migración ahora)."""
+    hecho = actualizar(motor)
+    return hecho.antes, hecho.ahora
+
+
+def migrar_documentos(motor: Engine) -> int:
+    """Reescribe en la forma de hoy los borradores guardados con una vieja (una transacción); devuelve cuántos."""
+    with Session(motor) as sesion, sesion.begin():
+        viejos = sesion.scalars(select(Borrador).where(Borrador.version_esquema < VERSION_ESQUEMA)
+                                .order_by(Borrador.id)).all()
+        for borrador in viejos:  # la versión (bloqueo optimista) sube: un formulario abierto de antes no la pisa
+            borrador.datos = migrar_datos(borrador.tipo, borrador.datos, borrador.version_esquema)
+            borrador.version_esquema = VERSION_ESQUEMA
+        return len(viejos)
+
+
+def rutas_relativas(tipo: str, datos: dict[str, Any], carpeta: Path | None) -> dict[str, Any]:
+    """Las imágenes de los anexos que están dentro de ``carpeta``, con su ruta relativa a ella (al guardar)."""
+    return _cambiar_anexos(tipo, datos, lambda ruta: _relativa(ruta, carpeta) if carpeta else None)
+
+
+def rutas_absolutas(tipo: str, datos: dict[str, Any], carpeta: Path | None) -> dict[str, Any]:
+    """Las imágenes de los anexos con ruta relativa, resueltas desde ``carpeta`` (al leer)."""
+    def absoluta(ruta: str) -> str | None:
+        if carpeta is None or Path(ruta).is_absolute() or PurePosixPath(ruta).is_absolute():
+            return None
+        return str(carpeta.resolve() / ruta)
+
+    return _cambiar_anexos(tipo, datos, absoluta)
+
+
+def _relativa(ruta: str, carpeta: Path) -> str | None:
+    if not Path(ruta).is_absolute():
+        return None
+    try:
+        return Path(ruta).relative_to(carpeta.resolve()).as_posix()
+    except ValueError:  # fuera de la carpeta de datos: se deja como vino
+        return None
+
+
+def _cambiar_anexos(tipo: str, datos: dict[str, Any], cambio: Any) -> dict[str, Any]:
+    anexos = datos.get("anexos") if tipo == "ficha" else None
+    if not isinstance(anexos, list) or not any(isinstance(a, dict) and isinstance(a.get("archivo"), str)
+                                               for a in anexos):
+        return datos
+    nuevos = []
+    for anexo in anexos:
+        archivo = anexo.get("archivo") if isinstance(anexo, dict) else None
+        nueva = cambio(archivo) if isinstance(archivo, str) and archivo.strip() else None
+        nuevos.append({**anexo, "archivo": nueva} if nueva is not None else anexo)
+    return {**datos, "anexos": nuevos}
 
 
 class Almacen:
     """Los borradores de una base: crear, leer, guardar, duplicar, borrar y listar."""
 
-    def __init__(self, url: str, migrar_al_iniciar: bool = True) -> None:
+    def __init__(self, url: str, migrar_al_iniciar: bool = True, carpeta: Path | None = None) -> None:
+        """``carpeta``: la carpeta de datos, desde la que se resuelven las imágenes de los anexos."""
         self.motor = crear_motor(url)
+        self.carpeta = carpeta
         if migrar_al_iniciar:
-            migrar(self.motor)
+            actualizar(self.motor)
 
     def crear(self, tipo: str, datos: dict[str, Any], titulo: str = "", errores: int = 0) -> int:
         if tipo not in TIPOS:
             raise ValueError(tipo)
         ahora = _ahora()
         with Session(self.motor) as sesion, sesion.begin():
-            borrador = Borrador(tipo=tipo, titulo=titulo[:300], datos=datos, version_esquema=VERSION_ESQUEMA,
-                                errores=errores, creado=ahora, modificado=ahora)
+            borrador = Borrador(tipo=tipo, titulo=titulo[:300], datos=rutas_relativas(tipo, datos, self.carpeta),
+                                version_esquema=VERSION_ESQUEMA, errores=errores, creado=ahora, modificado=ahora)
             sesion.add(borrador)
             sesion.flush()
             return borrador.id
 
     def obtener(self, id_borrador: int) -> Borrador | None:
+        """El borrador (suelto de la sesión), con sus datos en la forma de hoy y los anexos con ruta absoluta."""
         with Session(self.motor, expire_on_commit=False) as sesion:
-            return sesion.get(Borrador, id_borrador)
+            borrador = sesion.get(Borrador, id_borrador)
+            if borrador is None:
+                return None
+            sesion.expunge(borrador)  # lo que sigue no se escribe: es la vista en memoria
+        datos = borrador.datos
+        if borrador.version_esquema < VERSION_ESQUEMA:  # una base sin migrar (p. ej. recién restaurada)
+            datos = migrar_datos(borrador.tipo, datos, borrador.version_esquema)
+        borrador.datos = rutas_absolutas(borrador.tipo, datos, self.carpeta)
+        return borrador
 
     def guardar(self, id_borrador: int, datos: dict[str, Any], titulo: str, errores: int) -> None:
         with Session(self.motor) as sesion, sesion.begin():
             borrador = sesion.get(Borrador, id_borrador)
             if borrador is None:
                 raise KeyError(id_borrador)
-            borrador.datos = datos
+            borrador.datos = rutas_relativas(borrador.tipo, datos, self.carpeta)
             borrador.titulo = titulo[:300]
             borrador.errores = errores
             borrador.version_esquema = VERSION_ESQUEMA

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from ..errores import ErrorEntrada, traducir
 from ..esquemas.entrada_json import cargar_json
+from ..esquemas.versiones import VERSION_DATOS, migrar_datos
 from .bd import Almacen, Borrador, revisiones
 
 FORMATO = "acuerdo-docs-respaldo"
@@ -86,6 +87,11 @@ def leer_respaldo(contenido: bytes, nombre: str) -> Respaldo:
     repetidos = sorted({b.id for b in respaldo.borradores if [x.id for x in respaldo.borradores].count(b.id) > 1})
     if repetidos:
         raise ErrorEntrada(f"{nombre}: el respaldo repite el número de borrador {repetidos[0]}")
+    for numero, borrador in enumerate(respaldo.borradores, start=1):
+        if borrador.version_esquema > VERSION_DATOS:
+            raise ErrorEntrada(
+                f"{nombre}: borradores[{numero}].version_esquema: {borrador.version_esquema} es de un "
+                f"acuerdo-docs más nuevo (este conoce hasta la {VERSION_DATOS}); actualice acuerdo-docs")
     return respaldo
 
 
@@ -105,6 +111,9 @@ def restaurar(almacen: Almacen, respaldo: Respaldo, reemplazar: bool = False) ->
         filas = [b.model_dump() for b in respaldo.borradores]
         for fila in filas:  # la base guarda fechas UTC sin zona
             fila["creado"], fila["modificado"] = _utc(fila["creado"]), _utc(fila["modificado"])
+            if fila["version_esquema"] < VERSION_DATOS:  # un respaldo viejo entra con la forma de hoy
+                fila["datos"] = migrar_datos(fila["tipo"], fila["datos"], fila["version_esquema"])
+                fila["version_esquema"] = VERSION_DATOS
         if filas:
             sesion.execute(insert(tabla), filas)
         if almacen.motor.dialect.name == "postgresql":
