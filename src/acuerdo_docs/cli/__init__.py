@@ -8,14 +8,16 @@ programa: una línea «Error interno: …», sin traza salvo con -v); 130 interr
 
 from __future__ import annotations
 
+import atexit
 import importlib
 import logging
+import os
 import signal
 import sys
 import threading
 from collections.abc import Callable, Sequence
 from types import ModuleType
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NoReturn
 
 # Este módulo solo importa la biblioteca estándar: lo pesado (pydantic, la orden) se importa dentro
 # de main(), así un Ctrl-C en el primer segundo también sale con 130 y sin traza.
@@ -124,6 +126,32 @@ def main(argv: Sequence[str] | None = None) -> int:
             signal.signal(signal.SIGINT, anterior)
 
 
+def principal() -> NoReturn:
+    """La orden ``acuerdo-docs`` (y ``python -m acuerdo_docs.cli``): :func:`main` y salir.
+
+    Desmontar el intérprete (recolectar los módulos de pydantic, Jinja y los modelos) cuesta ~30 ms,
+    tanto como validar, llenar y escribir una ficha, y no hace nada que la orden necesite: cada
+    archivo ya está escrito, sincronizado (fsync) y cerrado por ``salida/archivos.py``. Así que, si
+    no queda otro hilo vivo, se vacían stdout y stderr, se corren las funciones de ``atexit``
+    (el registro, los ``weakref.finalize``, el LibreOffice de reserva) y se sale con ``os._exit``.
+    Con otro hilo vivo, o si algo de eso falla, la salida normal de Python. Solo en esta puerta:
+    quien llama a :func:`main` desde Python sigue con su proceso.
+    """
+    codigo = main()
+    if threading.active_count() == 1:
+        try:
+            sys.stdout.flush()
+            sys.stderr.flush()
+            atexit._run_exitfuncs()
+            sys.stdout.flush()
+            sys.stderr.flush()
+        except BaseException:  # noqa: BLE001 - p. ej. la salida estándar cerrada: que decida Python
+            pass
+        else:
+            os._exit(codigo)
+    raise SystemExit(codigo)
+
+
 def _main_protegido(argv: list[str], hubo_interrupcion: Callable[[], bool]) -> int:
     try:
         from . import comun
@@ -206,4 +234,4 @@ def _main(argv: list[str], convertidor: object) -> int:
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    principal()
