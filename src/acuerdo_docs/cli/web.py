@@ -34,6 +34,7 @@ def registrar(ordenes: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
             "  acuerdo-docs web\n"
             "  acuerdo-docs web --puerto 8765 --datos ~/borradores --no-abrir\n"
             "  acuerdo-docs web --bd postgresql://acuerdo@localhost/acuerdo_docs\n"
+            "  acuerdo-docs web --bd postgresql://acuerdo@localhost/acuerdo_docs --proxy-confiable 127.0.0.1 --no-abrir\n"
             "  acuerdo-docs web migrar --bd postgresql://acuerdo@localhost/acuerdo_docs\n"
             "  acuerdo-docs web respaldo -o respaldo.json\n"
             "  acuerdo-docs web restaurar respaldo.json\n\n"
@@ -43,8 +44,11 @@ def registrar(ordenes: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     p.add_argument("--puerto", type=int, default=8765, help="puerto local (por omisión 8765)")
-    p.add_argument("--anfitrion", default="127.0.0.1",
-                   help="dirección en la que escucha (por omisión 127.0.0.1: solo este equipo)")
+    p.add_argument("--anfitrion", "--host", default="127.0.0.1",
+                   help="dirección en la que escucha (por omisión 127.0.0.1: solo este equipo; 0.0.0.0: toda la red)")
+    p.add_argument("--proxy-confiable", default="", metavar="DIRECCIONES",
+                   help="direcciones o redes del proxy inverso (p. ej. 127.0.0.1,10.0.0.0/24) de las que se creen "
+                        "X-Forwarded-For y X-Forwarded-Proto; de nadie más (docs/servidor.md)")
     _agregar_base(p, argparse.Namespace(datos=None, bd=None))
     p.add_argument("--no-abrir", action="store_true", help="no abre el navegador; solo muestra la dirección")
     p.set_defaults(ejecutar=ejecutar)
@@ -142,12 +146,14 @@ def _url(args: argparse.Namespace) -> str:
 
 def ejecutar(args: argparse.Namespace) -> int:
     try:
+        from ..web.proxy import direcciones_confiables
         from ..web.servidor import lanzar
     except ImportError as exc:
         raise _falta_extra(exc) from None
+    proxies = direcciones_confiables(args.proxy_confiable) if args.proxy_confiable else ()
     try:
         with _base(args):
-            return lanzar(args.datos, args.bd, args.anfitrion, args.puerto, not args.no_abrir)
+            return lanzar(args.datos, args.bd, args.anfitrion, args.puerto, not args.no_abrir, proxies)
     except OSError as exc:
         raise ErrorEntrada(
             f"no se pudo usar el puerto {args.puerto} en {args.anfitrion} ({exc.strerror}); "

@@ -81,7 +81,7 @@ class Guardia:
                 return
             resto = urlencode({k: v for k, v in consulta.items() if k != "token"})
             destino = scope["path"] + (f"?{resto}" if resto else "")
-            await _redirigir_con_cookie(send, destino, self.token)
+            await _redirigir_con_cookie(send, destino, self.token, scope.get("scheme") == "https")
             return
         if not scope["path"].startswith("/static/") and not iguales(_cookie(cabeceras), self.token):
             await _responder(send, 403, "Falta el token", _SIN_TOKEN)
@@ -148,8 +148,9 @@ async def _responder(send: Any, estado: int, titulo: str, texto: str) -> None:
     await send({"type": "http.response.body", "body": cuerpo})
 
 
-async def _redirigir_con_cookie(send: Any, destino: str, token: str) -> None:
-    cookie = f"{COOKIE}={token}; Path=/; HttpOnly; SameSite=Strict"
+async def _redirigir_con_cookie(send: Any, destino: str, token: str, segura: bool = False) -> None:
+    # Secure por https (también el que dice un proxy confiable, web/proxy.py): el navegador no la envía en claro.
+    cookie = f"{COOKIE}={token}; Path=/; HttpOnly; SameSite=Strict" + ("; Secure" if segura else "")
     await send({"type": "http.response.start", "status": 303, "headers": [
         (b"location", destino.encode("latin-1")), (b"set-cookie", cookie.encode("latin-1")),
         (b"content-length", b"0"), (b"cache-control", b"no-store"), *_CABECERAS,

@@ -9,6 +9,7 @@ import threading
 import webbrowser
 from pathlib import Path
 
+from . import proxy
 from .app import crear_app
 from .bd import url_visible
 from .seguridad import HOSTS_LOCALES
@@ -21,7 +22,8 @@ def carpeta_por_omision() -> Path:
     return user_data_path("acuerdo-docs", appauthor=False)
 
 
-def lanzar(datos: Path | None, bd: str | None, anfitrion: str, puerto: int, abrir: bool) -> int:
+def lanzar(datos: Path | None, bd: str | None, anfitrion: str, puerto: int, abrir: bool,
+           proxies: tuple[str, ...] = ()) -> int:
     import uvicorn
 
     # El puerto se toma antes de nada: si está ocupado, la orden lo dice en español (sin el registro de uvicorn).
@@ -41,11 +43,22 @@ def lanzar(datos: Path | None, bd: str | None, anfitrion: str, puerto: int, abri
           f"acuerdo-docs web: los borradores se guardan en {url_visible(bd)}", file=sys.stderr)
     print("Abra esta dirección en el navegador (el token cambia cada vez que se inicia):", file=sys.stderr)
     print(f"    {url}", file=sys.stderr, flush=True)
+    avisar_red(anfitrion, puerto, proxies)
     print("Para terminar, pulse Ctrl+C.", file=sys.stderr, flush=True)
     if abrir:
         threading.Timer(1.0, webbrowser.open, args=(url,)).start()
-    # Sin registro de accesos: la primera URL lleva el token, y ninguna ruta debe quedar en un registro.
-    configuracion = uvicorn.Config(app, access_log=False, log_level="warning", server_header=False,
-                                   date_header=False)
-    uvicorn.Server(configuracion).run(sockets=[enchufe])
+    uvicorn.Server(proxy.configuracion(app, proxies)).run(sockets=[enchufe])
     return 0
+
+
+def avisar_red(anfitrion: str, puerto: int, proxies: tuple[str, ...]) -> None:
+    """Lo que IT debe saber al arrancar: si se escucha más allá de este equipo y a qué proxy se le cree."""
+    if proxies:
+        print(f"Cabeceras X-Forwarded-For/Proto del proxy: se creen solo de {', '.join(proxies)}.", file=sys.stderr)
+    if anfitrion.strip("[]").lower() not in HOSTS_LOCALES:
+        todas = anfitrion in ("0.0.0.0", "::", "[::]")
+        print(f"Escucha en {'todas las interfaces de red' if todas else anfitrion}, puerto {puerto}: "
+              "otros equipos pueden conectarse.", file=sys.stderr)
+        if not proxies:
+            print("Aviso: sin un proxy con TLS delante, las contraseñas y los datos viajan sin cifrar. "
+                  "Vea docs/servidor.md (nginx o Caddy con --proxy-confiable).", file=sys.stderr, flush=True)
