@@ -1,6 +1,7 @@
 """La app web en un navegador real: el Chromium de Debian manejado por Playwright, con y sin JavaScript.
 
-Un solo navegador para toda la sesión; el servidor (uvicorn) en un hilo, en 127.0.0.1 y un puerto libre.
+Un solo navegador para toda la sesión; el servidor (uvicorn) en un hilo, en 127.0.0.1 y un puerto libre, sobre
+SQLite y sobre PostgreSQL (el clúster desechable de tests/apoyo_postgres.py: en CI nunca se omite).
 Cada página que se visita pasa por axe (cero violaciones) y las capturas van a docs/img/web/.
 En CI, sin Chromium la prueba falla (nunca se omite en silencio).
 """
@@ -63,11 +64,12 @@ def navegador() -> Iterator[Any]:
 
 
 @pytest.fixture(scope="module")
-def servidor(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def servidor(tmp_path_factory: pytest.TempPathFactory, url_bd_modulo: str | None) -> Iterator[str]:
+    """El servidor de las pruebas, sobre SQLite y sobre PostgreSQL (el clúster desechable; en CI, siempre)."""
     import uvicorn
 
     carpeta = tmp_path_factory.mktemp("web")
-    app = crear_app(carpeta, None, TOKEN)
+    app = crear_app(carpeta, url_bd_modulo, TOKEN)
     enchufe = socket.socket()
     enchufe.bind(("127.0.0.1", 0))
     puerto = enchufe.getsockname()[1]
@@ -89,12 +91,13 @@ class Revisor:
     axe es JavaScript: una página vista sin JavaScript se copia (con su CSS) a una pestaña con JavaScript.
     """
 
-    def __init__(self, navegador: Any, servidor: str) -> None:
+    def __init__(self, navegador: Any, servidor: str, capturas: bool = True) -> None:
         from axe_playwright_python.sync_playwright import Axe
 
         self.axe = Axe()
         self.navegador = navegador
         self.servidor = servidor
+        self.capturas = capturas  # las de docs/ salen de la corrida en SQLite (la de PostgreSQL no las pisa)
         self.copia: Any = None
         self.violaciones: dict[str, list[str]] = {}
 
@@ -110,14 +113,14 @@ class Revisor:
         if resultado.violations_count:
             self.violaciones[nombre] = [
                 f"{v['id']}: {[n['target'] for n in v['nodes']][:3]}" for v in resultado.response["violations"]]
-        if captura:
+        if captura and self.capturas:
             CAPTURAS.mkdir(parents=True, exist_ok=True)
             page.screenshot(path=str(CAPTURAS / f"{nombre}.png"), full_page=True)
 
 
 @pytest.fixture
-def revisor(navegador: Any, servidor: str) -> Iterator[Revisor]:
-    r = Revisor(navegador, servidor)
+def revisor(navegador: Any, servidor: str, url_bd_modulo: str | None) -> Iterator[Revisor]:
+    r = Revisor(navegador, servidor, capturas=url_bd_modulo is None)
     yield r
     if r.copia is not None:
         r.copia.context.close()
