@@ -79,21 +79,6 @@ def test_cabeceras_de_seguridad_y_sin_datos_en_urls(c):
         a for a in __import__("re").findall(r'href="([^"]+)"', inicio.text))
 
 
-def test_guardado_cruzado_da_409_y_no_pisa(tmp_path, url_bd, monkeypatch):
-    from sqlalchemy.orm.exc import StaleDataError
-
-    c = cliente(tmp_path, bd=url_bd)
-    direccion = nuevo(c, "ficha")
-    almacen = c.app.app.state.acuerdo.almacen
-
-    def cruzado(*args, **kwargs):
-        raise StaleDataError("versión cambiada")
-
-    monkeypatch.setattr(almacen, "guardar", cruzado)
-    r = c.post(f"{direccion}/seccion/s1", data={"_csrf": csrf(c), "_accion": "guardar", "nombre": "x"})
-    assert r.status_code == 409 and "vuelva a cargar" in r.text
-
-
 def test_bloqueo_optimista_de_verdad(tmp_path, url_bd):
     from sqlalchemy.orm import Session
     from sqlalchemy.orm.exc import StaleDataError

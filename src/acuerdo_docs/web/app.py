@@ -8,14 +8,14 @@ from __future__ import annotations
 
 import json
 import secrets
-from datetime import datetime
+from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from pydantic import BaseModel
-from sqlalchemy.orm.exc import StaleDataError
 from starlette.applications import Starlette
 from starlette.datastructures import FormData, UploadFile
 from starlette.exceptions import HTTPException
@@ -29,11 +29,11 @@ from ..esquemas.entrada_json import cargar_json
 from ..esquemas.tipo_documento import tipo_probable
 from ..salida.archivos import escribir_atomico
 from . import documentos as docs
-from . import formulario, nombres
+from . import formulario, nombres, revisiones
 from .bd import Almacen, Borrador, url_sqlite
 from .cortes import RUTAS as rutas_cortes
 from .reunion import RUTAS as rutas_reunion
-from .seguridad import CABECERAS, HOSTS_LOCALES, LIMITE_FORMULARIO, Guardia, iguales
+from .seguridad import AUTOR_LOCAL, CABECERAS, HOSTS_LOCALES, LIMITE_FORMULARIO, Guardia, autor_de, iguales
 
 CARPETA = Path(__file__).parent
 TIPOS_NOMBRE = {"ficha": "Ficha de buena práctica (FT-1311)", "acuerdo": "Acuerdo simbólico"}
@@ -150,22 +150,19 @@ class App:
             raise HTTPException(404, "Ese borrador no existe (quizá se eliminó).")
         return borrador
 
-    def guardar(self, id_borrador: int, tipo: str, datos: dict[str, Any]) -> list[ErrorCampo]:
-        _modelo, errores = validar_borrador(tipo, datos)
-        # Un choque al mismo instante es casi siempre el autoguardado de este mismo formulario y su
-        # «Guardar»: se intenta una vez más, como si hubieran llegado uno tras otro (el orden que ya
-        # rige entre guardados seguidos). Si vuelve a chocar, se dice.
-        for intento in range(2):
-            try:
-                self.almacen.guardar(id_borrador, datos, titulo_de(tipo, datos), len(errores))
-                return errores
-            except StaleDataError:  # bloqueo optimista: otra pestaña guardó el mismo borrador a la vez
-                if intento:
-                    raise HTTPException(409, "Otra ventana guardó este borrador al mismo tiempo: vuelva a "
-                                             "cargar la página y repita el último cambio.") from None
-            except KeyError:
-                raise HTTPException(404, "Ese borrador no existe (quizá se eliminó).") from None
-        return errores
+    def guardar(self, id_borrador: int, tipo: str, datos: dict[str, Any], *, base: int | None = None,
+                campos: Iterable[str] | None = None, autor: str = AUTOR_LOCAL, origen: str = "formulario",
+                detalle: str = "") -> revisiones.Guardado:
+        """Una revisión nueva sin pisar a nadie (``revisiones.guardar``); :class:`revisiones.Choque` si se pisaría."""
+        try:
+            return revisiones.guardar(self.almacen, id_borrador, tipo, datos, base=base, campos=campos, autor=autor,
+                                      origen=origen, detalle=detalle, resumir=_resumir)
+        except KeyError:
+            raise HTTPException(404, "Ese borrador no existe (quizá se eliminó).") from None
+
+
+def _resumir(tipo: str, datos: dict[str, Any]) -> tuple[str, list[ErrorCampo]]:
+    return titulo_de(tipo, datos), validar_borrador(tipo, datos)[1]
 
 
 def _cabeceras() -> dict[str, str]:
@@ -193,7 +190,7 @@ async def nuevo(request: Request) -> Response:
     app = _app(request)
     if request.method == "POST":
         await app.formulario(request)
-        id_borrador = app.almacen.crear(tipo, {}, titulo_de(tipo, {}), 0)
+        id_borrador = app.almacen.crear(tipo, {}, titulo_de(tipo, {}), 0, autor=autor_de(request))
         return RedirectResponse(f"/borradores/{id_borrador}", status_code=303)
     return app.pagina("nuevo.html", titulo=f"Nuevo: {TIPOS_NOMBRE[tipo]}", tipo=tipo)
 
@@ -225,7 +222,7 @@ async def tareas(request: Request) -> Response:
 
 
 def _contexto_formulario(borrador: Any, sec: formulario.Seccion, datos: dict[str, Any],
-                         errores: list[ErrorVisible], foco: str = "") -> dict[str, Any]:
+                         errores: list[ErrorVisible], foco: str = "", version: int | None = None) -> dict[str, Any]:
     actores = [
         (str(a.get("id", "")), str(a.get("entidad", "") or a.get("id", "")))
         for a in (datos.get("actores") or []) if isinstance(a, dict) and str(a.get("id", "")).strip()
@@ -235,6 +232,8 @@ def _contexto_formulario(borrador: Any, sec: formulario.Seccion, datos: dict[str
         "campos": formulario.campos_seccion(borrador.tipo, sec), "errores": errores,
         "errores_por_id": {e.id: e.mensaje for e in errores}, "actores": actores, "foco": foco,
         "con_archivos": formulario.tiene_archivos(formulario.campos_seccion(borrador.tipo, sec)),
+        "revision": version if version is not None else borrador.version,  # la base del bloqueo optimista
+        "choque": None,
     }
 
 
@@ -261,10 +260,16 @@ async def editar(request: Request) -> Response:
             datos.pop(campo.nombre, None)
     accion = str(enviado.get("_accion") or "guardar")
     foco = ""
+    base = revisiones.base_enviada(enviado)
     if accion == "autoguardar":  # htmx al cambiar un campo: guarda y avisa solo de lo mal escrito
-        errores = app.guardar(borrador.id, borrador.tipo, datos)
-        return app.pagina("autoguardado.html", hora=datetime.now().strftime("%H:%M"), errores_escritos=[
-            e for e in errores_visibles(borrador.tipo, errores)
+        try:
+            hecho = app.guardar(borrador.id, borrador.tipo, datos, base=base, campos=sec.campos,
+                                autor=autor_de(request), origen="autoguardado", detalle=sec.titulo)
+        except revisiones.Choque as choque:  # no pisa: lo escrito sigue en la página; «Guardar» muestra el choque
+            return app.pagina("autoguardado.html", 409, choque=choque, hora="", version=None, errores_escritos=[])
+        return app.pagina("autoguardado.html", choque=None, hora=datetime.now().strftime("%H:%M"),
+                          version=hecho.version, errores_escritos=[
+            e for e in errores_visibles(borrador.tipo, hecho.errores)
             if _en_seccion(e.ruta, sec.campos) and not e.mensaje.split(": ", 1)[-1].startswith(FALTANTES)])
     if accion != "guardar":
         nueva = nombres.aplicar_accion(accion, datos, formulario.MODELOS[borrador.tipo])
@@ -276,14 +281,21 @@ async def editar(request: Request) -> Response:
             verbo, _, nombre = accion.partition(":")
             ruta = nombres.ruta_de_nombre(nombre) if nombre else ()
             foco = "anadir-" + nombres.id_de(ruta[:-1] if verbo == "quitar" else ruta)
-    errores = app.guardar(borrador.id, borrador.tipo, datos)
+    try:
+        hecho = app.guardar(borrador.id, borrador.tipo, datos, base=base, campos=sec.campos,
+                            autor=autor_de(request), detalle=sec.titulo)
+    except revisiones.Choque as choque:  # lo escrito vuelve al formulario, con lo del otro a la vista
+        contexto = _contexto_formulario(choque.borrador, sec, choque.propuesta, [], foco="choque")
+        return app.pagina("seccion.html", 409, **(contexto | {"choque": choque}))
     borrador = app.por_id(borrador.id)
+    datos = dict(borrador.datos) if hecho.otros else datos  # con lo que otros guardaron en otros campos
     if accion != "guardar":
-        return app.pagina("seccion.html", **_contexto_formulario(borrador, sec, datos, [], foco))
-    propios = [e for e in errores_visibles(borrador.tipo, errores) if _en_seccion(e.ruta, sec.campos)]
+        return app.pagina("seccion.html", **_contexto_formulario(borrador, sec, datos, [], foco, hecho.version))
+    propios = [e for e in errores_visibles(borrador.tipo, hecho.errores) if _en_seccion(e.ruta, sec.campos)]
     if propios:
-        return app.pagina("seccion.html", **_contexto_formulario(borrador, sec, datos, propios))
-    return RedirectResponse(f"/borradores/{borrador.id}?aviso=guardado", status_code=303)
+        return app.pagina("seccion.html", **_contexto_formulario(borrador, sec, datos, propios, version=hecho.version))
+    aviso = "guardado-con-otros" if hecho.otros else "guardado"
+    return RedirectResponse(f"/borradores/{borrador.id}?aviso={aviso}", status_code=303)
 
 
 _EXTENSIONES_IMAGEN = {".png", ".jpg", ".jpeg", ".gif", ".bmp"}
@@ -341,7 +353,8 @@ async def duplicar(request: Request) -> Response:
     borrador = app.borrador(request)
     await app.formulario(request)
     datos = json.loads(json.dumps(borrador.datos))
-    nuevo_id = app.almacen.crear(borrador.tipo, datos, titulo_de(borrador.tipo, datos), borrador.errores)
+    nuevo_id = app.almacen.crear(borrador.tipo, datos, titulo_de(borrador.tipo, datos), borrador.errores,
+                                 autor=autor_de(request), origen="copia", detalle=str(borrador.id))
     return RedirectResponse(f"/borradores/{nuevo_id}?aviso=duplicado", status_code=303)
 
 
@@ -390,7 +403,8 @@ async def importar_json(request: Request) -> Response:
         return _inicio_con_error(app, "c-archivo-json", "El JSON no parece una ficha ni un acuerdo "
                                  "(vea «acuerdo-docs esquema ficha» y «acuerdo-docs esquema acuerdo»)")
     _modelo, errores = validar_borrador(tipo, datos)
-    id_borrador = app.almacen.crear(tipo, datos, titulo_de(tipo, datos), len(errores))
+    id_borrador = app.almacen.crear(tipo, datos, titulo_de(tipo, datos), len(errores), autor=autor_de(request),
+                                    origen="importacion", detalle="un JSON")
     return RedirectResponse(f"/borradores/{id_borrador}?aviso=importado", status_code=303)
 
 
@@ -408,7 +422,8 @@ async def importar_ficha(request: Request) -> Response:
         return _inicio_con_error(app, "c-archivo-docx", f"No se pudo leer la ficha: {exc}")
     datos = json.loads(json.dumps(extraida.campos, default=str, ensure_ascii=False))
     _modelo, errores = validar_borrador("ficha", datos)
-    id_borrador = app.almacen.crear("ficha", datos, titulo_de("ficha", datos), len(errores))
+    id_borrador = app.almacen.crear("ficha", datos, titulo_de("ficha", datos), len(errores), autor=autor_de(request),
+                                    origen="importacion", detalle="una ficha en Word")
     borrador = app.almacen.obtener(id_borrador)
     return app.pagina("importada.html", titulo="Ficha importada", borrador=borrador, avisos=extraida.avisos,
                       errores_lectura=errores_visibles("ficha", errores))
@@ -439,6 +454,7 @@ def crear_app(datos: Path, bd: str | None = None, token: str | None = None,
         Route("/borradores/{id:int}/duplicar", duplicar, methods=["POST"]),
         Route("/borradores/{id:int}/eliminar", eliminar, methods=["GET", "POST"]),
         Route("/borradores/{id:int}/exportar", exportar),
+        *revisiones.RUTAS,
         Mount("/static", StaticFiles(directory=CARPETA / "static"), name="static"),
     ]
     aplicacion = Starlette(routes=[*rutas, *rutas_reunion, *rutas_cortes],

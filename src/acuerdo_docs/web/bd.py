@@ -1,4 +1,4 @@
-"""Borradores guardados: una tabla (SQLAlchemy 2) con sus migraciones Alembic, en SQLite o PostgreSQL.
+"""Borradores guardados (SQLAlchemy 2) con sus migraciones Alembic, en SQLite o PostgreSQL.
 
 Un borrador se guarda aunque sea inválido: ``datos`` es el JSON tal como lo dejó el formulario.
 Alembic no migra contenido JSON: ``version_esquema`` dice con qué forma se guardó, y
@@ -6,6 +6,9 @@ Alembic no migra contenido JSON: ``version_esquema`` dice con qué forma se guar
 
 Las imágenes de los anexos se guardan con su ruta relativa a la carpeta de datos (``anexos/N/x.png``):
 el almacén las da absolutas a la app y las vuelve relativas al guardar.
+
+Cada guardado deja una revisión inmutable (tabla ``revisiones``: quién, cuándo, de dónde y los datos
+completos), escrita en la misma transacción que el borrador: nunca hay media revisión.
 """
 
 from __future__ import annotations
@@ -15,10 +18,12 @@ from datetime import UTC, datetime
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, Integer, String, create_engine, event, func, select
+from sqlalchemy import (JSON, DateTime, ForeignKey, Integer, String, UniqueConstraint, create_engine, delete,
+                        event, func, select)
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
+from sqlalchemy.orm.exc import StaleDataError
 
 from ..esquemas.versiones import VERSION_DATOS, migrar_datos
 
@@ -49,6 +54,39 @@ class Borrador(Base):
     version: Mapped[int] = mapped_column(Integer, nullable=False)
 
     __mapper_args__ = {"version_id_col": version}  # bloqueo optimista: dos guardados cruzados no se pisan
+
+
+class Revision(Base):
+    """Un guardado de un borrador, tal como quedó: nunca se cambia ni se borra (salvo con su borrador)."""
+
+    __tablename__ = "revisiones"
+    __table_args__ = (UniqueConstraint("borrador_id", "numero", name="uq_revisiones_borrador_numero"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    borrador_id: Mapped[int] = mapped_column(ForeignKey("borradores.id", ondelete="CASCADE"), index=True)
+    numero: Mapped[int] = mapped_column(Integer)  # la ``version`` del borrador que dejó este guardado
+    autor: Mapped[str] = mapped_column(String(120))
+    momento: Mapped[datetime] = mapped_column(DateTime)
+    origen: Mapped[str] = mapped_column(String(40))  # ORIGENES
+    detalle: Mapped[str] = mapped_column(String(300), default="")
+    version_esquema: Mapped[int] = mapped_column(Integer, default=VERSION_ESQUEMA)
+    datos: Mapped[dict[str, Any]] = mapped_column(DATOS_JSON)
+
+
+AUTOR_MIGRACION = "(migración de la base)"
+"""El autor de las revisiones que escribe una migración (no una persona)."""
+
+ORIGENES = ("creacion", "formulario", "autoguardado", "importacion", "copia", "restauracion", "reunion",
+            "seguimiento", "migracion")
+"""De dónde viene una revisión (el historial lo dice en palabras)."""
+
+
+class VersionCambiada(Exception):
+    """Otro guardado llegó antes: el borrador ya no está en la versión de la que se partió."""
+
+    def __init__(self, actual: int | None) -> None:
+        super().__init__(f"el borrador está en la versión {actual}")
+        self.actual = actual
 
 
 @dataclass(frozen=True)
@@ -101,15 +139,20 @@ def _config() -> Any:
     return config
 
 
+def cabeza() -> str | None:
+    """La última migración que trae el programa (la cadena es una sola, lineal)."""
+    from alembic.script import ScriptDirectory
+
+    return ScriptDirectory.from_config(_config()).get_current_head()
+
+
 def revisiones(motor: Engine) -> tuple[str | None, str | None]:
     """(la migración en que está la base, la última que trae el programa); ``None``: base vacía."""
     from alembic.runtime.migration import MigrationContext
-    from alembic.script import ScriptDirectory
 
-    cabeza = ScriptDirectory.from_config(_config()).get_current_head()
     with motor.connect() as conexion:
         actual = MigrationContext.configure(conexion).get_current_revision()
-    return actual, cabeza
+    return actual, cabeza()
 
 
 @dataclass(frozen=True)
@@ -149,9 +192,12 @@ def migrar_documentos(motor: Engine) -> int:
     with Session(motor) as sesion, sesion.begin():
         viejos = sesion.scalars(select(Borrador).where(Borrador.version_esquema < VERSION_ESQUEMA)
                                 .order_by(Borrador.id)).all()
+        ahora = _ahora()
         for borrador in viejos:  # la versión (bloqueo optimista) sube: un formulario abierto de antes no la pisa
             borrador.datos = migrar_datos(borrador.tipo, borrador.datos, borrador.version_esquema)
             borrador.version_esquema = VERSION_ESQUEMA
+            sesion.flush()
+            sesion.add(_revision(borrador, AUTOR_MIGRACION, "migracion", "datos a la forma de esta versión", ahora))  # cada versión, su revisión
         return len(viejos)
 
 
@@ -202,7 +248,9 @@ class Almacen:
         if migrar_al_iniciar:
             actualizar(self.motor)
 
-    def crear(self, tipo: str, datos: dict[str, Any], titulo: str = "", errores: int = 0) -> int:
+    def crear(self, tipo: str, datos: dict[str, Any], titulo: str = "", errores: int = 0, *,
+              autor: str = "local", origen: str = "creacion", detalle: str = "") -> int:
+        """Un borrador nuevo y su primera revisión (en la misma transacción)."""
         if tipo not in TIPOS:
             raise ValueError(tipo)
         ahora = _ahora()
@@ -211,6 +259,7 @@ class Almacen:
                                 version_esquema=VERSION_ESQUEMA, errores=errores, creado=ahora, modificado=ahora)
             sesion.add(borrador)
             sesion.flush()
+            sesion.add(_revision(borrador, autor, origen, detalle, ahora))
             return borrador.id
 
     def obtener(self, id_borrador: int) -> Borrador | None:
@@ -226,22 +275,69 @@ class Almacen:
         borrador.datos = rutas_absolutas(borrador.tipo, datos, self.carpeta)
         return borrador
 
-    def guardar(self, id_borrador: int, datos: dict[str, Any], titulo: str, errores: int) -> None:
-        with Session(self.motor) as sesion, sesion.begin():
-            borrador = sesion.get(Borrador, id_borrador)
-            if borrador is None:
-                raise KeyError(id_borrador)
-            borrador.datos = rutas_relativas(borrador.tipo, datos, self.carpeta)
-            borrador.titulo = titulo[:300]
-            borrador.errores = errores
-            borrador.version_esquema = VERSION_ESQUEMA
-            borrador.modificado = _ahora()
+    def guardar(self, id_borrador: int, datos: dict[str, Any], titulo: str, errores: int, *,
+                version: int | None = None, autor: str = "local", origen: str = "formulario",
+                detalle: str = "") -> int:
+        """Guarda ``datos`` como una revisión nueva; devuelve la versión en que queda el borrador.
+
+        ``version``: la versión de la que partió quien guarda; si otro guardó antes (aquí o en otro
+        proceso, al mismo instante), :class:`VersionCambiada` y nada se escribe. Sin cambios en los
+        datos no hay revisión nueva (la versión sigue igual). ``KeyError`` si el borrador no existe.
+        """
+        try:
+            with Session(self.motor) as sesion, sesion.begin():
+                borrador = sesion.get(Borrador, id_borrador)
+                if borrador is None:
+                    raise KeyError(id_borrador)
+                if version is not None and borrador.version != version:
+                    raise VersionCambiada(borrador.version)
+                guardados = rutas_relativas(borrador.tipo, datos, self.carpeta)
+                if (borrador.datos == guardados and borrador.titulo == titulo[:300] and borrador.errores == errores
+                        and borrador.version_esquema == VERSION_ESQUEMA):
+                    return borrador.version
+                ahora = _ahora()
+                borrador.datos = guardados
+                borrador.titulo = titulo[:300]
+                borrador.errores = errores
+                borrador.version_esquema = VERSION_ESQUEMA
+                borrador.modificado = ahora
+                sesion.flush()  # UPDATE … WHERE version = la leída: si otro guardó a la vez, StaleDataError
+                sesion.add(_revision(borrador, autor, origen, detalle, ahora))
+                return borrador.version
+        except StaleDataError:
+            raise VersionCambiada(self.version(id_borrador)) from None
 
     def borrar(self, id_borrador: int) -> None:
+        """El borrador y su historial (SQLite no aplica ON DELETE CASCADE sin su PRAGMA: se borran a mano)."""
         with Session(self.motor) as sesion, sesion.begin():
             borrador = sesion.get(Borrador, id_borrador)
             if borrador is not None:
+                sesion.execute(delete(Revision).where(Revision.borrador_id == id_borrador))
                 sesion.delete(borrador)
+
+    def revisiones(self, id_borrador: int) -> list[Revision]:
+        """El historial del borrador, de la primera revisión a la última (datos como los da :meth:`obtener`)."""
+        with Session(self.motor) as sesion:
+            filas = list(sesion.scalars(select(Revision).where(Revision.borrador_id == id_borrador)
+                                        .order_by(Revision.numero)))
+            tipo = sesion.scalar(select(Borrador.tipo).where(Borrador.id == id_borrador))
+            return [self._vista(sesion, fila, tipo or "") for fila in filas]
+
+    def revision(self, id_borrador: int, numero: int) -> Revision | None:
+        with Session(self.motor) as sesion:
+            fila = sesion.scalar(select(Revision).where(Revision.borrador_id == id_borrador,
+                                                        Revision.numero == numero))
+            tipo = sesion.scalar(select(Borrador.tipo).where(Borrador.id == id_borrador))
+            return self._vista(sesion, fila, tipo or "") if fila is not None else None
+
+    def _vista(self, sesion: Session, revision: Revision, tipo: str) -> Revision:
+        """La revisión suelta de la sesión, con sus datos en la forma de hoy y los anexos con ruta absoluta."""
+        sesion.expunge(revision)  # lo que sigue no se escribe: el historial no se cambia
+        datos = revision.datos
+        if revision.version_esquema < VERSION_ESQUEMA:
+            datos = migrar_datos(tipo, datos, revision.version_esquema)
+        revision.datos = rutas_absolutas(tipo, datos, self.carpeta)
+        return revision
 
     def listar(self) -> list[Resumen]:
         with Session(self.motor) as sesion:
@@ -258,6 +354,14 @@ class Almacen:
     def cuantos(self) -> int:
         with Session(self.motor) as sesion:
             return int(sesion.scalar(select(func.count()).select_from(Borrador)) or 0)
+
+
+def _revision(borrador: Borrador, autor: str, origen: str, detalle: str, momento: datetime) -> Revision:
+    if origen not in ORIGENES:
+        raise ValueError(origen)
+    return Revision(borrador_id=borrador.id, numero=borrador.version, autor=autor[:120], momento=momento,
+                    origen=origen, detalle=detalle[:300], version_esquema=VERSION_ESQUEMA,
+                    datos=borrador.datos)
 
 
 def _sqlite_seguro(conexion: Any, _registro: Any) -> None:

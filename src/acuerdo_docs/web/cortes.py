@@ -26,6 +26,8 @@ from ..lectores.actualizacion import Cambio, actualizar_acuerdo
 from ..lectores.matriz_xlsx import AvisoCelda
 from ..salida.archivos import escribir_atomico
 from ..seguimiento import nombre_carpeta, registrar_corte
+from .revisiones import Choque, base_enviada
+from .seguridad import autor_de
 
 _SUBIDA = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
 _FECHA = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -128,7 +130,14 @@ async def aplicar(request: Request) -> Response:
         return _pagina(app, borrador, modelo, errores=[{"id": "c-archivo", "mensaje": str(exc)}], aviso="")
     finally:
         ruta.unlink(missing_ok=True)
-    app.guardar(borrador.id, borrador.tipo, resultado.acuerdo.model_dump(mode="json", exclude_none=True))
+    try:  # desde la revisión de la vista previa: si otro guardó entretanto, no se pisa lo suyo
+        app.guardar(borrador.id, borrador.tipo, resultado.acuerdo.model_dump(mode="json", exclude_none=True),
+                    base=base_enviada(enviado), autor=autor_de(request), origen="seguimiento",
+                    detalle=corte.strftime("%d/%m/%Y"))
+    except Choque as choque:
+        return _pagina(app, choque.borrador, modelo, aviso="", errores=[{"id": "c-archivo", "mensaje": (
+            f"No se registró el corte: {choque.quienes} guardó el acuerdo después de "
+            "la vista previa. Vuelva a subir el libro para ver los cambios sobre lo último guardado")}])
     return RedirectResponse(f"/borradores/{borrador.id}/seguimiento?aviso=corte", status_code=303)
 
 

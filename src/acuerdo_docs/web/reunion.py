@@ -6,12 +6,16 @@ y el servidor responde 204 si nada cambió (así la región ``aria-live`` no se 
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
+
+from .revisiones import INTENTOS, Choque
+from .seguridad import autor_de
 
 INTERVALO = "1s"
 """Cada cuánto pregunta una vista abierta (debe quedar por debajo de 2 s)."""
@@ -44,13 +48,23 @@ async def reunion(request: Request) -> Response:
     app, borrador = _acuerdo(request)
     if request.method == "POST":
         enviado = await app.formulario(request)
-        datos = dict(borrador.datos)
-        actores = _actores(datos)
         indice = str(enviado.get("actor", ""))
-        if indice.isdigit() and int(indice) < len(actores):
-            actores[int(indice)]["validado"] = enviado.get("validado") == "si"
+        validado = enviado.get("validado") == "si"
+        for _intento in range(INTENTOS):  # la marca se aplica sobre lo último guardado, sin pisar lo de otros
+            datos = json.loads(json.dumps(borrador.datos))
+            actores = _actores(datos)
+            if not (indice.isdigit() and int(indice) < len(actores)):
+                break
+            actores[int(indice)]["validado"] = validado
             datos["actores"] = actores
-            app.guardar(borrador.id, borrador.tipo, datos)
+            nombre = str(actores[int(indice)].get("entidad") or actores[int(indice)].get("id") or "")
+            try:
+                app.guardar(borrador.id, borrador.tipo, datos, base=borrador.version, campos=("actores",),
+                            autor=autor_de(request), origen="reunion",
+                            detalle=f"{'validó' if validado else 'quitó la validación de'} {nombre}".strip())
+                break
+            except Choque:
+                borrador = app.por_id(borrador.id)
         return RedirectResponse(f"/borradores/{borrador.id}/reunion#actor-{indice}", status_code=303)
     modelo, _errores = app.validar(borrador.tipo, borrador.datos)
     pagina: Response = app.pagina("reunion.html", **_contexto(borrador, modelo is not None))
