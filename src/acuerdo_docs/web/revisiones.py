@@ -329,17 +329,21 @@ async def restaurar(request: Request) -> Response:
         raise HTTPException(404, "Esa revisión no está en el historial de este borrador.")
     base = base_enviada(enviado)
     try:
-        app.guardar(borrador.id, borrador.tipo, dict(revision.datos), base=base if base is not None else -1,
-                    campos=None, autor=autor_de(request), origen="restauracion", detalle=str(numero))
+        if base != borrador.version:  # la página del historial era vieja: que vea lo nuevo antes de restaurar
+            posteriores = [r.autor for r in app.almacen.revisiones(borrador.id) if base is None or r.numero > base]
+            raise Choque(borrador, base or 0, [], list(dict.fromkeys(posteriores)), {})
+        hecho = app.guardar(borrador.id, borrador.tipo, dict(revision.datos), base=base, campos=None,
+                            autor=autor_de(request), origen="restauracion", detalle=str(numero))
     except Choque as choque:
         pagina: Response = app.pagina(
             "mensaje.html", 409, titulo="No se restauró: el borrador cambió",
-            texto=f"Mientras usted miraba el historial, {choque.quienes} guardó "
-                  f"cambios (ahora va en la revisión {choque.borrador.version}). Revise el historial de nuevo "
-                  "y, si todavía quiere, restaure otra vez.",
+            texto=f"Mientras usted miraba el historial, {choque.quienes} guardó cambios (ahora va en la "
+                  f"revisión {app.almacen.version(borrador.id)}). Revise el historial de nuevo y, si todavía "
+                  "quiere, restaure otra vez.",
             enlace=f"/borradores/{borrador.id}/historial", enlace_texto="Volver al historial")
         return pagina
-    return RedirectResponse(f"/borradores/{borrador.id}/historial?aviso=restaurada-{numero}", status_code=303)
+    aviso = f"restaurada-{numero}" if hecho.version != borrador.version else f"igual-{numero}"
+    return RedirectResponse(f"/borradores/{borrador.id}/historial?aviso={aviso}", status_code=303)
 
 
 RUTAS = [
