@@ -10,12 +10,15 @@ import difflib
 import errno
 import json
 from dataclasses import dataclass
-from typing import Any, TypeVar
-
-from pydantic import BaseModel, ValidationError
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from .claves import normalizar_clave
 from .limites_entrada import ERRORES_MOSTRADOS, LARGO_ECO, LARGO_MENSAJE, recortar
+
+# pydantic solo al validar: así lo que lanza errores sin validar nada (la escritura de archivos, el
+# arranque anticipado de LibreOffice con --pdf) no paga importarlo (~100 ms en frío).
+if TYPE_CHECKING:
+    from pydantic import BaseModel, ValidationError
 
 # Mensajes para los tipos de error propios de pydantic (los nuestros ya vienen en español).
 _MENSAJES: dict[str, str] = {
@@ -281,6 +284,8 @@ def _etiqueta_de_ruta(modelo: type[BaseModel] | None, loc: tuple[Any, ...]) -> s
 
 
 def _submodelo(anotacion: Any) -> type[BaseModel] | None:
+    from pydantic import BaseModel
+
     if isinstance(anotacion, type) and issubclass(anotacion, BaseModel):
         return anotacion
     for arg in getattr(anotacion, "__args__", ()) or ():
@@ -396,7 +401,7 @@ def traducir(exc: ValidationError, modelo: type[BaseModel] | None = None) -> lis
 
 
 
-ModeloT = TypeVar("ModeloT", bound=BaseModel)
+ModeloT = TypeVar("ModeloT", bound="BaseModel")
 
 
 def validar(modelo: type[ModeloT], datos: Any, contexto: dict[str, Any] | None = None) -> ModeloT:
@@ -405,6 +410,8 @@ def validar(modelo: type[ModeloT], datos: Any, contexto: dict[str, Any] | None =
     Para un documento entero que trae el usuario, ``esquemas.tipo_documento.validar_documento``
     dice además si los datos son de otro tipo de documento (un acuerdo donde va una ficha).
     """
+    from pydantic import ValidationError
+
     if isinstance(datos, modelo):
         return datos
     try:

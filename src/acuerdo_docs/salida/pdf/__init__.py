@@ -22,10 +22,25 @@ El registro (``logging.getLogger("acuerdo_docs.pdf")``) solo nombra rutas, nunca
 
 from __future__ import annotations
 
-from .convertidor import ConvertidorPdf
-from .entrada import MAXIMO_POR_PROCESO, TIEMPO_LIMITE, a_pdf
-from .resultado import Progreso, ResultadoDocumento, ResultadoPdf
-from .soffice import VARIABLE_ASIGNADOR, VARIABLE_SOFFICE, asignador_memoria, buscar_soffice, orden_conversion
+import importlib
+from typing import TYPE_CHECKING, Any
+
+# Perezoso (PEP 562): ``--pdf`` arranca LibreOffice desde ``.anticipado`` antes de importar lo
+# demás, y ese import no debe traer el convertidor (lxml, tandas) que aún no hace falta.
+_ORIGEN: dict[str, str] = {
+    "ConvertidorPdf": ".convertidor",
+    "MAXIMO_POR_PROCESO": ".entrada",
+    "TIEMPO_LIMITE": ".entrada",
+    "a_pdf": ".entrada",
+    "Progreso": ".resultado",
+    "ResultadoDocumento": ".resultado",
+    "ResultadoPdf": ".resultado",
+    "VARIABLE_ASIGNADOR": ".soffice",
+    "VARIABLE_SOFFICE": ".soffice",
+    "asignador_memoria": ".soffice",
+    "buscar_soffice": ".soffice",
+    "orden_conversion": ".soffice",
+}
 
 __all__ = [
     "ConvertidorPdf",
@@ -41,3 +56,23 @@ __all__ = [
     "buscar_soffice",
     "orden_conversion",
 ]
+
+
+def __getattr__(nombre: str) -> Any:
+    modulo = _ORIGEN.get(nombre)
+    if modulo is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {nombre!r}")
+    valor = getattr(importlib.import_module(modulo, __name__), nombre)
+    globals()[nombre] = valor
+    return valor
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))
+
+
+if TYPE_CHECKING:
+    from .convertidor import ConvertidorPdf
+    from .entrada import MAXIMO_POR_PROCESO, TIEMPO_LIMITE, a_pdf
+    from .resultado import Progreso, ResultadoDocumento, ResultadoPdf
+    from .soffice import VARIABLE_ASIGNADOR, VARIABLE_SOFFICE, asignador_memoria, buscar_soffice, orden_conversion
