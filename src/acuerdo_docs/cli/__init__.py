@@ -153,10 +153,15 @@ def principal() -> NoReturn:
 
 
 def _main_protegido(argv: list[str], hubo_interrupcion: Callable[[], bool]) -> int:
+    arranque = None
     try:
+        # Con --pdf, LibreOffice arranca antes de importar lo demás (solo biblioteca estándar hasta aquí).
+        from ..salida.pdf.anticipado import arrancar
+
+        arranque = arrancar(argv)
         from . import comun
 
-        with comun.pdf_anticipado(argv) as convertidor:  # LibreOffice arranca mientras se hace lo demás
+        with comun.pdf_anticipado(argv, arranque) as convertidor:  # LibreOffice arranca mientras se hace lo demás
             return _main(argv, convertidor)
     except KeyboardInterrupt:  # también si llega al arrancar o al cerrar LibreOffice
         print("Interrumpido: no quedó ningún archivo a medias.", file=sys.stderr)
@@ -166,6 +171,9 @@ def _main_protegido(argv: list[str], hubo_interrupcion: Callable[[], bool]) -> i
             print("Interrumpido: no quedó ningún archivo a medias.", file=sys.stderr)
             return 130
         return _fuera_de_la_orden(exc, argv)
+    finally:
+        if arranque is not None:  # ya lo cerró el convertidor que lo adoptó, salvo si algo falló antes
+            arranque.cerrar()
 
 
 def _fuera_de_la_orden(exc: Exception, argv: Sequence[str]) -> int:

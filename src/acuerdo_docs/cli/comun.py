@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from ..errores import (
     ErrorAcuerdoDocs,
@@ -29,6 +29,9 @@ from ..limites_entrada import LIMITE_BYTES_JSON, MB
 from ..salida.archivos import escribir_atomico
 from ..salida.destinos import Salida, comprobar_archivo
 from ..terminal import para_terminal
+
+if TYPE_CHECKING:
+    from ..salida.pdf.anticipado import Arranque
 
 
 
@@ -355,28 +358,31 @@ def sigterm_como_salida() -> contextlib.AbstractContextManager[None]:
     return sigterm_lanza(lambda signum: SystemExit(128 + signum))
 
 
-ORDENES_PDF_ANTICIPADO = frozenset({"ficha", "acuerdo", "riesgos"})
-"""Órdenes de pocos documentos: con --pdf, LibreOffice arranca antes de validar y generar."""
-
-
 @contextmanager
-def pdf_anticipado(argv: Sequence[str]) -> Iterator[Any]:
-    """Con ``--pdf`` en una orden de pocos documentos, arranca LibreOffice ya (un
-    :class:`~acuerdo_docs.salida.pdf.convertidor.ConvertidorPdf` con perfil en caché), mientras
-    se importan los módulos, se valida y se genera el documento; al salir lo cierra siempre.
+def pdf_anticipado(argv: Sequence[str], arranque: Arranque | None = None) -> Iterator[Any]:
+    """Con ``--pdf`` en una orden de pocos documentos, un
+    :class:`~acuerdo_docs.salida.pdf.convertidor.ConvertidorPdf` con LibreOffice ya arrancando
+    mientras se importan los módulos, se valida y se genera el documento; al salir lo cierra siempre.
 
-    Si no se puede arrancar aquí (p. ej. LibreOffice no está), no pasa nada: la conversión
-    informará el error en su turno, después de los errores de los datos.
+    ``arranque``: el LibreOffice que ya lanzó (o tomó prestado) :mod:`acuerdo_docs.salida.pdf.anticipado`
+    antes de importar nada pesado; sin él, se arranca aquí (la primera vez, el perfil se crea).
+    Si no se puede arrancar (p. ej. LibreOffice no está), no pasa nada: la conversión informará
+    el error en su turno, después de los errores de los datos.
     """
+    from ..salida.pdf.anticipado import ORDENES_PDF_ANTICIPADO, pide_pdf
+
     orden = next((a for a in argv if not a.startswith("-")), None)
-    if orden not in ORDENES_PDF_ANTICIPADO or not _pide_pdf(argv):
+    if orden not in ORDENES_PDF_ANTICIPADO or not pide_pdf(argv):
         yield None
         return
     from ..salida.pdf.convertidor import ConvertidorPdf
 
     convertidor = ConvertidorPdf()
     try:
-        convertidor.abrir()
+        if arranque is not None:
+            convertidor._abrir_con(arranque)
+        else:
+            convertidor.abrir()
     except (ErrorAcuerdoDocs, OSError):
         convertidor.cerrar()
         yield None
@@ -386,19 +392,6 @@ def pdf_anticipado(argv: Sequence[str]) -> Iterator[Any]:
             yield convertidor
     finally:
         convertidor.cerrar()
-
-
-def _pide_pdf(argv: Sequence[str]) -> bool:
-    """--pdf, o una salida -o que termina en .pdf."""
-    if "--pdf" in argv or "--pdf-simple" in argv or "--pdf-completo" in argv:
-        return True
-    for i, arg in enumerate(argv):
-        valor = argv[i + 1] if arg in ("-o", "--salida") and i + 1 < len(argv) else None
-        if arg.startswith("--salida="):
-            valor = arg.split("=", 1)[1]
-        if valor is not None and valor.lower().endswith(".pdf"):
-            return True
-    return False
 
 
 def agregar_pdf_completo(parser: argparse.ArgumentParser) -> None:

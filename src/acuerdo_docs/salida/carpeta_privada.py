@@ -68,11 +68,13 @@ def _motivo_encima(raiz: Path) -> str | None:
         actual = actual.parent
 
 
-def carpeta_privada(ruta: str | os.PathLike[str], que: str, *, crear: bool = True) -> Path | None:
+def carpeta_privada(ruta: str | os.PathLike[str], que: str, *, crear: bool = True,
+                    avisar: bool = True) -> Path | None:
     """``ruta`` (dentro de ``carpeta_cache()``) si es de fiar, creada 0700 si falta; si no, ``None`` y un aviso.
 
     ``que``: el nombre de la caché para el aviso («plantillas compiladas», «perfiles de LibreOffice»).
-    Con ``crear=False`` una carpeta que falta da ``None`` sin aviso.
+    Con ``crear=False`` una carpeta que falta da ``None`` sin aviso; con ``avisar=False``, ninguna
+    da aviso (quien tantea deja el aviso al camino de siempre).
     """
     if not hasattr(os, "geteuid"):
         return None
@@ -108,7 +110,8 @@ def carpeta_privada(ruta: str | os.PathLike[str], que: str, *, crear: bool = Tru
             return None
         motivo = _motivo(estado)
     if motivo is not None:
-        _avisar(que, motivo)
+        if avisar:
+            _avisar(que, motivo)
         return None
     return ruta
 

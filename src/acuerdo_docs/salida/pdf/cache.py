@@ -19,12 +19,13 @@ import logging
 import os
 import sys
 from pathlib import Path
+from collections.abc import Callable, Iterator
 from typing import IO
 
 from ...errores import causa_sistema
 from ...rutas import carpeta_cache
 from ..archivos import DestinoNoValido, abrir_candado, escribir_atomico
-from ..carpeta_privada import arbol_privado, carpeta_privada, quitar
+from ..carpeta_privada import arbol_privado, carpeta_privada, motivo_arbol, quitar
 from .perfiles import sembrar_perfil
 from .soffice import version_libreoffice, xcu_perfil
 
@@ -72,29 +73,85 @@ class PerfilCache:
             self._candado = None
 
 
-def tomar_perfil_cache(soffice: str) -> PerfilCache | None:
-    """Un perfil libre de la caché (creado si hace falta), o ``None`` si no se puede usar la caché."""
+def _marca(soffice: str) -> tuple[str | None, str]:
+    version = version_libreoffice(soffice)
+    return version, f"{version or ''}\n{xcu_perfil(version)}"
+
+
+def carpeta_perfiles(soffice: str, *, crear: bool = True, avisar: bool = True) -> Path | None:
+    """La carpeta de los perfiles de esta versión de LibreOffice, si es privada (con ``crear``, se crea si falta)."""
     if sys.platform == "win32":
         return None
     version = version_libreoffice(soffice)
-    marca = f"{version or ''}\n{xcu_perfil(version)}"
-    carpeta = carpeta_privada(carpeta_cache() / f"libreoffice-{version or 'x'}", QUE)
-    if carpeta is None:
-        return None
+    return carpeta_privada(carpeta_cache() / f"libreoffice-{version or 'x'}", QUE, crear=crear, avisar=avisar)
+
+
+def _candados(carpeta: Path, *, avisar: bool = True) -> Iterator[tuple[int, IO[bytes]]]:
+    """(número, candado abierto) de cada puesto de la caché; los que no son un archivo regular se omiten."""
     for numero in range(PERFILES_CACHE):
-        ruta = carpeta / f"perfil{numero}"
         try:
             candado = abrir_candado(carpeta / f"perfil{numero}.candado")
         except DestinoNoValido:  # un enlace o un FIFO puesto como candado: ese puesto no se usa
-            log.warning("Un candado de la caché de %s no es un archivo regular: se omite ese perfil.", QUE)
+            if avisar:
+                log.warning("Un candado de la caché de %s no es un archivo regular: se omite ese perfil.", QUE)
             continue
         except OSError:
-            return None
-        try:
-            fcntl.flock(candado.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError:  # otra ejecución lo está usando
-            candado.close()
+            return
+        yield numero, candado
+
+
+def tomar_candado(candado: IO[bytes]) -> bool:
+    """Toma el candado sin esperar; si otra ejecución lo tiene, lo cierra y devuelve ``False``."""
+    try:
+        fcntl.flock(candado.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:  # otra ejecución lo está usando
+        candado.close()
+        return False
+    return True
+
+
+def _vigente(perfil: PerfilCache, marca: str, privado: Callable[[Path], bool]) -> bool:
+    """El perfil existe, es privado (el árbol entero, antes de leer nada dentro) y lleva la marca de esta versión."""
+    if not os.path.lexists(perfil.ruta) or not privado(perfil.ruta):
+        return False
+    try:
+        return (perfil.ruta / _MARCA).read_text(encoding="utf-8") == marca
+    except (OSError, UnicodeDecodeError):
+        return False
+
+
+def tomar_perfil_listo(soffice: str) -> PerfilCache | None:
+    """Un perfil libre que ya está completo y es privado, sin crear ni borrar nada y sin avisos.
+
+    Es lo que usa el arranque anticipado (``--pdf``), antes de configurar el registro: si no
+    hay uno así, devuelve ``None`` y el camino de siempre (:func:`tomar_perfil_cache`) lo crea o
+    lo rehace, y avisa.
+    """
+    carpeta = carpeta_perfiles(soffice, crear=False, avisar=False)
+    if carpeta is None:
+        return None
+    _, marca = _marca(soffice)
+    for numero, candado in _candados(carpeta, avisar=False):
+        if not tomar_candado(candado):
             continue
+        perfil = PerfilCache(carpeta / f"perfil{numero}", candado, marca)
+        if _vigente(perfil, marca, lambda ruta: motivo_arbol(ruta) is None):
+            return perfil
+        perfil.soltar()
+        return None  # el primero libre no sirve tal cual: el camino de siempre lo rehace
+    return None
+
+
+def tomar_perfil_cache(soffice: str) -> PerfilCache | None:
+    """Un perfil libre de la caché (creado si hace falta), o ``None`` si no se puede usar la caché."""
+    carpeta = carpeta_perfiles(soffice)
+    if carpeta is None:
+        return None
+    version, marca = _marca(soffice)
+    for numero, candado in _candados(carpeta):
+        if not tomar_candado(candado):
+            continue
+        ruta = carpeta / f"perfil{numero}"
         perfil = PerfilCache(ruta, candado, marca)
         try:
             _preparar(perfil, marca, version)
@@ -108,13 +165,7 @@ def tomar_perfil_cache(soffice: str) -> PerfilCache | None:
 
 def _preparar(perfil: PerfilCache, marca: str, version: str | None) -> None:
     """Un perfil ajeno (otro dueño, enlaces, abierto a otros) o sin la marca de esta versión se crea de cero."""
-    vigente = False
-    if os.path.lexists(perfil.ruta) and arbol_privado(perfil.ruta, QUE):
-        try:
-            vigente = (perfil.ruta / _MARCA).read_text(encoding="utf-8") == marca
-        except (OSError, UnicodeDecodeError):
-            vigente = False
-    if not vigente:
+    if not _vigente(perfil, marca, lambda ruta: arbol_privado(ruta, QUE)):
         if not quitar(perfil.ruta):
             raise PermissionError(13, "no se pudo borrar un perfil ajeno")
         sembrar_perfil(perfil.ruta, version)

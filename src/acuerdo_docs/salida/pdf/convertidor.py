@@ -25,13 +25,14 @@ from types import TracebackType
 from ...errores import ErrorConversion
 from ...rutas import carpeta_temporal
 from ..archivos import enlazar_o_copiar, mover_atomico
-from . import ipc
+from . import compartido, ipc
+from .anticipado import Arranque
 from .cache import PerfilCache, tomar_perfil_cache
 from .comprobaciones import error_pdf, revisar_entrada
 from .conversion import mensaje_colgado
 from .entrada import TIEMPO_LIMITE, a_pdf
 from .glifos import admite_pdfa
-from .instancia import Caido, Colgado, InstanciaViva, SinTuberia
+from .instancia import Caido, Colgado, InstanciaPrestada, InstanciaViva, SinTuberia
 from .perfiles import RESERVA
 from .soffice import asignador_memoria, buscar_soffice, version_libreoffice
 from .tanda import MOTIVO_CARGA, MOTIVO_GUARDADO
@@ -64,26 +65,54 @@ class _Puesto:
     el principal, porque se cierra todo tras un Ctrl-C). Un candado hace de cada arranque y de
     cada cierre un solo paso, :meth:`cerrar` es idempotente y, una vez cerrado, el puesto no
     arranca nada más (:meth:`arrancar` lanza la cancelación) ni toca el perfil que ya soltó.
+
+    ``arranque``: un LibreOffice ya lanzado (o prestado por otro proceso) por
+    :mod:`.anticipado`, que el puesto adopta. Uno prestado nunca se mata: si falla, se deja y el
+    puesto arranca el suyo.
     """
 
-    def __init__(self, soffice: str, asignador: str | None, cache: bool, trabajo: Path) -> None:
+    def __init__(self, soffice: str, asignador: str | None, cache: bool, trabajo: Path, *,
+                 arranque: Arranque | None = None, compartir: bool = False) -> None:
         self.soffice = soffice
         self.asignador = asignador
         self.trabajo = trabajo
-        self.cache: PerfilCache | None = tomar_perfil_cache(soffice) if cache else None
-        self.perfil = self.cache.ruta if self.cache is not None else RESERVA.tomar_perfil(soffice)
+        self._usar_cache = cache
+        self._compartir = compartir
+        self._publicado = False
+        self.cache: PerfilCache | None = None
+        self.perfil: Path | None = None
         self.instancia: InstanciaViva | None = None
+        self.prestada: InstanciaPrestada | None = None
+        if arranque is not None and isinstance(arranque.instancia, InstanciaPrestada):
+            self.prestada = arranque.instancia
+        elif arranque is not None and arranque.perfil is not None and isinstance(arranque.instancia, InstanciaViva):
+            self.cache, self.instancia = arranque.perfil, arranque.instancia
+            self.perfil = self.cache.ruta
+        else:
+            self._tomar_perfil()
         self._candado = threading.Lock()
         self._cerrado = False
 
-    def arrancar(self) -> InstanciaViva:
+    def _tomar_perfil(self) -> None:
+        self.cache = tomar_perfil_cache(self.soffice) if self._usar_cache else None
+        self.perfil = self.cache.ruta if self.cache is not None else RESERVA.tomar_perfil(self.soffice)
+
+    def arrancar(self) -> InstanciaViva | InstanciaPrestada:
         with self._candado:
             if self._cerrado:
                 raise ErrorPdf(CANCELADA, averia=True)
+            if self.prestada is not None:
+                return self.prestada
             if self.instancia is None or not self.instancia.vivo():
                 self._quitar_instancia()
+                if self.perfil is None:
+                    self._tomar_perfil()
+                assert self.perfil is not None
                 self.instancia = InstanciaViva(self.soffice, self.perfil, self.asignador)
                 RESERVA.registrar(self.instancia.proceso)
+            if self._compartir and self.cache is not None and not self._publicado:
+                compartido.publicar(self.cache.ruta)
+                self._publicado = True
             return self.instancia
 
     def _quitar_instancia(self) -> None:
@@ -95,8 +124,11 @@ class _Puesto:
 
     def matar(self, *, rehacer_perfil: bool) -> None:
         with self._candado:
+            if self.prestada is not None:  # no es nuestra: se deja (su dueño decide) y la próxima es propia
+                self.prestada = None
+                return
             self._quitar_instancia()
-            if not rehacer_perfil or self._cerrado:  # cerrado: el perfil ya se soltó
+            if not rehacer_perfil or self._cerrado or self.perfil is None:  # cerrado: el perfil ya se soltó
                 return
             if self.cache is not None:
                 self.cache.rehacer()
@@ -113,10 +145,13 @@ class _Puesto:
             if self._cerrado:
                 return
             self._cerrado = True
+            self.prestada = None
+            if self._publicado and self.cache is not None:  # antes de matar: que nadie más le mande órdenes
+                compartido.retirar(self.cache.ruta)
             self._quitar_instancia()
             if self.cache is not None:
                 self.cache.soltar()
-            else:
+            elif self.perfil is not None:
                 RESERVA.devolver_perfil(self.soffice, self.perfil, True)
 
 
@@ -131,6 +166,9 @@ class ConvertidorPdf:
     - ``cache``: perfiles de LibreOffice en ``$XDG_CACHE_HOME/acuerdo_docs`` (arranque más corto).
     - ``sincronizar``: ``fsync`` de cada PDF antes de darle su nombre; quien convierte muchos y
       sincroniza la carpeta al final (como ``generar_lote``) lo apaga.
+    - ``compartir``: anuncia sus LibreOffice (perfiles de la caché) a los demás procesos del mismo
+      usuario: ``acuerdo-docs ficha … --pdf`` convierte en ellos en vez de arrancar uno (ver
+      :mod:`.compartido`). Para un servidor o un guion que vive mucho.
 
     Los errores son :class:`ErrorPdf` (una :class:`ErrorConversion`, código de salida 3).
 
@@ -138,7 +176,7 @@ class ConvertidorPdf:
     """
 
     def __init__(self, *, trabajadores: int = 1, pdfa: bool = True, tiempo_limite: float = TIEMPO_LIMITE,
-                 cache: bool = True, sincronizar: bool = True) -> None:
+                 cache: bool = True, sincronizar: bool = True, compartir: bool = False) -> None:
         if trabajadores < 1:
             raise ValueError("trabajadores debe ser 1 o más")
         if not tiempo_limite > 0:
@@ -148,6 +186,7 @@ class ConvertidorPdf:
         self.tiempo_limite = tiempo_limite
         self.cache = cache
         self.sincronizar = sincronizar
+        self.compartir = compartir
         self._libres: queue.Queue[_Puesto] = queue.Queue()
         self._puestos: list[_Puesto] = []
         self._trabajo: Path | None = None
@@ -177,16 +216,28 @@ class ConvertidorPdf:
             if not ipc.DISPONIBLE or version_libreoffice(soffice) is None:
                 log.info("Sin tubería de LibreOffice en este sistema: cada documento va por a_pdf")
                 return
-            self._trabajo = RESERVA.carpeta_trabajo()
-            try:
-                for _ in range(self.trabajadores):
-                    puesto = _Puesto(soffice, asignador_memoria(), self.cache, self._trabajo)
-                    self._puestos.append(puesto)
-                    puesto.arrancar()
-                    self._libres.put(puesto)
-            except BaseException:
-                self._cerrar_puestos()
-                raise
+            self._abrir_puestos(soffice, asignador_memoria(), None)
+
+    def _abrir_con(self, arranque: Arranque) -> None:
+        """Como :meth:`abrir`, con el primer LibreOffice ya lanzado o prestado (:mod:`.anticipado`)."""
+        with self._candado:
+            if self._abierto:
+                return
+            self._abierto = True
+            self._abrir_puestos(arranque.soffice, arranque.asignador, arranque)
+
+    def _abrir_puestos(self, soffice: str, asignador: str | None, arranque: Arranque | None) -> None:
+        self._trabajo = RESERVA.carpeta_trabajo()
+        try:
+            for numero in range(self.trabajadores):
+                puesto = _Puesto(soffice, asignador, self.cache, self._trabajo,
+                                 arranque=arranque if numero == 0 else None, compartir=self.compartir)
+                self._puestos.append(puesto)
+                puesto.arrancar()
+                self._libres.put(puesto)
+        except BaseException:
+            self._cerrar_puestos()
+            raise
 
     def cerrar(self) -> None:
         """Mata los LibreOffice, suelta los perfiles y borra los temporales (se puede llamar varias veces)."""
@@ -264,7 +315,7 @@ class ConvertidorPdf:
             puesto.cache.marcar_listo()
         return final
 
-    def _convertir_en(self, puesto: _Puesto, instancia: InstanciaViva, enlace: Path, carpeta: Path,
+    def _convertir_en(self, puesto: _Puesto, instancia: InstanciaViva | InstanciaPrestada, enlace: Path, carpeta: Path,
                       pdfa: bool) -> None:
         try:
             instancia.convertir(enlace, carpeta, pdfa=pdfa, tiempo_limite=self.tiempo_limite)

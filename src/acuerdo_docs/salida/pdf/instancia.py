@@ -2,12 +2,16 @@
 
 Arranca con un documento de Writer vacío abierto (``private:factory/swriter``): sin ningún
 documento abierto, LibreOffice sin interfaz se cierra tras la primera orden que recibe.
+:class:`InstanciaPrestada` es el LibreOffice vivo de otro proceso del mismo usuario (un
+``ConvertidorPdf(compartir=True)``): se le piden órdenes igual, pero nunca se mata.
 """
 
 from __future__ import annotations
 
 import logging
+import os
 import queue
+import stat
 import subprocess
 import threading
 import time
@@ -35,6 +39,16 @@ class SinTuberia(Exception):
 
 LIMITE_TUBERIA = 20.0
 """Segundos desde el arranque para que la instancia abra su tubería; si no, se usa el camino de siempre."""
+
+
+def _cerrar_a_otros(tuberia: Path) -> None:
+    """El socket de la instancia, solo para este usuario (LibreOffice lo crea según la umask)."""
+    try:
+        estado = os.lstat(tuberia)
+        if stat.S_ISSOCK(estado.st_mode) and estado.st_uid == os.geteuid() and estado.st_mode & 0o077:
+            os.chmod(tuberia, 0o600)
+    except OSError:
+        pass
 
 
 class InstanciaViva:
@@ -76,6 +90,10 @@ class InstanciaViva:
         try:
             ipc.ordenar(self.tuberia, argumentos, carpeta, hasta=hasta, hasta_conexion=hasta_conexion,
                         vivo=self.vivo, al_listo=self._marcar_lista)
+        except ipc.Ajena:
+            log.warning("Otro usuario ocupa el nombre de la tubería de LibreOffice: no se usa; se convierte por otro "
+                        "camino.")
+            raise SinTuberia from None
         except ipc.SinTuberia:
             raise SinTuberia from None
         except TimeoutError:
@@ -85,6 +103,8 @@ class InstanciaViva:
         self.convertidos += 1
 
     def _marcar_lista(self) -> None:
+        if not self.lista:
+            _cerrar_a_otros(self.tuberia)
         self.lista = True
 
     def motivo_sin_pdf(self, nombre: str) -> str | None:
@@ -105,3 +125,39 @@ class InstanciaViva:
             self.tuberia.unlink(missing_ok=True)
         except OSError:
             pass
+
+
+LIMITE_PRESTADA = 5.0
+"""Segundos para que la instancia prestada diga «listo» (si está ocupada, espera su turno dentro de esto)."""
+
+
+class InstanciaPrestada:
+    """El LibreOffice vivo de otro proceso de este usuario (ver :mod:`.compartido`): se usa, no se mata."""
+
+    lista = True
+
+    def __init__(self, tuberia: Path) -> None:
+        self.tuberia = tuberia
+        self.convertidos = 0
+
+    def vivo(self) -> bool:
+        return ipc.socket_propio(self.tuberia)
+
+    def convertir(self, entrada: Path, carpeta: Path, *, pdfa: bool, tiempo_limite: float) -> None:
+        """Como :meth:`InstanciaViva.convertir`. Si no es de este usuario o no dice «listo» a tiempo,
+        :class:`SinTuberia`; si nadie escucha o cierra, :class:`Caido` (su dueño se fue)."""
+        ahora = time.monotonic()
+        argumentos = ["--convert-to", FILTRO_PDFA if pdfa else "pdf", "--outdir", str(carpeta), str(entrada)]
+        try:
+            ipc.ordenar(self.tuberia, argumentos, carpeta, hasta=ahora + tiempo_limite,
+                        hasta_conexion=ahora + min(tiempo_limite, LIMITE_PRESTADA), vivo=self.vivo, esperar=False)
+        except ipc.SinTuberia:
+            raise SinTuberia from None
+        except TimeoutError:
+            raise Colgado from None
+        except (ipc.TuberiaCerrada, OSError):
+            raise Caido from None
+        self.convertidos += 1
+
+    def motivo_sin_pdf(self, nombre: str) -> str | None:
+        return None  # lo que dijo LibreOffice va a la salida de su dueño

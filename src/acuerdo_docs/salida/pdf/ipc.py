@@ -15,6 +15,8 @@ from __future__ import annotations
 import hashlib
 import os
 import socket
+import stat
+import struct
 import sys
 import time
 from collections.abc import Callable, Sequence
@@ -70,15 +72,47 @@ def _leer(conexion: socket.socket) -> bytes:
     return recibido[:-1]
 
 
-def _conectar(ruta: Path, hasta: float, vivo: Callable[[], bool]) -> socket.socket:
-    """Se conecta al socket en cuanto exista y acepte; ``vivo()`` dice si vale la pena seguir esperando."""
+class Ajena(SinTuberia):
+    """Al otro lado del socket hay un proceso de otro usuario: nunca se le manda nada."""
+
+
+def socket_propio(ruta: Path) -> bool:
+    """``ruta`` es un socket (no un enlace) de este usuario: el nombre está en /tmp, donde cualquiera crea."""
+    try:
+        estado = os.lstat(ruta)
+    except OSError:
+        return False
+    return stat.S_ISSOCK(estado.st_mode) and estado.st_uid == os.geteuid()
+
+
+def _par_propio(conexion: socket.socket) -> bool:
+    """El proceso que escucha es de este usuario (``SO_PEERCRED``: lo dice el núcleo, no el archivo)."""
+    credenciales = conexion.getsockopt(socket.SOL_SOCKET, socket.SO_PEERCRED, struct.calcsize("3i"))
+    uid: int = struct.unpack("3i", credenciales)[1]
+    return uid == os.geteuid()
+
+
+def _conectar(ruta: Path, hasta: float, vivo: Callable[[], bool], esperar: bool = True) -> socket.socket:
+    """Se conecta al socket en cuanto exista y acepte; ``vivo()`` dice si vale la pena seguir esperando.
+
+    Otro usuario puede crear antes un socket con ese nombre en /tmp: si quien escucha no es de
+    este usuario, :class:`Ajena` (no se le pasa ninguna ruta ni orden). Sin ``esperar`` (una
+    instancia ajena que ya debería estar escuchando), un socket que falta o no acepta es
+    :class:`TuberiaCerrada` enseguida.
+    """
     while True:
         conexion = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
         try:
             conexion.connect(str(ruta))
-            return conexion
         except (FileNotFoundError, ConnectionRefusedError):
             conexion.close()  # aún no existe, o es el de una instancia muerta que la nueva reemplazará
+            if not esperar:
+                raise TuberiaCerrada from None
+        else:
+            if _par_propio(conexion):
+                return conexion
+            conexion.close()
+            raise Ajena
         _esperar(hasta, vivo)
 
 
@@ -90,14 +124,14 @@ def _esperar(hasta: float, vivo: Callable[[], bool]) -> None:
     time.sleep(0.01)
 
 
-def _listo(ruta: Path, hasta: float, vivo: Callable[[], bool]) -> socket.socket:
+def _listo(ruta: Path, hasta: float, vivo: Callable[[], bool], esperar: bool) -> socket.socket:
     """Una conexión por la que LibreOffice ya dijo que recibe argumentos.
 
     Con un perfil nuevo, LibreOffice se reinicia a sí mismo una vez al arrancar (cierra la
     tubería y la vuelve a abrir): si cierra antes de decir «listo», se vuelve a intentar.
     """
     while True:
-        conexion = _conectar(ruta, hasta, vivo)
+        conexion = _conectar(ruta, hasta, vivo, esperar)
         conexion.settimeout(max(0.01, hasta - time.monotonic()))
         try:
             if _leer(conexion) == _LISTO:
@@ -112,15 +146,15 @@ def _listo(ruta: Path, hasta: float, vivo: Callable[[], bool]) -> socket.socket:
 
 
 def ordenar(ruta: Path, argumentos: Sequence[str], cwd: Path, *, hasta: float, hasta_conexion: float,
-            vivo: Callable[[], bool], al_listo: Callable[[], None] = lambda: None) -> None:
+            vivo: Callable[[], bool], al_listo: Callable[[], None] = lambda: None, esperar: bool = True) -> None:
     """Manda una orden a la instancia y espera a que la termine.
 
     Lanza ``TimeoutError`` si pasa ``hasta`` (``time.monotonic``); :class:`SinTuberia` si la
     instancia no dijo «listo» antes de ``hasta_conexion``; :class:`TuberiaCerrada` si LibreOffice
-    se cae o cierra la tubería.
+    se cae o cierra la tubería (sin ``esperar``, también si el socket falta o no acepta).
     """
     try:
-        conexion = _listo(ruta, hasta_conexion, vivo)
+        conexion = _listo(ruta, hasta_conexion, vivo, esperar)
     except TimeoutError:
         if time.monotonic() < hasta:
             raise SinTuberia from None
