@@ -6,7 +6,6 @@ Los mensajes nunca repiten el valor recibido: puede ser un dato personal
 
 from __future__ import annotations
 
-import difflib
 import errno
 import json
 from dataclasses import dataclass
@@ -335,6 +334,8 @@ def pista_clave(clave: str, conocidas: list[str]) -> str | None:
     normal = normalizar_clave(clave)
     if normal in conocidas:
         return normal
+    import difflib  # solo al sugerir un nombre: no se carga al arrancar
+
     parecidas = difflib.get_close_matches(normal, conocidas, n=1, cutoff=0.75)
     return parecidas[0] if parecidas else None
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import difflib
 import io
 import re
 import signal
@@ -118,6 +117,8 @@ class Parser(argparse.ArgumentParser):
             return (f"sobra {lista}: la orden no recibe más archivos o valores que los que muestra «Uso:»"
                     " (¿un nombre con espacios sin comillas?)")
         nombre = opcion.split("=", 1)[0]
+        import difflib  # solo al sugerir un nombre: no se carga al arrancar
+
         parecidas = difflib.get_close_matches(nombre, self.opciones(), n=1, cutoff=0.6)
         pista = f"; ¿quiso decir {parecidas[0]}?" if parecidas else ""
         return f"opción desconocida {nombre}{pista} (vea: {self.prog} --help)"
@@ -126,6 +127,8 @@ class Parser(argparse.ArgumentParser):
         eleccion = re.search(r"invalid choice: '([^']*)' \(choose from (.*)\)", message)
         if eleccion:
             validas = re.findall(r"'([^']*)'", eleccion.group(2))
+            import difflib
+
             parecidas = difflib.get_close_matches(eleccion.group(1), validas, n=1, cutoff=0.6)
             if parecidas:
                 message += f"; ¿quiso decir «{parecidas[0]}»?"

@@ -7,7 +7,6 @@ hojas de cálculo, la tabla del README y el JSON Schema.
 
 from __future__ import annotations
 
-import calendar
 import re
 import unicodedata
 from collections.abc import Iterable
@@ -195,6 +194,8 @@ def _fecha_de_partes(dia: int, mes: int, anio: str, forma: str = "día/mes/año 
     try:
         return date(int(anio), mes, dia)
     except ValueError:
+        import calendar  # solo para este mensaje: no se carga al arrancar
+
         dias = calendar.monthrange(int(anio), mes)[1]
         raise PydanticCustomError(
             "fecha_invalida",
