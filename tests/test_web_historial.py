@@ -349,3 +349,75 @@ def test_la_base_de_0_2_0_recibe_su_historial(tmp_path, url_bd):
         assert historia[-1].datos == borrador.datos
         assert historia[0].autor == "(migración de la base)" and historia[0].origen == "migracion"
     almacen.motor.dispose()
+
+
+@pytest.mark.parametrize("destino", ["sqlite", "postgresql"])
+def test_respaldo_lleva_el_historial_de_ida_y_vuelta(dos, tmp_path, destino, request):
+    import jsonschema
+
+    from acuerdo_docs.web.respaldo import Respaldo, leer_respaldo, respaldar, restaurar
+
+    ana, beto, app = dos
+    ficha = _importar(ana, ad.ejemplo_ficha())
+    seccion = f"{ficha}/seccion/s1"
+    campos = _formulario(ana, seccion)
+    campos["nombre"] = "Guardada por Ana"
+    assert ana.post(seccion, data=campos, follow_redirects=False).status_code == 303
+    assert beto.post(f"{ficha}/historial/1/restaurar", data={"_csrf": _csrf(beto), "_revision": "2"},
+                     follow_redirects=False).status_code == 303
+    almacen = app.app.state.acuerdo.almacen
+    contenido = respaldar(almacen)
+    datos = json.loads(contenido)
+    assert datos["version_formato"] == 2
+    jsonschema.validate(datos, Respaldo.model_json_schema())  # el esquema que publica el modelo del respaldo
+    historia = datos["borradores"][0]["revisiones"]
+    assert [(r["numero"], r["autor"], r["origen"], r["detalle"]) for r in historia] == [
+        (1, "ana", "importacion", "un JSON"), (2, "ana", "formulario", "1. Información general"),
+        (3, "beto", "restauracion", "1")]
+    assert historia[1]["datos"]["nombre"] == "Guardada por Ana"
+
+    otra = request.getfixturevalue("cluster_postgres").base_nueva() if destino == "postgresql" \
+        else url_sqlite(tmp_path)
+    destino_almacen = Almacen(otra)
+    assert restaurar(destino_almacen, leer_respaldo(contenido, "r.json")) == 1
+    assert respaldar(destino_almacen) == contenido, "el mismo respaldo, byte a byte"
+    nueva = crear_app(tmp_path / "otra", otra, TOKEN)
+    carla = _persona(nueva, "carla")
+    texto = _texto(carla.get("/borradores/1/historial").text)
+    assert "beto · Restauró la revisión 1" in texto and "ana · Guardó «1. Información general»" in texto
+    # Un formulario abierto antes del respaldo (revisión 2) sigue sin pisar a nadie tras restaurar.
+    campos["nombre"] = "Desde una pestaña vieja"
+    r = carla.post("/borradores/1/seccion/s1", data={**campos, "_revision": "2", "_csrf": _csrf(carla)})
+    assert r.status_code == 409 and "beto guardó esta sección" in r.text
+    destino_almacen.motor.dispose()
+    nueva.app.state.acuerdo.almacen.motor.dispose()
+
+
+def test_respaldo_sin_historial_de_0_2_0_recibe_su_revision(tmp_path):
+    from acuerdo_docs.web.respaldo import leer_respaldo, restaurar
+
+    viejo = Path(__file__).parent / "datos" / "web_0_2_0" / "respaldo.json"
+    almacen = Almacen(url_sqlite(tmp_path))
+    respaldo = leer_respaldo(viejo.read_bytes(), "respaldo.json")
+    assert respaldo.version_formato == 1 and restaurar(almacen, respaldo) == len(respaldo.borradores)
+    for borrador in respaldo.borradores:
+        historia = almacen.revisiones(borrador.id)
+        assert [r.numero for r in historia] == [borrador.version] and historia[0].origen == "migracion"
+    almacen.motor.dispose()
+
+
+def test_respaldo_con_historial_desordenado_se_rechaza(tmp_path):
+    from acuerdo_docs.errores import ErrorEntrada
+    from acuerdo_docs.web.respaldo import leer_respaldo
+
+    revision = {"numero": 2, "autor": "ana", "momento": "2025-01-02T03:04:05", "origen": "formulario",
+                "version_esquema": 2, "datos": {}}
+    borrador = {"id": 1, "tipo": "ficha", "version_esquema": 2, "creado": "2025-01-02T03:04:05",
+                "modificado": "2025-01-02T03:04:05", "version": 1, "datos": {}, "revisiones": [revision]}
+    contenido = json.dumps({"formato": "acuerdo-docs-respaldo", "version_formato": 2, "borradores": [borrador]})
+    with pytest.raises(ErrorEntrada, match=r"borradores\[1\]\.revisiones: los números deben ir en aumento"):
+        leer_respaldo(contenido.encode(), "r.json")
+    borrador["revisiones"] = [{**revision, "origen": "otro"}]
+    contenido = json.dumps({"formato": "acuerdo-docs-respaldo", "version_formato": 2, "borradores": [borrador]})
+    with pytest.raises(ErrorEntrada, match="origen"):
+        leer_respaldo(contenido.encode(), "r.json")

@@ -1,8 +1,8 @@
 """Respaldo de la base de borradores como un JSON, y su restauración (SQLite y PostgreSQL por igual).
 
 El archivo lleva cada borrador con su tipo, fechas, versión de esquema y datos (los de un borrador
-válido, válidos contra el esquema publicado de su tipo). Sin la fecha del respaldo: la misma base da
-los mismos bytes.
+válido, válidos contra el esquema publicado de su tipo) y su historial (cada revisión: quién, cuándo,
+de dónde y sus datos). Sin la fecha del respaldo: la misma base da los mismos bytes.
 """
 
 from __future__ import annotations
@@ -18,10 +18,25 @@ from sqlalchemy.orm import Session
 from ..errores import ErrorEntrada, traducir
 from ..esquemas.entrada_json import cargar_json
 from ..esquemas.versiones import VERSION_DATOS, migrar_datos
-from .bd import Almacen, Borrador, revisiones
+from .bd import AUTOR_MIGRACION, ORIGENES, Almacen, Borrador, Revision, revisiones
 
 FORMATO = "acuerdo-docs-respaldo"
-VERSION_FORMATO = 1
+VERSION_FORMATO = 2
+"""1: solo borradores (0.2.0); 2: con el historial de cada uno. Se leen los dos."""
+
+
+class RevisionRespaldada(BaseModel):
+    """Una revisión del historial de un borrador, tal como está en la base."""
+
+    model_config = ConfigDict(extra="forbid", title="Revisión")
+
+    numero: int = Field(ge=1, title="Número de la revisión (la versión del borrador que dejó)")
+    autor: str = Field(max_length=120, title="Quién guardó")
+    momento: datetime = Field(title="Cuándo (UTC)")
+    origen: Literal[ORIGENES] = Field(title="De dónde vino el guardado")  # type: ignore[valid-type]
+    detalle: str = Field(default="", max_length=300, title="Detalle (sección, revisión restaurada, fecha…)")
+    version_esquema: int = Field(ge=1, title="Versión del esquema de los datos")
+    datos: dict[str, Any] = Field(title="Datos del borrador en esta revisión")
 
 
 class BorradorRespaldado(BaseModel):
@@ -38,6 +53,8 @@ class BorradorRespaldado(BaseModel):
     modificado: datetime = Field(title="Modificado (UTC)")
     version: int = Field(default=1, ge=1, title="Versión (cuenta los guardados)")
     datos: dict[str, Any] = Field(title="Datos del borrador")
+    revisiones: list[RevisionRespaldada] = Field(default_factory=list, title="Historial",
+                                                 description="De la primera revisión a la última")
 
 
 class Respaldo(BaseModel):
@@ -46,7 +63,7 @@ class Respaldo(BaseModel):
     model_config = ConfigDict(extra="forbid", title="Respaldo de acuerdo-docs web")
 
     formato: Literal["acuerdo-docs-respaldo"] = Field(title="Formato")
-    version_formato: Literal[1] = Field(title="Versión del formato")
+    version_formato: Literal[1, 2] = Field(title="Versión del formato")
     migracion: str | None = Field(default=None, title="Migración de la base respaldada")
     borradores: list[BorradorRespaldado] = Field(title="Borradores")
 
@@ -55,10 +72,18 @@ def respaldar(almacen: Almacen) -> bytes:
     """Toda la base como JSON (UTF-8, ordenado por número de borrador)."""
     actual, _ = revisiones(almacen.motor)
     with Session(almacen.motor) as sesion:
-        filas = sesion.scalars(select(Borrador).order_by(Borrador.id)).all()
-        borradores = [BorradorRespaldado.model_validate(fila, from_attributes=True) for fila in filas]
+        historial: dict[int, list[RevisionRespaldada]] = {}
+        for revision in sesion.scalars(select(Revision).order_by(Revision.borrador_id, Revision.numero)):
+            historial.setdefault(revision.borrador_id, []).append(
+                RevisionRespaldada.model_validate(revision, from_attributes=True))
+        borradores = [BorradorRespaldado.model_validate(
+            {**{c: getattr(fila, c) for c in BorradorRespaldado.model_fields if c != "revisiones"},
+             "revisiones": historial.get(fila.id, [])})
+            for fila in sesion.scalars(select(Borrador).order_by(Borrador.id))]
     for borrador in borradores:  # JSONB (PostgreSQL) no guarda el orden de las claves: el respaldo las ordena
-        borrador.datos = json.loads(json.dumps(borrador.datos, sort_keys=True))
+        borrador.datos = _ordenado(borrador.datos)
+        for respaldada in borrador.revisiones:
+            respaldada.datos = _ordenado(respaldada.datos)
     respaldo = Respaldo(formato=FORMATO, version_formato=VERSION_FORMATO, migracion=actual, borradores=borradores)
     return (json.dumps(respaldo.model_dump(mode="json"), ensure_ascii=False, indent=2, sort_keys=False)
             + "\n").encode("utf-8")
@@ -88,6 +113,11 @@ def leer_respaldo(contenido: bytes, nombre: str) -> Respaldo:
     if repetidos:
         raise ErrorEntrada(f"{nombre}: el respaldo repite el número de borrador {repetidos[0]}")
     for numero, borrador in enumerate(respaldo.borradores, start=1):
+        numeros = [r.numero for r in borrador.revisiones]
+        if numeros != sorted(set(numeros)) or (numeros and numeros[-1] > borrador.version):
+            raise ErrorEntrada(f"{nombre}: borradores[{numero}].revisiones: los números deben ir en aumento, sin "
+                               f"repetirse y sin pasar de la versión del borrador ({borrador.version})")
+    for numero, borrador in enumerate(respaldo.borradores, start=1):
         if borrador.version_esquema > VERSION_DATOS:
             raise ErrorEntrada(
                 f"{nombre}: borradores[{numero}].version_esquema: {borrador.version_esquema} es de un "
@@ -107,8 +137,9 @@ def restaurar(almacen: Almacen, respaldo: Respaldo, reemplazar: bool = False) ->
             raise ErrorEntrada(
                 f"la base ya tiene {existentes} borrador(es); no se restaura encima. Para borrarlos y "
                 "cargar el respaldo, repita la orden con --reemplazar (antes, haga un respaldo de la base actual)")
+        sesion.execute(delete(cast(Table, Revision.__table__)))  # SQLite no borra en cascada sin su PRAGMA
         sesion.execute(delete(tabla))
-        filas = [b.model_dump() for b in respaldo.borradores]
+        filas = [b.model_dump(exclude={"revisiones"}) for b in respaldo.borradores]
         for fila in filas:  # la base guarda fechas UTC sin zona
             fila["creado"], fila["modificado"] = _utc(fila["creado"]), _utc(fila["modificado"])
             if fila["version_esquema"] < VERSION_DATOS:  # un respaldo viejo entra con la forma de hoy
@@ -116,12 +147,33 @@ def restaurar(almacen: Almacen, respaldo: Respaldo, reemplazar: bool = False) ->
                 fila["version_esquema"] = VERSION_DATOS
         if filas:
             sesion.execute(insert(tabla), filas)
+        historial = [_fila_revision(b, r) for b in respaldo.borradores for r in b.revisiones]
+        for borrador, fila in zip(respaldo.borradores, filas, strict=True):
+            # Un respaldo sin historial (0.2.0): la versión actual recibe su revisión, base del bloqueo optimista.
+            if not borrador.revisiones or borrador.revisiones[-1].numero != borrador.version:
+                historial.append({"borrador_id": borrador.id, "numero": borrador.version, "autor": AUTOR_MIGRACION,
+                                  "momento": fila["modificado"], "origen": "migracion",
+                                  "detalle": "respaldo sin esta revisión", "version_esquema": fila["version_esquema"],
+                                  "datos": fila["datos"]})
+        if historial:
+            sesion.execute(insert(cast(Table, Revision.__table__)), historial)
         if almacen.motor.dialect.name == "postgresql":
             # Los números vinieron del respaldo: la secuencia sigue después del mayor.
             sesion.execute(text(
                 "SELECT setval(pg_get_serial_sequence('borradores', 'id'), "
                 "COALESCE((SELECT MAX(id) FROM borradores), 0) + 1, false)"))
     return len(filas)
+
+
+def _fila_revision(borrador: BorradorRespaldado, revision: RevisionRespaldada) -> dict[str, Any]:
+    fila = revision.model_dump()
+    fila["borrador_id"], fila["momento"] = borrador.id, _utc(fila["momento"])
+    return fila
+
+
+def _ordenado(datos: dict[str, Any]) -> dict[str, Any]:
+    ordenado: dict[str, Any] = json.loads(json.dumps(datos, sort_keys=True))
+    return ordenado
 
 
 def _utc(momento: datetime) -> datetime:
