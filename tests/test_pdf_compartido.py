@@ -25,7 +25,7 @@ from conftest import texto_pdf
 from test_pdfa import afirmar_pdfa
 
 import acuerdo_docs as ad
-from acuerdo_docs.salida.pdf import VARIABLE_SOFFICE, anticipado, compartido, ipc
+from acuerdo_docs.salida.pdf import VARIABLE_SOFFICE, anticipado, compartido, ipc, pedido
 from acuerdo_docs.salida.pdf.cache import tomar_perfil_cache
 from acuerdo_docs.salida.pdf.convertidor import ConvertidorPdf
 from acuerdo_docs.salida.pdf.instancia import InstanciaPrestada
@@ -52,10 +52,10 @@ def _perfil_listo(tmp_path: Path) -> Path:
 
 
 def test_pide_pdf() -> None:
-    assert anticipado.pide_pdf(["ficha", "a.json", "--pdf"])
-    assert anticipado.pide_pdf(["ficha", "a.json", "-o", "A.PDF"])
-    assert anticipado.pide_pdf(["acuerdo", "a.json", "--salida=x.pdf"])
-    assert not anticipado.pide_pdf(["ficha", "a.json", "-o", "y.docx"])
+    assert pedido.pide_pdf(["ficha", "a.json", "--pdf"])
+    assert pedido.pide_pdf(["ficha", "a.json", "-o", "A.PDF"])
+    assert pedido.pide_pdf(["acuerdo", "a.json", "--salida=x.pdf"])
+    assert not pedido.pide_pdf(["ficha", "a.json", "-o", "y.docx"])
     assert anticipado.arrancar(["lote", "a.xlsx", "-o", "s", "--pdf"]) is None  # muchos documentos: su flujo
     assert anticipado.arrancar(["ficha", "a.json", "-o", "y.docx"]) is None
 

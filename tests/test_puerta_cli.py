@@ -86,3 +86,18 @@ def test_main_desde_python_no_sale_ni_toca_el_recolector(tmp_path: Path) -> None
     r = _correr(codigo)
     assert r.returncode == 0, r.stderr
     assert "siguió 0 True" in r.stdout
+
+
+# Lo que «ficha x.json -o y.docx» no necesita: cada uno cuesta milisegundos en cada proceso nuevo.
+_NO_AL_ARRANCAR = ("docx", "docxtpl", "lxml", "openpyxl", "email_validator", "difflib", "subprocess", "asyncio",
+                   "multiprocessing", "acuerdo_docs.salida.pdf.anticipado", "acuerdo_docs.salida.verificacion")
+
+
+def test_una_ficha_docx_no_carga_lo_que_no_usa(tmp_path: Path) -> None:
+    """El arranque en frío es casi todo import: nada de PDF, lotes, python-docx ni email-validator
+    (el correo del ejemplo es de la forma común) en una ficha .docx con la plantilla oficial."""
+    antes = ("import atexit\n"
+             f"atexit.register(lambda: print('cargados', sorted(m for m in {_NO_AL_ARRANCAR!r} if m in sys.modules)))\n")
+    r = _correr(_PUERTA.format(antes=antes), "ficha", str(EJEMPLO), "-o", str(tmp_path / "f.docx"))
+    assert r.returncode == 0, r.stderr
+    assert "cargados []" in r.stdout

@@ -175,10 +175,14 @@ def principal() -> NoReturn:
 def _main_protegido(argv: list[str], hubo_interrupcion: Callable[[], bool]) -> int:
     arranque = None
     try:
-        # Con --pdf, LibreOffice arranca antes de importar lo demás (solo biblioteca estándar hasta aquí).
-        from ..salida.pdf.anticipado import arrancar
+        # Con --pdf, LibreOffice arranca antes de importar lo demás (solo biblioteca estándar hasta aquí);
+        # sin --pdf no se importa ni la maquinaria de arrancarlo (subprocess, socket: ~10 ms).
+        from ..salida.pdf.pedido import anticipa_pdf
 
-        arranque = arrancar(argv)
+        if anticipa_pdf(argv):
+            from ..salida.pdf.anticipado import arrancar
+
+            arranque = arrancar(argv)
         from . import comun
 
         with comun.pdf_anticipado(argv, arranque) as convertidor:  # LibreOffice arranca mientras se hace lo demás

@@ -372,10 +372,9 @@ def pdf_anticipado(argv: Sequence[str], arranque: Arranque | None = None) -> Ite
     Si no se puede arrancar (p. ej. LibreOffice no está), no pasa nada: la conversión informará
     el error en su turno, después de los errores de los datos.
     """
-    from ..salida.pdf.anticipado import ORDENES_PDF_ANTICIPADO, pide_pdf
+    from ..salida.pdf.pedido import anticipa_pdf
 
-    orden = next((a for a in argv if not a.startswith("-")), None)
-    if orden not in ORDENES_PDF_ANTICIPADO or not pide_pdf(argv):
+    if not anticipa_pdf(argv):
         yield None
         return
     from ..salida.pdf.convertidor import ConvertidorPdf

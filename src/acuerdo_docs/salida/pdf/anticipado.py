@@ -28,12 +28,9 @@ from . import ipc
 from .cache import PerfilCache, tomar_perfil_listo
 from .compartido import buscar_compartido
 from .instancia import InstanciaPrestada, InstanciaViva
+from .pedido import anticipa_pdf
 from .perfiles import RESERVA
 from .soffice import asignador_memoria, buscar_soffice, version_libreoffice
-
-ORDENES_PDF_ANTICIPADO = frozenset({"ficha", "acuerdo", "riesgos"})
-"""Órdenes de pocos documentos: con --pdf, LibreOffice arranca antes de validar y generar."""
-
 
 @dataclass
 class Arranque:
@@ -53,23 +50,9 @@ class Arranque:
             self.perfil.soltar()
 
 
-def pide_pdf(argv: Sequence[str]) -> bool:
-    """--pdf (o --pdf-simple, --pdf-completo), o una salida -o que termina en .pdf."""
-    if "--pdf" in argv or "--pdf-simple" in argv or "--pdf-completo" in argv:
-        return True
-    for i, arg in enumerate(argv):
-        valor = argv[i + 1] if arg in ("-o", "--salida") and i + 1 < len(argv) else None
-        if arg.startswith("--salida="):
-            valor = arg.split("=", 1)[1]
-        if valor is not None and valor.lower().endswith(".pdf"):
-            return True
-    return False
-
-
 def arrancar(argv: Sequence[str]) -> Arranque | None:
     """Con ``--pdf`` en ficha, acuerdo o riesgos: un LibreOffice compartido, o uno propio ya lanzado; si no, ``None``."""
-    orden = next((a for a in argv if not a.startswith("-")), None)
-    if orden not in ORDENES_PDF_ANTICIPADO or not pide_pdf(argv) or not ipc.DISPONIBLE:
+    if not anticipa_pdf(argv) or not ipc.DISPONIBLE:
         return None
     try:
         soffice = buscar_soffice()
