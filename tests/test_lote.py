@@ -26,6 +26,7 @@ from acuerdo_docs.cli import main
 from acuerdo_docs.documentos.ficha import ejemplo_ficha
 from acuerdo_docs.documentos.informe import NOMBRE_INFORME
 from acuerdo_docs.documentos.plantilla_lote import generar_plantilla_lote
+from acuerdo_docs.errores import ErrorEntrada
 from acuerdo_docs.esquemas.comun import RESERVADO
 from acuerdo_docs.lectores.columnas import valores_de
 from acuerdo_docs.lectores.fichas import COLUMNAS
@@ -652,6 +653,7 @@ def _lecturas_de_hoja(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 
 def test_el_libro_se_analiza_una_vez_y_da_lo_mismo_que_releerlo(tmp_path: Path,
                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    import acuerdo_docs.lote as lote
     from acuerdo_docs.lectores import hoja_calculo
 
     filas = [fila_base(i) for i in range(25)]
@@ -659,15 +661,21 @@ def test_el_libro_se_analiza_una_vez_y_da_lo_mismo_que_releerlo(tmp_path: Path,
     entrada = libro_fichas(tmp_path, filas)
     recorridos = _lecturas_de_hoja(monkeypatch)
     una = generar_lote(entrada, tmp_path / "una", procesos=1)
-    assert recorridos == ["fichas", "fichas"]  # el encabezado y el conteo; las filas salen de lo contado
+    # El encabezado y una sola pasada: lo renderizado se retiene sin escribir y esa pasada da el conteo.
+    assert recorridos == ["fichas", "fichas"]
     recorridos.clear()
-    monkeypatch.setattr(hoja_calculo, "MEMORIA_FILAS", 2000)  # no caben: se vuelve a leer la hoja
+    monkeypatch.setattr(lote, "RETENER_BYTES", 1)  # no cabe lo retenido: se cuenta aparte y se sigue leyendo
+    monkeypatch.setattr(hoja_calculo, "MEMORIA_FILAS", 2000)
     dos = generar_lote(entrada, tmp_path / "dos", procesos=1)
     assert recorridos == ["fichas", "fichas", "fichas"]
     assert [(f.fila, f.estado, f.archivos) for f in una.filas] == [(f.fila, f.estado, f.archivos) for f in dos.filas]
     assert una.generadas == 24
     for archivo in (tmp_path / "una").glob("*.docx"):
         assert archivo.read_bytes() == (tmp_path / "dos" / archivo.name).read_bytes()
+    # Con el conteo aparte, pasar del límite tampoco escribe nada (ni la carpeta).
+    with pytest.raises(ErrorEntrada, match="más de 20 filas"):
+        generar_lote(entrada, tmp_path / "tres", procesos=1, limite_filas=20)
+    assert not (tmp_path / "tres").exists()
 
 
 @pytest.mark.libreoffice

@@ -72,8 +72,8 @@ def registrar(ordenes: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
                    help="escribe además la infografía de una página de cada fila (NOMBRE_infografia.pdf)")
     p.add_argument("--silencioso", action="store_true", help="sin barra de progreso")
     p.add_argument("--procesos", type=_positivo, metavar="N",
-                   help="procesos de trabajo (por omisión, uno por núcleo, o ninguno con --pdf, porque"
-                        " LibreOffice ya usa todos los núcleos; 1 = sin procesos adicionales)")
+                   help="procesos en total, este incluido (por omisión, uno por núcleo, o solo este con --pdf,"
+                        " porque LibreOffice ya usa todos los núcleos; 1 = sin procesos adicionales)")
     p.add_argument("--limite-filas", type=_positivo, default=LIMITE_FILAS, metavar="N",
                    help=f"máximo de filas de datos (por omisión {LIMITE_FILAS})")
     p.add_argument("--limite-mb", type=_positivo, default=LIMITE_BYTES // MB, metavar="MB",

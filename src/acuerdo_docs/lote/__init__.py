@@ -2,15 +2,17 @@
 
 Flujo de cada unidad (una fila de ``fichas``, un acuerdo con sus filas hijas):
 leer → validar UNA vez (en este proceso, para ubicar cada error en su hoja, fila y columna)
-→ renderizar los bytes en un trabajador (recibe el modelo validado, no archivos abiertos)
-→ escribir de forma atómica aquí. Las filas se leen en flujo y hay un número acotado
-de documentos en vuelo: un lote de 10.000 filas no se guarda entero en memoria.
+→ renderizar los bytes en un trabajador o aquí (recibe el modelo validado, no archivos abiertos)
+→ escribir de forma atómica aquí. Las filas se leen en flujo, en una sola pasada, y hay un número
+acotado de documentos en vuelo; hasta saber que el libro cabe en el límite de filas, lo renderizado
+se retiene sin escribir (a lo sumo :data:`RETENER_BYTES`): un lote de 10.000 filas no se guarda
+entero en memoria.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import Executor
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
@@ -29,7 +31,15 @@ from ..salida.destinos import resolver_carpeta
 from ..salida.nombres import verificar_patron
 from ..salida.remoto import DestinoRemoto
 from .canal import Canal
-from .comun import EXTENSIONES, FILAS_EN_LINEA, NOMBRE_COMBINADO, PATRONES, SUFIJO_INFOGRAFIA, Progreso
+from .comun import (
+    EXTENSIONES,
+    FILAS_EN_LINEA,
+    NOMBRE_COMBINADO,
+    PATRONES,
+    RETENER_BYTES,
+    SUFIJO_INFOGRAFIA,
+    Progreso,
+)
 from .nombres import (
     campos_ejemplo,
     campos_nombre,
@@ -40,7 +50,7 @@ from .nombres import (
 )
 from .pdf import abrir_flujo, convertir_combinado, escribir_combinado, recoger_pdf, verificar_pdf
 from .remoto import copia_local, destino_remoto, publicar_final
-from .trabajo import EnLinea, detener_grupo, grupo_procesos, renderizar_unidad, sin_interrupciones
+from .trabajo import EnLinea, Mixto, grupo_procesos, renderizar_unidad, sin_interrupciones
 
 
 def _contar(lector: Entrada, limite_filas: int) -> dict[str, int | None]:
@@ -81,8 +91,9 @@ def generar_lote(
     - ``combinado``: además, ``lote_combinado.docx`` con todos los documentos en orden.
     - ``executor``: cualquier :class:`concurrent.futures.Executor` (un grupo de procesos, o uno de
       dask.distributed o Ray para repartir el lote entre máquinas); no se cierra al terminar.
-      Por omisión, un grupo de procesos con un trabajador por núcleo (``procesos``), o en línea
-      si el lote es pequeño, ``procesos=1`` o ``pdf`` sin ``procesos``: LibreOffice ya ocupa todos
+      Por omisión, ``procesos`` (uno por núcleo) procesos en total: ``procesos - 1`` trabajadores y
+      este, que también renderiza cuando ellos tienen cola; en línea si el lote es pequeño,
+      ``procesos=1`` o ``pdf`` sin ``procesos``: LibreOffice ya ocupa todos
       los núcleos y un grupo de procesos solo le quitaría CPU (medido: 1,17x frente a 1,03x de
       ``a_pdf`` en 100 fichas).
     - ``publico``: versión sin datos personales (Ley 1581 de 2012), también en los nombres.
@@ -143,37 +154,60 @@ class _Opciones:
 def _generar(entrada: Path, carpeta: Path, remoto: DestinoRemoto | None, o: _Opciones) -> InformeLote:
     tipo, nombre, combinado, executor, procesos = o.tipo, o.nombre, o.combinado, o.executor, o.procesos
     publico, pdf, progreso, tiempo_limite_pdf, pdfa = o.publico, o.pdf, o.progreso, o.tiempo_limite_pdf, o.pdfa
-    limite_filas, limite_bytes, infografia = o.limite_filas, o.limite_bytes, o.infografia
+    limite_filas, infografia = o.limite_filas, o.infografia
     flujo = None
     if pdf:
         verificar_pdf(tiempo_limite_pdf, pdfa)  # sin LibreOffice, error antes de leer nada
         flujo = abrir_flujo(tiempo_limite_pdf, pdfa)  # LibreOffice arranca mientras se lee el libro
     escrito = False  # desde que se prepara el destino remoto, un fallo lo deshace
     try:
-        with abrir_libro(entrada, limite_bytes=limite_bytes, limite_filas=limite_filas) as libro:
+        with abrir_libro(entrada, limite_bytes=o.limite_bytes, limite_filas=limite_filas) as libro:
             lector = abrir_entrada(libro, tipo)
             columnas = next(iter(lector.hojas_esquema.values()))
             patron = nombre or PATRONES[lector.tipo]
-            total = _revisar_antes_de_escribir(lector, columnas, patron, publico, entrada, carpeta, limite_filas)
-            if remoto is not None:
-                remoto.preparar()  # si rechaza el prefijo, lo que había no se toca
-                escrito = True
+            _revisar_antes_de_leer(lector, columnas, patron, publico, entrada, carpeta)
             informe = InformeLote(entrada=entrada, carpeta=carpeta, tipo=lector.tipo)
             extensiones = EXTENSIONES[lector.tipo] + ((SUFIJO_INFOGRAFIA,) if infografia else ())
+            leidas_antes = libro.filas_leidas
+
+            def abrir_destino(contadas: int | None) -> int:
+                """El lote cabe en los límites: se prepara el destino (lo primero que se escribe)."""
+                nonlocal escrito
+                total = _revisar_antes_de_escribir(lector, entrada, carpeta, limite_filas, contadas)
+                if remoto is not None:
+                    remoto.preparar()  # si rechaza el prefijo, lo que había no se toca
+                    escrito = True
+                return total
+
+            # Con destino remoto se cuenta antes, como siempre: el prefijo se prepara (y se reclama)
+            # antes de renderizar, y los trabajadores que escriben en él no pueden esperar.
+            retener = remoto is None
+            total = lector.conteo(exacto=False).get(next(iter(lector.hojas_esquema)))
+            if not retener:
+                total = abrir_destino(None)
             # Con --pdf, LibreOffice es el cuello de botella y usa todos los núcleos: se genera en línea.
             en_proceso = procesos if procesos is not None or not pdf else 1
-            with _ejecutor(executor, en_proceso, total) as (ejecutor, ventana):
-                canal = Canal(carpeta, extensiones, ejecutor, ventana, progreso, total, entrada)
+            with _ejecutor(executor, en_proceso) as (ejecutor, ventana):
+                canal = Canal(carpeta, extensiones, ejecutor, ventana, progreso, total or 0, entrada)
                 canal.infografia = infografia
                 canal.pdfa = pdfa
+                canal.reteniendo = retener
                 if flujo is not None:
                     canal.al_escribir = flujo.enviar
                 if remoto is not None:
                     canal.remoto = remoto
                     canal.copia_local = pdf or combinado
                     canal.en_trabajadores = o.en_trabajadores
+
+                def liberar(al_final: bool) -> None:
+                    contadas = libro.filas_leidas - leidas_antes if al_final else None
+                    total = abrir_destino(contadas)
+                    if not al_final:
+                        canal.total = total
+                    canal.liberar()
+
                 try:
-                    _procesar(lector, columnas, patron, canal, informe, publico)
+                    _procesar(lector, columnas, patron, canal, informe, publico, liberar)
                 except BaseException:
                     canal.abortar()
                     raise
@@ -187,15 +221,28 @@ def _generar(entrada: Path, carpeta: Path, remoto: DestinoRemoto | None, o: _Opc
     return informe
 
 
-def _revisar_antes_de_escribir(
+def _revisar_antes_de_leer(
     lector: Entrada, columnas: list[Columna], patron: str, publico: bool, entrada: Path, carpeta: Path,
-    limite_filas: int,
-) -> int:
-    """Todo lo que puede hacer fallar el lote entero, antes de escribir nada; devuelve las unidades estimadas."""
+) -> None:
+    """Lo que puede hacer fallar el lote entero sin leer sus filas (o con una pasada propia, rara)."""
     extra = ("acuerdo_id",) if lector.tipo == "acuerdos" else ()
     verificar_patron(patron, campos_ejemplo(columnas, extra))
-    conteo = _contar(lector, limite_filas)
-    filas = sum(v or 0 for v in conteo.values())
+    exigir_nombres_fuera_de_la_entrada(lector, columnas, patron, publico, entrada, carpeta)
+
+
+def _revisar_antes_de_escribir(lector: Entrada, entrada: Path, carpeta: Path, limite_filas: int,
+                               contadas: int | None) -> int:
+    """Lo que puede hacer fallar el lote entero, antes de escribir nada; devuelve las unidades.
+
+    ``contadas``: las filas ya leídas de un recorrido completo (el lote las retuvo sin escribir);
+    ``None``: el lote no cupo en lo que se retiene y se cuentan aparte (una pasada más por el libro).
+    """
+    if contadas is None:
+        conteo = _contar(lector, limite_filas)
+        filas = sum(v or 0 for v in conteo.values())
+        unidades = next(iter(conteo.values())) or 0
+    else:
+        filas = unidades = contadas
     if filas > limite_filas:
         raise ErrorEntrada(
             f"{entrada.name}: tiene más de {limite_filas} filas de datos (el máximo);"
@@ -207,31 +254,31 @@ def _revisar_antes_de_escribir(
             " documento, desde la fila 2) o, para probar, pida uno con ejemplo:"
             f" «acuerdo-docs plantilla-lote {lector.tipo} -o ejemplo_{lector.tipo}.xlsx --con-ejemplo»."
         )
-    exigir_nombres_fuera_de_la_entrada(lector, columnas, patron, publico, entrada, carpeta)
     try:
         carpeta.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise error_salida(exc, carpeta) from None
-    return next(iter(conteo.values())) or 0
+    return unidades
 
 
 @contextmanager
-def _ejecutor(executor: Executor | None, procesos: int | None, total: int) -> Iterator[tuple[Executor, int]]:
+def _ejecutor(executor: Executor | None, procesos: int | None) -> Iterator[tuple[Executor, int]]:
     """El ejecutor del lote y su ventana de unidades en vuelo; el grupo propio se detiene al salir."""
     if executor is not None:
         yield executor, 64
         return
-    n = min(procesos or os.cpu_count() or 1, total)
-    propio = grupo_procesos(n) if n > 1 and total >= FILAS_EN_LINEA else None
-    if propio is None:
+    # N procesos en total: N - 1 trabajadores y este, que también renderiza cuando ellos tienen cola.
+    n = procesos or os.cpu_count() or 1
+    if n <= 1:
         yield EnLinea(), 1
         return
+    mixto = Mixto(lambda: grupo_procesos(n - 1), n - 1, arrancar_en=FILAS_EN_LINEA)
     try:
-        yield propio, 4 * n
+        yield mixto, 12 * n
     except BaseException:
-        detener_grupo(propio)  # interrupción: se descartan las tareas pendientes
+        mixto.shutdown(wait=True, cancel_futures=True)  # interrupción: ver detener_grupo
         raise
-    propio.shutdown(wait=True)
+    mixto.shutdown(wait=True)
 
 
 def _terminar(informe: InformeLote, flujo: Any, combinado: bool, remoto: DestinoRemoto | None) -> None:
@@ -268,7 +315,14 @@ def _procesar(
     canal: Canal,
     informe: InformeLote,
     publico: bool,
+    liberar: Callable[[bool], None],
 ) -> None:
+    """Lee, valida y envía cada unidad en una sola pasada por el libro, mientras otros renderizan.
+
+    Hasta saber que el lote cabe en los límites no se escribe nada: los bytes se retienen (hasta
+    :data:`RETENER_BYTES`). Si el libro entero cabe, basta esa pasada; si no, se cuenta aparte al
+    llenarse lo retenido y se sigue leyendo donde iba.
+    """
     nombres = nombres_del_lote()
     for unidad in lector.unidades():
         resultado = ResultadoFila(unidad.hoja, unidad.fila, unidad.clave, "con errores",
@@ -286,6 +340,11 @@ def _procesar(
             continue
         raiz = raiz_unidad(nombres, lector.tipo, modelo, unidad, columnas, patron, publico)
         canal.enviar(resultado, raiz, lector.tipo, modelo, publico)
+        if canal.reteniendo and canal.retenido_bytes > RETENER_BYTES:
+            liberar(False)
+    canal.recoger_todo()
+    if canal.reteniendo:
+        liberar(True)
     canal.vaciar()
 
 

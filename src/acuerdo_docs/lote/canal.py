@@ -80,8 +80,12 @@ class Canal:
         self.total = total
         self.hechas = 0
         self._render: deque[_EnVuelo] = deque()
-        self._escritura: deque[tuple[ResultadoFila, Future[list[str]]]] = deque()
+        self._escritura: deque[tuple[ResultadoFila, Future[list[str]], bool]] = deque()
         self._escritor: ThreadPoolExecutor | None = None
+        self.reteniendo = False
+        """Mientras no se sepa que el lote cabe en los límites, los bytes esperan aquí (no se escribe nada)."""
+        self._retenidas: list[tuple[ResultadoFila, str, Sequence[bytes | Objeto]]] = []
+        self.retenido_bytes = 0
         self.infografia = False
         self.pdfa = True  # PDF/A-2b también en las infografías (generar_lote lo pone desde ``pdfa``)
         self.al_escribir: Callable[[Path], None] | None = None  # p. ej. la conversión a PDF en flujo
@@ -134,21 +138,38 @@ class Canal:
             ))
             self.avanzar()
             return
+        if self.reteniendo:  # aún no se sabe si el lote entero cabe: se guarda, y ya cuenta como avance
+            self._retenidas.append((resultado, trabajo.raiz, partes))
+            self.retenido_bytes += sum(len(p) for p in partes if isinstance(p, bytes))
+            self.avanzar()
+            return
+        self._encargar(resultado, trabajo.raiz, partes, contada=False)
+
+    def liberar(self) -> None:
+        """El lote cabe y el destino está listo: se escribe lo retenido y, desde ahora, al llegar."""
+        self.reteniendo = False
+        retenidas, self._retenidas, self.retenido_bytes = self._retenidas, [], 0
+        for resultado, raiz, partes in retenidas:
+            self._encargar(resultado, raiz, partes, contada=True)
+
+    def _encargar(self, resultado: ResultadoFila, raiz: str, partes: Sequence[bytes | Objeto], *,
+                  contada: bool) -> None:
+        """Encarga la escritura de una unidad a un hilo (``contada``: su avance ya se anunció)."""
         if self._escritor is None:  # después del primer envío: los trabajadores ya nacieron
             # Un PUT espera a la red, no a la CPU: con destino remoto, más hilos (uno por escritura en vuelo).
             hilos = self.MAX_ESCRITURAS if self.remoto is not None else self.HILOS_ESCRITURA
             self._escritor = ThreadPoolExecutor(hilos, thread_name_prefix="acuerdo_docs_escritura")
         if self.remoto is not None:
-            futuro = self._escritor.submit(self._escribir_remoto, trabajo.raiz, partes)
+            futuro = self._escritor.submit(self._escribir_remoto, raiz, partes)
         else:
             if not _son_bytes(partes):  # sin destino remoto los trabajadores no escriben: devuelven bytes
                 raise TypeError("se esperaban los bytes de cada archivo")
             futuro = self._escritor.submit(
-                _escribir_partes, self.carpeta, trabajo.raiz, self.extensiones, partes, self.entrada
+                _escribir_partes, self.carpeta, raiz, self.extensiones, partes, self.entrada
             )
         if self.al_escribir is not None:
             futuro.add_done_callback(self._avisar_escrito)
-        self._escritura.append((resultado, futuro))
+        self._escritura.append((resultado, futuro, contada))
         while len(self._escritura) > self.MAX_ESCRITURAS:
             self._terminar_escritura()
 
@@ -179,22 +200,28 @@ class Canal:
                 self.al_escribir(self.carpeta / nombre)
 
     def _terminar_escritura(self) -> None:
-        resultado, futuro = self._escritura.popleft()
+        resultado, futuro, contada = self._escritura.popleft()
         try:
             resultado.archivos = futuro.result()
         except DestinoNoValido as exc:  # solo esta unidad: el lote sigue y el informe dice por qué
             resultado.estado = "fallo al generar"
             resultado.errores.append(ErrorCelda(resultado.hoja, resultado.fila, "", "", "", f"no se escribió: {exc}"))
-            self.avanzar()
-            return
         except OSError as exc:  # disco lleno, sin permiso: afecta a todo el lote
             raise error_salida(exc, self.carpeta) from None
-        resultado.estado = "generado"
-        self.avanzar()
+        else:
+            resultado.estado = "generado"
+        if not contada:
+            self.avanzar()
 
-    def vaciar(self) -> None:
+    def recoger_todo(self) -> None:
+        """Espera los bytes de todas las unidades en vuelo (sin esperar sus escrituras)."""
         while self._render:
             self._recoger()
+
+    def vaciar(self) -> None:
+        self.recoger_todo()
+        if self.reteniendo:
+            raise RuntimeError("el lote terminó con escrituras retenidas: falta liberar()")
         while self._escritura:
             self._terminar_escritura()
         self.cerrar()
@@ -206,6 +233,7 @@ class Canal:
         for trabajo in self._render:
             trabajo.futuro.cancel()
         self._render.clear()
+        self._retenidas.clear()  # nunca se escribieron
         self.cerrar(cancelar=True)
 
     def cerrar(self, *, cancelar: bool = False) -> None:

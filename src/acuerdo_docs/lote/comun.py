@@ -23,5 +23,9 @@ SUFIJO_INFOGRAFIA = "_infografia.pdf"
 FILAS_EN_LINEA = 20
 """Por debajo de este número de unidades no se arranca un grupo de procesos (no compensa)."""
 
+RETENER_BYTES = 48 * 2**20
+"""Bytes renderizados que el lote guarda sin escribir mientras lee: si el libro entero cabe, se
+lee una sola vez (el conteo de filas para los límites sale de esa misma pasada)."""
+
 Progreso = Callable[[int, int], None]
 """Se llama con (unidades terminadas, total) cada vez que una unidad termina."""
