@@ -16,6 +16,7 @@ import tempfile
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -63,13 +64,11 @@ def navegador() -> Iterator[Any]:
         browser.close()
 
 
-@pytest.fixture(scope="module")
-def servidor(tmp_path_factory: pytest.TempPathFactory, url_bd_modulo: str | None) -> Iterator[str]:
-    """El servidor de las pruebas, sobre SQLite y sobre PostgreSQL (el clúster desechable; en CI, siempre)."""
+@contextmanager
+def _servir(app: Any) -> Iterator[str]:
+    """``app`` servida por uvicorn en un hilo, en 127.0.0.1 y un puerto libre; da su dirección."""
     import uvicorn
 
-    carpeta = tmp_path_factory.mktemp("web")
-    app = crear_app(carpeta, url_bd_modulo, TOKEN)
     enchufe = socket.socket()
     enchufe.bind(("127.0.0.1", 0))
     puerto = enchufe.getsockname()[1]
@@ -80,9 +79,18 @@ def servidor(tmp_path_factory: pytest.TempPathFactory, url_bd_modulo: str | None
     while not servidor.started:
         assert time.monotonic() < limite, "el servidor no arrancó"
         time.sleep(0.05)
-    yield f"http://127.0.0.1:{puerto}"
-    servidor.should_exit = True
-    hilo.join(10)
+    try:
+        yield f"http://127.0.0.1:{puerto}"
+    finally:
+        servidor.should_exit = True
+        hilo.join(10)
+
+
+@pytest.fixture(scope="module")
+def servidor(tmp_path_factory: pytest.TempPathFactory, url_bd_modulo: str | None) -> Iterator[str]:
+    """El servidor de las pruebas, sobre SQLite y sobre PostgreSQL (el clúster desechable; en CI, siempre)."""
+    with _servir(crear_app(tmp_path_factory.mktemp("web"), url_bd_modulo, TOKEN)) as direccion:
+        yield direccion
 
 
 class Revisor:
@@ -336,4 +344,143 @@ def test_autoguardado_al_cambiar_un_campo(navegador: Any, servidor: str, revisor
     revisor.revisar(page, "autoguardado")
     page.goto(f"{servidor}/")
     assert page.get_by_role("link", name="Guardada sola", exact=True).is_visible()
+    page.context.close()
+
+
+# ------------------------------------------------------------------ dos personas: historial y choques
+
+
+def _con_personas(app: Any) -> Any:
+    """Quién es cada navegador: la cabecera X-Prueba-Persona llena ``request.state.usuario``, como las cuentas."""
+    from types import SimpleNamespace
+
+    async def envoltura(scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] == "http":
+            nombre = dict(scope["headers"]).get(b"x-prueba-persona")
+            if nombre:
+                scope.setdefault("state", {})["usuario"] = SimpleNamespace(nombre=nombre.decode(), rol="editor")
+        await app(scope, receive, send)
+
+    return envoltura
+
+
+@pytest.fixture(scope="module")
+def servidor_personas(tmp_path_factory: pytest.TempPathFactory, url_bd_modulo: str | None) -> Iterator[str]:
+    app = crear_app(tmp_path_factory.mktemp("web_personas"), url_bd_modulo, TOKEN)
+    with _servir(_con_personas(app)) as direccion:
+        yield direccion
+
+
+def _persona(navegador: Any, servidor: str, nombre: str, js: bool = True) -> Any:
+    contexto = navegador.new_context(java_script_enabled=js, locale="es-CO", viewport={"width": 1100, "height": 900},
+                                     extra_http_headers={"X-Prueba-Persona": nombre})
+    page = contexto.new_page()
+    page.set_default_timeout(15000)
+    if not js:
+        SIN_JS.add(id(page))
+    page.goto(f"{servidor}/?token={TOKEN}")
+    return page
+
+
+def _ficha_importada(page: Any, tmp_path: Path) -> str:
+    archivo = tmp_path / "ficha.json"
+    archivo.write_text(json.dumps(ad.ejemplo_ficha().model_dump(mode="json", exclude_none=True)), encoding="utf-8")
+    page.get_by_label("Archivo JSON de una ficha o un acuerdo").set_input_files(str(archivo))
+    page.get_by_role("button", name="Importar JSON").click()
+    _esperar_tareas(page)
+    return str(page.url.split("?")[0])
+
+
+@pytest.mark.parametrize("js", [False, True], ids=["sin_js", "con_js"])
+def test_dos_personas_historial_y_guardado_viejo_rechazado(navegador: Any, servidor_personas: str,
+                                                           revisor: Revisor, js: bool, tmp_path: Path) -> None:
+    ana = _persona(navegador, servidor_personas, "ana")
+    direccion = _ficha_importada(ana, tmp_path)
+    beto = _persona(navegador, servidor_personas, "beto", js=js)
+    beto.goto(f"{direccion}/seccion/s1")  # Beto abre la sección antes de que Ana guarde
+    nombre = "Nombre de la buena práctica de gestión pública"
+    beto.get_by_label(nombre).wait_for()
+
+    ana.goto(f"{direccion}/seccion/s1")
+    ana.get_by_label(nombre).fill("Cambio de Ana")
+    ana.get_by_role("button", name="Guardar", exact=True).click()
+    _esperar_tareas(ana)
+
+    # Beto ve en el historial lo que guardó Ana (otra pestaña suya).
+    historial = beto.context.new_page()
+    if not js:
+        SIN_JS.add(id(historial))
+    historial.goto(f"{direccion}/historial")
+    primera = historial.locator("ol.historial > li").first
+    assert "Revisión 2 (la actual)" in primera.inner_text()
+    assert "ana · Guardó «1. Información general»" in primera.inner_text()
+    assert "«Cambio de Ana»" in primera.inner_text()
+    revisor.revisar(historial, "historial", captura=js)
+    historial.close()
+
+    # En su pestaña vieja, Beto escribe y guarda: se rechaza, ve lo de Ana y conserva lo suyo.
+    beto.get_by_label(nombre).fill("Cambio de Beto")
+    if js:  # su autoguardado tampoco pisa a Ana
+        beto.keyboard.press("Tab")
+        beto.get_by_role("status").get_by_text("No se guardó automáticamente").wait_for()
+        assert "ana guardó 1 cambio" in beto.get_by_role("status").inner_text()
+    beto.get_by_role("button", name="Guardar", exact=True).click()
+    alerta = beto.get_by_role("alert")
+    alerta.wait_for()
+    assert "No se guardó: ana guardó esta sección mientras usted la editaba" in alerta.inner_text()
+    fila = alerta.get_by_role("row", name="1. Información general › Nombre de la buena práctica")
+    assert "«Cambio de Ana»" in fila.inner_text() and "«Cambio de Beto»" in fila.inner_text()
+    assert beto.get_by_label(nombre).input_value() == "Cambio de Beto", "lo escrito sigue en el formulario"
+    assert beto.title().startswith("Error:")
+    if js:
+        beto.wait_for_function("document.activeElement && document.activeElement.id == 'choque'")
+    revisor.revisar(beto, "choque", captura=js)
+
+    # Beto guarda encima a sabiendas; Ana lo ve en el historial.
+    beto.get_by_role("button", name="Guardar lo mío encima").click()
+    _esperar_tareas(beto)
+    ana.goto(f"{direccion}/historial")
+    primera = ana.locator("ol.historial > li").first
+    assert "beto · Guardó «1. Información general»" in primera.inner_text()
+    assert "«Cambio de Ana» → «Cambio de Beto»" in primera.inner_text()
+    ana.context.close()
+    beto.context.close()
+
+
+def test_autoguardado_en_vuelo_y_guardar_no_chocan(navegador: Any, servidor_personas: str, tmp_path: Path) -> None:
+    """El «Guardar» que llega mientras el autoguardado del mismo formulario va en camino espera a que vuelva y
+    parte de la revisión que él dejó: nunca un choque consigo mismo (antes, 1 de 3 veces en CI)."""
+    page = _persona(navegador, servidor_personas, "ana")
+    direccion = _ficha_importada(page, tmp_path)
+    retenidos: list[Any] = []
+    enviados: list[str] = []
+
+    def retener(route: Any) -> None:
+        cuerpo = route.request.post_data or ""
+        enviados.append("autoguardar" if "_accion=autoguardar" in cuerpo else "guardar")
+        if "_accion=autoguardar" in cuerpo and not retenidos:
+            retenidos.append(route)  # el autoguardado queda en vuelo hasta que la prueba lo suelte
+        else:
+            route.continue_()
+
+    page.goto(f"{direccion}/seccion/s1")
+    page.route("**/seccion/s1", retener)
+    page.get_by_label("Nombre de la buena práctica de gestión pública").fill("Primero")
+    page.keyboard.press("Tab")
+    limite = time.monotonic() + 10
+    while not retenidos:
+        assert time.monotonic() < limite, "no salió el autoguardado"
+        page.wait_for_timeout(50)
+    page.locator("#c-dependencia").fill("Escrita con el autoguardado en vuelo")
+    page.get_by_role("button", name="Guardar", exact=True).click()
+    page.wait_for_timeout(400)
+    assert enviados == ["autoguardar"], "«Guardar» espera al autoguardado en vuelo"
+    retenidos[0].continue_()
+    _esperar_tareas(page)
+    assert enviados == ["autoguardar", "guardar"]
+    page.goto(f"{direccion}/historial")
+    texto = page.locator("ol.historial").inner_text()
+    assert "Revisión 3 (la actual)" in texto and "Guardó «1. Información general»" in texto
+    assert "Guardado automático de «1. Información general»" in texto
+    assert "«Escrita con el autoguardado en vuelo»" in texto and "Error" not in page.title()
     page.context.close()
