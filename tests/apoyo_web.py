@@ -48,3 +48,35 @@ def nuevo(cliente: Any, tipo: str) -> str:
     r = cliente.post(f"/nuevo/{tipo}", data={"_csrf": csrf(cliente)}, follow_redirects=False)
     assert r.status_code == 303
     return r.headers["location"]
+
+
+CLAVE = "una-clave-larga-de-prueba"
+
+
+def cliente_cuentas(datos: Path, bd: str | None = None, base_url: str = "http://127.0.0.1:8765") -> Any:
+    """Un TestClient contra una app con cuentas (sin token: se entra con usuario y contraseña)."""
+    exigir_extra_web()
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        from starlette.testclient import TestClient
+    from acuerdo_docs.web.app import crear_app
+
+    return TestClient(crear_app(datos, bd, cuentas=True, hosts=None), base_url=base_url)
+
+
+def cuentas_de(cliente: Any) -> Any:
+    """El registro de cuentas (web.cuentas.Cuentas) de la app del cliente."""
+    return cliente.app.acuerdo.cuentas
+
+
+def csrf_de(texto: str) -> str:
+    return re.search(r'name="_csrf" value="([^"]+)"', texto).group(1)
+
+
+def entrar(cliente: Any, nombre: str, clave: str = CLAVE) -> Any:
+    """Entra con usuario y contraseña (como el formulario); devuelve la respuesta del envío."""
+    token = csrf_de(cliente.get("/entrar").text)
+    return cliente.post("/entrar", data={"_csrf": token, "usuario": nombre, "contrasena": clave},
+                        follow_redirects=False)

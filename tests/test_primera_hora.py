@@ -81,6 +81,15 @@ CASOS: list[tuple[str, list[str], int, list[str], list[str]]] = [
      ["No se pudo leer el método politica.json: no existe el archivo"], []),
     ("método que es una carpeta", ["riesgos", "acuerdo.json", "-o", "salida/m.xlsx", "--metodo", "una_carpeta"], 2,
      ["una_carpeta", "es una carpeta"], []),
+    ("rol mal escrito", ["web", "usuario", "crear", "ana", "--rol", "editora", "--datos", "cuentas"], 2,
+     ["Uso: acuerdo-docs web usuario crear", "¿quiso decir «editor»?"], []),
+    ("acción de usuario mal escrita", ["web", "usuario", "crea", "ana"], 2, ["¿quiso decir «crear»?"], []),
+    ("contraseña como argumento", ["web", "usuario", "crear", "ana", "--rol", "editor", "--contrasena", "x"], 2,
+     ["no va en la línea de órdenes", "entrada estándar"], ["opción desconocida"]),
+    ("usuario sin contraseña", ["web", "usuario", "crear", "ana", "--rol", "editor", "--datos", "cuentas"], 2,
+     ["falta la contraseña", "printf"], []),
+    ("equipo sin usuario", ["web", "equipo", "agregar", "iBO", "--datos", "cuentas"], 2,
+     ["Uso: acuerdo-docs web equipo agregar", "EQUIPO USUARIO", "faltan los argumentos: USUARIO"], []),
     ("-v después de la orden", ["esquema", "ficha", "-v"], 0, [], []),
     ("-v antes de la orden", ["-v", "esquema", "ficha"], 0, [], []),
 ]
@@ -108,6 +117,7 @@ def test_el_mensaje_dice_que_hacer(carpeta: Path, monkeypatch: pytest.MonkeyPatc
         assert fragmento not in r.stderr, (caso, fragmento, r.stderr)
     if codigo:
         assert not (carpeta / "salida").exists() and not (carpeta / "s").exists(), f"{caso}: escribió algo"
+        assert not (carpeta / "cuentas").exists(), f"{caso}: creó la base de cuentas"
 
 
 def _sub(orden: str) -> Parser:

@@ -202,6 +202,20 @@ ACCIONES: dict[str, Invocaciones] = {
     "web migrar": lambda t, v: [["web", "migrar", "--datos", str(t / "datos")]],
     "web respaldo": lambda t, v: [["web", "respaldo", "--datos", str(t / "datos"), "-o", str(t / "r.json")]],
     "web restaurar": lambda t, v: [["web", "restaurar", str(_respaldo_vacio(t)), "--datos", str(t / "datos")]],
+    # Cuentas del servidor de oficina (la contraseña, por la entrada estándar; aquí no se llega a leer).
+    "web usuario": lambda t, v: [["web", "usuario", "lista", "--datos", str(t / "datos")]],
+    "web usuario crear": lambda t, v: [["web", "usuario", "crear", "ana", "--rol", "editor", "--datos", str(t / "datos")]],
+    "web usuario lista": lambda t, v: [["web", "usuario", "lista", "--datos", str(t / "datos")]],
+    "web usuario rol": lambda t, v: [["web", "usuario", "rol", "ana", "--rol", "lector", "--datos", str(t / "datos")]],
+    "web usuario activar": lambda t, v: [["web", "usuario", "activar", "ana", "--datos", str(t / "datos")]],
+    "web usuario desactivar": lambda t, v: [["web", "usuario", "desactivar", "ana", "--datos", str(t / "datos")]],
+    "web usuario contrasena": lambda t, v: [["web", "usuario", "contrasena", "ana", "--datos", str(t / "datos")]],
+    "web equipo": lambda t, v: [["web", "equipo", "lista", "--datos", str(t / "datos")]],
+    "web equipo crear": lambda t, v: [["web", "equipo", "crear", "iBO", "--datos", str(t / "datos")]],
+    "web equipo lista": lambda t, v: [["web", "equipo", "lista", "--datos", str(t / "datos")]],
+    "web equipo agregar": lambda t, v: [["web", "equipo", "agregar", "iBO", "ana", "--datos", str(t / "datos")]],
+    "web equipo quitar": lambda t, v: [["web", "equipo", "quitar", "iBO", "ana", "--datos", str(t / "datos")]],
+    "web equipo borrador": lambda t, v: [["web", "equipo", "borrador", "1", "iBO", "--datos", str(t / "datos")]],
 }
 CON_NUMEROS = ["ficha", "acuerdo", "riesgos", "lote", "extraer", "catalogo", "infografia", "seguimiento"]
 
@@ -216,10 +230,18 @@ def test_cada_accion_tiene_sus_entradas() -> None:
 
     from acuerdo_docs.cli import construir_parser
 
+    def acciones_de(prefijo: str, parser: argparse.ArgumentParser) -> set[str]:
+        """Las acciones de cada nivel («web usuario» y también «web usuario crear»)."""
+        salida: set[str] = set()
+        for a in parser._actions:
+            if isinstance(a, argparse._SubParsersAction):
+                for accion, sub in a.choices.items():
+                    salida |= {f"{prefijo} {accion}", *acciones_de(f"{prefijo} {accion}", sub)}
+        return salida
+
     parser = construir_parser()
     ordenes = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
-    acciones = {f"{orden} {accion}" for orden, sub in ordenes.choices.items() for a in sub._actions
-                if isinstance(a, argparse._SubParsersAction) for accion in a.choices}
+    acciones = {accion for orden, sub in ordenes.choices.items() for accion in acciones_de(orden, sub)}
     assert acciones, "no se encontró ninguna acción: ¿cambió la forma de registrarlas?"
     faltan = sorted(acciones - set(ACCIONES))
     assert not faltan, f"acciones nuevas sin entradas en tests/test_ultima_defensa.py: {faltan}"

@@ -78,6 +78,7 @@ def test_respaldo_y_restauracion_de_ida_y_vuelta(tmp_path, url_bd, destino, requ
     assert codigo == 0 and "3 borrador(es)" in salida, err
     contenido = json.loads(respaldo.read_text(encoding="utf-8"))
     assert contenido["formato"] == "acuerdo-docs-respaldo" and contenido["migracion"] == cabeza()
+    assert contenido["equipos"] == ["General"] and {b["equipo"] for b in contenido["borradores"]} == {"General"}
     borradores = contenido["borradores"]
     assert [b["tipo"] for b in borradores] == ["ficha", "acuerdo", "ficha"]
     assert all({"creado", "modificado", "version_esquema", "version"} <= set(b) for b in borradores)

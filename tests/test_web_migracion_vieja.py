@@ -122,6 +122,15 @@ def test_leer_sin_migrar_da_la_forma_de_hoy(tmp_path: Path) -> None:
     carpeta = tmp_path / "datos"
     url = _cargar_base_vieja(None, carpeta)
     almacen = Almacen(url, migrar_al_iniciar=False, carpeta=carpeta)
+    # Las tablas sí al día (Alembic: la 0003 añade el equipo de cada borrador); los datos, en su forma vieja.
+    from alembic import command
+
+    from acuerdo_docs.web.bd import _config
+
+    config = _config()
+    with almacen.motor.begin() as conexion:
+        config.attributes["connection"] = conexion
+        command.upgrade(config, "head")
     borrador = almacen.obtener(3)
     assert borrador is not None and borrador.datos["anexos"][0]["archivo"] == str((carpeta / ANEXO).resolve())
     assert _filas(url)[3]["datos"]["anexos"][0]["archivo"] == ANEXO_VIEJO

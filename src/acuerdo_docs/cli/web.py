@@ -12,6 +12,7 @@ from ..errores import ErrorEntrada
 from ..limites_entrada import MB
 from ..salida.archivos import escribir_atomico
 from ..salida.destinos import comprobar_archivo
+from . import web_cuentas
 from .comun import decir, leer_archivo
 
 LIMITE_RESPALDO = 512 * MB
@@ -25,9 +26,12 @@ def registrar(ordenes: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         "web",
         help="abre la aplicación web: formularios, borradores y documentos en el navegador",
         description=(
-            "Inicia la aplicación web en este equipo y la abre en el navegador. Solo responde en la "
-            "dirección local, con un token nuevo en cada inicio (como Jupyter). Necesita el extra web: "
-            f"{INSTALAR}."
+            "Inicia la aplicación web en este equipo y la abre en el navegador. En 127.0.0.1 (lo de "
+            "siempre) es de una persona: solo responde en la dirección local, con un token nuevo en cada "
+            "inicio (como Jupyter). Con --anfitrion 0.0.0.0, con --proxy-confiable (el servidor de una "
+            "oficina) o con --cuentas, cada persona entra con usuario y contraseña (acuerdo-docs web "
+            "usuario crear) y ve solo los borradores de sus equipos. Necesita el "
+            f"extra web: {INSTALAR}."
         ),
         epilog=(
             "Ejemplos:\n"
@@ -35,6 +39,7 @@ def registrar(ordenes: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
             "  acuerdo-docs web --puerto 8765 --datos ~/borradores --no-abrir\n"
             "  acuerdo-docs web --bd postgresql://acuerdo@localhost/acuerdo_docs\n"
             "  acuerdo-docs web --bd postgresql://acuerdo@localhost/acuerdo_docs --proxy-confiable 127.0.0.1 --no-abrir\n"
+            "  acuerdo-docs web usuario crear ana --rol administrador\n"
             "  acuerdo-docs web migrar --bd postgresql://acuerdo@localhost/acuerdo_docs\n"
             "  acuerdo-docs web respaldo -o respaldo.json\n"
             "  acuerdo-docs web restaurar respaldo.json\n\n"
@@ -51,6 +56,9 @@ def registrar(ordenes: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
                         "X-Forwarded-For y X-Forwarded-Proto; de nadie más (docs/servidor.md)")
     _agregar_base(p, argparse.Namespace(datos=None, bd=None))
     p.add_argument("--no-abrir", action="store_true", help="no abre el navegador; solo muestra la dirección")
+    p.add_argument("--cuentas", action="store_true",
+                   help="pide usuario y contraseña también en 127.0.0.1 sin proxy (fuera de 127.0.0.1 o con "
+                        "--proxy-confiable siempre se piden)")
     p.set_defaults(ejecutar=ejecutar)
     acciones = p.add_subparsers(dest="accion", metavar="ACCIÓN", title="acciones (sin acción: inicia la app)",
                                 parser_class=type(p))
@@ -93,6 +101,7 @@ def registrar(ordenes: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     t.add_argument("--reemplazar", action="store_true",
                    help="borra los borradores que tenga la base y carga los del respaldo")
     t.set_defaults(ejecutar=ejecutar_restaurar)
+    web_cuentas.registrar(acciones, _agregar_base, ejecutar_cuentas)
 
 
 def _agregar_base(p: argparse.ArgumentParser, valores: argparse.Namespace | None = None) -> None:
@@ -153,7 +162,8 @@ def ejecutar(args: argparse.Namespace) -> int:
     proxies = direcciones_confiables(args.proxy_confiable) if args.proxy_confiable else ()
     try:
         with _base(args):
-            return lanzar(args.datos, args.bd, args.anfitrion, args.puerto, not args.no_abrir, proxies)
+            return lanzar(args.datos, args.bd, args.anfitrion, args.puerto, not args.no_abrir, proxies,
+                          args.cuentas)
     except OSError as exc:
         raise ErrorEntrada(
             f"no se pudo usar el puerto {args.puerto} en {args.anfitrion} ({exc.strerror}); "
@@ -211,4 +221,18 @@ def ejecutar_restaurar(args: argparse.Namespace) -> int:
         finally:
             almacen.motor.dispose()
     decir(f"Restaurados {cuantos} borrador(es) desde {ruta}")
+    return 0
+
+
+def ejecutar_cuentas(args: argparse.Namespace, hacer: Any) -> int:
+    """Una acción de «usuario» o «equipo» sobre la base de --datos o --bd (migrada si hace falta)."""
+    with _base(args):
+        from ..web.bd import Almacen
+        from ..web.cuentas import Cuentas
+
+        almacen = Almacen(_url(args))
+        try:
+            decir(hacer(Cuentas(almacen.motor)))
+        finally:
+            almacen.motor.dispose()
     return 0

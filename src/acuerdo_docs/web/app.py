@@ -28,9 +28,11 @@ from ..errores import ErrorAcuerdoDocs, ErrorCampo, ErrorValidacion, ruta_desde_
 from ..esquemas.entrada_json import cargar_json
 from ..esquemas.tipo_documento import tipo_probable
 from ..salida.archivos import escribir_atomico
+from . import acceso
 from . import documentos as docs
 from . import formulario, nombres, revisiones
 from .bd import Almacen, Borrador, url_sqlite
+from .cuentas import Cuentas
 from .cortes import RUTAS as rutas_cortes
 from .reunion import RUTAS as rutas_reunion
 from .seguridad import AUTOR_LOCAL, CABECERAS, HOSTS_LOCALES, LIMITE_FORMULARIO, Guardia, autor_de, iguales
@@ -107,9 +109,10 @@ def titulo_de(tipo: str, datos: dict[str, Any]) -> str:
 class App:
     """El estado de una app: almacén, plantillas y el token CSRF de este lanzamiento."""
 
-    def __init__(self, almacen: Almacen, csrf: str, carpeta: Path) -> None:
+    def __init__(self, almacen: Almacen, csrf: str, carpeta: Path, cuentas: Cuentas | None = None) -> None:
         self.almacen = almacen
         self.csrf = csrf
+        self.cuentas = cuentas  # web.cuentas.Cuentas en el modo con cuentas; None en el modo local
         self.carpeta = carpeta  # --datos: la base SQLite, los libros subidos y las carpetas de los cortes
         self.entorno = Environment(
             loader=FileSystemLoader(CARPETA / "plantillas"), autoescape=select_autoescape(default=True),
@@ -117,7 +120,12 @@ class App:
         )
         self.entorno.globals.update(
             csrf=csrf, nombres=nombres, TIPOS_NOMBRE=TIPOS_NOMBRE, secciones=formulario.SECCIONES,
+            csrf_de_pagina=self.csrf_de_pagina, usuario_actual=acceso.usuario_actual, con_cuentas=cuentas is not None,
         )
+
+    def csrf_de_pagina(self) -> str:
+        """El token CSRF de los formularios: el de la sesión (con cuentas) o el de este lanzamiento."""
+        return acceso.csrf_actual() or self.csrf
 
     def pagina(self, plantilla: str, estado: int = 200, **contexto: Any) -> HTMLResponse:
         contexto.setdefault("errores", [])
@@ -137,12 +145,34 @@ class App:
         """El formulario enviado, si trae el token CSRF de este lanzamiento (si no, 403)."""
         datos = await request.form(max_files=5, max_fields=20000, max_part_size=LIMITE_FORMULARIO)
         valor = datos.get("_csrf")
-        if not isinstance(valor, str) or not iguales(valor, self.csrf):
+        if not isinstance(valor, str) or not iguales(valor, self.csrf_de_pagina()):
             raise HTTPException(403, "El formulario caducó o no viene de esta aplicación: vuelva a cargar la página.")
         return datos
 
     def borrador(self, request: Request) -> Borrador:
-        return self.por_id(int(request.path_params["id"]))
+        """El borrador de la ruta, si quien pide puede leerlo (lo ajeno da 404, como lo inexistente)."""
+        borrador = self.por_id(int(request.path_params["id"]))
+        usuario = acceso.usuario_de(request)
+        if usuario is not None and not usuario.puede_leer(borrador.equipo_id):
+            raise HTTPException(404, "Ese borrador no existe (quizá se eliminó).")
+        return borrador
+
+    def equipo_para_crear(self, request: Request, enviado: FormData) -> int | None:
+        """El equipo de un borrador nuevo: sin cuentas, «General»; con cuentas, uno del que quien crea es editor."""
+        acceso.exigir_escritura(request)
+        usuario = acceso.usuario_de(request)
+        if usuario is None or self.cuentas is None:
+            return None
+        opciones = [i for i, _n in self.cuentas.equipos_de(usuario)]
+        elegido = str(enviado.get("equipo", ""))
+        if elegido.isdigit() and int(elegido) in opciones:
+            return int(elegido)
+        if not opciones:
+            raise HTTPException(403, "Usted no es miembro de ningún equipo: pida a un administrador que lo "
+                                     "agregue a uno para poder crear borradores.")
+        if elegido or len(opciones) > 1:
+            raise HTTPException(400, "Elija uno de sus equipos para el borrador nuevo.")
+        return opciones[0]
 
     def por_id(self, id_borrador: int) -> Borrador:
         borrador = self.almacen.obtener(id_borrador)
@@ -179,8 +209,17 @@ def _app(request: Request) -> App:
 
 async def inicio(request: Request) -> Response:
     app = _app(request)
-    return app.pagina("inicio.html", titulo="Borradores", borradores=app.almacen.listar(),
+    return app.pagina("inicio.html", titulo="Borradores", **_contexto_inicio(request),
                       aviso=request.query_params.get("aviso", ""))
+
+
+def _contexto_inicio(request: Request) -> dict[str, Any]:
+    """Los borradores que quien pide puede ver, y los equipos en que puede crear (con cuentas)."""
+    app = _app(request)
+    usuario = acceso.usuario_de(request)
+    equipos = app.cuentas.equipos_de(usuario) if usuario is not None and app.cuentas is not None else []
+    return {"borradores": app.almacen.listar(acceso.equipos_visibles(request)), "equipos": equipos,
+            "nombres_equipo": dict(equipos), "puede_escribir": usuario is None or usuario.escribe}
 
 
 async def nuevo(request: Request) -> Response:
@@ -189,10 +228,12 @@ async def nuevo(request: Request) -> Response:
         raise HTTPException(404, "No hay documentos de ese tipo.")
     app = _app(request)
     if request.method == "POST":
-        await app.formulario(request)
-        id_borrador = app.almacen.crear(tipo, {}, titulo_de(tipo, {}), 0, autor=autor_de(request))
+        enviado = await app.formulario(request)
+        id_borrador = app.almacen.crear(tipo, {}, titulo_de(tipo, {}), 0, autor=autor_de(request),
+                                        equipo_id=app.equipo_para_crear(request, enviado))
         return RedirectResponse(f"/borradores/{id_borrador}", status_code=303)
-    return app.pagina("nuevo.html", titulo=f"Nuevo: {TIPOS_NOMBRE[tipo]}", tipo=tipo)
+    return app.pagina("nuevo.html", titulo=f"Nuevo: {TIPOS_NOMBRE[tipo]}", tipo=tipo,
+                      equipos=_contexto_inicio(request)["equipos"])
 
 
 def _en_seccion(ruta_error: str, campos: tuple[str, ...]) -> bool:
@@ -354,7 +395,8 @@ async def duplicar(request: Request) -> Response:
     await app.formulario(request)
     datos = json.loads(json.dumps(borrador.datos))
     nuevo_id = app.almacen.crear(borrador.tipo, datos, titulo_de(borrador.tipo, datos), borrador.errores,
-                                 autor=autor_de(request), origen="copia", detalle=str(borrador.id))
+                                 autor=autor_de(request), origen="copia", detalle=str(borrador.id),
+                                 equipo_id=borrador.equipo_id)  # la copia queda en el equipo del original
     return RedirectResponse(f"/borradores/{nuevo_id}?aviso=duplicado", status_code=303)
 
 
@@ -379,32 +421,33 @@ async def exportar(request: Request) -> Response:
         **_cabeceras(), "content-disposition": f'attachment; filename="{borrador.tipo}.json"'})
 
 
-def _inicio_con_error(app: App, id_campo: str, mensaje: str) -> Response:
+def _inicio_con_error(app: App, request: Request, id_campo: str, mensaje: str) -> Response:
     """La página de inicio con el error de una importación (el campo del archivo, enlazado)."""
-    return app.pagina("inicio.html", titulo="Borradores", borradores=app.almacen.listar(), aviso="",
+    return app.pagina("inicio.html", titulo="Borradores", **_contexto_inicio(request), aviso="",
                       errores=[ErrorVisible(id_campo, "", "", mensaje)])
 
 
 async def importar_json(request: Request) -> Response:
     app = _app(request)
-    _enviado, archivo = await app.archivo(request)
+    enviado, archivo = await app.archivo(request)
+    equipo = app.equipo_para_crear(request, enviado)
     if archivo is None:
-        return _inicio_con_error(app, "c-archivo-json", "Elija un archivo JSON para importar")
+        return _inicio_con_error(app, request, "c-archivo-json", "Elija un archivo JSON para importar")
     try:  # los límites de toda entrada JSON (profundidad, claves): nunca RecursionError
         datos = cargar_json((await archivo.read()).decode("utf-8-sig"), "El archivo")
     except UnicodeDecodeError:
         datos = None
     except ErrorAcuerdoDocs as exc:
-        return _inicio_con_error(app, "c-archivo-json", str(exc))
+        return _inicio_con_error(app, request, "c-archivo-json", str(exc))
     if not isinstance(datos, dict):
-        return _inicio_con_error(app, "c-archivo-json", "El archivo no es un JSON de una ficha o un acuerdo")
+        return _inicio_con_error(app, request, "c-archivo-json", "El archivo no es un JSON de una ficha o un acuerdo")
     tipo = tipo_probable(datos)
     if tipo not in formulario.MODELOS:
-        return _inicio_con_error(app, "c-archivo-json", "El JSON no parece una ficha ni un acuerdo "
+        return _inicio_con_error(app, request, "c-archivo-json", "El JSON no parece una ficha ni un acuerdo "
                                  "(vea «acuerdo-docs esquema ficha» y «acuerdo-docs esquema acuerdo»)")
     _modelo, errores = validar_borrador(tipo, datos)
     id_borrador = app.almacen.crear(tipo, datos, titulo_de(tipo, datos), len(errores), autor=autor_de(request),
-                                    origen="importacion", detalle="un JSON")
+                                    origen="importacion", detalle="un JSON", equipo_id=equipo)
     return RedirectResponse(f"/borradores/{id_borrador}?aviso=importado", status_code=303)
 
 
@@ -413,17 +456,18 @@ async def importar_ficha(request: Request) -> Response:
     from ..lectores.ficha_docx import extraer_campos
 
     app = _app(request)
-    _enviado, archivo = await app.archivo(request)
+    enviado, archivo = await app.archivo(request)
+    equipo = app.equipo_para_crear(request, enviado)
     if archivo is None:
-        return _inicio_con_error(app, "c-archivo-docx", "Elija una ficha .docx para importar")
+        return _inicio_con_error(app, request, "c-archivo-docx", "Elija una ficha .docx para importar")
     try:
         extraida = extraer_campos(await archivo.read(), nombre="ficha.docx")
     except ErrorAcuerdoDocs as exc:
-        return _inicio_con_error(app, "c-archivo-docx", f"No se pudo leer la ficha: {exc}")
+        return _inicio_con_error(app, request, "c-archivo-docx", f"No se pudo leer la ficha: {exc}")
     datos = json.loads(json.dumps(extraida.campos, default=str, ensure_ascii=False))
     _modelo, errores = validar_borrador("ficha", datos)
     id_borrador = app.almacen.crear("ficha", datos, titulo_de("ficha", datos), len(errores), autor=autor_de(request),
-                                    origen="importacion", detalle="una ficha en Word")
+                                    origen="importacion", detalle="una ficha en Word", equipo_id=equipo)
     borrador = app.almacen.obtener(id_borrador)
     return app.pagina("importada.html", titulo="Ficha importada", borrador=borrador, avisos=extraida.avisos,
                       errores_lectura=errores_visibles("ficha", errores))
@@ -436,8 +480,12 @@ async def sin_encontrar(request: Request, exc: Exception) -> Response:
 
 
 def crear_app(datos: Path, bd: str | None = None, token: str | None = None,
-              hosts: tuple[str, ...] = HOSTS_LOCALES) -> Any:
-    """La app ASGI: borradores en ``bd`` (por omisión SQLite en ``datos``), protegida con ``token``."""
+              hosts: tuple[str, ...] | None = HOSTS_LOCALES, cuentas: bool = False) -> Any:
+    """La app ASGI: borradores en ``bd`` (por omisión SQLite en ``datos``).
+
+    Sin ``cuentas`` la protege ``token`` (una persona, 127.0.0.1); con ``cuentas``, usuario y contraseña
+    (web/acceso.py). ``hosts=None`` acepta cualquier cabecera Host (el servidor de una oficina).
+    """
     datos = Path(datos)
     datos.mkdir(parents=True, exist_ok=True)
     almacen = Almacen(bd or url_sqlite(datos), carpeta=datos)
@@ -457,7 +505,15 @@ def crear_app(datos: Path, bd: str | None = None, token: str | None = None,
         *revisiones.RUTAS,
         Mount("/static", StaticFiles(directory=CARPETA / "static"), name="static"),
     ]
+    if cuentas:
+        from .admin import RUTAS as rutas_admin
+
+        rutas += [*acceso.RUTAS, *rutas_admin]
     aplicacion = Starlette(routes=[*rutas, *rutas_reunion, *rutas_cortes],
                            exception_handlers={HTTPException: sin_encontrar})
-    aplicacion.state.acuerdo = App(almacen, secrets.token_urlsafe(32), datos)
-    return Guardia(aplicacion, token or secrets.token_urlsafe(32), hosts)
+    registro = Cuentas(almacen.motor) if cuentas else None
+    aplicacion.state.acuerdo = App(almacen, secrets.token_urlsafe(32), datos, registro)
+    guardia = Guardia(acceso.Acceso(aplicacion, registro), None, hosts) if registro is not None else (
+        Guardia(aplicacion, token or secrets.token_urlsafe(32), hosts))
+    guardia.acuerdo = aplicacion.state.acuerdo
+    return guardia

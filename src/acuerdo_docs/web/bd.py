@@ -31,6 +31,8 @@ VERSION_ESQUEMA = VERSION_DATOS
 """Forma de ``Borrador.datos``: la de ``esquemas.versiones`` (allí se sube y se registra cómo convertir)."""
 
 TIPOS = ("ficha", "acuerdo")
+EQUIPO_GENERAL = "General"
+"""El equipo de los borradores de antes de las cuentas y de los que se crean sin cuentas (modo local)."""
 MIGRACIONES = Path(__file__).with_name("migraciones")
 DATOS_JSON = JSON().with_variant(JSONB(), "postgresql")
 """El JSON del borrador: JSONB en PostgreSQL (indexable, sin texto duplicado), JSON en SQLite."""
@@ -38,6 +40,15 @@ DATOS_JSON = JSON().with_variant(JSONB(), "postgresql")
 
 class Base(DeclarativeBase):
     pass
+
+
+class Equipo(Base):
+    """Un equipo de la oficina: cada borrador es de uno (web/cuentas.py dice quién es miembro)."""
+
+    __tablename__ = "equipos"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    nombre: Mapped[str] = mapped_column(String(80), unique=True)
 
 
 class Borrador(Base):
@@ -52,6 +63,7 @@ class Borrador(Base):
     creado: Mapped[datetime] = mapped_column(DateTime)
     modificado: Mapped[datetime] = mapped_column(DateTime, index=True)
     version: Mapped[int] = mapped_column(Integer, nullable=False)
+    equipo_id: Mapped[int] = mapped_column(ForeignKey("equipos.id"), index=True)
 
     __mapper_args__ = {"version_id_col": version}  # bloqueo optimista: dos guardados cruzados no se pisan
 
@@ -96,6 +108,7 @@ class Resumen:
     titulo: str
     errores: int
     modificado: datetime
+    equipo_id: int = 0
 
 
 def url_sqlite(carpeta: Path) -> str:
@@ -249,14 +262,19 @@ class Almacen:
             actualizar(self.motor)
 
     def crear(self, tipo: str, datos: dict[str, Any], titulo: str = "", errores: int = 0, *,
-              autor: str = "local", origen: str = "creacion", detalle: str = "") -> int:
-        """Un borrador nuevo y su primera revisión (en la misma transacción)."""
+              autor: str = "local", origen: str = "creacion", detalle: str = "",
+              equipo_id: int | None = None) -> int:
+        """Un borrador nuevo y su primera revisión (en la misma transacción), del equipo ``equipo_id``
+        (por omisión, el equipo «General»)."""
         if tipo not in TIPOS:
             raise ValueError(tipo)
         ahora = _ahora()
+        if equipo_id is None:
+            equipo_id = self.equipo_general()
         with Session(self.motor) as sesion, sesion.begin():
             borrador = Borrador(tipo=tipo, titulo=titulo[:300], datos=rutas_relativas(tipo, datos, self.carpeta),
-                                version_esquema=VERSION_ESQUEMA, errores=errores, creado=ahora, modificado=ahora)
+                                version_esquema=VERSION_ESQUEMA, errores=errores, creado=ahora, modificado=ahora,
+                                equipo_id=equipo_id)
             sesion.add(borrador)
             sesion.flush()
             sesion.add(_revision(borrador, autor, origen, detalle, ahora))
@@ -339,12 +357,31 @@ class Almacen:
         revision.datos = rutas_absolutas(tipo, datos, self.carpeta)
         return revision
 
-    def listar(self) -> list[Resumen]:
+    def listar(self, equipos: frozenset[int] | None = None) -> list[Resumen]:
+        """Los borradores, el más reciente primero; con ``equipos``, solo los de esos equipos."""
+        consulta = select(Borrador.id, Borrador.tipo, Borrador.titulo, Borrador.errores, Borrador.modificado,
+                          Borrador.equipo_id)
+        if equipos is not None:
+            consulta = consulta.where(Borrador.equipo_id.in_(equipos))
         with Session(self.motor) as sesion:
-            filas = sesion.execute(select(
-                Borrador.id, Borrador.tipo, Borrador.titulo, Borrador.errores, Borrador.modificado,
-            ).order_by(Borrador.modificado.desc(), Borrador.id.desc()))
+            filas = sesion.execute(consulta.order_by(Borrador.modificado.desc(), Borrador.id.desc()))
             return [Resumen(*fila) for fila in filas]
+
+    def equipo_de(self, id_borrador: int) -> int | None:
+        """El equipo del borrador (``None`` si no existe): lo mira el control de acceso en cada petición."""
+        with Session(self.motor) as sesion:
+            return sesion.scalar(select(Borrador.equipo_id).where(Borrador.id == id_borrador))
+
+    def equipo_general(self) -> int:
+        """El id del equipo «General» (lo crea la migración; si alguien lo borró, se vuelve a crear)."""
+        with Session(self.motor) as sesion, sesion.begin():
+            equipo_id = sesion.scalar(select(Equipo.id).where(Equipo.nombre == EQUIPO_GENERAL))
+            if equipo_id is None:
+                equipo = Equipo(nombre=EQUIPO_GENERAL)
+                sesion.add(equipo)
+                sesion.flush()
+                equipo_id = equipo.id
+            return int(equipo_id)
 
     def version(self, id_borrador: int) -> int | None:
         """La versión del borrador (cambia con cada guardado): la usa la vista de la reunión."""

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from ..errores import ErrorEntrada, traducir
 from ..esquemas.entrada_json import cargar_json
 from ..esquemas.versiones import VERSION_DATOS, migrar_datos
-from .bd import AUTOR_MIGRACION, ORIGENES, Almacen, Borrador, Revision, revisiones
+from .bd import AUTOR_MIGRACION, EQUIPO_GENERAL, ORIGENES, Almacen, Borrador, Equipo, Revision, revisiones
 
 FORMATO = "acuerdo-docs-respaldo"
 VERSION_FORMATO = 2
@@ -52,6 +52,8 @@ class BorradorRespaldado(BaseModel):
     creado: datetime = Field(title="Creado (UTC)")
     modificado: datetime = Field(title="Modificado (UTC)")
     version: int = Field(default=1, ge=1, title="Versión (cuenta los guardados)")
+    equipo: str = Field(default=EQUIPO_GENERAL, min_length=1, max_length=80, title="Equipo del borrador",
+                        description="el equipo cuyos miembros lo ven y lo editan (se crea si no existe)")
     datos: dict[str, Any] = Field(title="Datos del borrador")
     revisiones: list[RevisionRespaldada] = Field(default_factory=list, title="Historial",
                                                  description="De la primera revisión a la última")
@@ -65,6 +67,8 @@ class Respaldo(BaseModel):
     formato: Literal["acuerdo-docs-respaldo"] = Field(title="Formato")
     version_formato: Literal[1, 2] = Field(title="Versión del formato")
     migracion: str | None = Field(default=None, title="Migración de la base respaldada")
+    equipos: list[str] = Field(default_factory=list, title="Equipos",
+                               description="todos los equipos, también los que no tienen borradores")
     borradores: list[BorradorRespaldado] = Field(title="Borradores")
 
 
@@ -72,19 +76,21 @@ def respaldar(almacen: Almacen) -> bytes:
     """Toda la base como JSON (UTF-8, ordenado por número de borrador)."""
     actual, _ = revisiones(almacen.motor)
     with Session(almacen.motor) as sesion:
+        equipos: dict[int, str] = {i: n for i, n in sesion.execute(select(Equipo.id, Equipo.nombre))}
         historial: dict[int, list[RevisionRespaldada]] = {}
         for revision in sesion.scalars(select(Revision).order_by(Revision.borrador_id, Revision.numero)):
             historial.setdefault(revision.borrador_id, []).append(
                 RevisionRespaldada.model_validate(revision, from_attributes=True))
         borradores = [BorradorRespaldado.model_validate(
-            {**{c: getattr(fila, c) for c in BorradorRespaldado.model_fields if c != "revisiones"},
-             "revisiones": historial.get(fila.id, [])})
+            {**{c: getattr(fila, c) for c in BorradorRespaldado.model_fields if c not in ("revisiones", "equipo")},
+             "revisiones": historial.get(fila.id, []), "equipo": equipos[fila.equipo_id]})
             for fila in sesion.scalars(select(Borrador).order_by(Borrador.id))]
     for borrador in borradores:  # JSONB (PostgreSQL) no guarda el orden de las claves: el respaldo las ordena
         borrador.datos = _ordenado(borrador.datos)
         for respaldada in borrador.revisiones:
             respaldada.datos = _ordenado(respaldada.datos)
-    respaldo = Respaldo(formato=FORMATO, version_formato=VERSION_FORMATO, migracion=actual, borradores=borradores)
+    respaldo = Respaldo(formato=FORMATO, version_formato=VERSION_FORMATO, migracion=actual,
+                        equipos=sorted(equipos.values()), borradores=borradores)
     return (json.dumps(respaldo.model_dump(mode="json"), ensure_ascii=False, indent=2, sort_keys=False)
             + "\n").encode("utf-8")
 
@@ -139,12 +145,19 @@ def restaurar(almacen: Almacen, respaldo: Respaldo, reemplazar: bool = False) ->
                 "cargar el respaldo, repita la orden con --reemplazar (antes, haga un respaldo de la base actual)")
         sesion.execute(delete(cast(Table, Revision.__table__)))  # SQLite no borra en cascada sin su PRAGMA
         sesion.execute(delete(tabla))
+        equipos: dict[str, int] = {n: i for n, i in sesion.execute(select(Equipo.nombre, Equipo.id))}
+        for nombre in sorted({*respaldo.equipos, *(b.equipo for b in respaldo.borradores)} - set(equipos)):
+            equipo = Equipo(nombre=nombre)
+            sesion.add(equipo)
+            sesion.flush()
+            equipos[nombre] = equipo.id
         filas = [b.model_dump(exclude={"revisiones"}) for b in respaldo.borradores]
-        for fila in filas:  # la base guarda fechas UTC sin zona
+        for fila in filas:  # la base guarda fechas UTC sin zona; el equipo, por su número en esta base
             fila["creado"], fila["modificado"] = _utc(fila["creado"]), _utc(fila["modificado"])
             if fila["version_esquema"] < VERSION_DATOS:  # un respaldo viejo entra con la forma de hoy
                 fila["datos"] = migrar_datos(fila["tipo"], fila["datos"], fila["version_esquema"])
                 fila["version_esquema"] = VERSION_DATOS
+            fila["equipo_id"] = equipos[fila.pop("equipo")]
         if filas:
             sesion.execute(insert(tabla), filas)
         historial = [_fila_revision(b, r) for b in respaldo.borradores for r in b.revisiones]

@@ -60,22 +60,25 @@ def limite_de(tipo_contenido: str) -> int:
 class Guardia:
     """Middleware ASGI: Host, token y tamaño del cuerpo, antes de que la app lea nada."""
 
-    def __init__(self, app: Asgi, token: str, hosts: Iterable[str] = HOSTS_LOCALES) -> None:
+    def __init__(self, app: Asgi, token: str | None, hosts: Iterable[str] | None = HOSTS_LOCALES) -> None:
         self.app = app
-        self.token = token
-        self.hosts = {h.lower().strip("[]") for h in hosts}
+        self.token = token  # None: modo con cuentas (la sesión la mira web/acceso.py, no el token)
+        self.hosts = None if hosts is None else {h.lower().strip("[]") for h in hosts}
+        self.acuerdo: Any = None  # el estado de la app (web.app.App), para quien la lanza
 
     async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
         cabeceras = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
-        if nombre_host(cabeceras.get("host", "")) not in self.hosts:
+        if self.hosts is not None and nombre_host(cabeceras.get("host", "")) not in self.hosts:
             await _responder(send, 400, "Dirección no permitida",
                              "Esta aplicación solo responde en la dirección local que mostró la terminal.")
             return
         consulta = dict(parse_qsl(scope.get("query_string", b"").decode("latin-1"), keep_blank_values=True))
-        if "token" in consulta:
+        if self.token is None:
+            pass
+        elif "token" in consulta:
             if not iguales(consulta["token"], self.token):
                 await _responder(send, 403, "Token inválido", _SIN_TOKEN)
                 return
@@ -83,7 +86,7 @@ class Guardia:
             destino = scope["path"] + (f"?{resto}" if resto else "")
             await _redirigir_con_cookie(send, destino, self.token, scope.get("scheme") == "https")
             return
-        if not scope["path"].startswith("/static/") and not iguales(_cookie(cabeceras), self.token):
+        elif not scope["path"].startswith("/static/") and not iguales(_cookie(cabeceras), self.token):
             await _responder(send, 403, "Falta el token", _SIN_TOKEN)
             return
         if scope["method"] in ("POST", "PUT", "PATCH", "DELETE"):
