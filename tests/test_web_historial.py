@@ -421,3 +421,64 @@ def test_respaldo_con_historial_desordenado_se_rechaza(tmp_path):
     contenido = json.dumps({"formato": "acuerdo-docs-respaldo", "version_formato": 2, "borradores": [borrador]})
     with pytest.raises(ErrorEntrada, match="origen"):
         leer_respaldo(contenido.encode(), "r.json")
+
+
+def test_historial_largo_por_paginas(dos):
+    ana, _beto, app = dos
+    ficha = _importar(ana, ad.ejemplo_ficha())
+    almacen = app.app.state.acuerdo.almacen
+    id_borrador = int(ficha.rsplit("/", 1)[1])
+    for i in range(2, 41):  # el autoguardado deja muchas revisiones
+        datos = {**almacen.obtener(id_borrador).datos, "nombre": f"Versión {i}"}
+        assert almacen.guardar(id_borrador, datos, "t", 0, version=i - 1, autor="ana", origen="autoguardado") == i
+    pagina = ana.get(f"{ficha}/historial").text
+    assert re.findall(r'<h2 id="revision-(\d+)"', pagina) == [str(n) for n in range(40, 10, -1)]
+    assert "Nombre de la buena práctica de gestión pública: «Versión 10» → «Versión 11»" in _texto(pagina)
+    assert f'href="{ficha}/historial?hasta=10"' in pagina and "Ir a las revisiones más recientes" not in pagina
+    anteriores = ana.get(f"{ficha}/historial?hasta=10").text
+    assert re.findall(r'<h2 id="revision-(\d+)"', anteriores) == [str(n) for n in range(10, 0, -1)]
+    assert "Ir a las revisiones más recientes" in anteriores and "?hasta=" not in anteriores.split("</ol>")[1]
+    assert anteriores.count('<option value="1"') == 2, "comparar ofrece todas las revisiones"
+
+
+def test_en_un_grupo_se_mezcla_fila_a_fila_y_choca_el_mismo_dato(dos):
+    ana, beto, app = dos
+    acuerdo = _importar(ana, ad.ejemplo_acuerdo())
+    seccion = f"{acuerdo}/seccion/actores"
+    de_ana, de_beto, de_carla = (_formulario(ana, seccion), _formulario(beto, seccion), _formulario(beto, seccion))
+    de_ana["actores.1.compromisos.0.descripcion"] = "2 portátiles"
+    assert ana.post(seccion, data=de_ana, follow_redirects=False).status_code == 303
+    de_beto["actores.0.rol"] = "Rol según Beto"  # otra fila del mismo grupo: se mezclan
+    r = beto.post(seccion, data=de_beto, follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"].endswith("aviso=guardado-con-otros")
+    actores = _datos(app, acuerdo)["actores"]
+    assert actores[0]["rol"] == "Rol según Beto" and actores[1]["compromisos"][0]["descripcion"] == "2 portátiles"
+
+    # El mismo dato, desde la revisión de antes: choque, con la fila nombrada y enlazada a su campo.
+    de_carla["actores.1.compromisos.0.descripcion"] = "3 portátiles"
+    de_carla["actores.2.rol"] = "Rol según Carla"
+    r = beto.post(seccion, data=de_carla, follow_redirects=False)
+    assert r.status_code == 409
+    tabla = re.search(r'<div class="choque".*?</table>', r.text, re.S).group(0)
+    filas = {_texto(f[0]).strip(): _texto(f[1]) for f in re.findall(
+        r'<tr[^>]*><th scope="row">(.*?)</th>(.*?)</tr>', tabla, re.S)}
+    compromiso = filas["Actores y compromisos › Actor 2 › Compromiso 1 › Descripción del compromiso"]
+    assert "«2 portátiles»" in compromiso and "«3 portátiles» (distinto)" in compromiso
+    rol = filas["Actores y compromisos › Actor 1 › Rol en el desafío"]
+    assert rol.count("«Rol según Beto»") == 2 and "(distinto)" not in rol, "lo no disputado ya está en el formulario"
+    assert 'href="#c-actores-1-compromisos-0-descripcion"' in tabla, "cada dato lleva a su campo"
+    assert "Rol según Carla" in r.text and "Rol según Beto" in r.text
+    assert _datos(app, acuerdo)["actores"][1]["compromisos"][0]["descripcion"] == "2 portátiles"
+
+
+def test_mezcla_de_tres_vias():
+    fusionar = revisiones._fusionar
+    assert fusionar("a", "a", "b") == ("b", False) and fusionar("a", "b", "a") == ("b", False)
+    assert fusionar("a", "b", "c") == ("c", True) and fusionar("a", "b", "b") == ("b", False)
+    assert fusionar(None, "", "x") == ("x", False), "vacío y ausente valen lo mismo"
+    base = [{"a": 1, "b": 1}, {"a": 2}]
+    assert fusionar(base, [{"a": 9, "b": 1}, {"a": 2}], [{"a": 1, "b": 8}, {"a": 2}]) == (
+        [{"a": 9, "b": 8}, {"a": 2}], False)
+    # Una fila quitada y otra añadida (mismo largo) corren los índices: la fila editada por el otro choca.
+    assert fusionar(base, [{"a": 2}, {"a": 3}], [{"a": 1, "b": 1}, {"a": 5}])[1] is True
+    assert fusionar(base, [*base, {"a": 3}], [{"a": 1, "b": 1}, {"a": 5}])[1] is True, "largos distintos"

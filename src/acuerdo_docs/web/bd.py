@@ -333,13 +333,34 @@ class Almacen:
                 sesion.execute(delete(Revision).where(Revision.borrador_id == id_borrador))
                 sesion.delete(borrador)
 
-    def revisiones(self, id_borrador: int) -> list[Revision]:
-        """El historial del borrador, de la primera revisión a la última (datos como los da :meth:`obtener`)."""
+    def revisiones(self, id_borrador: int, hasta: int | None = None, cuantas: int | None = None) -> list[Revision]:
+        """El historial del borrador, de la primera revisión a la última (datos como los da :meth:`obtener`).
+
+        ``hasta``: solo hasta ese número; ``cuantas``: solo las últimas ``cuantas`` (una página del historial).
+        """
+        consulta = select(Revision).where(Revision.borrador_id == id_borrador)
+        if hasta is not None:
+            consulta = consulta.where(Revision.numero <= hasta)
+        consulta = consulta.order_by(Revision.numero.desc())
+        if cuantas is not None:
+            consulta = consulta.limit(cuantas)
         with Session(self.motor) as sesion:
-            filas = list(sesion.scalars(select(Revision).where(Revision.borrador_id == id_borrador)
-                                        .order_by(Revision.numero)))
+            filas = list(sesion.scalars(consulta))
             tipo = sesion.scalar(select(Borrador.tipo).where(Borrador.id == id_borrador))
-            return [self._vista(sesion, fila, tipo or "") for fila in filas]
+            return [self._vista(sesion, fila, tipo or "") for fila in reversed(filas)]
+
+    def numeros(self, id_borrador: int) -> list[int]:
+        """Los números de las revisiones del borrador, de la primera a la última (sin cargar sus datos)."""
+        with Session(self.motor) as sesion:
+            return list(sesion.scalars(select(Revision.numero).where(Revision.borrador_id == id_borrador)
+                                       .order_by(Revision.numero)))
+
+    def autores_desde(self, id_borrador: int, numero: int) -> list[str]:
+        """Quiénes guardaron el borrador después de la revisión ``numero`` (sin repetir, en orden)."""
+        with Session(self.motor) as sesion:
+            autores = sesion.scalars(select(Revision.autor).where(
+                Revision.borrador_id == id_borrador, Revision.numero > numero).order_by(Revision.numero))
+            return list(dict.fromkeys(autores))
 
     def revision(self, id_borrador: int, numero: int) -> Revision | None:
         with Session(self.motor) as sesion:

@@ -190,11 +190,10 @@ def guardar(almacen: Almacen, id_borrador: int, tipo: str, datos: dict[str, Any]
         if base is not None and base != actual.version:
             revision_base = almacen.revision(id_borrador, base)
             antes = revision_base.datos if revision_base is not None else {}
-            nuevos, choques = _tres_vias(tipo, antes, actual.datos, nuevos, elegidos)
-            posteriores = [r for r in almacen.revisiones(id_borrador) if r.numero > base]
-            otros = list(dict.fromkeys(r.autor for r in posteriores))
+            nuevos, choques = _tres_vias(antes, actual.datos, nuevos, elegidos)
+            otros = almacen.autores_desde(id_borrador, base)
             if choques:
-                mios = hojas(tipo, datos, elegidos)
+                mios = hojas(tipo, nuevos, elegidos)  # lo que verá en el formulario: lo suyo y lo no disputado
                 delos_otros = [
                     Cambio(c.ruta, c.etiqueta, c.antes, c.despues, c.largo, mios[c.ruta][2] if c.ruta in mios else "")
                     for c in cambios(tipo, antes, actual.datos, elegidos)]
@@ -225,22 +224,60 @@ def _mezclar(datos: dict[str, Any], nuevos: dict[str, Any], campos: Iterable[str
     return salida
 
 
-def _iguales(tipo: str, a: dict[str, Any], b: dict[str, Any], nombre: str) -> bool:
-    return not cambios(tipo, a, b, [nombre])
+_FALTA = object()
+"""Un dato que no está (en la mezcla de tres vías, distinto de cualquier valor)."""
 
 
-def _tres_vias(tipo: str, base: dict[str, Any], actual: dict[str, Any], mio: dict[str, Any],
+def _limpio(valor: Any) -> Any:
+    """El valor sin vacíos ("" , None, False, [] y {} valen lo mismo que no estar): así se comparan."""
+    if isinstance(valor, dict):
+        limpio = {k: _limpio(v) for k, v in valor.items()}
+        return {k: v for k, v in limpio.items() if v is not _FALTA} or _FALTA
+    if isinstance(valor, list):
+        return [_limpio(v) for v in valor] or _FALTA
+    return _FALTA if valor is None or valor == "" or valor is False else valor
+
+
+def _fusionar(base: Any, actual: Any, mio: Any) -> tuple[Any, bool]:
+    """Mezcla de tres vías de un valor JSON: (la mezcla, si hubo un choque). En un choque gana ``mio``.
+
+    Lo que cambió un solo lado gana; en diccionarios se mezcla clave a clave y en listas del mismo largo
+    fila a fila (una fila quitada y otra añadida corren los índices: esas filas chocan, nunca se mezclan mal).
+    """
+    b, a, m = _limpio(base), _limpio(actual), _limpio(mio)
+    if a == b or m == a:
+        return mio, False
+    if m == b:
+        return actual, False
+    if isinstance(base, dict) and isinstance(actual, dict) and isinstance(mio, dict):
+        mezcla, choque = {}, False
+        for clave in dict.fromkeys([*actual, *mio]):
+            valor, choco = _fusionar(base.get(clave), actual.get(clave), mio.get(clave))
+            choque = choque or choco
+            if valor is not None or clave in mio:
+                mezcla[clave] = valor
+        return mezcla, choque
+    if (isinstance(base, list) and isinstance(actual, list) and isinstance(mio, list)
+            and len(base) == len(actual) == len(mio)):
+        filas = [_fusionar(x, y, z) for x, y, z in zip(base, actual, mio, strict=True)]
+        return [f[0] for f in filas], any(f[1] for f in filas)
+    return mio, True
+
+
+def _tres_vias(base: dict[str, Any], actual: dict[str, Any], mio: dict[str, Any],
                campos: Iterable[str]) -> tuple[dict[str, Any], list[str]]:
-    """Campo a campo: lo que solo cambió uno gana; devuelve la mezcla y los campos que cambiaron los dos."""
+    """Campo a campo (y dentro de él, dato a dato): lo que solo cambió uno gana; devuelve la mezcla y los
+    campos donde los dos cambiaron lo mismo de forma distinta (en ellos, la mezcla lleva lo de ``mio``)."""
     mezcla = dict(mio)
     choques = []
     for nombre in campos:
-        if _iguales(tipo, base, actual, nombre) or _iguales(tipo, mio, actual, nombre):
-            continue  # nadie más lo cambió, o ambos dejaron lo mismo
-        if _iguales(tipo, base, mio, nombre):  # solo el otro lo cambió: se conserva lo suyo
-            mezcla = _mezclar(mezcla, actual, [nombre])
-        else:
+        valor, choque = _fusionar(base.get(nombre), actual.get(nombre), mio.get(nombre))
+        if choque:
             choques.append(nombre)
+        if valor is None:
+            mezcla.pop(nombre, None)
+        else:
+            mezcla[nombre] = valor
     return mezcla, choques
 
 
@@ -276,6 +313,8 @@ class Fila:
 
 MOSTRADOS = 8
 """Cambios que se listan por revisión en el historial (el resto, en «Comparar»)."""
+POR_PAGINA = 30
+"""Revisiones por página del historial (el autoguardado deja muchas)."""
 
 
 def _app_y_borrador(request: Request) -> tuple[Any, Borrador]:
@@ -285,16 +324,23 @@ def _app_y_borrador(request: Request) -> tuple[Any, Borrador]:
 
 async def historial(request: Request) -> Response:
     app, borrador = _app_y_borrador(request)
-    revisiones = app.almacen.revisiones(borrador.id)
-    filas = []
+    hasta = _numero(request.query_params.get("hasta"))
+    # Una de más: la anterior a la página, para decir qué cambió en la primera que se muestra.
+    revisiones = app.almacen.revisiones(borrador.id, hasta=hasta, cuantas=POR_PAGINA + 1)
     anterior: dict[str, Any] = {}
+    if len(revisiones) > POR_PAGINA:
+        anterior = revisiones.pop(0).datos
+    filas = []
     for revision in revisiones:
         filas.append(Fila(revision, descripcion(revision), cambios(borrador.tipo, anterior, revision.datos)))
         anterior = revision.datos
     filas.reverse()  # la más reciente primero
+    numeros = list(reversed(app.almacen.numeros(borrador.id)))
+    mas_viejas = filas[-1].revision.numero - 1 if filas and filas[-1].revision.numero > numeros[-1] else None
     pagina: Response = app.pagina(
         "historial.html", titulo="Historial", borrador=borrador, filas=filas, mostrados=MOSTRADOS,
-        aviso=request.query_params.get("aviso", ""), numeros=[r.numero for r in reversed(revisiones)],
+        aviso=request.query_params.get("aviso", ""), numeros=numeros, mas_viejas=mas_viejas,
+        primera_pagina=hasta is None or hasta >= borrador.version,
     )
     return pagina
 
@@ -314,7 +360,7 @@ async def comparar(request: Request) -> Response:
     pagina: Response = app.pagina(
         "comparar.html", titulo=f"Revisión {desde} frente a revisión {hasta}", borrador=borrador,
         a=revision_a, b=revision_b, descripcion=descripcion, cambios=cambios(borrador.tipo, revision_a.datos, revision_b.datos),
-        numeros=[r.numero for r in reversed(app.almacen.revisiones(borrador.id))],
+        numeros=list(reversed(app.almacen.numeros(borrador.id))),
     )
     return pagina
 
@@ -330,8 +376,7 @@ async def restaurar(request: Request) -> Response:
     base = base_enviada(enviado)
     try:
         if base != borrador.version:  # la página del historial era vieja: que vea lo nuevo antes de restaurar
-            posteriores = [r.autor for r in app.almacen.revisiones(borrador.id) if base is None or r.numero > base]
-            raise Choque(borrador, base or 0, [], list(dict.fromkeys(posteriores)), {})
+            raise Choque(borrador, base or 0, [], app.almacen.autores_desde(borrador.id, base or 0), {})
         hecho = app.guardar(borrador.id, borrador.tipo, dict(revision.datos), base=base, campos=None,
                             autor=autor_de(request), origen="restauracion", detalle=str(numero))
     except Choque as choque:
