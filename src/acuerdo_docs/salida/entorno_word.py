@@ -48,6 +48,8 @@ def _finalizar(valor: Any) -> Any:
     docxtpl reescribe «{_{» como «{{» en la salida; en el texto del usuario el guion bajo
     va como referencia de carácter (&#95;) para que salga tal como se escribió.
     """
+    if valor.__class__ is str:  # casi todo lo que imprime una plantilla: directo
+        return _texto_impreso(valor)
     if valor is None:
         return ""
     if isinstance(valor, Undefined):
@@ -64,18 +66,24 @@ def _finalizar(valor: Any) -> Any:
         vigilar(valor)
     elif not isinstance(valor, (str, int, float, range)):
         raise SecurityError(f"no se puede imprimir un valor de tipo {nombre_tipo(valor)}")
-    texto = str(escape(valor))
-    if "_" in texto:
-        texto = texto.replace("{_", "{&#95;").replace("_}", "&#95;}").replace("%_", "%&#95;")
+    return _texto_impreso(str(valor))
+
+
+def _texto_impreso(texto: str) -> Markup:
+    """El texto escapado para el XML de Word (ver :func:`_finalizar`)."""
+    seguro: str = escape(texto)  # un Markup; los reemplazos van con str.replace (Markup.replace escaparía)
+    if "_" in seguro:
+        seguro = str.replace(seguro, "{_", "{&#95;")
+        seguro = seguro.replace("_}", "&#95;}").replace("%_", "%&#95;")
     # Saltos y tabuladores del usuario: lo mismo que resolve_listing de docxtpl, hecho aquí
     # una vez por valor en lugar de recorrer todo el XML con expresiones regulares.
-    if "\n" in texto:
-        texto = texto.replace("\n", _SALTO)
-    if "\t" in texto:
-        texto = texto.replace("\t", _TABULADOR)
-    if "\a" in texto or "\f" in texto:  # los que quedan para resolve_listing
+    if "\n" in seguro:
+        seguro = str.replace(seguro, "\n", _SALTO)
+    if "\t" in seguro:
+        seguro = str.replace(seguro, "\t", _TABULADOR)
+    if "\a" in seguro or "\f" in seguro:  # los que quedan para resolve_listing
         CONTROL_EN_VALOR.set(True)
-    return Markup(texto)
+    return seguro if isinstance(seguro, Markup) else Markup(seguro)
 
 
 def con_titulo(nucleo: bytes, titulo: str) -> bytes:

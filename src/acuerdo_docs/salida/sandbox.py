@@ -67,6 +67,8 @@ NOMBRES_GLOBALES = ("range", "dict", "cycler", "joiner", "namespace")
 
 FILTRO_VUELTAS = "_contar_vueltas"
 """Filtro interno que envuelve el iterable de cada {% for %} (cuenta las vueltas)."""
+_ATRIBUTOS_DICT = frozenset(dir(dict))
+"""Los únicos atributos de un ``dict`` (sin ``__dict__``): ver :meth:`EntornoSeguro.getattr`."""
 _ABREN_BLOQUE = frozenset({"for", "if", "macro", "call", "filter", "with", "block", "autoescape"})
 _NOMBRES_TIPO = {
     str: "texto", dict: "diccionario", list: "lista", tuple: "lista", int: "número", float: "número",
@@ -217,6 +219,20 @@ class EntornoSeguro(ImmutableSandboxedEnvironment):
         self._invocables += (funcion,)
 
     # -- lista blanca
+    def getattr(self, obj: Any, attribute: str) -> Any:
+        """``a.b``: como el de Jinja (primero el atributo, con la lista blanca; si no hay, el elemento).
+
+        Un ``dict`` de los datos planos no tiene más atributos que los métodos de ``dict`` (no tiene
+        ``__dict__``): con otro nombre, Jinja acabaría en ``obj[attribute]`` tras un ``AttributeError``.
+        Se va directo, sin la excepción (la mitad del costo de cada campo impreso).
+        """
+        if obj.__class__ is dict and attribute not in _ATRIBUTOS_DICT:
+            try:
+                return obj[attribute]
+            except KeyError:
+                pass
+        return super().getattr(obj, attribute)
+
     def is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:
         return permitido(obj, attr)
 
@@ -277,12 +293,15 @@ class EntornoSeguro(ImmutableSandboxedEnvironment):
     def concat(self, partes: Iterable[str]) -> str:
         """La salida de un renderizado, con su tope de tamaño y de tiempo."""
         trozos: list[str] = []
+        agregar = trozos.append
         with presupuesto() as p:
+            disponible = limites.LIMITE_SALIDA - p.salida  # se cuenta en una variable local: es por trozo
             for trozo in partes:
-                p.salida += len(trozo)
-                if p.salida > limites.LIMITE_SALIDA:
+                disponible -= len(trozo)
+                if disponible < 0:
                     raise ErrorLimite(f"la plantilla produce más de {miles(limites.LIMITE_SALIDA)} caracteres")
-                trozos.append(trozo)
+                agregar(trozo)
+            p.salida = limites.LIMITE_SALIDA - disponible
             p.reloj()
         return "".join(trozos)
 
