@@ -14,8 +14,9 @@ el rango) y con la carga media anotada (``os.getloadavg``) al empezar y al termi
    por omisión) contra un bucle de docxtpl (abrir la plantilla, renderizar, guardar) sobre las
    mismas fichas, medido sobre una muestra de ``--muestra`` fichas por ronda y llevado a FILAS.
    Meta: ≥ 25x.
-3. ``generar_ficha`` (la API: valida, renderiza y escribe con fsync cada documento) sobre
-   ``--fichas`` documentos en 1 proceso y repartidos entre 2 (grupo ya arrancado). Meta: ≥ 1,8x.
+3. ``generar_ficha`` (la API: valida, renderiza y escribe cada documento de forma durable) sobre
+   ``--fichas`` documentos en 1 proceso y repartidos entre 2 (grupo ya arrancado), con un fsync por
+   documento y dentro de ``tanda_durable()`` (una sincronización por proceso al terminar). Meta: ≥ 1,8x.
 
 En una máquina de 2 núcleos compartida, la razón de 2 procesos baja con la carga ajena (otro
 proceso listo para correr le quita un núcleo a la mitad del tiempo): por eso se da también el
@@ -157,42 +158,56 @@ def medir_cli_docxtpl(filas: int, muestra: int, rondas: int, carpeta: Path) -> d
             "docxtpl_s": _resumen(plano, 1), "razon": _resumen(razones, 1), "carga": carga}
 
 
-def _fichas_api(tramo: list[tuple[int, dict[str, Any]]], carpeta: str) -> float:
-    """Genera las fichas del tramo con la API; devuelve el CPU de este proceso que costaron."""
+def _fichas_api(tramo: list[tuple[int, dict[str, Any]]], carpeta: str, tanda: bool = False) -> float:
+    """Genera las fichas del tramo con la API; devuelve el CPU de este proceso que costaron.
+
+    Sin ``tanda``, cada ``generar_ficha`` hace fsync de su documento; con ella, una sincronización
+    al terminar el tramo (``tanda_durable``): en ambos casos, al volver todo está en el disco.
+    """
+    from contextlib import nullcontext
+
+    from acuerdo_docs import tanda_durable
     from acuerdo_docs.documentos.ficha import generar_ficha
 
     inicio = time.process_time()
-    for i, datos in tramo:
-        generar_ficha(datos, Path(carpeta) / f"ficha_{i}.docx")
+    with tanda_durable() if tanda else nullcontext():
+        for i, datos in tramo:
+            generar_ficha(datos, Path(carpeta) / f"ficha_{i}.docx")
     return time.process_time() - inicio
 
 
 def medir_api(n: int, rondas: int, carpeta: Path) -> dict[str, Any]:
-    """``generar_ficha`` sobre n fichas: en este proceso, y en 2 procesos (mitad cada uno)."""
+    """``generar_ficha`` sobre n fichas en 1 proceso y en 2 (mitad cada uno; grupo ya arrancado),
+    con un fsync por documento y en una ``tanda_durable`` por proceso, en rondas intercaladas."""
     datos = list(enumerate(fichas(n)))
     mitad = (n + 1) // 2
-    _fichas_api(datos[:3], str(carpeta))
     carga = [_carga()]
-    uno: list[float] = []
-    dos: list[float] = []
-    cpu_uno: list[float] = []
-    cpu_dos: list[float] = []
+    medidas: dict[str, dict[str, list[float]]] = {
+        modo: {"uno": [], "dos": [], "cpu_uno": [], "cpu_dos": []} for modo in ("fsync", "tanda")}
     with ProcessPoolExecutor(2) as grupo:
         list(grupo.map(_fichas_api, [datos[:2], datos[2:4]], [str(carpeta)] * 2))  # arranque y plantilla
+        _fichas_api(datos[:3], str(carpeta))
         for ronda in range(rondas):
-            inicio = time.perf_counter()
-            cpu_uno.append(_fichas_api(datos, str(carpeta / f"uno{ronda}")))
-            uno.append(time.perf_counter() - inicio)
-            inicio = time.perf_counter()
-            cpu = sum(grupo.map(_fichas_api, [datos[:mitad], datos[mitad:]], [str(carpeta / f"dos{ronda}")] * 2))
-            dos.append(time.perf_counter() - inicio)
-            cpu_dos.append(cpu)
+            for modo in (("fsync", "tanda") if ronda % 2 == 0 else ("tanda", "fsync")):
+                m, tanda, destino = medidas[modo], modo == "tanda", carpeta / f"{modo}{ronda}"
+                inicio = time.perf_counter()
+                m["cpu_uno"].append(_fichas_api(datos, str(destino / "uno"), tanda))
+                m["uno"].append(time.perf_counter() - inicio)
+                inicio = time.perf_counter()
+                m["cpu_dos"].append(sum(grupo.map(_fichas_api, [datos[:mitad], datos[mitad:]],
+                                                  [str(destino / "dos")] * 2, [tanda] * 2)))
+                m["dos"].append(time.perf_counter() - inicio)
     carga.append(_carga())
-    razones = [a / b for a, b in zip(uno, dos)]
-    return {"fichas": n, "rondas": rondas, "uno_s": _resumen(uno), "dos_s": _resumen(dos),
-            "razon": _resumen(razones, 2),
-            "cpu_ms_doc_uno": _resumen([c / n * 1000 for c in cpu_uno]),
-            "cpu_ms_doc_dos": _resumen([c / n * 1000 for c in cpu_dos]), "carga": carga}
+    resultado: dict[str, Any] = {"fichas": n, "rondas": rondas, "carga": carga}
+    for modo, m in medidas.items():
+        resultado[modo] = {
+            "uno_ms_doc": _resumen([s / n * 1000 for s in m["uno"]]),
+            "dos_ms_doc": _resumen([s / n * 1000 for s in m["dos"]]),
+            "razon": _resumen([a / b for a, b in zip(m["uno"], m["dos"])], 2),
+            "cpu_ms_doc_uno": _resumen([c / n * 1000 for c in m["cpu_uno"]]),
+            "cpu_ms_doc_dos": _resumen([c / n * 1000 for c in m["cpu_dos"]]),
+        }
+    return resultado
 
 
 def imprimir(lote: dict[str, Any] | None, cli: dict[str, Any] | None, api: dict[str, Any] | None) -> None:
@@ -220,13 +235,14 @@ def imprimir(lote: dict[str, Any] | None, cli: dict[str, Any] | None, api: dict[
               f"{cli['docxtpl_s']['max']}] (llevado a {cli['filas']})")
         print(f"  razón {cli['razon']['mediana']:.1f}x [{cli['razon']['min']}-{cli['razon']['max']}] (meta >= 25x)")
     if api:
-        print(f"\ngenerar_ficha, {api['fichas']} fichas ({api['rondas']} rondas; carga "
+        print(f"\ngenerar_ficha, {api['fichas']} fichas ({api['rondas']} rondas intercaladas; carga "
               f"{api['carga'][0]} → {api['carga'][1]})")
-        print(f"  1 proceso   {api['uno_s']['mediana']:6.2f} s [{api['uno_s']['min']}-{api['uno_s']['max']}]"
-              f"  CPU {api['cpu_ms_doc_uno']['mediana']:.2f} ms/doc")
-        print(f"  2 procesos  {api['dos_s']['mediana']:6.2f} s [{api['dos_s']['min']}-{api['dos_s']['max']}]"
-              f"  CPU {api['cpu_ms_doc_dos']['mediana']:.2f} ms/doc")
-        print(f"  razón {api['razon']['mediana']:.2f}x [{api['razon']['min']}-{api['razon']['max']}] (meta >= 1,8x)")
+        for modo, titulo in (("fsync", "fsync por documento"), ("tanda", "tanda_durable por proceso")):
+            r = api[modo]
+            print(f"  {titulo:26s} 1 proceso {r['uno_ms_doc']['mediana']:6.2f} ms/doc [{r['uno_ms_doc']['min']}-"
+                  f"{r['uno_ms_doc']['max']}], 2 procesos {r['dos_ms_doc']['mediana']:6.2f} ms/doc; razón "
+                  f"{r['razon']['mediana']:.2f}x [{r['razon']['min']}-{r['razon']['max']}] (meta >= 1,8x);"
+                  f" CPU {r['cpu_ms_doc_uno']['mediana']:.2f} / {r['cpu_ms_doc_dos']['mediana']:.2f} ms/doc")
 
 
 def medir(filas: int, rondas: int, muestra: int, api: int) -> dict[str, Any]:

@@ -22,6 +22,8 @@ from bench_arranque import imprimir as imprimir_arranque  # noqa: E402
 from bench_arranque import medir_arranque  # noqa: E402
 from bench_flujo import imprimir as imprimir_flujo  # noqa: E402
 from bench_flujo import medir_caliente, medir_lote  # noqa: E402
+from bench_paralelo import imprimir as imprimir_paralelo  # noqa: E402
+from bench_paralelo import medir as medir_paralelo  # noqa: E402
 from bench_render import imprimir as imprimir_render  # noqa: E402
 from bench_render import medir_render  # noqa: E402
 
@@ -38,7 +40,43 @@ def medir(veces: int, docs: int, lote: int, rondas: int) -> dict[str, Any]:
     imprimir_flujo(resultados["caliente"], resultados["lote"])
     resultados["render"] = medir_render(200, max(rondas, 5))
     imprimir_render(resultados["render"])
+    resultados["paralelo"] = _medir_paralelo(rondas)
     return resultados
+
+
+def _medir_paralelo(rondas: int, filas: int = 1000) -> dict[str, Any]:
+    """Lote y generar_ficha en 1 y 2 procesos, y el lote de la CLI contra docxtpl (issue 29, metas 1 y 2)."""
+    r = medir_paralelo(filas, max(rondas, 3), muestra=60, api=400)
+    imprimir_paralelo(r["lote"], r["cli"], r["api"])
+    return r
+
+
+def filas_paralelo(r: dict[str, Any]) -> list[str]:
+    """Las filas de la tabla de ``bench_paralelo.py``."""
+    lote, cli, api = r["lote"], r["cli"], r["api"]
+    carga_l, carga_c, carga_a = (f"{x['carga'][0]}–{x['carga'][1]}" for x in (lote, cli, api))
+    uno, dos = lote["uno"], lote["dos"]
+    trabajador = dos["rss_trabajador_mb"]["mediana"]
+    filas = [
+        _fila(f"`lote` a .docx, 2 procesos / 1 ({lote['filas']} fichas)", f"{lote['razon']['mediana']:.2f}x",
+              f"{lote['razon']['min']}–{lote['razon']['max']}", carga_l, ">= 1,8x", lote["razon"]["mediana"] >= 1.8),
+        _fila("  (la misma corrida por CPU: 2 núcleos libres)", f"{lote['razon_por_cpu']:.2f}x", "", carga_l, "",
+              None),
+        _fila("  CPU por documento, 1 / 2 procesos (principal sin renderizar)",
+              f"{uno['cpu_ms_doc']['mediana']:.2f} / {dos['cpu_ms_doc']['mediana']:.2f} ms",
+              f"({dos['cpu_principal_sin_render_ms_doc']['mediana']:.2f} ms)", carga_l, "", None),
+        _fila("  memoria del árbol: 2 procesos − 1", f"{lote['memoria_crece_mb']:.0f} MB",
+              f"{uno['rss_arbol_mb']['mediana']:.0f} → {dos['rss_arbol_mb']['mediana']:.0f} MB", carga_l,
+              f"<= un trabajador ({trabajador:.0f} MB)", lote["memoria_crece_mb"] <= trabajador),
+        _fila(f"`acuerdo-docs lote` {cli['filas']} filas / bucle de docxtpl", f"{cli['razon']['mediana']:.1f}x",
+              f"{cli['razon']['min']}–{cli['razon']['max']}", carga_c, ">= 25x", cli["razon"]["mediana"] >= 25),
+    ]
+    for modo, titulo in (("fsync", "fsync por documento"), ("tanda", "en `tanda_durable()`")):
+        a = api[modo]
+        filas.append(_fila(f"`generar_ficha` 2 procesos / 1, {titulo} ({api['fichas']} fichas)",
+                           f"{a['razon']['mediana']:.2f}x", f"{a['razon']['min']}–{a['razon']['max']}", carga_a,
+                           ">= 1,8x", a["razon"]["mediana"] >= 1.8))
+    return filas
 
 
 def _fila(medida: str, valor: str, rango: str, carga: str, meta: str, cumple: bool | None) -> str:
@@ -87,6 +125,8 @@ def tabla(r: dict[str, Any]) -> str:
               f"{render['camino_ms'][1]}–{render['camino_ms'][2]}", f"{render['carga'][0]}–{render['carga'][1]}", "",
               None),
     ]
+    if r.get("paralelo"):
+        filas += filas_paralelo(r["paralelo"])
     return "\n".join(filas)
 
 

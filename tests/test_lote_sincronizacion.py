@@ -12,8 +12,8 @@ from acuerdo_docs.lote import generar_lote
 from acuerdo_docs.salida import archivos
 
 
-def test_lote_un_solo_fsync_de_carpeta_al_final(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    entrada = libro_fichas(tmp_path, [fila_base(i) for i in range(25)])
+def _contar_fsync(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Anota cada fsync: de una carpeta o de un archivo."""
     llamadas: list[str] = []
     fsync = os.fsync
 
@@ -22,6 +22,12 @@ def test_lote_un_solo_fsync_de_carpeta_al_final(tmp_path: Path, monkeypatch: pyt
         fsync(fd)
 
     monkeypatch.setattr(os, "fsync", contar)
+    return llamadas
+
+
+def test_lote_un_solo_fsync_de_carpeta_al_final(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    entrada = libro_fichas(tmp_path, [fila_base(i) for i in range(25)])
+    llamadas = _contar_fsync(monkeypatch)
     sincronizadas: list[Path] = []
     original = archivos.sincronizar_carpeta
     monkeypatch.setattr("acuerdo_docs.lote.sincronizar_carpeta",
@@ -71,3 +77,59 @@ def test_si_el_disco_falla_al_sincronizar_no_queda_ningun_archivo_a_medias(
     quedan = sorted(p.name for p in salida.iterdir())
     assert "2023_Práctica 01.docx" not in quedan and "informe_lote.xlsx" not in quedan
     assert quedan == ["2023_Práctica 00.docx", "2023_Práctica 02.docx"], quedan
+
+
+# ------------------------------------------------ tanda_durable: la misma regla para la API
+
+
+@pytest.mark.skipif(not os.path.isdir("/proc/self/fd"), reason="usa /proc")
+def test_tanda_durable_una_sincronizacion_al_salir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import acuerdo_docs as ad
+
+    practica = ad.ejemplo_ficha()
+    llamadas = _contar_fsync(monkeypatch)
+    ad.generar_ficha(practica, tmp_path / "suelta.docx")
+    assert llamadas == ["archivo"]  # fuera de una tanda: al volver, el documento ya está en el disco
+    llamadas.clear()
+    syncfs: list[int] = []
+    original = archivos._syncfs
+    monkeypatch.setattr(archivos, "_syncfs", lambda fd: (syncfs.append(fd), original(fd) if original else -1)[1])
+    with ad.tanda_durable():
+        for i in range(5):
+            assert ad.generar_ficha(practica, tmp_path / "tanda" / f"f{i}.docx") == tmp_path / "tanda" / f"f{i}.docx"
+        with ad.tanda_durable():  # anidada: la de fuera sincroniza
+            ad.generar_ficha(practica, tmp_path / "tanda" / "f5.docx")
+        assert llamadas == [] and syncfs == []  # nada uno a uno
+    assert len(syncfs) == 1 and llamadas == ["carpeta"]  # al salir: syncfs y el fsync de la carpeta
+    assert (tmp_path / "tanda" / "f0.docx").read_bytes() == (tmp_path / "suelta.docx").read_bytes()
+    assert not [p for p in (tmp_path / "tanda").iterdir() if p.name.startswith(".")]  # ningún temporal
+
+
+def test_tanda_durable_sincroniza_tambien_si_el_bloque_falla(tmp_path: Path,
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    import acuerdo_docs as ad
+
+    sincronizadas: list[tuple[Path, list[Path]]] = []
+    monkeypatch.setattr(archivos, "sincronizar_carpeta", lambda c, a=(): sincronizadas.append((Path(c), list(a))))
+    with pytest.raises(ValueError, match="a mitad"), ad.tanda_durable():
+        ad.generar_ficha(ad.ejemplo_ficha(), tmp_path / "a" / "uno.docx")
+        ad.generar_ficha(ad.ejemplo_ficha(), tmp_path / "b" / "dos.docx")
+        raise ValueError("a mitad")
+    assert sincronizadas == [(tmp_path / "a", [tmp_path / "a" / "uno.docx"]),
+                             (tmp_path / "b", [tmp_path / "b" / "dos.docx"])]
+
+
+def test_tanda_durable_si_el_disco_falla_lo_dice_en_espanol(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import errno
+
+    import acuerdo_docs as ad
+
+    def falla(carpeta: Path, lista: list[Path]) -> None:
+        for archivo in lista:  # como sincronizar_carpeta: lo que no llegó al disco se borra
+            Path(archivo).unlink()
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(archivos, "sincronizar_carpeta", falla)
+    with pytest.raises(ad.ErrorSalida, match="no queda espacio"), ad.tanda_durable():
+        ad.generar_ficha(ad.ejemplo_ficha(), tmp_path / "uno.docx")
+    assert not (tmp_path / "uno.docx").exists()

@@ -77,6 +77,7 @@ _ORIGEN: dict[str, str] = {
     # salidas (docs/salidas.md)
     "Salida": ".salida.destinos",
     "resolver_salida": ".salida.destinos",
+    "tanda_durable": ".salida.archivos",
     # seguimiento (docs/seguimiento.md)
     "registrar_corte": ".seguimiento",
     "ResultadoCorte": ".seguimiento",
@@ -117,6 +118,7 @@ __all__ = [
     "ErrorSalida",
     "Salida",
     "resolver_salida",
+    "tanda_durable",
     # seguimiento
     "registrar_corte",
     "ResultadoCorte",
@@ -179,6 +181,7 @@ if TYPE_CHECKING:  # para los analizadores de tipos y los editores (una prueba l
     from .lectores.ficha_docx import leer_ficha
     from .lectores.matriz_xlsx import leer_matriz
     from .lote import generar_lote
+    from .salida.archivos import tanda_durable
     from .salida.destinos import Salida, resolver_salida
     from .salida.pdf import ConvertidorPdf, a_pdf
     from .salida.verificacion import InformePlantilla

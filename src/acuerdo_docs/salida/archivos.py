@@ -8,7 +8,9 @@ import os
 import shutil
 import stat
 import sys
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
 from pathlib import Path
 from typing import BinaryIO
 
@@ -27,6 +29,55 @@ class DestinoNoValido(ErrorSalida):
     """El destino existe y no es un archivo regular (enlace, carpeta, dispositivo, FIFO, socket)."""
 
 
+
+
+_TANDA: ContextVar[list[Path] | None] = ContextVar("acuerdo_docs_tanda", default=None)
+"""Lo escrito dentro de :func:`tanda_durable` (sin ``fsync`` uno a uno), para sincronizarlo al salir."""
+
+
+@contextmanager
+def tanda_durable() -> Iterator[None]:
+    """Muchos documentos con una sola sincronización al disco, como un lote.
+
+    Fuera de una tanda, cada ``generar_*`` hace ``fsync`` de su archivo antes de renombrarlo:
+    al volver, el documento está en el disco. Con muchos documentos, esos ``fsync`` esperan cada
+    uno una confirmación del diario del sistema de archivos, y dos procesos que generan a la vez
+    se ponen en fila ahí. Dentro de ``with tanda_durable():`` cada archivo se sigue escribiendo
+    en un temporal y renombrando (nunca queda uno a medias con su nombre final), pero sin
+    ``fsync`` uno a uno; al salir del bloque, una sincronización para todos (``syncfs`` y el
+    ``fsync`` de cada carpeta, :func:`sincronizar_carpeta`): cuando el bloque termina, todo lo
+    escrito en él está en el disco, también si terminó con una excepción. Si el disco falla al
+    sincronizar, lo que no llegó se borra y se lanza :class:`ErrorSalida`. Una tanda dentro de
+    otra no hace nada (sincroniza la de fuera); vale para el hilo (o tarea) que la abre.
+
+    Ejemplo: [Rendimiento](../rendimiento.md#muchos-documentos-desde-python).
+    """
+    if _TANDA.get() is not None:
+        yield
+        return
+    escritos: list[Path] = []
+    marca = _TANDA.set(escritos)
+    try:
+        yield
+    finally:
+        _TANDA.reset(marca)
+        carpetas: dict[Path, list[Path]] = {}
+        for ruta in escritos:
+            carpetas.setdefault(ruta.parent, []).append(ruta)
+        for carpeta, archivos in carpetas.items():
+            try:
+                sincronizar_carpeta(carpeta, archivos)
+            except OSError as exc:
+                raise error_salida(exc, carpeta) from None
+
+
+def _en_tanda(ruta: Path) -> bool:
+    """Anota ``ruta`` en la tanda abierta, si la hay (entonces no se sincroniza uno a uno)."""
+    escritos = _TANDA.get()
+    if escritos is None:
+        return False
+    escritos.append(ruta)
+    return True
 
 
 def error_salida(exc: OSError, ruta: str | os.PathLike[str], accion: str = "escribir") -> ErrorSalida:
@@ -157,6 +208,7 @@ def escribir_atomico_con(destino: str | os.PathLike[str], escribir: Callable[[Bi
             respaldar_si_editado(ruta)  # lo que el equipo escribió en el libro nunca se pierde
         fd, temporal = _temporal(ruta.parent, modo_nuevo if modo is None else modo)
         try:
+            sincronizar = sincronizar and _TANDA.get() is None  # la tanda sincroniza al salir
             with os.fdopen(fd, "wb") as f:
                 escribir(f)
                 f.flush()
@@ -164,6 +216,7 @@ def escribir_atomico_con(destino: str | os.PathLike[str], escribir: Callable[[Bi
                     os.fsync(f.fileno())
             revisar_destino(ruta)  # otra vez justo antes: pudo aparecer un enlace o un FIFO mientras tanto
             os.replace(temporal, ruta)
+            _en_tanda(ruta)
         except BaseException:
             temporal.unlink(missing_ok=True)
             raise
@@ -254,7 +307,7 @@ def mover_atomico(origen: str | os.PathLike[str], destino: str | os.PathLike[str
     creadas = _crear_carpeta(ruta.parent)
     try:
         revisar_destino(ruta)
-        if sincronizar:
+        if sincronizar and _TANDA.get() is None:  # en una tanda, se sincroniza al salir
             fd = os.open(origen, os.O_RDONLY | _NO_SEGUIR)
             try:
                 os.fsync(fd)  # los datos en disco antes de que el nombre final sea visible
@@ -267,6 +320,8 @@ def mover_atomico(origen: str | os.PathLike[str], destino: str | os.PathLike[str
                 raise
             copiar_atomico(origen, ruta, sincronizar=sincronizar)  # otro sistema de archivos
             Path(origen).unlink(missing_ok=True)
+        else:
+            _en_tanda(ruta)
     except OSError as exc:
         _quitar_carpetas(creadas)
         raise error_salida(exc, ruta) from None
