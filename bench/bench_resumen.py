@@ -19,7 +19,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from bench_arranque import imprimir as imprimir_arranque  # noqa: E402
-from bench_arranque import medir_arranque  # noqa: E402
+from bench_arranque import CARBONE_FRENTE_A_97885FB, medir_arranque, razon_carbone_estimada  # noqa: E402
 from bench_flujo import imprimir as imprimir_flujo  # noqa: E402
 from bench_flujo import medir_caliente, medir_lote  # noqa: E402
 from bench_paralelo import imprimir as imprimir_paralelo  # noqa: E402
@@ -28,8 +28,8 @@ from bench_render import imprimir as imprimir_render  # noqa: E402
 from bench_render import medir_render  # noqa: E402
 
 
-def medir(veces: int, docs: int, lote: int, rondas: int) -> dict[str, Any]:
-    resultados: dict[str, Any] = {"arranque": medir_arranque(veces, pdf=True)}
+def medir(veces: int, docs: int, lote: int, rondas: int, base: str | None = "97885fb") -> dict[str, Any]:
+    resultados: dict[str, Any] = {"arranque": medir_arranque(veces, pdf=True, base=base)}
     imprimir_arranque(resultados["arranque"])
     with tempfile.TemporaryDirectory(prefix="bench_resumen_") as temporal:
         carpeta = Path(temporal)
@@ -100,6 +100,7 @@ def tabla(r: dict[str, Any]) -> str:
               a["ficha_docx"]["mediana_ms"] <= 250),
         _fila("(la primera vez: sin la caché de plantillas compiladas)", *ms("ficha_docx_sin_cache"), carga_a,
               "", None),
+        *filas_frente_a_docxtpl(a),
         _fila("`ficha x.json -o y.docx --pdf` en frío", *ms("ficha_pdf"), carga_a, "<= 700 ms",
               a["ficha_pdf"]["mediana_ms"] <= 700),
         _fila("`… --pdf --pdf-simple` en frío", *ms("ficha_pdf_simple"), carga_a, "", None),
@@ -118,16 +119,49 @@ def tabla(r: dict[str, Any]) -> str:
         _fila("`lote --pdf` de punta a punta, por PDF", f"{lote['lote_ms_pdf']} ms",
               f"{lote['lote_pdf_s']['min']}–{lote['lote_pdf_s']['max']} s en total",
               f"{lote['carga'][0]}–{lote['carga'][1]}", "<= 50 ms (máquina tranquila)", lote["lote_ms_pdf"] <= 50),
-        _fila("render / suelo (llenar + zip + escribir), CPU", f"{render['razon'][0]:.2f}x",
-              f"{render['razon'][1]}–{render['razon'][2]}", f"{render['carga'][0]}–{render['carga'][1]}", "<= 1,5x",
-              render["razon"][0] <= 1.5),
-        _fila("  render, CPU por documento", f"{render['camino_ms'][0]:.3f} ms",
-              f"{render['camino_ms'][1]}–{render['camino_ms'][2]}", f"{render['carga'][0]}–{render['carga'][1]}", "",
-              None),
+        *filas_render(render),
     ]
     if r.get("paralelo"):
         filas += filas_paralelo(r["paralelo"])
     return "\n".join(filas)
+
+
+def filas_frente_a_docxtpl(a: dict[str, Any]) -> list[str]:
+    """Issue 29, meta 3: una ficha en frío frente a un guion mínimo de docxtpl y frente a Carbone."""
+    carga = f"{a['carga'][0]}–{a['carga'][1]}"
+    d, reloj, cpu = a["docxtpl_minimo"], a["razon_docxtpl"]["reloj"], a["razon_docxtpl"]["cpu"]
+    filas = [
+        _fila("`bench/docxtpl_minimo.py` en frío (el mismo JSON, la misma plantilla; reloj / CPU)",
+              f"{d['mediana_ms']} / {d['cpu']['mediana_ms']} ms", f"{d['min_ms']}–{d['max_ms']}", carga, "", None),
+        _fila("`ficha -o y.docx` en frío / docxtpl mínimo, reloj (cada ronda)", f"{reloj[0]:.2f}x",
+              f"{reloj[1]}–{reloj[2]}", carga, "<= 1,0x", reloj[0] <= 1.0),
+        _fila("`ficha -o y.docx` en frío / docxtpl mínimo, CPU del proceso", f"{cpu[0]:.2f}x",
+              f"{cpu[1]}–{cpu[2]}", carga, "<= 1,0x", cpu[0] <= 1.0),
+    ]
+    carbone = razon_carbone_estimada(a)
+    if carbone is not None:
+        base = a["razon_base"]["reloj"]
+        filas.append(_fila(f"`ficha -o y.docx` en frío / Carbone (no instalado: ficha/97885fb, {base[0]:.2f}x, "
+                           f"x {CARBONE_FRENTE_A_97885FB} del issue 29)", f"{carbone:.2f}x",
+                           f"{base[1] * CARBONE_FRENTE_A_97885FB:.2f}–{base[2] * CARBONE_FRENTE_A_97885FB:.2f}",
+                           carga, "< 1,0x", carbone < 1.0))
+    return filas
+
+
+def filas_render(render: dict[str, Any]) -> list[str]:
+    """Issue 29, meta 4: el render frente al suelo escrito a mano (y frente al mismo Jinja, que no es un suelo)."""
+    carga = f"{render['carga'][0]}–{render['carga'][1]}"
+    razon, jinja = render["razon"], render["razon_jinja"]
+    return [
+        _fila("render / suelo escrito a mano (llenar + zip + escribir, mismos bytes), CPU", f"{razon[0]:.2f}x",
+              f"{razon[1]}–{razon[2]}", carga, "<= 1,3x", razon[0] <= 1.3),
+        _fila("  render, CPU por documento", f"{render['camino_ms'][0]:.3f} ms",
+              f"{render['camino_ms'][1]}–{render['camino_ms'][2]}", carga, "", None),
+        _fila("  suelo escrito a mano, CPU por documento", f"{render['suelo_ms'][0]:.3f} ms",
+              f"{render['suelo_ms'][1]}–{render['suelo_ms'][2]}", carga, "", None),
+        _fila("  render / el mismo Jinja con sandbox sin pasadas (no es un suelo)", f"{jinja[0]:.2f}x",
+              f"{jinja[1]}–{jinja[2]}", carga, "", None),
+    ]
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -136,9 +170,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--docs", type=int, default=20, help="documentos del convertidor caliente")
     parser.add_argument("--lote", type=int, default=100, help="fichas del lote --pdf frente a a_pdf")
     parser.add_argument("--rondas", type=int, default=3, help="rondas intercaladas del lote y del render")
+    parser.add_argument("--base", default="97885fb", help="revisión medida en las mismas rondas para estimar "
+                        "Carbone (issue 29); «ninguna» para no medirla")
     args = parser.parse_args(argv)
     print(f"Máquina: {os.cpu_count()} núcleos; carga media al empezar {os.getloadavg()[0]:.2f}")
-    print("\n" + tabla(medir(args.veces, args.docs, args.lote, args.rondas)))
+    base = None if args.base == "ninguna" else args.base
+    print("\n" + tabla(medir(args.veces, args.docs, args.lote, args.rondas, base)))
     return 0
 
 
