@@ -167,3 +167,16 @@ def test_sin_postgresql_en_ci_falla_nunca_se_omite(monkeypatch):
     monkeypatch.delenv("CI")
     with pytest.raises(pytest.skip.Exception, match="apt-get install postgresql"):
         apoyo_postgres.exigir_postgres()
+
+
+def test_falta_un_componente_del_extra_no_se_confunde_con_el_controlador(tmp_path, capsys, monkeypatch):
+    """Sin argon2 (un extra web instalado antes de las cuentas) la orden pide reinstalar el extra; no culpa a la base."""
+    import io
+    import sys
+
+    monkeypatch.setitem(sys.modules, "argon2", None)
+    monkeypatch.setattr(sys, "stdin", io.StringIO("Clave-larga-de-prueba-2026\n"))
+    codigo, _, err = _correr(capsys, "web", "usuario", "crear", "ana", "--rol", "lector",
+                             "--bd", url_sqlite(tmp_path))
+    assert codigo == 2 and "(argon2)" in err and 'pip install "acuerdo-docs[web]"' in err, err
+    assert "controlador" not in err and "Traceback" not in err

@@ -124,15 +124,18 @@ def _base(args: argparse.Namespace) -> Iterator[Any]:
     try:
         from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, OperationalError
 
-        from ..web.bd import url_visible
+        from ..web.bd import normalizar_url, url_visible
     except ImportError as exc:
         raise _falta_extra(exc) from None
     url = args.bd
     try:
         yield
-    except ImportError as exc:  # el controlador de la URL (p. ej. mysql) no está instalado
-        raise ErrorEntrada(f"no hay controlador para la base {url_visible(url or '')} ({exc.name}); "
-                           "use sqlite o postgresql") from None
+    except ImportError as exc:
+        if url and not normalizar_url(url).startswith(("sqlite", "postgresql+psycopg")):
+            # El controlador de otra base (p. ej. mysql): no es del extra web.
+            raise ErrorEntrada(f"no hay controlador para la base {url_visible(url)} ({exc.name}); "
+                               "use sqlite o postgresql") from None
+        raise _falta_extra(exc) from None  # p. ej. argon2 (cuentas) en una instalación vieja del extra
     except (ArgumentError, NoSuchModuleError):
         raise ErrorEntrada(f"--bd no es una URL de base de datos que se entienda: {url_visible(url or '')} "
                            "(ejemplo: postgresql://usuario@servidor/base)") from None
