@@ -482,3 +482,33 @@ def test_mezcla_de_tres_vias():
     # Una fila quitada y otra añadida (mismo largo) corren los índices: la fila editada por el otro choca.
     assert fusionar(base, [{"a": 2}, {"a": 3}], [{"a": 1, "b": 1}, {"a": 5}])[1] is True
     assert fusionar(base, [*base, {"a": 3}], [{"a": 1, "b": 1}, {"a": 5}])[1] is True, "largos distintos"
+
+
+def test_con_cuentas_de_verdad_en_dos_servidores(tmp_path, url_bd):
+    """Modo oficina: dos cuentas en dos apps sobre la misma base (como dos procesos); una lectora ve el
+    historial pero no restaura."""
+    from apoyo_web import CLAVE, cliente_cuentas, cuentas_de, entrar
+
+    ana = cliente_cuentas(tmp_path, url_bd)
+    cuentas = cuentas_de(ana)
+    cuentas.crear_equipo("Laboratorio")
+    cuentas.crear_usuario("ana", "editor", CLAVE, ("Laboratorio",))
+    cuentas.crear_usuario("beto", "editor", CLAVE, ("Laboratorio",))
+    cuentas.crear_usuario("carla", "lector", CLAVE, ("Laboratorio",))
+    beto, carla = cliente_cuentas(tmp_path, url_bd), cliente_cuentas(tmp_path, url_bd)
+    for c, nombre in ((ana, "ana"), (beto, "beto"), (carla, "carla")):
+        assert entrar(c, nombre).status_code == 303
+    ficha = _importar(ana, ad.ejemplo_ficha())
+    seccion = f"{ficha}/seccion/s1"
+    de_ana, de_beto = _formulario(ana, seccion), _formulario(beto, seccion)
+    de_ana["nombre"], de_beto["nombre"] = "De Ana", "De Beto"
+    assert ana.post(seccion, data=de_ana, follow_redirects=False).status_code == 303
+    r = beto.post(seccion, data=de_beto, follow_redirects=False)
+    assert r.status_code == 409 and "No se guardó: ana guardó esta sección" in r.text and 'value="De Beto"' in r.text
+    texto = _texto(carla.get(f"{ficha}/historial").text)
+    assert "ana · Guardó «1. Información general»" in texto and "ana · Importó un JSON" in texto
+    r = carla.post(f"{ficha}/historial/1/restaurar", data={"_csrf": _csrf(carla), "_revision": "2"},
+                   follow_redirects=False)
+    assert r.status_code in (403, 404)
+    assert [rv.autor for rv in Almacen(url_bd or url_sqlite(tmp_path), migrar_al_iniciar=False)
+            .revisiones(int(ficha.rsplit("/", 1)[1]))] == ["ana", "ana"]
