@@ -613,3 +613,52 @@ def test_orden_web_con_cuentas(tmp_path: Path) -> None:
             proceso.kill()
             _salida, errores = proceso.communicate()
     assert "Traceback" not in errores
+
+
+def test_el_historial_anota_la_cuenta(oficina: dict[str, Any]) -> None:
+    """Lo que guarda una cuenta queda en la historia con su nombre (autor_de), no como «local»."""
+    ana = _nuevo_cliente(oficina, "ana")
+    r = ana.post(f"/borradores/{oficina['a']}/duplicar", data={"_csrf": csrf_de(ana.get("/").text)},
+                 follow_redirects=False)
+    copia = int(r.headers["location"].split("/")[2].split("?")[0])
+    almacen = ana.app.acuerdo.almacen
+    assert [rev.autor for rev in almacen.revisiones(copia)] == ["ana"]
+    assert [rev.autor for rev in almacen.revisiones(oficina["b"])] == ["carla"]
+    historial = ana.get(f"/borradores/{oficina['a']}/historial")
+    assert historial.status_code == 200 and "ana" in historial.text
+
+
+def test_respaldo_lleva_cuentas_y_equipos(oficina: dict[str, Any], tmp_path: Path,
+                                          capsys: pytest.CaptureFixture[str]) -> None:
+    """Respaldo → otra base: las mismas cuentas (la misma contraseña sirve), equipos y borradores por equipo."""
+    from acuerdo_docs.cli import main
+    from acuerdo_docs.web.bd import url_sqlite
+
+    origen = oficina["bd"] or url_sqlite(oficina["carpeta"])
+    respaldo = tmp_path / "respaldo.json"
+    assert main(["web", "respaldo", "--bd", origen, "-o", str(respaldo)]) == 0, capsys.readouterr().err
+    contenido = json.loads(respaldo.read_text(encoding="utf-8"))
+    assert [c["nombre"] for c in contenido["cuentas"]] == ["admin", "ana", "beto", "carla"]
+    assert all(c["clave"].startswith("$argon2id$") for c in contenido["cuentas"]) and CLAVE not in respaldo.read_text()
+    assert {c["nombre"]: c["equipos"] for c in contenido["cuentas"]}["beto"] == ["Equipo A"]
+    assert contenido["equipos"] == ["Equipo A", "Equipo B", "General"]
+
+    destino = tmp_path / "otra"
+    destino.mkdir()
+    assert main(["web", "restaurar", str(respaldo), "--bd", url_sqlite(destino)]) == 0, capsys.readouterr().err
+    segundo = tmp_path / "segundo.json"
+    assert main(["web", "respaldo", "--bd", url_sqlite(destino), "-o", str(segundo)]) == 0
+    assert segundo.read_bytes() == respaldo.read_bytes()
+    web = cliente_cuentas(destino)
+    assert entrar(web, "beto").status_code == 303
+    assert SECRETO_A in web.get("/").text and SECRETO_B not in web.get("/").text
+
+    # Una cifra que no es argon2 (una contraseña en claro metida a mano) se rechaza nombrando el campo
+    contenido["cuentas"][0]["clave"] = "contrasena-en-claro"
+    malo = tmp_path / "malo.json"
+    malo.write_text(json.dumps(contenido), encoding="utf-8")
+    otra = tmp_path / "tercera"
+    otra.mkdir()
+    assert main(["web", "restaurar", str(malo), "--bd", url_sqlite(otra)]) == 2
+    err = capsys.readouterr().err
+    assert "cuentas[1].clave" in err and "Traceback" not in err

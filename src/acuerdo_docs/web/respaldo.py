@@ -19,6 +19,7 @@ from ..errores import ErrorEntrada, traducir
 from ..esquemas.entrada_json import cargar_json
 from ..esquemas.versiones import VERSION_DATOS, migrar_datos
 from .bd import AUTOR_MIGRACION, EQUIPO_GENERAL, ORIGENES, Almacen, Borrador, Equipo, Revision, revisiones
+from .cuentas import Miembro, Usuario
 
 FORMATO = "acuerdo-docs-respaldo"
 VERSION_FORMATO = 2
@@ -59,6 +60,20 @@ class BorradorRespaldado(BaseModel):
                                                  description="De la primera revisión a la última")
 
 
+class CuentaRespaldada(BaseModel):
+    """Una cuenta del servidor de oficina: su contraseña solo como la cifra argon2 (nunca en claro)."""
+
+    model_config = ConfigDict(extra="forbid", title="Cuenta")
+
+    nombre: str = Field(pattern=r"^[A-Za-z0-9._@-]{2,80}$", title="Usuario")
+    rol: Literal["administrador", "editor", "lector"] = Field(title="Rol")
+    activo: bool = Field(default=True, title="Activa")
+    clave: str = Field(pattern=r"^\$argon2(id|i|d)\$", max_length=255, title="Contraseña cifrada",
+                       description="la cifra argon2 de la contraseña, tal como está en la base")
+    creado: datetime = Field(title="Creada (UTC)")
+    equipos: list[str] = Field(default_factory=list, title="Equipos de los que es miembro")
+
+
 class Respaldo(BaseModel):
     """Un respaldo completo de la base de ``acuerdo-docs web``."""
 
@@ -69,6 +84,9 @@ class Respaldo(BaseModel):
     migracion: str | None = Field(default=None, title="Migración de la base respaldada")
     equipos: list[str] = Field(default_factory=list, title="Equipos",
                                description="todos los equipos, también los que no tienen borradores")
+    cuentas: list[CuentaRespaldada] = Field(
+        default_factory=list, title="Cuentas",
+        description="al restaurar se crean las que no existan (por nombre); las que ya existen no se tocan")
     borradores: list[BorradorRespaldado] = Field(title="Borradores")
 
 
@@ -90,7 +108,7 @@ def respaldar(almacen: Almacen) -> bytes:
         for respaldada in borrador.revisiones:
             respaldada.datos = _ordenado(respaldada.datos)
     respaldo = Respaldo(formato=FORMATO, version_formato=VERSION_FORMATO, migracion=actual,
-                        equipos=sorted(equipos.values()), borradores=borradores)
+                        equipos=sorted(equipos.values()), cuentas=_cuentas(almacen, equipos), borradores=borradores)
     return (json.dumps(respaldo.model_dump(mode="json"), ensure_ascii=False, indent=2, sort_keys=False)
             + "\n").encode("utf-8")
 
@@ -146,11 +164,21 @@ def restaurar(almacen: Almacen, respaldo: Respaldo, reemplazar: bool = False) ->
         sesion.execute(delete(cast(Table, Revision.__table__)))  # SQLite no borra en cascada sin su PRAGMA
         sesion.execute(delete(tabla))
         equipos: dict[str, int] = {n: i for n, i in sesion.execute(select(Equipo.nombre, Equipo.id))}
-        for nombre in sorted({*respaldo.equipos, *(b.equipo for b in respaldo.borradores)} - set(equipos)):
+        nombres = {*respaldo.equipos, *(b.equipo for b in respaldo.borradores),
+                   *(e for c in respaldo.cuentas for e in c.equipos)}
+        for nombre in sorted(nombres - set(equipos)):
             equipo = Equipo(nombre=nombre)
             sesion.add(equipo)
             sesion.flush()
             equipos[nombre] = equipo.id
+        existentes_cuentas = set(sesion.scalars(select(Usuario.nombre)))
+        for cuenta in respaldo.cuentas:  # las que ya hay en esta base se quedan como están
+            if cuenta.nombre not in existentes_cuentas:
+                usuario = Usuario(nombre=cuenta.nombre, clave=cuenta.clave, rol=cuenta.rol, activo=cuenta.activo,
+                                  creado=_utc(cuenta.creado))
+                sesion.add(usuario)
+                sesion.flush()
+                sesion.add_all(Miembro(usuario_id=usuario.id, equipo_id=equipos[e]) for e in sorted(set(cuenta.equipos)))
         filas = [b.model_dump(exclude={"revisiones"}) for b in respaldo.borradores]
         for fila in filas:  # la base guarda fechas UTC sin zona; el equipo, por su número en esta base
             fila["creado"], fila["modificado"] = _utc(fila["creado"]), _utc(fila["modificado"])
@@ -176,6 +204,17 @@ def restaurar(almacen: Almacen, respaldo: Respaldo, reemplazar: bool = False) ->
                 "SELECT setval(pg_get_serial_sequence('borradores', 'id'), "
                 "COALESCE((SELECT MAX(id) FROM borradores), 0) + 1, false)"))
     return len(filas)
+
+
+def _cuentas(almacen: Almacen, equipos: dict[int, str]) -> list[CuentaRespaldada]:
+    """Las cuentas por nombre, cada una con sus equipos por nombre (sin sesiones: al restaurar se entra de nuevo)."""
+    with Session(almacen.motor) as sesion:
+        miembros: dict[int, list[str]] = {}
+        for usuario_id, equipo_id in sesion.execute(select(Miembro.usuario_id, Miembro.equipo_id)):
+            miembros.setdefault(usuario_id, []).append(equipos[equipo_id])
+        return [CuentaRespaldada(nombre=u.nombre, rol=u.rol, activo=u.activo, clave=u.clave, creado=u.creado,
+                                 equipos=sorted(miembros.get(u.id, [])))
+                for u in sesion.scalars(select(Usuario).order_by(Usuario.nombre))]
 
 
 def _fila_revision(borrador: BorradorRespaldado, revision: RevisionRespaldada) -> dict[str, Any]:
