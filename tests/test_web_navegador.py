@@ -443,6 +443,12 @@ def test_dos_personas_historial_y_guardado_viejo_rechazado(navegador: Any, servi
     primera = ana.locator("ol.historial > li").first
     assert "beto · Guardó «1. Información general»" in primera.inner_text()
     assert "«Cambio de Ana» → «Cambio de Beto»" in primera.inner_text()
+    ana.get_by_label("Comparar la revisión").select_option("1")
+    ana.get_by_role("button", name="Comparar").click()
+    ana.get_by_role("heading", level=1, name="Revisión 1 frente a revisión 3").wait_for()
+    fila = ana.get_by_role("row", name="1. Información general › Nombre de la buena práctica")
+    assert f"«{ad.ejemplo_ficha().nombre}»" in fila.inner_text() and "«Cambio de Beto»" in fila.inner_text()
+    revisor.revisar(ana, "comparar", captura=js)
     ana.context.close()
     beto.context.close()
 
