@@ -263,6 +263,12 @@ def test_solo_el_administrador_administra(oficina: dict[str, Any]) -> None:
     r = hacer(_accion="rol", usuario="admin", rol="editor")
     assert r.status_code == 400 and "único administrador" in r.text
     assert "<script" not in hacer(_accion="equipo", equipo="<script>alert(1)</script>").text
+    # Pasar el borrador de A al equipo B: ana deja de verlo, carla lo ve
+    assert hacer(_accion="mover", borrador=str(oficina["a"]), equipo="Equipo B").status_code == 303
+    assert _nuevo_cliente(oficina, "ana").get(f"/borradores/{oficina['a']}").status_code == 404
+    assert _nuevo_cliente(oficina, "carla").get(f"/borradores/{oficina['a']}").status_code == 200
+    r = hacer(_accion="mover", borrador="999", equipo="Equipo A")
+    assert r.status_code == 400 and "No existe el borrador 999" in r.text
 
 
 # ------------------------------------------------------------------ sesiones, cookies, CSRF

@@ -20,6 +20,7 @@ AVISOS = {
     "activar": "Se activó la cuenta.", "desactivar": "Se desactivó la cuenta (sus sesiones terminaron).",
     "contrasena": "Se cambió la contraseña (las sesiones abiertas de esa cuenta terminaron).",
     "equipo": "Se creó el equipo.", "agregar": "Se agregó al equipo.", "quitar": "Se quitó del equipo.",
+    "mover": "El borrador pasó al otro equipo.",
 }
 
 
@@ -29,6 +30,7 @@ def _pagina(request: Request, estado: int = 200, error: str = "") -> Response:
     aviso = AVISOS.get(request.query_params.get("aviso", ""), "")
     pagina: Response = app.pagina(
         "admin.html", estado, titulo="Cuentas y equipos", usuarios=cuentas.usuarios(), equipos=cuentas.equipos(),
+        borradores=app.almacen.listar(), nombres_equipo={i: n for i, n, _m in cuentas.equipos()},
         roles=ROLES, roles_texto=ROLES_TEXTO, aviso=aviso, error=error)
     return pagina
 
@@ -63,6 +65,11 @@ async def admin(request: Request) -> Response:
             cuentas.agregar_miembro(equipo, nombre)
         elif accion == "quitar":
             cuentas.quitar_miembro(equipo, nombre)
+        elif accion == "mover":
+            borrador = _texto(enviado, "borrador")
+            if not borrador.isdigit():
+                raise ErrorEntrada("elija el borrador que pasa a otro equipo")
+            cuentas.mover_borrador(int(borrador), equipo)
         else:
             raise HTTPException(400, "Esa acción no existe en la administración.")
     except ErrorEntrada as exc:
