@@ -41,12 +41,12 @@ def _servidor(carpeta: Path) -> tuple[Any, int]:
     return servidor, enchufe.getsockname()[1]
 
 
-def _poblar(app_carpeta: Path, acuerdos: int) -> list[int]:
+def poblar(url: str, acuerdos: int) -> list[int]:
     """Guarda ``acuerdos`` acuerdos (el de ejemplo, con nombres distintos) y una ficha; devuelve sus ids."""
     import acuerdo_docs as ad
-    from acuerdo_docs.web.bd import Almacen, url_sqlite
+    from acuerdo_docs.web.bd import Almacen
 
-    almacen = Almacen(url_sqlite(app_carpeta))
+    almacen = Almacen(url)
     base = ad.ejemplo_acuerdo().model_dump(mode="json", exclude_none=True)
     ids = []
     for i in range(acuerdos):
@@ -77,7 +77,9 @@ def main() -> int:
     parser.add_argument("--rondas", type=int, default=5, help="vueltas de medición (20 pedidos por página cada una)")
     args = parser.parse_args()
     carpeta = Path(tempfile.mkdtemp(prefix="bench-web-"))
-    ids = _poblar(carpeta, args.acuerdos)
+    from acuerdo_docs.web.bd import url_sqlite
+
+    ids = poblar(url_sqlite(carpeta), args.acuerdos)
     servidor, puerto = _servidor(carpeta)
     acuerdo, ficha = ids[len(ids) // 2], ids[-1]
     paginas = {
@@ -90,7 +92,7 @@ def main() -> int:
         "sondeo sin cambios (204)": None,
     }
     conexion = http.client.HTTPConnection("127.0.0.1", puerto)
-    from acuerdo_docs.web.bd import Almacen, url_sqlite
+    from acuerdo_docs.web.bd import Almacen
 
     version = Almacen(url_sqlite(carpeta)).version(acuerdo)
     paginas["sondeo sin cambios (204)"] = f"/borradores/{acuerdo}/reunion/estado?version={version}"

@@ -69,13 +69,21 @@ class ClusterPostgres:
     def iniciar(self) -> None:
         self._correr(str(self.binarios / "initdb"), "-D", str(self.datos), "--no-sync", "-A", "trust",
                      "-U", "postgres", "-E", "UTF8", "--locale=C.UTF-8")
+        self.arrancar()
+
+    def arrancar(self) -> None:
         opciones = f"-k {self.carpeta} -h 127.0.0.1 -p {self.puerto} -F -c shared_buffers=16MB -c max_connections=40"
         self._correr(str(self.binarios / "pg_ctl"), "-D", str(self.datos), "-o", opciones,
                      "-l", str(self.carpeta / "registro.txt"), "-w", "-t", "60", "start")
 
+    def parar(self, modo: str = "fast") -> None:
+        """Detiene el servidor (las conexiones abiertas se cortan) sin borrar sus datos; ``arrancar()`` lo vuelve a subir."""
+        self._correr(str(self.binarios / "pg_ctl"), "-D", str(self.datos), "-m", modo, "-w", "-t", "60", "stop")
+
     def detener(self) -> None:
         try:
-            self._correr(str(self.binarios / "pg_ctl"), "-D", str(self.datos), "-m", "immediate", "-w", "stop")
+            if (self.datos / "postmaster.pid").exists():  # una prueba pudo dejarlo detenido (parar())
+                self._correr(str(self.binarios / "pg_ctl"), "-D", str(self.datos), "-m", "immediate", "-w", "stop")
         finally:
             shutil.rmtree(self.carpeta, ignore_errors=True)
 

@@ -34,6 +34,7 @@ from . import formulario, nombres, revisiones
 from .bd import Almacen, Borrador, url_sqlite
 from .cuentas import Cuentas
 from .cortes import RUTAS as rutas_cortes
+from .fallos import MANEJADORES as manejadores_fallos
 from .reunion import RUTAS as rutas_reunion
 from .seguridad import AUTOR_LOCAL, CABECERAS, HOSTS_LOCALES, LIMITE_FORMULARIO, Guardia, autor_de, iguales
 
@@ -510,7 +511,7 @@ def crear_app(datos: Path, bd: str | None = None, token: str | None = None,
 
         rutas += [*acceso.RUTAS, *rutas_admin]
     aplicacion = Starlette(routes=[*rutas, *rutas_reunion, *rutas_cortes],
-                           exception_handlers={HTTPException: sin_encontrar})
+                           exception_handlers={HTTPException: sin_encontrar, **manejadores_fallos})
     registro = Cuentas(almacen.motor) if cuentas else None
     aplicacion.state.acuerdo = App(almacen, secrets.token_urlsafe(32), datos, registro)
     guardia = Guardia(acceso.Acceso(aplicacion, registro), None, hosts) if registro is not None else (

@@ -33,6 +33,8 @@ VERSION_ESQUEMA = VERSION_DATOS
 TIPOS = ("ficha", "acuerdo")
 EQUIPO_GENERAL = "General"
 """El equipo de los borradores de antes de las cuentas y de los que se crean sin cuentas (modo local)."""
+ESPERA_CONEXION = 5
+"""Segundos para conectar a PostgreSQL: con la base caída, la petición falla pronto (503), no cuelga."""
 MIGRACIONES = Path(__file__).with_name("migraciones")
 DATOS_JSON = JSON().with_variant(JSONB(), "postgresql")
 """El JSON del borrador: JSONB en PostgreSQL (indexable, sin texto duplicado), JSON en SQLite."""
@@ -132,7 +134,13 @@ def url_visible(url: str) -> str:
 
 
 def crear_motor(url: str) -> Engine:
-    motor = create_engine(normalizar_url(url), pool_pre_ping=True)
+    # pool_pre_ping: tras un reinicio de PostgreSQL, las conexiones muertas se descartan solas.
+    # hide_parameters: ningún error (ni su traza) repite los datos de un borrador (Ley 1581).
+    normal = normalizar_url(url)
+    opciones: dict[str, Any] = {}
+    if make_url(normal).get_backend_name() == "postgresql":
+        opciones["connect_args"] = {"connect_timeout": ESPERA_CONEXION}
+    motor = create_engine(normal, pool_pre_ping=True, hide_parameters=True, **opciones)
     if motor.dialect.name == "sqlite":
         event.listen(motor, "connect", _sqlite_seguro)
     return motor

@@ -1,0 +1,93 @@
+"""La orden ``acuerdo-docs web`` como proceso de verdad (pruebas de fallos y bench/bench_servidor.py).
+
+Su salida de errores va a un archivo (nunca a una tubería que nadie vacía y que bloquearía al servidor);
+de ahí se leen la dirección con el token y, al final, lo que el servidor registró.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+
+def puerto_libre() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+class ServidorWeb:
+    """``acuerdo-docs web --no-abrir`` en 127.0.0.1; ``iniciar()`` espera a que sirva y lee su token."""
+
+    def __init__(self, datos: Path, bd: str | None = None, puerto: int | None = None) -> None:
+        self.datos = Path(datos)
+        self.bd = bd
+        self.puerto = puerto or puerto_libre()
+        self.proceso: subprocess.Popen[bytes] | None = None
+        self.token = ""
+        self.registros: list[Path] = []  # la salida de errores de cada arranque
+
+    @property
+    def base(self) -> str:
+        return f"http://127.0.0.1:{self.puerto}"
+
+    @property
+    def pid(self) -> int:
+        assert self.proceso is not None
+        return self.proceso.pid
+
+    def iniciar(self, espera: float = 90) -> ServidorWeb:
+        registro = self.datos.parent / f"{self.datos.name}_servidor_{len(self.registros) + 1}.txt"
+        self.registros.append(registro)
+        orden = [sys.executable, "-m", "acuerdo_docs.cli", "web", "--no-abrir", "--puerto", str(self.puerto),
+                 "--datos", str(self.datos), *(["--bd", self.bd] if self.bd else [])]
+        with registro.open("wb") as salida:
+            self.proceso = subprocess.Popen(orden, stdout=salida, stderr=subprocess.STDOUT,
+                                            env={**os.environ, "PYTHONUNBUFFERED": "1"})
+        limite = time.monotonic() + espera
+        while time.monotonic() < limite:
+            if self.proceso.poll() is not None:
+                raise RuntimeError(f"acuerdo-docs web terminó al iniciar ({self.proceso.returncode}): {self.salida()}")
+            m = re.search(r"/\?token=([\w-]+)", registro.read_text(encoding="utf-8", errors="replace"))
+            if m:
+                self.token = m.group(1)
+                try:
+                    urllib.request.urlopen(f"{self.base}/static/estilo.css", timeout=2)
+                    return self
+                except (urllib.error.URLError, ConnectionError):
+                    pass
+            time.sleep(0.1)
+        raise RuntimeError(f"acuerdo-docs web no respondió en {espera} s: {self.salida()}")
+
+    def salida(self) -> str:
+        """Lo que el servidor escribió en todos sus arranques (stderr y stdout)."""
+        return "".join(r.read_text(encoding="utf-8", errors="replace") for r in self.registros if r.exists())
+
+    def cookies(self) -> dict[str, str]:
+        return {"acuerdo_docs_sesion": self.token}
+
+    def matar(self) -> None:
+        """SIGKILL: sin cierre ordenado, como un corte de luz o el OOM killer."""
+        if self.proceso is not None and self.proceso.poll() is None:
+            self.proceso.send_signal(signal.SIGKILL)
+            self.proceso.wait(timeout=30)
+
+    def detener(self) -> int | None:
+        """Ctrl+C (SIGINT), como lo haría quien lo inició; si no termina en 20 s, SIGKILL."""
+        if self.proceso is None:
+            return None
+        if self.proceso.poll() is None:
+            self.proceso.send_signal(signal.SIGINT)
+            try:
+                self.proceso.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                self.matar()
+        return self.proceso.returncode
