@@ -253,3 +253,51 @@ def test_en_el_navegador_lo_escrito_sigue_y_se_avisa(tmp_path, cluster_propio):
     finally:
         servidor.detener()
     _sin_traza_ni_datos(servidor.salida())
+
+
+def test_guardados_seguidos_mientras_postgresql_se_reinicia(tmp_path, cluster_propio):
+    """Una ráfaga de guardados mientras PostgreSQL se reinicia dos veces: cada respuesta es 303 o 503
+    (nunca 500), y al final está el último confirmado o uno posterior que falló al responder."""
+    servidor = ServidorWeb(tmp_path / "datos", cluster_propio.base_nueva()).iniciar()
+    estados: list[int] = []
+    confirmado = 0
+    posteriores: set[int] = set()  # intentos después del último confirmado: pudieron quedar o no
+    try:
+        with _cliente(servidor) as c:
+            id_borrador = _nueva_ficha(c)
+            csrf = _csrf(c)
+            parar = threading.Event()
+
+            def guardar() -> None:
+                nonlocal confirmado, posteriores
+                n = 0
+                while not parar.is_set():
+                    n += 1
+                    r = c.post(f"/borradores/{id_borrador}/seccion/s1", data=_guardado(n, csrf))
+                    estados.append(r.status_code)
+                    if r.status_code == 303:
+                        confirmado, posteriores = n, set()
+                    else:
+                        posteriores.add(n)
+                        time.sleep(0.05)
+
+            hilo = threading.Thread(target=guardar)
+            hilo.start()
+            desde = 0
+            for _ in range(2):
+                assert esperar(lambda: estados[desde:].count(303) >= 3, 30)
+                cluster_propio.parar()
+                desde = len(estados)
+                assert esperar(lambda: 503 in estados[desde:], 30), "con la base caída debía haber un 503"
+                cluster_propio.arrancar()
+                desde = len(estados)
+                assert esperar(lambda: 303 in estados[desde:], 30), "el servidor no se repuso solo"
+            parar.set()
+            hilo.join(30)
+            assert set(estados) <= {303, 503}, sorted(set(estados))
+            n = int(_datos(c, id_borrador)["nombre"].removeprefix("Guardado "))
+            assert n == confirmado or n in posteriores, (n, confirmado, posteriores)
+            assert _datos(c, id_borrador)["dependencia"] == f"Dependencia {n}"
+    finally:
+        servidor.detener()
+    _sin_traza_ni_datos(servidor.salida())
