@@ -12,7 +12,8 @@ cada una, con una pausa de ``--pausa`` s (de 0,5 a 1,5 veces), lee una página, 
 Ediciones perdidas: cada persona es dueña de un campo (el rol de «su» actor) y escribe en él un valor
 conocido con el formulario entero de «Actores», como el navegador. Cada vez que vuelve a abrir el
 formulario, y al final, comprueba que su campo tiene lo último que el servidor le confirmó (303); un 409
-es un conflicto explícito (se le dijo) y no es una pérdida. Lo que no coincide sin que nadie se lo
+es un conflicto explícito (se le dijo) y no es una pérdida, si la página del conflicto conserva lo escrito
+(si no, cuenta como error). Lo que no coincide sin que nadie se lo
 dijera es una pérdida silenciosa. ``--sabotear N`` pisa N de esos campos directo en la base al terminar
 (a espaldas del servidor), para comprobar que el conteo las ve.
 
@@ -239,6 +240,8 @@ class Editor:
         elif r.status_code == 409:  # conflicto explícito: se le dijo, no es una pérdida
             with self.cuentas.candado:
                 self.cuentas.conflictos += 1
+            if dict(pares_del_formulario(r.text, self.seccion)).get(self.campo) != valor:
+                self.cuentas.error("guardado", f"409 sin lo escrito en {self.campo}")  # debía conservarlo
         else:
             self.cuentas.error("guardado", f"POST {self.seccion}: {r.status_code}")
 

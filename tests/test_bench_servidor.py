@@ -3,7 +3,7 @@
 - En modo --rapido contra PostgreSQL: corre, no da errores y una pérdida puesta a propósito (--sabotear 1,
   un campo pisado a espaldas del servidor) se cuenta, exactamente una.
 - El formulario que envía es el del navegador: leerlo y enviarlo sin cambios deja el borrador igual.
-- Una pérdida se cuenta una vez; un 409 es un conflicto avisado, no una pérdida.
+- Una pérdida se cuenta una vez; un 409 es un conflicto avisado, no una pérdida (si conserva lo escrito).
 """
 
 from __future__ import annotations
@@ -83,10 +83,15 @@ def test_perdida_contada_una_vez_y_conflicto_no_es_perdida():
     editor.verificar([(campo, "otro")], "al leer")
     editor.verificar([(campo, "otro")], "al leer")
     assert cuentas.perdidas == 1  # la misma pérdida no se cuenta dos veces
-    respuestas = iter([_Respuesta(200, formulario.replace("viejo", "otro")), _Respuesta(409)])
+    escrito = formulario.replace("viejo", "Rol de la persona 7, cambio 2")  # el 409 conserva lo escrito
+    respuestas = iter([_Respuesta(200, formulario.replace("viejo", "otro")), _Respuesta(409, escrito)])
     editor.guardar()
     assert cuentas.conflictos == 1 and cuentas.perdidas == 1 and editor.esperados == {"otro"}
+    assert sum(cuentas.errores.values()) == 0
+    respuestas = iter([_Respuesta(200, formulario.replace("viejo", "otro")), _Respuesta(409, formulario)])
+    editor.guardar()  # un 409 que no conserva lo escrito es un error
+    assert cuentas.conflictos == 2 and cuentas.errores["guardado"] == 1
     respuestas = iter([_Respuesta(200, formulario.replace("viejo", "otro")), None])  # sin respuesta
     editor.guardar()
-    assert editor.esperados == {"otro", "Rol de la persona 7, cambio 3"}  # pudo quedar o no: ambas valen
+    assert editor.esperados == {"otro", "Rol de la persona 7, cambio 4"}  # pudo quedar o no: ambas valen
     editor.cliente.close()

@@ -1,7 +1,8 @@
 """Fallos del servidor de oficina, con procesos de verdad (``acuerdo-docs web`` y PostgreSQL).
 
 1. El servidor muere con SIGKILL en medio de una ráfaga de guardados y se vuelve a iniciar: ningún
-   borrador a medias, el último guardado confirmado está, el servidor arranca limpio (SQLite y PostgreSQL).
+   borrador ni revisión a medias, el último guardado confirmado está (en el borrador y en su historial),
+   el servidor arranca limpio (SQLite y PostgreSQL).
 2. PostgreSQL se reinicia o se detiene con el servidor andando: las peticiones de mientras fallan limpias
    (503 en español, sin traza, sin datos personales en el registro) y el servidor se repone solo.
 """
@@ -65,14 +66,21 @@ def _sin_traza_ni_datos(registro: str) -> None:
         assert dato not in registro, f"«{dato}» salió en el registro del servidor"
 
 
-def _version(url: str, id_borrador: int) -> int:
+def _historial_entero(url: str, id_borrador: int, ultimo: int) -> None:
+    """Revisiones 1..versión sin huecos ni de más; la 1 es la creación, la k+1 el guardado k, entero
+    (sus dos campos del mismo guardado) y la última igual al borrador: ninguna revisión a medias."""
     from acuerdo_docs.web.bd import Almacen
 
     almacen = Almacen(url, migrar_al_iniciar=False)
     try:
-        version = almacen.version(id_borrador)
-        assert version is not None
-        return version
+        borrador = almacen.obtener(id_borrador)
+        assert borrador is not None and borrador.version == ultimo + 1  # se crea en 1; cada guardado, +1
+        revisiones = almacen.revisiones(id_borrador)
+        assert [r.numero for r in revisiones] == list(range(1, ultimo + 2))
+        assert revisiones[0].origen == "creacion"
+        for k, revision in enumerate(revisiones[1:], start=1):
+            assert (revision.datos["nombre"], revision.datos["dependencia"]) == (f"Guardado {k}", f"Dependencia {k}")
+        assert revisiones[-1].datos == borrador.datos
     finally:
         almacen.motor.dispose()
 
@@ -122,8 +130,7 @@ def test_servidor_matado_durante_guardados_arranca_limpio(tmp_path, url_bd, rond
             assert n in (confirmado, confirmado + 1) and n <= enviados, (n, confirmado, enviados)
             assert guardado["dependencia"] == f"Dependencia {n}", guardado
             assert len(re.findall(r'href="/borradores/\d+"', c.get("/").text)) == 1, "un borrador, no dos"
-            # Cada guardado sube la versión en uno (se crea en 1): ninguno se perdió ni quedó a medias.
-            assert _version(url_bd or url_sqlite(datos), id_borrador) == n + 1
+            _historial_entero(url_bd or url_sqlite(datos), id_borrador, n)
             r = c.post(f"/borradores/{id_borrador}/seccion/s1", data=_guardado(n + 1, _csrf(c)))
             assert r.status_code == 303
             assert _datos(c, id_borrador)["nombre"] == f"Guardado {n + 1}"
