@@ -512,3 +512,23 @@ def test_con_cuentas_de_verdad_en_dos_servidores(tmp_path, url_bd):
     assert r.status_code in (403, 404)
     assert [rv.autor for rv in Almacen(url_bd or url_sqlite(tmp_path), migrar_al_iniciar=False)
             .revisiones(int(ficha.rsplit("/", 1)[1]))] == ["ana", "ana"]
+
+
+def test_comparar_un_texto_largo_palabra_a_palabra(dos):
+    ana, _beto, app = dos
+    ficha = _importar(ana, ad.ejemplo_ficha())
+    seccion = f"{ficha}/seccion/s2"
+    campos = _formulario(ana, seccion)
+    original = campos["descripcion"]
+    palabras = original.split(" ")
+    campos["descripcion"] = " ".join([*palabras[:3], "<nuevo>", *palabras[4:]])
+    assert ana.post(seccion, data=campos, follow_redirects=False).status_code in (200, 303)
+    r = ana.get(f"{ficha}/historial/comparar?desde=1&hasta=2")
+    assert f'<del><span class="oculto">[quitado: </span>{palabras[3]}' in r.text
+    assert '<ins><span class="oculto">[puesto: </span>&lt;nuevo&gt;' in r.text, "texto, nunca marcado"
+    assert r.text.count("<del>") == 1 and r.text.count("<ins>") == 1
+    izquierda, derecha = revisiones.partes("a b c", "a x c")
+    assert izquierda == [("igual", "a "), ("quitado", "b"), ("igual", " c")]
+    assert derecha == [("igual", "a "), ("puesto", "x"), ("igual", " c")]
+    derecha = revisiones.partes("a b", "a  x y b")[1]
+    assert "".join(t for _, t in derecha) == "a  x y b" and [t for c, t in derecha if c == "puesto"] == ["x y"]

@@ -10,6 +10,7 @@ Los nombres de los cambios salen de los modelos (``formulario``), nunca de aquí
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -163,6 +164,43 @@ def cambios(tipo: str, antes: dict[str, Any], despues: dict[str, Any],
             salida.append(Cambio(ruta, etiqueta(tipo, ruta), texto_a, texto_d,
                                  largo=campo is not None and campo.tipo in ("texto_largo", "lista")))
     return salida
+
+
+PARECIDO = 0.5
+"""Por debajo de este parecido (difflib) dos textos largos se muestran enteros, sin marcar palabra a palabra."""
+
+
+def partes(antes: str, despues: str) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+    """Un texto largo frente a otro, palabra a palabra: (trozos de antes, trozos de después), cada trozo
+    («igual» | «quitado» | «puesto», texto). Así se ve qué cambió en una descripción de 2.000 caracteres."""
+    import difflib
+
+    a, d = re.split(r"(\s+)", antes), re.split(r"(\s+)", despues)
+    if difflib.SequenceMatcher(None, antes.split(), despues.split(), autojunk=False).ratio() < PARECIDO:
+        return [("igual", antes)], [("igual", despues)]  # otro texto: marcar cada palabra no ayuda a leerlo
+    comparador = difflib.SequenceMatcher(None, a, d, autojunk=False)
+    izquierda: list[tuple[str, str]] = []
+    derecha: list[tuple[str, str]] = []
+    for operacion, i1, i2, j1, j2 in comparador.get_opcodes():
+        if operacion == "equal":
+            izquierda.append(("igual", "".join(a[i1:i2])))
+            derecha.append(("igual", "".join(d[j1:j2])))
+            continue
+        if i2 > i1:
+            izquierda.extend(_sin_bordes("quitado", "".join(a[i1:i2])))
+        if j2 > j1:
+            derecha.extend(_sin_bordes("puesto", "".join(d[j1:j2])))
+    return izquierda, derecha
+
+
+def _sin_bordes(clase: str, texto: str) -> list[tuple[str, str]]:
+    """Los espacios de los bordes de un trozo cambiado quedan fuera del resaltado."""
+    centro = texto.strip()
+    if not centro:
+        return [("igual", texto)]
+    inicio = texto.index(centro)
+    trozos = [("igual", texto[:inicio]), (clase, centro), ("igual", texto[inicio + len(centro):])]
+    return [t for t in trozos if t[1]]
 
 
 # ------------------------------------------------------------------ guardar sin pisar a nadie
@@ -359,7 +397,8 @@ async def comparar(request: Request) -> Response:
         raise HTTPException(404, "Esa revisión no está en el historial de este borrador.")
     pagina: Response = app.pagina(
         "comparar.html", titulo=f"Revisión {desde} frente a revisión {hasta}", borrador=borrador,
-        a=revision_a, b=revision_b, descripcion=descripcion, cambios=cambios(borrador.tipo, revision_a.datos, revision_b.datos),
+        a=revision_a, b=revision_b, descripcion=descripcion, partes=partes,
+        cambios=cambios(borrador.tipo, revision_a.datos, revision_b.datos),
         numeros=list(reversed(app.almacen.numeros(borrador.id))),
     )
     return pagina
