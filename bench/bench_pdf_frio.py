@@ -9,8 +9,8 @@ por igual):
   que escribiría alguien a mano; y con el filtro PDF/A-2b de la orden, para comparar lo mismo);
 - ``acuerdo-docs ficha x.json -o y.docx --pdf`` (lee, valida, genera el .docx y lo convierte a
   PDF/A-2b) con su perfil en la caché del usuario, como la corre una persona;
-- la misma orden con un ``ConvertidorPdf`` caliente en otro proceso (la reutiliza, ver
-  docs/pdf.md#un-libreoffice-caliente-compartido).
+- la misma orden con un ``ConvertidorPdf(compartir=True)`` caliente en otro proceso (con su
+  propia caché de perfiles, para que las demás órdenes no lo vean), que la orden reutiliza.
 
 Da la mediana y el rango del tiempo de reloj, el CPU de todo el árbol de procesos (Python y
 LibreOffice: este proceso se declara *subreaper* y recoge a los nietos huérfanos) y la carga
@@ -44,17 +44,59 @@ def _subreaper() -> None:
     libc.prctl(_PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)
 
 
-def _recoger(hasta: float) -> int:
-    """Recoge a todos los descendientes que queden; devuelve cuántos seguían vivos pasado ``hasta``."""
+def _hijos(excepto: set[int]) -> list[int]:
+    """Los hijos vivos (no zombis) de este proceso, salvo ``excepto`` (p. ej. el convertidor caliente)."""
+    yo = str(os.getpid())
+    hijos = []
+    for entrada in Path("/proc").iterdir():
+        if not entrada.name.isdigit() or int(entrada.name) in excepto:
+            continue
+        try:
+            campos = (entrada / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if campos[1] == yo and campos[0] != "Z":
+            hijos.append(int(entrada.name))
+    return hijos
+
+
+def _recoger(hasta: float, excepto: frozenset[int] = frozenset()) -> int:
+    """Recoge a los descendientes que terminaron; devuelve cuántos seguían vivos pasado ``hasta``."""
     while True:
         try:
-            pid, _ = os.waitpid(-1, os.WNOHANG)
+            while os.waitpid(-1, os.WNOHANG)[0] > 0:
+                pass
         except ChildProcessError:
             return 0
-        if pid == 0:
-            if time.monotonic() > hasta:
-                return 1
-            time.sleep(0.005)
+        vivos = _hijos(set(excepto))
+        if not vivos:
+            return 0
+        if time.monotonic() > hasta:
+            return len(vivos)
+        time.sleep(0.005)
+
+
+def _cpu_arbol(raiz: int) -> float:
+    """Segundos de CPU de los procesos vivos del árbol de ``raiz`` (el convertidor caliente y su LibreOffice)."""
+    padres: dict[int, int] = {}
+    cpu: dict[int, float] = {}
+    for entrada in Path("/proc").iterdir():
+        if not entrada.name.isdigit():
+            continue
+        try:
+            campos = (entrada / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        padres[int(entrada.name)] = int(campos[1])
+        cpu[int(entrada.name)] = (int(campos[11]) + int(campos[12])) / os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    for pid in cpu:
+        actual = pid
+        while actual not in (0, 1) and actual != raiz:
+            actual = padres.get(actual, 0)
+        if actual == raiz:
+            total += cpu[pid]
+    return total
 
 
 def _cpu_hijos() -> float:
@@ -62,14 +104,19 @@ def _cpu_hijos() -> float:
     return uso.ru_utime + uso.ru_stime
 
 
-def _correr(orden: list[str], entorno: dict[str, str]) -> tuple[float, float, int]:
-    """(ms de reloj, ms de CPU del árbol, procesos que quedaron vivos más de 2 s)."""
-    cpu = _cpu_hijos()
+def _correr(orden: list[str], entorno: dict[str, str], excepto: frozenset[int] = frozenset(),
+            prestado: int | None = None) -> tuple[float, float, int]:
+    """(ms de reloj, ms de CPU del árbol, procesos que quedaron vivos más de 2 s).
+
+    ``prestado``: el pid del convertidor caliente; el CPU que gasta su LibreOffice mientras tanto
+    (la conversión de esta orden) se suma.
+    """
+    cpu = _cpu_hijos() + (_cpu_arbol(prestado) if prestado else 0.0)
     inicio = time.perf_counter()
     subprocess.run(orden, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=entorno)
     reloj = (time.perf_counter() - inicio) * 1000
-    restos = _recoger(time.monotonic() + 2)
-    return reloj, (_cpu_hijos() - cpu) * 1000, restos
+    restos = _recoger(time.monotonic() + 2, excepto)
+    return reloj, (_cpu_hijos() + (_cpu_arbol(prestado) if prestado else 0.0) - cpu) * 1000, restos
 
 
 def _resumen(valores: list[float]) -> dict[str, float]:
@@ -77,11 +124,20 @@ def _resumen(valores: list[float]) -> dict[str, float]:
 
 
 def _caliente(listo: Path, entorno: dict[str, str]) -> subprocess.Popen[bytes]:
-    """Otro proceso con un ConvertidorPdf caliente (como el servidor web), hasta que se le cierre la entrada."""
-    codigo = ("import sys, pathlib; from acuerdo_docs.salida.pdf import ConvertidorPdf\n"
+    """Otro proceso con un ConvertidorPdf caliente y compartido (como un servidor), hasta que se le cierre la entrada."""
+    codigo = ("import sys; from acuerdo_docs.salida.pdf import ConvertidorPdf\n"
               "with ConvertidorPdf(compartir=True) as c:\n"
               f"    c.convertir({str(listo)!r}); sys.stdin.read()\n")
     return subprocess.Popen([sys.executable, "-c", codigo], stdin=subprocess.PIPE, env=entorno)
+
+
+def _esperar_caliente(listo: Path, servidor: subprocess.Popen[bytes]) -> None:
+    for _ in range(1200):  # hasta que convirtió su primer documento
+        if listo.with_suffix(".pdf").is_file() or servidor.poll() is not None:
+            break
+        time.sleep(0.05)
+    if not listo.with_suffix(".pdf").is_file():
+        raise RuntimeError("el ConvertidorPdf caliente no arrancó")
 
 
 def medir_pdf_frio(veces: int = 5, caliente: bool = True, otra: Path | None = None) -> dict[str, Any]:
@@ -117,50 +173,47 @@ def medir_pdf_frio(veces: int = 5, caliente: bool = True, otra: Path | None = No
             ordenes["ficha_pdf_otra"] = ["env", f"PYTHONPATH={otra / 'src'}", *cli, str(carpeta / "o" / "z.docx"),
                                          "--pdf"]
         (carpeta / "o").mkdir()
-        for orden in ordenes.values():  # crea el perfil de cada lado y calienta la caché de disco
-            _correr(orden, entorno)
-        medidas: dict[str, dict[str, list[float]]] = {n: {"reloj": [], "cpu": []} for n in ordenes}
-        restos = 0
-        for _ in range(veces):
-            for nombre, orden in ordenes.items():
-                reloj, cpu, quedan = _correr(orden, entorno)
-                medidas[nombre]["reloj"].append(reloj)
-                medidas[nombre]["cpu"].append(cpu)
-                restos += quedan
+        entornos = {nombre: entorno for nombre in ordenes}
+        servidor = None
+        if caliente:  # con su propia caché: las demás órdenes no lo ven
+            entornos["ficha_pdf_caliente"] = dict(entorno, XDG_CACHE_HOME=str(carpeta / "cache_caliente"))
+            (carpeta / "cache_caliente").mkdir(0o700)
+            ordenes["ficha_pdf_caliente"] = [*cli, str(carpeta / "o" / "c.docx"), "--pdf"]
+            listo = carpeta / "listo.docx"
+            shutil.copy(docx, listo)
+            servidor = _caliente(listo, entornos["ficha_pdf_caliente"])
+        try:
+            if servidor is not None:
+                _esperar_caliente(carpeta / "listo.docx", servidor)
+            excepto = frozenset({servidor.pid}) if servidor is not None else frozenset()
+            for nombre, orden in ordenes.items():  # crea el perfil de cada lado y calienta la caché de disco
+                _correr(orden, entornos[nombre], excepto)
+            medidas: dict[str, dict[str, list[float]]] = {n: {"reloj": [], "cpu": []} for n in ordenes}
+            restos = 0
+            for _ in range(veces):
+                for nombre, orden in ordenes.items():
+                    prestado = servidor.pid if servidor is not None and nombre == "ficha_pdf_caliente" else None
+                    reloj, cpu, quedan = _correr(orden, entornos[nombre], excepto, prestado)
+                    medidas[nombre]["reloj"].append(reloj)
+                    medidas[nombre]["cpu"].append(cpu)
+                    restos += quedan
+        finally:
+            if servidor is not None:
+                assert servidor.stdin is not None
+                servidor.stdin.close()
+                servidor.wait(timeout=30)
+                _recoger(time.monotonic() + 2)
         resultado: dict[str, Any] = {n: {k: _resumen(v) for k, v in m.items()} for n, m in medidas.items()}
-        razones = [a / b for a, b in zip(medidas["ficha_pdf"]["reloj"], medidas["soffice_pdf"]["reloj"])]
-        resultado["razon"] = {"mediana": round(statistics.median(razones), 2), "min": round(min(razones), 2),
-                              "max": round(max(razones), 2)}
-        if caliente:
-            resultado["ficha_pdf_caliente"] = _medir_caliente(veces, cli, carpeta, docx, entorno)
+        for nombre in ("ficha_pdf", "ficha_pdf_caliente", "ficha_pdf_otra"):
+            if nombre in medidas:
+                razones = [a / b for a, b in zip(medidas[nombre]["reloj"], medidas["soffice_pdf"]["reloj"])]
+                resultado[nombre]["razon"] = {"mediana": round(statistics.median(razones), 2),
+                                              "min": round(min(razones), 2), "max": round(max(razones), 2)}
         resultado["procesos_restantes"] = restos
     carga.append(round(os.getloadavg()[0], 2))
     resultado["veces"] = veces
     resultado["carga"] = carga
     return resultado
-
-
-def _medir_caliente(veces: int, cli: list[str], carpeta: Path, docx: Path, entorno: dict[str, str]) -> Any:
-    listo = carpeta / "listo.docx"
-    shutil.copy(docx, listo)
-    servidor = _caliente(listo, entorno)
-    try:
-        for _ in range(600):  # espera a que el convertidor caliente haya convertido su primer documento
-            if listo.with_suffix(".pdf").is_file():
-                break
-            time.sleep(0.05)
-        reloj: list[float] = []
-        cpu: list[float] = []
-        for i in range(veces):
-            r, c, _ = _correr([*cli, str(carpeta / "o" / f"c{i}.docx"), "--pdf"], entorno)
-            reloj.append(r)
-            cpu.append(c)
-    finally:
-        assert servidor.stdin is not None
-        servidor.stdin.close()
-        servidor.wait(timeout=30)
-        _recoger(time.monotonic() + 2)
-    return {"reloj": _resumen(reloj), "cpu": _resumen(cpu)}
 
 
 def imprimir(r: dict[str, Any]) -> None:
@@ -174,10 +227,11 @@ def imprimir(r: dict[str, Any]) -> None:
     for clave, nombre in nombres.items():
         if clave in r:
             m, c = r[clave]["reloj"], r[clave]["cpu"]
+            z = r[clave].get("razon")
+            razon = f"   {z['mediana']:.2f}x ({z['min']}-{z['max']})" if z else ""
             print(f"  {nombre:<52} {m['mediana']:5d} ({m['min']}-{m['max']})   CPU {c['mediana']:5d} "
-                  f"({c['min']}-{c['max']})")
-    z = r["razon"]
-    print(f"  razón ficha --pdf / soffice pdf: {z['mediana']:.2f}x ({z['min']}-{z['max']}); meta <= 1,0")
+                  f"({c['min']}-{c['max']}){razon}")
+    print("  (razón: reloj frente a soffice --convert-to pdf en la misma ronda; meta <= 1,0)")
     print(f"  procesos que quedaron vivos tras una orden: {r['procesos_restantes']}")
 
 

@@ -194,3 +194,29 @@ def test_compartido_que_falla_se_deja_y_se_arranca_uno_propio(libreoffice: str, 
         assert convertidor._puestos[0].prestada is None and convertidor._puestos[0].instancia is not None
     hilo.join(5)
     afirmar_pdfa(pdf, ad.ejemplo_ficha().nombre)
+
+
+@pytest.mark.libreoffice
+def test_cli_con_perfil_listo_ficha_riesgos_y_acuerdo(libreoffice: str, tmp_path: Path, cache: Path,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """Con el perfil listo LibreOffice arranca antes: sin documento de reserva para un solo documento
+    (ficha, matriz), con él para el acuerdo (.docx y .xlsx); todos en PDF/A y sin procesos al salir."""
+    from test_pdf_convertidor import _procesos_con
+
+    monkeypatch.setenv(VARIABLE_SOFFICE, libreoffice)
+    _perfil_listo(tmp_path)
+    ejemplos = EJEMPLO.parent
+    ordenes = {
+        "ficha": ["ficha", str(EJEMPLO), "-o", str(tmp_path / "ficha.pdf")],
+        "riesgos": ["riesgos", str(ejemplos / "riesgos_ejemplo.json"), "-o", str(tmp_path / "matriz.xlsx"), "--pdf"],
+        "acuerdo": ["acuerdo", str(ejemplos / "acuerdo_ejemplo.json"), "-o", f"{tmp_path / 'acuerdo'}/", "--pdf"],
+    }
+    for nombre, argumentos in ordenes.items():
+        hecho = subprocess.run([sys.executable, "-m", "acuerdo_docs.cli", *argumentos], capture_output=True,
+                               text=True, timeout=180)
+        assert hecho.returncode == 0, (nombre, hecho.stderr)
+        assert not _procesos_con(str(cache)), nombre
+    afirmar_pdfa(tmp_path / "ficha.pdf", ad.ejemplo_ficha().nombre)
+    assert (tmp_path / "matriz.pdf").read_bytes().startswith(b"%PDF-")
+    pdfs = {p.name for p in (tmp_path / "acuerdo").glob("*.pdf")}
+    assert {"acuerdo_ejemplo.pdf", "acuerdo_ejemplo_riesgos.pdf"} <= pdfs, pdfs

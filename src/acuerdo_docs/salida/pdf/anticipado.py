@@ -32,6 +32,10 @@ from .pedido import anticipa_pdf
 from .perfiles import RESERVA
 from .soffice import asignador_memoria, buscar_soffice, version_libreoffice
 
+UN_DOCUMENTO = frozenset({"ficha", "riesgos"})
+"""Las órdenes que convierten un solo documento."""
+
+
 @dataclass
 class Arranque:
     """Un LibreOffice lanzado con un perfil de la caché (``perfil``), o prestado por otro proceso."""
@@ -71,7 +75,11 @@ def arrancar(argv: Sequence[str]) -> Arranque | None:
     if perfil is None:
         return None
     try:
-        instancia = InstanciaViva(soffice, perfil.ruta, asignador)
+        # Un solo documento (ficha, la matriz de riesgos): sin el Writer vacío de reserva, que solo
+        # sirve para que LibreOffice siga vivo tras la primera orden (acuerdo convierte dos).
+        # Si al final fueran más, el segundo arrancaría otro LibreOffice (ese, con reserva).
+        orden = next((a for a in argv if not a.startswith("-")), None)
+        instancia = InstanciaViva(soffice, perfil.ruta, asignador, reserva=orden not in UN_DOCUMENTO)
     except BaseException as exc:
         perfil.soltar()
         if isinstance(exc, OSError):  # no se pudo lanzar: el camino de siempre lo dirá
