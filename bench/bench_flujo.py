@@ -89,24 +89,44 @@ def medir_caliente(docs: int, carpeta: Path) -> dict[str, Any]:
             "cliente_ms": _resumen(cliente), "cpu_libreoffice_ms": _resumen(cpu), "carga": carga}
 
 
-def _lote_una(libro: Path, carpeta: Path) -> float:
+def _cpu_total() -> float:
+    """CPU de este proceso y de sus hijos ya recogidos (LibreOffice incluido: ver _recoger)."""
+    import resource
+
+    return sum(resource.getrusage(quien).ru_utime + resource.getrusage(quien).ru_stime
+               for quien in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN))
+
+
+def _medida(funcion: Any) -> tuple[float, float]:
+    """(segundos de reloj, segundos de CPU de Python y de LibreOffice) de ``funcion()``."""
+    from bench_pdf_frio import _recoger
+
+    cpu = _cpu_total()
+    inicio = time.perf_counter()
+    funcion()
+    segundos = time.perf_counter() - inicio
+    _recoger(time.monotonic() + 5)  # el LibreOffice matado pasa a este proceso (subreaper): su CPU cuenta
+    return segundos, _cpu_total() - cpu
+
+
+def _lote_una(libro: Path, carpeta: Path) -> tuple[float, float]:
     from acuerdo_docs.lote import generar_lote
 
-    inicio = time.perf_counter()
-    informe = generar_lote(libro, carpeta, pdf=True)
-    segundos = time.perf_counter() - inicio
-    assert informe.codigo_salida == 0 and len(informe.pdf) == informe.generadas, informe.errores
-    return segundos
+    def lote() -> None:
+        informe = generar_lote(libro, carpeta, pdf=True)
+        assert informe.codigo_salida == 0 and len(informe.pdf) == informe.generadas, informe.errores
+
+    return _medida(lote)
 
 
-def _a_pdf_una(documentos: list[Path], carpeta: Path) -> float:
+def _a_pdf_una(documentos: list[Path], carpeta: Path) -> tuple[float, float]:
     from acuerdo_docs.salida.pdf import a_pdf
 
-    inicio = time.perf_counter()
-    resultado = a_pdf(documentos, carpeta)
-    segundos = time.perf_counter() - inicio
-    assert resultado.ok, resultado.fallidos
-    return segundos
+    def convertir() -> None:
+        resultado = a_pdf(documentos, carpeta)
+        assert resultado.ok, resultado.fallidos
+
+    return _medida(convertir)
 
 
 def medir_lote(n: int, rondas: int, carpeta: Path) -> dict[str, Any]:
@@ -117,19 +137,35 @@ def medir_lote(n: int, rondas: int, carpeta: Path) -> dict[str, Any]:
     docx = carpeta / "docx"
     generar_lote(libro, docx)
     documentos = sorted(docx.glob("*.docx"))
+    from bench_pdf_frio import _subreaper
+
+    _subreaper()
     carga = [_carga()]
     _a_pdf_una(documentos[:4], carpeta / "calentar_a_pdf")  # perfiles y caché de disco
+    _lote_una(libro, carpeta / "calentar_lote")
     lote: list[float] = []
     solo: list[float] = []
-    for ronda in range(rondas):
-        solo.append(_a_pdf_una(documentos, carpeta / f"a_pdf{ronda}"))
-        lote.append(_lote_una(libro, carpeta / f"lote{ronda}"))
+    cpu_lote: list[float] = []
+    cpu_solo: list[float] = []
+    for ronda in range(rondas):  # intercaladas; el orden se alterna para que ninguno vaya siempre primero
+        pasos = [("a", carpeta / f"a_pdf{ronda}"), ("l", carpeta / f"lote{ronda}")]
+        for quien, destino in pasos if ronda % 2 == 0 else pasos[::-1]:
+            if quien == "a":
+                reloj, cpu = _a_pdf_una(documentos, destino)
+                solo.append(reloj)
+                cpu_solo.append(cpu)
+            else:
+                reloj, cpu = _lote_una(libro, destino)
+                lote.append(reloj)
+                cpu_lote.append(cpu)
     carga.append(_carga())
     razones = [a / b for a, b in zip(lote, solo)]
     return {"documentos": len(documentos), "rondas": rondas, "lote_pdf_s": _resumen(lote), "a_pdf_s": _resumen(solo),
             "razon": {"mediana": round(statistics.median(razones), 2), "min": round(min(razones), 2),
                       "max": round(max(razones), 2)},
-            "lote_ms_pdf": round(statistics.median(lote) / len(documentos) * 1000, 1), "carga": carga}
+            "lote_ms_pdf": round(statistics.median(lote) / len(documentos) * 1000, 1),
+            "cpu_lote_ms_pdf": round(statistics.median(cpu_lote) / len(documentos) * 1000, 1),
+            "cpu_a_pdf_ms_pdf": round(statistics.median(cpu_solo) / len(documentos) * 1000, 1), "carga": carga}
 
 
 def imprimir(caliente: dict[str, Any] | None, lote: dict[str, Any] | None) -> None:
@@ -150,7 +186,9 @@ def imprimir(caliente: dict[str, Any] | None, lote: dict[str, Any] | None) -> No
               f"   ({lote['lote_ms_pdf']} ms/PDF)")
         print(f"  a_pdf sobre los mismos .docx         {b['mediana']:7.1f} s   rango {b['min']:.1f}-{b['max']:.1f}")
         print(f"  razón lote/a_pdf                     {r['mediana']:7.2f}     "
-              f"rango {r['min']}-{r['max']}   (meta <= 1,10)")
+              f"rango {r['min']}-{r['max']}   (meta <= 1,05)")
+        print(f"  CPU por PDF (Python + LibreOffice)   lote {lote['cpu_lote_ms_pdf']} ms, "
+              f"a_pdf {lote['cpu_a_pdf_ms_pdf']} ms")
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -62,18 +62,21 @@ def _hijos(excepto: set[int]) -> list[int]:
 
 def _recoger(hasta: float, excepto: frozenset[int] = frozenset()) -> int:
     """Recoge a los descendientes que terminaron; devuelve cuántos seguían vivos pasado ``hasta``."""
+    vacias = 0
     while True:
         try:
             while os.waitpid(-1, os.WNOHANG)[0] > 0:
                 pass
         except ChildProcessError:
-            return 0
+            pass
         vivos = _hijos(set(excepto))
-        if not vivos:
+        # Dos miradas vacías seguidas: un soffice.bin matado tarda en quedar huérfano (y ser de este proceso).
+        vacias = 0 if vivos else vacias + 1
+        if vacias >= 2:
             return 0
         if time.monotonic() > hasta:
             return len(vivos)
-        time.sleep(0.005)
+        time.sleep(0.05)
 
 
 def _cpu_arbol(raiz: int) -> float:

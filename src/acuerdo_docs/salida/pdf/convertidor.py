@@ -195,6 +195,10 @@ class ConvertidorPdf:
         self._abierto = False
         self._cancelado = False  # cancelar(): ninguna conversión más, ni siquiera reabriendo
         self._sin_tuberia = False  # este soffice no abre su tubería: cada documento va por a_pdf
+        # En un lote (flujo.py), tras una avería las conversiones que esperan turno fallan con la misma
+        # causa sin arrancar otro LibreOffice; un convertidor suelto arranca otro en la siguiente.
+        self._parar_en_averia = False
+        self._detenido: str | None = None
 
     # ---- vida
 
@@ -281,11 +285,7 @@ class ConvertidorPdf:
         pdfa = self.pdfa and admite_pdfa(absoluta)  # un carácter sin fuente no cabe en PDF/A: PDF normal
         if not self._puestos or self._sin_tuberia:
             return self._por_a_pdf(absoluta, final, pdfa)
-        puesto = self._libres.get()
-        try:
-            return self._en_puesto(puesto, absoluta, final, entrada, pdfa)
-        finally:
-            self._libres.put(puesto)
+        return self._en_puesto(absoluta, final, entrada, pdfa)
 
     def _por_a_pdf(self, absoluta: Path, final: Path, pdfa: bool) -> Path:
         with carpeta_temporal("acuerdo_docs_pdf_") as temporal:
@@ -297,14 +297,35 @@ class ConvertidorPdf:
             mover_atomico(doc.pdf, final, sincronizar=self.sincronizar)
         return final
 
-    def _en_puesto(self, puesto: _Puesto, absoluta: Path, final: Path, original: Path | str, pdfa: bool) -> Path:
+    def _en_puesto(self, absoluta: Path, final: Path, original: Path | str, pdfa: bool) -> Path:
+        """El documento se prepara antes de tomar un LibreOffice y se entrega después de soltarlo: el
+        LibreOffice solo espera entre documentos lo que tarda la tubería (en un lote, otro hilo ya
+        tiene el siguiente listo)."""
+        trabajo = self._trabajo
+        if trabajo is None:
+            raise ErrorPdf(CANCELADA, averia=True)
         numero = next(self._cuenta)
-        carpeta = puesto.trabajo / f"c{numero:06d}"
-        carpeta.mkdir()
+        carpeta = trabajo / f"c{numero:06d}"
+        try:
+            carpeta.mkdir()
+        except OSError:
+            if not self._abierto:  # la carpeta de trabajo se borró al cerrar (Ctrl-C)
+                raise ErrorPdf(CANCELADA, averia=True) from None
+            raise
         try:
             enlace = carpeta / f"d{numero:06d}{absoluta.suffix.lower()}"
             enlazar_o_copiar(absoluta, enlace)
-            pdf = self._con_reintento(puesto, enlace, carpeta, original, pdfa)
+            puesto = self._libres.get()
+            try:
+                if self._detenido is not None:  # otro hilo vio la avería mientras este esperaba su turno
+                    raise ErrorPdf(self._detenido, averia=True)
+                pdf = self._con_reintento(puesto, enlace, carpeta, original, pdfa)
+            except ErrorPdf as exc:
+                if exc.averia and self._parar_en_averia and self._detenido is None:
+                    self._detenido = exc.motivo  # antes de soltar el puesto: quien espera turno ya lo ve
+                raise
+            finally:
+                self._libres.put(puesto)
             if pdf is None:
                 self._sin_tuberia = True
                 return self._por_a_pdf(absoluta, final, pdfa)

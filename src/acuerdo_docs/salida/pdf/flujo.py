@@ -28,9 +28,12 @@ class FlujoPdf:
                  trabajadores: int | None = None) -> None:
         n = trabajadores or os.cpu_count() or 1
         self.convertidor = ConvertidorPdf(trabajadores=n, pdfa=pdfa, tiempo_limite=tiempo_limite, sincronizar=False)
+        self.convertidor._parar_en_averia = True  # una avería detiene el lote: nadie rearranca LibreOffice
         self.convertidor.abrir()  # LibreOffice arranca mientras se lee el libro y se genera el primero
         self.averia: str | None = None
-        self._hilos = ThreadPoolExecutor(n, thread_name_prefix="acuerdo_docs.pdf-flujo")
+        # Dos hilos por LibreOffice: mientras uno espera su PDF, el otro ya preparó el siguiente
+        # documento y lo entrega en cuanto LibreOffice responde (sin esperar a mover el anterior).
+        self._hilos = ThreadPoolExecutor(2 * n, thread_name_prefix="acuerdo_docs.pdf-flujo")
         self._futuros: dict[Path, Future[ResultadoDocumento]] = {}
         self._candado = threading.Lock()
 
