@@ -23,6 +23,8 @@ from bench_arranque import CARBONE_FRENTE_A_97885FB, medir_arranque, razon_carbo
 from bench_flujo import imprimir as imprimir_flujo  # noqa: E402
 from bench_flujo import medir_caliente, medir_lote  # noqa: E402
 from bench_paralelo import imprimir as imprimir_paralelo  # noqa: E402
+from bench_pdf_frio import imprimir as imprimir_pdf_frio  # noqa: E402
+from bench_pdf_frio import medir_pdf_frio  # noqa: E402
 from bench_paralelo import medir as medir_paralelo  # noqa: E402
 from bench_render import imprimir as imprimir_render  # noqa: E402
 from bench_render import medir_render  # noqa: E402
@@ -31,6 +33,8 @@ from bench_render import medir_render  # noqa: E402
 def medir(veces: int, docs: int, lote: int, rondas: int, base: str | None = "97885fb") -> dict[str, Any]:
     resultados: dict[str, Any] = {"arranque": medir_arranque(veces, pdf=True, base=base)}
     imprimir_arranque(resultados["arranque"])
+    resultados["pdf_frio"] = medir_pdf_frio(veces)
+    imprimir_pdf_frio(resultados["pdf_frio"])
     with tempfile.TemporaryDirectory(prefix="bench_resumen_") as temporal:
         carpeta = Path(temporal)
         (carpeta / "c").mkdir()
@@ -104,6 +108,7 @@ def tabla(r: dict[str, Any]) -> str:
         _fila("`ficha x.json -o y.docx --pdf` en frío", *ms("ficha_pdf"), carga_a, "<= 700 ms",
               a["ficha_pdf"]["mediana_ms"] <= 700),
         _fila("`… --pdf --pdf-simple` en frío", *ms("ficha_pdf_simple"), carga_a, "", None),
+        *filas_pdf_frio(r["pdf_frio"]),
         _fila("convertidor caliente, por documento", f"{c['tuberia_ms']['mediana']:.0f} ms",
               f"{c['tuberia_ms']['min']:.0f}–{c['tuberia_ms']['max']:.0f}", f"{c['carga'][0]}–{c['carga'][1]}",
               "<= 150 ms", c["tuberia_ms"]["mediana"] <= 150),
@@ -113,17 +118,54 @@ def tabla(r: dict[str, Any]) -> str:
         _fila("  CPU de LibreOffice por documento", f"{c['cpu_libreoffice_ms']['mediana']:.0f} ms",
               f"{c['cpu_libreoffice_ms']['min']:.0f}–{c['cpu_libreoffice_ms']['max']:.0f}",
               f"{c['carga'][0]}–{c['carga'][1]}", "", None),
-        _fila(f"`lote --pdf` / `a_pdf` ({lote['documentos']} fichas)", f"{lote['razon']['mediana']:.2f}x",
-              f"{lote['razon']['min']}–{lote['razon']['max']}", f"{lote['carga'][0]}–{lote['carga'][1]}",
-              "<= 1,10x", lote["razon"]["mediana"] <= 1.10),
-        _fila("`lote --pdf` de punta a punta, por PDF", f"{lote['lote_ms_pdf']} ms",
-              f"{lote['lote_pdf_s']['min']}–{lote['lote_pdf_s']['max']} s en total",
-              f"{lote['carga'][0]}–{lote['carga'][1]}", "<= 50 ms (máquina tranquila)", lote["lote_ms_pdf"] <= 50),
+        *filas_lote_pdf(lote),
         *filas_render(render),
     ]
     if r.get("paralelo"):
         filas += filas_paralelo(r["paralelo"])
     return "\n".join(filas)
+
+
+def filas_pdf_frio(p: dict[str, Any]) -> list[str]:
+    """Issue 29, meta 5: ``ficha --pdf`` en frío frente a un ``soffice --convert-to pdf`` pelado (bench_pdf_frio.py)."""
+    carga = f"{p['carga'][0]}–{p['carga'][1]}"
+
+    def reloj_cpu(clave: str) -> tuple[str, str]:
+        m, c = p[clave]["reloj"], p[clave]["cpu"]
+        return f"{m['mediana']} / {c['mediana']} ms", f"{m['min']}–{m['max']}"
+
+    filas = [
+        _fila("`soffice --headless --convert-to pdf` pelado, perfil existente (reloj / CPU)", *reloj_cpu("soffice_pdf"),
+              carga, "", None),
+        _fila("`ficha x.json -o y.docx --pdf` en frío (reloj / CPU de todo el árbol)", *reloj_cpu("ficha_pdf"), carga,
+              "", None),
+    ]
+    for clave, nombre in (("ficha_pdf", "`ficha --pdf` en frío / soffice pelado, reloj (cada ronda)"),
+                          ("ficha_pdf_caliente", "  con un `ConvertidorPdf(compartir=True)` en otro proceso")):
+        if clave in p:
+            z = p[clave]["razon"]
+            filas.append(_fila(nombre, f"{z['mediana']:.2f}x", f"{z['min']}–{z['max']}", carga, "<= 1,0x",
+                               z["mediana"] <= 1.0))
+    if "ficha_pdf_caliente" in p:
+        filas.append(_fila("  (reloj / CPU, con el de su LibreOffice)", *reloj_cpu("ficha_pdf_caliente"), carga, "",
+                           None))
+    filas.append(_fila("  procesos vivos tras una orden", str(p["procesos_restantes"]), "", carga, "0",
+                       p["procesos_restantes"] == 0))
+    return filas
+
+
+def filas_lote_pdf(lote: dict[str, Any]) -> list[str]:
+    """Issue 29, meta 6: ``lote --pdf`` frente a ``a_pdf`` sobre los mismos .docx (bench_flujo.py)."""
+    carga = f"{lote['carga'][0]}–{lote['carga'][1]}"
+    return [
+        _fila(f"`lote --pdf` / `a_pdf` ({lote['documentos']} fichas)", f"{lote['razon']['mediana']:.2f}x",
+              f"{lote['razon']['min']}–{lote['razon']['max']}", carga, "<= 1,05x", lote["razon"]["mediana"] <= 1.05),
+        _fila("`lote --pdf` de punta a punta, por PDF", f"{lote['lote_ms_pdf']} ms",
+              f"{lote['lote_pdf_s']['min']}–{lote['lote_pdf_s']['max']} s en total", carga,
+              "<= 40 ms (máquina tranquila)", lote["lote_ms_pdf"] <= 40),
+        _fila("  CPU por PDF (Python y LibreOffice): `lote --pdf` / `a_pdf`",
+              f"{lote['cpu_lote_ms_pdf']} / {lote['cpu_a_pdf_ms_pdf']} ms", "", carga, "", None),
+    ]
 
 
 def filas_frente_a_docxtpl(a: dict[str, Any]) -> list[str]:
