@@ -118,6 +118,9 @@ class Canal:
         """Espera los bytes de la unidad más antigua y encarga su escritura."""
         trabajo = self._render.popleft()
         resultado = trabajo.resultado
+        enviar = getattr(self.ejecutor, "enviar_pendientes", None)  # Mixto junta tandas: que salga la de esta
+        if enviar is not None and not trabajo.futuro.done():
+            enviar()
         try:
             partes = trabajo.futuro.result()
         except ErrorAlmacen:  # el almacenamiento falló en un trabajador: no es culpa de la fila, se detiene el lote
