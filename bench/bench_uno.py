@@ -7,7 +7,8 @@ Responde a la pregunta del issue 17: ¿una conexión UNO persistente convierte m
 solo existe para el Python del sistema (paquete ``python3-uno`` de Debian/Ubuntu), así que la parte
 UNO corre en ``/usr/bin/python3`` (este mismo archivo con ``--uno``) y la nuestra en este Python;
 las dos sobre los mismos .docx, con el mismo filtro PDF/A-2b, en rondas intercaladas, cada una con
-su LibreOffice ya arrancado (se mide solo la conversión). Sin ``python3-uno`` dice cómo instalarlo.
+su LibreOffice ya arrancado (se mide solo la conversión: reloj, y CPU de LibreOffice leído de /proc,
+que no depende de la carga). Sin ``python3-uno`` dice cómo instalarlo.
 """
 
 from __future__ import annotations
@@ -26,6 +27,21 @@ from pathlib import Path
 from typing import Any
 
 PYTHON_SISTEMA = "/usr/bin/python3"
+
+
+def _cpu_grupo(grupo: int) -> float:
+    """Segundos de CPU de los procesos vivos del grupo ``grupo`` (LibreOffice: no depende de la carga)."""
+    total = 0
+    for entrada in Path("/proc").iterdir():
+        if not entrada.name.isdigit():
+            continue
+        try:
+            campos = (entrada / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(campos[2]) == grupo:
+            total += int(campos[11]) + int(campos[12])
+    return total / os.sysconf("SC_CLK_TCK")
 
 
 # ------------------------------------------------------------ lado UNO (Python del sistema)
@@ -73,12 +89,15 @@ def _uno(docs: list[str], salida: str, rondas: int, soffice: str) -> dict[str, A
         escritorio.loadComponentFromURL("private:factory/swriter", "_blank", 0, (prop("Hidden", True),))
         convertir(docs[0], os.path.join(salida, "calentar.pdf"))
         tiempos = []
+        cpu = []
         for ronda in range(rondas):
+            antes = _cpu_grupo(proceso.pid)
             inicio = time.perf_counter()
             for i, doc in enumerate(docs):
                 convertir(doc, os.path.join(salida, f"uno_{ronda}_{i}.pdf"))
             tiempos.append((time.perf_counter() - inicio) / len(docs) * 1000)
-        return {"ms_por_doc": tiempos}
+            cpu.append((_cpu_grupo(proceso.pid) - antes) / len(docs) * 1000)
+        return {"ms_por_doc": tiempos, "cpu_ms_por_doc": cpu}
     finally:
         os.killpg(proceso.pid, signal.SIGKILL)  # el grupo entero: el lanzador y soffice.bin
         proceso.wait()
@@ -93,13 +112,17 @@ def _propio(docs: list[Path], salida: Path, rondas: int) -> dict[str, Any]:
 
     with ConvertidorPdf() as convertidor:
         convertidor.convertir(docs[0], salida / "calentar.pdf")
+        grupo = convertidor._puestos[0].instancia.proceso.pid  # type: ignore[union-attr]
         tiempos = []
+        cpu = []
         for ronda in range(rondas):
+            antes = _cpu_grupo(grupo)
             inicio = time.perf_counter()
             for i, doc in enumerate(docs):
                 convertidor.convertir(doc, salida / f"propio_{ronda}_{i}.pdf")
             tiempos.append((time.perf_counter() - inicio) / len(docs) * 1000)
-    return {"ms_por_doc": tiempos}
+            cpu.append((_cpu_grupo(grupo) - antes) / len(docs) * 1000)
+    return {"ms_por_doc": tiempos, "cpu_ms_por_doc": cpu}
 
 
 def _documentos(carpeta: Path, n: int) -> list[Path]:
@@ -134,20 +157,29 @@ def main(argv: list[str] | None = None) -> int:
         docs = _documentos(carpeta, args.docs)
         uno_ms: list[float] = []
         propio_ms: list[float] = []
+        uno_cpu: list[float] = []
+        propio_cpu: list[float] = []
         for ronda in range(args.rondas):
             salida = carpeta / f"r{ronda}"
             salida.mkdir()
             orden = [PYTHON_SISTEMA, __file__, "--uno", json.dumps([str(d) for d in docs]), str(salida), "1", soffice]
             hecho = subprocess.run(orden, capture_output=True, text=True, check=True)
-            uno_ms += json.loads(hecho.stdout.strip().splitlines()[-1])["ms_por_doc"]
-            propio_ms += _propio(docs, salida, 1)["ms_por_doc"]
+            uno = json.loads(hecho.stdout.strip().splitlines()[-1])
+            propio = _propio(docs, salida, 1)
+            uno_ms += uno["ms_por_doc"]
+            uno_cpu += uno["cpu_ms_por_doc"]
+            propio_ms += propio["ms_por_doc"]
+            propio_cpu += propio["cpu_ms_por_doc"]
     carga.append(round(os.getloadavg()[0], 2))
     print(f"\nConversión caliente a PDF/A ({args.docs} fichas, {args.rondas} rondas intercaladas; carga {carga[0]} → "
           f"{carga[1]} en {os.cpu_count()} núcleos), ms por documento:")
-    for nombre, valores in (("UNO persistente (loadComponentFromURL + storeToURL)", uno_ms),
-                            ("ConvertidorPdf (tubería de instancia única)", propio_ms)):
+    for nombre, valores, cpu in (("UNO persistente (loadComponentFromURL + storeToURL)", uno_ms, uno_cpu),
+                                 ("ConvertidorPdf (tubería de instancia única)", propio_ms, propio_cpu)):
         print(f"  {nombre:<52} mediana {statistics.median(valores):5.1f}   rango "
-              f"{min(valores):.1f}-{max(valores):.1f}")
+              f"{min(valores):.1f}-{max(valores):.1f}   CPU de LibreOffice {statistics.median(cpu):5.1f} "
+              f"({min(cpu):.1f}-{max(cpu):.1f})")
+    razones = [a / b for a, b in zip(uno_ms, propio_ms)]
+    print(f"  UNO / tubería, cada ronda: {statistics.median(razones):.2f}x ({min(razones):.2f}-{max(razones):.2f})")
     return 0
 
 
