@@ -33,6 +33,7 @@ _ORIGEN: dict[str, str] = {
     "Hito": ".esquemas",
     "MatrizRiesgos": ".esquemas",
     "Riesgo": ".esquemas",
+    "ValidacionActor": ".esquemas",
     # documentos
     "generar_ficha": ".documentos.ficha",
     "renderizar_ficha": ".documentos.ficha",
@@ -89,7 +90,7 @@ _ORIGEN: dict[str, str] = {
 __all__ = [
     # esquemas
     "AcuerdoSimbolico", "Actor", "Anexo", "BuenaPractica", "Compromiso", "Control", "Encabezado", "Hito",
-    "MatrizRiesgos", "Riesgo",
+    "MatrizRiesgos", "Riesgo", "ValidacionActor",
     # documentos
     "generar_ficha", "renderizar_ficha", "version_publica", "ejemplo_ficha",
     "generar_acuerdo", "renderizar_acuerdo", "version_publica_acuerdo", "ejemplo_acuerdo",
@@ -174,6 +175,7 @@ if TYPE_CHECKING:  # para los analizadores de tipos y los editores (una prueba l
         Hito,
         MatrizRiesgos,
         Riesgo,
+        ValidacionActor,
     )
     from .esquemas.metodo_riesgo import METODO_DAFP, MetodoRiesgo, cargar_metodo
     from .esquemas.valoracion import Criterio, Valoracion, derivar_nivel

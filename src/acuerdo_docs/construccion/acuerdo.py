@@ -215,6 +215,11 @@ def _actores(doc: DocumentoDocx) -> None:
     _parrafo(compromisos, "{%p else %}")
     _parrafo(compromisos, SIN_COMPROMISOS)
     _parrafo(compromisos, "{%p endif %}")
+    # La respuesta que el actor dejó desde su enlace (validó o pidió un cambio), con su fecha y hora.
+    validado = tabla.rows[7].cells[1]
+    _parrafo(validado, "{%p if actor.validacion %}")
+    _parrafo(validado, "{{ actor.validacion }}")
+    _parrafo(validado, "{%p endif %}")
     _mantener_junta(tabla)
     doc.add_paragraph("{%p endfor %}", style="Valor")
 

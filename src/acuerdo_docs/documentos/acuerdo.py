@@ -117,6 +117,7 @@ def _vista_actor(numero: int, actor: Actor) -> dict[str, Any]:
         "marcas": [MARCA if p else "" for p in presentes],
         "fondos": [FONDO_MARCA if p else FONDO_VACIO for p in presentes],
         "validado": "Sí" if actor.validado else "Pendiente",
+        "validacion": actor.validacion.resumen() if actor.validacion else "",
     }
 
 
@@ -132,6 +133,13 @@ def _resumen_ruta(estados: list[str], avances: list[int], referencia: date) -> s
     promedio = numero_co(sum(avances) / len(avances), 0)
     total = f"{len(estados)} actividad" + ("" if len(estados) == 1 else "es")
     return f"Avance con corte al {fecha_larga(referencia)}: {total}, {conteo}. Avance promedio: {promedio} %."
+
+
+def resumen_hoja_de_ruta(acuerdo: AcuerdoSimbolico, referencia: date | None = None) -> str:
+    """La frase de la hoja de ruta del acuerdo en Word: actividades por estado y avance promedio."""
+    ref = acuerdo.fecha_referencia(referencia)
+    hitos = acuerdo.hoja_de_ruta
+    return _resumen_ruta([h.estado(ref) for h in hitos], [h.avance for h in hitos], ref)
 
 
 def _vista_riesgos(acuerdo: AcuerdoSimbolico, entidades: Mapping[str, str]) -> dict[str, Any] | None:

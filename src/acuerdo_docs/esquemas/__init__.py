@@ -15,6 +15,7 @@ _ORIGEN: dict[str, str] = {
     "Compromiso": ".acuerdo",
     "EncabezadoAcuerdo": ".acuerdo",
     "Hito": ".acuerdo",
+    "ValidacionActor": ".acuerdo",
     "Anexo": ".ficha",
     "BuenaPractica": ".ficha",
     "Encabezado": ".ficha",
@@ -27,6 +28,7 @@ _ORIGEN: dict[str, str] = {
 __all__ = [
     "ESQUEMAS", "AcuerdoSimbolico", "Actor", "Anexo", "BuenaPractica", "Compromiso", "Control",
     "Encabezado", "EncabezadoAcuerdo", "EncabezadoMatriz", "Hito", "MatrizRiesgos", "Riesgo",
+    "ValidacionActor",
 ]
 
 
@@ -57,7 +59,7 @@ def __dir__() -> list[str]:
 if TYPE_CHECKING:
     from pydantic import BaseModel
 
-    from .acuerdo import Actor, AcuerdoSimbolico, Compromiso, EncabezadoAcuerdo, Hito
+    from .acuerdo import Actor, AcuerdoSimbolico, Compromiso, EncabezadoAcuerdo, Hito, ValidacionActor
     from .ficha import Anexo, BuenaPractica, Encabezado
     from .riesgo import Control, EncabezadoMatriz, MatrizRiesgos, Riesgo
 

@@ -9,7 +9,7 @@ se deriva del avance y de las fechas frente a una fecha de referencia
 from __future__ import annotations
 
 import hashlib
-from datetime import date
+from datetime import date, datetime, timedelta, timezone
 from typing import Annotated, Any, Literal
 
 from pydantic import (
@@ -38,6 +38,7 @@ from .comun import (
     a_texto,
     campo,
     entrada_opciones,
+    fecha_larga,
     limpiar_texto,
     lista_de_lineas,
 )
@@ -212,6 +213,51 @@ class Compromiso(Modelo):
     evidencia: Texto = campo("Evidencia", "Nota corta de cómo se cumple o se cumplió (un acta, un enlace).",
                              default="")
 
+DecisionActor = Literal["valida", "pide_cambio"]
+DECISIONES_ACTOR: dict[str, str] = {"valida": "Validó su participación", "pide_cambio": "Pidió un cambio"}
+"""Lo que un actor responde desde su enlace de validación y cómo se dice."""
+
+HORA_COLOMBIA = timezone(timedelta(hours=-5), "COT")
+"""La hora de Colombia (UTC-5 todo el año, sin horario de verano): así se muestra el momento de una validación."""
+
+
+class ValidacionActor(Modelo):
+    """La respuesta que un actor dejó desde su enlace de validación (la registra la app web, no se escribe).
+
+    Es una validación simbólica con su fecha y hora, no una firma electrónica.
+
+    >>> from acuerdo_docs import ValidacionActor
+    >>> ValidacionActor(decision="valida", momento="2026-12-06T13:15:00Z").resumen()
+    'Validó su participación por su enlace el 6 de diciembre de 2026, 08:15 (hora de Colombia)'
+    """
+
+    decision: DecisionActor = campo(
+        "Respuesta del actor", "valida (validó su rol, responsabilidades y compromisos) o pide_cambio."
+    )
+    momento: datetime = campo(
+        "Fecha y hora de la respuesta", "Fecha y hora ISO 8601 con zona (por ejemplo 2026-12-06T08:15:00-05:00)."
+    )
+    comentario: Texto = campo("Comentario del actor", "Lo que pide cambiar o quiere anotar.", default="",
+                              max_length=2000)
+    medio: Literal["enlace"] = campo("Medio", "Por dónde respondió: su enlace personal de la app web.",
+                                     default="enlace")
+
+    @field_validator("momento")
+    @classmethod
+    def _con_zona(cls, valor: datetime) -> datetime:
+        # Sin zona no se sabe qué hora fue: se toma como hora de Colombia, la de quien la escribió a mano.
+        return valor if valor.tzinfo is not None else valor.replace(tzinfo=HORA_COLOMBIA)
+
+    def momento_legible(self) -> str:
+        """«6 de diciembre de 2026, 08:15 (hora de Colombia)»."""
+        local = self.momento.astimezone(HORA_COLOMBIA)
+        return f"{fecha_larga(local.date())}, {local:%H:%M} (hora de Colombia)"
+
+    def resumen(self) -> str:
+        """Una línea para el documento y las vistas: qué respondió, cuándo y por dónde."""
+        texto = f"{DECISIONES_ACTOR[self.decision]} por su enlace el {self.momento_legible()}"
+        return f"{texto}. Comentario: «{self.comentario}»" if self.comentario else texto
+
 
 class Actor(Modelo):
     """Una entidad, empresa, universidad u organización que participa en el desafío.
@@ -239,6 +285,11 @@ class Actor(Modelo):
     validado: SiNo = campo(
         "Validado en la reunión de inicio", "Verdadero cuando el actor confirmó su rol y sus compromisos.",
         default=False,
+    )
+    validacion: ValidacionActor | None = campo(
+        "Validación por enlace",
+        "La escribe la app web cuando el actor responde desde su enlace: validó o pidió un cambio, y cuándo.",
+        default=None, json_schema_extra={"registro": True},
     )
 
     @field_validator("responsabilidades", mode="before", json_schema_input_type=LISTA_DE_LINEAS)

@@ -51,7 +51,7 @@ def _con_opciones(columnas: list[Columna], opciones: dict[str, tuple[str, ...]])
 
 HOJAS: dict[str, list[Columna]] = {
     ACUERDOS: [ID_ACUERDO, *columnas_de(AcuerdoSimbolico, ocultas={"encabezado", "id"})],
-    ACTORES: [ID_ACUERDO, *columnas_de(Actor)],
+    ACTORES: [ID_ACUERDO, *columnas_de(Actor, ocultas={"validacion"})],  # la registra la app web
     COMPROMISOS: [ID_ACUERDO, ID_ACTOR, *columnas_de(Compromiso)],
     HITOS: [ID_ACUERDO, *columnas_de(Hito)],
     RIESGOS: [ID_ACUERDO, *_con_opciones(columnas_de(Riesgo), {

@@ -35,6 +35,7 @@ from .bd import Almacen, Borrador, url_sqlite
 from .cuentas import Cuentas
 from .cortes import RUTAS as rutas_cortes
 from .fallos import MANEJADORES as manejadores_fallos
+from .enlaces_actores import RUTAS as rutas_enlaces
 from .reunion import RUTAS as rutas_reunion
 from .seguridad import AUTOR_LOCAL, CABECERAS, HOSTS_LOCALES, LIMITE_FORMULARIO, Guardia, autor_de, iguales
 
@@ -510,7 +511,7 @@ def crear_app(datos: Path, bd: str | None = None, token: str | None = None,
         from .admin import RUTAS as rutas_admin
 
         rutas += [*acceso.RUTAS, *rutas_admin]
-    aplicacion = Starlette(routes=[*rutas, *rutas_reunion, *rutas_cortes],
+    aplicacion = Starlette(routes=[*rutas, *rutas_reunion, *rutas_cortes, *rutas_enlaces],
                            exception_handlers={HTTPException: sin_encontrar, **manejadores_fallos})
     registro = Cuentas(almacen.motor) if cuentas else None
     aplicacion.state.acuerdo = App(almacen, secrets.token_urlsafe(32), datos, registro)

@@ -36,7 +36,8 @@ class Campo:
     nombre: str
     titulo: str
     ayuda: str
-    tipo: str  # texto, texto_largo, fecha, archivo, entero, booleano, opcion, actor, lista (de textos), grupo, objeto
+    tipo: str  # texto, texto_largo, fecha, archivo, entero, booleano, opcion, actor, lista (de textos), grupo, objeto,
+    # registro (lo escribe la app, no quien llena: viaja oculto en el formulario y se muestra como texto)
     obligatorio: bool
     opciones: tuple[tuple[str, str], ...] = ()
     sugerencias: tuple[str, ...] = ()
@@ -129,7 +130,10 @@ def campos_de(modelo: type[BaseModel]) -> tuple[Campo, ...]:
             "obligatorio": info.is_required(),
         }
         ejemplos = tuple(str(e) for e in (info.examples or ()))
-        if get_origin(base) is list:
+        extra = info.json_schema_extra if isinstance(info.json_schema_extra, dict) else {}
+        if extra.get("registro"):  # lo registra la app (p. ej. la validación por enlace): se conserva, no se escribe
+            salida.append(Campo(**comun, tipo="registro", modelo=base if isinstance(base, type) else None))
+        elif get_origin(base) is list:
             item, _ = _desenvolver(get_args(base)[0])
             lista: dict[str, Any] = next(
                 (r for r in [esquema, *esquema.get("anyOf", [])] if r.get("type") == "array"), {})

@@ -7,6 +7,7 @@ es ``c-actores-1-entidad``. Los errores de la biblioteca usan rutas desde 1 (``a
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterable
 from datetime import date
@@ -88,11 +89,38 @@ def a_datos(campos: Iterable[Campo], crudos: dict[str, Any]) -> dict[str, Any]:
             salida[campo.nombre] = [str(v) for v in valor] if isinstance(valor, list) else []
         elif campo.tipo == "booleano":
             salida[campo.nombre] = valor in ("si", "on", "true", True)
+        elif campo.tipo == "registro":
+            registro = _registro(valor)
+            if registro is not None:
+                salida[campo.nombre] = registro
         elif isinstance(valor, str) and not valor.strip():
             continue  # vacío: el modelo pone su valor por omisión o dice que falta («Escriba…», «Elija…»)
         else:
             salida[campo.nombre] = valor
     return salida
+
+
+def _registro(valor: Any) -> dict[str, Any] | None:
+    """Un campo «registro» vuelve del formulario como el JSON que se puso en su campo oculto."""
+    if not isinstance(valor, str) or not valor.strip():
+        return None
+    try:
+        datos = json.loads(valor)
+    except ValueError:
+        return None
+    return datos if isinstance(datos, dict) else None
+
+
+def texto_registro(campo: Campo, valor: Any) -> str:
+    """Cómo se lee un registro de la app (su modelo lo dice con ``resumen()``); vacío si no es válido."""
+    if not isinstance(valor, dict) or campo.modelo is None:
+        return ""
+    try:
+        modelo = campo.modelo.model_validate(valor)
+    except ValueError:
+        return ""
+    resumen = getattr(modelo, "resumen", None)
+    return str(resumen()) if callable(resumen) else ""
 
 
 def para_mostrar(campo: Campo, valor: Any) -> str:

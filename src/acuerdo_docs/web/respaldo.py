@@ -20,6 +20,7 @@ from ..esquemas.entrada_json import cargar_json
 from ..esquemas.versiones import VERSION_DATOS, migrar_datos
 from .bd import AUTOR_MIGRACION, EQUIPO_GENERAL, ORIGENES, Almacen, Borrador, Equipo, Revision, revisiones
 from .cuentas import Miembro, Usuario
+from .enlaces_actores import EnlaceActor
 
 FORMATO = "acuerdo-docs-respaldo"
 VERSION_FORMATO = 2
@@ -162,6 +163,7 @@ def restaurar(almacen: Almacen, respaldo: Respaldo, reemplazar: bool = False) ->
                 f"la base ya tiene {existentes} borrador(es); no se restaura encima. Para borrarlos y "
                 "cargar el respaldo, repita la orden con --reemplazar (antes, haga un respaldo de la base actual)")
         sesion.execute(delete(cast(Table, Revision.__table__)))  # SQLite no borra en cascada sin su PRAGMA
+        sesion.execute(delete(cast(Table, EnlaceActor.__table__)))  # los enlaces de los actores no se respaldan: mueren con la base
         sesion.execute(delete(tabla))
         equipos: dict[str, int] = {n: i for n, i in sesion.execute(select(Equipo.nombre, Equipo.id))}
         nombres = {*respaldo.equipos, *(b.equipo for b in respaldo.borradores),

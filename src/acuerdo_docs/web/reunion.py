@@ -25,6 +25,21 @@ def _actores(datos: dict[str, Any]) -> list[dict[str, Any]]:
     return [a for a in (datos.get("actores") or []) if isinstance(a, dict)]
 
 
+def respuesta(actor: dict[str, Any]) -> str:
+    """Lo que el actor respondió desde su enlace (``Actor.validacion``), dicho por el modelo; vacío si nada."""
+    from pydantic import ValidationError
+
+    from ..esquemas.acuerdo import ValidacionActor
+
+    valor = actor.get("validacion")
+    if not isinstance(valor, dict):
+        return ""
+    try:
+        return ValidacionActor.model_validate(valor).resumen()
+    except ValidationError:
+        return ""
+
+
 def contador(datos: dict[str, Any]) -> str:
     actores = _actores(datos)
     validados = sum(1 for a in actores if a.get("validado") is True)
@@ -41,7 +56,7 @@ def _acuerdo(request: Request) -> tuple[Any, Any]:
 
 def _contexto(borrador: Any, valido: bool = False) -> dict[str, Any]:
     return {"titulo": "Reunión de inicio", "borrador": borrador, "actores": _actores(borrador.datos),
-            "contador": contador(borrador.datos), "intervalo": INTERVALO, "valido": valido}
+            "respuesta": respuesta, "contador": contador(borrador.datos), "intervalo": INTERVALO, "valido": valido}
 
 
 async def reunion(request: Request) -> Response:
@@ -56,6 +71,9 @@ async def reunion(request: Request) -> Response:
             if not (indice.isdigit() and int(indice) < len(actores)):
                 break
             actores[int(indice)]["validado"] = validado
+            validacion = actores[int(indice)].get("validacion")
+            if not validado and isinstance(validacion, dict) and validacion.get("decision") == "valida":
+                del actores[int(indice)]["validacion"]  # quitar la validación quita también la que dio por su enlace
             datos["actores"] = actores
             nombre = str(actores[int(indice)].get("entidad") or actores[int(indice)].get("id") or "")
             try:

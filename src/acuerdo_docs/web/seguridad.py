@@ -19,6 +19,9 @@ LIMITE_SUBIDA = 25 * 1024 * 1024
 LIMITE_FORMULARIO = 2 * 1024 * 1024
 """Bytes de cualquier otro cuerpo (formularios)."""
 HOSTS_LOCALES = ("127.0.0.1", "localhost", "::1")
+RUTAS_SIN_TOKEN = ("/static/", "/actor/")
+"""Lo que se sirve sin el token de la app: los archivos estáticos y las páginas de los actores, cuya
+credencial es su propio enlace firmado (``web/enlaces_actores.py``; solo abren lo de ese actor)."""
 
 Asgi = Callable[
     [MutableMapping[str, Any], Callable[[], Awaitable[MutableMapping[str, Any]]],
@@ -86,7 +89,7 @@ class Guardia:
             destino = scope["path"] + (f"?{resto}" if resto else "")
             await _redirigir_con_cookie(send, destino, self.token, scope.get("scheme") == "https")
             return
-        elif not scope["path"].startswith("/static/") and not iguales(_cookie(cabeceras), self.token):
+        elif not scope["path"].startswith(RUTAS_SIN_TOKEN) and not iguales(_cookie(cabeceras), self.token):
             await _responder(send, 403, "Falta el token", _SIN_TOKEN)
             return
         if scope["method"] in ("POST", "PUT", "PATCH", "DELETE"):

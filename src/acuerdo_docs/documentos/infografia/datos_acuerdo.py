@@ -73,6 +73,9 @@ def _vista_actores(acuerdo: AcuerdoSimbolico) -> list[dict[str, Any]]:
                     "rol": linea(a.rol),
                     "aportes": [any(c.tipo == tipo for c in a.compromisos) for tipo in TIPOS_COMPROMISO],
                     "validado": a.validado,
+                    # Pidió un cambio desde su enlace y aún no valida: su marca lo distingue de un pendiente.
+                    "pide_cambio": (not a.validado and a.validacion is not None
+                                    and a.validacion.decision == "pide_cambio"),
                 }
                 for a in actores
             ],
@@ -215,6 +218,14 @@ def _validacion(acuerdo: AcuerdoSimbolico) -> str:
     return f"{_plural(validados, 'validado', 'validados')} · {_plural(pendientes, 'pendiente', 'pendientes')}"
 
 
+def _por_enlace(acuerdo: AcuerdoSimbolico) -> dict[str, int]:
+    """Cuántos actores validaron desde su enlace y cuántos pidieron un cambio (la leyenda de los actores)."""
+    validaron = sum(1 for a in acuerdo.actores if a.validado and a.validacion and a.validacion.decision == "valida")
+    piden = sum(1 for a in acuerdo.actores
+                if not a.validado and a.validacion and a.validacion.decision == "pide_cambio")
+    return {"validaron": validaron, "piden_cambio": piden}
+
+
 def _cifras(acuerdo: AcuerdoSimbolico, ruta: dict[str, Any]) -> list[dict[str, str]]:
     n_actores = len(acuerdo.actores)
     compromisos = sum(len(a.compromisos) for a in acuerdo.actores)
@@ -271,6 +282,7 @@ def datos_acuerdo(
         "sectores": sectores,
         "actores_restantes": len(acuerdo.actores) - sum(len(s["actores"]) for s in sectores),
         "validacion": _validacion(acuerdo),
+        "por_enlace": _por_enlace(acuerdo),
         "ruta": ruta,
         "riesgos": _vista_riesgos(acuerdo),
     }
