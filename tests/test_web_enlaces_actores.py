@@ -139,6 +139,10 @@ def test_validar_queda_en_el_acuerdo_la_reunion_el_word_y_la_infografia(tmp_path
     assert registrado["validacion"] == {"decision": "valida", "momento": "2026-12-06T08:15:42-05:00",
                                         "comentario": "De acuerdo <b>con todo</b>", "medio": "enlace"}
     assert _estado_en_lista(c, direccion) == ["usado"]
+    # El historial tiene la revisión del actor (su entidad, nunca el nombre de su representante).
+    historial = c.get(f"{direccion}/historial").text
+    assert f"actor: {PENDIENTE.entidad}" in historial and "Respuesta por su enlace de validación" in historial
+    assert PENDIENTE.representante not in historial
     # Un segundo envío con el mismo enlace no cambia nada.
     assert actor.post(ruta, data={"decision": "pide_cambio", "comentario": "otra"}).status_code == 409
     assert _actor(c, direccion, PENDIENTE.id)["validacion"]["decision"] == "valida"

@@ -91,7 +91,7 @@ AUTOR_MIGRACION = "(migración de la base)"
 """El autor de las revisiones que escribe una migración (no una persona)."""
 
 ORIGENES = ("creacion", "formulario", "autoguardado", "importacion", "copia", "restauracion", "reunion",
-            "seguimiento", "migracion")
+            "seguimiento", "migracion", "enlace")
 """De dónde viene una revisión (el historial lo dice en palabras)."""
 
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import json
 import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -41,6 +42,7 @@ from ..esquemas.acuerdo import (
 from ..esquemas.comun import etiqueta, fecha_larga
 from .acceso import publica
 from .bd import Almacen, Base
+from .revisiones import INTENTOS, Choque
 from .seguridad import autor_de
 
 DIAS_POR_OMISION = 14
@@ -254,20 +256,32 @@ def _indice_actor(datos: dict[str, Any], actor_id: str) -> int | None:
 
 
 def registrar_respuesta(app: Any, borrador_id: int, actor_id: str, decision: str, comentario: str) -> None:
-    """Escribe la respuesta en el actor del acuerdo (``validacion``; ``validado`` si validó)."""
-    borrador = app.por_id(borrador_id)
-    datos = dict(borrador.datos)
-    actores = [dict(a) if isinstance(a, dict) else a for a in (datos.get("actores") or [])]
-    indice = _indice_actor({"actores": actores}, actor_id)
-    if indice is None:
-        raise HTTPException(410, "Su actor ya no está en este acuerdo: pida un enlace nuevo al equipo facilitador.")
+    """Escribe la respuesta en el actor del acuerdo (``validacion``; ``validado`` si validó).
+
+    Es una revisión del historial de autor «actor: ENTIDAD» (nunca el nombre de una persona), aplicada
+    sobre lo último guardado: si otro guardó los actores a la vez, se vuelve a leer y a aplicar.
+    """
     respuesta = ValidacionActor(decision=decision, momento=ahora().astimezone(HORA_COLOMBIA).replace(microsecond=0),
                                 comentario=comentario)
-    actores[indice]["validacion"] = respuesta.model_dump(mode="json")
-    if decision == "valida":
-        actores[indice]["validado"] = True
-    datos["actores"] = actores
-    app.guardar(borrador_id, borrador.tipo, datos)
+    for _intento in range(INTENTOS):
+        borrador = app.por_id(borrador_id)
+        datos = json.loads(json.dumps(borrador.datos))
+        indice = _indice_actor(datos, actor_id)
+        if indice is None:
+            raise HTTPException(410, "Su actor ya no está en este acuerdo: pida un enlace nuevo al equipo facilitador.")
+        actor = datos["actores"][indice]
+        actor["validacion"] = respuesta.model_dump(mode="json")
+        if decision == "valida":
+            actor["validado"] = True
+        entidad = str(actor.get("entidad") or actor_id)
+        try:
+            app.guardar(borrador_id, borrador.tipo, datos, base=borrador.version, campos=("actores",),
+                        autor=f"actor: {entidad}"[:120], origen="enlace",
+                        detalle=f"{entidad}: {DECISIONES_ACTOR[decision].lower()}")
+            return
+        except Choque:
+            continue
+    raise HTTPException(503, "Muchas personas guardan este acuerdo a la vez: espere un momento y vuelva a enviar.")
 
 
 # ------------------------------------------------------------------ rutas

@@ -331,6 +331,7 @@ ORIGENES = {
     "reunion": "Reunión de inicio: {detalle}",
     "seguimiento": "Registró el corte del {detalle}",
     "migracion": "Migración de la base: {detalle}",
+    "enlace": "Respuesta por su enlace de validación: {detalle}",
 }
 """Cómo dice el historial de dónde viene una revisión (``detalle``: la sección, la revisión, la fecha…)."""
 
