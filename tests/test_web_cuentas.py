@@ -21,7 +21,7 @@ exigir_extra_web()
 import acuerdo_docs as ad  # noqa: E402
 from acuerdo_docs.web.acceso import COOKIE_CUENTA, INTENTOS_DIRECCION, INTENTOS_USUARIO, Limitador  # noqa: E402
 
-PUBLICAS = {"/entrar"}
+PUBLICAS = {"/entrar", "/actor/{token}"}  # /actor/…: el enlace firmado es la credencial del actor
 """Las únicas rutas que se sirven sin sesión (además de /static). Una nueva debe añadirse aquí a conciencia."""
 SECRETO_A, SECRETO_B = "Desafío del equipo A", "Desafío secreto del equipo B"
 

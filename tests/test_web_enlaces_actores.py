@@ -314,3 +314,37 @@ def test_migrar_desde_0002_agrega_los_enlaces_sin_tocar_los_borradores(tmp_path,
     enlace = enlaces_actores.crear(almacen, id_borrador, "sdm", 3)
     assert enlaces_actores.buscar(almacen, enlaces_actores.token(almacen, enlace)).id == enlace.id
     almacen.motor.dispose()
+
+
+def test_con_cuentas_el_actor_entra_sin_sesion_y_un_lector_no_crea_enlaces(tmp_path, url_bd):
+    from apoyo_web import CLAVE, cliente_cuentas, csrf_de, cuentas_de, entrar
+
+    c = cliente_cuentas(tmp_path, url_bd)
+    cuentas = cuentas_de(c)
+    cuentas.crear_equipo("Equipo A")
+    cuentas.crear_usuario("ana", "editor", CLAVE, ("Equipo A",))
+    cuentas.crear_usuario("beto", "lector", CLAVE, ("Equipo A",))
+    assert entrar(c, "ana").status_code == 303
+    r = c.post("/importar/json", data={"_csrf": csrf_de(c.get("/").text)}, follow_redirects=False,
+               files={"archivo": ("a.json", json.dumps(MODELO.model_dump(mode="json", exclude_none=True)),
+                                  "application/json")})
+    direccion = r.headers["location"].split("?")[0]
+    r = c.post(f"{direccion}/enlaces", data={"_csrf": csrf_de(c.get(direccion).text), "actor": PENDIENTE.id,
+                                             "dias": "5"}, follow_redirects=False)
+    assert r.status_code == 303
+    lista = c.get(f"{direccion}/enlaces").text
+    ruta = re.search(r'value="http://[^/"]+(/actor/[^"]+)"', lista).group(1)
+    # El lector del mismo equipo ve la lista pero no crea ni revoca.
+    beto = cliente_cuentas(tmp_path, url_bd)
+    assert entrar(beto, "beto").status_code == 303
+    token = csrf_de(beto.get("/").text)
+    assert beto.post(f"{direccion}/enlaces", data={"_csrf": token, "actor": "sdm", "dias": "5"}).status_code == 403
+    revocar = re.search(r'action="(/borradores/\d+/enlaces/\d+/revocar)"', lista).group(1)
+    assert beto.post(revocar, data={"_csrf": token}).status_code == 403
+    # El actor, sin sesión: su página y su respuesta, con autor «actor: …» en el historial.
+    anonimo = cliente_cuentas(tmp_path, url_bd)
+    assert anonimo.get(direccion, follow_redirects=False).status_code == 303  # lo demás pide entrar
+    assert anonimo.get(ruta).status_code == 200
+    assert anonimo.post(ruta, data={"decision": "valida"}, follow_redirects=False).status_code == 303
+    assert f"actor: {PENDIENTE.entidad}" in c.get(f"{direccion}/historial").text
+    assert "Usado" in c.get(f"{direccion}/enlaces").text
