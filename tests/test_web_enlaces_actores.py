@@ -293,21 +293,25 @@ def test_la_guardia_solo_abre_actor_sin_token(tmp_path):
     assert otro.get("/actorx").status_code == 403 and otro.get("/").status_code == 403
 
 
-def test_migrar_desde_0002_agrega_los_enlaces_sin_tocar_los_borradores(tmp_path, url_bd):
+def test_migrar_desde_la_anterior_agrega_los_enlaces_sin_tocar_los_borradores(tmp_path, url_bd):
     from alembic import command
+    from alembic.script import ScriptDirectory
     from sqlalchemy import inspect
 
     from acuerdo_docs.web import bd
 
+    config = bd._config()
+    migracion = next(r for r in ScriptDirectory.from_config(config).walk_revisions()
+                     if r.path.endswith("_enlaces_actor.py"))
+    anterior = str(migracion.down_revision)
     url = url_bd or bd.url_sqlite(tmp_path)
     almacen = bd.Almacen(url, migrar_al_iniciar=False)
-    config = bd._config()
-    with almacen.motor.begin() as conexion:  # la base como la dejaba la migración anterior (0002)
+    with almacen.motor.begin() as conexion:  # la base como la dejaba la migración anterior
         config.attributes["connection"] = conexion
-        command.upgrade(config, "0002")
+        command.upgrade(config, anterior)
     assert "enlaces_actor" not in inspect(almacen.motor).get_table_names()
     id_borrador = almacen.crear("acuerdo", MODELO.model_dump(mode="json", exclude_none=True), "A", 0)
-    assert bd.migrar(almacen.motor) == ("0002", bd.cabeza()) and bd.cabeza() == "0003"
+    assert bd.migrar(almacen.motor) == (anterior, bd.cabeza())
     tablas = set(inspect(almacen.motor).get_table_names())
     assert {"borradores", "enlaces_actor", "secretos"} <= tablas
     assert almacen.obtener(id_borrador).datos == MODELO.model_dump(mode="json", exclude_none=True)
