@@ -80,3 +80,22 @@ def entrar(cliente: Any, nombre: str, clave: str = CLAVE) -> Any:
     token = csrf_de(cliente.get("/entrar").text)
     return cliente.post("/entrar", data={"_csrf": token, "usuario": nombre, "contrasena": clave},
                         follow_redirects=False)
+
+
+CHROMIUM = os.environ.get("ACUERDO_DOCS_CHROMIUM", "/usr/lib/chromium/chromium")
+"""El Chromium de Debian (apt), nunca el de «playwright install»."""
+
+
+def exigir_navegador() -> None:
+    """Playwright, axe y Chromium; en CI su ausencia es un fallo (nunca se omite en silencio)."""
+    try:
+        import axe_playwright_python  # noqa: F401
+        import playwright  # noqa: F401
+    except ImportError:
+        if os.environ.get("CI"):
+            pytest.fail("faltan playwright o axe-playwright-python y CI está definido: .ci/run los instala")
+        pytest.skip("faltan playwright o axe-playwright-python (fuera de CI)")
+    if not os.access(CHROMIUM, os.X_OK):
+        if os.environ.get("CI"):
+            pytest.fail(f"no está {CHROMIUM} y CI está definido: .ci/run instala chromium con apt")
+        pytest.skip("Chromium de Debian no está instalado (fuera de CI)")

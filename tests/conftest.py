@@ -137,3 +137,18 @@ def url_bd(request: pytest.FixtureRequest) -> str | None:
 @pytest.fixture(params=BASES, scope="module")
 def url_bd_modulo(request: pytest.FixtureRequest) -> str | None:
     return _url_bd(request)
+
+
+@pytest.fixture(scope="session")
+def navegador() -> Iterable[object]:
+    """Un solo Chromium (Playwright síncrono) para toda la sesión y todos los módulos: dos a la vez no pueden
+    convivir («Sync API inside the asyncio loop»), así que ningún módulo abre el suyo."""
+    from apoyo_web import CHROMIUM, exigir_navegador
+
+    exigir_navegador()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM)
+        yield browser
+        browser.close()

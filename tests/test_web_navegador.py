@@ -30,38 +30,12 @@ import acuerdo_docs as ad  # noqa: E402
 from acuerdo_docs.web import formulario  # noqa: E402
 from acuerdo_docs.web.app import crear_app  # noqa: E402
 
-CHROMIUM = os.environ.get("ACUERDO_DOCS_CHROMIUM", "/usr/lib/chromium/chromium")
 SIN_JS: set[int] = set()
 """Las páginas abiertas con el JavaScript apagado (axe no corre en ellas)."""
 DOCS_CAPTURAS = Path(__file__).resolve().parents[1] / "docs" / "img" / "web"
 # Las capturas de docs/web.md se rehacen con ACUERDO_DOCS_CAPTURAS=1; si no, van a una carpeta temporal
 # (una corrida de pruebas no debe cambiar archivos del repositorio).
 CAPTURAS = DOCS_CAPTURAS if os.environ.get("ACUERDO_DOCS_CAPTURAS") else Path(tempfile.gettempdir()) / "capturas_web"
-
-
-def _exigir_navegador() -> None:
-    try:
-        import axe_playwright_python  # noqa: F401
-        import playwright  # noqa: F401
-    except ImportError:
-        if os.environ.get("CI"):
-            pytest.fail("faltan playwright o axe-playwright-python y CI está definido: .ci/run los instala")
-        pytest.skip("faltan playwright o axe-playwright-python (fuera de CI)")
-    if not os.access(CHROMIUM, os.X_OK):
-        if os.environ.get("CI"):
-            pytest.fail(f"no está {CHROMIUM} y CI está definido: .ci/run instala chromium con apt")
-        pytest.skip("Chromium de Debian no está instalado (fuera de CI)")
-
-
-@pytest.fixture(scope="session")
-def navegador() -> Iterator[Any]:
-    _exigir_navegador()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM)
-        yield browser
-        browser.close()
 
 
 @contextmanager

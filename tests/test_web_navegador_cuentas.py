@@ -18,7 +18,7 @@ exigir_extra_web()
 
 import acuerdo_docs as ad  # noqa: E402
 from acuerdo_docs.web.app import crear_app  # noqa: E402
-from test_web_navegador import Revisor, _servir, navegador  # noqa: E402,F401
+from test_web_navegador import Revisor, _servir  # noqa: E402
 
 EQUIPO_A, EQUIPO_B = "Acuerdo del laboratorio iBO", "Acuerdo reservado de otra oficina"
 
