@@ -80,6 +80,8 @@ def filas_paralelo(r: dict[str, Any]) -> list[str]:
         filas.append(_fila(f"`generar_ficha` 2 procesos / 1, {titulo} ({api['fichas']} fichas)",
                            f"{a['razon']['mediana']:.2f}x", f"{a['razon']['min']}–{a['razon']['max']}", carga_a,
                            ">= 1,8x", a["razon"]["mediana"] >= 1.8))
+    filas.append(_fila("  (en `tanda_durable()`, por CPU: 2 núcleos libres)", f"{api['tanda']['razon_por_cpu']:.2f}x",
+                       "", carga_a, "", None))
     return filas
 
 

@@ -145,9 +145,10 @@ class EntradaAcuerdos:
             )
         self.hojas = {h: HojaLeida(libro, libro.buscar_hoja(h) or h, cols) for h, cols in HOJAS.items()}
 
-    def conteo(self, *, exacto: bool = True, hasta: int | None = None) -> dict[str, int | None]:
+    def conteo(self, *, exacto: bool = True, hasta: int | None = None,
+               guardar: bool = True) -> dict[str, int | None]:
         """Filas de datos por hoja (la primera, ``acuerdos``, da el número de documentos)."""
-        return {n: h.contar(hasta) if exacto else h.estimar() for n, h in self.hojas.items()}
+        return {n: h.contar(hasta, guardar=guardar) if exacto else h.estimar() for n, h in self.hojas.items()}
 
     # -------------------------------------------------------------- hijas
 

@@ -41,9 +41,10 @@ class EntradaFichas:
             nombre = encontrada
         self.hoja = HojaLeida(libro, nombre, COLUMNAS)
 
-    def conteo(self, *, exacto: bool = True, hasta: int | None = None) -> dict[str, int | None]:
+    def conteo(self, *, exacto: bool = True, hasta: int | None = None,
+               guardar: bool = True) -> dict[str, int | None]:
         """Filas de datos por hoja: exactas (recorre la hoja, hasta pasar de ``hasta``) o estimadas."""
-        return {HOJA: self.hoja.contar(hasta) if exacto else self.hoja.estimar()}
+        return {HOJA: self.hoja.contar(hasta, guardar=guardar) if exacto else self.hoja.estimar()}
 
     def unidades(self) -> Iterator[Unidad]:
         for fila in self.hoja.filas():

@@ -598,13 +598,14 @@ class HojaLeida:
         declaradas = self.libro.filas_declaradas(self.nombre)
         return None if declaradas is None else max(declaradas - 1, 0)
 
-    def contar(self, hasta: int | None = None) -> int:
+    def contar(self, hasta: int | None = None, *, guardar: bool = True) -> int:
         """Filas con datos reales (recorre la hoja; se usa para el límite antes de escribir nada).
 
         Con ``hasta``, deja de contar al pasar de ese número (basta para saber que excede el límite).
+        Con ``guardar``, las filas quedan en memoria para la lectura que sigue (ver :meth:`LibroEntrada.filas`).
         """
         cuenta = 0
-        for numero, valores in self.libro.filas(self.nombre, guardar=True):
+        for numero, valores in self.libro.filas(self.nombre, guardar=guardar):
             if numero > 1 and not all(_vacio(v) for v in valores):
                 cuenta += 1
                 if hasta is not None and cuenta > hasta:

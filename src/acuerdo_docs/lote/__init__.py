@@ -53,14 +53,14 @@ from .remoto import copia_local, destino_remoto, publicar_final
 from .trabajo import EnLinea, Mixto, grupo_procesos, renderizar_unidad, sin_interrupciones
 
 
-def _contar(lector: Entrada, limite_filas: int) -> dict[str, int | None]:
+def _contar(lector: Entrada, limite_filas: int, guardar: bool = True) -> dict[str, int | None]:
     """Filas reales por hoja, antes de escribir nada.
 
     La dimensión que declara el .xlsx no sirve: un libro puede declarar menos filas de las
     que tiene y pasaría el límite para fallar a mitad del lote. Se recorren las hojas (una
     fila con formato pero vacía no cuenta) y se deja de contar al pasar del límite.
     """
-    return lector.conteo(exacto=True, hasta=limite_filas)
+    return lector.conteo(exacto=True, hasta=limite_filas, guardar=guardar)
 
 
 def generar_lote(
@@ -170,10 +170,10 @@ def _generar(entrada: Path, carpeta: Path, remoto: DestinoRemoto | None, o: _Opc
             extensiones = EXTENSIONES[lector.tipo] + ((SUFIJO_INFOGRAFIA,) if infografia else ())
             leidas_antes = libro.filas_leidas
 
-            def abrir_destino(contadas: int | None) -> int:
+            def abrir_destino(contadas: int | None, leyendo: bool = False) -> int:
                 """El lote cabe en los límites: se prepara el destino (lo primero que se escribe)."""
                 nonlocal escrito
-                total = _revisar_antes_de_escribir(lector, entrada, carpeta, limite_filas, contadas)
+                total = _revisar_antes_de_escribir(lector, entrada, carpeta, limite_filas, contadas, leyendo)
                 if remoto is not None:
                     remoto.preparar()  # si rechaza el prefijo, lo que había no se toca
                     escrito = True
@@ -201,7 +201,7 @@ def _generar(entrada: Path, carpeta: Path, remoto: DestinoRemoto | None, o: _Opc
 
                 def liberar(al_final: bool) -> None:
                     contadas = libro.filas_leidas - leidas_antes if al_final else None
-                    total = abrir_destino(contadas)
+                    total = abrir_destino(contadas, leyendo=True)
                     if not al_final:
                         canal.total = total
                     canal.liberar()
@@ -231,14 +231,16 @@ def _revisar_antes_de_leer(
 
 
 def _revisar_antes_de_escribir(lector: Entrada, entrada: Path, carpeta: Path, limite_filas: int,
-                               contadas: int | None) -> int:
+                               contadas: int | None, leyendo: bool = False) -> int:
     """Lo que puede hacer fallar el lote entero, antes de escribir nada; devuelve las unidades.
 
     ``contadas``: las filas ya leídas de un recorrido completo (el lote las retuvo sin escribir);
     ``None``: el lote no cupo en lo que se retiene y se cuentan aparte (una pasada más por el libro).
     """
     if contadas is None:
-        conteo = _contar(lector, limite_filas)
+        # Antes de leer (destino remoto) las filas contadas se guardan para la lectura; a mitad de la
+        # lectura (lo retenido se llenó), no: la lectura sigue por su cuenta.
+        conteo = _contar(lector, limite_filas, guardar=not leyendo)
         filas = sum(v or 0 for v in conteo.values())
         unidades = next(iter(conteo.values())) or 0
     else:
