@@ -494,6 +494,11 @@ def test_el_actor_valida_con_su_enlace_y_la_reunion_lo_cuenta(navegador: Any, se
     assert "/actor/" in enlace and "token" not in enlace
     revisor.revisar(page, "enlaces", captura=True)
 
+    # La vista de la reunión queda abierta (proyector) mientras el actor responde.
+    page.goto(f"{direccion}/reunion")
+    total, antes = len(modelo.actores), sum(a.validado for a in modelo.actores)
+    assert page.locator("#contador").inner_text() == f"{antes} de {total} actores validaron"
+
     # El actor, en otro contexto (sin la cookie de la app), abre su enlace.
     contexto = navegador.new_context(locale="es-CO", viewport={"width": 1100, "height": 900})
     actor = contexto.new_page()
@@ -511,10 +516,10 @@ def test_el_actor_valida_con_su_enlace_y_la_reunion_lo_cuenta(navegador: Any, se
     assert actor.get_by_role("button", name="Valido mi participación").count() == 0
     revisor.revisar(actor, "actor", captura=True)
 
-    # La reunión de inicio del facilitador lo cuenta.
-    page.goto(f"{direccion}/reunion")
-    total, antes = len(modelo.actores), sum(a.validado for a in modelo.actores)
-    assert page.locator("#contador").inner_text() == f"{antes + 1} de {total} actores validaron"
+    # La reunión de inicio abierta lo cuenta sola (pregunta cada segundo), sin recargar.
+    page.wait_for_function(
+        f"document.getElementById('contador').textContent.trim() == '{antes + 1} de {total} actores validaron'",
+        timeout=5000)
     assert "Validó su participación por su enlace" in page.locator(f"#actor-{modelo.actores.index(pendiente)}").inner_text()
     # Y la lista de enlaces lo dice «Usado».
     page.goto(f"{direccion}/enlaces")
