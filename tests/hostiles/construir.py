@@ -99,6 +99,9 @@ def acuerdo_texto_hostil() -> dict[str, Any]:
     actor["rol"] = hostil("rol")
     actor["responsabilidades"] = [hostil("responsabilidad"), "-menos", "@arroba"]
     actor["compromisos"] = [{"tipo": "recursos", "descripcion": hostil("compromiso")}]
+    # La respuesta del actor por su enlace de validación: su comentario también llega al Word.
+    actor["validacion"] = {"decision": "valida", "momento": "2026-12-06T08:15:00-05:00",
+                           "comentario": hostil("comentario del actor")}
     hito = datos["hoja_de_ruta"][0]
     hito["actividad"] = "=" + hostil("actividad")
     hito["fase"] = "\t" + hostil("fase")
