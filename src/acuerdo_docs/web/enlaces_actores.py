@@ -268,7 +268,8 @@ def registrar_respuesta(app: Any, borrador_id: int, actor_id: str, decision: str
         datos = json.loads(json.dumps(borrador.datos))
         indice = _indice_actor(datos, actor_id)
         if indice is None:
-            raise HTTPException(410, "Su actor ya no está en este acuerdo: pida un enlace nuevo al equipo facilitador.")
+            raise HTTPException(410, "Su actor ya no está en este acuerdo: pida un enlace nuevo al equipo "
+                                     "facilitador.")
         actor = datos["actores"][indice]
         actor["validacion"] = respuesta.model_dump(mode="json")
         if decision == "valida":
@@ -306,7 +307,8 @@ def _filas(app: Any, request: Request, borrador: Any) -> list[dict[str, Any]]:
     filas = []
     for enlace in listar(app.almacen, borrador.id):
         clave_estado = estado(enlace, momento)
-        direccion = "" if muerto(enlace, momento) else str(request.base_url).rstrip("/") + PREFIJO + token(app.almacen, enlace)
+        base = str(request.base_url).rstrip("/")
+        direccion = "" if muerto(enlace, momento) else base + PREFIJO + token(app.almacen, enlace)
         filas.append({"id": enlace.id, "actor": nombres.get(enlace.actor_id, enlace.actor_id), "estado": clave_estado,
                       "estado_texto": ESTADOS[clave_estado], "creado": hora_legible(enlace.creado),
                       "vence": hora_legible(enlace.vence), "usado": hora_legible(enlace.usado),
@@ -332,14 +334,17 @@ async def enlaces(request: Request) -> Response:
             errores.append({"id": "c-dias", "mensaje": f"Días de vigencia: escriba un número de 1 a {DIAS_MAXIMOS}"})
         else:
             actor = modelo.actor(actor_id)
-            enlace = crear(app.almacen, borrador.id, actor.id if actor else actor_id, int(dias_texto), autor_de(request))
-            return RedirectResponse(f"/borradores/{borrador.id}/enlaces?aviso=creado#enlace-{enlace.id}", status_code=303)
+            enlace = crear(app.almacen, borrador.id, actor.id if actor else actor_id, int(dias_texto),
+                           autor_de(request))
+            return RedirectResponse(f"/borradores/{borrador.id}/enlaces?aviso=creado#enlace-{enlace.id}",
+                                    status_code=303)
     actores = [(a.id, a.entidad, a.validado, a.validacion.resumen() if a.validacion else "")
                for a in (modelo.actores if modelo else [])]
-    pagina: Response = app.pagina("enlaces.html", 422 if errores else 200, titulo="Enlaces de validación para los actores",
-                      borrador=borrador, valido=modelo is not None, actores=actores, filas=_filas(app, request, borrador),
-                      dias=DIAS_POR_OMISION, dias_maximos=DIAS_MAXIMOS, errores=errores,
-                      aviso=request.query_params.get("aviso", ""))
+    pagina: Response = app.pagina("enlaces.html", 422 if errores else 200,
+                                  titulo="Enlaces de validación para los actores", borrador=borrador,
+                                  valido=modelo is not None, actores=actores, filas=_filas(app, request, borrador),
+                                  dias=DIAS_POR_OMISION, dias_maximos=DIAS_MAXIMOS, errores=errores,
+                                  aviso=request.query_params.get("aviso", ""))
     return pagina
 
 
@@ -369,7 +374,8 @@ async def actor(request: Request) -> Response:
     if enlace is None:
         return _mensaje(app, 404, *_NO_VALIDO)
     if enlace.revocado is not None:
-        return _mensaje(app, 410, "Este enlace fue revocado", "El equipo facilitador revocó este enlace de validación: "
+        return _mensaje(app, 410, "Este enlace fue revocado", "El equipo facilitador revocó este enlace de "
+                        "validación: "
                         "ya no sirve. Si aún debe validar su participación, pídale un enlace nuevo.")
     if muerto(enlace):
         return _mensaje(app, 410, "Este enlace venció", f"Este enlace de validación venció el "
@@ -397,7 +403,8 @@ async def actor(request: Request) -> Response:
         elif decision == "pide_cambio" and not comentario:
             errores.append({"id": "c-comentario", "mensaje": "Comentario: escriba qué cambio pide"})
         elif len(comentario) > LARGO_COMENTARIO:
-            errores.append({"id": "c-comentario", "mensaje": f"Comentario: escriba hasta {LARGO_COMENTARIO} caracteres"})
+            errores.append({"id": "c-comentario",
+                            "mensaje": f"Comentario: escriba hasta {LARGO_COMENTARIO} caracteres"})
         else:
             registrar_respuesta(app, borrador.id, actor_modelo.id, decision, comentario)
             _marcar_usado(app.almacen, enlace.id)
