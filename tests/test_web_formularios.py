@@ -11,6 +11,7 @@ from apoyo_web import cliente, csrf, exigir_extra_web, nuevo
 
 exigir_extra_web()
 
+import acuerdo_docs as ad  # noqa: E402
 from acuerdo_docs.esquemas.acuerdo import AcuerdoSimbolico, Actor  # noqa: E402
 from acuerdo_docs.web import formulario, nombres  # noqa: E402
 
@@ -194,3 +195,61 @@ def test_anexo_con_imagen_subida(c, tmp_path):
     resumen = re.search(r'<div class="resumen-errores" role="alert".*?</div>', r.text, re.S).group(0)
     assert 'href="#c-anexos-1-archivo"' in resumen and "#c-anexos-0-archivo" not in resumen
     assert re.search(r'<input type="hidden" name="anexos.0.archivo" value="[^"]+\.png">', r.text)
+
+
+def _png(ruta):
+    from PIL import Image
+
+    Image.new("RGB", (40, 30), "red").save(ruta, "PNG")
+    return ruta
+
+
+@pytest.mark.parametrize("forma", ["absoluta", "subir", "subir_desde_anexos", "enlace"])
+def test_anexo_solo_de_la_carpeta_de_anexos(c, tmp_path, forma):
+    """El campo oculto de la imagen llega del navegador: no puede nombrar otro archivo del servidor."""
+    fuera = _png(tmp_path.parent / f"secreto_{forma}.png")
+    direccion = nuevo(c, "ficha")
+    id_borrador = direccion.rsplit("/", 1)[-1]
+    if forma == "enlace":
+        (tmp_path / "anexos" / id_borrador).mkdir(parents=True)
+        (tmp_path / "anexos" / id_borrador / "x.png").symlink_to(fuera)
+    ruta = {"absoluta": str(fuera), "subir": f"../{fuera.name}",
+            "subir_desde_anexos": f"anexos/{id_borrador}/../../../{fuera.name}",
+            "enlace": f"anexos/{id_borrador}/x.png"}[forma]
+    r = c.post(f"{direccion}/seccion/s6", data={"_csrf": csrf(c), "_accion": "guardar", "anexos.0.nombre": "Foto",
+                                               "anexos.0.archivo": ruta})
+    assert r.status_code == 200 and str(fuera) not in r.text and fuera.name not in r.text
+    exportado = c.get(f"{direccion}/exportar").json()
+    assert exportado["anexos"][0].get("archivo", "") == "", exportado["anexos"]
+
+
+def test_anexo_subido_sigue_valiendo_al_volver_a_guardar(c, tmp_path):
+    import io
+
+    from PIL import Image
+
+    direccion = nuevo(c, "ficha")
+    imagen = io.BytesIO()
+    Image.new("RGB", (40, 30), "white").save(imagen, "PNG")
+    c.post(f"{direccion}/seccion/s6", data={"_csrf": csrf(c), "_accion": "guardar", "anexos.0.nombre": "Foto"},
+           files=[("anexos.0.archivo", ("foto.png", imagen.getvalue(), "image/png"))])
+    html = c.get(f"{direccion}/seccion/s6").text
+    oculto = re.search(r'<input type="hidden" name="anexos.0.archivo" value="([^"]+)">', html).group(1)
+    extra = {"_revision": m.group(1)} if (m := re.search(r'name="_revision" value="(\d+)"', html)) else {}
+    c.post(f"{direccion}/seccion/s6", data={"_csrf": csrf(c), "_accion": "guardar", "anexos.0.nombre": "Foto 2",
+                                           "anexos.0.archivo": oculto, **extra})
+    exportado = c.get(f"{direccion}/exportar").json()
+    assert exportado["anexos"][0]["nombre"] == "Foto 2" and exportado["anexos"][0]["archivo"].endswith(".png")
+
+
+def test_json_importado_no_trae_imagenes_del_servidor(c, tmp_path):
+    import json
+
+    fuera = _png(tmp_path.parent / "secreto_importado.png")
+    datos = ad.ejemplo_ficha().model_dump(mode="json", exclude_none=True)
+    datos["anexos"] = [{"nombre": "Foto", "archivo": str(fuera)}]
+    r = c.post("/importar/json", data={"_csrf": csrf(c)},
+               files={"archivo": ("x.json", json.dumps(datos).encode(), "application/json")})
+    direccion = r.url.path
+    exportado = c.get(f"{direccion}/exportar").json()
+    assert exportado["anexos"][0].get("archivo", "") == ""

@@ -447,6 +447,7 @@ async def importar_json(request: Request) -> Response:
     if tipo not in formulario.MODELOS:
         return _inicio_con_error(app, request, "c-archivo-json", "El JSON no parece una ficha ni un acuerdo "
                                  "(vea «acuerdo-docs esquema ficha» y «acuerdo-docs esquema acuerdo»)")
+    datos = app.almacen.anexos_propios(tipo, datos)  # una imagen de otra máquina (o del servidor) no entra
     _modelo, errores = validar_borrador(tipo, datos)
     id_borrador = app.almacen.crear(tipo, datos, titulo_de(tipo, datos), len(errores), autor=autor_de(request),
                                     origen="importacion", detalle="un JSON", equipo_id=equipo)

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import (JSON, DateTime, ForeignKey, Integer, String, UniqueConstraint, create_engine, delete,
@@ -223,27 +223,37 @@ def migrar_documentos(motor: Engine) -> int:
 
 
 def rutas_relativas(tipo: str, datos: dict[str, Any], carpeta: Path | None) -> dict[str, Any]:
-    """Las imágenes de los anexos que están dentro de ``carpeta``, con su ruta relativa a ella (al guardar)."""
+    """Las imágenes de los anexos con su ruta relativa a ``carpeta`` (al guardar).
+
+    Con carpeta de datos, una imagen solo puede estar en su ``anexos/``: la ruta llega del navegador
+    (un campo oculto) o de un JSON importado, y cualquier otra nombraría un archivo del servidor que
+    el documento incrustaría. Una ruta de fuera (o que sale con ``..`` o un enlace) queda vacía y el
+    formulario pide subir la imagen.
+    """
     return _cambiar_anexos(tipo, datos, lambda ruta: _relativa(ruta, carpeta) if carpeta else None)
 
 
 def rutas_absolutas(tipo: str, datos: dict[str, Any], carpeta: Path | None) -> dict[str, Any]:
-    """Las imágenes de los anexos con ruta relativa, resueltas desde ``carpeta`` (al leer)."""
+    """Las imágenes de los anexos resueltas desde ``carpeta`` (al leer); las de fuera de ``anexos/``, vacías."""
     def absoluta(ruta: str) -> str | None:
-        if carpeta is None or Path(ruta).is_absolute() or PurePosixPath(ruta).is_absolute():
+        if carpeta is None:
             return None
-        return str(carpeta.resolve() / ruta)
+        real = _en_anexos(ruta, carpeta)
+        return "" if real is None else str(real)
 
     return _cambiar_anexos(tipo, datos, absoluta)
 
 
-def _relativa(ruta: str, carpeta: Path) -> str | None:
-    if not Path(ruta).is_absolute():
-        return None
-    try:
-        return Path(ruta).relative_to(carpeta.resolve()).as_posix()
-    except ValueError:  # fuera de la carpeta de datos: se deja como vino
-        return None
+def _en_anexos(ruta: str, carpeta: Path) -> Path | None:
+    """La ruta real de la imagen si está dentro de ``carpeta/anexos`` (enlaces y ``..`` resueltos); si no, None."""
+    base = (carpeta / "anexos").resolve()
+    real = (carpeta.resolve() / ruta).resolve()  # una ruta absoluta reemplaza a la carpeta
+    return real if real.is_relative_to(base) and real != base else None
+
+
+def _relativa(ruta: str, carpeta: Path) -> str:
+    real = _en_anexos(ruta, carpeta)
+    return "" if real is None else real.relative_to(carpeta.resolve()).as_posix()
 
 
 def _cambiar_anexos(tipo: str, datos: dict[str, Any], cambio: Any) -> dict[str, Any]:
@@ -268,6 +278,13 @@ class Almacen:
         self.carpeta = carpeta
         if migrar_al_iniciar:
             actualizar(self.motor)
+
+    def anexos_propios(self, tipo: str, datos: dict[str, Any]) -> dict[str, Any]:
+        """``datos`` como quedarán guardados: cada imagen de anexo en ``anexos/`` (ruta absoluta) o vacía.
+
+        Quien valida lo que va a guardar (para decir los errores) valida esto, no lo que llegó.
+        """
+        return rutas_absolutas(tipo, rutas_relativas(tipo, datos, self.carpeta), self.carpeta)
 
     def crear(self, tipo: str, datos: dict[str, Any], titulo: str = "", errores: int = 0, *,
               autor: str = "local", origen: str = "creacion", detalle: str = "",

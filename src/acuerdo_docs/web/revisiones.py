@@ -218,6 +218,7 @@ def guardar(almacen: Almacen, id_borrador: int, tipo: str, datos: dict[str, Any]
     y los errores de validación. ``KeyError`` si el borrador no existe.
     """
     nombres_campos = list(campos) if campos is not None else None
+    datos = almacen.anexos_propios(tipo, datos)  # las imágenes solo de anexos/: lo que se valida es lo que se guarda
     for _intento in range(INTENTOS):
         actual = almacen.obtener(id_borrador)
         if actual is None:
