@@ -54,6 +54,8 @@ METAS_MS = {"lectura": 1000.0, "guardado": 1000.0, "descarga": 3000.0, "sondeo":
 META_RSS_MB = 300.0
 PESOS = {"lectura": 0.45, "guardado": 0.35, "descarga": 0.20}
 """Lo que hace cada persona que edita, en cada vuelta (la vista de la reunión va aparte)."""
+CLAVE = "clave-del-bench-de-carga"
+"""La contraseña de las cuentas que crea ``--cuentas`` (base desechable)."""
 INTERVALO_SONDEO = 1.0
 """Como la vista de la reunión (web/reunion.py: INTERVALO = «1s»)."""
 
@@ -318,8 +320,32 @@ def sabotear(url: str, editores: list[Editor], cuantos: int) -> None:
     almacen.motor.dispose()
 
 
+def crear_cuentas(url: str, editores: int, proyectores: int) -> None:
+    """Una cuenta por persona (editoras y, de lectura, las vistas de la reunión), en el equipo «General»."""
+    from acuerdo_docs.web.bd import crear_motor
+    from acuerdo_docs.web.cuentas import Cuentas
+
+    motor = crear_motor(url)
+    registro = Cuentas(motor)
+    for j in range(editores):
+        registro.crear_usuario(f"persona{j}", "editor", CLAVE, ("General",))
+    for i in range(proyectores):
+        registro.crear_usuario(f"proyector{i}", "lector", CLAVE, ("General",))
+    motor.dispose()
+
+
+def entrar(servidor: Any, cliente: Any, nombre: str, cuentas: Cuentas) -> None:
+    """Con cuentas, la persona entra por «Entrar» antes de empezar (no se mide: no es lo que se repite)."""
+    if not servidor.cuentas:
+        return
+    try:
+        servidor.entrar(cliente, nombre, CLAVE)
+    except Exception as exc:  # noqa: BLE001 - una entrada fallida es un error de la corrida
+        cuentas.error("lectura", f"entrar como {nombre}: {type(exc).__name__}")
+
+
 def correr(usuarios: int, borradores: int, segundos: float, pausa: float, url: str, datos: Path,
-           sabotaje: int = 0) -> dict[str, Any]:
+           sabotaje: int = 0, con_cuentas: bool = False) -> dict[str, Any]:
     from apoyo_servidor import ServidorWeb
 
     editores_por_acuerdo = (usuarios - borradores + borradores - 1) // borradores
@@ -327,13 +353,19 @@ def correr(usuarios: int, borradores: int, segundos: float, pausa: float, url: s
         raise SystemExit(f"con {borradores} acuerdos hacen falta entre {borradores + 1} y {borradores * 7} "
                          "usuarios (una vista de la reunión por acuerdo y hasta 6 personas, una por actor)")
     ids = poblar(url, borradores)[:-1]  # sin la ficha que añade bench_web
-    servidor = ServidorWeb(datos, url).iniciar()
+    if con_cuentas:
+        crear_cuentas(url, usuarios - borradores, borradores)
+    servidor = ServidorWeb(datos, url, cuentas=con_cuentas).iniciar()
     cuentas = Cuentas()
     try:
         cookies = servidor.cookies()
         proyectores = [Proyector(servidor.base, cookies, ids[i], cuentas) for i in range(borradores)]
         editores = [Editor(j, servidor.base, cookies, ids[j % borradores], j // borradores, cuentas, pausa)
                     for j in range(usuarios - borradores)]
+        for i, proyector in enumerate(proyectores):
+            entrar(servidor, proyector.cliente, f"proyector{i}", cuentas)
+        for editor in editores:
+            entrar(servidor, editor.cliente, f"persona{editor.numero}", cuentas)
         carga = [os.getloadavg()[0]]
         with PicoRss(servidor.pid) as memoria:
             inicio = time.monotonic()
@@ -357,7 +389,7 @@ def correr(usuarios: int, borradores: int, segundos: float, pausa: float, url: s
     pedidos = sum(len(v) for v in cuentas.tiempos.values())
     return {
         "usuarios": usuarios, "borradores": borradores, "editores": len(editores), "proyectores": borradores,
-        "segundos": round(duracion, 1), "pausa": pausa, "base": url.split(":", 1)[0],
+        "segundos": round(duracion, 1), "pausa": pausa, "base": url.split(":", 1)[0], "cuentas": con_cuentas,
         "maquina": f"{platform.node()}, {os.cpu_count()} núcleos, {platform.platform()}",
         "carga": [round(c, 2) for c in carga],
         "pedidos": pedidos, "por_segundo": round(pedidos / duracion, 1),
@@ -409,6 +441,8 @@ def main(argv: list[str] | None = None) -> int:
                         "PostgreSQL desechable")
     parser.add_argument("--sabotear", type=int, default=0, metavar="N",
                         help="pisa N campos directo en la base al terminar (comprueba que se cuentan las pérdidas)")
+    parser.add_argument("--cuentas", action="store_true", help="el servidor con cuentas (--cuentas): cada persona "
+                        "entra con su usuario y contraseña (editoras; las vistas de la reunión, de lectura)")
     parser.add_argument("--json", type=Path, metavar="ARCHIVO", help="guarda las cifras en JSON")
     args = parser.parse_args(argv)
     if args.rapido:
@@ -430,14 +464,15 @@ def main(argv: list[str] | None = None) -> int:
             url = cluster.base_nueva()
         try:
             resultado = correr(args.usuarios, args.borradores, args.segundos, args.pausa, url,
-                               Path(temporal) / "datos", args.sabotear)
+                               Path(temporal) / "datos", args.sabotear, args.cuentas)
         finally:
             if cluster is not None:
                 cluster.detener()
     orden = "python bench/bench_servidor.py " + " ".join(argv if argv is not None else sys.argv[1:])
     print(f"bench_servidor: {resultado['usuarios']} usuarios ({resultado['editores']} editando, "
           f"{resultado['proyectores']} vistas de la reunión) sobre {resultado['borradores']} acuerdos, "
-          f"{resultado['segundos']:.0f} s, pausa media {resultado['pausa']} s, base {resultado['base']}")
+          f"{resultado['segundos']:.0f} s, pausa media {resultado['pausa']} s, base {resultado['base']}, "
+          f"{'con cuentas' if resultado['cuentas'] else 'con token (una persona, sin cuentas)'}")
     print(f"máquina: {resultado['maquina']}; carga media {resultado['carga'][0]:.2f} → {resultado['carga'][1]:.2f}")
     print(f"orden: {orden.strip()}\n")
     print(tabla(resultado))

@@ -16,6 +16,7 @@ import time
 import urllib.error
 import urllib.request
 from pathlib import Path
+from typing import Any
 
 
 def puerto_libre() -> int:
@@ -25,11 +26,15 @@ def puerto_libre() -> int:
 
 
 class ServidorWeb:
-    """``acuerdo-docs web --no-abrir`` en 127.0.0.1; ``iniciar()`` espera a que sirva y lee su token."""
+    """``acuerdo-docs web --no-abrir`` en 127.0.0.1; ``iniciar()`` espera a que sirva y lee su token.
 
-    def __init__(self, datos: Path, bd: str | None = None, puerto: int | None = None) -> None:
+    ``cuentas=True``: con ``--cuentas`` (usuario y contraseña, sin token): ``crear_usuario`` y ``entrar``.
+    """
+
+    def __init__(self, datos: Path, bd: str | None = None, puerto: int | None = None, cuentas: bool = False) -> None:
         self.datos = Path(datos)
         self.bd = bd
+        self.cuentas = cuentas
         self.puerto = puerto or puerto_libre()
         self.proceso: subprocess.Popen[bytes] | None = None
         self.token = ""
@@ -48,7 +53,7 @@ class ServidorWeb:
         registro = self.datos.parent / f"{self.datos.name}_servidor_{len(self.registros) + 1}.txt"
         self.registros.append(registro)
         orden = [sys.executable, "-m", "acuerdo_docs.cli", "web", "--no-abrir", "--puerto", str(self.puerto),
-                 "--datos", str(self.datos), *(["--bd", self.bd] if self.bd else [])]
+                 *self._base(), *(["--cuentas"] if self.cuentas else [])]
         with registro.open("wb") as salida:
             self.proceso = subprocess.Popen(orden, stdout=salida, stderr=subprocess.STDOUT,
                                             env={**os.environ, "PYTHONUNBUFFERED": "1"})
@@ -56,9 +61,10 @@ class ServidorWeb:
         while time.monotonic() < limite:
             if self.proceso.poll() is not None:
                 raise RuntimeError(f"acuerdo-docs web terminó al iniciar ({self.proceso.returncode}): {self.salida()}")
-            m = re.search(r"/\?token=([\w-]+)", registro.read_text(encoding="utf-8", errors="replace"))
-            if m:
-                self.token = m.group(1)
+            texto = registro.read_text(encoding="utf-8", errors="replace")
+            m = re.search(r"/\?token=([\w-]+)", texto)
+            if m or (self.cuentas and f"{self.base}/" in texto):
+                self.token = m.group(1) if m else ""
                 try:
                     urllib.request.urlopen(f"{self.base}/static/estilo.css", timeout=2)
                     return self
@@ -67,12 +73,32 @@ class ServidorWeb:
             time.sleep(0.1)
         raise RuntimeError(f"acuerdo-docs web no respondió en {espera} s: {self.salida()}")
 
+    def _base(self) -> list[str]:
+        return ["--datos", str(self.datos), *(["--bd", self.bd] if self.bd else [])]
+
+    def crear_usuario(self, nombre: str, clave: str, rol: str = "editor", equipo: str = "General") -> None:
+        """``acuerdo-docs web usuario crear`` (la contraseña por la entrada estándar), en la misma base."""
+        hecho = subprocess.run([sys.executable, "-m", "acuerdo_docs.cli", "web", "usuario", "crear", nombre,
+                                "--rol", rol, "--equipo", equipo, *self._base()],
+                               input=clave + "\n", capture_output=True, text=True, timeout=120)
+        if hecho.returncode != 0:
+            raise RuntimeError(f"no se creó el usuario: {hecho.stderr}")
+
+    def entrar(self, cliente: Any, nombre: str, clave: str) -> None:
+        """Entra por la página «Entrar» con un cliente httpx (la cookie de la sesión queda en él)."""
+        pagina = cliente.get("/entrar")
+        csrf = re.search(r'name="_csrf" value="([^"]+)"', pagina.text)
+        assert csrf is not None, pagina.text[:500]
+        r = cliente.post("/entrar", data={"_csrf": csrf.group(1), "usuario": nombre, "contrasena": clave,
+                                          "siguiente": "/"})
+        assert r.status_code == 303 and r.headers["location"] == "/", (r.status_code, r.text[:500])
+
     def salida(self) -> str:
         """Lo que el servidor escribió en todos sus arranques (stderr y stdout)."""
         return "".join(r.read_text(encoding="utf-8", errors="replace") for r in self.registros if r.exists())
 
     def cookies(self) -> dict[str, str]:
-        return {"acuerdo_docs_sesion": self.token}
+        return {} if self.cuentas else {"acuerdo_docs_sesion": self.token}
 
     def matar(self) -> None:
         """SIGKILL: sin cierre ordenado, como un corte de luz o el OOM killer."""

@@ -1,6 +1,6 @@
 """bench/bench_servidor.py corre y cuenta bien (sin medir tiempos: eso vive en bench/).
 
-- En modo --rapido contra PostgreSQL: corre, no da errores y una pérdida puesta a propósito (--sabotear 1,
+- En modo --rapido contra PostgreSQL, con cuentas (cada persona entra por «Entrar»): corre, no da errores y una pérdida puesta a propósito (--sabotear 1,
   un campo pisado a espaldas del servidor) se cuenta, exactamente una.
 - El formulario que envía es el del navegador: leerlo y enviarlo sin cambios deja el borrador igual.
 - Una pérdida se cuenta una vez; un 409 es un conflicto avisado, no una pérdida (si conserva lo escrito).
@@ -29,10 +29,10 @@ def test_rapido_corre_y_cuenta_la_perdida_puesta_a_proposito(tmp_path):
     exigir_postgres()
     salida = tmp_path / "cifras.json"
     hecho = subprocess.run([sys.executable, str(RAIZ / "bench" / "bench_servidor.py"), "--rapido", "--segundos", "3",
-                            "--sabotear", "1", "--json", str(salida)], capture_output=True, text=True, timeout=300)
+                            "--cuentas", "--sabotear", "1", "--json", str(salida)], capture_output=True, text=True, timeout=300)
     assert hecho.returncode == 0, hecho.stderr[-3000:]
     r = json.loads(salida.read_text(encoding="utf-8"))
-    assert r["base"].startswith("postgresql")
+    assert r["base"].startswith("postgresql") and r["cuentas"]  # cada persona entró con su cuenta
     assert r["errores"] == 0, r["ejemplos_error"]
     assert r["confirmados"] > 0 and r["tipos"]["guardado"]["n"] >= r["confirmados"]
     assert all(r["tipos"][t]["n"] > 0 for t in ("lectura", "sondeo")), r["tipos"]

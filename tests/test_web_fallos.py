@@ -14,6 +14,7 @@ import random
 import re
 import threading
 import time
+from contextlib import closing
 from pathlib import Path
 from typing import Any
 
@@ -66,7 +67,7 @@ def _sin_traza_ni_datos(registro: str) -> None:
         assert dato not in registro, f"«{dato}» salió en el registro del servidor"
 
 
-def _historial_entero(url: str, id_borrador: int, ultimo: int) -> None:
+def _historial_entero(url: str, id_borrador: int, ultimo: int, autor: str) -> None:
     """Revisiones 1..versión sin huecos ni de más; la 1 es la creación, la k+1 el guardado k, entero
     (sus dos campos del mismo guardado) y la última igual al borrador: ninguna revisión a medias."""
     from acuerdo_docs.web.bd import Almacen
@@ -78,6 +79,7 @@ def _historial_entero(url: str, id_borrador: int, ultimo: int) -> None:
         revisiones = almacen.revisiones(id_borrador)
         assert [r.numero for r in revisiones] == list(range(1, ultimo + 2))
         assert revisiones[0].origen == "creacion"
+        assert {r.autor for r in revisiones} == {autor}
         for k, revision in enumerate(revisiones[1:], start=1):
             assert (revision.datos["nombre"], revision.datos["dependencia"]) == (f"Guardado {k}", f"Dependencia {k}")
         assert revisiones[-1].datos == borrador.datos
@@ -85,61 +87,81 @@ def _historial_entero(url: str, id_borrador: int, ultimo: int) -> None:
         almacen.motor.dispose()
 
 
-@pytest.mark.parametrize("ronda", [1, 2])
-def test_servidor_matado_durante_guardados_arranca_limpio(tmp_path, url_bd, ronda):
+CLAVE = "clave-larga-de-prueba-2026"
+
+
+def _arrancar(servidor: ServidorWeb) -> httpx.Client:
+    """Inicia el servidor y da un cliente listo: con la cookie del token, o entrado como «ximena»."""
+    if servidor.cuentas:
+        servidor.crear_usuario("ximena", CLAVE)
+    servidor.iniciar()
+    c = _cliente(servidor)
+    if servidor.cuentas:
+        servidor.entrar(c, "ximena", CLAVE)
+    return c
+
+
+@pytest.mark.parametrize("modo", ["token", "cuentas"])
+def test_servidor_matado_durante_guardados_arranca_limpio(tmp_path, url_bd, modo):
+    """Con token (una persona) y con cuentas (entra «ximena»: su sesión sigue tras el reinicio y cada
+    revisión lleva su nombre)."""
     from acuerdo_docs.web.bd import url_sqlite
 
     datos = tmp_path / "datos"
-    servidor = ServidorWeb(datos, url_bd).iniciar()
+    servidor = ServidorWeb(datos, url_bd, cuentas=modo == "cuentas")
+    autor = "ximena" if servidor.cuentas else "local"
     confirmado = 0
     enviados = 0
+    c = _arrancar(servidor)
     try:
-        with _cliente(servidor) as c:
-            id_borrador = _nueva_ficha(c)
-            csrf = _csrf(c)
-            parar = threading.Event()
+        id_borrador = _nueva_ficha(c)
+        csrf = _csrf(c)
+        parar = threading.Event()
 
-            def guardar() -> None:
-                nonlocal confirmado, enviados
-                n = 0
-                while not parar.is_set():
-                    n += 1
-                    enviados = n
-                    try:
-                        r = c.post(f"/borradores/{id_borrador}/seccion/s1", data=_guardado(n, csrf))
-                    except httpx.HTTPError:
-                        return  # el servidor murió con este guardado en vuelo
-                    assert r.status_code == 303, r.text
-                    confirmado = n
+        def guardar() -> None:
+            nonlocal confirmado, enviados
+            n = 0
+            while not parar.is_set():
+                n += 1
+                enviados = n
+                try:
+                    r = c.post(f"/borradores/{id_borrador}/seccion/s1", data=_guardado(n, csrf))
+                except httpx.HTTPError:
+                    return  # el servidor murió con este guardado en vuelo
+                assert r.status_code == 303, r.text
+                confirmado = n
 
-            hilo = threading.Thread(target=guardar)
-            hilo.start()
-            assert esperar(lambda: confirmado >= 3, 60), "los guardados no avanzaban"
-            time.sleep(random.Random(ronda).uniform(0.05, 0.6))  # en otro punto de la ráfaga cada ronda
-            servidor.matar()
-            parar.set()
-            hilo.join(30)
+        hilo = threading.Thread(target=guardar)
+        hilo.start()
+        assert esperar(lambda: confirmado >= 3, 60), "los guardados no avanzaban"
+        time.sleep(random.Random(modo).uniform(0.05, 0.6))  # en otro punto de la ráfaga cada vez
+        servidor.matar()
+        parar.set()
+        hilo.join(30)
         assert confirmado >= 3 and enviados >= confirmado
 
         servidor.iniciar()  # mismo puerto y misma base: arranca limpio
-        with _cliente(servidor) as c:
-            guardado = _datos(c, id_borrador)
-            n = int(guardado["nombre"].removeprefix("Guardado "))
-            # El último confirmado está; a lo sumo también el que iba en vuelo (se confirmó en la base
-            # pero la respuesta no alcanzó a salir). Nunca uno más viejo, nunca uno a medias.
-            assert n in (confirmado, confirmado + 1) and n <= enviados, (n, confirmado, enviados)
-            assert guardado["dependencia"] == f"Dependencia {n}", guardado
-            assert len(re.findall(r'href="/borradores/\d+"', c.get("/").text)) == 1, "un borrador, no dos"
-            _historial_entero(url_bd or url_sqlite(datos), id_borrador, n)
-            r = c.post(f"/borradores/{id_borrador}/seccion/s1", data=_guardado(n + 1, _csrf(c)))
-            assert r.status_code == 303
-            assert _datos(c, id_borrador)["nombre"] == f"Guardado {n + 1}"
+        if not servidor.cuentas:
+            c.cookies.set("acuerdo_docs_sesion", servidor.token)  # token nuevo en cada inicio
+        assert c.get("/").status_code == 200, "la sesión de la cuenta sigue tras el reinicio"
+        guardado = _datos(c, id_borrador)
+        n = int(guardado["nombre"].removeprefix("Guardado "))
+        # El último confirmado está; a lo sumo también el que iba en vuelo (se confirmó en la base
+        # pero la respuesta no alcanzó a salir). Nunca uno más viejo, nunca uno a medias.
+        assert n in (confirmado, confirmado + 1) and n <= enviados, (n, confirmado, enviados)
+        assert guardado["dependencia"] == f"Dependencia {n}", guardado
+        assert len(re.findall(r'href="/borradores/\d+"', c.get("/").text)) == 1, "un borrador, no dos"
+        _historial_entero(url_bd or url_sqlite(datos), id_borrador, n, autor)
+        r = c.post(f"/borradores/{id_borrador}/seccion/s1", data=_guardado(n + 1, _csrf(c)))
+        assert r.status_code == 303
+        assert _datos(c, id_borrador)["nombre"] == f"Guardado {n + 1}"
         if url_bd is None:
             import sqlite3
 
             with sqlite3.connect(datos / "acuerdo_docs.sqlite3") as base:
                 assert base.execute("PRAGMA integrity_check").fetchone() == ("ok",)
     finally:
+        c.close()
         servidor.detener()
     _sin_traza_ni_datos(servidor.salida())
 
@@ -157,10 +179,12 @@ def cluster_propio():
         cluster.detener()
 
 
-def test_postgresql_reiniciado_bajo_el_servidor(tmp_path, cluster_propio):
-    servidor = ServidorWeb(tmp_path / "datos", cluster_propio.base_nueva()).iniciar()
+@pytest.mark.parametrize("cuentas", [False, True], ids=["token", "cuentas"])
+def test_postgresql_reiniciado_bajo_el_servidor(tmp_path, cluster_propio, cuentas):
+    """Con cuentas, la sesión se lee de la base antes de cada ruta (web/acceso.py): también da 503."""
+    servidor = ServidorWeb(tmp_path / "datos", cluster_propio.base_nueva(), cuentas=cuentas)
     try:
-        with _cliente(servidor) as c:
+        with closing(_arrancar(servidor)) as c:
             id_borrador = _nueva_ficha(c)
             r = c.post(f"/borradores/{id_borrador}/seccion/s1", data=_guardado(1, _csrf(c)))
             assert r.status_code == 303
@@ -191,9 +215,22 @@ def test_postgresql_reiniciado_bajo_el_servidor(tmp_path, cluster_propio):
             assert "no se guardó" in r.text and "<main" not in r.text
             assert c.get(f"/borradores/{id_borrador}/descargar/word").status_code == 503
 
+            if cuentas:  # entrar también necesita la base: 503, no «contraseña incorrecta»
+                with _cliente(servidor) as otro:
+                    assert otro.get("/borradores/1").status_code == 303  # sin sesión: a «Entrar», sin la base
+                    entrada = otro.get("/entrar")
+                    assert entrada.status_code == 200
+                    previo = re.search(r'name="_csrf" value="([^"]+)"', entrada.text).group(1)  # type: ignore[union-attr]
+                    r = otro.post("/entrar", data={"_csrf": previo, "usuario": "ximena", "contrasena": CLAVE})
+                    assert r.status_code == 503 and "incorrect" not in r.text
+
             # Vuelve la base: el servidor se repone solo, sin reiniciarlo.
             cluster_propio.arrancar()
             assert esperar(lambda: c.get("/").status_code == 200, 30)
+            if cuentas:
+                with _cliente(servidor) as otro:
+                    servidor.entrar(otro, "ximena", CLAVE)
+                    assert otro.get("/").status_code == 200
             assert _datos(c, id_borrador)["nombre"] == "Guardado 1", "lo que falló no quedó a medias"
             r = c.post(f"/borradores/{id_borrador}/seccion/s1", data=_guardado(3, csrf))
             assert r.status_code == 303 and _datos(c, id_borrador)["nombre"] == "Guardado 3"

@@ -34,8 +34,9 @@ from . import formulario, nombres, revisiones
 from .bd import Almacen, Borrador, url_sqlite
 from .cuentas import Cuentas
 from .cortes import RUTAS as rutas_cortes
-from .fallos import MANEJADORES as manejadores_fallos
 from .enlaces_actores import RUTAS as rutas_enlaces
+from .fallos import MANEJADORES as manejadores_fallos
+from .fallos import BaseCaida
 from .reunion import RUTAS as rutas_reunion
 from .seguridad import AUTOR_LOCAL, CABECERAS, HOSTS_LOCALES, LIMITE_FORMULARIO, Guardia, autor_de, iguales
 
@@ -516,7 +517,7 @@ def crear_app(datos: Path, bd: str | None = None, token: str | None = None,
                            exception_handlers={HTTPException: sin_encontrar, **manejadores_fallos})
     registro = Cuentas(almacen.motor) if cuentas else None
     aplicacion.state.acuerdo = App(almacen, secrets.token_urlsafe(32), datos, registro)
-    guardia = Guardia(acceso.Acceso(aplicacion, registro), None, hosts) if registro is not None else (
-        Guardia(aplicacion, token or secrets.token_urlsafe(32), hosts))
+    guardia = Guardia(BaseCaida(acceso.Acceso(aplicacion, registro), aplicacion.state.acuerdo), None, hosts) \
+        if registro is not None else Guardia(aplicacion, token or secrets.token_urlsafe(32), hosts)
     guardia.acuerdo = aplicacion.state.acuerdo
     return guardia

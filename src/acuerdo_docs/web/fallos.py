@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 from datetime import datetime
 from html import escape
+from collections.abc import MutableMapping
 from typing import Any
 
 from sqlalchemy.exc import DBAPIError
@@ -43,7 +44,8 @@ def causa(exc: BaseException) -> str:
     return type(original).__name__ if original is not None else type(exc).__name__
 
 
-async def base_no_responde(request: Request, exc: Exception) -> Response:
+def respuesta(request: Request, app: Any, exc: BaseException) -> Response:
+    """La respuesta 503 (y su línea en el registro) para ``exc``; ``app`` es el estado de la app (``App``)."""
     REGISTRO.warning("acuerdo-docs web: la base de datos no respondió (%s) en %s %s; se respondió 503",
                      causa(exc), request.method, request.url.path)
     cabeceras = {"retry-after": str(ESPERA), "cache-control": "no-store"}
@@ -52,10 +54,40 @@ async def base_no_responde(request: Request, exc: Exception) -> Response:
         aviso = escape(AVISO.format(hora=datetime.now().strftime("%H:%M")))
         cabeceras |= {"hx-retarget": "#aviso-servidor", "hx-reswap": "innerHTML show:top"}  # visible aunque se pulsara abajo
         return HTMLResponse(f"<p>{aviso}</p>", status_code=503, headers=cabeceras)
-    app: Any = request.app.state.acuerdo
     pagina: Response = app.pagina("mensaje.html", 503, titulo=TITULO, texto=TEXTO)
     pagina.headers.update(cabeceras)
     return pagina
+
+
+async def base_no_responde(request: Request, exc: Exception) -> Response:
+    return respuesta(request, request.app.state.acuerdo, exc)
+
+
+class BaseCaida:
+    """Middleware ASGI: lo mismo para lo que consulta la base antes de las rutas (la sesión de una cuenta,
+    el equipo de un borrador en web/acceso.py), donde los manejadores de Starlette no llegan."""
+
+    def __init__(self, app: Any, acuerdo: Any) -> None:
+        self.app = app
+        self.acuerdo = acuerdo
+
+    async def __call__(self, scope: MutableMapping[str, Any], receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        empezada = False
+
+        async def enviar(mensaje: MutableMapping[str, Any]) -> None:
+            nonlocal empezada
+            empezada = empezada or mensaje["type"] == "http.response.start"
+            await send(mensaje)
+
+        try:
+            await self.app(scope, receive, enviar)
+        except ERRORES_DE_BASE as exc:
+            if empezada:  # ya salió una respuesta: no se puede cambiar por otra
+                raise
+            await respuesta(Request(scope), self.acuerdo, exc)(scope, receive, send)
 
 
 MANEJADORES: dict[Any, Any] = {clase: base_no_responde for clase in ERRORES_DE_BASE}
