@@ -26,11 +26,19 @@ PUBLICAS = {"/entrar", "/actor/{token}"}  # /actor/…: el enlace firmado es la 
 SECRETO_A, SECRETO_B = "Desafío del equipo A", "Desafío secreto del equipo B"
 
 
+def _starlette(c: Any) -> Any:
+    """La app de Starlette bajo los middlewares (Guardia → BaseCaida → Acceso → Starlette)."""
+    app = c.app
+    while not hasattr(app, "router"):
+        app = app.app
+    return app
+
+
 def _rutas(c: Any) -> list[tuple[str, set[str], Any]]:
     """(plantilla de la ruta, métodos, endpoint) de cada ruta del enrutador (sin /static)."""
     from starlette.routing import Route
 
-    starlette = c.app.app.app  # Guardia → Acceso → Starlette
+    starlette = _starlette(c)
     salida = []
     for ruta in starlette.router.routes:
         if isinstance(ruta, Route):
@@ -437,7 +445,7 @@ def test_request_state_usuario(oficina: dict[str, Any]) -> None:
     from starlette.requests import Request
 
     vistos: list[Any] = []
-    starlette = oficina["c"].app.app.app
+    starlette = _starlette(oficina["c"])
     original = starlette.router.routes[0].endpoint  # la página de inicio
 
     async def espiar(request: Request) -> Any:
