@@ -13,7 +13,7 @@ import json
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import datetime
+from pathlib import PurePath
 from typing import Any
 
 from starlette.exceptions import HTTPException
@@ -78,6 +78,8 @@ def _texto(campo: formulario.Campo | None, valor: Any) -> str:
         return "sí" if valor in (True, "si", "on", "true") else ""
     if campo is not None and campo.tipo == "opcion":
         return next((rotulo for v, rotulo in campo.opciones if v == str(valor)), str(valor))
+    if campo is not None and campo.tipo == "archivo" and isinstance(valor, str):
+        return PurePath(valor).name  # la imagen subida (nombre propio), sin la carpeta del servidor
     if isinstance(valor, dict | list):
         return json.dumps(valor, ensure_ascii=False, sort_keys=True)
     if campo is not None:
