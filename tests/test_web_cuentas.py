@@ -163,6 +163,11 @@ def test_lector_no_escribe_en_ninguna_ruta(oficina: dict[str, Any]) -> None:
     assert SECRETO_A in inicio.text and SECRETO_B not in inicio.text
     assert "Nueva ficha" not in inicio.text and "Importar JSON" not in inicio.text
     assert "Su cuenta es de lectura" in inicio.text
+    seccion = lector.get(f"/borradores/{oficina['a']}/seccion/desafio").text
+    assert "<fieldset class=\"solo-lectura\" disabled>" in seccion and ">Guardar<" not in seccion
+    assert "autoguardar" not in seccion and "no cambiarla" in seccion
+    editora = _nuevo_cliente(oficina, "ana").get(f"/borradores/{oficina['a']}/seccion/desafio").text
+    assert "disabled>" not in editora and ">Guardar<" in editora
     token = csrf_de(inicio.text)
     antes = lector.get(f"/borradores/{oficina['a']}/exportar").content
     probadas = 0
