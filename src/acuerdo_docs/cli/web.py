@@ -43,7 +43,8 @@ def registrar(ordenes: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
             "  acuerdo-docs web migrar --bd postgresql://acuerdo@localhost/acuerdo_docs\n"
             "  acuerdo-docs web respaldo -o respaldo.json\n"
             "  acuerdo-docs web restaurar respaldo.json\n\n"
-            "Códigos de salida: 0 al terminar con Ctrl+C; 2 si falta el extra web, el puerto está ocupado\n"
+            "Códigos de salida: 130 al detenerla con Ctrl+C (como toda orden interrumpida); 2 si falta el extra web,\n"
+            "el puerto está ocupado "
             "o la base no responde."
         ),
         formatter_class=argparse.RawDescriptionHelpFormatter,
