@@ -685,3 +685,28 @@ def test_respaldo_lleva_cuentas_y_equipos(oficina: dict[str, Any], tmp_path: Pat
     assert main(["web", "restaurar", str(malo), "--bd", url_sqlite(otra)]) == 2
     err = capsys.readouterr().err
     assert "cuentas[1].clave" in err and "Traceback" not in err
+
+
+def test_un_lector_no_ve_botones_que_el_servidor_rechazaria(oficina: dict[str, Any]) -> None:
+    """Cada página GET del enrutador con {id}: a un lector no se le muestra ningún formulario POST (solo «Salir»)."""
+    lector = _nuevo_cliente(oficina, "beto")
+    editora = _nuevo_cliente(oficina, "ana")
+    vistas = 0
+    con_formularios = 0
+    for plantilla, metodos, endpoint in _rutas(lector):
+        if "{id" not in plantilla or "GET" not in metodos or getattr(endpoint, "publica", False):
+            continue
+        ruta = _llenar(plantilla, oficina["a"])
+        r = lector.get(ruta)
+        if r.status_code != 200 or "text/html" not in r.headers.get("content-type", ""):
+            continue
+        vistas += 1
+        for accion, cuerpo in re.findall(r'<form method="post" action="([^"]+)"[^>]*>(.*?)</form>', r.text, re.S):
+            if accion == "/salir":
+                continue
+            # un formulario que se muestra para leer: todo deshabilitado y sin botones
+            assert "<button" not in cuerpo and ("<input" not in cuerpo or "solo-lectura\" disabled>" in cuerpo), (
+                ruta, accion)
+        if len(re.findall(r'<form method="post"', editora.get(ruta).text)) > 1:
+            con_formularios += 1  # la misma página, a una editora, sí los muestra
+    assert vistas >= 6 and con_formularios >= 4, (vistas, con_formularios)

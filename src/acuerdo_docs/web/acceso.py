@@ -74,6 +74,15 @@ def usuario_actual() -> UsuarioActual | None:
     return _ACTUAL.get()[0]
 
 
+def escribe_en(borrador: Any) -> bool:
+    """Para las plantillas: si quien entró puede cambiar ``borrador`` (sin cuentas, siempre).
+
+    Las páginas solo muestran los botones que el servidor aceptaría; el servidor lo comprueba igual.
+    """
+    usuario = usuario_actual()
+    return usuario is None or usuario.puede_escribir(borrador.equipo_id)
+
+
 def equipos_visibles(request: Request) -> frozenset[int] | None:
     """Los equipos cuyos borradores ve quien pide (``None``: todos; sin cuentas o administrador)."""
     usuario = usuario_de(request)

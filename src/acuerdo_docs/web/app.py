@@ -123,7 +123,8 @@ class App:
         )
         self.entorno.globals.update(
             csrf=csrf, nombres=nombres, TIPOS_NOMBRE=TIPOS_NOMBRE, secciones=formulario.SECCIONES,
-            csrf_de_pagina=self.csrf_de_pagina, usuario_actual=acceso.usuario_actual, con_cuentas=cuentas is not None,
+            csrf_de_pagina=self.csrf_de_pagina, usuario_actual=acceso.usuario_actual, escribe_en=acceso.escribe_en,
+            con_cuentas=cuentas is not None,
         )
 
     def csrf_de_pagina(self) -> str:
