@@ -122,6 +122,17 @@ def _pagina(navegador: Any, servidor: str, js: bool) -> Any:
     return page
 
 
+def _autoguardado_al_dia(page: Any) -> None:
+    """Con JavaScript: lo escrito ya salió en el autoguardado (al salir del campo) y no queda ningún pedido en vuelo.
+
+    Así «Guardar» parte de lo último y esta prueba recorre siempre el mismo camino; los cruces entre el
+    autoguardado y «Guardar» tienen sus pruebas propias (test_autoguardado_en_vuelo_y_guardar_no_chocan).
+    """
+    page.evaluate("document.activeElement && document.activeElement.blur()")
+    page.wait_for_timeout(1000)  # el autoguardado sale 800 ms después del último cambio
+    page.wait_for_function("!document.querySelector('.htmx-request')")
+
+
 def _esperar_tareas(page: Any) -> None:
     """Espera la lista de tareas; si no llega, dice en qué página quedó el navegador (y guarda la captura)."""
     try:
@@ -154,6 +165,8 @@ def _llenar_ficha(page: Any, datos: dict[str, Any], revisor: Revisor, js: bool) 
                 page.get_by_label(campo.titulo, exact=False).first.fill(texto)
         revisor.revisar(page, "ficha_retos" if sec.clave == "s4" else f"ficha_{sec.clave}",
                         captura=sec.clave == "s4" and not js)  # axe en cada sección
+        if js:
+            _autoguardado_al_dia(page)
         page.get_by_role("button", name="Guardar").click()
         _esperar_tareas(page)
 
