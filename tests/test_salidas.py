@@ -14,6 +14,7 @@ import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import openpyxl
 import pytest
@@ -376,3 +377,31 @@ def test_un_dispositivo_se_rechaza_sin_abrirlo() -> None:
 
     with pytest.raises(DestinoNoValido, match="no es un archivo regular"):
         revisar_destino("/dev/null")
+
+
+def test_dos_procesos_crean_la_misma_carpeta_a_la_vez(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Entre mirar si la carpeta existe y crearla, otro proceso la crea: se usa la suya, sin error."""
+    destino = tmp_path / "nueva" / "dos" / "ficha.docx"
+    real = os.mkdir
+
+    def otro_llega_antes(ruta: Any, *args: Any) -> None:
+        real(ruta, *args)  # la crea «el otro proceso»…
+        raise FileExistsError(errno.EEXIST, "File exists", os.fspath(ruta))  # …y este mkdir llega tarde
+
+    monkeypatch.setattr(archivos.os, "mkdir", otro_llega_antes)
+    generar_ficha(ejemplo_ficha(), destino)
+    monkeypatch.undo()
+    assert destino.is_file() and destino.read_bytes()[:2] == b"PK"
+
+
+def test_una_carpeta_que_aparece_como_archivo_sigue_siendo_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    real_mkdir = os.mkdir
+
+    def aparece_un_archivo(ruta: Any, *args: Any) -> None:
+        Path(ruta).write_bytes(b"")  # otro puso un archivo con ese nombre
+        raise FileExistsError(errno.EEXIST, "File exists", os.fspath(ruta))
+
+    monkeypatch.setattr(archivos.os, "mkdir", aparece_un_archivo)
+    with pytest.raises(ErrorSalida):
+        generar_ficha(ejemplo_ficha(), tmp_path / "nueva" / "ficha.docx")
+    monkeypatch.setattr(archivos.os, "mkdir", real_mkdir)

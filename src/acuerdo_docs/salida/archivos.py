@@ -144,7 +144,12 @@ def _crear_carpeta(carpeta: Path) -> list[Path]:
     creadas: list[Path] = []
     try:
         for nueva in reversed(faltan):
-            os.mkdir(nueva)
+            try:
+                os.mkdir(nueva)
+            except FileExistsError:
+                if os.path.isdir(nueva):  # otro proceso la creó entre la mirada y el mkdir (dos que escriben a la vez)
+                    continue
+                raise
             creadas.append(nueva)
     except BaseException:
         _quitar_carpetas(creadas)
