@@ -117,6 +117,8 @@ def _pagina(navegador: Any, servidor: str, js: bool) -> Any:
     page.set_default_timeout(15000)
     if not js:
         SIN_JS.add(id(page))
+    else:
+        _registrar(page)
     page.goto(f"{servidor}/?token={TOKEN}")
     assert "token" not in page.url, "el token no queda en la dirección"
     return page
@@ -133,15 +135,50 @@ def _autoguardado_al_dia(page: Any) -> None:
     page.wait_for_function("!document.querySelector('.htmx-request')")
 
 
+REGISTROS: dict[int, list[str]] = {}
+"""Por página con JavaScript: los pedidos, respuestas y eventos de htmx, con su hora (para explicar un fallo)."""
+_ESPIA_HTMX = """
+for (const nombre of ["htmx:configRequest", "htmx:beforeSwap", "htmx:oobAfterSwap", "htmx:afterRequest",
+                      "htmx:sendAbort", "htmx:responseError", "htmx:swapError"]) {
+  document.addEventListener(nombre, (e) => {
+    const d = e.detail || {};
+    const elt = d.elt || e.target;
+    const quien = elt ? (elt.tagName + (elt.id ? "#" + elt.id : "") + (elt.getAttribute && elt.getAttribute("hx-vals") ? "[autoguardado]" : "")) : "";
+    const extra = nombre === "htmx:configRequest" ? JSON.stringify(Object.fromEntries(
+        Object.entries(d.parameters || {}).filter(([k]) => k.startsWith("_") || k.startsWith("estab")).map(([k, v]) => [k, String(v).slice(0, 20)])))
+      : (d.xhr ? "status=" + d.xhr.status : "");
+    console.log("[htmx] " + performance.now().toFixed(0) + " " + nombre + " " + quien + " " + extra);
+  });
+}
+"""
+
+
+def _registrar(page: Any) -> None:
+    """Anota la línea de tiempo de la página: pedidos, respuestas y eventos de htmx (consola)."""
+    registro = REGISTROS.setdefault(id(page), [])
+    inicio = time.monotonic()
+
+    def anotar(texto: str) -> None:
+        registro.append(f"{(time.monotonic() - inicio) * 1000:8.0f} ms {texto}")
+
+    page.on("request", lambda r: anotar(f"→ {r.method} {r.url.split('?')[0][-60:]}"))
+    page.on("response", lambda r: anotar(f"← {r.status} {r.url.split('?')[0][-60:]}"))
+    page.on("console", lambda m: anotar(m.text[:300]) if m.text.startswith("[htmx]") else None)
+    page.add_init_script(_ESPIA_HTMX)
+
+
 def _esperar_tareas(page: Any) -> None:
-    """Espera la lista de tareas; si no llega, dice en qué página quedó el navegador (y guarda la captura)."""
+    """Espera la lista de tareas; si no llega, dice en qué página quedó el navegador (y guarda la captura
+    y la línea de tiempo de pedidos y eventos de htmx, en fallo_tareas.txt)."""
     try:
         page.get_by_role("heading", name="Lista de tareas").wait_for()
     except Exception as error:
         CAPTURAS.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(CAPTURAS / "fallo_tareas.png"), full_page=True)
         texto = page.locator("body").inner_text()[:1500]
-        raise AssertionError(f"no llegó la lista de tareas; quedó en {page.url}:\n{texto}") from error
+        linea = "\n".join(REGISTROS.get(id(page), [])[-80:])
+        (CAPTURAS / "fallo_tareas.txt").write_text(f"{page.url}\n{texto}\n\n{linea}\n", encoding="utf-8")
+        raise AssertionError(f"no llegó la lista de tareas; quedó en {page.url}:\n{texto}\n{linea}") from error
 
 
 def _fecha(valor: str) -> str:
@@ -374,6 +411,8 @@ def _persona(navegador: Any, servidor: str, nombre: str, js: bool = True) -> Any
     page.set_default_timeout(15000)
     if not js:
         SIN_JS.add(id(page))
+    else:
+        _registrar(page)
     page.goto(f"{servidor}/?token={TOKEN}")
     return page
 
