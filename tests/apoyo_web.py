@@ -4,6 +4,11 @@ from __future__ import annotations
 
 import os
 import re
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -99,3 +104,28 @@ def exigir_navegador() -> None:
         if os.environ.get("CI"):
             pytest.fail(f"no está {CHROMIUM} y CI está definido: .ci/run instala chromium con apt")
         pytest.skip("Chromium de Debian no está instalado (fuera de CI)")
+
+
+@contextmanager
+def servir(app: Any, configuracion: Any = None) -> Iterator[str]:
+    """``app`` servida por uvicorn de verdad en un hilo, en 127.0.0.1 y un puerto libre; da su dirección.
+
+    ``configuracion``: un ``uvicorn.Config`` propio (por omisión, sin registro de accesos).
+    """
+    import uvicorn
+
+    enchufe = socket.socket()
+    enchufe.bind(("127.0.0.1", 0))
+    puerto = enchufe.getsockname()[1]
+    servidor = uvicorn.Server(configuracion or uvicorn.Config(app, log_level="warning", access_log=False))
+    hilo = threading.Thread(target=servidor.run, kwargs={"sockets": [enchufe]}, daemon=True)
+    hilo.start()
+    limite = time.monotonic() + 20
+    while not servidor.started:
+        assert time.monotonic() < limite, "uvicorn no arrancó"
+        time.sleep(0.02)
+    try:
+        yield f"http://127.0.0.1:{puerto}"
+    finally:
+        servidor.should_exit = True
+        hilo.join(10)

@@ -11,12 +11,9 @@ from __future__ import annotations
 import io
 import json
 import os
-import socket
 import tempfile
-import threading
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +21,7 @@ import pytest
 
 from apoyo_web import CLAVE as CLAVE_CUENTAS
 from apoyo_web import TOKEN, exigir_extra_web
+from apoyo_web import servir as _servir
 
 exigir_extra_web()
 
@@ -37,28 +35,6 @@ DOCS_CAPTURAS = Path(__file__).resolve().parents[1] / "docs" / "img" / "web"
 # Las capturas de docs/web.md se rehacen con ACUERDO_DOCS_CAPTURAS=1; si no, van a una carpeta temporal
 # (una corrida de pruebas no debe cambiar archivos del repositorio).
 CAPTURAS = DOCS_CAPTURAS if os.environ.get("ACUERDO_DOCS_CAPTURAS") else Path(tempfile.gettempdir()) / "capturas_web"
-
-
-@contextmanager
-def _servir(app: Any) -> Iterator[str]:
-    """``app`` servida por uvicorn en un hilo, en 127.0.0.1 y un puerto libre; da su dirección."""
-    import uvicorn
-
-    enchufe = socket.socket()
-    enchufe.bind(("127.0.0.1", 0))
-    puerto = enchufe.getsockname()[1]
-    servidor = uvicorn.Server(uvicorn.Config(app, log_level="warning", access_log=False))
-    hilo = threading.Thread(target=servidor.run, kwargs={"sockets": [enchufe]}, daemon=True)
-    hilo.start()
-    limite = time.monotonic() + 20
-    while not servidor.started:
-        assert time.monotonic() < limite, "el servidor no arrancó"
-        time.sleep(0.05)
-    try:
-        yield f"http://127.0.0.1:{puerto}"
-    finally:
-        servidor.should_exit = True
-        hilo.join(10)
 
 
 @pytest.fixture(scope="module")

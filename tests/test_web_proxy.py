@@ -15,7 +15,6 @@ import signal
 import socket
 import subprocess
 import sys
-import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -23,7 +22,7 @@ from typing import Any
 
 import pytest
 
-from apoyo_web import exigir_extra_web
+from apoyo_web import exigir_extra_web, servir
 
 exigir_extra_web()
 
@@ -50,23 +49,8 @@ async def _eco(scope: dict[str, Any], receive: Any, send: Any) -> None:
 
 @contextmanager
 def _servidor(app: Any, confiables: tuple[str, ...]) -> Iterator[int]:
-    import uvicorn
-
-    enchufe = socket.socket()
-    enchufe.bind(("127.0.0.1", 0))
-    puerto = enchufe.getsockname()[1]
-    servidor = uvicorn.Server(proxy.configuracion(app, confiables))
-    hilo = threading.Thread(target=servidor.run, kwargs={"sockets": [enchufe]}, daemon=True)
-    hilo.start()
-    limite = time.monotonic() + 20
-    while not servidor.started:
-        assert time.monotonic() < limite, "uvicorn no arrancó"
-        time.sleep(0.02)
-    try:
-        yield puerto
-    finally:
-        servidor.should_exit = True
-        hilo.join(10)
+    with servir(app, proxy.configuracion(app, confiables)) as direccion:
+        yield int(direccion.rsplit(":", 1)[1])
 
 
 def _pedir(puerto: int, ruta: str = "/", cabeceras: dict[str, str] | None = None) -> http.client.HTTPResponse:
