@@ -24,6 +24,7 @@ from contextvars import ContextVar
 from typing import Any, TypeVar
 from urllib.parse import quote
 
+from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
@@ -306,7 +307,9 @@ async def entrar(request: Request) -> Response:
             error=f"Demasiados intentos fallidos. Espere {minutos} minuto{'s' if minutos != 1 else ''} y vuelva a intentarlo.")
         pagina.headers["retry-after"] = str(int(espera) + 1)
         return pagina
-    usuario_id = acceso.cuentas.autenticar(nombre, contrasena) if nombre and contrasena else None
+    # argon2 tarda a propósito: en un hilo, para que el servidor siga atendiendo a los demás mientras tanto.
+    usuario_id = await run_in_threadpool(acceso.cuentas.autenticar, nombre, contrasena) \
+        if nombre and contrasena else None
     if usuario_id is None:
         acceso.por_usuario.fallo(claves[0])
         acceso.por_direccion.fallo(claves[1])

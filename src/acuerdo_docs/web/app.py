@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import json
 import secrets
-from collections.abc import Iterable
+from collections.abc import AsyncIterator, Iterable
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -17,6 +18,7 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from pydantic import BaseModel
 from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData, UploadFile
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
@@ -117,6 +119,7 @@ class App:
         self.csrf = csrf
         self.cuentas = cuentas  # web.cuentas.Cuentas en el modo con cuentas; None en el modo local
         self.carpeta = carpeta  # --datos: la base SQLite, los libros subidos y las carpetas de los cortes
+        self.pdf = docs.PdfCaliente()  # el LibreOffice de los PDF: con el primero, hasta que la app se cierra
         self.entorno = Environment(
             loader=FileSystemLoader(CARPETA / "plantillas"), autoescape=select_autoescape(default=True),
             undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
@@ -379,14 +382,17 @@ async def descargar(request: Request) -> Response:
     if modelo is None:
         return RedirectResponse(f"/borradores/{borrador.id}/revisar", status_code=303)
     clave = request.path_params["documento"]
+    # Generar (y convertir a PDF) va en un hilo: mientras tanto el servidor sigue atendiendo a los demás.
     try:
         if clave == "zip":
-            cuerpo, archivo, mime = docs.todos_zip(borrador.tipo, modelo), f"{borrador.tipo}_documentos.zip", "application/zip"
+            cuerpo = await run_in_threadpool(docs.todos_zip, borrador.tipo, modelo, app.pdf)
+            archivo, mime = f"{borrador.tipo}_documentos.zip", "application/zip"
         else:
             doc = docs.documento(borrador.tipo, clave)
             if doc is None:
                 raise HTTPException(404, "No hay un documento con ese nombre.")
-            cuerpo, archivo, mime = doc.hacer(modelo), doc.archivo, doc.tipo_mime
+            cuerpo = await run_in_threadpool(docs.generar, doc, modelo, app.pdf)
+            archivo, mime = doc.archivo, doc.tipo_mime
     except ErrorAcuerdoDocs as exc:
         return app.pagina("mensaje.html", 422, titulo="No se pudo generar el documento", texto=str(exc))
     return Response(cuerpo, media_type=mime, headers={
@@ -466,7 +472,7 @@ async def importar_ficha(request: Request) -> Response:
     if archivo is None:
         return _inicio_con_error(app, request, "c-archivo-docx", "Elija una ficha .docx para importar")
     try:
-        extraida = extraer_campos(await archivo.read(), nombre="ficha.docx")
+        extraida = await run_in_threadpool(extraer_campos, await archivo.read(), nombre="ficha.docx")
     except ErrorAcuerdoDocs as exc:
         return _inicio_con_error(app, request, "c-archivo-docx", f"No se pudo leer la ficha: {exc}")
     datos = json.loads(json.dumps(extraida.campos, default=str, ensure_ascii=False))
@@ -514,10 +520,17 @@ def crear_app(datos: Path, bd: str | None = None, token: str | None = None,
         from .admin import RUTAS as rutas_admin
 
         rutas += [*acceso.RUTAS, *rutas_admin]
-    aplicacion = Starlette(routes=[*rutas, *rutas_reunion, *rutas_cortes, *rutas_enlaces],
-                           exception_handlers={HTTPException: sin_encontrar, **manejadores_fallos})
     registro = Cuentas(almacen.motor) if cuentas else None
-    aplicacion.state.acuerdo = App(almacen, secrets.token_urlsafe(32), datos, registro)
+    estado = App(almacen, secrets.token_urlsafe(32), datos, registro)
+
+    @asynccontextmanager
+    async def vida(_aplicacion: Starlette) -> AsyncIterator[None]:
+        yield
+        estado.pdf.cerrar()  # el LibreOffice de los PDF no sobrevive al servidor
+
+    aplicacion = Starlette(routes=[*rutas, *rutas_reunion, *rutas_cortes, *rutas_enlaces],
+                           exception_handlers={HTTPException: sin_encontrar, **manejadores_fallos}, lifespan=vida)
+    aplicacion.state.acuerdo = estado
     guardia = Guardia(BaseCaida(acceso.Acceso(aplicacion, registro), aplicacion.state.acuerdo), None, hosts) \
         if registro is not None else Guardia(aplicacion, token or secrets.token_urlsafe(32), hosts)
     guardia.acuerdo = aplicacion.state.acuerdo

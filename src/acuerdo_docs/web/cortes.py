@@ -13,6 +13,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import FileResponse, RedirectResponse, Response
@@ -102,7 +103,8 @@ async def seguimiento(request: Request) -> Response:
     cambios: list[Cambio] = []
     avisos: list[AvisoCelda] = []
     try:
-        actualizar_acuerdo(linea_base(modelo, corte), ruta, cambios=cambios, avisos=avisos)
+        # Leer el libro y registrar el corte van en un hilo: el servidor sigue atendiendo a los demás.
+        await run_in_threadpool(actualizar_acuerdo, linea_base(modelo, corte), ruta, cambios=cambios, avisos=avisos)
     except ErrorValidacion as exc:
         ruta.unlink(missing_ok=True)
         errores = [{"id": "c-archivo", "mensaje": str(e)} for e in exc.errores]
@@ -125,7 +127,7 @@ async def aplicar(request: Request) -> Response:
         return _pagina(app, borrador, modelo, aviso="", errores=[
             {"id": "c-archivo", "mensaje": "La vista previa caducó: vuelva a subir el libro"}])
     try:
-        resultado = registrar_corte(modelo, ruta, corte, _carpeta_cortes(app, borrador.id))
+        resultado = await run_in_threadpool(registrar_corte, modelo, ruta, corte, _carpeta_cortes(app, borrador.id))
     except ErrorAcuerdoDocs as exc:
         return _pagina(app, borrador, modelo, errores=[{"id": "c-archivo", "mensaje": str(exc)}], aviso="")
     finally:
