@@ -7,7 +7,8 @@ El servidor es la orden de verdad (``acuerdo-docs web --bd postgresql+psycopg://
 PostgreSQL un clúster desechable como el de las pruebas (tests/apoyo_postgres.py); ``--bd URL`` usa otra
 base (p. ej. ``sqlite:///…`` para comparar). Cada acuerdo tiene una vista de la reunión de inicio abierta
 que pregunta cada segundo (``reunion/estado``, 204 si nada cambió) y varias personas que lo editan a la vez:
-cada una, con una pausa de ``--pausa`` s (de 0,5 a 1,5 veces), lee una página, guarda o descarga el Word.
+cada una, con una pausa de ``--pausa`` s (de 0,5 a 1,5 veces), lee una página, guarda o descarga el Word
+(con ``--pdf PARTE``, esa parte de las descargas pide el PDF/A al LibreOffice del servidor).
 
 Ediciones perdidas: cada persona es dueña de un campo (el rol de «su» actor) y escribe en él un valor
 conocido con el formulario entero de «Actores», como el navegador. Cada vez que vuelve a abrir el
@@ -49,7 +50,7 @@ from bench_web import poblar  # noqa: E402
 from memoria import PicoRss  # noqa: E402
 
 TIPOS = ("lectura", "guardado", "descarga", "sondeo")
-METAS_MS = {"lectura": 1000.0, "guardado": 1000.0, "descarga": 3000.0, "sondeo": 1000.0}
+METAS_MS = {"lectura": 1000.0, "guardado": 1000.0, "descarga": 3000.0, "pdf": 10000.0, "sondeo": 1000.0}
 """p95 aceptable con la oficina entera conectada: una página o un guardado en menos de 1 s, el Word en 3 s."""
 META_RSS_MB = 300.0
 PESOS = {"lectura": 0.45, "guardado": 0.35, "descarga": 0.20}
@@ -174,7 +175,7 @@ class Editor:
     """Una persona que edita un acuerdo: dueña del rol del actor ``actor`` en el borrador ``borrador``."""
 
     def __init__(self, numero: int, base: str, cookies: dict[str, str], borrador: int, actor: int,
-                 cuentas: Cuentas, pausa: float) -> None:
+                 cuentas: Cuentas, pausa: float, pdf: float = 0.0) -> None:
         import httpx
 
         self.numero = numero
@@ -184,6 +185,7 @@ class Editor:
         self.campo = f"actores.{actor}.rol"
         self.cuentas = cuentas
         self.pausa = pausa
+        self.pdf = pdf  # la parte de las descargas que piden el PDF (LibreOffice del servidor)
         self.azar = random.Random(numero)
         self.escritos = 0
         self.esperados: set[str] | None = None  # None: aún no escribió; si no, lo que puede haber (confirmado)
@@ -258,10 +260,11 @@ class Editor:
             self.cuentas.error("lectura", f"GET {ruta}: {r.status_code}")
 
     def descargar(self) -> None:
-        ruta = f"/borradores/{self.borrador}/descargar/word"
-        r = self._pedir("descarga", "GET", ruta)
-        if r is not None and (r.status_code != 200 or not r.content.startswith(b"PK")):
-            self.cuentas.error("descarga", f"GET {ruta}: {r.status_code}")
+        tipo, documento, firma = ("pdf", "pdf", b"%PDF") if self.azar.random() < self.pdf else ("descarga", "word", b"PK")
+        ruta = f"/borradores/{self.borrador}/descargar/{documento}"
+        r = self._pedir(tipo, "GET", ruta)
+        if r is not None and (r.status_code != 200 or not r.content.startswith(firma)):
+            self.cuentas.error(tipo, f"GET {ruta}: {r.status_code}")
 
     def correr(self, hasta: float) -> None:
         acciones = list(PESOS)
@@ -345,7 +348,7 @@ def entrar(servidor: Any, cliente: Any, nombre: str, cuentas: Cuentas) -> None:
 
 
 def correr(usuarios: int, borradores: int, segundos: float, pausa: float, url: str, datos: Path,
-           sabotaje: int = 0, con_cuentas: bool = False) -> dict[str, Any]:
+           sabotaje: int = 0, con_cuentas: bool = False, pdf: float = 0.0) -> dict[str, Any]:
     from apoyo_servidor import ServidorWeb
 
     editores_por_acuerdo = (usuarios - borradores + borradores - 1) // borradores
@@ -360,7 +363,7 @@ def correr(usuarios: int, borradores: int, segundos: float, pausa: float, url: s
     try:
         cookies = servidor.cookies()
         proyectores = [Proyector(servidor.base, cookies, ids[i], cuentas) for i in range(borradores)]
-        editores = [Editor(j, servidor.base, cookies, ids[j % borradores], j // borradores, cuentas, pausa)
+        editores = [Editor(j, servidor.base, cookies, ids[j % borradores], j // borradores, cuentas, pausa, pdf)
                     for j in range(usuarios - borradores)]
         for i, proyector in enumerate(proyectores):
             entrar(servidor, proyector.cliente, f"proyector{i}", cuentas)
@@ -390,6 +393,7 @@ def correr(usuarios: int, borradores: int, segundos: float, pausa: float, url: s
     return {
         "usuarios": usuarios, "borradores": borradores, "editores": len(editores), "proyectores": borradores,
         "segundos": round(duracion, 1), "pausa": pausa, "base": url.split(":", 1)[0], "cuentas": con_cuentas,
+        "pdf": pdf,
         "maquina": f"{platform.node()}, {os.cpu_count()} núcleos, {platform.platform()}",
         "carga": [round(c, 2) for c in carga],
         "pedidos": pedidos, "por_segundo": round(pedidos / duracion, 1),
@@ -410,7 +414,8 @@ def tabla(r: dict[str, Any]) -> str:
         return "sí" if cumple else "**no**"
 
     nombres = {"lectura": "lectura (lista de tareas, formulario, inicio)", "guardado": "guardado (formulario «Actores»)",
-               "descarga": "descarga del acuerdo en Word", "sondeo": "sondeo de la vista de la reunión"}
+               "descarga": "descarga del acuerdo en Word", "pdf": "descarga del acuerdo en PDF/A (LibreOffice)",
+               "sondeo": "sondeo de la vista de la reunión"}
     filas = ["| medida | resultado | meta | ¿cumple? |", "|---|---|---|---|"]
     for tipo, datos in r["tipos"].items():
         filas.append(f"| {nombres[tipo]}: p95 | {datos['p95_ms']:.0f} ms (mediana {datos['mediana_ms']:.0f}, "
@@ -443,8 +448,13 @@ def main(argv: list[str] | None = None) -> int:
                         help="pisa N campos directo en la base al terminar (comprueba que se cuentan las pérdidas)")
     parser.add_argument("--cuentas", action="store_true", help="el servidor con cuentas (--cuentas): cada persona "
                         "entra con su usuario y contraseña (editoras; las vistas de la reunión, de lectura)")
+    parser.add_argument("--pdf", type=float, default=0.0, metavar="PARTE",
+                        help="parte de las descargas que piden el PDF, de 0 a 1 (0): el LibreOffice del servidor "
+                        "trabaja mientras los demás leen y guardan")
     parser.add_argument("--json", type=Path, metavar="ARCHIVO", help="guarda las cifras en JSON")
     args = parser.parse_args(argv)
+    if not 0 <= args.pdf <= 1:
+        parser.error("--pdf va de 0 a 1 (la parte de las descargas que piden el PDF)")
     if args.rapido:
         args.usuarios, args.borradores, args.pausa = 6, 3, 0.2
     if args.segundos is None:
@@ -464,7 +474,7 @@ def main(argv: list[str] | None = None) -> int:
             url = cluster.base_nueva()
         try:
             resultado = correr(args.usuarios, args.borradores, args.segundos, args.pausa, url,
-                               Path(temporal) / "datos", args.sabotear, args.cuentas)
+                               Path(temporal) / "datos", args.sabotear, args.cuentas, args.pdf)
         finally:
             if cluster is not None:
                 cluster.detener()
