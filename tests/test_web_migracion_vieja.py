@@ -161,6 +161,41 @@ def test_respaldo_de_una_version_mas_nueva_se_rechaza(tmp_path: Path, capsys: py
     assert "borradores[2].version_esquema" in err and "más nuevo" in err and "Traceback" not in err
 
 
+@pytest.mark.parametrize("futuro", ["migracion", "datos"])
+def test_una_base_de_una_version_mas_nueva_da_un_error_claro_y_no_se_toca(
+        tmp_path: Path, url_bd: str | None, futuro: str, capsys: pytest.CaptureFixture[str]) -> None:
+    """Volver a una versión anterior del programa (p. ej. al deshacer una actualización) con la base ya migrada."""
+    import socket
+    import subprocess
+    import sys
+
+    from sqlalchemy import text
+
+    carpeta = tmp_path / "datos"
+    url = _cargar_base_vieja(url_bd, carpeta)
+    assert main(["web", "migrar", "--bd", url]) == 0
+    motor = crear_motor(url)
+    with motor.begin() as conexion:
+        if futuro == "migracion":
+            conexion.execute(text("UPDATE alembic_version SET version_num = '0099_de_una_version_futura'"))
+        else:
+            conexion.execute(text("UPDATE borradores SET version_esquema = :v WHERE id = 2"), {"v": VERSION_ESQUEMA + 1})
+    motor.dispose()
+    antes = (_revision(url), _filas(url))
+    capsys.readouterr()
+    assert main(["web", "migrar", "--bd", url]) == 2
+    err = capsys.readouterr().err
+    esperado = "no conoce" if futuro == "migracion" else "forma más nueva"
+    assert esperado in err and "versión más nueva" in err and "Traceback" not in err, err
+    with socket.socket() as enchufe:  # la orden que sirve: el mismo error, antes de servir nada
+        enchufe.bind(("127.0.0.1", 0))
+        puerto = enchufe.getsockname()[1]
+    hecho = subprocess.run([sys.executable, "-m", "acuerdo_docs.cli", "web", "--no-abrir", "--puerto", str(puerto),
+                            "--datos", str(carpeta), "--bd", url], capture_output=True, text=True, timeout=120)
+    assert hecho.returncode == 2 and esperado in hecho.stderr and "Traceback" not in hecho.stderr, hecho.stderr
+    assert (_revision(url), _filas(url)) == antes, "la base no se tocó"
+
+
 # --------------------------------------------------------------------------- el registro de migraciones
 
 

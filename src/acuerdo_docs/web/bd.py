@@ -25,6 +25,7 @@ from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 from sqlalchemy.orm.exc import StaleDataError
 
+from ..errores import ErrorEntrada
 from ..esquemas.versiones import VERSION_DATOS, migrar_datos
 
 VERSION_ESQUEMA = VERSION_DATOS
@@ -194,12 +195,36 @@ def actualizar(motor: Engine) -> Actualizacion:
     from alembic import command
 
     actual, cabeza = revisiones(motor)
+    exigir_conocida(motor, actual, cabeza)
     if actual != cabeza:
         config = _config()
         with motor.begin() as conexion:
             config.attributes["connection"] = conexion
             command.upgrade(config, "head")
     return Actualizacion(actual, cabeza, migrar_documentos(motor))
+
+
+def exigir_conocida(motor: Engine, actual: str | None, cabeza: str | None) -> None:
+    """:class:`ErrorEntrada` en español si la base es de una versión más nueva del programa (una migración
+    o una forma de datos que este no trae): nada se toca, en vez de fallar a medias o leer mal los datos."""
+    from alembic.script import ScriptDirectory
+
+    conocidas = {guion.revision for guion in ScriptDirectory.from_config(_config()).walk_revisions()}
+    if actual is not None and actual not in conocidas:
+        raise ErrorEntrada(
+            f"la base está en la migración {actual}, que esta versión de acuerdo-docs no conoce (la última que "
+            f"trae es {cabeza}): la dejó una versión más nueva. Use esa versión, o restaure en una base vacía un "
+            "respaldo hecho con esta; la base no se tocó.")
+    if actual is None:
+        return
+    with Session(motor) as sesion:
+        nuevos = sesion.scalar(select(func.count()).select_from(Borrador)
+                               .where(Borrador.version_esquema > VERSION_ESQUEMA))
+    if nuevos:
+        raise ErrorEntrada(
+            f"{nuevos} borrador(es) de la base tienen sus datos en una forma más nueva (versión mayor que "
+            f"{VERSION_ESQUEMA}) que esta versión de acuerdo-docs no sabe leer: la dejó una versión más nueva. "
+            "Use esa versión; la base no se tocó.")
 
 
 def migrar(motor: Engine) -> tuple[str | None, str | None]:
