@@ -19,6 +19,10 @@ from pydantic_core import PydanticCustomError
 
 from ..claves import normalizar_clave
 from ..limites_entrada import LARGO_NOMBRE
+from . import complementos_pydantic
+
+# Antes del primer modelo: pydantic busca sus complementos sin importar importlib.metadata si no hay.
+complementos_pydantic.instalar()
 
 # Caracteres de control que Word deja al pegar: \x0b (salto de línea manual) y
 # \x0c (salto de página) se vuelven salto de línea; \r\n y \r se normalizan a \n;
