@@ -45,7 +45,7 @@ def test_en_todo_instante_existe_la_anterior_o_la_nueva(intercambio: bool, tmp_p
         hilo.join()
     assert (destino / "a.txt").read_bytes() == b"59"
     assert _restos(tmp_path) == []
-    if intercambio and archivos._renameat2 is not None:
+    if intercambio and archivos._libc("_renameat2") is not None:
         assert not visto_sin_corte.is_set(), "hubo un instante sin carpeta del corte"
 
 

@@ -92,7 +92,7 @@ def test_tanda_durable_una_sincronizacion_al_salir(tmp_path: Path, monkeypatch: 
     assert llamadas == ["archivo"]  # fuera de una tanda: al volver, el documento ya está en el disco
     llamadas.clear()
     syncfs: list[int] = []
-    original = archivos._syncfs
+    original = archivos._libc("_syncfs")
     monkeypatch.setattr(archivos, "_syncfs", lambda fd: (syncfs.append(fd), original(fd) if original else -1)[1])
     with ad.tanda_durable():
         for i in range(5):

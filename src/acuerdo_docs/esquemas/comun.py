@@ -344,7 +344,15 @@ def campo(
         extra["seccion"] = seccion
     if personal:
         extra["personal"] = True
+    if kwargs.get("default_factory") is list:
+        kwargs["default_factory"] = _lista_vacia
     return Field(title=etiqueta, description=ayuda, json_schema_extra=extra or None, **kwargs)
+
+
+def _lista_vacia() -> list[Any]:
+    """``default_factory=list`` dicho en Python: de ``list`` (un builtin) pydantic lee la firma de su texto
+    con tokenize, que compila su expresión regular (~1 ms en cada proceso)."""
+    return []
 
 
 _META = {"title", "description", "default", "examples", "seccion", "personal"}

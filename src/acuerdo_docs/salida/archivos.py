@@ -446,11 +446,12 @@ def _crear_carpeta_temporal(destino: Path) -> Path:
 
 def _intercambiar(a: Path, b: Path) -> bool:
     """Intercambia ``a`` y ``b`` en un solo paso (``renameat2`` con ``RENAME_EXCHANGE``); ``False`` si no se puede."""
-    if _renameat2 is None:
+    renameat2 = _libc("_renameat2")
+    if renameat2 is None:
         return False
     import ctypes
 
-    if _renameat2(-100, os.fsencode(a), -100, os.fsencode(b), 2) == 0:  # AT_FDCWD, RENAME_EXCHANGE
+    if renameat2(-100, os.fsencode(a), -100, os.fsencode(b), 2) == 0:  # AT_FDCWD, RENAME_EXCHANGE
         return True
     codigo = ctypes.get_errno()
     if codigo in (errno.EINVAL, errno.ENOSYS, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EPERM):
@@ -516,7 +517,8 @@ def sincronizar_carpeta(carpeta: str | os.PathLike[str], archivos: Iterable[str 
     except OSError:  # p. ej. Windows no abre carpetas
         fd = -1
     try:
-        if fd >= 0 and _syncfs is not None and _syncfs(fd) == 0:
+        syncfs = _libc("_syncfs") if fd >= 0 else None
+        if syncfs is not None and syncfs(fd) == 0:
             try:
                 os.fsync(fd)
                 return
@@ -554,5 +556,19 @@ def _de_libc(nombre: str) -> Callable[..., int] | None:
         return None
 
 
-_syncfs = _de_libc("syncfs")
-_renameat2 = _de_libc("renameat2")
+def _SIN_BUSCAR(*_: object) -> int:  # noqa: N802 - marca: aún no se buscó en la libc
+    raise AssertionError("sin buscar")
+
+
+# Se buscan la primera vez que hacen falta (una tanda, una carpeta entera): importar ctypes y abrir
+# la libc cuesta ~1 ms a cada proceso, y una ficha suelta no los usa. Las pruebas pueden fijarlos.
+_syncfs: Callable[..., int] | None = _SIN_BUSCAR
+_renameat2: Callable[..., int] | None = _SIN_BUSCAR
+
+
+def _libc(nombre: str) -> Callable[..., int] | None:
+    """``_syncfs`` o ``_renameat2`` de este módulo: la función de la libc, buscada una vez, o ``None``."""
+    valor: Callable[..., int] | None = globals()[nombre]
+    if valor is _SIN_BUSCAR:
+        valor = globals()[nombre] = _de_libc(nombre.lstrip("_"))
+    return valor

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import html
 import re
 from pathlib import PurePosixPath
 from types import TracebackType
@@ -57,6 +56,8 @@ def nombre_parte(miembro: str) -> str:
 
 def texto_linea(fuente: str, linea: int | None) -> str:
     """El texto visible de una línea de la fuente preprocesada (una línea = un párrafo de Word)."""
+    import html  # aquí: solo un mensaje de error lo usa
+
     lineas = fuente.split("\n")
     if not linea or not 1 <= linea <= len(lineas):
         return ""
