@@ -145,6 +145,25 @@ def test_comprobar_una_contrasena_no_detiene_a_los_demas(tmp_path: Path, monkeyp
         assert r.status_code == 303 and ana.get("/").status_code == 200
 
 
+@pytest.mark.parametrize("lenta", ["autenticar", "cambiar_contrasena"])
+def test_cambiar_mi_contrasena_no_detiene_a_los_demas(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                      lenta: str) -> None:
+    """«Cambiar mi contraseña»: comprobar la actual y cifrar la nueva (argon2, las dos) van en hilos."""
+    app = crear_app(tmp_path / "datos", None, cuentas=True, hosts=None)
+    app.acuerdo.cuentas.crear_usuario("ana", "editor", CLAVE)
+    with servir(app) as direccion, httpx.Client(base_url=direccion, timeout=10) as ana, \
+            httpx.Client(base_url=direccion, timeout=10) as otro:
+        assert ana.post("/entrar", data={"_csrf": _csrf(ana, "/entrar"), "usuario": "ana",
+                                         "contrasena": CLAVE}).status_code == 303
+        token = _csrf(ana, "/cuenta/contrasena")
+        freno = Freno()
+        monkeypatch.setattr(Cuentas, lenta, freno.envolver(getattr(Cuentas, lenta)))
+        r = _mientras_frena(freno, lambda: ana.post("/cuenta/contrasena", timeout=60, data={
+            "_csrf": token, "actual": CLAVE, "nueva": "otra-clave-larga", "repetida": "otra-clave-larga"}),
+            lambda: otro.get("/entrar"))
+        assert r.status_code == 303 and "Se cambió su contraseña" in ana.get("/cuenta/contrasena?aviso=cambiada").text
+
+
 @pytest.mark.libreoffice
 def test_un_solo_libreoffice_caliente_para_los_pdf_y_se_cierra_con_la_app(tmp_path: Path) -> None:
     from conftest import exigir_libreoffice

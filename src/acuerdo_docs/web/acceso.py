@@ -251,7 +251,7 @@ def solo_administrador(endpoint: F) -> F:
 
 
 def para_todos(endpoint: F) -> F:
-    """Marca un envío que también puede hacer un lector (salir)."""
+    """Marca un envío que también puede hacer un lector (salir, cambiar su propia contraseña)."""
     endpoint.para_todos = True  # type: ignore[attr-defined]
     return endpoint
 
@@ -284,6 +284,16 @@ def _acceso(request: Request) -> Acceso:
     return acceso
 
 
+def clave_usuario(nombre: str) -> str:
+    """La clave de una cuenta en el limitador: la entrada y «Cambiar mi contraseña» cuentan juntas."""
+    return f"u:{nombre.lower()}"
+
+
+def demasiados_intentos(espera: float) -> str:
+    minutos = max(1, round(espera / 60))
+    return f"Demasiados intentos fallidos. Espere {minutos} minuto{'s' if minutos != 1 else ''} y vuelva a intentarlo."
+
+
 @publica
 async def entrar(request: Request) -> Response:
     app: Any = request.app.state.acuerdo
@@ -298,13 +308,11 @@ async def entrar(request: Request) -> Response:
     siguiente = _siguiente(str(enviado.get("siguiente", "/")))
     acceso = _acceso(request)
     direccion = request.client.host if request.client else "?"
-    claves = (f"u:{nombre.lower()}", f"d:{direccion}")
+    claves = (clave_usuario(nombre), f"d:{direccion}")
     espera = max(acceso.por_usuario.espera(claves[0]), acceso.por_direccion.espera(claves[1]))
     if espera:
-        minutos = max(1, round(espera / 60))
-        pagina: Response = app.pagina(
-            "entrar.html", 429, titulo="Entrar", nombre=nombre, siguiente=siguiente,
-            error=f"Demasiados intentos fallidos. Espere {minutos} minuto{'s' if minutos != 1 else ''} y vuelva a intentarlo.")
+        pagina: Response = app.pagina("entrar.html", 429, titulo="Entrar", nombre=nombre, siguiente=siguiente,
+                                      error=demasiados_intentos(espera))
         pagina.headers["retry-after"] = str(int(espera) + 1)
         return pagina
     # argon2 tarda a propósito: en un hilo, para que el servidor siga atendiendo a los demás mientras tanto.

@@ -518,8 +518,9 @@ def crear_app(datos: Path, bd: str | None = None, token: str | None = None,
     ]
     if cuentas:
         from .admin import RUTAS as rutas_admin
+        from .mi_cuenta import RUTAS as rutas_mi_cuenta
 
-        rutas += [*acceso.RUTAS, *rutas_admin]
+        rutas += [*acceso.RUTAS, *rutas_admin, *rutas_mi_cuenta]
     registro = Cuentas(almacen.motor) if cuentas else None
     estado = App(almacen, secrets.token_urlsafe(32), datos, registro)
 

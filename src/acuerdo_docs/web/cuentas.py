@@ -154,11 +154,12 @@ def validar_nombre(nombre: str, que: str = "el nombre de usuario") -> str:
     return nombre
 
 
-def validar_contrasena(contrasena: str) -> str:
+def validar_contrasena(contrasena: str, campo: str = "la contraseña") -> str:
+    """La regla de toda contraseña (CLI, /admin, «Cambiar mi contraseña»); ``campo`` nombra el dato en el error."""
     if len(contrasena) < MINIMO_CONTRASENA:
-        raise ErrorEntrada(f"la contraseña debe tener al menos {MINIMO_CONTRASENA} caracteres")
+        raise ErrorEntrada(f"{campo} debe tener al menos {MINIMO_CONTRASENA} caracteres")
     if len(contrasena) > MAXIMO_CONTRASENA:
-        raise ErrorEntrada(f"la contraseña pasa de {MAXIMO_CONTRASENA} caracteres")
+        raise ErrorEntrada(f"{campo} pasa de {MAXIMO_CONTRASENA} caracteres")
     return contrasena
 
 
