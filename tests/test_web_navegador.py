@@ -588,7 +588,7 @@ def oficina_cuentas(tmp_path_factory: pytest.TempPathFactory, url_bd_modulo: str
     ids = {nombre: almacen.crear("acuerdo", _acuerdo_de(nombre), nombre, 0, equipo_id=cuentas.id_equipo(equipo))
            for nombre, equipo in ((EQUIPO_A, "Laboratorio iBO"), (EQUIPO_B, "Otra oficina"))}
     with _servir(app) as direccion:
-        yield {"servidor": direccion, "ids": ids, "capturas": url_bd_modulo is None}
+        yield {"servidor": direccion, "ids": ids, "capturas": url_bd_modulo is None, "cuentas": cuentas}
 
 
 def _entrar_cuenta(page: Any, usuario: str) -> None:
@@ -650,6 +650,51 @@ def test_entrar_y_ver_solo_lo_de_su_equipo(navegador: Any, oficina_cuentas: dict
         page.get_by_role("button", name="Crear el equipo").click()
         page.get_by_text("Se creó el equipo.").wait_for()
         assert "Equipo nuevo" in page.locator("main").inner_text()
+    finally:
+        if revisor.copia is not None:
+            revisor.copia.context.close()
+        contexto.close()
+    assert not revisor.violaciones, f"axe encontró violaciones: {revisor.violaciones}"
+
+
+def test_cambiar_mi_contrasena(navegador: Any, oficina_cuentas: dict[str, Any]) -> None:
+    """Un lector cambia la suya desde la cabecera: errores junto a cada campo, y luego el aviso; axe en cada paso."""
+    servidor = oficina_cuentas["servidor"]
+    oficina_cuentas["cuentas"].crear_usuario("luisa", "lector", CLAVE_CUENTAS, ("Laboratorio iBO",))
+    revisor = Revisor(navegador, servidor, capturas=oficina_cuentas["capturas"])
+    contexto = navegador.new_context(locale="es-CO", viewport={"width": 1100, "height": 900})
+    page = contexto.new_page()
+    page.set_default_timeout(15000)
+    try:
+        page.goto(f"{servidor}/entrar")
+        _entrar_cuenta(page, "luisa")
+        page.get_by_role("heading", level=1, name="Borradores").wait_for()
+        page.get_by_role("navigation", name="Su cuenta").get_by_role("link", name="Cambiar mi contraseña").click()
+        page.get_by_role("heading", level=1, name="Cambiar mi contraseña").wait_for()
+        assert page.evaluate("document.activeElement.id") == "c-actual"
+        revisor.revisar(page, "mi_contrasena")
+
+        page.get_by_label("Contraseña actual", exact=True).fill("no-es-la-clave")
+        page.get_by_label("Contraseña nueva", exact=True).fill("frase-nueva-de-luisa")
+        page.get_by_label("Repita la contraseña nueva", exact=True).fill("frase-distinta")
+        page.get_by_role("button", name="Cambiar la contraseña").click()
+        resumen = page.get_by_role("alert")
+        resumen.get_by_text("Hay 2 problemas que corregir").wait_for()
+        assert page.evaluate("document.activeElement.id") == "resumen-errores"
+        assert page.title().startswith("Error: ")
+        revisor.revisar(page, "mi_contrasena_error", captura=True)  # docs/img/web/mi_contrasena_error.png
+        resumen.get_by_role("link", name="La repetición no coincide").click()
+        assert page.evaluate("document.activeElement.id") == "c-repetida"  # el enlace lleva al campo
+        assert page.get_by_label("Contraseña actual", exact=True).input_value() == ""  # nada vuelve escrito
+
+        page.get_by_label("Contraseña actual", exact=True).fill(CLAVE_CUENTAS)
+        page.get_by_label("Contraseña nueva", exact=True).fill("frase-nueva-de-luisa")
+        page.get_by_label("Repita la contraseña nueva", exact=True).fill("frase-nueva-de-luisa")
+        page.get_by_role("button", name="Cambiar la contraseña").click()
+        page.get_by_role("status").get_by_text("Se cambió su contraseña").wait_for()
+        revisor.revisar(page, "mi_contrasena_hecho")
+        page.goto(f"{servidor}/")
+        page.get_by_role("heading", level=1, name="Borradores").wait_for()  # sigue dentro, con la sesión nueva
     finally:
         if revisor.copia is not None:
             revisor.copia.context.close()
