@@ -23,6 +23,8 @@ from acuerdo_docs.web.acceso import COOKIE_CUENTA, INTENTOS_DIRECCION, INTENTOS_
 
 PUBLICAS = {"/entrar", "/actor/{token}"}  # /actor/…: el enlace firmado es la credencial del actor
 """Las únicas rutas que se sirven sin sesión (además de /static). Una nueva debe añadirse aquí a conciencia."""
+PARA_TODOS = {"/salir", "/cuenta/contrasena"}  # lo de la propia cuenta: salir, cambiar su contraseña
+"""Las únicas rutas donde un lector envía formularios. Una nueva debe añadirse aquí a conciencia."""
 SECRETO_A, SECRETO_B = "Desafío del equipo A", "Desafío secreto del equipo B"
 
 
@@ -171,6 +173,8 @@ def test_lector_no_escribe_en_ninguna_ruta(oficina: dict[str, Any]) -> None:
     token = csrf_de(inicio.text)
     antes = lector.get(f"/borradores/{oficina['a']}/exportar").content
     probadas = 0
+    para_todos = {plantilla for plantilla, _m, endpoint in _rutas(lector) if getattr(endpoint, "para_todos", False)}
+    assert para_todos == PARA_TODOS, f"rutas nuevas abiertas a lectores: {para_todos - PARA_TODOS}"
     for plantilla, metodos, endpoint in _rutas(lector):
         if "POST" not in metodos or getattr(endpoint, "publica", False) or getattr(endpoint, "para_todos", False):
             continue
