@@ -98,6 +98,7 @@ def test_grupo_declarado_solo_dice_que_no_cuando_es_seguro(tmp_path: Path) -> No
     huevo = tmp_path / "huevo"
     (huevo / "cinco-1.0-py3.11.egg").mkdir(parents=True)
     assert grupo_declarado("pydantic", [str(huevo)]) is True
+    assert grupo_declarado("pydantic", [os.fsencode(sin)]) is True
     comprimido = tmp_path / "paquetes.zip"
     with zipfile.ZipFile(comprimido, "w") as z:
         z.writestr("seis-1.0.dist-info/entry_points.txt", "[pydantic]\np = seis:p\n")

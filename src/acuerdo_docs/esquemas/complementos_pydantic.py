@@ -29,7 +29,7 @@ _METADATOS = "importlib.metadata"
 _GRUPO = "pydantic"
 
 
-def grupo_declarado(grupo: str, rutas: Sequence[str] | None = None) -> bool:
+def grupo_declarado(grupo: str, rutas: Sequence[object] | None = None) -> bool:
     """¿Puede alguna distribución de ``rutas`` (por omisión ``sys.path``) declarar entry points de ``grupo``?
 
     ``False`` solo si es seguro que no: ningún ``entry_points.txt`` de un ``.dist-info`` o
@@ -41,8 +41,11 @@ def grupo_declarado(grupo: str, rutas: Sequence[str] | None = None) -> bool:
         if getattr(buscador, "find_distributions", None) is not None \
                 and buscador is not importlib.machinery.PathFinder:
             return True
-    for entrada in sys.path if rutas is None else rutas:
-        raiz = os.fspath(entrada) or "."
+    entradas: Sequence[object] = sys.path if rutas is None else rutas
+    for entrada in entradas:
+        if not isinstance(entrada, str):  # bytes u otra cosa en sys.path: que decida importlib.metadata
+            return True
+        raiz = entrada or "."
         try:
             nombres = os.listdir(raiz)
         except OSError:
