@@ -22,7 +22,6 @@ from pathlib import Path
 
 from ..errores import ErrorSalida
 from .archivos import misma_ruta, revisar_destino
-from .nombres import sanear
 
 Ruta = str | os.PathLike[str]
 
@@ -113,6 +112,8 @@ def resolver_salida(
     if not texto.strip():
         raise ErrorSalida("La ruta de salida (-o) está vacía.")
     if es_carpeta(texto):
+        from .nombres import sanear  # aquí: solo para nombrar dentro de una carpeta (sus expresiones, ~0,5 ms)
+
         archivo = sanear(nombre, extension=extensiones[0])
         mostrar = _unir(texto, archivo)
         ruta = Path(texto) / archivo

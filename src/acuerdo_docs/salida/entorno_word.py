@@ -21,7 +21,6 @@ from markupsafe import Markup, escape
 
 from ..esquemas.comun import MESES, fecha_corta, fecha_larga
 from .limites import vigilar
-from .mensajes_plantilla import describir, donde, linea_del_fallo, nombre_parte
 from .sandbox import EntornoSeguro, nombre_tipo
 
 _SALTO = '</w:t><w:br/><w:t xml:space="preserve">'
@@ -131,5 +130,7 @@ def crear_entorno(undefined: type[Undefined] = StrictUndefined) -> EntornoSeguro
 
 
 def mensaje_error(exc: BaseException, plantilla: Path, parte: str | None = None, fuente: str = "") -> str:
+    from .mensajes_plantilla import describir, donde, linea_del_fallo, nombre_parte  # solo ante un error
+
     lugar = f" ({donde(nombre_parte(parte), fuente, linea_del_fallo(exc))})" if parte else ""
     return f"La plantilla {plantilla.name} {describir(exc)}{lugar}"
