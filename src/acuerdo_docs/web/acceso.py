@@ -279,6 +279,11 @@ def _siguiente(valor: str) -> str:
     return valor if valor.startswith("/") and not valor.startswith(("//", "/\\")) else "/"
 
 
+def frase(texto: str) -> str:
+    """Un mensaje de la biblioteca («la contraseña debe…») como frase de página: mayúscula y punto."""
+    return texto[:1].upper() + texto[1:] + "."
+
+
 def _acceso(request: Request) -> Acceso:
     acceso: Acceso = request.app.state.acceso
     return acceso

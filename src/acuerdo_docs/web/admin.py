@@ -6,14 +6,15 @@ Hace lo mismo que «acuerdo-docs web usuario …» y «acuerdo-docs web equipo �
 
 from __future__ import annotations
 
+from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from ..errores import ErrorEntrada
-from .acceso import solo_administrador
-from .cuentas import ROLES, ROLES_TEXTO
+from .acceso import frase, solo_administrador
+from .cuentas import MINIMO_CONTRASENA, ROLES, ROLES_TEXTO
 
 AVISOS = {
     "usuario": "Se creó la cuenta.", "rol": "Se cambió el rol (sus sesiones abiertas terminaron).",
@@ -31,7 +32,7 @@ def _pagina(request: Request, estado: int = 200, error: str = "") -> Response:
     pagina: Response = app.pagina(
         "admin.html", estado, titulo="Cuentas y equipos", usuarios=cuentas.usuarios(), equipos=cuentas.equipos(),
         borradores=app.almacen.listar(), nombres_equipo={i: n for i, n, _m in cuentas.equipos()},
-        roles=ROLES, roles_texto=ROLES_TEXTO, aviso=aviso, error=error)
+        roles=ROLES, roles_texto=ROLES_TEXTO, aviso=aviso, error=error, minimo=MINIMO_CONTRASENA)
     return pagina
 
 
@@ -50,15 +51,15 @@ async def admin(request: Request) -> Response:
     accion = _texto(enviado, "_accion")
     nombre, equipo = _texto(enviado, "usuario").strip(), _texto(enviado, "equipo").strip()
     try:
-        if accion == "usuario":
-            cuentas.crear_usuario(nombre, _texto(enviado, "rol"), _texto(enviado, "contrasena"),
-                                  (equipo,) if equipo else ())
+        if accion == "usuario":  # argon2 tarda a propósito: en un hilo, como al entrar
+            await run_in_threadpool(cuentas.crear_usuario, nombre, _texto(enviado, "rol"),
+                                    _texto(enviado, "contrasena"), (equipo,) if equipo else ())
         elif accion == "rol":
             cuentas.cambiar_rol(nombre, _texto(enviado, "rol"))
         elif accion in ("activar", "desactivar"):
             cuentas.activar(nombre, accion == "activar")
         elif accion == "contrasena":
-            cuentas.cambiar_contrasena(nombre, _texto(enviado, "contrasena"))
+            await run_in_threadpool(cuentas.cambiar_contrasena, nombre, _texto(enviado, "contrasena"))
         elif accion == "equipo":
             cuentas.crear_equipo(equipo)
         elif accion == "agregar":
@@ -73,8 +74,7 @@ async def admin(request: Request) -> Response:
         else:
             raise HTTPException(400, "Esa acción no existe en la administración.")
     except ErrorEntrada as exc:
-        texto = str(exc)
-        return _pagina(request, 400, texto[:1].upper() + texto[1:] + ".")
+        return _pagina(request, 400, frase(str(exc)))
     return RedirectResponse(f"/admin?aviso={accion}", status_code=303)
 
 

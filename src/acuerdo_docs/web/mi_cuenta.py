@@ -17,7 +17,7 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from ..errores import ErrorEntrada
-from .acceso import LECTURA, clave_usuario, demasiados_intentos, para_todos, usuario_de
+from .acceso import LECTURA, clave_usuario, demasiados_intentos, frase, para_todos, usuario_de
 from .cuentas import MINIMO_CONTRASENA, UsuarioActual, validar_contrasena
 
 DIRECCION = "/cuenta/contrasena"
@@ -33,11 +33,6 @@ def _pagina(request: Request, usuario: UsuarioActual, estado: int = 200,
         aviso=aviso, por_campo=errores, errores=[{"id": i, "mensaje": m} for i, m in errores.items()])
     pagina.headers["cache-control"] = "no-store"
     return pagina
-
-
-def _frase(exc: ErrorEntrada) -> str:
-    texto = str(exc)
-    return texto[:1].upper() + texto[1:] + "."
 
 
 @para_todos  # también un lector cambia la suya
@@ -69,7 +64,7 @@ async def mi_contrasena(request: Request) -> Response:
     try:
         validar_contrasena(nueva, "la contraseña nueva")
     except ErrorEntrada as exc:
-        errores["c-nueva"] = _frase(exc)
+        errores["c-nueva"] = frase(str(exc))
     else:
         if sabe and nueva == actual:
             errores["c-nueva"] = "La contraseña nueva es igual a la actual: elija otra."
