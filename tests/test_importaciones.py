@@ -14,7 +14,7 @@ import pytest
 PAQUETE = Path(__file__).resolve().parents[1] / "src" / "acuerdo_docs"
 
 CAPAS: dict[str, int] = {
-    "errores": 0, "rutas": 0, "terminal": 0, "claves": 0, "limites_entrada": 0, "remoto": 0, "formulas": 0,
+    "errores": 0, "rutas": 0, "terminal": 0, "registro": 0, "claves": 0, "limites_entrada": 0, "remoto": 0, "formulas": 0,
     "esquemas": 1, "paquete": 1,  # paquete: zip de Office en bruto, lo usan lectores y salida
     "lectores": 2, "salida": 2, "construccion": 2,
     "documentos": 3,

@@ -91,7 +91,8 @@ def test_main_desde_python_no_sale_ni_toca_el_recolector(tmp_path: Path) -> None
 # Lo que «ficha x.json -o y.docx» no necesita: cada uno cuesta milisegundos en cada proceso nuevo.
 _NO_AL_ARRANCAR = ("docx", "docxtpl", "lxml", "openpyxl", "email_validator", "difflib", "subprocess", "asyncio",
                    "multiprocessing", "acuerdo_docs.salida.pdf.anticipado", "acuerdo_docs.salida.verificacion",
-                   "importlib.metadata")  # ver esquemas/complementos_pydantic.py
+                   "importlib.metadata",  # ver esquemas/complementos_pydantic.py
+                   "logging")  # ver registro.py
 
 
 def test_una_ficha_docx_no_carga_lo_que_no_usa(tmp_path: Path) -> None:

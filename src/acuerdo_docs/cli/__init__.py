@@ -11,7 +11,7 @@ from __future__ import annotations
 import atexit
 import gc
 import importlib
-import logging
+import importlib.util
 import os
 import signal
 import sys
@@ -23,6 +23,9 @@ from typing import TYPE_CHECKING, NoReturn
 # Este módulo solo importa la biblioteca estándar: lo pesado (pydantic, la orden) se importa dentro
 # de main(), así un Ctrl-C en el primer segundo también sale con 130 y sin traza.
 if TYPE_CHECKING:
+    from importlib.abc import Loader
+    from importlib.machinery import ModuleSpec
+
     from . import comun
 
 # Orden → módulo (en el orden de la ayuda). Solo se importa el de la orden pedida: así
@@ -45,35 +48,64 @@ ORDENES: dict[str, str] = {
 }
 
 
-_NIVELES = {"DEBUG": "Detalle", "INFO": "Información", "WARNING": "Aviso", "ERROR": "Error", "CRITICAL": "Error"}
+def _configurar_registro(detallado: bool) -> Callable[[], None]:
+    """Configura el registro de la orden ahora, o en cuanto algo importe logging; devuelve cómo deshacer la espera.
 
-
-class _FormatoSeguro(logging.Formatter):
-    """Registro para la terminal: en español («Aviso: …») y con los caracteres de control escapados.
-
-    ``base``: el formato que ya tenía el manejador (si quien llama configuró el registro), que se
-    respeta; sin él, el propio (el nombre del módulo solo en los mensajes de diagnóstico, con -v).
+    Sin -v y con logging sin importar, una orden que no escribe registros no lo carga (~3 ms):
+    un buscador en ``sys.meta_path`` espera a que algo (un aviso de ``acuerdo_docs.registro``, una
+    biblioteca) importe logging y configura justo después, antes de que pueda salir ningún registro.
     """
+    if detallado or "logging" in sys.modules:
+        from .registro import configurar
 
-    def __init__(self, base: logging.Formatter | None) -> None:
-        super().__init__()
-        self._base = base
-
-    def format(self, record: logging.LogRecord) -> str:
-        if self._base is not None:
-            return _para_terminal(self._base.format(record))
-        nivel = _NIVELES.get(record.levelname, record.levelname)
-        lugar = f" ({record.name})" if record.levelno < logging.WARNING else ""
-        texto = f"{nivel}{lugar}: {record.getMessage()}"
-        if record.exc_info:
-            texto += "\n" + self.formatException(record.exc_info)
-        return _para_terminal(texto)
+        configurar(detallado)
+        return lambda: None
+    espera = _AlImportarLogging(detallado)
+    sys.meta_path.insert(0, espera)
+    return espera.quitar
 
 
-def _para_terminal(texto: str) -> str:
-    from ..terminal import para_terminal
+class _AlImportarLogging:
+    """Buscador de ``sys.meta_path`` que carga logging como siempre y, al terminar, configura el registro."""
 
-    return para_terminal(texto)
+    def __init__(self, detallado: bool) -> None:
+        self._detallado = detallado
+
+    def quitar(self) -> None:
+        try:
+            sys.meta_path.remove(self)
+        except ValueError:
+            pass
+
+    def find_spec(self, nombre: str, ruta: object = None, destino: object = None) -> ModuleSpec | None:
+        if nombre != "logging":
+            return None
+        self.quitar()
+        spec = importlib.util.find_spec(nombre)  # el de siempre (este buscador ya no está)
+        if spec is None or spec.loader is None:
+            return spec
+        spec.loader = _CargarYConfigurar(spec.loader, self._detallado)  # type: ignore[assignment]
+        return spec
+
+
+class _CargarYConfigurar:
+    """El cargador de logging, y después :func:`registro.configurar`; el módulo queda con su cargador real."""
+
+    def __init__(self, real: Loader, detallado: bool) -> None:
+        self._real = real
+        self._detallado = detallado
+
+    def create_module(self, spec: ModuleSpec) -> ModuleType | None:
+        return self._real.create_module(spec)
+
+    def exec_module(self, modulo: ModuleType) -> None:
+        modulo.__loader__ = self._real
+        if modulo.__spec__ is not None:
+            modulo.__spec__.loader = self._real
+        self._real.exec_module(modulo)
+        from .registro import configurar
+
+        configurar(self._detallado)
 
 
 def _modulos(argv: Sequence[str]) -> list[ModuleType]:
@@ -130,6 +162,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 _ARRANQUE_SIN_GC = False
 """La puerta (:func:`principal`) apagó el recolector de basura durante el arranque."""
 
+_PUERTA = False
+"""La orden corre por :func:`principal` (el proceso termina con ella), no llamada desde Python."""
+
 
 def _encender_gc() -> None:
     global _ARRANQUE_SIN_GC
@@ -150,13 +185,14 @@ def principal() -> NoReturn:
     Con otro hilo vivo, o si algo de eso falla, la salida normal de Python. Solo en esta puerta:
     quien llama a :func:`main` desde Python sigue con su proceso.
     """
-    global _ARRANQUE_SIN_GC
+    global _ARRANQUE_SIN_GC, _PUERTA
     # Al arrancar (importar pydantic, construir los modelos, leer las órdenes) se crean decenas de
     # miles de objetos que viven hasta el final: el recolector los recorre una y otra vez sin
     # liberar nada (~10 ms). Se apaga hasta tener la orden lista y se vuelve a encender, con lo
     # de arranque congelado, antes de hacer el trabajo (un lote largo recolecta como siempre).
     gc.disable()
     _ARRANQUE_SIN_GC = True
+    _PUERTA = True
     codigo = main()
     if threading.active_count() == 1:
         try:
@@ -244,11 +280,7 @@ def _main(argv: list[str], convertidor: object) -> int:
 
     parser = construir_parser(argv)
     args = parser.parse_args(argv)
-    raiz = logging.getLogger()
-    propio = not raiz.handlers  # si quien llama ya configuró el registro, se respeta su formato
-    logging.basicConfig(level=logging.DEBUG if args.detallado else logging.WARNING)
-    for manejador in raiz.handlers:  # los registros también pueden citar datos de una hoja
-        manejador.setFormatter(_FormatoSeguro(None if propio else manejador.formatter))
+    sin_esperar = _configurar_registro(args.detallado)
     args.convertidor = convertidor
     _encender_gc()
     try:
@@ -264,6 +296,9 @@ def _main(argv: list[str], convertidor: object) -> int:
     except KeyboardInterrupt:
         print("Interrumpido: no quedó ningún archivo a medias.", file=sys.stderr)
         return 130
+    finally:
+        if not _PUERTA:  # desde Python, nada queda esperando; la orden configura hasta salir (atexit incluido)
+            sin_esperar()
 
 
 if __name__ == "__main__":

@@ -7,7 +7,6 @@ calculados) para que la plantilla solo recorra listas e imprima textos.
 from __future__ import annotations
 
 import json
-import logging
 from collections.abc import Mapping
 from datetime import date
 from pathlib import Path
@@ -17,6 +16,7 @@ from ..esquemas import metodo_riesgo
 from ..esquemas.acuerdo import ESTADOS, SECTORES, TIPOS_COMPROMISO, Actor, AcuerdoSimbolico, Hito
 from ..esquemas.comun import RESERVADO, campos_personales, fecha_larga, numero_co
 from ..esquemas.tipo_documento import validar_documento
+from ..registro import registro
 from ..rutas import carpeta_ejemplos
 from ..rutas import plantilla as ruta_plantilla
 from ..salida.archivos import Destino, RutaDestino, escribir_atomico
@@ -24,7 +24,7 @@ from ..salida.datos_planos import ContextoPlano, datos_planos
 from ..salida.motor_docx import renderizar
 from ..salida.tipo_plantilla import TipoPlantilla
 
-log = logging.getLogger("acuerdo_docs.acuerdo")
+log = registro("acuerdo_docs.acuerdo")
 
 PLANTILLA_ACUERDO = "acuerdo_simbolico.docx"
 EJEMPLO_ACUERDO = "acuerdo_ejemplo.json"

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import logging
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, BinaryIO, overload
@@ -11,6 +10,7 @@ from typing import Any, BinaryIO, overload
 from ..esquemas.comun import RESERVADO, campos_personales
 from ..esquemas.ficha import BuenaPractica
 from ..esquemas.tipo_documento import validar_documento
+from ..registro import registro
 from ..rutas import carpeta_ejemplos
 from ..rutas import plantilla as ruta_plantilla
 from ..salida.archivos import Destino, RutaDestino, escribir_atomico
@@ -18,7 +18,7 @@ from ..salida.datos_planos import ContextoPlano, datos_planos
 from ..salida.motor_docx import renderizar
 from ..salida.tipo_plantilla import TipoPlantilla
 
-log = logging.getLogger("acuerdo_docs.ficha")
+log = registro("acuerdo_docs.ficha")
 
 PLANTILLA_FICHA = "ficha_4202000-FT-1311.docx"
 

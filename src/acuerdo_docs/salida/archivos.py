@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import errno
-import logging
 import os
 import shutil
 import stat
@@ -15,9 +14,10 @@ from pathlib import Path
 from typing import BinaryIO
 
 from ..errores import ErrorSalida, causa_sistema
+from ..registro import registro
 from . import protegidos
 
-log = logging.getLogger("acuerdo_docs.salida")
+log = registro("acuerdo_docs.salida")
 
 RutaDestino = str | os.PathLike[str]
 """Un destino que es una ruta: ``generar_*`` devuelve la ruta escrita."""

@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import hashlib
 import importlib.util
-import logging
 import marshal
 import os
 import stat
@@ -32,11 +31,12 @@ from typing import Any
 import jinja2
 
 from ..errores import ErrorSalida
+from ..registro import registro
 from ..rutas import carpeta_cache
 from .archivos import escribir_atomico
 from .carpeta_privada import carpeta_privada
 
-log = logging.getLogger("acuerdo_docs.motor")
+log = registro("acuerdo_docs.motor")
 
 ENTRADAS_MAXIMAS = 64
 """Plantillas compiladas que se guardan como máximo (cada una pesa unos 100 KB)."""

@@ -18,16 +18,16 @@ persona). Sin ``os.geteuid`` (Windows) no hay cachés.
 
 from __future__ import annotations
 
-import logging
 import os
 import shutil
 import stat
 from pathlib import Path
 
 from ..errores import causa_sistema
+from ..registro import registro
 from ..rutas import carpeta_cache
 
-log = logging.getLogger("acuerdo_docs.cache")
+log = registro("acuerdo_docs.cache")
 
 _avisadas: set[str] = set()
 

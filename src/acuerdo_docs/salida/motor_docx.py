@@ -18,7 +18,6 @@ plantilla con DTD o entidades XML, o demasiado grande, se rechaza antes de leerl
 
 from __future__ import annotations
 
-import logging
 import re
 import threading
 from collections.abc import Callable, Mapping
@@ -32,6 +31,7 @@ from markupsafe import Markup
 
 from ..errores import ErrorEntrada, ErrorPlantilla
 from ..paquete.escritor import comprimir, empaquetar
+from ..registro import registro
 from . import cache_codigo
 from .datos_planos import datos_planos
 from .entorno_word import CONTROL_EN_VALOR, con_titulo, crear_entorno, mensaje_error
@@ -39,7 +39,7 @@ from .limites import presupuesto
 from .plantilla_word import PARTES_CON_MARCAS, leer_imagen, leer_plantilla, ruta_del_anexo, tamano_imagen
 from .sandbox import FuncionDelMotor
 
-log = logging.getLogger("acuerdo_docs.motor")
+log = registro("acuerdo_docs.motor")
 
 _RELS_DOC = "word/_rels/document.xml.rels"
 _TIPOS = "[Content_Types].xml"

@@ -18,7 +18,6 @@ from __future__ import annotations
 import contextlib
 import contextvars
 import hashlib
-import logging
 import os
 import stat
 import zipfile
@@ -27,8 +26,9 @@ from pathlib import Path
 from typing import Literal
 
 from ..errores import ErrorSalida
+from ..registro import registro
 
-log = logging.getLogger("acuerdo_docs.salida")
+log = registro("acuerdo_docs.salida")
 
 PROPIEDAD_HUELLA = "acuerdo_docs.huella"
 """Propiedad personalizada del libro con la huella de sus partes (la escribe :func:`sellar`)."""
