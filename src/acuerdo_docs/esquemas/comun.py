@@ -20,6 +20,7 @@ from pydantic_core import PydanticCustomError
 from ..claves import normalizar_clave
 from ..limites_entrada import LARGO_NOMBRE
 from . import complementos_pydantic
+from .antes_de_validar import AntesDeValidar
 
 # Antes del primer modelo: pydantic busca sus complementos sin importar importlib.metadata si no hay.
 complementos_pydantic.instalar()
@@ -81,13 +82,13 @@ def _entrada_texto(obligatorio: bool = False, maximo: int | None = None) -> Any:
 
 
 Texto = Annotated[
-    str, BeforeValidator(limpiar_texto), BeforeValidator(a_texto, json_schema_input_type=_entrada_texto())
+    str, BeforeValidator(limpiar_texto), AntesDeValidar(a_texto, _entrada_texto())
 ]
 """Texto libre, opcionalmente vacío."""
 
 TextoObligatorio = Annotated[
     str, BeforeValidator(limpiar_texto),
-    BeforeValidator(a_texto, json_schema_input_type=_entrada_texto(obligatorio=True)), AfterValidator(_no_vacio),
+    AntesDeValidar(a_texto, _entrada_texto(obligatorio=True)), AfterValidator(_no_vacio),
 ]
 """Texto que no puede quedar en blanco."""
 
@@ -103,19 +104,19 @@ LIMITE_CELDA_EXCEL = 32767
 
 TextoCelda = Annotated[
     str, BeforeValidator(limpiar_texto),
-    BeforeValidator(a_texto, json_schema_input_type=_entrada_texto(maximo=LIMITE_CELDA_EXCEL)),
+    AntesDeValidar(a_texto, _entrada_texto(maximo=LIMITE_CELDA_EXCEL)),
     Field(max_length=LIMITE_CELDA_EXCEL),
 ]
 TextoCeldaObligatorio = Annotated[
     str, BeforeValidator(limpiar_texto),
-    BeforeValidator(a_texto, json_schema_input_type=_entrada_texto(True, LIMITE_CELDA_EXCEL)),
+    AntesDeValidar(a_texto, _entrada_texto(True, LIMITE_CELDA_EXCEL)),
     AfterValidator(_no_vacio), Field(max_length=LIMITE_CELDA_EXCEL),
 ]
 
 
 TextoNombre = Annotated[
     str, BeforeValidator(limpiar_texto),
-    BeforeValidator(a_texto, json_schema_input_type=_entrada_texto(True, LARGO_NOMBRE)),
+    AntesDeValidar(a_texto, _entrada_texto(True, LARGO_NOMBRE)),
     AfterValidator(_no_vacio), Field(max_length=LARGO_NOMBRE),
 ]
 """El nombre de un desafío, una práctica o una entidad: un título (``limites_entrada.LARGO_NOMBRE``), no un texto."""
@@ -234,10 +235,10 @@ _ENTRADA_FECHA: Any = date
 for _patron in PATRONES_FECHA:
     _ENTRADA_FECHA = _ENTRADA_FECHA | Annotated[str, Field(pattern=_patron)]
 
-Fecha = Annotated[date, BeforeValidator(leer_fecha, json_schema_input_type=_ENTRADA_FECHA)]
+Fecha = Annotated[date, AntesDeValidar(leer_fecha, _ENTRADA_FECHA)]
 FechaOpcional = Annotated[
     date | None, BeforeValidator(leer_fecha),
-    BeforeValidator(_vacio_a_none, json_schema_input_type=_ENTRADA_FECHA | Annotated[str, Field(pattern=r"^\s*$")]),
+    AntesDeValidar(_vacio_a_none, _ENTRADA_FECHA | Annotated[str, Field(pattern=r"^\s*$")]),
 ]
 
 
@@ -286,7 +287,7 @@ _VACIO = Annotated[str, Field(pattern=r"^\s*$")]
 
 Correo = Annotated[
     str | None, BeforeValidator(limpiar_texto),
-    BeforeValidator(_vacio_a_none, json_schema_input_type=Annotated[str, Field(pattern=PATRON_CORREO)] | _VACIO | None),
+    AntesDeValidar(_vacio_a_none, Annotated[str, Field(pattern=PATRON_CORREO)] | _VACIO | None),
     AfterValidator(_validar_correo),
 ]
 
@@ -324,8 +325,7 @@ _TELEFONO_NUMERO: Any = (Annotated[int, Field(ge=3_000_000_000, le=3_999_999_999
 
 Telefono = Annotated[
     str | None, BeforeValidator(limpiar_texto), BeforeValidator(a_texto),
-    BeforeValidator(_vacio_a_none, json_schema_input_type=Annotated[str, Field(pattern=PATRON_TELEFONO)] | _VACIO
-                    | _TELEFONO_NUMERO | None),
+    AntesDeValidar(_vacio_a_none, Annotated[str, Field(pattern=PATRON_TELEFONO)] | _VACIO | _TELEFONO_NUMERO | None),
     AfterValidator(_validar_telefono),
 ]
 
@@ -499,8 +499,7 @@ def leer_si_no(valor: Any) -> Any:
 
 SiNo = Annotated[
     bool,
-    BeforeValidator(leer_si_no, json_schema_input_type=bool | Annotated[
-        str, Field(pattern=patron_nombres([*PALABRAS_SI, *PALABRAS_NO]))]),
+    AntesDeValidar(leer_si_no, bool | Annotated[str, Field(pattern=patron_nombres([*PALABRAS_SI, *PALABRAS_NO]))]),
 ]
 """Un campo sí/no: el JSON Schema publicado acepta lo mismo que el modelo (true, false, "sí", "No"…)."""
 

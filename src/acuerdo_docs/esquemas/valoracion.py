@@ -41,6 +41,7 @@ from pydantic import BeforeValidator, Field, model_validator
 from pydantic_core import PydanticCustomError
 
 from ..formulas import texto_formula
+from .antes_de_validar import AntesDeValidar
 from .comun import FechaOpcional, Modelo, Texto, campo, sin_mayusculas
 
 FUENTE_NIVELES = "https://www1.funcionpublica.gov.co/web/eva/buenas-practicas-y-lecciones-aprendidas"
@@ -98,7 +99,7 @@ _ENTRADA_RESPUESTA: Any = (
 )
 """Lo que acepta :func:`leer_respuesta`, para el esquema publicado: un formulario envía «si» o true."""
 
-RespuestaCriterio = Annotated[Respuesta, BeforeValidator(leer_respuesta, json_schema_input_type=_ENTRADA_RESPUESTA)]
+RespuestaCriterio = Annotated[Respuesta, AntesDeValidar(leer_respuesta, _ENTRADA_RESPUESTA)]
 
 
 class Criterio(Modelo):
