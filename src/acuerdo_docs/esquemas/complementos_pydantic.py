@@ -58,12 +58,13 @@ def grupo_declarado(grupo: str, rutas: Sequence[object] | None = None) -> bool:
                 return True
             if not bajo.endswith((".dist-info", ".egg-info")):
                 continue
+            ruta = os.path.join(raiz, nombre, "entry_points.txt")
+            if not os.access(ruta, os.F_OK):  # la mayoría no tiene: sin lanzar una excepción por cada una
+                continue
             try:
-                with open(os.path.join(raiz, nombre, "entry_points.txt"), "rb") as archivo:
+                with open(ruta, "rb") as archivo:
                     if clave in archivo.read():
                         return True
-            except (FileNotFoundError, NotADirectoryError):
-                continue
             except OSError:
                 return True
     return False

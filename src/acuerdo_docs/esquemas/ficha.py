@@ -20,7 +20,6 @@ from .comun import (
     campo,
     lista_de_lineas,
 )
-from .imagen import ImagenInvalida, revisar_imagen
 from .valoracion import Valoracion
 
 S1 = "1. INFORMACIÓN GENERAL"
@@ -102,6 +101,8 @@ class Anexo(Modelo):
             cabeza = f.read(8)
         if not cabeza.startswith(_FIRMAS_IMAGEN):
             raise PydanticCustomError("imagen_invalida", "el archivo no es una imagen válida (PNG, JPEG, GIF o BMP)")
+        from .imagen import ImagenInvalida, revisar_imagen  # solo si hay imágenes (arranque)
+
         try:  # bytes y píxeles, antes de decodificar nada (solo la cabecera)
             revisar_imagen(ruta)
         except ImagenInvalida as exc:
