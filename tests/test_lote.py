@@ -670,7 +670,8 @@ def test_el_libro_se_analiza_una_vez_y_da_lo_mismo_que_releerlo(tmp_path: Path,
     recorridos.clear()
     monkeypatch.setattr(lote, "RETENER_BYTES", 1)  # no cabe lo retenido: se cuenta aparte y se sigue leyendo
     monkeypatch.setattr(hoja_calculo, "MEMORIA_FILAS", 2000)
-    dos = generar_lote(entrada, tmp_path / "dos", procesos=1)
+    # Con el límite justo en las 25 filas, la cota rápida (26 elementos <row>, encabezado incluido) no basta.
+    dos = generar_lote(entrada, tmp_path / "dos", procesos=1, limite_filas=25)
     assert recorridos == ["fichas", "fichas", "fichas"]
     assert [(f.fila, f.estado, f.archivos) for f in una.filas] == [(f.fila, f.estado, f.archivos) for f in dos.filas]
     assert una.generadas == 24
@@ -699,6 +700,74 @@ def test_con_pdf_se_genera_en_linea_sin_grupo_de_procesos(tmp_path: Path, monkey
     monkeypatch.setattr(lote, "grupo_procesos", lambda n: llamadas.append(n) or ThreadPoolExecutor(n))
     generar_lote(entrada, tmp_path / "sin_pdf")  # sin --pdf, el grupo de siempre
     assert llamadas
+
+
+def test_la_cota_de_filas_nunca_queda_por_debajo(tmp_path: Path) -> None:
+    """La cota rápida decide que el lote cabe sin contar: contar de menos dejaría escribir un libro que no cabe."""
+    from acuerdo_docs.lectores.hoja_calculo import abrir_libro
+
+    filas = [fila_base(i) for i in range(12)]
+    filas[3]["descripcion"] = "Una línea\notra\r\ny otra\rmás"
+    entrada = libro_fichas(tmp_path, filas)
+    with abrir_libro(entrada) as libro:
+        cota = libro.cota_filas(10_000)
+        assert cota is not None and cota >= 13  # los 12 datos y el encabezado (y las filas de otras hojas)
+        assert libro.cota_filas(cota) == cota and libro.cota_filas(cota - 1) is None
+    # Algunos programas escriben las etiquetas con prefijo (<x:row>): también cuentan.
+    prefijado = tmp_path / "prefijo.xlsx"
+    with zipfile.ZipFile(entrada) as origen, zipfile.ZipFile(prefijado, "w", zipfile.ZIP_DEFLATED) as destino:
+        for miembro in origen.infolist():
+            datos = origen.read(miembro)
+            if miembro.filename.startswith("xl/worksheets/sheet"):
+                datos = datos.replace(b"<worksheet ", b'<worksheet xmlns:x="http://schemas.openxmlformats.org/'
+                                      b'spreadsheetml/2006/main" ', 1)
+                datos = datos.replace(b"<row ", b"<x:row ").replace(b"</row>", b"</x:row>")
+            destino.writestr(miembro, datos)
+    with abrir_libro(prefijado) as libro:
+        assert sum(1 for numero, _ in libro.filas("fichas") if numero > 1) >= 12  # openpyxl las lee igual
+        cota_prefijo = libro.cota_filas(10_000)
+        assert cota_prefijo is not None and cota_prefijo >= 13
+    # CSV: una celda con saltos de línea ocupa varias líneas del archivo; un registro, al menos una.
+    ruta = tmp_path / "fichas.csv"
+    with ruta.open("w", encoding="utf-8", newline="") as f:
+        escritor = csv.writer(f)
+        escritor.writerow(CLAVES)
+        for fila in filas:
+            escritor.writerow(["" if fila.get(c) is None else fila.get(c) for c in CLAVES])
+    with abrir_libro(ruta) as libro:
+        registros = sum(1 for _ in libro.filas(libro.hojas[0]))
+        cota_csv = libro.cota_filas(10_000)
+        assert registros == 13 and cota_csv is not None and cota_csv >= registros
+        assert libro.cota_filas(registros - 1) is None
+
+
+def test_si_la_cota_cabe_se_escribe_mientras_se_lee(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from acuerdo_docs.lectores.fichas import EntradaFichas
+    from acuerdo_docs.lote.canal import Canal
+
+    entrada = libro_fichas(tmp_path, [fila_base(i) for i in range(25)])
+    original = EntradaFichas.unidades
+    escritos_al_leer: list[int] = []
+    salida = tmp_path / "salida"
+
+    def anotado(self: EntradaFichas) -> Any:
+        for unidad in original(self):
+            escritos_al_leer.append(len(list(salida.glob("*.docx"))) if salida.exists() else 0)
+            yield unidad
+
+    monkeypatch.setattr(EntradaFichas, "unidades", anotado)
+    una = generar_lote(entrada, salida, procesos=1)
+    assert una.generadas == 25
+    # Al leer la última fila ya se escribieron las primeras (solo MAX_ESCRITURAS esperan en los hilos).
+    assert escritos_al_leer[-1] >= 24 - Canal.MAX_ESCRITURAS
+    # Si la cota no decide (límite justo), se retiene todo hasta terminar de leer, como siempre.
+    escritos_al_leer.clear()
+    salida = tmp_path / "justo"
+    justo = generar_lote(entrada, salida, procesos=1, limite_filas=25)
+    assert escritos_al_leer == [0] * 25
+    assert [(f.fila, f.archivos) for f in justo.filas] == [(f.fila, f.archivos) for f in una.filas]
+    for archivo in una.archivos:
+        assert archivo.read_bytes() == (salida / archivo.name).read_bytes()
 
 
 def test_un_recorrido_cortado_no_gasta_la_memoria_de_las_filas_guardadas(tmp_path: Path,

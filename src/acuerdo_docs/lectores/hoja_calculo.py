@@ -331,6 +331,31 @@ class LibroEntrada:
         """Filas que la hoja dice tener (dimensión del .xlsx; sin verificar) o None si no lo dice."""
         return self._dimensiones.get(hoja)
 
+    def cota_filas(self, hasta: int) -> int | None:
+        """Una cota superior de las filas de datos de todo el libro, sin analizarlo; None si pasa de ``hasta``.
+
+        .xlsx: los elementos ``<row>`` de cada hoja (con o sin prefijo; toda fila con datos es uno),
+        contados en los bytes descomprimidos, sin analizar el XML (en 1.000 fichas, milisegundos frente a
+        ~250 ms de leerlas). .csv: los saltos de línea más uno (un registro ocupa al menos una línea).
+        .ods o una parte ilegible: None (la lectura dirá qué pasa). Si la cota cabe en el límite, el lote
+        sabe sin contar que el libro cabe y escribe desde la primera fila.
+        """
+        cuenta = 0
+        try:
+            if self.formato == "csv":
+                with self.ruta.open("rb") as f:
+                    cuenta = 1 + sum(b.count(b"\n") + b.count(b"\r") for b in iter(lambda: f.read(1 << 20), b""))
+            elif self.formato == "xlsx":
+                for ws in self._libro.worksheets:
+                    cuenta += _elementos_fila(ws, hasta - cuenta)
+                    if cuenta > hasta:
+                        return None
+            else:
+                return None
+        except Exception:  # zip o deflate dañados: la lectura lo informará con su mensaje
+            return None
+        return cuenta if cuenta <= hasta else None
+
     def contar_leida(self) -> None:
         """Cuenta una fila de datos leída y aplica el límite (protege aunque la dimensión mienta)."""
         self.filas_leidas += 1
@@ -420,6 +445,21 @@ class LibroEntrada:
                 raise ErrorEntrada(
                     f"{self.ruta.name}: el CSV está mal formado (comillas sin cerrar o una celda demasiado grande)."
                 ) from None
+
+
+def _elementos_fila(ws: Any, hasta: int) -> int:
+    """Etiquetas de apertura ``<row`` / ``<x:row`` en el XML de la hoja (cota: ``</x:row>`` y ``<rowBreaks``
+    también cuentan); deja de contar al pasar de ``hasta``. En XML ``<`` nunca aparece suelto en un texto."""
+    cuenta = 0
+    cola = b""
+    with ws._get_source() as fuente:
+        while bloque := fuente.read(1 << 20):
+            datos = cola + bloque
+            cuenta += datos.count(b"<row") + datos.count(b":row")
+            if cuenta > hasta:
+                break
+            cola = datos[-3:]  # una etiqueta partida entre dos bloques; 3 bytes no contienen una entera
+    return cuenta
 
 
 def _memoria_fila(valores: tuple[Any, ...]) -> int:

@@ -185,6 +185,9 @@ def _generar(entrada: Path, carpeta: Path, remoto: DestinoRemoto | None, o: _Opc
             total = lector.conteo(exacto=False).get(next(iter(lector.hojas_esquema)))
             if not retener:
                 total = abrir_destino(None)
+            # Si una cota rápida de las filas (sin analizar el libro) ya cabe en el límite, no hace falta
+            # retener: se escribe desde la primera unidad, mientras se sigue leyendo.
+            cabe = retener and libro.cota_filas(limite_filas) is not None
             # Con --pdf, LibreOffice es el cuello de botella y usa todos los núcleos: se genera en línea.
             en_proceso = procesos if procesos is not None or not pdf else 1
             with _ejecutor(executor, en_proceso) as (ejecutor, ventana):
@@ -206,8 +209,13 @@ def _generar(entrada: Path, carpeta: Path, remoto: DestinoRemoto | None, o: _Opc
                         canal.total = total
                     canal.liberar()
 
+                def abrir_ya() -> None:
+                    """El libro cabe por su cota y hay una unidad que escribir: se prepara la carpeta."""
+                    _preparar_carpeta(carpeta)
+                    canal.liberar()
+
                 try:
-                    _procesar(lector, columnas, patron, canal, informe, publico, liberar)
+                    _procesar(lector, columnas, patron, canal, informe, publico, liberar, abrir_ya if cabe else None)
                 except BaseException:
                     canal.abortar()
                     raise
@@ -256,11 +264,15 @@ def _revisar_antes_de_escribir(lector: Entrada, entrada: Path, carpeta: Path, li
             " documento, desde la fila 2) o, para probar, pida uno con ejemplo:"
             f" «acuerdo-docs plantilla-lote {lector.tipo} -o ejemplo_{lector.tipo}.xlsx --con-ejemplo»."
         )
+    _preparar_carpeta(carpeta)
+    return unidades
+
+
+def _preparar_carpeta(carpeta: Path) -> None:
     try:
         carpeta.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise error_salida(exc, carpeta) from None
-    return unidades
 
 
 @contextmanager
@@ -318,12 +330,14 @@ def _procesar(
     informe: InformeLote,
     publico: bool,
     liberar: Callable[[bool], None],
+    abrir_ya: Callable[[], None] | None = None,
 ) -> None:
     """Lee, valida y envía cada unidad en una sola pasada por el libro, mientras otros renderizan.
 
     Hasta saber que el lote cabe en los límites no se escribe nada: los bytes se retienen (hasta
     :data:`RETENER_BYTES`). Si el libro entero cabe, basta esa pasada; si no, se cuenta aparte al
-    llenarse lo retenido y se sigue leyendo donde iba.
+    llenarse lo retenido y se sigue leyendo donde iba. ``abrir_ya``: la cota de filas ya dijo que
+    cabe; se llama antes de enviar la primera unidad válida y desde ahí se escribe al llegar.
     """
     nombres = nombres_del_lote()
     for unidad in lector.unidades():
@@ -341,6 +355,8 @@ def _procesar(
             canal.avanzar()
             continue
         raiz = raiz_unidad(nombres, lector.tipo, modelo, unidad, columnas, patron, publico)
+        if abrir_ya is not None and canal.reteniendo:
+            abrir_ya()
         canal.enviar(resultado, raiz, lector.tipo, modelo, publico)
         if canal.reteniendo and canal.retenido_bytes > RETENER_BYTES:
             liberar(False)
