@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import stat
 from pathlib import Path
+from typing import Any
 
 import openpyxl
 import pytest
@@ -73,6 +74,41 @@ def test_un_enlace_en_la_carpeta_no_tumba_el_lote(tmp_path: Path) -> None:
     assert (salida / "2023_Dos.docx").is_symlink() and (salida / "2023_Tres.docx").is_symlink()
     errores = [f for f in openpyxl.load_workbook(salida / NOMBRE_INFORME)["Filas"].iter_rows(values_only=True)]
     assert [e[2] for e in errores[1:]] == ["Uno", "Dos", "Tres"]
+
+
+def test_un_enlace_en_la_carpeta_cuando_escribe_el_trabajador(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Con trabajadores, cada uno escribe lo que renderiza (vuelven los nombres): las mismas revisiones y el mismo informe."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    import acuerdo_docs.lote as lote
+    import acuerdo_docs.lote.canal as canal
+
+    fuera: list[str] = []
+    original = canal.renderizar_y_escribir
+
+    def anotado(*args: Any) -> list[str]:
+        fuera.append(args[1])
+        return original(*args)
+
+    monkeypatch.setattr(canal, "renderizar_y_escribir", anotado)
+    monkeypatch.setattr(lote, "FILAS_EN_LINEA", 1)
+    monkeypatch.setattr(lote, "grupo_procesos", lambda n: ThreadPoolExecutor(n))  # un «trabajador» observable
+    entrada = _libro_fichas(tmp_path / "e.xlsx", ["Uno", "Dos", "Tres"])
+    salida = tmp_path / "salida"
+    salida.mkdir()
+    fuera_de_la_carpeta = tmp_path / "fuera.docx"
+    fuera_de_la_carpeta.write_bytes(b"no me toques")
+    (salida / "2023_Dos.docx").symlink_to(fuera_de_la_carpeta)
+    informe = generar_lote(entrada, salida, procesos=2)
+    assert fuera == ["2023_Uno", "2023_Dos", "2023_Tres"]
+    assert informe.codigo_salida == 1
+    por_nombre = {f.documento: f for f in informe.filas}
+    assert por_nombre["Uno"].correcta and por_nombre["Uno"].archivos == ["2023_Uno.docx"]
+    assert por_nombre["Tres"].correcta and (salida / "2023_Tres.docx").is_file()
+    dos = por_nombre["Dos"]
+    assert dos.estado == "fallo al generar" and not dos.archivos
+    assert "no se escribió" in str(dos.errores[0]) and "es un enlace simbólico" in str(dos.errores[0])
+    assert fuera_de_la_carpeta.read_bytes() == b"no me toques" and (salida / "2023_Dos.docx").is_symlink()
 
 
 def test_un_fifo_en_la_carpeta_no_cuelga_el_lote(tmp_path: Path) -> None:

@@ -8,7 +8,7 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import Executor, Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TypeGuard
+from typing import TypeGuard, cast
 
 from pydantic import BaseModel
 
@@ -27,8 +27,10 @@ from .trabajo import renderizar_unidad, renderizar_y_publicar
 class _EnVuelo:
     resultado: ResultadoFila
     raiz: str
-    futuro: Future[list[bytes]] | Future[list[Objeto]]
-    """Bytes de cada archivo, u objetos ya escritos si los trabajadores escriben en el almacenamiento."""
+    futuro: Future[list[bytes]] | Future[list[Objeto]] | Future[list[str]]
+    """Bytes de cada archivo, u objetos ya escritos si los trabajadores escriben en el almacenamiento,
+    o (``escrita``) los nombres de los archivos que un trabajador ya escribió en la carpeta."""
+    escrita: bool = False
 
 
 def _son_bytes(partes: Sequence[bytes | Objeto]) -> TypeGuard[Sequence[bytes]]:
@@ -54,6 +56,15 @@ def _escribir_partes(
     for destino, datos in zip(destinos, partes):
         escribir_atomico(destino, datos, sincronizar=False)  # sincronizar_carpeta al final del lote
     return [d.name for d in destinos]
+
+
+def renderizar_y_escribir(carpeta: Path, raiz: str, extensiones: tuple[str, ...], entrada: Path | None, tipo: str,
+                          datos: BaseModel, publico: bool, infografia: bool = False, pdfa: bool = True) -> list[str]:
+    """En un trabajador: renderiza una unidad y escribe sus archivos (mismas revisiones, sin fsync: el
+    lote sincroniza la carpeta al final). Vuelven los nombres, no los bytes: ni la tubería ni el
+    proceso principal cargan con cada documento."""
+    partes = renderizar_unidad(tipo, datos, publico, infografia, pdfa)
+    return _escribir_partes(carpeta, raiz, extensiones, partes, entrada)
 
 
 class Canal:
@@ -104,13 +115,21 @@ class Canal:
 
     def enviar(self, resultado: ResultadoFila, raiz: str, tipo: str, modelo: BaseModel, publico: bool) -> None:
         # El modelo ya validado viaja tal cual (pickle no vuelve a validar): se valida una sola vez.
-        futuro: Future[list[bytes]] | Future[list[Objeto]]
+        futuro: Future[list[bytes]] | Future[list[Objeto]] | Future[list[str]]
+        escrita = False
+        repartir = getattr(self.ejecutor, "submit_o_aqui", None)
         if self.en_trabajadores and self.remoto is not None:
             futuro = self.ejecutor.submit(renderizar_y_publicar, self.remoto.url, raiz, self.extensiones, tipo, modelo,
                                           publico, self.infografia, self.pdfa)
+        elif repartir is not None and self.remoto is None and not self.reteniendo:
+            # Carpeta local ya abierta: el trabajador que renderiza también escribe.
+            futuro, escrita = repartir(
+                renderizar_y_escribir,
+                (self.carpeta, raiz, self.extensiones, self.entrada, tipo, modelo, publico, self.infografia, self.pdfa),
+                renderizar_unidad, (tipo, modelo, publico, self.infografia, self.pdfa))
         else:
             futuro = self.ejecutor.submit(renderizar_unidad, tipo, modelo, publico, self.infografia, self.pdfa)
-        self._render.append(_EnVuelo(resultado, raiz, futuro))
+        self._render.append(_EnVuelo(resultado, raiz, futuro, escrita))
         while len(self._render) >= self.ventana:
             self._recoger()
 
@@ -121,8 +140,11 @@ class Canal:
         enviar = getattr(self.ejecutor, "enviar_pendientes", None)  # Mixto junta tandas: que salga la de esta
         if enviar is not None and not trabajo.futuro.done():
             enviar()
+        if trabajo.escrita:
+            self._recoger_escrita(trabajo)
+            return
         try:
-            partes = trabajo.futuro.result()
+            partes = cast("Sequence[bytes | Objeto]", trabajo.futuro.result())  # sin escribir: bytes u objetos
         except ErrorAlmacen:  # el almacenamiento falló en un trabajador: no es culpa de la fila, se detiene el lote
             raise
         except ErrorAcuerdoDocs as exc:
@@ -131,15 +153,7 @@ class Canal:
             self.avanzar()
             return
         except Exception as exc:
-            if hubo_interrupcion():  # el Ctrl-C llegó dentro de una biblioteca que lo convirtió: se detiene el lote
-                raise KeyboardInterrupt from exc
-            log.error("fallo interno al generar %s fila %s: %s", resultado.hoja, resultado.fila, type(exc).__name__)
-            resultado.estado = "fallo al generar"
-            resultado.errores.append(ErrorCelda(
-                resultado.hoja, resultado.fila, "", "", "",
-                f"error interno al generar el documento ({type(exc).__name__}); informe al equipo de soporte",
-            ))
-            self.avanzar()
+            self._fallo_interno(resultado, exc)
             return
         if self.reteniendo:  # aún no se sabe si el lote entero cabe: se guarda, y ya cuenta como avance
             self._retenidas.append((resultado, trabajo.raiz, partes))
@@ -147,6 +161,42 @@ class Canal:
             self.avanzar()
             return
         self._encargar(resultado, trabajo.raiz, partes, contada=False)
+
+    def _fallo_interno(self, resultado: ResultadoFila, exc: Exception) -> None:
+        if hubo_interrupcion():  # el Ctrl-C llegó dentro de una biblioteca que lo convirtió: se detiene el lote
+            raise KeyboardInterrupt from exc
+        log.error("fallo interno al generar %s fila %s: %s", resultado.hoja, resultado.fila, type(exc).__name__)
+        resultado.estado = "fallo al generar"
+        resultado.errores.append(ErrorCelda(
+            resultado.hoja, resultado.fila, "", "", "",
+            f"error interno al generar el documento ({type(exc).__name__}); informe al equipo de soporte",
+        ))
+        self.avanzar()
+
+    def _recoger_escrita(self, trabajo: _EnVuelo) -> None:
+        """Una unidad que renderizó y escribió un trabajador: el informe, como si la escribiera un hilo de aquí."""
+        resultado = trabajo.resultado
+        try:
+            nombres = cast("list[str]", trabajo.futuro.result())
+        except DestinoNoValido as exc:  # solo esta unidad (ver _terminar_escritura)
+            resultado.estado = "fallo al generar"
+            resultado.errores.append(ErrorCelda(resultado.hoja, resultado.fila, "", "", "", f"no se escribió: {exc}"))
+        except OSError as exc:  # disco lleno, sin permiso (ErrorSalida incluido): afecta a todo el lote
+            raise error_salida(exc, self.carpeta) from None
+        except ErrorAcuerdoDocs as exc:
+            resultado.estado = "fallo al generar"
+            resultado.errores.append(ErrorCelda(resultado.hoja, resultado.fila, "", "", "", str(exc)))
+        except Exception as exc:
+            self._fallo_interno(resultado, exc)
+            return
+        else:
+            resultado.archivos = nombres
+            resultado.estado = "generado"
+            if self.al_escribir is not None:
+                for nombre in resultado.archivos:
+                    if nombre.endswith(".docx"):
+                        self.al_escribir(self.carpeta / nombre)
+        self.avanzar()
 
     def liberar(self) -> None:
         """El lote cabe y el destino está listo: se escribe lo retenido y, desde ahora, al llegar."""

@@ -135,13 +135,29 @@ class Mixto(Executor):
         self._aqui = EnLinea()
 
     def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future[Any]:
+        if not self._hay_cola():
+            return self._aqui.submit(fn, *args, **kwargs)
+        return self._encolar(fn, args, kwargs)
+
+    def submit_o_aqui(self, fuera: Callable[..., Any], argumentos_fuera: tuple[Any, ...],
+                      aqui: Callable[..., Any], argumentos_aqui: tuple[Any, ...]) -> tuple[Future[Any], bool]:
+        """Como :meth:`submit`, con otra tarea si la unidad se queda en este proceso; dice si salió.
+
+        El lote manda a un trabajador «renderizar y escribir» (vuelven solo los nombres, no los bytes)
+        y aquí solo renderiza: la escritura va a sus hilos, que no frenan la lectura.
+        """
+        if not self._hay_cola():
+            return self._aqui.submit(aqui, *argumentos_aqui), False
+        return self._encolar(fuera, argumentos_fuera, {}), True
+
+    def _hay_cola(self) -> bool:
         self._enviadas += 1
         if self.grupo is None and self._enviadas >= self.arrancar_en:
             self.grupo = self._crear()
         with self._candado:
-            libre = self.grupo is not None and self._pendientes + len(self._tanda) < self.limite
-        if not libre:
-            return self._aqui.submit(fn, *args, **kwargs)
+            return self.grupo is not None and self._pendientes + len(self._tanda) < self.limite
+
+    def _encolar(self, fn: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any]) -> Future[Any]:
         futuro: Future[Any] = Future()
         self._tanda.append((futuro, fn, args, kwargs))
         if len(self._tanda) >= self.tamano_tanda:
