@@ -2,11 +2,11 @@
 
 Flujo de cada unidad (una fila de ``fichas``, un acuerdo con sus filas hijas):
 leer → validar UNA vez (en este proceso, para ubicar cada error en su hoja, fila y columna)
-→ renderizar los bytes en un trabajador o aquí (recibe el modelo validado, no archivos abiertos)
-→ escribir de forma atómica aquí. Las filas se leen en flujo, en una sola pasada, y hay un número
-acotado de documentos en vuelo; hasta saber que el libro cabe en el límite de filas, lo renderizado
-se retiene sin escribir (a lo sumo :data:`RETENER_BYTES`): un lote de 10.000 filas no se guarda
-entero en memoria.
+→ renderizar en un trabajador (recibe el modelo validado, no archivos abiertos) y escribir allí de
+forma atómica, o renderizar aquí y escribir en un hilo de aquí. Las filas se leen en flujo, en una sola
+pasada, y hay un número acotado de documentos en vuelo; si una cota rápida de las filas no asegura que
+el libro cabe en el límite, lo renderizado se retiene sin escribir hasta saberlo (a lo sumo
+:data:`RETENER_BYTES`): un lote de 10.000 filas no se guarda entero en memoria.
 """
 
 from __future__ import annotations
