@@ -29,13 +29,15 @@ def test_rapido_corre_y_cuenta_la_perdida_puesta_a_proposito(tmp_path):
     exigir_postgres()
     salida = tmp_path / "cifras.json"
     hecho = subprocess.run([sys.executable, str(RAIZ / "bench" / "bench_servidor.py"), "--rapido", "--segundos", "3",
-                            "--cuentas", "--sabotear", "1", "--json", str(salida)], capture_output=True, text=True, timeout=300)
+                            "--cuentas", "--sabotear", "1", "--pdf", "0.3", "--json", str(salida)],
+                           capture_output=True, text=True, timeout=300)
     assert hecho.returncode == 0, hecho.stderr[-3000:]
     r = json.loads(salida.read_text(encoding="utf-8"))
     assert r["base"].startswith("postgresql") and r["cuentas"]  # cada persona entró con su cuenta
     assert r["errores"] == 0, r["ejemplos_error"]
     assert r["confirmados"] > 0 and r["tipos"]["guardado"]["n"] >= r["confirmados"]
     assert all(r["tipos"][t]["n"] > 0 for t in ("lectura", "sondeo")), r["tipos"]
+    assert r["pdf"] == 0.3 and r["tipos"]["pdf"]["n"] + r["tipos"]["descarga"]["n"] > 0  # con --pdf, PDF de verdad
     # Con una persona por acuerdo no hay guardados cruzados: la única pérdida es la del sabotaje.
     assert r["perdidas"] == 1, r["detalle_perdidas"]
     assert "Valor puesto a espaldas del servidor" in r["detalle_perdidas"][0]
