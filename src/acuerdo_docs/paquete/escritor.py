@@ -15,8 +15,7 @@ import tempfile
 import zipfile
 import zlib
 from collections.abc import Iterable
-from dataclasses import dataclass
-from typing import IO, BinaryIO
+from typing import IO, BinaryIO, NamedTuple
 
 FECHA_ZIP = (1980, 1, 1, 0, 0, 0)
 """Fecha fija de cada miembro de los .docx/.xlsx: el mismo dato da el mismo archivo, byte a byte."""
@@ -46,8 +45,8 @@ def _a16(valor: int) -> int:
 _BLOQUE = 1 << 20
 
 
-@dataclass(frozen=True)
-class Miembro:
+# NamedTuple y no dataclass: inmutable igual, y crear la clase no cuesta ~0,4 ms a cada proceso (arranque).
+class Miembro(NamedTuple):
     """Un miembro de zip ya comprimido (se reutiliza tal cual entre documentos)."""
 
     nombre: str

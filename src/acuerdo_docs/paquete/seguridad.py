@@ -16,9 +16,8 @@ import io
 import os
 import re
 import zipfile
-from dataclasses import dataclass
 from enum import Enum
-from typing import IO
+from typing import IO, NamedTuple
 
 MB = 1024 * 1024
 
@@ -54,8 +53,8 @@ class ZipRechazado(Exception):
         super().__init__(f"{motivo.value} {miembro}".strip())
 
 
-@dataclass(frozen=True)
-class LimitesZip:
+# NamedTuple y no dataclass: inmutable igual, y crear la clase no cuesta ~0,4 ms a cada proceso (arranque).
+class LimitesZip(NamedTuple):
     """Lo que se admite de un zip de fuera."""
 
     descomprimido: int

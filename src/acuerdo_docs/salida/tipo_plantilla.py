@@ -7,15 +7,14 @@ verificación (que solo hace falta con una plantilla propia).
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 if TYPE_CHECKING:
     from pydantic import BaseModel
 
 
-@dataclass(frozen=True)
-class TipoPlantilla:
+# NamedTuple y no dataclass: inmutable igual, y crear la clase no cuesta ~0,4 ms a cada proceso (arranque).
+class TipoPlantilla(NamedTuple):
     """Lo que la verificación necesita saber de un tipo de documento (lo arma ``documentos/``)."""
 
     nombre: str
