@@ -76,6 +76,8 @@ def test_pagina_del_formulario(oficina: dict[str, Any]) -> None:
     assert f"Al menos {MINIMO_CONTRASENA} caracteres" in texto  # la regla de la biblioteca, no una copia
     assert '<button type="submit">Cambiar la contraseña</button>' in texto
     assert csrf_de(texto) == csrf_de(inicio)  # el CSRF de la sesión
+    # El aviso de las cuentas de lectura va en las demás páginas, no en esta (aquí un lector sí cambia lo suyo)
+    assert "Su cuenta es de lectura" in inicio and "Su cuenta es de lectura" not in texto
     assert 'autocomplete="username"' in texto  # el gestor de contraseñas sabe de qué cuenta es
     # Los gestores de contraseñas llegan por la dirección conocida (W3C)
     r = beto.get("/.well-known/change-password", follow_redirects=False)

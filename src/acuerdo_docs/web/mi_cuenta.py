@@ -30,7 +30,8 @@ def _pagina(request: Request, usuario: UsuarioActual, estado: int = 200,
     errores = errores or {}
     pagina: Response = app.pagina(
         "mi_contrasena.html", estado, titulo="Cambiar mi contraseña", nombre=usuario.nombre, minimo=MINIMO_CONTRASENA,
-        aviso=aviso, por_campo=errores, errores=[{"id": i, "mensaje": m} for i, m in errores.items()])
+        aviso=aviso, por_campo=errores, errores=[{"id": i, "mensaje": m} for i, m in errores.items()],
+        pagina_de_cuenta=True)  # sin el aviso «su cuenta es de lectura»: aquí un lector sí cambia algo, lo suyo
     pagina.headers["cache-control"] = "no-store"
     return pagina
 
