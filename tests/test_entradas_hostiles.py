@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import signal
 import zipfile
 import zlib
@@ -376,6 +377,18 @@ def test_caracteres_de_control_de_un_json_no_llegan_a_la_terminal(tmp_path: Path
 def test_para_terminal_deja_saltos_y_tabuladores() -> None:
     assert para_terminal("a\tb\nc") == "a\tb\nc"
     assert para_terminal("\x00\x7f\x9b\ud800\u2066") == "\\x00\\x7f\\x9b\\ud800\\u2066"
+
+
+def test_para_terminal_sin_nada_imprimible_que_escapar_no_cambia_nada() -> None:
+    """El atajo de ``para_terminal`` (un texto imprimible se devuelve tal cual, sin la expresión regular)
+    vale porque ningún carácter que se escapa es imprimible: se comprueba en todo el plano básico."""
+    from acuerdo_docs import terminal
+
+    patron = re.compile(terminal._PATRON_CONTROL)
+    escapados = [chr(c) for c in range(0x10000) if patron.fullmatch(chr(c))]
+    assert len(escapados) > 2000 and not any(c.isprintable() for c in escapados)
+    for texto in ("Ficha escrita: /tmp/ñandú/ficha.docx", "a\u00a0b", "x\u2028y", "\U0001f600", "d\u0301"):
+        assert para_terminal(texto) == patron.sub(terminal._visible, texto)
 
 
 # ------------------------------------------------------------------ 6. límites de las imágenes

@@ -8,15 +8,20 @@ la línea o fingen otra salida. Todo mensaje que la CLI imprime pasa por
 
 from __future__ import annotations
 
+import functools
 import re
 import threading
 from typing import Any
 
 # C0 salvo salto de línea y tabulador, DEL, C1, sustitutos sueltos y marcas de formato
-# bidireccional o invisibles (Cf) que reordenan lo que se ve.
-_CONTROL = re.compile(
-    "[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]"
-)
+# bidireccional o invisibles (Cf) que reordenan lo que se ve. Ninguno es imprimible
+# (str.isprintable), así que un texto imprimible no tiene nada que escapar.
+_PATRON_CONTROL = "[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]"
+
+
+@functools.cache
+def _control() -> re.Pattern[str]:
+    return re.compile(_PATRON_CONTROL)  # al primer texto con algo no imprimible (compilarla cuesta ~0,4 ms)
 
 
 def _visible(coincidencia: re.Match[str]) -> str:
@@ -26,7 +31,10 @@ def _visible(coincidencia: re.Match[str]) -> str:
 
 def para_terminal(texto: Any) -> str:
     """``texto`` con cada carácter de control escrito como ``\\x1b`` o ``\\u202e`` (visible e inofensivo)."""
-    return _CONTROL.sub(_visible, str(texto))
+    cadena = str(texto)
+    if cadena.isprintable():  # lo de casi siempre: nada que escapar
+        return cadena
+    return _control().sub(_visible, cadena)
 
 
 def texto_rich(texto: Any) -> Any:
