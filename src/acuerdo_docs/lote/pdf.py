@@ -7,7 +7,6 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from ..documentos.combinado import Combinador, paginas_pdf
 from ..documentos.informe import InformeLote
 from ..errores import ErrorEntrada
 from ..lectores.hoja_calculo import ErrorCelda
@@ -38,6 +37,8 @@ def abrir_flujo(tiempo_limite: float | None, pdfa: bool) -> Any:
 
 def escribir_combinado(informe: InformeLote, paginas: dict[str, int | None]) -> None:
     """``lote_combinado.docx``: lee de vuelta cada .docx escrito, en el orden de la entrada."""
+    from ..documentos.combinado import Combinador  # python-docx solo con --combinado (~20 ms de arranque)
+
     with Combinador() as combinador:
         for fila in informe.filas:
             docx = [a for a in fila.archivos if a.endswith(".docx")]
@@ -65,6 +66,8 @@ def recoger_pdf(informe: InformeLote, flujo: Any, *, paginas: bool = True) -> di
                 informe.pdf.append(doc.pdf)
                 fila.archivos.append(doc.pdf.name)
                 if paginas:
+                    from ..documentos.combinado import paginas_pdf
+
                     cuenta[nombre] = paginas_pdf(doc.pdf)
             else:
                 fila.estado = "fallo al generar"

@@ -27,13 +27,17 @@ def renderizar_unidad(tipo: str, datos: BaseModel, publico: bool, infografia: bo
     Función de módulo: se envía tal cual a otro proceso o máquina con el modelo ya validado
     (``BuenaPractica`` o ``AcuerdoSimbolico``), que no se vuelve a validar.
     """
-    from ..esquemas.acuerdo import AcuerdoSimbolico
-    from ..esquemas.ficha import BuenaPractica
+    modelo: type[BuenaPractica] | type[AcuerdoSimbolico]
+    # Solo el esquema del tipo: un lote de fichas no importa el del acuerdo (~25 ms de arranque).
+    if tipo == "fichas":
+        from ..esquemas.ficha import BuenaPractica
 
-    modelos: dict[str, type[BuenaPractica] | type[AcuerdoSimbolico]] = {
-        "fichas": BuenaPractica, "acuerdos": AcuerdoSimbolico}
-    modelo = modelos.get(tipo)
-    if modelo is None:
+        modelo = BuenaPractica
+    elif tipo == "acuerdos":
+        from ..esquemas.acuerdo import AcuerdoSimbolico
+
+        modelo = AcuerdoSimbolico
+    else:
         raise ValueError(f"tipo de lote desconocido: {tipo}")
     if not isinstance(datos, modelo):
         raise TypeError(f"un lote de {tipo} recibe {modelo.__name__}, no {type(datos).__name__}")
