@@ -216,6 +216,8 @@ ACCIONES: dict[str, Invocaciones] = {
     "web equipo agregar": lambda t, v: [["web", "equipo", "agregar", "iBO", "ana", "--datos", str(t / "datos")]],
     "web equipo quitar": lambda t, v: [["web", "equipo", "quitar", "iBO", "ana", "--datos", str(t / "datos")]],
     "web equipo borrador": lambda t, v: [["web", "equipo", "borrador", "1", "iBO", "--datos", str(t / "datos")]],
+    "web equipo renombrar": lambda t, v: [["web", "equipo", "renombrar", "iBO", "Lab", "--datos", str(t / "datos")]],
+    "web equipo eliminar": lambda t, v: [["web", "equipo", "eliminar", "iBO", "--datos", str(t / "datos")]],
 }
 CON_NUMEROS = ["ficha", "acuerdo", "riesgos", "lote", "extraer", "catalogo", "infografia", "seguimiento"]
 

@@ -286,6 +286,24 @@ def test_solo_el_administrador_administra(oficina: dict[str, Any]) -> None:
     assert _nuevo_cliente(oficina, "carla").get(f"/borradores/{oficina['a']}").status_code == 200
     r = hacer(_accion="mover", borrador="999", equipo="Equipo A")
     assert r.status_code == 400 and "No existe el borrador 999" in r.text
+    # Renombrar y eliminar un equipo: los miembros y borradores siguen con el renombrado; solo sin borradores
+    pagina = admin.get("/admin").text
+    assert "Renombrar el equipo" in pagina and "Eliminar el equipo" in pagina
+    assert '<option value="General">' not in pagina.split("Renombrar o eliminar un equipo", 1)[1]
+    assert hacer(_accion="renombrar", equipo="Equipo B", nuevo="  Equipo   Be ").status_code == 303
+    assert _nuevo_cliente(oficina, "carla").get(f"/borradores/{oficina['a']}").status_code == 200
+    assert "Equipo Be" in {n for _i, n, _m in oficina["cuentas"].equipos()}
+    r = hacer(_accion="eliminar_equipo", equipo="Equipo Be")
+    assert r.status_code == 400 and "tiene 2 borrador(es): páselos antes a otro equipo" in r.text
+    for accion, datos, fragmento in [("renombrar", {"equipo": "General", "nuevo": "Todos"}, "no se renombra"),
+                                     ("eliminar_equipo", {"equipo": "General"}, "no se elimina"),
+                                     ("renombrar", {"equipo": "Equipo A", "nuevo": "Equipo Be"}, "Ya existe el equipo"),
+                                     ("renombrar", {"equipo": "Nadie", "nuevo": "X"}, "No existe el equipo")]:
+        r = hacer(_accion=accion, **datos)
+        assert r.status_code == 400 and fragmento in r.text and "Traceback" not in r.text, (accion, r.text[-500:])
+    assert hacer(_accion="eliminar_equipo", equipo="Laboratorio iBO").status_code == 303
+    assert "Laboratorio iBO" not in {n for _i, n, _m in oficina["cuentas"].equipos()}
+    assert "eva" in {u.nombre for u in oficina["cuentas"].usuarios()}  # la cuenta sigue
 
 
 # ------------------------------------------------------------------ sesiones, cookies, CSRF
@@ -551,6 +569,12 @@ def test_orden_usuario_y_equipo(tmp_path: Path, capsys: pytest.CaptureFixture[st
     c = cliente(tmp_path)  # el modo local crea en «General»
     c.post("/nuevo/ficha", data={"_csrf": csrf_de(c.get("/").text)})
     assert correr("equipo", "borrador", "1", "Laboratorio iBO")[0] == 0
+    codigo, salida, _ = correr("equipo", "renombrar", "Laboratorio iBO", "Lab iBO")
+    assert codigo == 0 and "ahora se llama «Lab iBO»" in salida
+    assert correr("equipo", "crear", "Pruebas")[0] == 0 and correr("equipo", "agregar", "Pruebas", "luis")[0] == 0
+    codigo, salida, _ = correr("equipo", "eliminar", "Pruebas")
+    assert codigo == 0 and "eliminado" in salida and "Pruebas" not in correr("equipo", "lista")[1]
+    assert correr("equipo", "renombrar", "Lab iBO", "Laboratorio iBO")[0] == 0
     # La contraseña sirve para entrar
     web = cliente_cuentas(tmp_path)
     assert entrar(web, "luis", "otra-clave-larga").status_code == 303
@@ -566,6 +590,11 @@ def test_orden_usuario_y_equipo(tmp_path: Path, capsys: pytest.CaptureFixture[st
         (("usuario", "desactivar", "ana"), "", "único administrador"),
         (("equipo", "crear", "General"), "", "ya existe el equipo"),
         (("equipo", "borrador", "99", "General"), "", "no existe el borrador 99"),
+        (("equipo", "renombrar", "General", "Todos"), "", "no se renombra"),
+        (("equipo", "eliminar", "General"), "", "no se elimina"),
+        (("equipo", "eliminar", "Laboratorio iBO"), "", "tiene 1 borrador(es)"),
+        (("equipo", "renombrar", "No existe", "Otro"), "", "no existe el equipo"),
+        (("equipo", "renombrar", "Laboratorio iBO", " "), "", "de 1 a 80 caracteres"),
     ]:
         codigo, _salida, err = correr(*argv, entrada=entrada)
         assert codigo == 2 and fragmento in err and "Traceback" not in err, (argv, err)

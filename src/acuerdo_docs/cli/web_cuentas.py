@@ -102,7 +102,7 @@ def registrar(acciones: argparse._SubParsersAction[argparse.ArgumentParser], agr
     _sin_contrasena(p)
 
     e = acciones.add_parser(
-        "equipo", help="equipos del servidor de oficina: crear, lista, agregar, quitar, borrador",
+        "equipo", help="equipos del servidor de oficina: crear, lista, agregar, quitar, renombrar, eliminar, borrador",
         description=("Cada borrador es de un equipo; un editor edita los borradores de sus equipos y un lector "
                      "los lee. Los borradores de antes de las cuentas están en el equipo «General»."),
         epilog=("Ejemplos:\n"
@@ -110,6 +110,8 @@ def registrar(acciones: argparse._SubParsersAction[argparse.ArgumentParser], agr
                 "  acuerdo-docs web equipo agregar iBO luis\n"
                 "  acuerdo-docs web equipo quitar iBO luis\n"
                 "  acuerdo-docs web equipo lista\n"
+                "  acuerdo-docs web equipo renombrar iBO \"Laboratorio iBO\"\n"
+                "  acuerdo-docs web equipo eliminar Pruebas\n"
                 "  acuerdo-docs web equipo borrador 12 iBO\n\n" + _SALIDA))
     se = e.add_subparsers(dest="accion_equipo", metavar="ACCIÓN", title="acciones", parser_class=type(e))
     se.required = True
@@ -124,6 +126,16 @@ def registrar(acciones: argparse._SubParsersAction[argparse.ArgumentParser], agr
                 _agregar if nombre == "agregar" else _quitar)
         p.add_argument("equipo", metavar="EQUIPO", help="nombre del equipo")
         p.add_argument("nombre", metavar="USUARIO", help="nombre de usuario")
+    p = sub(se, "renombrar", "cambia el nombre de un equipo",
+            "Cambia el nombre de un equipo; sus miembros y borradores siguen con él. «General» no se renombra.",
+            "acuerdo-docs web equipo renombrar iBO \"Laboratorio iBO\"", _renombrar_equipo)
+    p.add_argument("equipo", metavar="EQUIPO", help="nombre actual del equipo")
+    p.add_argument("nuevo", metavar="NUEVO", help="nombre nuevo")
+    p = sub(se, "eliminar", "elimina un equipo sin borradores",
+            "Elimina un equipo que no tiene borradores (páselos antes a otro con «borrador»); sus miembros dejan "
+            "de serlo y las cuentas siguen. «General» no se elimina.",
+            "acuerdo-docs web equipo eliminar Pruebas", _eliminar_equipo)
+    p.add_argument("equipo", metavar="EQUIPO", help="nombre del equipo")
     p = sub(se, "borrador", "pasa un borrador a otro equipo",
             "Pasa el borrador número ID (el de su dirección, /borradores/ID) a otro equipo.",
             "acuerdo-docs web equipo borrador 12 iBO", _mover)
@@ -179,6 +191,16 @@ def _contrasena(cuentas: Any, args: argparse.Namespace) -> str:
 def _crear_equipo(cuentas: Any, args: argparse.Namespace) -> str:
     cuentas.crear_equipo(args.equipo)
     return f"Equipo «{' '.join(args.equipo.split())}» creado."
+
+
+def _renombrar_equipo(cuentas: Any, args: argparse.Namespace) -> str:
+    cuentas.renombrar_equipo(args.equipo, args.nuevo)
+    return f"El equipo «{args.equipo}» ahora se llama «{' '.join(args.nuevo.split())}»."
+
+
+def _eliminar_equipo(cuentas: Any, args: argparse.Namespace) -> str:
+    cuentas.eliminar_equipo(args.equipo)
+    return f"Equipo «{args.equipo}» eliminado."
 
 
 def _lista_equipos(cuentas: Any, _args: argparse.Namespace) -> str:

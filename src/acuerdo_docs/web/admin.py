@@ -14,14 +14,15 @@ from starlette.routing import Route
 
 from ..errores import ErrorEntrada
 from .acceso import frase, solo_administrador
-from .cuentas import MINIMO_CONTRASENA, ROLES, ROLES_TEXTO
+from .cuentas import EQUIPO_GENERAL, MINIMO_CONTRASENA, ROLES, ROLES_TEXTO
 
 AVISOS = {
     "usuario": "Se creó la cuenta.", "rol": "Se cambió el rol (sus sesiones abiertas terminaron).",
     "activar": "Se activó la cuenta.", "desactivar": "Se desactivó la cuenta (sus sesiones terminaron).",
     "contrasena": "Se cambió la contraseña (las sesiones abiertas de esa cuenta terminaron).",
     "equipo": "Se creó el equipo.", "agregar": "Se agregó al equipo.", "quitar": "Se quitó del equipo.",
-    "mover": "El borrador pasó al otro equipo.",
+    "mover": "El borrador pasó al otro equipo.", "renombrar": "Se renombró el equipo.",
+    "eliminar_equipo": "Se eliminó el equipo.",
 }
 
 
@@ -32,7 +33,8 @@ def _pagina(request: Request, estado: int = 200, error: str = "") -> Response:
     pagina: Response = app.pagina(
         "admin.html", estado, titulo="Cuentas y equipos", usuarios=cuentas.usuarios(), equipos=cuentas.equipos(),
         borradores=app.almacen.listar(), nombres_equipo={i: n for i, n, _m in cuentas.equipos()},
-        roles=ROLES, roles_texto=ROLES_TEXTO, aviso=aviso, error=error, minimo=MINIMO_CONTRASENA)
+        roles=ROLES, roles_texto=ROLES_TEXTO, aviso=aviso, error=error, minimo=MINIMO_CONTRASENA,
+        equipo_general=EQUIPO_GENERAL)
     return pagina
 
 
@@ -62,6 +64,10 @@ async def admin(request: Request) -> Response:
             await run_in_threadpool(cuentas.cambiar_contrasena, nombre, _texto(enviado, "contrasena"))
         elif accion == "equipo":
             cuentas.crear_equipo(equipo)
+        elif accion == "renombrar":
+            cuentas.renombrar_equipo(equipo, _texto(enviado, "nuevo"))
+        elif accion == "eliminar_equipo":
+            cuentas.eliminar_equipo(equipo)
         elif accion == "agregar":
             cuentas.agregar_miembro(equipo, nombre)
         elif accion == "quitar":

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import (Boolean, DateTime, ForeignKey, Integer, String, delete, select, update)
+from sqlalchemy import (Boolean, DateTime, ForeignKey, Integer, String, delete, func, select, update)
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
@@ -176,6 +176,11 @@ def validar_equipo(nombre: str) -> str:
     return nombre
 
 
+def _no_el_general(equipo: Equipo, verbo: str) -> None:
+    if equipo.nombre == EQUIPO_GENERAL:  # los borradores creados sin equipo van a él, por su nombre
+        raise ErrorEntrada(f"el equipo «{EQUIPO_GENERAL}» es el de los borradores sin otro equipo: no se {verbo}")
+
+
 class Cuentas:
     """Usuarios, equipos y sesiones de una base (la del ``Almacen``)."""
 
@@ -278,6 +283,32 @@ class Cuentas:
             if sesion.scalar(select(Equipo.id).where(Equipo.nombre == nombre)) is not None:
                 raise ErrorEntrada(f"ya existe el equipo «{nombre}»")
             sesion.add(Equipo(nombre=nombre))
+
+    def renombrar_equipo(self, nombre: str, nuevo: str) -> None:
+        """Cambia el nombre de un equipo (sus miembros y borradores siguen con él)."""
+        nuevo = validar_equipo(nuevo)
+        with Session(self.motor) as sesion, sesion.begin():
+            equipo = self._equipo(sesion, nombre)
+            _no_el_general(equipo, "renombra")
+            if nuevo == equipo.nombre:
+                return
+            if sesion.scalar(select(Equipo.id).where(Equipo.nombre == nuevo)) is not None:
+                raise ErrorEntrada(f"ya existe el equipo «{nuevo}»")
+            equipo.nombre = nuevo
+
+    def eliminar_equipo(self, nombre: str) -> None:
+        """Elimina un equipo sin borradores (sus miembros dejan de serlo; las cuentas siguen)."""
+        with Session(self.motor) as sesion, sesion.begin():
+            equipo = self._equipo(sesion, nombre)
+            _no_el_general(equipo, "elimina")
+            cuantos = sesion.scalar(select(func.count()).select_from(Borrador).where(Borrador.equipo_id == equipo.id))
+            if cuantos:
+                raise ErrorEntrada(
+                    f"el equipo «{equipo.nombre}» tiene {cuantos} borrador(es): páselos antes a otro equipo "
+                    "(en la administración, «Pasar un borrador a otro equipo»; o acuerdo-docs web equipo borrador ID "
+                    "EQUIPO)")
+            sesion.execute(delete(Miembro).where(Miembro.equipo_id == equipo.id))
+            sesion.delete(equipo)
 
     def equipos(self) -> list[tuple[int, str, tuple[str, ...]]]:
         """(id, nombre, miembros) de cada equipo, por nombre."""
