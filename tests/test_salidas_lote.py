@@ -111,6 +111,40 @@ def test_un_enlace_en_la_carpeta_cuando_escribe_el_trabajador(tmp_path: Path, mo
     assert fuera_de_la_carpeta.read_bytes() == b"no me toques" and (salida / "2023_Dos.docx").is_symlink()
 
 
+def test_con_pdf_y_trabajadores_que_escriben_cada_docx_va_a_la_conversion(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Lo que escribe un trabajador pasa a la conversión en flujo igual que lo que escribe un hilo de aquí."""
+    from concurrent.futures import ThreadPoolExecutor
+    from types import SimpleNamespace
+
+    import acuerdo_docs.lote as lote
+
+    enviados: list[Path] = []
+
+    class FlujoFalso:
+        averia = None
+
+        def enviar(self, ruta: Path) -> None:
+            assert ruta.is_file()  # se avisa cuando el .docx ya está escrito
+            enviados.append(ruta)
+
+        def resultado(self, ruta: Path) -> Any:
+            return SimpleNamespace(pdf=None, error="sin LibreOffice en esta prueba")
+
+        def cerrar(self) -> None:
+            pass
+
+    monkeypatch.setattr(lote, "verificar_pdf", lambda *_: None)
+    monkeypatch.setattr(lote, "abrir_flujo", lambda *_: FlujoFalso())
+    monkeypatch.setattr(lote, "FILAS_EN_LINEA", 1)
+    monkeypatch.setattr(lote, "grupo_procesos", lambda n: ThreadPoolExecutor(n))
+    entrada = _libro_fichas(tmp_path / "e.xlsx", ["Uno", "Dos", "Tres"])
+    informe = generar_lote(entrada, tmp_path / "salida", pdf=True, procesos=2)
+    assert sorted(p.name for p in enviados) == ["2023_Dos.docx", "2023_Tres.docx", "2023_Uno.docx"]
+    assert all("no se pudo convertir a PDF: sin LibreOffice" in str(f.errores[0]) for f in informe.filas)
+
+
 def test_un_fifo_en_la_carpeta_no_cuelga_el_lote(tmp_path: Path) -> None:
     entrada = _libro_fichas(tmp_path / "e.xlsx", ["Uno", "Dos"])
     salida = tmp_path / "salida"
