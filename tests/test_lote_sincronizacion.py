@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
 import pytest
 from test_lote import fila_base, libro_fichas
@@ -39,6 +40,33 @@ def test_lote_un_solo_fsync_de_carpeta_al_final(tmp_path: Path, monkeypatch: pyt
     # 25 documentos: ningún fsync por documento; la carpeta una vez (y el informe, que se escribe después).
     assert llamadas.count("archivo") <= 1 and llamadas.count("carpeta") == 1, llamadas
     assert sorted(p.name for p in salida.iterdir() if p.name.startswith(".")) == []  # ningún temporal
+
+
+def test_el_informe_se_arma_mientras_sincroniza_pero_se_escribe_despues(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Si el informe existe, lo que lista está en el disco: se escribe solo cuando la sincronización terminó."""
+    import time
+
+    from acuerdo_docs.documentos import informe as modulo_informe
+    from acuerdo_docs.documentos.informe import NOMBRE_INFORME
+
+    entrada = libro_fichas(tmp_path, [fila_base(i) for i in range(3)])
+    salida = tmp_path / "salida"
+    orden: list[str] = []
+    original = archivos.sincronizar_carpeta
+    armar = modulo_informe.bytes_informe
+
+    def lenta(carpeta: Path, lista: Any = ()) -> None:
+        time.sleep(0.3)  # un disco lento: el informe se arma mientras tanto
+        orden.append("sincronizada" + (" con informe" if (salida / NOMBRE_INFORME).exists() else ""))
+        original(carpeta, lista)
+
+    monkeypatch.setattr("acuerdo_docs.lote.sincronizar_carpeta", lenta)
+    monkeypatch.setattr("acuerdo_docs.lote.bytes_informe", lambda i: (orden.append("armado"), armar(i))[1])
+    informe = generar_lote(entrada, salida, procesos=1)
+    assert orden == ["armado", "sincronizada"]
+    assert informe.informe == salida / NOMBRE_INFORME and informe.informe.is_file()
 
 
 def test_sincronizar_carpeta_sin_syncfs_sincroniza_cada_archivo(tmp_path: Path,

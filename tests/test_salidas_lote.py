@@ -76,8 +76,9 @@ def test_un_enlace_en_la_carpeta_no_tumba_el_lote(tmp_path: Path) -> None:
     assert [e[2] for e in errores[1:]] == ["Uno", "Dos", "Tres"]
 
 
-def test_un_enlace_en_la_carpeta_cuando_escribe_el_trabajador(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Con trabajadores, cada uno escribe lo que renderiza (vuelven los nombres): las mismas revisiones y el mismo informe."""
+def test_un_enlace_en_la_carpeta_cuando_escribe_el_trabajador(tmp_path: Path,
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    """Con trabajadores, cada uno escribe lo que renderiza (vuelven los nombres): mismas revisiones, mismo informe."""
     from concurrent.futures import ThreadPoolExecutor
 
     import acuerdo_docs.lote as lote

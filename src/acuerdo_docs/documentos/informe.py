@@ -21,9 +21,10 @@ from ..salida.excel import (
     escribir_encabezados,
     escribir_fila,
     fijar_anchos,
-    guardar_libro,
+    libro_a_bytes,
     libro_nuevo,
 )
+from ..salida.archivos import escribir_atomico
 from ..terminal import texto_rich
 
 NOMBRE_INFORME = "informe_lote.xlsx"
@@ -227,12 +228,23 @@ def libro_informe(informe: InformeLote) -> Workbook:
     return wb
 
 
-def guardar_informe(informe: InformeLote, destino: Path | None = None) -> Path:
-    """Escribe ``informe_lote.xlsx`` (atómico y reproducible) y devuelve su ruta."""
+def bytes_informe(informe: InformeLote) -> bytes:
+    """Los bytes de ``informe_lote.xlsx`` (reproducibles), sin escribir nada."""
+    return libro_a_bytes(libro_informe(informe), titulo=_TITULO_INFORME)
+
+
+def guardar_informe(informe: InformeLote, destino: Path | None = None, *, datos: bytes | None = None) -> Path:
+    """Escribe ``informe_lote.xlsx`` (atómico y reproducible) y devuelve su ruta.
+
+    ``datos``: los de :func:`bytes_informe`, si ya se armaron (el lote los arma mientras sincroniza).
+    """
     ruta = destino or informe.carpeta / NOMBRE_INFORME
-    guardar_libro(libro_informe(informe), ruta, titulo="Informe del lote")
+    escribir_atomico(ruta, bytes_informe(informe) if datos is None else datos)
     informe.informe = ruta
     return ruta
+
+
+_TITULO_INFORME = "Informe del lote"
 
 
 # ------------------------------------------------------------------ terminal

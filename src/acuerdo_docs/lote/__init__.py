@@ -13,13 +13,13 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterator
-from concurrent.futures import Executor
+from concurrent.futures import Executor, ThreadPoolExecutor
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..documentos.informe import NOMBRE_INFORME, InformeLote, ResultadoFila, guardar_informe
+from ..documentos.informe import NOMBRE_INFORME, InformeLote, ResultadoFila, bytes_informe, guardar_informe
 from ..errores import ErrorEntrada, ErrorValidacion, validar
 from ..rutas import carpeta_temporal
 from ..lectores import Entrada, abrir_entrada, abrir_libro, ubicar
@@ -313,13 +313,18 @@ def _terminar(informe: InformeLote, flujo: Any, combinado: bool, remoto: Destino
             publicar_final(informe, remoto)
         return
     # Los archivos se escribieron sin fsync uno a uno: una sincronización para todos, antes del
-    # informe (si el informe existe, lo que lista está en disco).
-    try:
-        sincronizar_carpeta(carpeta, [carpeta / a for f in informe.filas for a in f.archivos])
-    except OSError as exc:  # p. ej. disco lleno: lo que no llegó al disco ya se borró
-        raise error_salida(exc, carpeta) from None
+    # informe (si el informe existe, lo que lista está en disco). Mientras el disco sincroniza (en
+    # un hilo: espera sin CPU) se arma el informe, que solo se escribe después.
+    with ThreadPoolExecutor(1, thread_name_prefix="acuerdo_docs_sincronizar") as hilo:
+        escritos = [carpeta / a for f in informe.filas for a in f.archivos]
+        sincronizado = hilo.submit(sincronizar_carpeta, carpeta, escritos)
+        datos = bytes_informe(informe)
+        try:
+            sincronizado.result()
+        except OSError as exc:  # p. ej. disco lleno: lo que no llegó al disco ya se borró
+            raise error_salida(exc, carpeta) from None
     with sin_interrupciones():
-        guardar_informe(informe)
+        guardar_informe(informe, datos=datos)
 
 
 def _procesar(

@@ -222,8 +222,8 @@ def grupo_procesos(procesos: int) -> ProcessPoolExecutor:
 def detener_grupo(grupo: ProcessPoolExecutor) -> None:
     """Detiene el grupo: se descartan las tareas pendientes y cada trabajador sale al terminar la
     que tiene entre manos (milisegundos; ignora Ctrl-C y escribe cada archivo en un temporal que
-    renombra, así que no deja archivos a medias). Se espera a que salgan: si el intérprete termina con el hilo de gestión
-    del grupo aún vivo, Python puede quejarse al cerrar («Bad file descriptor»). Matarlos con
+    renombra, así que no deja archivos a medias). Se espera a que salgan: si el intérprete termina
+    con el hilo de gestión del grupo aún vivo, Python puede quejarse al cerrar («Bad file descriptor»). Matarlos con
     terminate() puede dejar colgado el hilo que les envía trabajo (la tubería queda sin lector).
     """
     grupo.shutdown(wait=True, cancel_futures=True)
