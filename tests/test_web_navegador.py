@@ -616,12 +616,17 @@ def _entrar_cuenta(page: Any, usuario: str) -> None:
     page.get_by_role("button", name="Entrar").click()
 
 
+def _pagina_sin_sesion(navegador: Any) -> Any:
+    """Una pestaña nueva (con JavaScript, sin cookies): la de alguien que aún no entró."""
+    page = navegador.new_context(locale="es-CO", viewport={"width": 1100, "height": 900}).new_page()
+    page.set_default_timeout(15000)
+    return page
+
+
 def test_entrar_y_ver_solo_lo_de_su_equipo(navegador: Any, oficina_cuentas: dict[str, Any]) -> None:
     servidor = oficina_cuentas["servidor"]
     revisor = Revisor(navegador, servidor, capturas=oficina_cuentas["capturas"])
-    contexto = navegador.new_context(locale="es-CO", viewport={"width": 1100, "height": 900})
-    page = contexto.new_page()
-    page.set_default_timeout(15000)
+    page = _pagina_sin_sesion(navegador)
     try:
         page.goto(f"{servidor}/borradores/{oficina_cuentas['ids'][EQUIPO_A]}/revisar")
         assert "/entrar" in page.url  # sin sesión, a la entrada (recordando adónde iba)
@@ -672,7 +677,7 @@ def test_entrar_y_ver_solo_lo_de_su_equipo(navegador: Any, oficina_cuentas: dict
     finally:
         if revisor.copia is not None:
             revisor.copia.context.close()
-        contexto.close()
+        page.context.close()
     assert not revisor.violaciones, f"axe encontró violaciones: {revisor.violaciones}"
 
 
@@ -681,9 +686,7 @@ def test_cambiar_mi_contrasena(navegador: Any, oficina_cuentas: dict[str, Any]) 
     servidor = oficina_cuentas["servidor"]
     oficina_cuentas["cuentas"].crear_usuario("luisa", "lector", CLAVE_CUENTAS, ("Laboratorio iBO",))
     revisor = Revisor(navegador, servidor, capturas=oficina_cuentas["capturas"])
-    contexto = navegador.new_context(locale="es-CO", viewport={"width": 1100, "height": 900})
-    page = contexto.new_page()
-    page.set_default_timeout(15000)
+    page = _pagina_sin_sesion(navegador)
     try:
         page.goto(f"{servidor}/entrar")
         _entrar_cuenta(page, "luisa")
@@ -717,5 +720,5 @@ def test_cambiar_mi_contrasena(navegador: Any, oficina_cuentas: dict[str, Any]) 
     finally:
         if revisor.copia is not None:
             revisor.copia.context.close()
-        contexto.close()
+        page.context.close()
     assert not revisor.violaciones, f"axe encontró violaciones: {revisor.violaciones}"
