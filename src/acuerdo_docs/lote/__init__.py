@@ -50,7 +50,7 @@ from .nombres import (
 )
 from .pdf import abrir_flujo, convertir_combinado, escribir_combinado, recoger_pdf, verificar_pdf
 from .remoto import copia_local, destino_remoto, publicar_final
-from .trabajo import EnLinea, Mixto, grupo_procesos, renderizar_unidad, sin_interrupciones
+from .trabajo import EN_COLA, EnLinea, Mixto, grupo_procesos, renderizar_unidad, sin_interrupciones
 
 
 def _contar(lector: Entrada, limite_filas: int, guardar: bool = True) -> dict[str, int | None]:
@@ -288,7 +288,8 @@ def _ejecutor(executor: Executor | None, procesos: int | None) -> Iterator[tuple
         return
     mixto = Mixto(lambda: grupo_procesos(n - 1), n - 1, arrancar_en=FILAS_EN_LINEA)
     try:
-        yield mixto, 12 * n
+        # En vuelo, el doble de lo que caben en las colas: si no, este proceso esperaría en vez de renderizar.
+        yield mixto, 2 * EN_COLA * (n - 1)
     except BaseException:
         mixto.shutdown(wait=True, cancel_futures=True)  # interrupción: ver detener_grupo
         raise
