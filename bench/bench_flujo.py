@@ -15,7 +15,6 @@ Anota la carga media (``os.getloadavg``) al empezar y al terminar cada parte.
 from __future__ import annotations
 
 import argparse
-import os
 import statistics
 import subprocess
 import sys
@@ -27,25 +26,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from datos import fichas, libro_fichas  # noqa: E402
-
-
-def _carga() -> float:
-    return round(os.getloadavg()[0], 2)
-
-
-def _cpu_grupo(grupo: int) -> float:
-    """Segundos de CPU (usuario + sistema) de los procesos vivos del grupo ``grupo``."""
-    total = 0
-    for entrada in Path("/proc").iterdir():
-        if not entrada.name.isdigit():
-            continue
-        try:
-            campos = (entrada / "stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        if int(campos[2]) == grupo:
-            total += int(campos[11]) + int(campos[12])
-    return total / os.sysconf("SC_CLK_TCK")
+import maquina  # noqa: E402
 
 
 def _resumen(valores: list[float]) -> dict[str, float]:
@@ -61,7 +42,7 @@ def medir_caliente(docs: int, carpeta: Path) -> dict[str, Any]:
 
     entradas = [generar_ficha(BuenaPractica.model_validate(d), carpeta / f"f{i:03d}.docx")
                 for i, d in enumerate(fichas(docs))]
-    carga = [_carga()]
+    carga = [maquina.carga()]
     tuberia: list[float] = []
     cliente: list[float] = []
     cpu: list[float] = []
@@ -73,18 +54,18 @@ def medir_caliente(docs: int, carpeta: Path) -> dict[str, Any]:
         puesto = convertidor._puestos[0]
         grupo = puesto.instancia.proceso.pid  # type: ignore[union-attr]
         for i, entrada in enumerate(entradas):  # intercalado: tubería y cliente, documento a documento
-            antes = _cpu_grupo(grupo)
+            antes = maquina.cpu_grupo(grupo)
             inicio = time.perf_counter()
             convertidor.convertir(entrada, carpeta / "pdf" / f"{i:03d}.pdf")
             tuberia.append((time.perf_counter() - inicio) * 1000)
-            cpu.append((_cpu_grupo(grupo) - antes) * 1000)
+            cpu.append((maquina.cpu_grupo(grupo) - antes) * 1000)
             orden = [soffice, "--headless", "--norestore", "--nologo", "--nolockcheck",
                      f"-env:UserInstallation={puesto.perfil.as_uri()}", "--convert-to", FILTRO_PDFA,
                      "--outdir", str(carpeta / "cliente"), str(entrada)]
             inicio = time.perf_counter()
             subprocess.run(orden, check=True, capture_output=True, timeout=120)
             cliente.append((time.perf_counter() - inicio) * 1000)
-    carga.append(_carga())
+    carga.append(maquina.carga())
     return {"documentos": docs, "primero_ms": round(primero), "tuberia_ms": _resumen(tuberia),
             "cliente_ms": _resumen(cliente), "cpu_libreoffice_ms": _resumen(cpu), "carga": carga}
 
@@ -140,7 +121,7 @@ def medir_lote(n: int, rondas: int, carpeta: Path) -> dict[str, Any]:
     from bench_pdf_frio import _subreaper
 
     _subreaper()
-    carga = [_carga()]
+    carga = [maquina.carga()]
     _a_pdf_una(documentos[:4], carpeta / "calentar_a_pdf")  # perfiles y caché de disco
     _lote_una(libro, carpeta / "calentar_lote")
     lote: list[float] = []
@@ -158,7 +139,7 @@ def medir_lote(n: int, rondas: int, carpeta: Path) -> dict[str, Any]:
                 reloj, cpu = _lote_una(libro, destino)
                 lote.append(reloj)
                 cpu_lote.append(cpu)
-    carga.append(_carga())
+    carga.append(maquina.carga())
     razones = [a / b for a, b in zip(lote, solo)]
     return {"documentos": len(documentos), "rondas": rondas, "lote_pdf_s": _resumen(lote), "a_pdf_s": _resumen(solo),
             "razon": {"mediana": round(statistics.median(razones), 2), "min": round(min(razones), 2),

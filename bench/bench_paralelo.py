@@ -41,6 +41,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from datos import fichas, libro_fichas  # noqa: E402
 from memoria import PicoRss  # noqa: E402
+import maquina  # noqa: E402
 
 _LOTE = """
 import json, resource, sys, time
@@ -70,10 +71,6 @@ print(json.dumps({"segundos": segundos, "generadas": informe.generadas, "total":
 """
 
 
-def _carga() -> float:
-    return round(os.getloadavg()[0], 2)
-
-
 def _resumen(valores: list[float], cifras: int = 3) -> dict[str, float]:
     return {"mediana": round(statistics.median(valores), cifras), "min": round(min(valores), cifras),
             "max": round(max(valores), cifras)}
@@ -96,13 +93,13 @@ def medir_lote(filas: int, rondas: int, carpeta: Path) -> dict[str, Any]:
     """``generar_lote`` con 1 y 2 procesos, intercalados, cada uno en un proceso nuevo."""
     libro = libro_fichas(carpeta / "lote.xlsx", filas)
     _un_lote(libro, carpeta / "calentar", 1)  # caché de plantillas y de disco
-    carga = [_carga()]
+    carga = [maquina.carga()]
     corridas: dict[int, list[dict[str, Any]]] = {1: [], 2: []}
     for ronda in range(rondas):
         orden = (1, 2) if ronda % 2 == 0 else (2, 1)
         for procesos in orden:
             corridas[procesos].append(_un_lote(libro, carpeta / f"p{procesos}_{ronda}", procesos))
-    carga.append(_carga())
+    carga.append(maquina.carga())
     razones = [a["segundos"] / b["segundos"] for a, b in zip(corridas[1], corridas[2])]
 
     def resumen(procesos: int) -> dict[str, Any]:
@@ -145,14 +142,14 @@ def medir_cli_docxtpl(filas: int, muestra: int, rondas: int, carpeta: Path) -> d
     libro = libro_fichas(carpeta / "cli.xlsx", filas)
     datos = list(enumerate(fichas(filas, semilla=2024)))  # las mismas fichas que el libro
     docxtpl_plano(datos[:3], carpeta)  # importaciones y caché de disco
-    carga = [_carga()]
+    carga = [maquina.carga()]
     cli: list[float] = []
     plano: list[float] = []
     for ronda in range(rondas):
         inicio = (ronda * muestra) % max(1, filas - muestra)
         plano.append(docxtpl_plano(datos[inicio:inicio + muestra], carpeta) / muestra * filas)
         cli.append(_cli_lote(libro, carpeta / f"cli{ronda}"))
-    carga.append(_carga())
+    carga.append(maquina.carga())
     razones = [p / c for p, c in zip(plano, cli)]
     return {"filas": filas, "muestra": muestra, "rondas": rondas, "cli_s": _resumen(cli, 2),
             "docxtpl_s": _resumen(plano, 1), "razon": _resumen(razones, 1), "carga": carga}
@@ -181,7 +178,7 @@ def medir_api(n: int, rondas: int, carpeta: Path) -> dict[str, Any]:
     con un fsync por documento y en una ``tanda_durable`` por proceso, en rondas intercaladas."""
     datos = list(enumerate(fichas(n)))
     mitad = (n + 1) // 2
-    carga = [_carga()]
+    carga = [maquina.carga()]
     medidas: dict[str, dict[str, list[float]]] = {
         modo: {"uno": [], "dos": [], "cpu_uno": [], "cpu_dos": []} for modo in ("fsync", "tanda")}
     with ProcessPoolExecutor(2) as grupo:
@@ -197,7 +194,7 @@ def medir_api(n: int, rondas: int, carpeta: Path) -> dict[str, Any]:
                 m["cpu_dos"].append(sum(grupo.map(_fichas_api, [datos[:mitad], datos[mitad:]],
                                                   [str(destino / "dos")] * 2, [tanda] * 2)))
                 m["dos"].append(time.perf_counter() - inicio)
-    carga.append(_carga())
+    carga.append(maquina.carga())
     resultado: dict[str, Any] = {"fichas": n, "rondas": rondas, "carga": carga}
     for modo, m in medidas.items():
         resultado[modo] = {
@@ -269,7 +266,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--fichas", type=int, default=400, help="fichas de generar_ficha (0 omite 3)")
     parser.add_argument("--json", type=Path, help="guarda también los resultados en este archivo")
     args = parser.parse_args(argv)
-    print(f"Máquina: {os.cpu_count()} núcleos; carga media al empezar {_carga()}")
+    print(f"Máquina: {os.cpu_count()} núcleos; carga media al empezar {maquina.carga()}")
     r = medir(args.filas, args.rondas, args.muestra, args.fichas)
     imprimir(r["lote"], r["cli"], r["api"])
     if args.json:

@@ -33,6 +33,10 @@ import time
 from pathlib import Path
 from typing import Any
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import maquina  # noqa: E402
+
 RAIZ = Path(__file__).resolve().parents[1]
 EJEMPLO = RAIZ / "src" / "acuerdo_docs" / "ejemplos" / "ficha_acuerdo_simbolico.json"
 _PR_SET_CHILD_SUBREAPER = 36
@@ -44,22 +48,6 @@ def _subreaper() -> None:
     libc.prctl(_PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)
 
 
-def _hijos(excepto: set[int]) -> list[int]:
-    """Los hijos vivos (no zombis) de este proceso, salvo ``excepto`` (p. ej. el convertidor caliente)."""
-    yo = str(os.getpid())
-    hijos = []
-    for entrada in Path("/proc").iterdir():
-        if not entrada.name.isdigit() or int(entrada.name) in excepto:
-            continue
-        try:
-            campos = (entrada / "stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        if campos[1] == yo and campos[0] != "Z":
-            hijos.append(int(entrada.name))
-    return hijos
-
-
 def _recoger(hasta: float, excepto: frozenset[int] = frozenset()) -> int:
     """Recoge a los descendientes que terminaron; devuelve cuántos seguían vivos pasado ``hasta``."""
     vacias = 0
@@ -69,7 +57,7 @@ def _recoger(hasta: float, excepto: frozenset[int] = frozenset()) -> int:
                 pass
         except ChildProcessError:
             pass
-        vivos = _hijos(set(excepto))
+        vivos = maquina.hijos(os.getpid(), set(excepto))
         # Dos miradas vacías seguidas: un soffice.bin matado tarda en quedar huérfano (y ser de este proceso).
         vacias = 0 if vivos else vacias + 1
         if vacias >= 2:
@@ -77,29 +65,6 @@ def _recoger(hasta: float, excepto: frozenset[int] = frozenset()) -> int:
         if time.monotonic() > hasta:
             return len(vivos)
         time.sleep(0.05)
-
-
-def _cpu_arbol(raiz: int) -> float:
-    """Segundos de CPU de los procesos vivos del árbol de ``raiz`` (el convertidor caliente y su LibreOffice)."""
-    padres: dict[int, int] = {}
-    cpu: dict[int, float] = {}
-    for entrada in Path("/proc").iterdir():
-        if not entrada.name.isdigit():
-            continue
-        try:
-            campos = (entrada / "stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        padres[int(entrada.name)] = int(campos[1])
-        cpu[int(entrada.name)] = (int(campos[11]) + int(campos[12])) / os.sysconf("SC_CLK_TCK")
-    total = 0.0
-    for pid in cpu:
-        actual = pid
-        while actual not in (0, 1) and actual != raiz:
-            actual = padres.get(actual, 0)
-        if actual == raiz:
-            total += cpu[pid]
-    return total
 
 
 def _cpu_hijos() -> float:
@@ -114,12 +79,12 @@ def _correr(orden: list[str], entorno: dict[str, str], excepto: frozenset[int] =
     ``prestado``: el pid del convertidor caliente; el CPU que gasta su LibreOffice mientras tanto
     (la conversión de esta orden) se suma.
     """
-    cpu = _cpu_hijos() + (_cpu_arbol(prestado) if prestado else 0.0)
+    cpu = _cpu_hijos() + (maquina.cpu_arbol(prestado) if prestado else 0.0)
     inicio = time.perf_counter()
     subprocess.run(orden, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=entorno)
     reloj = (time.perf_counter() - inicio) * 1000
     restos = _recoger(time.monotonic() + 2, excepto)
-    return reloj, (_cpu_hijos() + (_cpu_arbol(prestado) if prestado else 0.0) - cpu) * 1000, restos
+    return reloj, (_cpu_hijos() + (maquina.cpu_arbol(prestado) if prestado else 0.0) - cpu) * 1000, restos
 
 
 def _resumen(valores: list[float]) -> dict[str, float]:
@@ -152,7 +117,7 @@ def medir_pdf_frio(veces: int = 5, caliente: bool = True, otra: Path | None = No
     entorno = dict(os.environ, PYTHONPATH=str(RAIZ / "src"))
     entorno.pop("PYTHONDONTWRITEBYTECODE", None)  # con .pyc, como instala pip (la primera corrida los escribe)
     cli = [sys.executable, "-m", "acuerdo_docs.cli", "ficha", str(EJEMPLO), "-o"]
-    carga = [round(os.getloadavg()[0], 2)]
+    carga = [maquina.carga()]
     with tempfile.TemporaryDirectory(prefix="bench_pdf_frio_") as temporal:
         carpeta = Path(temporal)
         entorno["XDG_CACHE_HOME"] = str(carpeta / "cache")  # la caché de perfiles de la orden, propia
@@ -213,7 +178,7 @@ def medir_pdf_frio(veces: int = 5, caliente: bool = True, otra: Path | None = No
                 resultado[nombre]["razon"] = {"mediana": round(statistics.median(razones), 2),
                                               "min": round(min(razones), 2), "max": round(max(razones), 2)}
         resultado["procesos_restantes"] = restos
-    carga.append(round(os.getloadavg()[0], 2))
+    carga.append(maquina.carga())
     resultado["veces"] = veces
     resultado["carga"] = carga
     return resultado

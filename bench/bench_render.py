@@ -21,7 +21,6 @@ intercaladas; da la mediana por documento, el rango entre rondas y las razones.
 from __future__ import annotations
 
 import argparse
-import os
 import re
 import statistics
 import sys
@@ -35,6 +34,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from datos import fichas  # noqa: E402
+import maquina  # noqa: E402
 
 
 class JinjaSinPasadas:
@@ -200,7 +200,7 @@ def medir_render(docs: int, rondas: int) -> dict[str, Any]:
         esperado = c.renderizar(ctx, titulo=p.nombre)
         assert suelo.bytes(plano, p.nombre) == esperado, "el suelo a mano no da los mismos bytes"
         assert jinja.bytes(plano, p.nombre) == esperado, "el Jinja sin pasadas no da los mismos bytes"
-    carga = [round(os.getloadavg()[0], 2)]
+    carga = [maquina.carga()]
     tiempos: dict[str, list[float]] = {"camino": [], "suelo": [], "jinja": []}
     with tempfile.TemporaryDirectory(prefix="bench_render_") as temporal:
         destino = Path(temporal) / "x.docx"
@@ -214,7 +214,7 @@ def medir_render(docs: int, rondas: int) -> dict[str, Any]:
                 for p, plano in zip(practicas, planos):
                     destino.write_bytes(forma.bytes(plano, p.nombre))
                 tiempos[nombre].append((time.process_time() - inicio) / docs * 1000)
-    carga.append(round(os.getloadavg()[0], 2))
+    carga.append(maquina.carga())
     razones = [a / b for a, b in zip(tiempos["camino"], tiempos["suelo"])]
     razones_jinja = [a / b for a, b in zip(tiempos["camino"], tiempos["jinja"])]
     return {"documentos": docs, "rondas": rondas, "carga": carga,

@@ -26,22 +26,11 @@ import time
 from pathlib import Path
 from typing import Any
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import maquina  # noqa: E402
+
 PYTHON_SISTEMA = "/usr/bin/python3"
-
-
-def _cpu_grupo(grupo: int) -> float:
-    """Segundos de CPU de los procesos vivos del grupo ``grupo`` (LibreOffice: no depende de la carga)."""
-    total = 0
-    for entrada in Path("/proc").iterdir():
-        if not entrada.name.isdigit():
-            continue
-        try:
-            campos = (entrada / "stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        if int(campos[2]) == grupo:
-            total += int(campos[11]) + int(campos[12])
-    return total / os.sysconf("SC_CLK_TCK")
 
 
 # ------------------------------------------------------------ lado UNO (Python del sistema)
@@ -91,12 +80,12 @@ def _uno(docs: list[str], salida: str, rondas: int, soffice: str) -> dict[str, A
         tiempos = []
         cpu = []
         for ronda in range(rondas):
-            antes = _cpu_grupo(proceso.pid)
+            antes = maquina.cpu_grupo(proceso.pid)
             inicio = time.perf_counter()
             for i, doc in enumerate(docs):
                 convertir(doc, os.path.join(salida, f"uno_{ronda}_{i}.pdf"))
             tiempos.append((time.perf_counter() - inicio) / len(docs) * 1000)
-            cpu.append((_cpu_grupo(proceso.pid) - antes) / len(docs) * 1000)
+            cpu.append((maquina.cpu_grupo(proceso.pid) - antes) / len(docs) * 1000)
         return {"ms_por_doc": tiempos, "cpu_ms_por_doc": cpu}
     finally:
         os.killpg(proceso.pid, signal.SIGKILL)  # el grupo entero: el lanzador y soffice.bin
@@ -116,17 +105,16 @@ def _propio(docs: list[Path], salida: Path, rondas: int) -> dict[str, Any]:
         tiempos = []
         cpu = []
         for ronda in range(rondas):
-            antes = _cpu_grupo(grupo)
+            antes = maquina.cpu_grupo(grupo)
             inicio = time.perf_counter()
             for i, doc in enumerate(docs):
                 convertidor.convertir(doc, salida / f"propio_{ronda}_{i}.pdf")
             tiempos.append((time.perf_counter() - inicio) / len(docs) * 1000)
-            cpu.append((_cpu_grupo(grupo) - antes) / len(docs) * 1000)
+            cpu.append((maquina.cpu_grupo(grupo) - antes) / len(docs) * 1000)
     return {"ms_por_doc": tiempos, "cpu_ms_por_doc": cpu}
 
 
 def _documentos(carpeta: Path, n: int) -> list[Path]:
-    sys.path.insert(0, str(Path(__file__).resolve().parent))
     from datos import fichas
 
     from acuerdo_docs.documentos.ficha import generar_ficha
