@@ -25,6 +25,28 @@ def puerto_libre() -> int:
         return int(s.getsockname()[1])
 
 
+def esperar_pagina(puerto: int) -> None:
+    """Espera (hasta ~10 s) a que el servidor de ``puerto`` sirva su hoja de estilo: uvicorn arranca justo
+    después de que la orden imprime su aviso. Si no llega, las pruebas lo dirán con su propio pedido."""
+    for _ in range(100):
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{puerto}/static/estilo.css", timeout=2)
+            return
+        except (urllib.error.URLError, ConnectionError):
+            time.sleep(0.1)
+
+
+def detener_orden(proceso: subprocess.Popen[str]) -> tuple[str, str]:
+    """Ctrl+C (SIGINT) a una orden lanzada con tuberías de texto; si no termina en 15 s, SIGKILL.
+    Devuelve lo que quedaba en su salida y en su salida de errores."""
+    proceso.send_signal(signal.SIGINT)
+    try:
+        return proceso.communicate(timeout=15)
+    except subprocess.TimeoutExpired:
+        proceso.kill()
+        return proceso.communicate()
+
+
 class ServidorWeb:
     """``acuerdo-docs web --no-abrir`` en 127.0.0.1; ``iniciar()`` espera a que sirva y lee su token.
 

@@ -622,17 +622,15 @@ def test_sqlite_sin_contrasenas_en_claro_en_el_archivo(tmp_path: Path) -> None:
 def test_orden_web_con_cuentas(tmp_path: Path) -> None:
     """El proceso de verdad: --cuentas en 127.0.0.1 no muestra token, avisa si no hay administrador y pide entrar."""
     import os
-    import signal
-    import socket
     import subprocess
     import sys
     import time
     import urllib.error
     import urllib.request
 
-    with socket.socket() as enchufe:
-        enchufe.bind(("127.0.0.1", 0))
-        puerto = enchufe.getsockname()[1]
+    from apoyo_servidor import detener_orden, esperar_pagina, puerto_libre
+
+    puerto = puerto_libre()
     proceso = subprocess.Popen(
         [sys.executable, "-m", "acuerdo_docs.cli", "web", "--cuentas", "--no-abrir", "--puerto", str(puerto),
          "--datos", str(tmp_path)], stderr=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
@@ -645,12 +643,7 @@ def test_orden_web_con_cuentas(tmp_path: Path) -> None:
         texto = "".join(lineas)
         assert "Con cuentas" in texto and "token" not in texto, texto
         assert "acuerdo-docs web usuario crear NOMBRE --rol administrador" in texto
-        for _ in range(100):
-            try:
-                urllib.request.urlopen(f"http://127.0.0.1:{puerto}/static/estilo.css", timeout=2)
-                break
-            except (urllib.error.URLError, ConnectionError):
-                time.sleep(0.1)
+        esperar_pagina(puerto)
 
         class SinSeguir(urllib.request.HTTPRedirectHandler):
             def redirect_request(self, *_a: Any, **_k: Any) -> None:
@@ -662,12 +655,7 @@ def test_orden_web_con_cuentas(tmp_path: Path) -> None:
         entrada = urllib.request.urlopen(f"http://127.0.0.1:{puerto}/entrar", timeout=10).read().decode()
         assert "Contraseña" in entrada
     finally:
-        proceso.send_signal(signal.SIGINT)
-        try:
-            _salida, errores = proceso.communicate(timeout=15)
-        except subprocess.TimeoutExpired:
-            proceso.kill()
-            _salida, errores = proceso.communicate()
+        _salida, errores = detener_orden(proceso)
     assert "Traceback" not in errores
 
 

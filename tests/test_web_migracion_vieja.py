@@ -165,11 +165,12 @@ def test_respaldo_de_una_version_mas_nueva_se_rechaza(tmp_path: Path, capsys: py
 def test_una_base_de_una_version_mas_nueva_da_un_error_claro_y_no_se_toca(
         tmp_path: Path, url_bd: str | None, futuro: str, capsys: pytest.CaptureFixture[str]) -> None:
     """Volver a una versión anterior del programa (p. ej. al deshacer una actualización) con la base ya migrada."""
-    import socket
     import subprocess
     import sys
 
     from sqlalchemy import text
+
+    from apoyo_servidor import puerto_libre
 
     carpeta = tmp_path / "datos"
     url = _cargar_base_vieja(url_bd, carpeta)
@@ -179,7 +180,8 @@ def test_una_base_de_una_version_mas_nueva_da_un_error_claro_y_no_se_toca(
         if futuro == "migracion":
             conexion.execute(text("UPDATE alembic_version SET version_num = '0099_de_una_version_futura'"))
         else:
-            conexion.execute(text("UPDATE borradores SET version_esquema = :v WHERE id = 2"), {"v": VERSION_ESQUEMA + 1})
+            conexion.execute(text("UPDATE borradores SET version_esquema = :v WHERE id = 2"),
+                             {"v": VERSION_ESQUEMA + 1})
     motor.dispose()
     antes = (_revision(url), _filas(url))
     capsys.readouterr()
@@ -187,11 +189,10 @@ def test_una_base_de_una_version_mas_nueva_da_un_error_claro_y_no_se_toca(
     err = capsys.readouterr().err
     esperado = "no conoce" if futuro == "migracion" else "forma más nueva"
     assert esperado in err and "versión más nueva" in err and "Traceback" not in err, err
-    with socket.socket() as enchufe:  # la orden que sirve: el mismo error, antes de servir nada
-        enchufe.bind(("127.0.0.1", 0))
-        puerto = enchufe.getsockname()[1]
-    hecho = subprocess.run([sys.executable, "-m", "acuerdo_docs.cli", "web", "--no-abrir", "--puerto", str(puerto),
-                            "--datos", str(carpeta), "--bd", url], capture_output=True, text=True, timeout=120)
+    # La orden que sirve: el mismo error, antes de servir nada.
+    orden = ["web", "--no-abrir", "--puerto", str(puerto_libre()), "--datos", str(carpeta), "--bd", url]
+    hecho = subprocess.run([sys.executable, "-m", "acuerdo_docs.cli", *orden], capture_output=True, text=True,
+                           timeout=120)
     assert hecho.returncode == 2 and esperado in hecho.stderr and "Traceback" not in hecho.stderr, hecho.stderr
     assert (_revision(url), _filas(url)) == antes, "la base no se tocó"
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import re
-import signal
 import socket
 import subprocess
 import sys
@@ -12,16 +11,14 @@ import time
 import urllib.error
 import urllib.request
 
+from apoyo_servidor import detener_orden, esperar_pagina, puerto_libre
 from apoyo_web import exigir_extra_web
 
 
 def test_orden_web_imprime_la_url_con_token_y_sirve(tmp_path, url_bd):
     """En SQLite (--datos) y en PostgreSQL (--bd postgresql+psycopg://…, migrada al iniciar)."""
     exigir_extra_web()
-    enchufe = socket.socket()
-    enchufe.bind(("127.0.0.1", 0))
-    puerto = enchufe.getsockname()[1]
-    enchufe.close()
+    puerto = puerto_libre()
     proceso = subprocess.Popen(
         [sys.executable, "-m", "acuerdo_docs.cli", "web", "--no-abrir", "--puerto", str(puerto),
          "--datos", str(tmp_path), *(["--bd", url_bd] if url_bd else [])],
@@ -35,12 +32,7 @@ def test_orden_web_imprime_la_url_con_token_y_sirve(tmp_path, url_bd):
             m = re.search(r"(http://127\.0\.0\.1:\d+/\?token=[\w-]+)", linea)
             url = m.group(1) if m else None
         assert url is not None, "la orden no mostró la dirección"
-        for _ in range(100):  # uvicorn arranca justo después de imprimirla
-            try:
-                urllib.request.urlopen(f"http://127.0.0.1:{puerto}/static/estilo.css", timeout=2)
-                break
-            except (urllib.error.URLError, ConnectionError):
-                time.sleep(0.1)
+        esperar_pagina(puerto)
         try:
             urllib.request.urlopen(f"http://127.0.0.1:{puerto}/", timeout=5)
             raise AssertionError("sin token no debía servir la página")
@@ -49,12 +41,7 @@ def test_orden_web_imprime_la_url_con_token_y_sirve(tmp_path, url_bd):
         pagina = urllib.request.build_opener(urllib.request.HTTPCookieProcessor()).open(url, timeout=10)
         assert "token" not in pagina.geturl() and "Nueva ficha" in pagina.read().decode("utf-8")
     finally:
-        proceso.send_signal(signal.SIGINT)
-        try:
-            salida, errores = proceso.communicate(timeout=15)
-        except subprocess.TimeoutExpired:
-            proceso.kill()
-            salida, errores = proceso.communicate()
+        _salida, errores = detener_orden(proceso)
     assert "Traceback" not in errores
     assert "token=" not in (errores or "").split(url)[-1], "la dirección con el token no se repite en registros"
 

@@ -11,8 +11,6 @@ import http.client
 import json
 import os
 import re
-import signal
-import socket
 import subprocess
 import sys
 import time
@@ -22,6 +20,7 @@ from typing import Any
 
 import pytest
 
+from apoyo_servidor import detener_orden, esperar_pagina, puerto_libre
 from apoyo_web import exigir_extra_web, servir
 
 exigir_extra_web()
@@ -121,12 +120,6 @@ def test_proxy_confiable_malo_error_claro(capsys: pytest.CaptureFixture[str], tm
     assert "--proxy-confiable" in err and "Traceback" not in err
 
 
-def _puerto_libre() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @contextmanager
 def _orden(*argumentos: str) -> Iterator[tuple[subprocess.Popen[str], list[str]]]:
     proceso = subprocess.Popen([sys.executable, "-m", "acuerdo_docs.cli", "web", "--no-abrir", *argumentos],
@@ -144,31 +137,17 @@ def _orden(*argumentos: str) -> Iterator[tuple[subprocess.Popen[str], list[str]]
                 break
         yield proceso, lineas
     finally:
-        proceso.send_signal(signal.SIGINT)
-        try:
-            proceso.communicate(timeout=15)
-        except subprocess.TimeoutExpired:
-            proceso.kill()
-            proceso.communicate()
-
-
-def _esperar_servidor(puerto: int) -> None:
-    for _ in range(100):
-        try:
-            _pedir(puerto, "/static/estilo.css")
-            return
-        except OSError:
-            time.sleep(0.1)
+        detener_orden(proceso)
 
 
 def test_orden_con_proxy_confiable_lo_dice_y_lo_aplica(tmp_path: Any) -> None:
-    puerto = _puerto_libre()
+    puerto = puerto_libre()
     with _orden("--datos", str(tmp_path), "--puerto", str(puerto), "--proxy-confiable", "127.0.0.1") as (_p, lineas):
         texto = "".join(lineas)
         assert "se creen solo de 127.0.0.1" in texto, texto
         # Con un proxy delante la usan otras personas: con cuentas (sin token en la dirección)
         assert "Con cuentas" in texto and "?token=" not in texto, texto
-        _esperar_servidor(puerto)
+        esperar_pagina(puerto)
         r = _pedir(puerto, "/entrar", {"X-Forwarded-Proto": "https", "Host": "acuerdos.oficina.gov.co"})
         assert r.status == 200 and "; Secure" in r.getheader("set-cookie", "")
         r = _pedir(puerto, "/entrar")
@@ -177,7 +156,7 @@ def test_orden_con_proxy_confiable_lo_dice_y_lo_aplica(tmp_path: Any) -> None:
 
 def test_orden_en_toda_la_red_avisa(tmp_path: Any) -> None:
     """--host 0.0.0.0: la orden dice que otros equipos pueden conectarse y, sin proxy, que nada va cifrado."""
-    puerto = _puerto_libre()
+    puerto = puerto_libre()
     with _orden("--datos", str(tmp_path), "--puerto", str(puerto), "--host", "0.0.0.0") as (_p, lineas):
         texto = "".join(lineas)
     assert "todas las interfaces de red" in texto and "otros equipos pueden conectarse" in texto, texto
