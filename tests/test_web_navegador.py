@@ -232,15 +232,21 @@ def test_errores_en_un_grupo_con_foco_y_enlaces(navegador: Any, servidor: str, r
     page.context.close()
 
 
-def test_acuerdo_importado_y_reunion_en_dos_vistas(navegador: Any, servidor: str, revisor: Revisor,
-                                                   tmp_path: Path) -> None:
-    modelo = ad.ejemplo_acuerdo()
+def _importar_acuerdo(navegador: Any, servidor: str, modelo: Any, tmp_path: Path) -> Any:
+    """Una pestaña con JavaScript que importa ``modelo`` como JSON desde el inicio; queda en su lista de tareas."""
     archivo = tmp_path / "acuerdo.json"
     archivo.write_text(json.dumps(modelo.model_dump(mode="json", exclude_none=True)), encoding="utf-8")
     page = _pagina(navegador, servidor, js=True)
     page.get_by_label("Archivo JSON de una ficha o un acuerdo").set_input_files(str(archivo))
     page.get_by_role("button", name="Importar JSON").click()
     page.get_by_role("heading", name="Lista de tareas").wait_for()
+    return page
+
+
+def test_acuerdo_importado_y_reunion_en_dos_vistas(navegador: Any, servidor: str, revisor: Revisor,
+                                                   tmp_path: Path) -> None:
+    modelo = ad.ejemplo_acuerdo()
+    page = _importar_acuerdo(navegador, servidor, modelo, tmp_path)
     revisor.revisar(page, "tareas_acuerdo", captura=True)
     direccion = page.url.split("?")[0]
     page.get_by_role("link", name="Riesgos").click()
@@ -532,12 +538,7 @@ def test_el_actor_valida_con_su_enlace_y_la_reunion_lo_cuenta(navegador: Any, se
     modelo = ad.ejemplo_acuerdo()
     pendiente = next(a for a in modelo.actores if not a.validado)
     otro = next(a for a in modelo.actores if a.id != pendiente.id)
-    archivo = tmp_path / "acuerdo.json"
-    archivo.write_text(json.dumps(modelo.model_dump(mode="json", exclude_none=True)), encoding="utf-8")
-    page = _pagina(navegador, servidor, js=True)
-    page.get_by_label("Archivo JSON de una ficha o un acuerdo").set_input_files(str(archivo))
-    page.get_by_role("button", name="Importar JSON").click()
-    page.get_by_role("heading", name="Lista de tareas").wait_for()
+    page = _importar_acuerdo(navegador, servidor, modelo, tmp_path)
     direccion = page.url.split("?")[0]
 
     # El facilitador crea el enlace del actor pendiente.
