@@ -35,12 +35,20 @@ def carpeta_temporal(prefijo: str) -> Iterator[Path]:
     Un ``kill -9`` no deja borrarla: al crear la siguiente con el mismo prefijo se borran las de
     procesos que ya no viven (:func:`borrar_huerfanas`).
     """
-    carpeta = Path(tempfile.mkdtemp(prefix=f"{prefijo}{os.getpid()}_"))
+    carpeta = nueva_carpeta_temporal(prefijo)
     borrar_huerfanas(carpeta.parent, prefijo)
     try:
         yield carpeta
     finally:
         shutil.rmtree(carpeta, ignore_errors=True)
+
+
+def nueva_carpeta_temporal(prefijo: str) -> Path:
+    """Una carpeta temporal privada (0700) ``PREFIJOpid_XXXX`` en ``$TMPDIR`` que borra quien la crea.
+
+    Las que deja un proceso muerto se borran con :func:`borrar_huerfanas` (mismo prefijo).
+    """
+    return Path(tempfile.mkdtemp(prefix=f"{prefijo}{os.getpid()}_"))
 
 
 def borrar_huerfanas(carpeta: Path, prefijo: str) -> None:

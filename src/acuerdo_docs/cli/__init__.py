@@ -180,9 +180,9 @@ def principal() -> NoReturn:
     Desmontar el intérprete (recolectar los módulos de pydantic, Jinja y los modelos) cuesta ~30 ms,
     tanto como validar, llenar y escribir una ficha, y no hace nada que la orden necesite: cada
     archivo ya está escrito, sincronizado (fsync) y cerrado por ``salida/archivos.py``. Así que, si
-    no queda otro hilo vivo, se vacían stdout y stderr, se corren las funciones de ``atexit``
+    no queda otro hilo vivo (salvo daemon), se vacían stdout y stderr, se corren las funciones de ``atexit``
     (el registro, los ``weakref.finalize``, el LibreOffice de reserva) y se sale con ``os._exit``.
-    Con otro hilo vivo, o si algo de eso falla, la salida normal de Python. Solo en esta puerta:
+    Con otro hilo vivo que no es daemon, o si algo de eso falla, la salida normal de Python. Solo en esta puerta:
     quien llama a :func:`main` desde Python sigue con su proceso.
     """
     global _ARRANQUE_SIN_GC, _PUERTA
@@ -194,7 +194,9 @@ def principal() -> NoReturn:
     _ARRANQUE_SIN_GC = True
     _PUERTA = True
     codigo = main()
-    if threading.active_count() == 1:
+    # Python al salir solo espera a los hilos que no son daemon; los daemon (p. ej. el que lee la salida
+    # de un LibreOffice ya matado) mueren con el proceso igual que con la salida normal.
+    if all(h.daemon for h in threading.enumerate() if h is not threading.main_thread()):
         try:
             sys.stdout.flush()
             sys.stderr.flush()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import queue
 import shutil
 import subprocess
@@ -16,7 +17,7 @@ from .comprobaciones import error_pdf
 from .perfiles import RESERVA
 from .procesos import lanzar, leer_lineas, matar_grupo, matar_restos
 from .resultado import Progreso, ResultadoDocumento
-from .soffice import entorno_soffice, orden_conversion
+from .soffice import lanzamiento, orden_conversion
 from .tanda import Decision, Doc, LecturaTanda, Tanda
 
 log = logging.getLogger("acuerdo_docs.pdf")
@@ -149,8 +150,12 @@ class Conversion:
             tanda.docs = self._enlazar(tanda.docs, entrada)
             if tanda.docs:
                 entradas = [entrada / d.nombre for d in tanda.docs]
-                orden = orden_conversion(self.soffice, perfil, salida, entradas, pdfa=self.pdfa)
-                perfil_sano = self._correr(tanda, orden, salida)
+                programa, entorno = lanzamiento(self.soffice, self.asignador)
+                # Su carpeta temporal dentro de la de trabajo: si hay que matarlo, se borra con ella.
+                (trabajo / "tmp").mkdir()
+                entorno = dict(os.environ if entorno is None else entorno, TMPDIR=str(trabajo / "tmp"))
+                orden = orden_conversion(programa, perfil, salida, entradas, pdfa=self.pdfa)
+                perfil_sano = self._correr(tanda, orden, entorno, salida)
         finally:
             RESERVA.devolver_perfil(self.soffice, perfil, perfil_sano)
             shutil.rmtree(trabajo, ignore_errors=True)
@@ -168,9 +173,10 @@ class Conversion:
             listos.append(doc)
         return listos
 
-    def _arrancar(self, orden: list[str], docs: list[Doc]) -> subprocess.Popen[bytes] | None:
+    def _arrancar(self, orden: list[str], entorno: dict[str, str] | None,
+                  docs: list[Doc]) -> subprocess.Popen[bytes] | None:
         try:
-            proceso = lanzar(orden, entorno_soffice(self.asignador))
+            proceso = lanzar(orden, entorno)
         except OSError as exc:
             self.averia = f"No se pudo ejecutar LibreOffice ({causa_sistema(exc)})."
             for doc in docs:
@@ -182,11 +188,11 @@ class Conversion:
         RESERVA.registrar(proceso)
         return proceso
 
-    def _correr(self, tanda: Tanda, orden: list[str], salida: Path) -> bool:
+    def _correr(self, tanda: Tanda, orden: list[str], entorno: dict[str, str] | None, salida: Path) -> bool:
         """Corre un proceso para la tanda; devuelve si el perfil quedó sano (no hubo que matarlo)."""
         docs = tanda.docs
         log.info("LibreOffice: %d documento(s) en un proceso", len(docs))
-        proceso = self._arrancar(orden, docs)
+        proceso = self._arrancar(orden, entorno, docs)
         if proceso is None:
             return True
         lectura = LecturaTanda(docs)

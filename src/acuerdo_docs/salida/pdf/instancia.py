@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import os
 import queue
+import shutil
 import stat
 import subprocess
 import threading
@@ -18,11 +19,15 @@ import time
 from collections import deque
 from pathlib import Path
 
+from ...rutas import borrar_huerfanas, nueva_carpeta_temporal
 from . import ipc
 from .procesos import lanzar, leer_lineas, matar_grupo
-from .soffice import FILTRO_PDFA, entorno_soffice
+from .soffice import FILTRO_PDFA, lanzamiento
 
 log = logging.getLogger("acuerdo_docs.pdf")
+
+PREFIJO_TEMPORAL = "acuerdo_docs_lo_tmp_"
+"""Carpeta temporal propia de cada LibreOffice vivo (``TMPDIR``): matado, no puede borrar la suya."""
 
 
 class Colgado(Exception):
@@ -63,9 +68,18 @@ class InstanciaViva:
         self.lista = False  # ya respondió por su tubería alguna vez
         self.arranque = time.monotonic()
         self.ultimas: deque[str] = deque(maxlen=20)  # solo para explicar un fallo
-        orden = [soffice, "--headless", "--norestore", "--nologo", "--nolockcheck",
+        programa, entorno = lanzamiento(soffice, asignador)
+        # LibreOffice crea en TMPDIR una carpeta (con una base de certificados) que solo borra al salir
+        # por las buenas; a esta instancia se la mata, así que usa una carpeta nuestra y se borra aquí.
+        self.temporal = nueva_carpeta_temporal(PREFIJO_TEMPORAL)
+        entorno = dict(os.environ if entorno is None else entorno, TMPDIR=str(self.temporal))
+        orden = [programa, "--headless", "--norestore", "--nologo", "--nolockcheck",
                  f"-env:UserInstallation={perfil.as_uri()}", "private:factory/swriter" if reserva else "--nodefault"]
-        self.proceso: subprocess.Popen[bytes] = lanzar(orden, entorno_soffice(asignador))
+        try:
+            self.proceso: subprocess.Popen[bytes] = lanzar(orden, entorno)
+        except BaseException:
+            shutil.rmtree(self.temporal, ignore_errors=True)
+            raise
         self._lineas: queue.Queue[str | None] = queue.Queue()
         self._lector = threading.Thread(target=self._leer, daemon=True, name="acuerdo_docs.pdf-salida")
         self._lector.start()
@@ -122,11 +136,14 @@ class InstanciaViva:
     def cerrar(self) -> None:
         """Mata el grupo entero (lanzador, oosplash y soffice.bin) y espera a que termine."""
         matar_grupo(self.proceso)
-        self._lector.join(timeout=2)
+        # No se espera al hilo lector: termina solo (es daemon) cuando el núcleo acaba de liberar
+        # soffice.bin (~15 ms tras SIGKILL, en que ya no corre nada de LibreOffice).
         try:  # matado, LibreOffice no borra su socket de /tmp: se borra aquí (el perfil es solo nuestro)
             self.tuberia.unlink(missing_ok=True)
         except OSError:
             pass
+        shutil.rmtree(self.temporal, ignore_errors=True)
+        borrar_huerfanas(self.temporal.parent, PREFIJO_TEMPORAL)  # las de procesos que murieron sin cerrar
 
 
 LIMITE_PRESTADA = 5.0

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import ctypes.util
 import functools
 import os
 import re
@@ -73,8 +72,30 @@ _ASIGNADORES = ("jemalloc",)
 _SIN_ASIGNADOR = {"0", "no", "ninguno", "ninguna", "none"}
 
 
+def _carpetas_bibliotecas() -> list[str]:
+    triple = getattr(sys.implementation, "_multiarch", None)  # x86_64-linux-gnu en Debian y Ubuntu
+    carpetas = [f"/usr/lib/{triple}", f"/lib/{triple}"] if triple else []
+    return carpetas + ["/usr/lib64", "/lib64", "/usr/lib", "/usr/local/lib"]
+
+
 @functools.lru_cache(maxsize=4)
 def _buscar_biblioteca(nombre: str) -> str | None:
+    """El nombre (``libjemalloc.so.2``) de la biblioteca si está instalada.
+
+    ``ctypes.util.find_library`` lanza ``ldconfig -p`` (un proceso más antes de arrancar
+    LibreOffice): primero se miran las carpetas de siempre.
+    """
+    patron = re.compile(rf"lib{re.escape(nombre)}\.so\.(\d+)")
+    for carpeta in _carpetas_bibliotecas():
+        try:
+            nombres = os.listdir(carpeta)
+        except OSError:
+            continue
+        halladas = sorted((int(h.group(1)), n) for n in nombres if (h := patron.fullmatch(n)))
+        if halladas:
+            return halladas[-1][1]
+    import ctypes.util  # noqa: PLC0415 - solo si no está en las carpetas de siempre
+
     return ctypes.util.find_library(nombre)
 
 
@@ -110,14 +131,57 @@ def asignador_memoria() -> str | None:
     return None
 
 
-def entorno_soffice(asignador: str | None) -> dict[str, str] | None:
-    """El entorno de LibreOffice: el del proceso, con el asignador delante en ``LD_PRELOAD``."""
-    if asignador is None:
+def entorno_soffice(asignador: str | None, programa: Path | None = None) -> dict[str, str] | None:
+    """El entorno de LibreOffice: el del proceso, con el asignador delante en ``LD_PRELOAD``.
+
+    ``programa``: la carpeta ``program`` de LibreOffice cuando se lanza ``oosplash`` directamente
+    (:func:`lanzamiento`): se pone lo que pondría el guion ``soffice`` y un ``PATH`` con solo esa
+    carpeta. Sin gpgconf ni gpg a la vista, LibreOffice no los lanza (cinco procesos, ~60 ms) al
+    revisar las firmas del primer documento que abre: para convertir a PDF no hacen falta.
+    """
+    if asignador is None and programa is None:
         return None  # se hereda tal cual
     entorno = dict(os.environ)
-    previas = entorno.get("LD_PRELOAD", "")
-    entorno["LD_PRELOAD"] = f"{asignador}:{previas}" if previas else asignador
+    if asignador is not None:
+        previas = entorno.get("LD_PRELOAD", "")
+        entorno["LD_PRELOAD"] = f"{asignador}:{previas}" if previas else asignador
+    if programa is not None:
+        entorno["SAL_ENABLE_FILE_LOCKING"] = "1"
+        entorno["PATH"] = str(programa)
     return entorno
+
+
+_DEPURACION = ("VALGRIND", "RR")
+"""Variables con las que el guion ``soffice`` envuelve LibreOffice en una herramienta: se respeta el guion."""
+
+
+@functools.lru_cache(maxsize=16)
+def _carpeta_programa(soffice: str) -> Path | None:
+    """La carpeta ``program`` si ``soffice`` es el guion de arranque de una instalación normal de LibreOffice."""
+    if not sys.platform.startswith("linux"):
+        return None
+    real = Path(os.path.realpath(soffice))
+    carpeta = real.parent
+    if real.name != "soffice" or carpeta.name != "program" or (carpeta / "ooenv").exists():
+        return None  # otro envoltorio (p. ej. snap, flatpak o uno propio): se lanza tal cual
+    oosplash = carpeta / "oosplash"
+    if not (oosplash.is_file() and os.access(oosplash, os.X_OK) and (carpeta / "soffice.bin").is_file()):
+        return None
+    return carpeta
+
+
+def lanzamiento(soffice: str, asignador: str | None) -> tuple[str, dict[str, str] | None]:
+    """El programa que se lanza para ``soffice`` y su entorno.
+
+    El guion ``soffice`` de LibreOffice solo busca su carpeta (seis procesos: dirname, ls, sed…),
+    pone ``SAL_ENABLE_FILE_LOCKING=1`` y ejecuta ``oosplash``. Si ``soffice`` es ese guion, se
+    lanza ``oosplash`` directamente con el mismo entorno (ver :func:`entorno_soffice`); con
+    cualquier otro programa, o con ``VALGRIND``/``RR`` definidas, el programa indicado tal cual.
+    """
+    carpeta = None if any(os.environ.get(v) for v in _DEPURACION) else _carpeta_programa(soffice)
+    if carpeta is None:
+        return soffice, entorno_soffice(asignador)
+    return str(carpeta / "oosplash"), entorno_soffice(asignador, carpeta)
 
 
 # Con ooSetupLastVersion igual a la versión instalada, LibreOffice no repite en cada arranque sus
