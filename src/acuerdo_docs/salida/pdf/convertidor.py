@@ -31,7 +31,7 @@ from .cache import PerfilCache, tomar_perfil_cache
 from .comprobaciones import error_pdf, revisar_entrada
 from .conversion import mensaje_colgado
 from .entrada import TIEMPO_LIMITE, a_pdf
-from .glifos import admite_pdfa
+from .glifos import RevisionGlifos
 from .instancia import Caido, Colgado, InstanciaPrestada, InstanciaViva, SinTuberia
 from .perfiles import RESERVA
 from .soffice import asignador_memoria, buscar_soffice, version_libreoffice
@@ -282,10 +282,11 @@ class ConvertidorPdf:
             error = "El documento ya es un PDF."
         if error is not None:
             raise ErrorPdf(error, entrada)
-        pdfa = self.pdfa and admite_pdfa(absoluta)  # un carácter sin fuente no cabe en PDF/A: PDF normal
+        # Un carácter sin fuente no cabe en PDF/A: PDF normal. Se revisa mientras LibreOffice convierte.
+        revision = RevisionGlifos(absoluta) if self.pdfa else None
         if not self._puestos or self._sin_tuberia:
-            return self._por_a_pdf(absoluta, final, pdfa)
-        return self._en_puesto(absoluta, final, entrada, pdfa)
+            return self._por_a_pdf(absoluta, final, revision is not None and revision.admite())
+        return self._en_puesto(absoluta, final, entrada, revision)
 
     def _por_a_pdf(self, absoluta: Path, final: Path, pdfa: bool) -> Path:
         with carpeta_temporal("acuerdo_docs_pdf_") as temporal:
@@ -297,7 +298,7 @@ class ConvertidorPdf:
             mover_atomico(doc.pdf, final, sincronizar=self.sincronizar)
         return final
 
-    def _en_puesto(self, absoluta: Path, final: Path, original: Path | str, pdfa: bool) -> Path:
+    def _en_puesto(self, absoluta: Path, final: Path, original: Path | str, revision: RevisionGlifos | None) -> Path:
         """El documento se prepara antes de tomar un LibreOffice y se entrega después de soltarlo: el
         LibreOffice solo espera entre documentos lo que tarda la tubería (en un lote, otro hilo ya
         tiene el siguiente listo)."""
@@ -319,7 +320,12 @@ class ConvertidorPdf:
             try:
                 if self._detenido is not None:  # otro hilo vio la avería mientras este esperaba su turno
                     raise ErrorPdf(self._detenido, averia=True)
+                pdfa = revision is not None
                 pdf = self._con_reintento(puesto, enlace, carpeta, original, pdfa)
+                if pdf is not None and revision is not None and not revision.admite():
+                    pdfa = False  # raro: el PDF/A diría PDF/A con una caja vacía; se rehace como PDF normal
+                    pdf.unlink()
+                    pdf = self._con_reintento(puesto, enlace, carpeta, original, pdfa)
             except ErrorPdf as exc:
                 if exc.averia and self._parar_en_averia and self._detenido is None:
                     self._detenido = exc.motivo  # antes de soltar el puesto: quien espera turno ya lo ve
@@ -328,7 +334,7 @@ class ConvertidorPdf:
                 self._libres.put(puesto)
             if pdf is None:
                 self._sin_tuberia = True
-                return self._por_a_pdf(absoluta, final, pdfa)
+                return self._por_a_pdf(absoluta, final, revision is not None and revision.admite())
             mover_atomico(pdf, final, sincronizar=self.sincronizar)
         finally:
             shutil.rmtree(carpeta, ignore_errors=True)

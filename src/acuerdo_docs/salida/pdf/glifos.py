@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import bisect
 import logging
+import threading
 import unicodedata
 import zipfile
 from pathlib import Path
@@ -85,3 +86,30 @@ def admite_pdfa(ruta: str | Path, que: str = "El documento") -> bool:
     log.warning("%s", aviso_sin_pdfa(que))
     log.debug("caracteres sin fuente: %s", " ".join(f"U+{ord(c):04X}" for c in faltan[:10]))
     return False
+
+
+class RevisionGlifos:
+    """:func:`admite_pdfa` en otro hilo: corre mientras LibreOffice ya convierte a PDF/A.
+
+    Casi siempre el documento cabe en PDF/A y la revisión no retrasa nada; si no cabe, quien
+    convierte lo sabe antes de entregar el PDF (:meth:`admite`) y lo rehace como PDF normal.
+    """
+
+    def __init__(self, ruta: str | Path, que: str = "El documento") -> None:
+        self._resultado: bool | BaseException = True
+        self._hilo = threading.Thread(target=self._revisar, args=(ruta, que), daemon=True,
+                                      name="acuerdo_docs.pdf-glifos")
+        self._hilo.start()
+
+    def _revisar(self, ruta: str | Path, que: str) -> None:
+        try:
+            self._resultado = admite_pdfa(ruta, que)
+        except BaseException as exc:  # noqa: BLE001 - se entrega a quien espera, en su hilo
+            self._resultado = exc
+
+    def admite(self) -> bool:
+        """Espera la revisión: ``False`` (y ya avisó) si el documento lleva caracteres sin fuente."""
+        self._hilo.join()
+        if isinstance(self._resultado, BaseException):
+            raise self._resultado
+        return self._resultado
