@@ -210,7 +210,7 @@ class Conversion:
     def _seguir(self, proceso: subprocess.Popen[bytes], lectura: LecturaTanda, salida: Path) -> bool:
         """Lee la salida del proceso hasta que termina; devuelve si venció el tiempo límite."""
         lineas: queue.Queue[str | None] = queue.Queue()
-        lector = threading.Thread(target=leer_lineas, args=(proceso, lineas), daemon=True)
+        lector = threading.Thread(target=leer_lineas, args=(proceso, lineas.put), daemon=True)
         lector.start()
         try:
             return self._vigilar(proceso, lineas, lectura, salida)

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import logging
 import os
-import queue
 import shutil
 import stat
 import subprocess
@@ -80,14 +79,14 @@ class InstanciaViva:
         except BaseException:
             shutil.rmtree(self.temporal, ignore_errors=True)
             raise
-        self._lineas: queue.Queue[str | None] = queue.Queue()
         self._lector = threading.Thread(target=self._leer, daemon=True, name="acuerdo_docs.pdf-salida")
         self._lector.start()
 
     def _leer(self) -> None:
-        hilo = threading.Thread(target=leer_lineas, args=(self.proceso, self._lineas), daemon=True)
-        hilo.start()
-        while (linea := self._lineas.get()) is not None:
+        leer_lineas(self.proceso, self._anotar)
+
+    def _anotar(self, linea: str | None) -> None:
+        if linea is not None:
             self.ultimas.append(linea)
             log.debug("soffice: %s", linea)
 

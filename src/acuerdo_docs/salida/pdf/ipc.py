@@ -121,7 +121,9 @@ def _esperar(hasta: float, vivo: Callable[[], bool]) -> None:
         raise TimeoutError
     if not vivo():
         raise TuberiaCerrada
-    time.sleep(0.01)
+    # Con --pdf en frío la orden suele llegar justo cuando LibreOffice abre su tubería: esperar poco
+    # entre intentos (un connect que falla cuesta microsegundos) no retrasa la conversión.
+    time.sleep(0.002)
 
 
 def _listo(ruta: Path, hasta: float, vivo: Callable[[], bool], esperar: bool) -> socket.socket:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 import os
-import queue
 import signal
 import subprocess
 from collections.abc import Callable
@@ -67,13 +66,13 @@ def matar_restos(proceso: subprocess.Popen[bytes]) -> None:
         pass
 
 
-def leer_lineas(proceso: subprocess.Popen[bytes], lineas: queue.Queue[str | None]) -> None:
-    """Pasa cada línea de la salida a ``lineas``; al final, ``None``."""
+def leer_lineas(proceso: subprocess.Popen[bytes], al_leer: Callable[[str | None], None]) -> None:
+    """Llama a ``al_leer`` con cada línea de la salida y, al final, con ``None``."""
     try:
         assert proceso.stdout is not None
         for crudo in iter(proceso.stdout.readline, b""):
-            lineas.put(crudo.decode("utf-8", "replace").rstrip("\r\n"))
+            al_leer(crudo.decode("utf-8", "replace").rstrip("\r\n"))
     except (OSError, ValueError):
         pass
     finally:
-        lineas.put(None)
+        al_leer(None)
