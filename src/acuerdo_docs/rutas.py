@@ -32,15 +32,15 @@ def carpeta_ejemplos() -> Path:
 def carpeta_temporal(prefijo: str) -> Iterator[Path]:
     """Una carpeta temporal privada (0700) ``PREFIJOpid_XXXX`` en ``$TMPDIR``; se borra al salir.
 
-    Un ``kill -9`` no deja borrarla: al crear la siguiente con el mismo prefijo se borran las de
+    Un ``kill -9`` no deja borrarla: al terminar la siguiente con el mismo prefijo se borran las de
     procesos que ya no viven (:func:`borrar_huerfanas`).
     """
     carpeta = nueva_carpeta_temporal(prefijo)
-    borrar_huerfanas(carpeta.parent, prefijo)
     try:
         yield carpeta
     finally:
         shutil.rmtree(carpeta, ignore_errors=True)
+        borrar_huerfanas(carpeta.parent, prefijo)  # al final: no retrasa el trabajo (p. ej. la orden a LibreOffice)
 
 
 def nueva_carpeta_temporal(prefijo: str) -> Path:

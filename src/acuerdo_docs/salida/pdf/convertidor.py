@@ -19,6 +19,7 @@ import os
 import queue
 import shutil
 import threading
+from collections.abc import Callable
 from pathlib import Path
 from types import TracebackType
 
@@ -284,9 +285,13 @@ class ConvertidorPdf:
             raise ErrorPdf(error, entrada)
         # Un carácter sin fuente no cabe en PDF/A: PDF normal. Se revisa mientras LibreOffice convierte.
         revision = RevisionGlifos(absoluta) if self.pdfa else None
-        if not self._puestos or self._sin_tuberia:
-            return self._por_a_pdf(absoluta, final, revision is not None and revision.admite())
-        return self._en_puesto(absoluta, final, entrada, revision)
+        try:
+            if not self._puestos or self._sin_tuberia:
+                return self._por_a_pdf(absoluta, final, revision is not None and revision.admite())
+            return self._en_puesto(absoluta, final, entrada, revision)
+        finally:
+            if revision is not None:
+                revision.soltar()  # si la conversión falló antes de mandar la orden, su hilo no espera más
 
     def _por_a_pdf(self, absoluta: Path, final: Path, pdfa: bool) -> Path:
         with carpeta_temporal("acuerdo_docs_pdf_") as temporal:
@@ -321,7 +326,8 @@ class ConvertidorPdf:
                 if self._detenido is not None:  # otro hilo vio la avería mientras este esperaba su turno
                     raise ErrorPdf(self._detenido, averia=True)
                 pdfa = revision is not None
-                pdf = self._con_reintento(puesto, enlace, carpeta, original, pdfa)
+                pdf = self._con_reintento(puesto, enlace, carpeta, original, pdfa,
+                                          revision.empezar if revision is not None else lambda: None)
                 if pdf is not None and revision is not None and not revision.admite():
                     pdfa = False  # raro: el PDF/A diría PDF/A con una caja vacía; se rehace como PDF normal
                     pdf.unlink()
@@ -343,16 +349,16 @@ class ConvertidorPdf:
         return final
 
     def _convertir_en(self, puesto: _Puesto, instancia: InstanciaViva | InstanciaPrestada, enlace: Path, carpeta: Path,
-                      pdfa: bool) -> None:
+                      pdfa: bool, al_enviar: Callable[[], None]) -> None:
         try:
-            instancia.convertir(enlace, carpeta, pdfa=pdfa, tiempo_limite=self.tiempo_limite)
+            instancia.convertir(enlace, carpeta, pdfa=pdfa, tiempo_limite=self.tiempo_limite, al_enviar=al_enviar)
         except (Colgado, SinTuberia, Caido):
             if puesto.cerrado or not self._abierto:  # lo mató el cierre (Ctrl-C), no es una falla
                 raise ErrorPdf(CANCELADA, averia=True) from None
             raise
 
     def _con_reintento(self, puesto: _Puesto, enlace: Path, carpeta: Path, original: Path | str,
-                       pdfa: bool) -> Path | None:
+                       pdfa: bool, al_enviar: Callable[[], None] = lambda: None) -> Path | None:
         """Convierte en el LibreOffice del puesto; si se cae, otro arranque y una vez más.
 
         Devuelve ``None`` si la instancia nunca estuvo lista dos veces seguidas (un soffice sin
@@ -363,7 +369,7 @@ class ConvertidorPdf:
                 raise ErrorPdf(CANCELADA, averia=True)
             instancia = puesto.arrancar()  # también lanza la cancelación si el puesto ya se cerró
             try:
-                self._convertir_en(puesto, instancia, enlace, carpeta, pdfa)
+                self._convertir_en(puesto, instancia, enlace, carpeta, pdfa, al_enviar)
             except Colgado:
                 puesto.matar(rehacer_perfil=True)
                 raise ErrorPdf(mensaje_colgado(self.tiempo_limite), averia=True) from None

@@ -89,26 +89,43 @@ def admite_pdfa(ruta: str | Path, que: str = "El documento") -> bool:
 
 
 class RevisionGlifos:
-    """:func:`admite_pdfa` en otro hilo: corre mientras LibreOffice ya convierte a PDF/A.
+    """:func:`admite_pdfa` en otro hilo, que empieza cuando LibreOffice ya tiene la orden (:meth:`empezar`).
 
-    Casi siempre el documento cabe en PDF/A y la revisión no retrasa nada; si no cabe, quien
-    convierte lo sabe antes de entregar el PDF (:meth:`admite`) y lo rehace como PDF normal.
+    La revisión (leer el XML con lxml) ocupa el intérprete unos milisegundos: si empezara antes,
+    retrasaría la orden misma. Casi siempre el documento cabe en PDF/A y la revisión no retrasa
+    nada; si no cabe, quien convierte lo sabe antes de entregar el PDF (:meth:`admite`) y lo
+    rehace como PDF normal.
     """
 
     def __init__(self, ruta: str | Path, que: str = "El documento") -> None:
         self._resultado: bool | BaseException = True
+        self._soltada = False
+        self._puede = threading.Event()
         self._hilo = threading.Thread(target=self._revisar, args=(ruta, que), daemon=True,
                                       name="acuerdo_docs.pdf-glifos")
         self._hilo.start()
 
     def _revisar(self, ruta: str | Path, que: str) -> None:
+        self._puede.wait()
+        if self._soltada:
+            return
         try:
             self._resultado = admite_pdfa(ruta, que)
         except BaseException as exc:  # noqa: BLE001 - se entrega a quien espera, en su hilo
             self._resultado = exc
 
+    def empezar(self) -> None:
+        """La orden ya está en LibreOffice: la revisión puede ocupar el intérprete."""
+        self._puede.set()
+
+    def soltar(self) -> None:
+        """Ya no hace falta (la conversión falló o terminó): el hilo sale sin revisar si no empezó."""
+        self._soltada = True
+        self._puede.set()
+
     def admite(self) -> bool:
         """Espera la revisión: ``False`` (y ya avisó) si el documento lleva caracteres sin fuente."""
+        self._puede.set()
         self._hilo.join()
         if isinstance(self._resultado, BaseException):
             raise self._resultado

@@ -16,6 +16,7 @@ import subprocess
 import threading
 import time
 from collections import deque
+from collections.abc import Callable
 from pathlib import Path
 
 from ...rutas import borrar_huerfanas, nueva_carpeta_temporal
@@ -93,7 +94,8 @@ class InstanciaViva:
     def vivo(self) -> bool:
         return self.proceso.poll() is None
 
-    def convertir(self, entrada: Path, carpeta: Path, *, pdfa: bool, tiempo_limite: float) -> None:
+    def convertir(self, entrada: Path, carpeta: Path, *, pdfa: bool, tiempo_limite: float,
+                  al_enviar: Callable[[], None] = lambda: None) -> None:
         """Pide convertir ``entrada`` (ruta absoluta) a PDF en ``carpeta``; vuelve cuando terminó.
 
         Lanza :class:`Colgado` si no termina en ``tiempo_limite`` segundos (más el arranque, si
@@ -104,7 +106,7 @@ class InstanciaViva:
         argumentos = ["--convert-to", FILTRO_PDFA if pdfa else "pdf", "--outdir", str(carpeta), str(entrada)]
         try:
             ipc.ordenar(self.tuberia, argumentos, carpeta, hasta=hasta, hasta_conexion=hasta_conexion,
-                        vivo=self.vivo, al_listo=self._marcar_lista)
+                        vivo=self.vivo, al_listo=self._marcar_lista, al_enviar=al_enviar)
         except ipc.Ajena:
             log.warning("Otro usuario ocupa el nombre de la tubería de LibreOffice: no se usa; se convierte por otro "
                         "camino.")
@@ -161,14 +163,16 @@ class InstanciaPrestada:
     def vivo(self) -> bool:
         return ipc.socket_propio(self.tuberia)
 
-    def convertir(self, entrada: Path, carpeta: Path, *, pdfa: bool, tiempo_limite: float) -> None:
+    def convertir(self, entrada: Path, carpeta: Path, *, pdfa: bool, tiempo_limite: float,
+                  al_enviar: Callable[[], None] = lambda: None) -> None:
         """Como :meth:`InstanciaViva.convertir`. Si no es de este usuario o no dice «listo» a tiempo,
         :class:`SinTuberia`; si nadie escucha o cierra, :class:`Caido` (su dueño se fue)."""
         ahora = time.monotonic()
         argumentos = ["--convert-to", FILTRO_PDFA if pdfa else "pdf", "--outdir", str(carpeta), str(entrada)]
         try:
             ipc.ordenar(self.tuberia, argumentos, carpeta, hasta=ahora + tiempo_limite,
-                        hasta_conexion=ahora + min(tiempo_limite, LIMITE_PRESTADA), vivo=self.vivo, esperar=False)
+                        hasta_conexion=ahora + min(tiempo_limite, LIMITE_PRESTADA), vivo=self.vivo, esperar=False,
+                        al_enviar=al_enviar)
         except ipc.SinTuberia:
             raise SinTuberia from None
         except TimeoutError:

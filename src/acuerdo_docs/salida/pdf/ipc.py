@@ -148,12 +148,14 @@ def _listo(ruta: Path, hasta: float, vivo: Callable[[], bool], esperar: bool) ->
 
 
 def ordenar(ruta: Path, argumentos: Sequence[str], cwd: Path, *, hasta: float, hasta_conexion: float,
-            vivo: Callable[[], bool], al_listo: Callable[[], None] = lambda: None, esperar: bool = True) -> None:
+            vivo: Callable[[], bool], al_listo: Callable[[], None] = lambda: None, esperar: bool = True,
+            al_enviar: Callable[[], None] = lambda: None) -> None:
     """Manda una orden a la instancia y espera a que la termine.
 
     Lanza ``TimeoutError`` si pasa ``hasta`` (``time.monotonic``); :class:`SinTuberia` si la
     instancia no dijo «listo» antes de ``hasta_conexion``; :class:`TuberiaCerrada` si LibreOffice
     se cae o cierra la tubería (sin ``esperar``, también si el socket falta o no acepta).
+    ``al_enviar``: se llama en cuanto LibreOffice tiene la orden (mientras la hace).
     """
     try:
         conexion = _listo(ruta, hasta_conexion, vivo, esperar)
@@ -165,6 +167,7 @@ def ordenar(ruta: Path, argumentos: Sequence[str], cwd: Path, *, hasta: float, h
     with conexion:
         try:
             conexion.sendall(mensaje(argumentos, cwd))
+            al_enviar()
             conexion.settimeout(max(0.01, hasta - time.monotonic()))
             if _leer(conexion) != _HECHO:
                 raise TuberiaCerrada
