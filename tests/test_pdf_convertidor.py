@@ -216,3 +216,46 @@ def test_lote_pdf_en_flujo_no_pierde_nada_si_matan_libreoffice(libreoffice: str,
         assert f"Práctica {fila.fila - 2:02d}" in " ".join(texto_pdf(pdf))
     assert list(salida.glob(".~*")) == [] and list(salida.glob("*.tmp")) == []
     assert _esperar(lambda: not [p for p in _procesos_con(str(cache)) if p not in matados])
+
+
+@pytest.mark.libreoffice
+def test_cancelar_despierta_a_quien_espera_un_libreoffice_libre(libreoffice: str, tmp_path: Path, cache: Path,
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    """Ctrl-C en un lote con PDF: los hilos que esperan turno para un LibreOffice terminan con la cancelación.
+
+    Antes esperaban en la cola de puestos libres que el cierre cambiaba por otra: nadie los despertaba y
+    el lote quedaba colgado tras Ctrl-C (lo destapó que la revisión de glifos dejara de retrasarlos).
+    """
+    import threading
+
+    monkeypatch.setenv(VARIABLE_SOFFICE, libreoffice)
+    original = ad.ConvertidorPdf._con_reintento
+
+    def lento_al_fallar(self: ad.ConvertidorPdf, *args: object, **opciones: object) -> Path | None:
+        try:
+            return original(self, *args, **opciones)  # type: ignore[arg-type]
+        except BaseException:
+            time.sleep(0.5)  # quien convertía devuelve su puesto después de que el cierre cambió la cola
+            raise
+
+    monkeypatch.setattr(ad.ConvertidorPdf, "_con_reintento", lento_al_fallar)
+    ficha = ad.generar_ficha(ad.ejemplo_ficha(), tmp_path / "ficha.docx")
+    convertidor = ad.ConvertidorPdf(trabajadores=1, pdfa=False)
+    convertidor.abrir()
+    errores: list[str] = []
+
+    def convertir(numero: int) -> None:
+        try:
+            convertidor.convertir(ficha, tmp_path / f"f{numero}.pdf")
+        except ErrorConversion as exc:
+            errores.append(str(exc))
+
+    hilos = [threading.Thread(target=convertir, args=(n,), daemon=True) for n in range(4)]
+    for hilo in hilos:  # uno convierte; los demás esperan turno
+        hilo.start()
+    time.sleep(0.2)
+    convertidor.cancelar()
+    for hilo in hilos:
+        hilo.join(timeout=10)
+    assert not [h for h in hilos if h.is_alive()], "un hilo quedó esperando un LibreOffice que ya no volverá"
+    assert errores, "la cancelación debía interrumpir las conversiones pendientes"

@@ -321,7 +321,7 @@ class ConvertidorPdf:
         try:
             enlace = carpeta / f"d{numero:06d}{absoluta.suffix.lower()}"
             enlazar_o_copiar(absoluta, enlace)
-            puesto = self._libres.get()
+            puesto = self._tomar_puesto()
             try:
                 if self._detenido is not None:  # otro hilo vio la avería mientras este esperaba su turno
                     raise ErrorPdf(self._detenido, averia=True)
@@ -347,6 +347,17 @@ class ConvertidorPdf:
         if puesto.cache is not None:
             puesto.cache.marcar_listo()
         return final
+
+    def _tomar_puesto(self) -> _Puesto:
+        """Espera un LibreOffice libre. Si entretanto se cierra el convertidor (Ctrl-C), la cancelación:
+        al cerrar, la cola de puestos libres se cambia por otra y nadie volvería a despertar a quien espera."""
+        libres = self._libres
+        while True:
+            try:
+                return libres.get(timeout=0.05)
+            except queue.Empty:
+                if self._cancelado or not self._abierto or libres is not self._libres:
+                    raise ErrorPdf(CANCELADA, averia=True) from None
 
     def _convertir_en(self, puesto: _Puesto, instancia: InstanciaViva | InstanciaPrestada, enlace: Path, carpeta: Path,
                       pdfa: bool, al_enviar: Callable[[], None]) -> None:
