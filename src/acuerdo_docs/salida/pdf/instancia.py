@@ -63,6 +63,8 @@ class InstanciaViva:
         """``reserva=False``: sin el documento de Writer vacío (~60 ms de CPU menos al arrancar), para
         quien convierte un solo documento: LibreOffice se cierra solo tras la primera orden."""
         self.perfil = perfil
+        self.reserva = reserva
+        self._cerrada = False
         self.tuberia = ipc.ruta_tuberia(perfil)
         self.convertidos = 0
         self.lista = False  # ya respondió por su tubería alguna vez
@@ -118,6 +120,10 @@ class InstanciaViva:
         except (ipc.TuberiaCerrada, OSError):
             raise (Caido if self.lista else SinTuberia) from None
         self.convertidos += 1
+        if not self.reserva:
+            # Sin documento de reserva, LibreOffice ya está saliendo por su cuenta (guarda configuración en
+            # el perfil, borra su temporal): se le mata ya, para que eso no compita con lo que queda por hacer.
+            matar_grupo(self.proceso)
 
     def _marcar_lista(self) -> None:
         if not self.lista:
@@ -135,8 +141,11 @@ class InstanciaViva:
         return None
 
     def cerrar(self) -> None:
-        """Mata el grupo entero (lanzador, oosplash y soffice.bin) y espera a que termine."""
+        """Mata el grupo entero (lanzador, oosplash y soffice.bin) y borra lo suyo (se puede llamar de más)."""
         matar_grupo(self.proceso)
+        if self._cerrada:
+            return
+        self._cerrada = True
         # No se espera al hilo lector: termina solo (es daemon) cuando el núcleo acaba de liberar
         # soffice.bin (~15 ms tras SIGKILL, en que ya no corre nada de LibreOffice).
         try:  # matado, LibreOffice no borra su socket de /tmp: se borra aquí (el perfil es solo nuestro)
