@@ -19,7 +19,7 @@ import os
 import queue
 import shutil
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from types import TracebackType
 
@@ -293,6 +293,126 @@ class ConvertidorPdf:
             if revision is not None:
                 revision.soltar()  # si la conversión falló antes de mandar la orden, su hilo no espera más
 
+    def _convertir_grupo(self, entradas: Sequence[Path]) -> list[Path | ErrorPdf]:
+        """Como :meth:`convertir` (cada PDF junto a su documento) para varios documentos, en una sola
+        orden a un LibreOffice, como las tandas de :func:`a_pdf`: LibreOffice pasa de uno al siguiente
+        sin esperar a Python. Devuelve, en orden, el PDF o el :class:`ErrorPdf` de cada uno.
+
+        Lo que no sale en grupo sigue de uno en uno por :meth:`convertir`, con sus reintentos: si
+        LibreOffice se cae a mitad, lo ya convertido queda y el resto se repite de a uno (el que
+        se estaba convirtiendo se culpa solo si vuelve a tumbarlo); un documento sin PDF/A posible se
+        rehace como PDF normal. Si se cuelga (el tiempo límite corre por documento), es una avería.
+        """
+        salida: list[Path | ErrorPdf | None] = [None] * len(entradas)
+        grupo: list[tuple[int, Path]] = []
+        for i, entrada in enumerate(entradas):
+            absoluta = Path(os.path.abspath(entrada))
+            if revisar_entrada(absoluta) is None and absoluta.with_suffix(".pdf") != absoluta:
+                grupo.append((i, absoluta))  # los demás llevan su error por convertir(), abajo
+        if len(grupo) > 1 and not self._cancelado:
+            if not self._abierto:
+                self.abrir()
+            if self._puestos and not self._sin_tuberia:
+                self._grupo_en_puesto(grupo, entradas, salida)
+        resultados: list[Path | ErrorPdf] = []
+        for entrada, hecho in zip(entradas, salida):
+            if hecho is None:
+                try:
+                    hecho = self.convertir(entrada)
+                except ErrorPdf as exc:
+                    hecho = exc
+            resultados.append(hecho)
+        return resultados
+
+    def _grupo_en_puesto(self, grupo: list[tuple[int, Path]], entradas: Sequence[Path],
+                         salida: list[Path | ErrorPdf | None]) -> None:
+        """Una orden con todo ``grupo`` a un LibreOffice vivo; anota en ``salida`` lo que quedó resuelto."""
+        trabajo = self._trabajo
+        if trabajo is None:
+            return
+        carpeta = trabajo / f"c{next(self._cuenta):06d}"
+        try:
+            carpeta.mkdir()
+        except OSError:
+            return  # de uno en uno, cada cual con su error (o la cancelación)
+        revisiones = {i: RevisionGlifos(a) for i, a in grupo} if self.pdfa else {}
+        listos: dict[int, Path] = {}
+        try:
+            try:
+                enlaces = [enlazar_o_copiar(a, carpeta / f"d{j:06d}{a.suffix.lower()}") for j, (_, a) in enumerate(grupo)]
+            except OSError:
+                return  # de uno en uno, cada cual con su error
+            try:
+                puesto = self._tomar_puesto()
+            except ErrorPdf as exc:  # cancelado mientras esperaba turno
+                for i, _ in grupo:
+                    salida[i] = exc
+                return
+            try:
+                if self._detenido is not None:  # otro hilo vio la avería mientras este esperaba su turno
+                    raise ErrorPdf(self._detenido, averia=True)
+                listos = self._grupo_una_vez(puesto, grupo, enlaces, carpeta, entradas, salida, revisiones)
+            except ErrorPdf as exc:  # la cancelación o una avería vista por otro hilo
+                if exc.averia and self._parar_en_averia and self._detenido is None:
+                    self._detenido = exc.motivo
+                for i, _ in grupo:
+                    salida[i] = exc
+            finally:
+                self._libres.put(puesto)  # el PDF se entrega después: LibreOffice ya puede seguir con otro
+            for i, pdf in listos.items():
+                revision = revisiones.get(i)
+                if revision is not None and not revision.admite():
+                    continue  # raro: un carácter sin fuente; convertir() lo rehace como PDF normal
+                salida[i] = mover_atomico(pdf, entradas[i].with_suffix(".pdf"), sincronizar=self.sincronizar)
+        finally:
+            for revision in revisiones.values():
+                revision.soltar()
+            shutil.rmtree(carpeta, ignore_errors=True)
+        if listos and puesto.cache is not None:
+            puesto.cache.marcar_listo()
+
+    def _grupo_una_vez(self, puesto: _Puesto, grupo: list[tuple[int, Path]], enlaces: list[Path], carpeta: Path,
+                       entradas: Sequence[Path], salida: list[Path | ErrorPdf | None],
+                       revisiones: dict[int, RevisionGlifos]) -> dict[int, Path]:
+        """La orden del grupo (con el puesto tomado); devuelve los PDF completos por índice y anota en
+        ``salida`` los que fallaron sin remedio (el documento o una avería)."""
+        instancia = puesto.arrancar()
+        if not isinstance(instancia, InstanciaViva):  # la de otro proceso: de uno en uno, como siempre
+            return {}
+
+        def al_enviar() -> None:
+            for revision in revisiones.values():
+                revision.empezar()
+
+        pdfs = {i: carpeta / f"{enlace.stem}.pdf" for (i, _), enlace in zip(grupo, enlaces)}
+        try:
+            self._convertir_en(puesto, instancia, enlaces, carpeta, bool(revisiones), al_enviar)
+        except Colgado:
+            puesto.matar(rehacer_perfil=True)
+            averia = ErrorPdf(mensaje_colgado(self.tiempo_limite), averia=True)
+            if self._parar_en_averia and self._detenido is None:
+                self._detenido = averia.motivo
+            listos = {i: pdf for i, pdf in pdfs.items() if error_pdf(pdf) is None}  # lo ya convertido se entrega
+            for i in pdfs.keys() - listos.keys():
+                salida[i] = averia
+            return listos
+        except SinTuberia:
+            puesto.matar(rehacer_perfil=True)  # de uno en uno se reintenta (y si no, el camino de siempre)
+            return {}
+        except Caido:
+            log.warning("LibreOffice terminó con un grupo de %d documentos; el resto sigue de uno en uno", len(grupo))
+            puesto.matar(rehacer_perfil=False)
+            return {i: pdf for i, pdf in pdfs.items() if error_pdf(pdf) is None}
+        listos = {}
+        for (i, _), enlace in zip(grupo, enlaces):
+            error = error_pdf(pdfs[i])
+            if error is None:
+                listos[i] = pdfs[i]
+            else:  # LibreOffice terminó la orden sin este PDF: el documento no se pudo abrir o exportar
+                motivo = instancia.motivo_sin_pdf(enlace.name)
+                salida[i] = ErrorPdf(MOTIVO_CARGA if motivo == "carga" else error or MOTIVO_GUARDADO, entradas[i])
+        return listos
+
     def _por_a_pdf(self, absoluta: Path, final: Path, pdfa: bool) -> Path:
         with carpeta_temporal("acuerdo_docs_pdf_") as temporal:
             resultado = a_pdf([absoluta], temporal, pdfa=pdfa, tiempo_limite=self.tiempo_limite)
@@ -359,10 +479,14 @@ class ConvertidorPdf:
                 if self._cancelado or not self._abierto or libres is not self._libres:
                     raise ErrorPdf(CANCELADA, averia=True) from None
 
-    def _convertir_en(self, puesto: _Puesto, instancia: InstanciaViva | InstanciaPrestada, enlace: Path, carpeta: Path,
-                      pdfa: bool, al_enviar: Callable[[], None]) -> None:
+    def _convertir_en(self, puesto: _Puesto, instancia: InstanciaViva | InstanciaPrestada, enlace: Path | list[Path],
+                      carpeta: Path, pdfa: bool, al_enviar: Callable[[], None]) -> None:
         try:
-            instancia.convertir(enlace, carpeta, pdfa=pdfa, tiempo_limite=self.tiempo_limite, al_enviar=al_enviar)
+            if isinstance(enlace, list):  # un grupo: solo a una instancia propia (ver _grupo_una_vez)
+                assert isinstance(instancia, InstanciaViva)
+                instancia.convertir(enlace, carpeta, pdfa=pdfa, tiempo_limite=self.tiempo_limite, al_enviar=al_enviar)
+            else:
+                instancia.convertir(enlace, carpeta, pdfa=pdfa, tiempo_limite=self.tiempo_limite, al_enviar=al_enviar)
         except (Colgado, SinTuberia, Caido):
             if puesto.cerrado or not self._abierto:  # lo mató el cierre (Ctrl-C), no es una falla
                 raise ErrorPdf(CANCELADA, averia=True) from None

@@ -16,7 +16,7 @@ import subprocess
 import threading
 import time
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from ...rutas import borrar_huerfanas, nueva_carpeta_temporal
@@ -46,6 +46,12 @@ LIMITE_TUBERIA = 20.0
 """Segundos desde el arranque para que la instancia abra su tubería; si no, se usa el camino de siempre."""
 
 
+def _argumentos(entrada: Path | Sequence[Path], carpeta: Path, pdfa: bool) -> list[str]:
+    """La orden ``--convert-to`` para uno o varios documentos (los 4 primeros, el filtro y la carpeta)."""
+    entradas = [entrada] if isinstance(entrada, Path) else list(entrada)
+    return ["--convert-to", FILTRO_PDFA if pdfa else "pdf", "--outdir", str(carpeta), *map(str, entradas)]
+
+
 def _cerrar_a_otros(tuberia: Path) -> None:
     """El socket de la instancia, solo para este usuario (LibreOffice lo crea según la umask)."""
     try:
@@ -69,7 +75,8 @@ class InstanciaViva:
         self.convertidos = 0
         self.lista = False  # ya respondió por su tubería alguna vez
         self.arranque = time.monotonic()
-        self.ultimas: deque[str] = deque(maxlen=20)  # solo para explicar un fallo
+        self.ultimas: deque[str] = deque(maxlen=64)  # solo para explicar un fallo (en grupo, uno por documento)
+        self.avance = self.arranque  # cuándo dijo algo por última vez (una orden de varios documentos avanza)
         programa, entorno = lanzamiento(soffice, asignador)
         # LibreOffice crea en TMPDIR una carpeta (con una base de certificados) que solo borra al salir
         # por las buenas; a esta instancia se la mata, así que usa una carpeta nuestra y se borra aquí.
@@ -90,25 +97,32 @@ class InstanciaViva:
 
     def _anotar(self, linea: str | None) -> None:
         if linea is not None:
+            self.avance = time.monotonic()
             self.ultimas.append(linea)
             log.debug("soffice: %s", linea)
 
     def vivo(self) -> bool:
         return self.proceso.poll() is None
 
-    def convertir(self, entrada: Path, carpeta: Path, *, pdfa: bool, tiempo_limite: float,
+    def convertir(self, entrada: Path | Sequence[Path], carpeta: Path, *, pdfa: bool, tiempo_limite: float,
                   al_enviar: Callable[[], None] = lambda: None) -> None:
-        """Pide convertir ``entrada`` (ruta absoluta) a PDF en ``carpeta``; vuelve cuando terminó.
+        """Pide convertir ``entrada`` (ruta absoluta, o varias en una orden) a PDF en ``carpeta``;
+        vuelve cuando terminó.
 
         Lanza :class:`Colgado` si no termina en ``tiempo_limite`` segundos (más el arranque, si
-        es la primera) y :class:`Caido` si LibreOffice se cae o cierra la tubería.
+        es la primera) y :class:`Caido` si LibreOffice se cae o cierra la tubería. Con varias, el
+        límite es por documento, como en :func:`~.entrada.a_pdf`: corre desde la última línea de
+        LibreOffice (una por documento que empieza a guardar).
         """
-        hasta = time.monotonic() + tiempo_limite + (0.0 if self.lista else min(tiempo_limite, 30.0))
+        self.avance = time.monotonic()
+        hasta = self.avance + tiempo_limite + (0.0 if self.lista else min(tiempo_limite, 30.0))
         hasta_conexion = hasta if self.lista else min(hasta, self.arranque + LIMITE_TUBERIA)
-        argumentos = ["--convert-to", FILTRO_PDFA if pdfa else "pdf", "--outdir", str(carpeta), str(entrada)]
+        argumentos = _argumentos(entrada, carpeta, pdfa)
+        varias = len(argumentos) > 5
         try:
             ipc.ordenar(self.tuberia, argumentos, carpeta, hasta=hasta, hasta_conexion=hasta_conexion,
-                        vivo=self.vivo, al_listo=self._marcar_lista, al_enviar=al_enviar)
+                        vivo=self.vivo, al_listo=self._marcar_lista, al_enviar=al_enviar,
+                        prorroga=(lambda: self.avance + tiempo_limite) if varias else None)
         except ipc.Ajena:
             log.warning("Otro usuario ocupa el nombre de la tubería de LibreOffice: no se usa; se convierte por otro "
                         "camino.")
@@ -119,7 +133,7 @@ class InstanciaViva:
             raise Colgado from None
         except (ipc.TuberiaCerrada, OSError):
             raise (Caido if self.lista else SinTuberia) from None
-        self.convertidos += 1
+        self.convertidos += len(argumentos) - 4
         if not self.reserva:
             # Sin documento de reserva, LibreOffice ya está saliendo por su cuenta (guarda configuración en
             # el perfil, borra su temporal): se le mata ya, para que eso no compita con lo que queda por hacer.
@@ -177,7 +191,7 @@ class InstanciaPrestada:
         """Como :meth:`InstanciaViva.convertir`. Si no es de este usuario o no dice «listo» a tiempo,
         :class:`SinTuberia`; si nadie escucha o cierra, :class:`Caido` (su dueño se fue)."""
         ahora = time.monotonic()
-        argumentos = ["--convert-to", FILTRO_PDFA if pdfa else "pdf", "--outdir", str(carpeta), str(entrada)]
+        argumentos = _argumentos(entrada, carpeta, pdfa)
         try:
             ipc.ordenar(self.tuberia, argumentos, carpeta, hasta=ahora + tiempo_limite,
                         hasta_conexion=ahora + min(tiempo_limite, LIMITE_PRESTADA), vivo=self.vivo, esperar=False,

@@ -72,6 +72,28 @@ def _leer(conexion: socket.socket) -> bytes:
     return recibido[:-1]
 
 
+_VISTAZO = 0.25
+"""Segundos entre miradas al plazo mientras LibreOffice hace una orden de varios documentos."""
+
+
+def _leer_con_prorroga(conexion: socket.socket, hasta: float, prorroga: Callable[[], float]) -> bytes:
+    """Como :func:`_leer`, con un plazo que se corre mientras LibreOffice avanza; ``TimeoutError`` al vencer."""
+    recibido = b""
+    while not recibido.endswith(b"\0"):
+        restante = max(hasta, prorroga()) - time.monotonic()
+        if restante <= 0:
+            raise TimeoutError
+        conexion.settimeout(min(restante, _VISTAZO))
+        try:
+            parte = conexion.recv(1024)
+        except TimeoutError:
+            continue
+        if not parte:
+            raise TuberiaCerrada
+        recibido += parte
+    return recibido[:-1]
+
+
 class Ajena(SinTuberia):
     """Al otro lado del socket hay un proceso de otro usuario: nunca se le manda nada."""
 
@@ -149,13 +171,15 @@ def _listo(ruta: Path, hasta: float, vivo: Callable[[], bool], esperar: bool) ->
 
 def ordenar(ruta: Path, argumentos: Sequence[str], cwd: Path, *, hasta: float, hasta_conexion: float,
             vivo: Callable[[], bool], al_listo: Callable[[], None] = lambda: None, esperar: bool = True,
-            al_enviar: Callable[[], None] = lambda: None) -> None:
+            al_enviar: Callable[[], None] = lambda: None, prorroga: Callable[[], float] | None = None) -> None:
     """Manda una orden a la instancia y espera a que la termine.
 
     Lanza ``TimeoutError`` si pasa ``hasta`` (``time.monotonic``); :class:`SinTuberia` si la
     instancia no dijo «listo» antes de ``hasta_conexion``; :class:`TuberiaCerrada` si LibreOffice
     se cae o cierra la tubería (sin ``esperar``, también si el socket falta o no acepta).
     ``al_enviar``: se llama en cuanto LibreOffice tiene la orden (mientras la hace).
+    ``prorroga``: para una orden de varios documentos, el plazo que da el avance (p. ej. la última línea
+    de LibreOffice más el tiempo límite): la espera dura hasta el mayor de ``hasta`` y ``prorroga()``.
     """
     try:
         conexion = _listo(ruta, hasta_conexion, vivo, esperar)
@@ -168,8 +192,12 @@ def ordenar(ruta: Path, argumentos: Sequence[str], cwd: Path, *, hasta: float, h
         try:
             conexion.sendall(mensaje(argumentos, cwd))
             al_enviar()
-            conexion.settimeout(max(0.01, hasta - time.monotonic()))
-            if _leer(conexion) != _HECHO:
+            if prorroga is None:
+                conexion.settimeout(max(0.01, hasta - time.monotonic()))
+                respuesta = _leer(conexion)
+            else:
+                respuesta = _leer_con_prorroga(conexion, hasta, prorroga)
+            if respuesta != _HECHO:
                 raise TuberiaCerrada
         except (ConnectionResetError, BrokenPipeError):
             raise TuberiaCerrada from None
