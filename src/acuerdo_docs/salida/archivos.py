@@ -169,6 +169,100 @@ _NO_SEGUIR = getattr(os, "O_NOFOLLOW", 0)
 _BANDERAS = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0)
 
 
+def _nombre_temporal(carpeta: Path) -> Path:
+    return carpeta / f".~{os.urandom(8).hex()}.tmp"  # lo mismo que secrets.token_hex, sin importarlo
+
+
+_O_TMPFILE = getattr(os, "O_TMPFILE", 0)
+_sin_nombre_posible = bool(_O_TMPFILE) and os.link in os.supports_dir_fd
+"""Se intenta el archivo sin nombre (Linux); se apaga si el sistema no sabe darle nombre después."""
+
+
+def _sin_nombre(carpeta: Path, modo: int | None) -> int | None:
+    """Un archivo sin nombre en ``carpeta`` (``O_TMPFILE``), o ``None`` si aquí no se puede.
+
+    Nace como el temporal de :func:`_temporal` (0o666 menos la umask, o 0o600 y luego ``modo``)
+    pero no está en la carpeta hasta que :func:`_dar_nombre` lo enlaza: no toma el cerrojo de la
+    carpeta al crearse (dos procesos que escriben en la misma carpeta no se turnan mientras el
+    sistema busca un inodo libre), un solo cambio en la carpeta en vez de crear y renombrar, y si
+    el proceso muere a mitad, no queda nada.
+    """
+    if not _sin_nombre_posible:
+        return None
+    try:
+        # Lectura también: si no se puede enlazar, sus bytes se copian (_con_nombre).
+        fd = os.open(carpeta, os.O_RDWR | _O_TMPFILE | getattr(os, "O_CLOEXEC", 0), 0o666 if modo is None else 0o600)
+    except OSError:  # otro sistema de archivos, un núcleo viejo o un error de verdad: lo dirá el temporal con nombre
+        return None
+    if modo is not None:
+        try:
+            os.fchmod(fd, modo)
+        except BaseException:
+            os.close(fd)
+            raise
+    return fd
+
+
+def _dar_nombre(fd: int, ruta: Path) -> bool:
+    """Enlaza el archivo sin nombre ``fd`` como ``ruta`` (``linkat``, que nunca reemplaza nada).
+
+    ``False`` si ``ruta`` ya existe (apareció después de revisarla): entonces quien llama lo pone con
+    un temporal con nombre y el renombrado de siempre. Si el sistema no sabe enlazarlo (sin
+    ``/proc``), se deja de intentar en este proceso y también va por el temporal con nombre.
+    """
+    global _sin_nombre_posible
+    try:
+        # Con src_dir_fd, os.link llama a linkat con AT_SYMLINK_FOLLOW (sin él, Python 3.11 llama
+        # a link(), que no sigue el enlace de /proc); la ruta absoluta hace que ese fd no se use.
+        os.link(f"/proc/self/fd/{fd}", ruta, src_dir_fd=fd, follow_symlinks=True)
+    except FileExistsError:
+        return False
+    except OSError as exc:
+        if exc.errno in (errno.ENOENT, errno.EXDEV, errno.EPERM, errno.EINVAL, errno.ENOSYS, errno.EOPNOTSUPP,
+                         errno.ENOTDIR):
+            _sin_nombre_posible = False
+            return False
+        raise
+    return True
+
+
+def _con_nombre(fd: int, ruta: Path, sincronizar: bool) -> None:
+    """El archivo sin nombre ``fd`` no se pudo enlazar como ``ruta``: pasa por un temporal con nombre.
+
+    Si el sistema enlaza (``ruta`` apareció mientras se escribía), el temporal es el mismo archivo
+    enlazado con otro nombre; si no, una copia de sus bytes con su modo. Luego, lo de siempre:
+    revisar ``ruta`` otra vez y renombrar.
+    """
+    temporal: Path | None = None
+    try:
+        if _sin_nombre_posible:
+            for _ in range(100):
+                candidato = _nombre_temporal(ruta.parent)
+                try:
+                    os.link(f"/proc/self/fd/{fd}", candidato, src_dir_fd=fd, follow_symlinks=True)
+                except FileExistsError:
+                    continue
+                temporal = candidato
+                break
+            else:
+                raise FileExistsError(errno.EEXIST, "no se pudo crear un archivo temporal", os.fspath(ruta.parent))
+        else:
+            copia, temporal = _temporal(ruta.parent, stat.S_IMODE(os.fstat(fd).st_mode))
+            with os.fdopen(copia, "wb") as destino:
+                os.lseek(fd, 0, os.SEEK_SET)
+                while bloque := os.read(fd, 1 << 20):
+                    destino.write(bloque)
+                destino.flush()
+                if sincronizar:
+                    os.fsync(destino.fileno())
+        revisar_destino(ruta)
+        os.replace(temporal, ruta)
+    except BaseException:
+        if temporal is not None:
+            temporal.unlink(missing_ok=True)
+        raise
+
+
 def _temporal(carpeta: Path, modo: int | None) -> tuple[int, Path]:
     """Un temporal nuevo en ``carpeta``; el sistema le aplica la umask (0o666 & ~umask).
 
@@ -176,7 +270,7 @@ def _temporal(carpeta: Path, modo: int | None) -> tuple[int, Path]:
     recibir datos: un 0600 nunca se afloja, ni siquiera mientras se escribe.
     """
     for _ in range(100):
-        temporal = carpeta / f".~{os.urandom(8).hex()}.tmp"  # lo mismo que secrets.token_hex, sin importarlo
+        temporal = _nombre_temporal(carpeta)
         try:
             fd = os.open(temporal, _BANDERAS, 0o666 if modo is None else 0o600)
         except FileExistsError:
@@ -211,9 +305,22 @@ def escribir_atomico_con(destino: str | os.PathLike[str], escribir: Callable[[Bi
         modo = revisar_destino(ruta)
         if modo is not None:
             respaldar_si_editado(ruta)  # lo que el equipo escribió en el libro nunca se pierde
+        sincronizar = sincronizar and _TANDA.get() is None  # la tanda sincroniza al salir
+        # Un archivo nuevo, sin nombre hasta estar escrito (Linux); uno que se reemplaza conserva
+        # el temporal con nombre y el renombrado (linkat no reemplaza).
+        anonimo = _sin_nombre(ruta.parent, modo_nuevo) if modo is None else None
+        if anonimo is not None:
+            with os.fdopen(anonimo, "wb") as f:
+                escribir(f)
+                f.flush()
+                if sincronizar:
+                    os.fsync(f.fileno())
+                if not _dar_nombre(f.fileno(), ruta):
+                    _con_nombre(f.fileno(), ruta, sincronizar)
+            _en_tanda(ruta)
+            return ruta
         fd, temporal = _temporal(ruta.parent, modo_nuevo if modo is None else modo)
         try:
-            sincronizar = sincronizar and _TANDA.get() is None  # la tanda sincroniza al salir
             with os.fdopen(fd, "wb") as f:
                 escribir(f)
                 f.flush()
