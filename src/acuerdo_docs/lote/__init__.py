@@ -190,7 +190,7 @@ def _generar(entrada: Path, carpeta: Path, remoto: DestinoRemoto | None, o: _Opc
             cabe = retener and libro.cota_filas(limite_filas) is not None
             # Con --pdf, LibreOffice es el cuello de botella y usa todos los núcleos: se genera en línea.
             en_proceso = procesos if procesos is not None or not pdf else 1
-            with _ejecutor(executor, en_proceso) as (ejecutor, ventana):
+            with _ejecutor(executor, en_proceso, total) as (ejecutor, ventana):
                 canal = Canal(carpeta, extensiones, ejecutor, ventana, progreso, total or 0, entrada)
                 canal.infografia = infografia
                 canal.pdfa = pdfa
@@ -276,8 +276,15 @@ def _preparar_carpeta(carpeta: Path) -> None:
 
 
 @contextmanager
-def _ejecutor(executor: Executor | None, procesos: int | None) -> Iterator[tuple[Executor, int]]:
-    """El ejecutor del lote y su ventana de unidades en vuelo; el grupo propio se detiene al salir."""
+def _ejecutor(executor: Executor | None, procesos: int | None,
+              estimadas: int | None = None) -> Iterator[tuple[Executor, int]]:
+    """El ejecutor del lote y su ventana de unidades en vuelo; el grupo propio se detiene al salir.
+
+    ``estimadas``: las unidades que el libro declara (o su cota). Si pasan de :data:`FILAS_EN_LINEA`,
+    el grupo nace con la primera unidad: el trabajador prepara la plantilla mientras este proceso
+    lee, en vez de después de 20 unidades en línea (~50 ms de 1.000 fichas que no se repartían).
+    Sin estimación, o si es pequeña, nace con la unidad :data:`FILAS_EN_LINEA` como siempre.
+    """
     if executor is not None:
         yield executor, 64
         return
@@ -286,7 +293,8 @@ def _ejecutor(executor: Executor | None, procesos: int | None) -> Iterator[tuple
     if n <= 1:
         yield EnLinea(), 1
         return
-    mixto = Mixto(lambda: grupo_procesos(n - 1), n - 1, arrancar_en=FILAS_EN_LINEA)
+    arrancar_en = 1 if estimadas is not None and estimadas >= FILAS_EN_LINEA else FILAS_EN_LINEA
+    mixto = Mixto(lambda: grupo_procesos(n - 1), n - 1, arrancar_en=arrancar_en)
     try:
         # En vuelo, el doble de lo que caben en las colas: si no, este proceso esperaría en vez de renderizar.
         yield mixto, 2 * EN_COLA * (n - 1)
