@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import logging
+import os
 import zipfile
 from datetime import date
 from pathlib import Path
@@ -72,6 +73,27 @@ def test_compilado_igual_a_docxtpl(caso: str) -> None:
 def test_plantilla_compilada_una_vez_por_proceso() -> None:
     ruta = plantilla("ficha_4202000-FT-1311.docx")
     assert compilada(ruta) is compilada(ruta)
+
+
+def test_la_compilacion_sigue_al_archivo_no_a_la_ruta(tmp_path: Path) -> None:
+    """Otra ruta (un enlace) al mismo archivo usa la misma; el archivo editado o reemplazado, una nueva."""
+    import shutil
+
+    copia = tmp_path / "ficha.docx"
+    shutil.copyfile(plantilla("ficha_4202000-FT-1311.docx"), copia)
+    primera = compilada(copia)
+    enlace = tmp_path / "enlace.docx"
+    enlace.symlink_to(copia)
+    assert compilada(enlace) is primera
+    estado = copia.stat()
+    os.utime(copia, ns=(estado.st_atime_ns, estado.st_mtime_ns + 1_000_000_000))  # editada
+    segunda = compilada(copia)
+    assert segunda is not primera and compilada(enlace) is segunda
+    otra = tmp_path / "otra.docx"
+    shutil.copyfile(copia, otra)
+    os.utime(otra, ns=(copia.stat().st_atime_ns, copia.stat().st_mtime_ns))
+    os.replace(otra, copia)  # reemplazada (mismo tamaño y fecha, otro archivo)
+    assert compilada(copia) is not segunda
 
 
 def test_columnas_dinamicas_usan_docxtpl_y_lo_dicen(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:

@@ -18,6 +18,7 @@ plantilla con DTD o entidades XML, o demasiado grande, se rechaza antes de leerl
 
 from __future__ import annotations
 
+import os
 import re
 import threading
 from collections.abc import Callable, Mapping
@@ -291,21 +292,27 @@ class PlantillaCompilada:
         return resultado + list(imagenes.miembros)
 
 
-_CACHE: dict[tuple[Path, int, int], PlantillaCompilada] = {}
+_CACHE: dict[tuple[int, int, int, int], PlantillaCompilada] = {}
 _CANDADO = threading.Lock()
 
 
 def compilada(ruta: Path) -> PlantillaCompilada:
-    """La plantilla compilada de ``ruta``, preparada una sola vez por proceso (y otra vez si el archivo cambia)."""
-    resuelta = Path(ruta).resolve()
+    """La plantilla compilada de ``ruta``, preparada una sola vez por proceso (y otra vez si el archivo cambia).
+
+    La clave es el archivo al que lleva ``ruta`` (dispositivo e inodo, siguiendo enlaces) con su fecha
+    y tamaño: un ``stat`` por documento, sin resolver la ruta componente a componente (~20 µs por
+    documento en un lote). Otra ruta al mismo archivo usa la misma compilación; uno editado o
+    reemplazado, una nueva.
+    """
     try:
-        estado = resuelta.stat()
-        clave = (resuelta, estado.st_mtime_ns, estado.st_size)
+        estado = os.stat(ruta)
     except OSError:
-        clave = (resuelta, 0, 0)  # no existe: PlantillaCompilada da el error en español
+        return PlantillaCompilada(Path(ruta).resolve())  # no existe: da el error en español
+    clave = (estado.st_dev, estado.st_ino, estado.st_mtime_ns, estado.st_size)
     with _CANDADO:
         plantilla = _CACHE.get(clave)
         if plantilla is None:
+            resuelta = Path(ruta).resolve()
             plantilla = _CACHE[clave] = PlantillaCompilada(resuelta)
             log.debug("plantilla compilada: %s", resuelta.name)
     return plantilla
