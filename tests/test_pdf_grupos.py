@@ -182,7 +182,7 @@ def test_lote_pdf_manda_grupos_y_cada_fila_tiene_su_pdf(libreoffice: str, tmp_pa
     from test_lote import fila_base, libro_fichas
 
     monkeypatch.setenv(VARIABLE_SOFFICE, libreoffice)
-    n = 16
+    n = 40  # con pocos, de uno en uno (grupos de la mitad de la parte pareja de cada hilo)
     entrada = libro_fichas(tmp_path, [fila_base(i) for i in range(n)])
     salida = tmp_path / "salida"
     informe = ad.generar_lote(entrada, salida, pdf=True)

@@ -56,10 +56,10 @@ class FlujoPdf:
         self._hilos.submit(self._atender)
 
     def _tomar(self) -> list[Path]:
-        """Un grupo de los que esperan: su parte pareja entre los hilos, hasta :data:`GRUPO_MAXIMO`
-        (al final, grupos chicos: los LibreOffice terminan casi a la vez)."""
+        """Un grupo de los que esperan: la mitad de su parte pareja entre los hilos, hasta
+        :data:`GRUPO_MAXIMO` (al final, de uno en uno: los LibreOffice terminan casi a la vez)."""
         with self._candado:
-            cuantos = min(GRUPO_MAXIMO, math.ceil(len(self._espera) / self._n_hilos), len(self._espera))
+            cuantos = min(GRUPO_MAXIMO, math.ceil(len(self._espera) / (2 * self._n_hilos)), len(self._espera))
             return [self._espera.popleft() for _ in range(cuantos)]
 
     def _atender(self) -> None:
