@@ -71,7 +71,6 @@ class InstanciaViva:
         self.perfil = perfil
         self.reserva = reserva
         self._cerrada = False
-        self.tuberia = ipc.ruta_tuberia(perfil)
         self.convertidos = 0
         self.lista = False  # ya respondió por su tubería alguna vez
         self.arranque = time.monotonic()
@@ -89,6 +88,7 @@ class InstanciaViva:
         except BaseException:
             shutil.rmtree(self.temporal, ignore_errors=True)
             raise
+        self.tuberia = ipc.ruta_tuberia(perfil)  # después de lanzar: hashlib no retrasa el arranque
         self._lector = threading.Thread(target=self._leer, daemon=True, name="acuerdo_docs.pdf-salida")
         self._lector.start()
 

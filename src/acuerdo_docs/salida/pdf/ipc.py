@@ -12,21 +12,24 @@ servidor responde ``InternalIPC::ProcessingDone\\0`` al terminar de procesar la 
 
 from __future__ import annotations
 
-import hashlib
 import os
-import socket
 import stat
 import struct
 import sys
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import socket
 
 _LISTO = b"InternalIPC::SendArguments"
 _HECHO = b"InternalIPC::ProcessingDone"
 _PREFIJO = "InternalIPC::Arguments"
 
-DISPONIBLE = hasattr(socket, "AF_UNIX") and hasattr(os, "getuid") and sys.platform.startswith("linux")
+# socket y hashlib se importan al usarlos: con --pdf, LibreOffice arranca antes (este módulo se importa antes).
+DISPONIBLE = hasattr(os, "getuid") and sys.platform.startswith("linux")  # en Linux siempre hay AF_UNIX
 """Solo en Linux (socket Unix en /tmp, probado); en otros sistemas se usa el camino de siempre (:func:`a_pdf`)."""
 
 
@@ -43,6 +46,8 @@ def ruta_tuberia(perfil: Path) -> Path:
 
     LibreOffice escribe cada byte del MD5 en hexadecimal sin el cero de la izquierda.
     """
+    import hashlib  # noqa: PLC0415
+
     url = perfil.as_uri()
     resumen = "".join(format(b, "x") for b in hashlib.md5(url.encode("utf-16-le")).digest())  # noqa: S324 - nombre, no seguridad
     nombre = f"OSL_PIPE_{os.getuid()}_SingleOfficeIPC_{resumen}"
@@ -109,6 +114,8 @@ def socket_propio(ruta: Path) -> bool:
 
 def _par_propio(conexion: socket.socket) -> bool:
     """El proceso que escucha es de este usuario (``SO_PEERCRED``: lo dice el núcleo, no el archivo)."""
+    import socket  # noqa: PLC0415
+
     credenciales = conexion.getsockopt(socket.SOL_SOCKET, socket.SO_PEERCRED, struct.calcsize("3i"))
     uid: int = struct.unpack("3i", credenciales)[1]
     return uid == os.geteuid()
@@ -122,6 +129,8 @@ def _conectar(ruta: Path, hasta: float, vivo: Callable[[], bool], esperar: bool 
     instancia ajena que ya debería estar escuchando), un socket que falta o no acepta es
     :class:`TuberiaCerrada` enseguida.
     """
+    import socket  # noqa: PLC0415
+
     while True:
         conexion = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
         try:
