@@ -1,4 +1,4 @@
-"""Escritura segura de archivos: temporal + renombrado (el zip reproducible está en :mod:`acuerdo_docs.paquete`)."""
+"""Escritura segura de archivos: sin nombre + enlace, o temporal + renombrado (el zip reproducible está en :mod:`acuerdo_docs.paquete`)."""
 
 from __future__ import annotations
 
@@ -43,7 +43,7 @@ def tanda_durable() -> Iterator[None]:
     al volver, el documento está en el disco. Con muchos documentos, esos ``fsync`` esperan cada
     uno una confirmación del diario del sistema de archivos, y dos procesos que generan a la vez
     se ponen en fila ahí. Dentro de ``with tanda_durable():`` cada archivo se sigue escribiendo
-    en un temporal y renombrando (nunca queda uno a medias con su nombre final), pero sin
+    sin nombre o en un temporal (nunca queda uno a medias con su nombre final), pero sin
     ``fsync`` uno a uno; al salir del bloque, una sincronización para todos (``syncfs`` y el
     ``fsync`` de cada carpeta, :func:`sincronizar_carpeta`): cuando el bloque termina, todo lo
     escrito en él está en el disco, también si terminó con una excepción. Si el disco falla al
@@ -288,7 +288,12 @@ def _temporal(carpeta: Path, modo: int | None) -> tuple[int, Path]:
 
 def escribir_atomico_con(destino: str | os.PathLike[str], escribir: Callable[[BinaryIO], object], *,
                          sincronizar: bool = True, modo_nuevo: int | None = None) -> Path:
-    """Llama a ``escribir(f)`` sobre un temporal de la misma carpeta y lo renombra a ``destino``.
+    """Llama a ``escribir(f)`` sobre un archivo nuevo de la misma carpeta y lo pone en ``destino``.
+
+    En Linux, un archivo nuevo nace sin nombre (``O_TMPFILE``) y, ya escrito (y con ``fsync`` si
+    se pide), se enlaza con su nombre (``linkat``, que nunca reemplaza): si el proceso muere a mitad
+    no queda nada, y crearlo no toma el cerrojo de la carpeta. Si ``destino`` ya existe (o aparece
+    mientras se escribe) o el sistema no lo admite, un temporal con nombre y el renombrado.
 
     Para archivos grandes que se escriben por partes: nunca queda uno a medias con el nombre final.
     Solo escribe en archivos regulares o rutas nuevas (ver :func:`revisar_destino`); un archivo
@@ -346,7 +351,7 @@ def escribir_atomico(destino: Destino, datos: bytes, *, sincronizar: bool = True
     """Escribe ``datos`` en ``destino`` sin dejar nunca un archivo a medias.
 
     Si ``destino`` es un objeto binario abierto, escribe en él y devuelve ``None``.
-    Si es una ruta, escribe en un temporal de la misma carpeta y lo renombra.
+    Si es una ruta, escribe como :func:`escribir_atomico_con` (nunca un archivo a medias con su nombre).
     """
     if not isinstance(destino, (str, os.PathLike)):
         destino.write(datos)
