@@ -26,7 +26,6 @@ from dataclasses import dataclass
 from ...errores import ErrorConversion
 from . import ipc
 from .cache import PerfilCache, tomar_perfil_listo
-from .cobertura import adelantar as adelantar_cobertura
 from .compartido import buscar_compartido
 from .instancia import InstanciaPrestada, InstanciaViva
 from .pedido import anticipa_pdf
@@ -69,7 +68,6 @@ def arrancar(argv: Sequence[str]) -> Arranque | None:
     try:
         prestada = buscar_compartido(soffice)
         if prestada is not None:
-            _revision_de_glifos(argv)
             return Arranque(soffice, asignador, prestada)
         perfil = tomar_perfil_listo(soffice)
     except OSError:
@@ -88,11 +86,4 @@ def arrancar(argv: Sequence[str]) -> Arranque | None:
             return None
         raise
     RESERVA.registrar(instancia.proceso)
-    _revision_de_glifos(argv)
     return Arranque(soffice, asignador, instancia, perfil)
-
-
-def _revision_de_glifos(argv: Sequence[str]) -> None:
-    """Un PDF/A se revisa contra las fuentes (:mod:`.glifos`): ``fc-list`` corre ya, en otro hilo."""
-    if "--pdf-simple" not in argv:
-        adelantar_cobertura()
