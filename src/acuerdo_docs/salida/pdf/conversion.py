@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import os
 import queue
 import shutil
 import subprocess
@@ -150,10 +149,9 @@ class Conversion:
             tanda.docs = self._enlazar(tanda.docs, entrada)
             if tanda.docs:
                 entradas = [entrada / d.nombre for d in tanda.docs]
-                programa, entorno = lanzamiento(self.soffice, self.asignador)
-                # Su carpeta temporal dentro de la de trabajo: si hay que matarlo, se borra con ella.
+                # Su TMPDIR dentro de la carpeta de trabajo: si hay que matarlo, se borra con ella.
                 (trabajo / "tmp").mkdir()
-                entorno = dict(os.environ if entorno is None else entorno, TMPDIR=str(trabajo / "tmp"))
+                programa, entorno = lanzamiento(self.soffice, self.asignador, trabajo / "tmp")
                 orden = orden_conversion(programa, perfil, salida, entradas, pdfa=self.pdfa)
                 perfil_sano = self._correr(tanda, orden, entorno, salida)
         finally:

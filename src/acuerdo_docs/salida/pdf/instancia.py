@@ -76,11 +76,8 @@ class InstanciaViva:
         self.arranque = time.monotonic()
         self.ultimas: deque[str] = deque(maxlen=64)  # solo para explicar un fallo (en grupo, uno por documento)
         self.avance = self.arranque  # cuándo dijo algo por última vez (una orden de varios documentos avanza)
-        programa, entorno = lanzamiento(soffice, asignador)
-        # LibreOffice crea en TMPDIR una carpeta (con una base de certificados) que solo borra al salir
-        # por las buenas; a esta instancia se la mata, así que usa una carpeta nuestra y se borra aquí.
-        self.temporal = nueva_carpeta_temporal(PREFIJO_TEMPORAL)
-        entorno = dict(os.environ if entorno is None else entorno, TMPDIR=str(self.temporal))
+        self.temporal = nueva_carpeta_temporal(PREFIJO_TEMPORAL)  # su TMPDIR: a esta instancia se la mata
+        programa, entorno = lanzamiento(soffice, asignador, self.temporal)
         orden = [programa, "--headless", "--norestore", "--nologo", "--nolockcheck",
                  f"-env:UserInstallation={perfil.as_uri()}", "private:factory/swriter" if reserva else "--nodefault"]
         try:

@@ -35,7 +35,7 @@ class Reserva:
 
     def _carpeta_base(self) -> Path:
         if self._base is None or not self._base.is_dir():
-            self._base = Path(tempfile.mkdtemp(prefix=f"{PREFIJO_BASE}{os.getpid()}_"))
+            self._base = rutas.nueva_carpeta_temporal(PREFIJO_BASE)
             borrar_huerfanas(self._base.parent)
         return self._base
 

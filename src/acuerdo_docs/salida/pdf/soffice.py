@@ -131,15 +131,19 @@ def asignador_memoria() -> str | None:
     return None
 
 
-def entorno_soffice(asignador: str | None, programa: Path | None = None) -> dict[str, str] | None:
+def entorno_soffice(asignador: str | None, programa: Path | None = None,
+                    temporal: Path | None = None) -> dict[str, str] | None:
     """El entorno de LibreOffice: el del proceso, con el asignador delante en ``LD_PRELOAD``.
 
     ``programa``: la carpeta ``program`` de LibreOffice cuando se lanza ``oosplash`` directamente
     (:func:`lanzamiento`): se pone lo que pondría el guion ``soffice`` y un ``PATH`` con solo esa
     carpeta. Sin gpgconf ni gpg a la vista, LibreOffice no los lanza (cinco procesos, ~60 ms) al
     revisar las firmas del primer documento que abre: para convertir a PDF no hacen falta.
+
+    ``temporal``: su ``TMPDIR``. LibreOffice crea ahí una carpeta (con una base de certificados) que
+    solo borra si sale por las buenas; matado, quien lo lanzó borra ``temporal``.
     """
-    if asignador is None and programa is None:
+    if asignador is None and programa is None and temporal is None:
         return None  # se hereda tal cual
     entorno = dict(os.environ)
     if asignador is not None:
@@ -148,6 +152,8 @@ def entorno_soffice(asignador: str | None, programa: Path | None = None) -> dict
     if programa is not None:
         entorno["SAL_ENABLE_FILE_LOCKING"] = "1"
         entorno["PATH"] = str(programa)
+    if temporal is not None:
+        entorno["TMPDIR"] = str(temporal)
     return entorno
 
 
@@ -170,8 +176,9 @@ def _carpeta_programa(soffice: str) -> Path | None:
     return carpeta
 
 
-def lanzamiento(soffice: str, asignador: str | None) -> tuple[str, dict[str, str] | None]:
-    """El programa que se lanza para ``soffice`` y su entorno.
+def lanzamiento(soffice: str, asignador: str | None,
+                temporal: Path | None = None) -> tuple[str, dict[str, str] | None]:
+    """El programa que se lanza para ``soffice`` y su entorno (con ``temporal`` como ``TMPDIR``, si se da).
 
     El guion ``soffice`` de LibreOffice solo busca su carpeta (seis procesos: dirname, ls, sed…),
     pone ``SAL_ENABLE_FILE_LOCKING=1`` y ejecuta ``oosplash``. Si ``soffice`` es ese guion, se
@@ -180,8 +187,8 @@ def lanzamiento(soffice: str, asignador: str | None) -> tuple[str, dict[str, str
     """
     carpeta = None if any(os.environ.get(v) for v in _DEPURACION) else _carpeta_programa(soffice)
     if carpeta is None:
-        return soffice, entorno_soffice(asignador)
-    return str(carpeta / "oosplash"), entorno_soffice(asignador, carpeta)
+        return soffice, entorno_soffice(asignador, temporal=temporal)
+    return str(carpeta / "oosplash"), entorno_soffice(asignador, carpeta, temporal)
 
 
 # Con ooSetupLastVersion igual a la versión instalada, LibreOffice no repite en cada arranque sus
