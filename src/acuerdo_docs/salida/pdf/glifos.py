@@ -11,13 +11,14 @@ cambia. Sin ``fc-list`` (p. ej. Windows) no se puede saber y se deja PDF/A.
 from __future__ import annotations
 
 import bisect
+import functools
 import logging
+import shutil
+import subprocess
 import threading
 import unicodedata
 import zipfile
 from pathlib import Path
-
-from .cobertura import cobertura
 
 log = logging.getLogger("acuerdo_docs.pdf")
 
@@ -34,6 +35,38 @@ def aviso_sin_pdfa(que: str) -> str:
             "PDF normal, no PDF/A-2b.")
 
 
+@functools.lru_cache(maxsize=1)
+def _cobertura() -> tuple[list[int], list[int]] | None:
+    """Inicios y fines (ordenados, unidos) de lo que cubre alguna fuente de fontconfig; ``None`` si no se sabe."""
+    programa = shutil.which("fc-list")
+    if programa is None:
+        return None
+    try:
+        salida = subprocess.run([programa, "--format=%{charset}\\n"], capture_output=True, text=True,
+                                timeout=30, check=True).stdout
+    except (OSError, subprocess.SubprocessError):
+        return None
+    rangos: list[tuple[int, int]] = []
+    for parte in salida.split():
+        inicio, _, fin = parte.partition("-")
+        try:
+            rangos.append((int(inicio, 16), int(fin or inicio, 16)))
+        except ValueError:
+            continue
+    if not rangos:
+        return None
+    rangos.sort()
+    inicios: list[int] = []
+    fines: list[int] = []
+    for desde, hasta in rangos:
+        if fines and desde <= fines[-1] + 1:
+            fines[-1] = max(fines[-1], hasta)
+        else:
+            inicios.append(desde)
+            fines.append(hasta)
+    return inicios, fines
+
+
 def _cubierto(codigo: int, cobertura: tuple[list[int], list[int]]) -> bool:
     inicios, fines = cobertura
     i = bisect.bisect_right(inicios, codigo) - 1
@@ -42,7 +75,7 @@ def _cubierto(codigo: int, cobertura: tuple[list[int], list[int]]) -> bool:
 
 def _textos(ruta: Path) -> set[str]:
     """Los caracteres del texto de un paquete de Office (sin etiquetas ni atributos)."""
-    from lxml import etree  # noqa: PLC0415 - al revisar, no al arrancar LibreOffice (anticipado importa este módulo)
+    from lxml import etree  # noqa: PLC0415 - en el hilo de la revisión, no antes de mandar la orden a LibreOffice
 
     caracteres: set[str] = set()
     with zipfile.ZipFile(ruta) as paquete:
@@ -65,8 +98,8 @@ def _textos(ruta: Path) -> set[str]:
 def caracteres_sin_fuente(ruta: str | Path) -> list[str]:
     """Los caracteres del documento que ninguna fuente instalada tiene (ordenados); ``[]`` si todos, o si no
     se puede saber (sin fontconfig, o no es un paquete de Office)."""
-    rangos = cobertura()
-    if rangos is None:
+    cobertura = _cobertura()
+    if cobertura is None:
         return []
     try:
         caracteres = _textos(Path(ruta))
@@ -74,7 +107,7 @@ def caracteres_sin_fuente(ruta: str | Path) -> list[str]:
         return []
     faltan = [c for c in caracteres
               if ord(c) >= 0x80 and unicodedata.category(c) not in _CATEGORIAS_INVISIBLES
-              and not 0xFE00 <= ord(c) <= 0xFE0F and not _cubierto(ord(c), rangos)]
+              and not 0xFE00 <= ord(c) <= 0xFE0F and not _cubierto(ord(c), cobertura)]
     return sorted(faltan)
 
 
