@@ -11,7 +11,7 @@ from openpyxl import Workbook
 from openpyxl.worksheet._reader import WorkSheetParser
 
 from acuerdo_docs.lectores import abrir_libro
-from acuerdo_docs.lectores.texto_en_linea import LectorHoja
+from acuerdo_docs.lectores.lector_hoja import LectorHoja
 
 NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 CELDAS = [

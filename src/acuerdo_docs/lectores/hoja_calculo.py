@@ -228,7 +228,7 @@ def abrir_xlsx(ruta: Path, *, formulas: bool = False) -> Any:
     import openpyxl.xml
     from openpyxl.worksheet._read_only import ReadOnlyWorksheet
 
-    from .texto_en_linea import instalar
+    from .lector_hoja import instalar
 
     setattr(ReadOnlyWorksheet, "_get_size", _tamano_declarado)  # noqa: B010 (método privado, sin tipos)
     instalar()  # las celdas de texto en línea sin objetos de openpyxl (~30 % de la lectura)
