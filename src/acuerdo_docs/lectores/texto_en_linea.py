@@ -23,6 +23,11 @@ def texto(elemento: Any) -> str:
 
     Sin el formato de cada tramo (``<rPr>``): openpyxl lo analizaba y lo descartaba.
     """
+    if len(elemento) == 1:  # lo común, ``<is><t>…</t></is>``: sin recorrer ni juntar
+        unico = elemento[0]
+        etiqueta = unico.tag
+        if isinstance(etiqueta, str) and (etiqueta == "t" or etiqueta.endswith("}t")):
+            return unico.text or ""
     simple: str | None = None
     tramos: list[str] = []
     for hijo in elemento:
