@@ -177,6 +177,26 @@ def test_ninguna_salida_tiene_caracteres_que_xml_prohibe() -> None:
     assert valores_ficha(renderizar_ficha(practica))["nombre"] == [limpiar_texto("a" + todos)]
 
 
+def test_los_atajos_de_limpieza_no_dejan_pasar_ningun_caracter() -> None:
+    """Los atajos que devuelven el texto tal cual (``limpiar_texto`` y los nombres de archivo) solo
+    se toman si el camino largo no cambiaría nada: se comprueba en cada punto de código de Unicode."""
+    import re
+    import unicodedata
+
+    from acuerdo_docs.esquemas import comun
+    from acuerdo_docs.salida import nombres
+
+    cambia = re.compile("[\r" + "".join(comun._A_SALTO) + "]|" + comun._PROHIBIDOS.pattern)
+    for codigo in range(0x110000):
+        c = chr(codigo)
+        assert (comun._A_LIMPIAR.match(c) is None) == (cambia.match(c) is None), hex(codigo)
+        if c.isprintable():  # el atajo de _quitar_invisibles
+            assert unicodedata.category(c) not in nombres._INVISIBLES, hex(codigo)
+    assert limpiar_texto("ya limpio «ñ»\n\tfin") == "ya limpio «ñ»\n\tfin"
+    assert limpiar_texto("a\r\nb\x0bc\x00d\u2029") == "a\nb\ncd\n\n"
+    assert nombres._quitar_invisibles("x\u202ecod.exe «ñ»") == "xcod.exe «ñ»"
+
+
 # ---------------------------------------------------------------- acuerdo
 
 CAMPOS_ACUERDO_CORTOS = (("desafio", "nombre"), ("lugar",), ("actores", 0, "entidad"), ("actores", 0, "rol"),

@@ -32,6 +32,11 @@ _A_SALTO = {"\x0b": "\n", "\x0c": "\n", "\u2028": "\n", "\u2029": "\n\n", "\x85"
 _PROHIBIDOS = re.compile(
     "[\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f\ud800-\udfff\ufffe\uffff]"
 )
+# Lo que limpiar_texto cambia (saltos de _A_SALTO, \r y _PROHIBIDOS): el texto que no lo tiene, que es
+# casi todo, se devuelve tal cual con una sola búsqueda en vez de siete reemplazos y una sustitución.
+_A_LIMPIAR = re.compile(
+    "[\r\x0b\x0c\x85\u2028\u2029\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f\ud800-\udfff\ufffe\uffff]"
+)
 
 MESES = (
     "enero", "febrero", "marzo", "abril", "mayo", "junio", "julio",
@@ -41,7 +46,7 @@ MESES = (
 
 def limpiar_texto(valor: Any) -> Any:
     """Deja el texto tal como se escribió, salvo lo que XML no admite (documentado en el README)."""
-    if not isinstance(valor, str):
+    if not isinstance(valor, str) or _A_LIMPIAR.search(valor) is None:
         return valor
     texto = valor.replace("\r\n", "\n").replace("\r", "\n")
     for origen, destino in _A_SALTO.items():

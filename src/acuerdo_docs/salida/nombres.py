@@ -58,6 +58,8 @@ def _recortar_bytes(texto: str, maximo: int) -> str:
 
 def _quitar_invisibles(texto: str) -> str:
     """Quita los caracteres que no se ven o reordenan lo que se ve (los espacios ya son espacios)."""
+    if texto.isprintable():  # False ante Cc, Cf, Cs, Co, Cn (y Z* salvo el espacio): nada que quitar
+        return texto
     return "".join(c for c in texto if c.isspace() or unicodedata.category(c) not in _INVISIBLES)
 
 
