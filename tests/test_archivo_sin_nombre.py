@@ -180,6 +180,24 @@ def test_un_error_al_escribir_no_deja_nada(tmp_path: Path, camino: str) -> None:
     assert list(tmp_path.iterdir()) == []
 
 
+@pytest.mark.parametrize("existia", [False, True])
+def test_un_ctrl_c_a_mitad_no_deja_nada_y_no_toca_lo_que_habia(tmp_path: Path, camino: str, existia: bool) -> None:
+    """El lote con trabajadores escribe en el hilo principal, donde cae Ctrl-C: a mitad de un archivo."""
+    destino = tmp_path / "f.docx"
+    if existia:
+        destino.write_bytes(b"lo de antes")
+
+    def interrumpe(f: BinaryIO) -> None:
+        f.write(DATOS[:10])
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        escribir_atomico_con(destino, interrumpe, sincronizar=False)
+    assert [p.name for p in tmp_path.iterdir()] == (["f.docx"] if existia else [])
+    if existia:
+        assert destino.read_bytes() == b"lo de antes"
+
+
 @pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL de POSIX")
 @pytest.mark.parametrize("sin_nombre", [True, False])
 def test_un_proceso_muerto_a_mitad_no_deja_el_nombre_final(tmp_path: Path, sin_nombre: bool) -> None:
