@@ -10,8 +10,6 @@
 
 from __future__ import annotations
 
-import io
-from copy import copy
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from pathlib import Path
@@ -23,12 +21,12 @@ from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter
 from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
-from openpyxl.xml.functions import tostring
 
 from ..esquemas.comun import limpiar_texto
-from ..paquete.escritor import leer_miembros, zip_determinista
+from ..paquete.escritor import zip_determinista
 from .archivos import Destino, escribir_atomico
 from .medidas import ancho_palabra_mas_larga, lineas_texto
+from .partes_libro import partes_libro
 from .protegidos import PROPIEDAD_HUELLA, marca_huella, sellar
 
 FECHA_LIBRO = datetime(2000, 1, 1, 0, 0, 0)
@@ -79,8 +77,23 @@ def libro_nuevo(primera_hoja: str) -> tuple[Workbook, Worksheet]:
     return wb, ws
 
 
+_LARGO_CELDA = 32_767
+"""Caracteres que caben en una celda: openpyxl corta ahí todo texto (``Cell.check_string``)."""
+
+
 def _celda(ws: Worksheet, fila: int, col: int) -> Cell:
-    celda = ws.cell(row=fila, column=col)
+    hoja: Any = ws  # lo privado de openpyxl que usa ws.cell (los stubs no lo declaran)
+    celda: Cell | MergedCell | None = hoja._cells.get((fila, col))  # noqa: SLF001
+    if celda is None:
+        # Lo que hace ws.cell (mismos límites y mensajes), sin sus tres llamadas: un libro de miles de celdas.
+        if fila < 1 or col < 1:
+            raise ValueError("Row or column values must be at least 1")
+        if fila > 1_048_576:
+            raise ValueError(f"Row numbers must be between 1 and 1048576. Row number supplied was {fila}")
+        nueva = hoja._cells[(fila, col)] = Cell(ws, row=fila, column=col)  # noqa: SLF001
+        if fila > hoja._current_row:  # noqa: SLF001  (lo lleva ws._add_cell; ws.append escribe debajo)
+            hoja._current_row = fila  # noqa: SLF001
+        return nueva
     if isinstance(celda, MergedCell):  # openpyxl no deja escribir en ella: el error, con su coordenada
         raise ValueError(f"la celda {celda.coordinate} está combinada: se escribe en la primera del rango")
     return celda
@@ -95,13 +108,17 @@ def escribir_celda(ws: Worksheet, fila: int, col: int, valor: Any, *, estilo: di
     """
     celda = _celda(ws, fila, col)
     limpio = valor_seguro(valor)
-    celda.value = limpio
     if isinstance(limpio, str):
+        # Lo mismo que celda.value = limpio seguido de data_type = "s" (openpyxl corta a 32.767
+        # caracteres y rechaza los que valor_seguro ya quitó), sin deducir antes un tipo que aquí no vale.
+        cast(Any, celda)._value = limpio if len(limpio) <= _LARGO_CELDA else limpio[:_LARGO_CELDA]  # noqa: SLF001
         celda.data_type = "s"
         if parece_formula(limpio):
             celda.quotePrefix = True
-    elif isinstance(limpio, (date, datetime)):
-        celda.number_format = FORMATO_FECHA
+    else:
+        celda.value = limpio
+        if isinstance(limpio, (date, datetime)):
+            celda.number_format = FORMATO_FECHA
     if estilo:
         aplicar_estilo(celda, **estilo)
     return celda
@@ -125,6 +142,9 @@ def relleno(color: str) -> PatternFill:
     return PatternFill(fill_type="solid", start_color=color, end_color=color)
 
 
+_SIN_ESTILO = StyleArray()
+
+
 def aplicar_estilo(
     celda: Cell | MergedCell,
     *,
@@ -145,11 +165,11 @@ def aplicar_estilo(
     clave: tuple[Any, ...] = ()
     if libro is not None:
         memoria = libro.__dict__.setdefault("_acuerdo_docs_estilos", {})
-        clave = (tuple(getattr(celda, "_style", None) or StyleArray()), negrita, color_fuente, fondo, ajustar, horizontal, vertical, borde, formato,
-                 tamano)
+        clave = (tuple(celda._style or _SIN_ESTILO), negrita, color_fuente, fondo, ajustar, horizontal, vertical,  # type: ignore[union-attr]
+                 borde, formato, tamano)
         hecho = memoria.get(clave)
         if hecho is not None:
-            celda._style = copy(hecho)  # type: ignore[union-attr]
+            celda._style = StyleArray(hecho)  # type: ignore[union-attr]  # una copia: la celda puede cambiarla
             return
     if negrita is not None or color_fuente or tamano:
         celda.font = Font(name=FUENTE, bold=bool(negrita), color=color_fuente, size=tamano or TAMANO_FUENTE)
@@ -162,7 +182,7 @@ def aplicar_estilo(
     if formato:
         celda.number_format = formato
     if memoria is not None:
-        memoria[clave] = copy(celda._style)  # type: ignore[union-attr]
+        memoria[clave] = StyleArray(celda._style)  # type: ignore[union-attr]
 
 
 def estilo_encabezado(celda: Cell | MergedCell, *, fondo: str = COLOR_ENCABEZADO, color_fuente: str = "FFFFFF") -> None:
@@ -290,13 +310,9 @@ def libro_a_bytes(wb: Workbook, *, titulo: str | None = None) -> bytes:
     propiedades_fijas(wb, titulo=titulo)
     fuente_por_omision(wb)
     propiedad_texto(wb, PROPIEDAD_HUELLA, marca_huella())
-    buffer = io.BytesIO()
-    wb.save(buffer)
-    # openpyxl pone la hora actual en "modified" al guardar: se reescribe docProps/core.xml.
-    wb.properties.modified = FECHA_LIBRO
-    nucleo = tostring(wb.properties.to_tree())
-    miembros = [(n, nucleo if n == "docProps/core.xml" else datos) for n, datos in leer_miembros(buffer.getvalue())]
-    return zip_determinista(sellar(miembros))
+    # Las partes sin comprimir (no wb.save, que comprime lo que aquí se volvería a comprimir) y con la
+    # fecha fija de propiedades_fijas en docProps/core.xml (wb.save pondría la del reloj).
+    return zip_determinista(sellar(partes_libro(wb)))
 
 
 def guardar_libro(wb: Workbook, destino: Destino, *, titulo: str | None = None) -> Path | None:
