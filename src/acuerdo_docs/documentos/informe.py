@@ -143,6 +143,9 @@ class InformeLote:
 _COLUMNAS_FILAS = ("Hoja", "Fila", "Identificador", "Estado", "Archivos", "Errores")
 _COLUMNAS_ERRORES = ("Hoja", "Fila", "Columna", "Encabezado", "Campo", "Mensaje")
 _VERDE, _ROJO = "E2EFDA", "F8CBAD"
+_AJUSTAR: dict[str, Any] = {"ajustar": True}
+_FONDO_CORRECTA: dict[str, Any] = {"fondo": _VERDE}
+_FONDO_FALLIDA: dict[str, Any] = {"fondo": _ROJO}
 
 
 def _numero(fila: Any) -> int | None:
@@ -197,13 +200,14 @@ def libro_informe(informe: InformeLote) -> Workbook:
     filas = wb.create_sheet("Filas")
     escribir_encabezados(filas, 1, _COLUMNAS_FILAS)
     for i, res in enumerate(informe.filas, start=2):
-        valores = (
-            res.hoja, _numero(res.fila), res.identificador, res.estado, "\n".join(res.archivos),
-            _texto_errores(res),
-        )
-        for col, valor in enumerate(valores, start=1):
-            escribir_celda(filas, i, col, valor, estilo={"ajustar": True} if col >= 5 else None)
-        escribir_celda(filas, i, 4, res.estado, estilo={"fondo": _VERDE if res.correcta else _ROJO})
+        escribir_celda(filas, i, 1, res.hoja)
+        escribir_celda(filas, i, 2, _numero(res.fila))
+        escribir_celda(filas, i, 3, res.identificador)
+        escribir_celda(filas, i, 5, "\n".join(res.archivos), estilo=_AJUSTAR)
+        escribir_celda(filas, i, 6, _texto_errores(res), estilo=_AJUSTAR)
+        # El estado va al final y una sola vez (antes se escribía sin estilo y luego con su fondo):
+        # los estilos entran al libro en el mismo orden y el informe sale con los mismos bytes.
+        escribir_celda(filas, i, 4, res.estado, estilo=_FONDO_CORRECTA if res.correcta else _FONDO_FALLIDA)
     filas.freeze_panes = "A2"
     if informe.filas:
         filas.auto_filter.ref = f"A1:F{len(informe.filas) + 1}"

@@ -16,12 +16,11 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from ..documentos.informe import NOMBRE_INFORME, InformeLote, libro_informe
+from ..documentos.informe import NOMBRE_INFORME, InformeLote, bytes_informe
 from ..errores import ErrorSalida
 from ..lectores.remoto import leer_entrada
 from ..remoto import MANIFIESTO, es_url, exigir_no_casi_url, nombre_base
 from ..salida.archivos import escribir_atomico
-from ..salida.excel import libro_a_bytes
 from ..salida.remoto import DestinoRemoto
 
 FORMATO_MANIFIESTO = "acuerdo-docs/manifiesto-lote/1"
@@ -100,7 +99,7 @@ def publicar_final(informe: InformeLote, destino: DestinoRemoto) -> None:
         locales.append(informe.combinado)
     for ruta in locales:
         destino.escribir(ruta.name, ruta.read_bytes())
-    destino.escribir(NOMBRE_INFORME, libro_a_bytes(libro_informe(informe), titulo="Informe del lote"))
+    destino.escribir(NOMBRE_INFORME, bytes_informe(informe))
     destino.escribir_manifiesto(manifiesto(informe, destino))
     informe.destino = destino.url
     informe.informe = None
