@@ -20,7 +20,7 @@ from ..salida.archivos import DestinoNoValido, error_salida, escribir_atomico, m
 from ..salida.remoto import DestinoRemoto, Objeto
 from ..terminal import hubo_interrupcion
 from .comun import Progreso, log
-from .trabajo import EnLinea, renderizar_unidad, renderizar_y_publicar
+from .trabajo import renderizar_unidad, renderizar_y_publicar
 
 
 @dataclass
@@ -73,12 +73,6 @@ class Canal:
     La escritura va en hilos porque fsync espera al disco sin ocupar la CPU; los hilos no
     atienden señales, así que un Ctrl-C nunca corta un archivo a medio escribir: al
     interrumpir se terminan las escrituras en curso y se descartan las pendientes.
-
-    Con trabajadores (un ``Mixto``) y carpeta local, en cambio, este proceso escribe lo suyo al
-    recogerlo, sin hilos: lee, valida y reparte para todos y es el cuello de botella, y dos hilos
-    más que se turnan el GIL con él (y con los del grupo) le costaban más que escribir (~40 µs
-    por archivo sin fsync). Un Ctrl-C a mitad de un archivo no deja nada: ``escribir_atomico``
-    escribe sin nombre (o en un temporal que borra) y el nombre aparece solo con el archivo entero.
     """
 
     HILOS_ESCRITURA = 2
@@ -98,7 +92,7 @@ class Canal:
         self.hechas = 0
         self._render: deque[_EnVuelo] = deque()
         self._escritura: deque[tuple[ResultadoFila, Future[list[str]], bool]] = deque()
-        self._escritor: Executor | None = None
+        self._escritor: ThreadPoolExecutor | None = None
         self.reteniendo = False
         """Mientras no se sepa que el lote cabe en los límites, los bytes esperan aquí (no se escribe nada)."""
         self._retenidas: list[tuple[ResultadoFila, str, Sequence[bytes | Objeto]]] = []
@@ -215,12 +209,9 @@ class Canal:
                   contada: bool) -> None:
         """Encarga la escritura de una unidad a un hilo (``contada``: su avance ya se anunció)."""
         if self._escritor is None:  # después del primer envío: los trabajadores ya nacieron
-            if self.remoto is None and hasattr(self.ejecutor, "submit_o_aqui"):
-                self._escritor = EnLinea()  # con trabajadores: aquí mismo (ver la clase)
-            else:
-                # Un PUT espera a la red, no a la CPU: con destino remoto, más hilos (uno por escritura en vuelo).
-                hilos = self.MAX_ESCRITURAS if self.remoto is not None else self.HILOS_ESCRITURA
-                self._escritor = ThreadPoolExecutor(hilos, thread_name_prefix="acuerdo_docs_escritura")
+            # Un PUT espera a la red, no a la CPU: con destino remoto, más hilos (uno por escritura en vuelo).
+            hilos = self.MAX_ESCRITURAS if self.remoto is not None else self.HILOS_ESCRITURA
+            self._escritor = ThreadPoolExecutor(hilos, thread_name_prefix="acuerdo_docs_escritura")
         if self.remoto is not None:
             futuro = self._escritor.submit(self._escribir_remoto, raiz, partes)
         else:
