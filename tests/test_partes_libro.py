@@ -295,3 +295,37 @@ def test_informe_lo_que_ve_quien_lo_abre() -> None:
     resumen = {f[0].value: f[1].value for f in wb["Resumen"].iter_rows(min_row=2) if f[0].value}
     assert resumen["Archivo de entrada"] == "entrada=1.xlsx" and resumen["Unidades leídas"] == len(HOSTILES) + 1
     assert resumen["Aviso"] == LARGO[:32_767]
+
+
+def test_bytes_informe_deja_el_recolector_como_estaba(monkeypatch: pytest.MonkeyPatch) -> None:
+    """bytes_informe pausa el recolector de ciclos (al final de un lote hacía una pasada completa) y lo
+    deja como estaba: activo, apagado por quien llama, o tras un error al armar el libro."""
+    import gc
+
+    from acuerdo_docs.documentos import informe as modulo
+
+    assert gc.isenabled()
+    durante: list[bool] = []
+    original = modulo.libro_informe
+
+    def espiar(datos: InformeLote) -> Workbook:
+        durante.append(gc.isenabled())
+        return original(datos)
+
+    monkeypatch.setattr(modulo, "libro_informe", espiar)
+    bytes_informe(informe_1000())
+    assert durante == [False] and gc.isenabled()
+    gc.disable()
+    try:
+        bytes_informe(informe_1000())
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+
+    def falla(datos: InformeLote) -> Workbook:
+        raise RuntimeError("libro")
+
+    monkeypatch.setattr(modulo, "libro_informe", falla)
+    with pytest.raises(RuntimeError):
+        bytes_informe(informe_1000())
+    assert gc.isenabled()

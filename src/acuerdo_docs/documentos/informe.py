@@ -7,7 +7,9 @@ personales): nombran la hoja, la fila, la columna y el problema.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import gc
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -232,9 +234,25 @@ def libro_informe(informe: InformeLote) -> Workbook:
     return wb
 
 
+@contextmanager
+def _sin_recolector() -> Iterator[None]:
+    """El recolector de ciclos en pausa dentro del bloque (si estaba activo, se reactiva al salir)."""
+    activo = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if activo:
+            gc.enable()
+
+
 def bytes_informe(informe: InformeLote) -> bytes:
     """Los bytes de ``informe_lote.xlsx`` (reproducibles), sin escribir nada."""
-    return libro_a_bytes(libro_informe(informe), titulo=_TITULO_INFORME)
+    # Las decenas de miles de objetos del libro disparaban, al final de un lote (con todo el lote en
+    # memoria), una pasada completa del recolector: ~20 de ~50 ms con 1.000 filas, sin liberar nada
+    # (el libro está en uso hasta el final). Sin ella, la basura del libro se va luego, aún joven.
+    with _sin_recolector():
+        return libro_a_bytes(libro_informe(informe), titulo=_TITULO_INFORME)
 
 
 def guardar_informe(informe: InformeLote, destino: Path | None = None, *, datos: bytes | None = None) -> Path:
