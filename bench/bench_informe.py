@@ -11,6 +11,11 @@ que cuenta la mediana (``total``: ``bytes_informe``; ``libro`` y ``bytes``: ``li
 escribir los libros sin ``wb.save``); su ``src/`` se saca con ``git archive``. Las dos variantes deben
 dar los mismos bytes (se compara el SHA-256) o el bench se detiene. Se anota la carga media al
 empezar y al terminar (``os.getloadavg``).
+
+Con ``--en-lote``, en cada ronda y variante también un ``generar_lote`` entero (1 proceso, proceso
+nuevo) con ``bytes_informe`` y ``_terminar`` medidos dentro (tiempo y CPU del hilo): ahí el montón
+tiene el lote entero, y lo que cuesta el recolector de ciclos se ve (en un proceso vacío, no).
+El commit de comparación sale entero con ``git archive`` (el lote necesita las plantillas).
 """
 
 from __future__ import annotations
@@ -60,6 +65,27 @@ for _ in range(int(sys.argv[2])):
 print(json.dumps({"sha256": hashlib.sha256(datos).hexdigest(), "total": total, "libro": libro, "bytes": bytes_}))
 """
 
+_EN_LOTE = """
+import json, sys, tempfile, time
+import acuerdo_docs.lote as lote
+medido = {}
+def medir(nombre, funcion):
+    def envuelta(*args, **kwargs):
+        inicio, cpu = time.perf_counter(), time.thread_time()
+        try:
+            return funcion(*args, **kwargs)
+        finally:
+            medido[nombre] = time.perf_counter() - inicio
+            medido[nombre + "_cpu"] = time.thread_time() - cpu
+    return envuelta
+lote.bytes_informe = medir("informe", lote.bytes_informe)
+lote._terminar = medir("terminar", lote._terminar)
+with tempfile.TemporaryDirectory(dir=sys.argv[2]) as carpeta:
+    informe = lote.generar_lote(sys.argv[1], carpeta, procesos=1)
+assert informe.generadas == informe.total, informe.total
+print(json.dumps(medido))
+"""
+
 
 def _resumen(valores: list[float]) -> dict[str, float]:
     ms = [v * 1000 for v in valores]
@@ -67,10 +93,11 @@ def _resumen(valores: list[float]) -> dict[str, float]:
 
 
 def _src_de(commit: str, carpeta: Path) -> Path:
-    """El ``src/`` del commit ``commit`` en ``carpeta`` (con ``git archive``)."""
-    tar = subprocess.run(["git", "-C", str(RAIZ), "archive", commit, "src"], check=True, capture_output=True).stdout
+    """El ``src/`` del commit ``commit`` (extraído entero en ``carpeta``, plantillas incluidas, con ``git archive``)."""
+    tar = subprocess.run(["git", "-C", str(RAIZ), "archive", commit], check=True, capture_output=True).stdout
     with tarfile.open(fileobj=io.BytesIO(tar)) as archivo:
         archivo.extractall(carpeta, filter="data")
+    subprocess.run([sys.executable, "-m", "compileall", "-q", str(carpeta / "src")], check=True, capture_output=True)
     return carpeta / "src"
 
 
@@ -95,12 +122,25 @@ def _medir(src: Path | None, informe: Path, llamadas: int) -> dict[str, Any]:
     return datos
 
 
+def _en_lote(src: Path | None, libro: Path, carpeta: Path) -> dict[str, float]:
+    entorno = dict(os.environ)
+    if src is not None:
+        entorno["PYTHONPATH"] = os.pathsep.join(filter(None, [str(src), entorno.get("PYTHONPATH")]))
+    salida = subprocess.run([sys.executable, "-c", _EN_LOTE, str(libro), str(carpeta)], check=True,
+                            capture_output=True, text=True, env=entorno).stdout
+    datos: dict[str, float] = json.loads(salida.strip().splitlines()[-1])
+    return datos
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--filas", type=int, default=1000)
     parser.add_argument("--rondas", type=int, default=15)
     parser.add_argument("--llamadas", type=int, default=3, help="llamadas medidas por proceso (cuenta la mediana)")
     parser.add_argument("--antes", default=ANTES, help=f"commit de comparación (por omisión {ANTES})")
+    parser.add_argument("--en-lote", action="store_true",
+                        help="además, en cada ronda, un generar_lote de FILAS fichas por variante (1 proceso): "
+                             "bytes_informe y _terminar dentro del lote, con todo el lote en memoria")
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory(prefix="bench_informe_") as temporal:
@@ -110,6 +150,8 @@ def main() -> None:
         variantes: dict[str, Path | None] = {"antes": antes, "ahora": None}
         carga = [maquina.carga()]
         medidas: dict[str, dict[str, list[float]]] = {v: {"total": [], "libro": [], "bytes": []} for v in variantes}
+        en_lote: dict[str, dict[str, list[float]]] = {
+            v: {"informe": [], "informe_cpu": [], "terminar": [], "terminar_cpu": []} for v in variantes}
         huellas: dict[str, set[str]] = {v: set() for v in variantes}
         for ronda in range(args.rondas):
             orden = list(variantes) if ronda % 2 == 0 else list(reversed(variantes))
@@ -118,6 +160,10 @@ def main() -> None:
                 huellas[variante].add(datos["sha256"])
                 for clave in ("total", "libro", "bytes"):
                     medidas[variante][clave].append(statistics.median(datos[clave]))
+                if args.en_lote:
+                    dentro = _en_lote(variantes[variante], carpeta / "lote.xlsx", carpeta)
+                    for clave, valores in en_lote[variante].items():
+                        valores.append(dentro[clave])
         carga.append(maquina.carga())
     if len(huellas["antes"] | huellas["ahora"]) != 1:
         raise SystemExit(f"las variantes no dan los mismos bytes: {huellas}")
@@ -128,6 +174,8 @@ def main() -> None:
         "ms": {v: {clave: _resumen(valores) for clave, valores in m.items()} for v, m in medidas.items()},
         "razon_antes_ahora": {"mediana": round(statistics.median(razones), 2), "min": round(min(razones), 2),
                               "max": round(max(razones), 2)},
+        "en_lote_ms": {v: {clave: _resumen(valores) for clave, valores in m.items()} for v, m in en_lote.items()}
+        if args.en_lote else None,
     }, indent=2, ensure_ascii=False))
 
 
