@@ -329,3 +329,16 @@ def test_bytes_informe_deja_el_recolector_como_estaba(monkeypatch: pytest.Monkey
     with pytest.raises(RuntimeError):
         bytes_informe(informe_1000())
     assert gc.isenabled()
+
+
+def test_bytes_informe_en_varios_hilos_deja_el_recolector_activo() -> None:
+    """Varios lotes a la vez en hilos (la biblioteca lo permite): al terminar todos, el recolector sigue activo."""
+    import gc
+    from concurrent.futures import ThreadPoolExecutor
+
+    informe = informe_hostil()
+    esperado = bytes_informe(informe)
+    with ThreadPoolExecutor(4) as grupo:
+        resultados = list(grupo.map(lambda _: bytes_informe(informe), range(12)))
+    assert resultados == [esperado] * 12
+    assert gc.isenabled()

@@ -8,6 +8,7 @@ personales): nombran la hoja, la fila, la columna y el problema.
 from __future__ import annotations
 
 import gc
+import threading
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -234,16 +235,28 @@ def libro_informe(informe: InformeLote) -> Workbook:
     return wb
 
 
+_PAUSA = threading.Lock()
+_pausas = 0
+_reactivar = False
+
+
 @contextmanager
 def _sin_recolector() -> Iterator[None]:
-    """El recolector de ciclos en pausa dentro del bloque (si estaba activo, se reactiva al salir)."""
-    activo = gc.isenabled()
-    gc.disable()
+    """El recolector de ciclos en pausa dentro del bloque; al salir el último bloque abierto (en cualquier
+    hilo), vuelve a estar como estaba antes del primero."""
+    global _pausas, _reactivar
+    with _PAUSA:  # dos hilos a la vez: que ninguno lo deje apagado para siempre
+        if _pausas == 0:
+            _reactivar = gc.isenabled()
+            gc.disable()
+        _pausas += 1
     try:
         yield
     finally:
-        if activo:
-            gc.enable()
+        with _PAUSA:
+            _pausas -= 1
+            if _pausas == 0 and _reactivar:
+                gc.enable()
 
 
 def bytes_informe(informe: InformeLote) -> bytes:
