@@ -46,9 +46,8 @@ MESES = (
 
 def limpiar_texto(valor: Any) -> Any:
     """Deja el texto tal como se escribió, salvo lo que XML no admite (documentado en el README)."""
-    if not isinstance(valor, str) or _A_LIMPIAR.search(valor) is None:
-        return valor
-    if type(valor) is str and valor.isprintable():  # lo común, nada que cambiar: lo de abajo no es imprimible
+    # Lo común, nada que cambiar: todo lo que se cambia no es imprimible (y una línea sin saltos suele serlo).
+    if not isinstance(valor, str) or valor.isprintable() or _A_LIMPIAR.search(valor) is None:
         return valor
     texto = valor.replace("\r\n", "\n").replace("\r", "\n")
     for origen, destino in _A_SALTO.items():
