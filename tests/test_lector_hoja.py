@@ -26,6 +26,9 @@ from acuerdo_docs.errores import ErrorEntrada
 from acuerdo_docs.lectores import abrir_libro
 from acuerdo_docs.lectores.lector_hoja import LectorHoja, _coordenada, leer_textos_compartidos
 
+# El analizador de openpyxl, la referencia, avisa de cada <extLst> que no conoce (el del proyecto no lo mira).
+pytestmark = pytest.mark.filterwarnings("ignore:Unknown extension is not supported:UserWarning")
+
 NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 RAIZ = Path(__file__).resolve().parent.parent
 
