@@ -10,6 +10,9 @@ el rango) y con la carga media anotada (``os.getloadavg``) al empezar y al termi
    los procesos (principal y trabajadores: no depende de la carga ajena) y RSS pico del árbol de
    procesos y del trabajador más grande. Metas: 2 procesos ≥ 1,8x la tasa de 1, y la memoria de
    2 procesos no crece más que la de un trabajador.
+   Además (Linux), 1 proceso con él y sus hilos fijados a un solo núcleo (``sched_setaffinity``): el
+   lote de 1 proceso escribe en hilos, que corren en el otro núcleo, así que «1 proceso» no es «1 núcleo»;
+   esa fila dice cuánto escala con los núcleos.
 2. El lote entero por la CLI (``acuerdo-docs lote LIBRO -o CARPETA``, arranque incluido, procesos
    por omisión) contra un bucle de docxtpl (abrir la plantilla, renderizar, guardar) sobre las
    mismas fichas, medido sobre una muestra de ``--muestra`` fichas por ronda y llevado a FILAS.
@@ -58,6 +61,9 @@ def anotado(self, fn, *args, **kwargs):
         aqui[1] += 1
 EnLinea.submit = anotado
 procesos = int(sys.argv[3])
+if len(sys.argv) > 4 and sys.argv[4] == "un_nucleo":  # 1 proceso y sus hilos en un solo núcleo (Linux)
+    import os
+    os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})
 antes = resource.getrusage(resource.RUSAGE_SELF)
 inicio = time.perf_counter()
 informe = generar_lote(sys.argv[1], sys.argv[2], procesos=procesos)
@@ -76,8 +82,9 @@ def _resumen(valores: list[float], cifras: int = 3) -> dict[str, float]:
             "max": round(max(valores), cifras)}
 
 
-def _un_lote(libro: Path, salida: Path, procesos: int) -> dict[str, Any]:
-    proceso = subprocess.Popen([sys.executable, "-c", _LOTE, str(libro), str(salida), str(procesos)],
+def _un_lote(libro: Path, salida: Path, procesos: int, un_nucleo: bool = False) -> dict[str, Any]:
+    extra = ["un_nucleo"] if un_nucleo else []
+    proceso = subprocess.Popen([sys.executable, "-c", _LOTE, str(libro), str(salida), str(procesos), *extra],
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     with PicoRss(proceso.pid) as medidor:
         salida_texto, error = proceso.communicate()
@@ -94,13 +101,17 @@ def medir_lote(filas: int, rondas: int, carpeta: Path) -> dict[str, Any]:
     libro = libro_fichas(carpeta / "lote.xlsx", filas)
     _un_lote(libro, carpeta / "calentar", 1)  # caché de plantillas y de disco
     carga = [maquina.carga()]
-    corridas: dict[int, list[dict[str, Any]]] = {1: [], 2: []}
+    # 0: 1 proceso con sus hilos en un solo núcleo (sched_setaffinity), lo que hace «1 núcleo» de verdad.
+    fijar = hasattr(os, "sched_setaffinity") and len(os.sched_getaffinity(0)) > 1
+    corridas: dict[int, list[dict[str, Any]]] = {0: [], 1: [], 2: []}
     for ronda in range(rondas):
-        orden = (1, 2) if ronda % 2 == 0 else (2, 1)
-        for procesos in orden:
-            corridas[procesos].append(_un_lote(libro, carpeta / f"p{procesos}_{ronda}", procesos))
+        orden = [v for v in ((1, 2, 0) if ronda % 2 == 0 else (0, 2, 1)) if v or fijar]
+        for variante in orden:
+            procesos = max(variante, 1)
+            corridas[variante].append(_un_lote(libro, carpeta / f"p{variante}_{ronda}", procesos, un_nucleo=variante == 0))
     carga.append(maquina.carga())
     razones = [a["segundos"] / b["segundos"] for a, b in zip(corridas[1], corridas[2])]
+    por_nucleo = [a["segundos"] / b["segundos"] for a, b in zip(corridas[0], corridas[2])]
 
     def resumen(procesos: int) -> dict[str, Any]:
         c = corridas[procesos]
@@ -124,6 +135,8 @@ def medir_lote(filas: int, rondas: int, carpeta: Path) -> dict[str, Any]:
                                                   dos["cpu_ms_doc"]["mediana"] / 2)
     crecimiento = dos["rss_arbol_mb"]["mediana"] - uno["rss_arbol_mb"]["mediana"]
     return {"filas": filas, "rondas": rondas, "uno": uno, "dos": dos, "razon": _resumen(razones, 2),
+            "un_nucleo_s": _resumen([x["segundos"] for x in corridas[0]]) if corridas[0] else None,
+            "razon_un_nucleo": _resumen(por_nucleo, 2) if por_nucleo else None,
             "razon_por_cpu": round(posible, 2),
             "memoria_crece_mb": round(crecimiento, 1), "carga": carga}
 
@@ -224,6 +237,10 @@ def imprimir(lote: dict[str, Any] | None, cli: dict[str, Any] | None, api: dict[
         r = lote["razon"]
         print(f"  razón 2/1 procesos {r['mediana']:.2f}x [{r['min']}-{r['max']}] (meta >= 1,8x); por CPU, en 2"
               f" núcleos libres: {lote['razon_por_cpu']:.2f}x")
+        if lote.get("razon_un_nucleo"):
+            u, r1 = lote["un_nucleo_s"], lote["razon_un_nucleo"]
+            print(f"  1 proceso en 1 núcleo {u['mediana']:6.2f} s [{u['min']}-{u['max']}]: 2 procesos (2 núcleos) /"
+                  f" 1 proceso (1 núcleo) {r1['mediana']:.2f}x [{r1['min']}-{r1['max']}]")
         print(f"  "
               f" la memoria crece {lote['memoria_crece_mb']} MB (meta <= un trabajador,"
               f" {lote['dos']['rss_trabajador_mb']['mediana']:.0f} MB)")

@@ -67,6 +67,9 @@ def filas_paralelo(r: dict[str, Any]) -> list[str]:
               f"{lote['razon']['min']}–{lote['razon']['max']}", carga_l, ">= 1,8x", lote["razon"]["mediana"] >= 1.8),
         _fila("  (la misma corrida por CPU: 2 núcleos libres)", f"{lote['razon_por_cpu']:.2f}x", "", carga_l, "",
               None),
+        *([_fila("  2 procesos (2 núcleos) / 1 proceso fijado a 1 núcleo", f"{lote['razon_un_nucleo']['mediana']:.2f}x",
+                 f"{lote['razon_un_nucleo']['min']}–{lote['razon_un_nucleo']['max']}", carga_l, "", None)]
+          if lote.get("razon_un_nucleo") else []),
         _fila("  CPU por documento, 1 / 2 procesos (principal sin renderizar)",
               f"{uno['cpu_ms_doc']['mediana']:.2f} / {dos['cpu_ms_doc']['mediana']:.2f} ms",
               f"({dos['cpu_principal_sin_render_ms_doc']['mediana']:.2f} ms)", carga_l, "", None),
