@@ -231,7 +231,7 @@ def abrir_xlsx(ruta: Path, *, formulas: bool = False) -> Any:
     from .lector_hoja import instalar
 
     setattr(ReadOnlyWorksheet, "_get_size", _tamano_declarado)  # noqa: B010 (método privado, sin tipos)
-    instalar()  # las celdas de texto en línea sin objetos de openpyxl (~30 % de la lectura)
+    instalar()  # filas con lxml y texto sin objetos Text de openpyxl (lector_hoja.py)
     if not openpyxl.xml.DEFUSEDXML:  # dependencia declarada: sin ella no se abre nada de terceros
         raise ErrorEntrada("Falta el paquete defusedxml: instálelo para leer libros de Excel con seguridad.")
     try:

@@ -96,8 +96,8 @@ def _quiza_falta(ruta: Path, cobertura: tuple[list[int], list[int]]) -> bool:
 
     Es una cota sin analizar el XML: lo que va entre una etiqueta y la siguiente contiene todo el
     texto (los atributos no: el nombre japonés de una fuente en ``fontTable.xml`` o la viñeta U+F0B7
-    de ``numbering.xml`` no se imprimen). Casi siempre basta esto (~0,2 ms por documento, en vez de
-    analizar cada parte con lxml, ~1 ms, que en un lote corre junto a LibreOffice). Referencias
+    de ``numbering.xml`` no se imprimen). Casi siempre basta esto (~0,4 ms por documento, en vez de
+    analizar cada parte con lxml, ~1,2 ms, que en un lote corre junto a LibreOffice). Referencias
     numéricas (``&#…;``), secciones CDATA o una codificación que no es UTF-8: no se sabe sin
     analizar, y se analiza (:func:`_textos`).
     """
