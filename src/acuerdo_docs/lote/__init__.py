@@ -187,10 +187,12 @@ def _generar(entrada: Path, carpeta: Path, remoto: DestinoRemoto | None, o: _Opc
                 total = abrir_destino(None)
             # Si una cota rápida de las filas (sin analizar el libro) ya cabe en el límite, no hace falta
             # retener: se escribe desde la primera unidad, mientras se sigue leyendo.
-            cabe = retener and libro.cota_filas(limite_filas) is not None
+            cota = libro.cota_filas(limite_filas) if retener else None
+            cabe = cota is not None
             # Con --pdf, LibreOffice es el cuello de botella y usa todos los núcleos: se genera en línea.
             en_proceso = procesos if procesos is not None or not pdf else 1
-            with _ejecutor(executor, en_proceso, total) as (ejecutor, ventana):
+            # Sin dimensión declarada (openpyxl en modo de solo escritura y otros generadores), la cota.
+            with _ejecutor(executor, en_proceso, total if total is not None else cota) as (ejecutor, ventana):
                 canal = Canal(carpeta, extensiones, ejecutor, ventana, progreso, total or 0, entrada)
                 canal.infografia = infografia
                 canal.pdfa = pdfa
