@@ -1,6 +1,10 @@
 """Un clúster PostgreSQL desechable para las pruebas: initdb en una carpeta temporal, socket propio y
 un puerto libre de 127.0.0.1; se detiene y se borra al final de la sesión.
 
+Si la sesión muere sin llegar a su final (kill -9, una máquina de CI que corta), el servidor sigue
+vivo y su carpeta queda (cientos de MB tras una sesión larga): cada clúster anota el proceso dueño
+(``dueno.pid``) y el siguiente que nace detiene y borra los de dueños muertos (:func:`barrer_huerfanos`).
+
 initdb se niega a correr como root: siendo root, los binarios corren como el usuario ``postgres``
 (runuser). En CI (CI definido) un PostgreSQL ausente hace fallar las pruebas, nunca las omite.
 """
@@ -41,6 +45,64 @@ def exigir_postgres() -> Path:
     return carpeta
 
 
+PREFIJO = "acuerdo_pg_"
+DUENO = "dueno.pid"
+GRACIA_SIN_DUENO = 120.0
+"""Segundos tras los que una carpeta sin ``dueno.pid`` (de antes de anotarlo) se da por abandonada."""
+
+
+def _vivo(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # existe, de otro usuario
+        return True
+    return True
+
+
+def _leer_pid(ruta: Path) -> int | None:
+    try:
+        return int(ruta.read_text().split()[0])
+    except (OSError, ValueError, IndexError):
+        return None
+
+
+def barrer_huerfanos(binarios: Path | None, carpeta: Path | None = None) -> list[Path]:
+    """Detiene y borra los clústeres de sesiones que murieron; devuelve las carpetas borradas.
+
+    Huérfano: su ``dueno.pid`` nombra un proceso que ya no existe; o, sin ``dueno.pid`` (clústeres de
+    antes), nadie lo sirve (sin ``postmaster.pid`` vivo) y lleva más de :data:`GRACIA_SIN_DUENO` s
+    sin cambios. Un clúster con dueño vivo, o uno sin dueño que alguien sirve, no se toca.
+    """
+    import time
+
+    base = carpeta if carpeta is not None else Path(tempfile.gettempdir())
+    borradas: list[Path] = []
+    for candidata in sorted(base.glob(f"{PREFIJO}*")):
+        try:
+            if not candidata.is_dir() or candidata.is_symlink():
+                continue
+            dueno = _leer_pid(candidata / DUENO)
+            servidor = _leer_pid(candidata / "datos" / "postmaster.pid")
+            if dueno is None:
+                if (servidor is not None and _vivo(servidor)) or \
+                        time.time() - candidata.stat().st_mtime < GRACIA_SIN_DUENO:
+                    continue
+            elif _vivo(dueno):
+                continue
+        except OSError:
+            continue
+        if servidor is not None and _vivo(servidor) and binarios is not None:
+            prefijo = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
+            subprocess.run([*prefijo, str(binarios / "pg_ctl"), "-D", str(candidata / "datos"), "-m", "immediate",
+                            "-w", "-t", "30", "stop"], capture_output=True, timeout=60)
+        shutil.rmtree(candidata, ignore_errors=True)
+        if not candidata.exists():
+            borradas.append(candidata)
+    return borradas
+
+
 def _puerto_libre() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -53,7 +115,9 @@ class ClusterPostgres:
     def __init__(self, binarios: Path) -> None:
         self.binarios = binarios
         self.como_root = os.geteuid() == 0
-        self.carpeta = Path(tempfile.mkdtemp(prefix="acuerdo_pg_"))
+        barrer_huerfanos(binarios)
+        self.carpeta = Path(tempfile.mkdtemp(prefix=PREFIJO))
+        (self.carpeta / DUENO).write_text(f"{os.getpid()}\n")
         self.datos = self.carpeta / "datos"
         self.puerto = _puerto_libre()
         self._numero = itertools.count(1)
