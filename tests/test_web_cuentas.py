@@ -330,6 +330,29 @@ def test_cookie_de_sesion_firmada_httponly_samesite(oficina: dict[str, Any]) -> 
         assert c.get("/", follow_redirects=False).status_code == 303
 
 
+def test_por_https_las_cookies_llevan_el_prefijo_host(oficina: dict[str, Any]) -> None:
+    """Detrás de TLS, la sesión y la cookie previa se llaman ``__Host-…``: el navegador exige Secure, Path=/ y
+    ningún Domain, así que ni una página por HTTP ni otro sitio del dominio las plantan. Una cookie plantada
+    con el nombre sin prefijo (aunque lleve una sesión válida) no abre nada por HTTPS."""
+    seguro = cliente_cuentas(oficina["carpeta"], oficina["bd"], base_url="https://acuerdos.oficina.gov.co")
+    previa = seguro.get("/entrar").headers["set-cookie"]
+    assert previa.startswith("__Host-acuerdo_docs_previa=") and "; Secure" in previa and "Domain" not in previa
+    r = entrar(seguro, "ana")
+    assert r.status_code == 303
+    cookie = r.headers["set-cookie"]
+    assert cookie.startswith(f"__Host-{COOKIE_CUENTA}=") and "; Secure" in cookie and "Path=/;" in cookie
+    assert "Domain" not in cookie
+    assert seguro.get("/", follow_redirects=False).status_code == 200  # la sesión sigue con su nombre
+    valor = cookie.split(";")[0].split("=", 1)[1]
+    plantada = cliente_cuentas(oficina["carpeta"], oficina["bd"], base_url="https://acuerdos.oficina.gov.co")
+    plantada.cookies.set(COOKIE_CUENTA, valor)
+    r = plantada.get("/", follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"].startswith("/entrar")
+    salir = seguro.post("/salir", data={"_csrf": csrf_de(seguro.get("/").text)}, follow_redirects=False)
+    assert salir.status_code == 303 and salir.headers["set-cookie"].startswith(f"__Host-{COOKIE_CUENTA}=;")
+    assert seguro.get("/", follow_redirects=False).status_code == 303
+
+
 def test_sin_fijacion_de_sesion(oficina: dict[str, Any]) -> None:
     """La sesión que trae el navegador nunca se reutiliza al entrar: cookie nueva y la vieja muerta."""
     atacante = _nuevo_cliente(oficina, "carla")

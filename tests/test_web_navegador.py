@@ -723,3 +723,33 @@ def test_cambiar_mi_contrasena(navegador: Any, oficina_cuentas: dict[str, Any]) 
             revisor.copia.context.close()
         page.context.close()
     assert not revisor.violaciones, f"axe encontró violaciones: {revisor.violaciones}"
+
+
+def test_detras_de_tls_chromium_guarda_y_devuelve_la_cookie_host(navegador: Any, tmp_path: Path) -> None:
+    """El servidor de una oficina detrás de un proxy confiable que dice https: Chromium acepta las cookies
+    ``__Host-…`` (Secure, Path=/, sin Domain), entra, sigue dentro al navegar y sale."""
+    from acuerdo_docs.web import proxy
+
+    app = crear_app(tmp_path / "oficina", None, cuentas=True, hosts=None)
+    app.acuerdo.cuentas.crear_usuario("ana.perez", "editor", CLAVE_CUENTAS)
+    with _servir(app, proxy.configuracion(app, ("127.0.0.1",))) as servidor:
+        contexto = navegador.new_context(locale="es-CO", extra_http_headers={"X-Forwarded-Proto": "https"})
+        try:
+            page = contexto.new_page()
+            page.set_default_timeout(15000)
+            page.goto(f"{servidor}/")
+            assert "/entrar" in page.url
+            _entrar_cuenta(page, "ana.perez")
+            page.get_by_role("heading", level=1, name="Borradores").wait_for()
+            nombres = {c["name"]: c for c in contexto.cookies()}
+            sesion = nombres["__Host-acuerdo_docs_cuenta"]
+            assert sesion["secure"] and sesion["path"] == "/" and sesion["httpOnly"]
+            assert "acuerdo_docs_cuenta" not in nombres
+            page.goto(f"{servidor}/")  # la cookie vuelve en cada pedido: sigue dentro
+            page.get_by_role("heading", level=1, name="Borradores").wait_for()
+            page.get_by_role("button", name="Salir").click()
+            page.get_by_role("heading", level=1, name="Entrar").wait_for()
+            page.goto(f"{servidor}/")
+            assert "/entrar" in page.url
+        finally:
+            contexto.close()

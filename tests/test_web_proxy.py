@@ -103,6 +103,15 @@ def test_la_cookie_es_secure_solo_por_https_de_un_proxy_confiable(tmp_path: Any)
             cookie = r.getheader("set-cookie", "")
             assert r.status == 303 and "HttpOnly" in cookie
             assert ("; Secure" in cookie) is esperado, (confiables, cookie)
+            # Por https, el prefijo __Host-; y con él (no con el nombre sin prefijo) se entra
+            assert cookie.startswith("__Host-acuerdo_docs_sesion=") is esperado, cookie
+            if esperado:
+                par = cookie.split(";")[0]
+                sin_prefijo = par.removeprefix("__Host-")
+                https = {"Host": "127.0.0.1", "X-Forwarded-Proto": "https"}
+                assert _pedir(puerto, "/", {**https, "Cookie": par}).status == 200
+                assert _pedir(puerto, "/", {**https, "Cookie": sin_prefijo}).status == 403
+                assert _pedir(puerto, "/", {"Host": "127.0.0.1", "Cookie": sin_prefijo}).status == 200
 
 
 def test_direcciones_confiables_se_validan() -> None:

@@ -32,7 +32,7 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import Match, Route
 
 from .cuentas import VIDA_SESION, Cuentas, UsuarioActual
-from .seguridad import autor_de
+from .seguridad import autor_de, nombre_cookie
 
 __all__ = ["Acceso", "autor_de", "publica", "usuario_de"]  # autor_de vive en seguridad (también sin cuentas)
 
@@ -125,7 +125,7 @@ class Limitador:
 
 
 def _cookie(nombre: str, valor: str, segura: bool, duracion: int | None) -> bytes:
-    partes = [f"{nombre}={valor}", "Path=/", "HttpOnly", "SameSite=Lax"]
+    partes = [f"{nombre_cookie(nombre, segura)}={valor}", "Path=/", "HttpOnly", "SameSite=Lax"]
     if duracion is not None:
         partes.append(f"Max-Age={duracion}")
     if segura:
@@ -184,7 +184,7 @@ class Acceso:
             return
         request = Request(scope)
         segura = scope.get("scheme") == "https"
-        ficha = self.ficha_de(request.cookies.get(COOKIE_CUENTA))
+        ficha = self.ficha_de(_leer_cookie(request, COOKIE_CUENTA))
         usuario = self.cuentas.usuario_de_sesion(ficha) if ficha else None
         estado = scope.setdefault("state", {})
         estado["usuario"] = usuario
@@ -192,7 +192,7 @@ class Acceso:
         abierta = scope["path"].startswith("/static/") or (endpoint is not None and es_publica(endpoint))
         previa_nueva = None
         if usuario is None:
-            previa = request.cookies.get(COOKIE_PREVIA) or ""
+            previa = _leer_cookie(request, COOKIE_PREVIA) or ""
             if len(previa) < 20:
                 previa = previa_nueva = secrets.token_urlsafe(24)
             csrf = self.csrf_previo(previa)
@@ -254,6 +254,11 @@ def para_todos(endpoint: F) -> F:
     """Marca un envío que también puede hacer un lector (salir, cambiar su propia contraseña)."""
     endpoint.para_todos = True  # type: ignore[attr-defined]
     return endpoint
+
+
+def _leer_cookie(request: Request, nombre: str) -> str | None:
+    """La cookie ``nombre`` de la app con el nombre que le toca a esta petición (ver :func:`nombre_cookie`)."""
+    return request.cookies.get(nombre_cookie(nombre, request.url.scheme == "https"))
 
 
 def _con_cookie(send: Any, cookie: bytes) -> Any:
@@ -329,7 +334,7 @@ async def entrar(request: Request) -> Response:
         return _r(app.pagina("entrar.html", 401, titulo="Entrar", nombre=nombre, siguiente=siguiente,
                           error="Usuario o contraseña incorrectos (o la cuenta está desactivada)."))
     acceso.por_usuario.olvidar(claves[0])
-    vieja = acceso.ficha_de(request.cookies.get(COOKIE_CUENTA))
+    vieja = acceso.ficha_de(_leer_cookie(request, COOKIE_CUENTA))
     if vieja:  # la sesión que traía el navegador (de quien sea) termina: nunca se reutiliza
         acceso.cuentas.cerrar_sesion(vieja)
     ficha = acceso.cuentas.abrir_sesion(usuario_id)
@@ -343,7 +348,7 @@ async def salir(request: Request) -> Response:
     app: Any = request.app.state.acuerdo
     await app.formulario(request)
     acceso = _acceso(request)
-    ficha = acceso.ficha_de(request.cookies.get(COOKIE_CUENTA))
+    ficha = acceso.ficha_de(_leer_cookie(request, COOKIE_CUENTA))
     if ficha:
         acceso.cuentas.cerrar_sesion(ficha)
     respuesta = RedirectResponse("/entrar", status_code=303, headers={"cache-control": "no-store"})

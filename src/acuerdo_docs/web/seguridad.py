@@ -14,6 +14,17 @@ from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
 COOKIE = "acuerdo_docs_sesion"
+PREFIJO_HTTPS = "__Host-"
+
+
+def nombre_cookie(nombre: str, segura: bool) -> str:
+    """El nombre de una cookie de la app: por HTTPS, con el prefijo ``__Host-``.
+
+    El navegador solo acepta una cookie ``__Host-`` con ``Secure``, ``Path=/`` y sin ``Domain``: ni una
+    página por HTTP ni otro sitio del mismo dominio (``otro.oficina.gov.co``) pueden plantarla ni pisarla.
+    Por HTTP (una persona en 127.0.0.1) no se puede: sin ``Secure`` el navegador la rechazaría.
+    """
+    return PREFIJO_HTTPS + nombre if segura else nombre
 LIMITE_SUBIDA = 25 * 1024 * 1024
 """Bytes de un cuerpo multipart (archivos subidos)."""
 LIMITE_FORMULARIO = 2 * 1024 * 1024
@@ -89,7 +100,8 @@ class Guardia:
             destino = scope["path"] + (f"?{resto}" if resto else "")
             await _redirigir_con_cookie(send, destino, self.token, scope.get("scheme") == "https")
             return
-        elif not scope["path"].startswith(RUTAS_SIN_TOKEN) and not iguales(_cookie(cabeceras), self.token):
+        elif not scope["path"].startswith(RUTAS_SIN_TOKEN) and \
+                not iguales(_cookie(cabeceras, scope.get("scheme") == "https"), self.token):
             await _responder(send, 403, "Falta el token", _SIN_TOKEN)
             return
         if scope["method"] in ("POST", "PUT", "PATCH", "DELETE"):
@@ -121,13 +133,14 @@ def _texto_limite(limite: int) -> str:
     return f"El envío pasa de {limite // (1024 * 1024)} MB, el máximo que se acepta. Use un archivo más pequeño."
 
 
-def _cookie(cabeceras: dict[str, str]) -> str | None:
+def _cookie(cabeceras: dict[str, str], segura: bool) -> str | None:
     galleta: SimpleCookie = SimpleCookie()
     try:
         galleta.load(cabeceras.get("cookie", ""))
     except Exception:  # una cookie mal formada es lo mismo que ninguna
         return None
-    return galleta[COOKIE].value if COOKIE in galleta else None
+    nombre = nombre_cookie(COOKIE, segura)
+    return galleta[nombre].value if nombre in galleta else None
 
 
 def _repetir(cuerpo: bytes) -> Callable[[], Awaitable[dict[str, Any]]]:
@@ -156,7 +169,8 @@ async def _responder(send: Any, estado: int, titulo: str, texto: str) -> None:
 
 async def _redirigir_con_cookie(send: Any, destino: str, token: str, segura: bool = False) -> None:
     # Secure por https (también el que dice un proxy confiable, web/proxy.py): el navegador no la envía en claro.
-    cookie = f"{COOKIE}={token}; Path=/; HttpOnly; SameSite=Strict" + ("; Secure" if segura else "")
+    cookie = f"{nombre_cookie(COOKIE, segura)}={token}; Path=/; HttpOnly; SameSite=Strict"
+    cookie += "; Secure" if segura else ""
     await send({"type": "http.response.start", "status": 303, "headers": [
         (b"location", destino.encode("latin-1")), (b"set-cookie", cookie.encode("latin-1")),
         (b"content-length", b"0"), (b"cache-control", b"no-store"), *_CABECERAS,
