@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -42,7 +43,8 @@ def registrar(ordenes: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
             "  acuerdo-docs web usuario crear ana --rol administrador\n"
             "  acuerdo-docs web migrar --bd postgresql://acuerdo@localhost/acuerdo_docs\n"
             "  acuerdo-docs web respaldo -o respaldo.json\n"
-            "  acuerdo-docs web restaurar respaldo.json\n\n"
+            "  acuerdo-docs web restaurar respaldo.json\n"
+            "  acuerdo-docs web podar --antes-de 2026-06-01 --simular\n\n"
             "Códigos de salida: 130 al detenerla con Ctrl+C (como toda orden interrumpida); 2 si falta el extra web,\n"
             "el puerto está ocupado "
             "o la base no responde."
@@ -102,6 +104,23 @@ def registrar(ordenes: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     t.add_argument("--reemplazar", action="store_true",
                    help="borra los borradores que tenga la base y carga los del respaldo")
     t.set_defaults(ejecutar=ejecutar_restaurar)
+    d = acciones.add_parser(
+        "podar", help="reduce los autoguardados viejos del historial al último de cada persona por día",
+        description=("El autoguardado deja una revisión por cada cambio (con los datos completos): en meses "
+                     "de trabajo son decenas de miles. Antes de --antes-de (UTC), de los autoguardados de cada "
+                     "borrador, persona y día queda el último; se conserva todo lo demás: cada «Guardar», "
+                     "importación, copia, restauración, marca de la reunión, corte de seguimiento y la revisión "
+                     "vigente. Todo o nada, en una transacción; se puede correr con la app abierta. Haga antes "
+                     "un respaldo (acuerdo-docs web respaldo): lo podado no vuelve."),
+        epilog=("Ejemplos:\n  acuerdo-docs web podar --antes-de 2026-06-01 --simular\n"
+                "  acuerdo-docs web podar --antes-de 2026-06-01\n"
+                "  acuerdo-docs web podar --antes-de 2026-06-01 --bd postgresql://acuerdo@localhost/acuerdo_docs\n\n"
+                "Códigos de salida: 0 bien; 2 si la fecha no es válida o está en el futuro, o la base no responde."))
+    _agregar_base(d)
+    d.add_argument("--antes-de", required=True, metavar="AAAA-MM-DD",
+                   help="poda los autoguardados de los días anteriores a esta fecha (UTC; hoy o antes)")
+    d.add_argument("--simular", action="store_true", help="solo dice cuántas revisiones se quitarían; no borra nada")
+    d.set_defaults(ejecutar=ejecutar_podar)
     web_cuentas.registrar(acciones, _agregar_base, ejecutar_cuentas)
 
 
@@ -225,6 +244,41 @@ def ejecutar_restaurar(args: argparse.Namespace) -> int:
         finally:
             almacen.motor.dispose()
     decir(f"Restaurados {cuantos} borrador(es) desde {ruta}")
+    return 0
+
+
+def _fecha_poda(texto: str) -> date:
+    hoy = datetime.now(UTC).date()
+    try:
+        fecha = date.fromisoformat(texto.strip())
+    except ValueError:
+        raise ErrorEntrada(f"--antes-de «{texto}»: no es una fecha AAAA-MM-DD (por ejemplo {hoy.replace(day=1)}).") \
+            from None
+    if fecha > hoy:
+        raise ErrorEntrada(f"--antes-de {fecha}: está en el futuro; la poda solo toca días ya pasados (hoy es {hoy}, "
+                           "en UTC).")
+    return fecha
+
+
+def ejecutar_podar(args: argparse.Namespace) -> int:
+    antes = _fecha_poda(args.antes_de)
+    with _base(args):
+        from ..web.bd import Almacen
+        from ..web.poda import podar_historial
+
+        almacen = Almacen(_url(args))
+        try:
+            poda = podar_historial(almacen, antes, simular=args.simular)
+        finally:
+            almacen.motor.dispose()
+    if poda.revisiones == 0:
+        decir(f"No hay autoguardados que podar antes del {antes}.")
+    elif poda.simulada:
+        decir(f"Se podarían {poda.revisiones} autoguardado(s) de {poda.borradores} borrador(es), anteriores al "
+              f"{antes}. No se borró nada (sin --simular, se borran).")
+    else:
+        decir(f"Historial podado: {poda.revisiones} autoguardado(s) de {poda.borradores} borrador(es), anteriores "
+              f"al {antes}. Quedó el último autoguardado de cada persona por día y todo lo demás.")
     return 0
 
 

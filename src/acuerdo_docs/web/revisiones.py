@@ -395,7 +395,9 @@ async def comparar(request: Request) -> Response:
     app, borrador = _app_y_borrador(request)
     desde, hasta = _numero(request.query_params.get("desde")), _numero(request.query_params.get("hasta"))
     hasta = hasta if hasta is not None else borrador.version
-    desde = desde if desde is not None else max(hasta - 1, 1)
+    numeros = app.almacen.numeros(borrador.id)
+    if desde is None:  # la anterior que haya (una poda del historial deja huecos en los números)
+        desde = max((n for n in numeros if n < hasta), default=hasta)
     revision_a, revision_b = app.almacen.revision(borrador.id, desde), app.almacen.revision(borrador.id, hasta)
     if revision_a is None or revision_b is None:
         raise HTTPException(404, "Esa revisión no está en el historial de este borrador.")
@@ -403,7 +405,7 @@ async def comparar(request: Request) -> Response:
         "comparar.html", titulo=f"Revisión {desde} frente a revisión {hasta}", borrador=borrador,
         a=revision_a, b=revision_b, descripcion=descripcion, partes=partes,
         cambios=cambios(borrador.tipo, revision_a.datos, revision_b.datos),
-        numeros=list(reversed(app.almacen.numeros(borrador.id))),
+        numeros=list(reversed(numeros)),
     )
     return pagina
 
