@@ -202,6 +202,7 @@ ACCIONES: dict[str, Invocaciones] = {
     "web migrar": lambda t, v: [["web", "migrar", "--datos", str(t / "datos")]],
     "web respaldo": lambda t, v: [["web", "respaldo", "--datos", str(t / "datos"), "-o", str(t / "r.json")]],
     "web restaurar": lambda t, v: [["web", "restaurar", str(_respaldo_vacio(t)), "--datos", str(t / "datos")]],
+    "web podar": lambda t, v: [["web", "podar", "--antes-de", "2026-01-01", "--datos", str(t / "datos")]],
     # Cuentas del servidor de oficina (la contraseña, por la entrada estándar; aquí no se llega a leer).
     "web usuario": lambda t, v: [["web", "usuario", "lista", "--datos", str(t / "datos")]],
     "web usuario crear": lambda t, v: [["web", "usuario", "crear", "ana", "--rol", "editor", "--datos", str(t / "datos")]],
