@@ -64,3 +64,18 @@ def test_la_copia_conserva_las_imagenes_del_original(c_bd: Any, tmp_path: Path) 
     assert c_bd.get(f"{copia}/exportar").json()["anexos"][0]["archivo"] == str(imagen)  # la copia la sigue viendo
     _eliminar(c_bd, copia)
     assert not imagen.exists()
+
+
+def test_una_pasada_y_el_texto_exacto(c_bd: Any) -> None:
+    """Varias imágenes en una consulta; lo que LIKE deja pasar de más (``_`` es un comodín) se descarta con el
+    texto exacto: una imagen que solo se parece a una nombrada se borra."""
+    from sqlalchemy.orm import Session
+
+    from acuerdo_docs.web.anexos import _nombradas
+
+    _direccion, imagen = _con_imagen(c_bd)
+    nombrada = "/".join(imagen.parts[-3:])  # anexos/<número>/<archivo>
+    parecida = nombrada[:-5] + "_" + nombrada[-4:]  # cambia el último carácter del nombre por «_»
+    almacen = c_bd.app.acuerdo.almacen
+    with Session(almacen.motor) as sesion:
+        assert _nombradas(sesion, [nombrada, parecida, "anexos/999/nadie.png"]) == {nombrada}

@@ -12,7 +12,7 @@ import logging
 from collections.abc import Iterable
 from pathlib import Path
 
-from sqlalchemy import String, cast, exists, or_, select
+from sqlalchemy import String, cast, or_, select
 from sqlalchemy.orm import Session
 
 from .bd import Almacen, Borrador, Revision
@@ -20,13 +20,25 @@ from .bd import Almacen, Borrador, Revision
 log = logging.getLogger("acuerdo_docs.web")
 
 
-def _nombrada(sesion: Session, relativa: str) -> bool:
-    """¿Algún borrador o revisión nombra ``relativa``? (texto del JSON; ``_`` de LIKE sobra: nunca borra de más)."""
-    patron = f'%"{relativa}"%'
-    return bool(sesion.scalar(select(or_(
-        exists().where(cast(Borrador.datos, String).like(patron)),
-        exists().where(cast(Revision.datos, String).like(patron)),
-    ))))
+POR_CONSULTA = 50
+"""Imágenes por consulta: una sola pasada por las tablas mira muchas a la vez."""
+
+
+def _nombradas(sesion: Session, relativas: list[str]) -> set[str]:
+    """Cuáles de ``relativas`` nombra algún borrador o revisión (en el texto de su JSON).
+
+    Una pasada por cada tabla para todas (no una por imagen: la tabla de revisiones de una oficina
+    tiene decenas de miles de filas); solo vuelven las filas que nombran alguna. El ``_`` de LIKE sobra
+    (nunca hace borrar de más: lo que coincide se vuelve a mirar aquí, con el texto exacto).
+    """
+    usadas: set[str] = set()
+    for inicio in range(0, len(relativas), POR_CONSULTA):
+        tramo = relativas[inicio:inicio + POR_CONSULTA]
+        for columna in (Borrador.datos, Revision.datos):
+            texto = cast(columna, String)
+            for (fila,) in sesion.execute(select(texto).where(or_(*[texto.like(f'%"{r}"%') for r in tramo]))):
+                usadas |= {r for r in tramo if f'"{r}"' in fila}
+    return usadas
 
 
 def nombradas_por(almacen: Almacen, id_borrador: int) -> set[str]:
@@ -66,14 +78,18 @@ def borrar_anexos_sin_uso(almacen: Almacen, carpeta: Path | None, id_borrador: i
     try:
         if base.is_dir() and not base.is_symlink():
             candidatas |= {f"anexos/{id_borrador}/{archivo.name}" for archivo in base.iterdir()}
+        archivos: dict[str, Path] = {}
+        for relativa in sorted(candidatas):
+            partes = relativa.split("/")
+            if len(partes) != 3 or partes[0] != "anexos" or not partes[1].isdigit() or partes[2] in ("", ".", ".."):
+                continue  # solo anexos/<número>/<archivo>: nada fuera de su carpeta
+            archivo = raiz / partes[1] / partes[2]
+            if not archivo.is_symlink() and archivo.is_file():
+                archivos[relativa] = archivo
         with Session(almacen.motor) as sesion:
-            for relativa in sorted(candidatas):
-                partes = relativa.split("/")
-                if len(partes) != 3 or partes[0] != "anexos" or not partes[1].isdigit() or partes[2] in ("", ".", ".."):
-                    continue  # solo anexos/<número>/<archivo>: nada fuera de su carpeta
-                archivo = raiz / partes[1] / partes[2]
-                if archivo.is_symlink() or not archivo.is_file() or _nombrada(sesion, relativa):
-                    continue
+            usadas = _nombradas(sesion, list(archivos)) if archivos else set()
+        for relativa, archivo in archivos.items():
+            if relativa not in usadas:
                 archivo.unlink()
                 borradas.append(archivo)
         for carpeta_anexo in {a.parent for a in borradas} | ({base} if base.is_dir() else set()):
@@ -84,4 +100,14 @@ def borrar_anexos_sin_uso(almacen: Almacen, carpeta: Path | None, id_borrador: i
     return borradas
 
 
-__all__ = ["borrar_anexos_sin_uso", "nombradas_por"]
+def eliminar_borrador(almacen: Almacen, carpeta: Path | None, id_borrador: int) -> list[Path]:
+    """Elimina el borrador, su historial y las imágenes que nadie más nombra; devuelve las imágenes borradas.
+
+    Lee y recorre tablas enteras: quien atiende pedidos la llama en un hilo (no detiene a los demás).
+    """
+    imagenes = nombradas_por(almacen, id_borrador)
+    almacen.borrar(id_borrador)
+    return borrar_anexos_sin_uso(almacen, carpeta, id_borrador, imagenes)
+
+
+__all__ = ["borrar_anexos_sin_uso", "eliminar_borrador", "nombradas_por"]

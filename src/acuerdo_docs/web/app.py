@@ -33,7 +33,7 @@ from ..salida.archivos import escribir_atomico
 from . import acceso
 from . import documentos as docs
 from . import formulario, nombres, revisiones
-from .anexos import borrar_anexos_sin_uso, nombradas_por
+from .anexos import eliminar_borrador
 from .bd import Almacen, Borrador, url_sqlite
 from .cuentas import Cuentas
 from .cortes import RUTAS as rutas_cortes
@@ -417,9 +417,8 @@ async def eliminar(request: Request) -> Response:
     if request.method == "GET":
         return app.pagina("eliminar.html", titulo="¿Eliminar este borrador?", borrador=borrador)
     await app.formulario(request)
-    imagenes = nombradas_por(app.almacen, borrador.id)
-    app.almacen.borrar(borrador.id)
-    borrar_anexos_sin_uso(app.almacen, app.carpeta, borrador.id, imagenes)  # salvo las que otro borrador nombre
+    # En un hilo: mira si otro borrador nombra sus imágenes (tablas enteras) sin detener a los demás.
+    await run_in_threadpool(eliminar_borrador, app.almacen, app.carpeta, borrador.id)
     return RedirectResponse("/?aviso=eliminado", status_code=303)
 
 
