@@ -34,9 +34,7 @@ _PROHIBIDOS = re.compile(
 )
 # Lo que limpiar_texto cambia (saltos de _A_SALTO, \r y _PROHIBIDOS): el texto que no lo tiene, que es
 # casi todo, se devuelve tal cual con una sola búsqueda en vez de siete reemplazos y una sustitución.
-_A_LIMPIAR = re.compile(
-    "[\r\x0b\x0c\x85\u2028\u2029\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f\ud800-\udfff\ufffe\uffff]"
-)
+_A_LIMPIAR = re.compile("[\r" + "".join(map(re.escape, _A_SALTO)) + _PROHIBIDOS.pattern.removeprefix("["))
 
 MESES = (
     "enero", "febrero", "marzo", "abril", "mayo", "junio", "julio",

@@ -15,7 +15,7 @@ from pathlib import Path
 from sqlalchemy import String, cast, or_, select
 from sqlalchemy.orm import Session
 
-from .bd import Almacen, Borrador, Revision
+from .bd import TIPOS_CON_ANEXOS, Almacen, Borrador, Revision, rutas_anexos
 
 log = logging.getLogger("acuerdo_docs.web")
 
@@ -46,18 +46,15 @@ def nombradas_por(almacen: Almacen, id_borrador: int) -> set[str]:
     eliminarlo (una copia eliminada nombra las del original, que viven en la carpeta de este)."""
     with Session(almacen.motor) as sesion:
         tipo = sesion.scalar(select(Borrador.tipo).where(Borrador.id == id_borrador))
-        if tipo != "ficha":  # solo la ficha lleva imágenes de anexos
+        if tipo not in TIPOS_CON_ANEXOS:  # sin imágenes: ni se leen sus revisiones
             return set()
         todos = [sesion.scalar(select(Borrador.datos).where(Borrador.id == id_borrador)),
                  *sesion.scalars(select(Revision.datos).where(Revision.borrador_id == id_borrador))]
     rutas: set[str] = set()
     for datos in todos:
-        anexos = datos.get("anexos") if isinstance(datos, dict) else None
-        for anexo in anexos if isinstance(anexos, list) else []:
-            archivo = anexo.get("archivo") if isinstance(anexo, dict) else None
-            if isinstance(archivo, str) and archivo.startswith("anexos/"):
-                rutas.add(archivo)
-    return rutas
+        if isinstance(datos, dict):
+            rutas |= rutas_anexos(tipo, datos)
+    return {r for r in rutas if r.startswith("anexos/")}
 
 
 def borrar_anexos_sin_uso(almacen: Almacen, carpeta: Path | None, id_borrador: int,

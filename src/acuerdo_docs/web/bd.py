@@ -281,8 +281,19 @@ def _relativa(ruta: str, carpeta: Path) -> str:
     return "" if real is None else real.relative_to(carpeta.resolve()).as_posix()
 
 
+TIPOS_CON_ANEXOS = frozenset({"ficha"})
+"""Los tipos de borrador cuyos datos llevan imágenes de anexos (``anexos[].archivo``)."""
+
+
+def rutas_anexos(tipo: str, datos: dict[str, Any]) -> set[str]:
+    """Las rutas de imagen que nombran los anexos de ``datos``, tal como están (sin revisarlas)."""
+    rutas: set[str] = set()
+    _cambiar_anexos(tipo, datos, rutas.add)  # add devuelve None: los datos no cambian
+    return rutas
+
+
 def _cambiar_anexos(tipo: str, datos: dict[str, Any], cambio: Any) -> dict[str, Any]:
-    anexos = datos.get("anexos") if tipo == "ficha" else None
+    anexos = datos.get("anexos") if tipo in TIPOS_CON_ANEXOS else None
     if not isinstance(anexos, list) or not any(isinstance(a, dict) and isinstance(a.get("archivo"), str)
                                                for a in anexos):
         return datos

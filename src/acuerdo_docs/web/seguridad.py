@@ -15,16 +15,6 @@ from urllib.parse import parse_qsl, urlencode
 
 COOKIE = "acuerdo_docs_sesion"
 PREFIJO_HTTPS = "__Host-"
-
-
-def nombre_cookie(nombre: str, segura: bool) -> str:
-    """El nombre de una cookie de la app: por HTTPS, con el prefijo ``__Host-``.
-
-    El navegador solo acepta una cookie ``__Host-`` con ``Secure``, ``Path=/`` y sin ``Domain``: ni una
-    página por HTTP ni otro sitio del mismo dominio (``otro.oficina.gov.co``) pueden plantarla ni pisarla.
-    Por HTTP (una persona en 127.0.0.1) no se puede: sin ``Secure`` el navegador la rechazaría.
-    """
-    return PREFIJO_HTTPS + nombre if segura else nombre
 LIMITE_SUBIDA = 25 * 1024 * 1024
 """Bytes de un cuerpo multipart (archivos subidos)."""
 LIMITE_FORMULARIO = 2 * 1024 * 1024
@@ -46,6 +36,16 @@ _PAGINA = """<!doctype html><html lang="es-CO"><head><meta charset="utf-8"><titl
 
 AUTOR_LOCAL = "local"
 """El autor de lo que se guarda en el modo de una sola persona (127.0.0.1 sin cuentas)."""
+
+
+def nombre_cookie(nombre: str, segura: bool) -> str:
+    """El nombre de una cookie de la app: por HTTPS, con el prefijo ``__Host-``.
+
+    El navegador solo acepta una cookie ``__Host-`` con ``Secure``, ``Path=/`` y sin ``Domain``: ni una
+    página por HTTP ni otro sitio del mismo dominio (``otro.oficina.gov.co``) pueden plantarla ni pisarla.
+    Por HTTP (una persona en 127.0.0.1) no se puede: sin ``Secure`` el navegador la rechazaría.
+    """
+    return PREFIJO_HTTPS + nombre if segura else nombre
 
 
 def autor_de(request: Any) -> str:
