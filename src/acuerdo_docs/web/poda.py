@@ -18,7 +18,7 @@ from datetime import date, datetime
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from .bd import Almacen, Borrador, Revision
+from .bd import Almacen, Revision
 
 PODABLE = "autoguardado"
 """El único origen de revisión que se poda."""
@@ -48,24 +48,22 @@ def podar_historial(almacen: Almacen, antes: date, *, simular: bool = False) -> 
     limite = datetime(antes.year, antes.month, antes.day)
     poda = Poda(antes=antes, simulada=simular)
     with Session(almacen.motor) as sesion, sesion.begin():
-        vigentes = {id_: version for id_, version in sesion.execute(select(Borrador.id, Borrador.version))}
         filas = sesion.execute(
             select(Revision.id, Revision.borrador_id, Revision.autor, Revision.momento, Revision.numero)
             .where(Revision.origen == PODABLE, Revision.momento < limite)
         )
-        ultimo: dict[tuple[int, str, date], tuple[int, int]] = {}  # (borrador, autor, día) → (número, id)
-        grupos: dict[tuple[int, str, date], list[tuple[int, int]]] = defaultdict(list)
+        grupos: dict[tuple[int, str, date], list[tuple[int, int]]] = defaultdict(list)  # → (número, id)
         for id_revision, borrador, autor, momento, numero in filas:
-            clave = (borrador, autor, momento.date())
-            grupos[clave].append((numero, id_revision))
-            if clave not in ultimo or numero > ultimo[clave][0]:
-                ultimo[clave] = (numero, id_revision)
+            grupos[(borrador, autor, momento.date())].append((numero, id_revision))
         sobran: list[int] = []
-        for clave, revisiones in grupos.items():
+        # Queda el último de cada grupo; la revisión vigente de un borrador es su número más alto, así
+        # que si es un autoguardado viejo, es el último de su grupo y también queda.
+        for (borrador, _autor, _dia), revisiones in grupos.items():
+            ultimo = max(revisiones)
             for numero, id_revision in revisiones:
-                if (numero, id_revision) != ultimo[clave] and numero != vigentes.get(clave[0]):
+                if (numero, id_revision) != ultimo:
                     sobran.append(id_revision)
-                    poda.por_borrador[clave[0]] = poda.por_borrador.get(clave[0], 0) + 1
+                    poda.por_borrador[borrador] = poda.por_borrador.get(borrador, 0) + 1
         poda.revisiones = len(sobran)
         if not simular:
             sobran.sort()
